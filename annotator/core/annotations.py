@@ -1,0 +1,149 @@
+"""Annotations: a label on a code-point span of a document, or on the whole document."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+
+from .errors import AnnotationError
+from .model import Annotation, Label
+from .store import Change, Store, now
+
+_COLUMNS = "id, document_id, label_id, span_start, span_end, text, target, note, annotator, created_at, updated_at"
+# Document-level rows (no span) first, then spans in reading order; longer first at a tie
+# so that an outer span lists before the span nested in it.
+_ORDER = "ORDER BY span_start IS NOT NULL, span_start, span_end DESC, id"
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some sandboxes and services
+        return "analyst"
+
+
+class Annotations:
+    def __init__(self, store: Store, labels):
+        self._store = store
+        self._labels = labels  # Codebook
+        self.annotator = default_annotator()
+
+    def for_document(self, doc_id: int) -> list[Annotation]:
+        rows = self._store.query(f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? {_ORDER}", (doc_id,))
+        return [Annotation(*row) for row in rows]
+
+    def get(self, annotation_id: int) -> Annotation:
+        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        if row is None:
+            raise KeyError(annotation_id)
+        return Annotation(*row)
+
+    def iter_all(self) -> Iterator[Annotation]:
+        cursor = self._store.db.execute(f"SELECT {_COLUMNS} FROM annotations ORDER BY document_id, {_ORDER[9:]}")
+        for row in cursor:
+            yield Annotation(*row)
+
+    def count(self) -> int:
+        return self._store.db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+
+    def targets(self) -> list[str]:
+        """Names an analyst may pick as a stance target: tagged entities and earlier targets."""
+        rows = self._store.query(
+            "SELECT a.text FROM annotations a JOIN labels l ON l.id = a.label_id "
+            "WHERE l.layer = 'entity' AND a.text != '' "
+            "UNION SELECT target FROM annotations WHERE target IS NOT NULL AND target != ''"
+        )
+        seen: dict[str, str] = {}
+        for (name,) in rows:
+            clean = " ".join(name.split())
+            seen.setdefault(clean.casefold(), clean)
+        return sorted(seen.values(), key=str.casefold)
+
+    def add(
+        self,
+        doc_id: int,
+        label: Label,
+        start: int | None = None,
+        end: int | None = None,
+        *,
+        target: str | None = None,
+        note: str = "",
+    ) -> Annotation:
+        """Tag [start, end) of the document, or the whole document when both are None."""
+        text = self._check(doc_id, label, start, end, target)
+        stamp = now()
+        with self._store.write() as db:
+            cursor = db.execute(
+                "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, target, note, "
+                "annotator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, label.id, start, end, text, _clean_target(target), note, self.annotator, stamp, stamp),
+            )
+            annotation_id = cursor.lastrowid
+            self._store.notify(Change("annotation_added", doc_id, annotation_id))
+        return self.get(annotation_id)
+
+    def restore(self, annotation: Annotation) -> None:
+        """Put back a deleted annotation with its id and history (undo of delete, redo of add)."""
+        with self._store.write() as db:
+            db["annotations"].insert(
+                {
+                    "id": annotation.id, "document_id": annotation.document_id, "label_id": annotation.label_id,
+                    "span_start": annotation.start, "span_end": annotation.end, "text": annotation.text,
+                    "target": annotation.target, "note": annotation.note, "annotator": annotation.annotator,
+                    "created_at": annotation.created_at, "updated_at": annotation.updated_at,
+                }
+            )
+            self._store.notify(Change("annotation_added", annotation.document_id, annotation.id))
+
+    def delete(self, annotation_id: int) -> Annotation:
+        annotation = self.get(annotation_id)
+        with self._store.write() as db:
+            db.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+            self._store.notify(Change("annotation_removed", annotation.document_id, annotation_id))
+        return annotation
+
+    def update(self, annotation_id: int, *, target: str | None = ..., note: str | None = None,
+               label: Label | None = None) -> Annotation:
+        """Change the target, note or label of an annotation; its span never moves."""
+        current = self.get(annotation_id)
+        fields: dict[str, object] = {}
+        if target is not ...:
+            fields["target"] = _clean_target(target)
+        if note is not None:
+            fields["note"] = note
+        if label is not None and label.id != current.label_id:
+            fields["label_id"] = label.id
+        if not fields:
+            return current
+        fields["updated_at"] = now()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self._store.write() as db:
+            db.execute(f"UPDATE annotations SET {assignments} WHERE id = ?", (*fields.values(), annotation_id))
+            self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
+        return self.get(annotation_id)
+
+    def _check(self, doc_id: int, label: Label, start: int | None, end: int | None, target: str | None) -> str:
+        row = self._store.db.execute("SELECT length(text) FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise AnnotationError(f"There is no document {doc_id}.")
+        if (start is None) != (end is None):
+            raise AnnotationError("A span needs both a start and an end.")
+        if start is None:
+            if label.layer != "stance":
+                raise AnnotationError("Only stance labels can code a whole document.")
+            if not _clean_target(target):
+                raise AnnotationError("A document-level stance needs a target.")
+            return ""
+        length = row[0]  # SQLite counts characters, i.e. code points, like Python
+        if not (0 <= start < end <= length):
+            raise AnnotationError(f"Span {start}-{end} is outside the document (0-{length}).")
+        return self._store.db.execute(
+            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
+        ).fetchone()[0]
+
+
+def _clean_target(target: str | None) -> str | None:
+    if target is None:
+        return None
+    cleaned = " ".join(target.split())
+    return cleaned or None

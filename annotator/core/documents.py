@@ -1,0 +1,79 @@
+"""Documents: imported text that never changes, with an editable title and a status."""
+
+from __future__ import annotations
+
+import hashlib
+
+from .errors import ProjectError
+from .model import STATUSES, Document, DocumentSummary
+from .store import Change, Store, now
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Documents:
+    def __init__(self, store: Store):
+        self._store = store
+
+    def add(self, *, title: str, text: str, source: str = "", encoding: str = "") -> int:
+        """Store one document; the caller has checked that its text is new."""
+        if not text:
+            raise ProjectError("A document needs some text.")
+        with self._store.write() as db:
+            cursor = db.execute(
+                "INSERT INTO documents(title, source, sha256, encoding, imported_at, status, text) "
+                "VALUES (?, ?, ?, ?, ?, 'todo', ?)",
+                (title.strip() or "Untitled", source, text_sha256(text), encoding, now(), text),
+            )
+            doc_id = cursor.lastrowid
+            self._store.notify(Change("documents_added", document_id=doc_id))
+        return doc_id
+
+    def find_by_text(self, text: str) -> int | None:
+        row = self._store.db.execute(
+            "SELECT id FROM documents WHERE sha256 = ?", (text_sha256(text),)
+        ).fetchone()
+        return row[0] if row else None
+
+    def summaries(self) -> list[DocumentSummary]:
+        rows = self._store.query(
+            "SELECT d.id, d.title, d.status, "
+            "(SELECT count(*) FROM annotations a WHERE a.document_id = d.id) "
+            "FROM documents d ORDER BY d.id"
+        )
+        return [DocumentSummary(*row) for row in rows]
+
+    def ids(self) -> list[int]:
+        return [row[0] for row in self._store.query("SELECT id FROM documents ORDER BY id")]
+
+    def count(self) -> int:
+        return self._store.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def get(self, doc_id: int) -> Document:
+        row = self._store.db.execute(
+            "SELECT id, title, source, sha256, encoding, imported_at, status, text FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return Document(*row)
+
+    def text(self, doc_id: int) -> str:
+        return self.get(doc_id).text
+
+    def set_title(self, doc_id: int, title: str) -> None:
+        title = " ".join(title.split())
+        if not title:
+            raise ProjectError("A title cannot be empty.")
+        with self._store.write() as db:
+            db.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
+            self._store.notify(Change("document_changed", document_id=doc_id))
+
+    def set_status(self, doc_id: int, status: str) -> None:
+        if status not in STATUSES:
+            raise ProjectError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
+        with self._store.write() as db:
+            db.execute("UPDATE documents SET status = ? WHERE id = ?", (status, doc_id))
+            self._store.notify(Change("document_changed", document_id=doc_id))

@@ -1,0 +1,68 @@
+"""Plain records the core hands out. They are immutable snapshots of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LAYERS = ("entity", "claim", "stance")
+LAYER_NAMES = {"entity": "Entity", "claim": "Claim", "stance": "Stance"}
+
+STATUSES = ("todo", "in_progress", "done")
+STATUS_NAMES = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
+
+
+@dataclass(frozen=True)
+class Label:
+    id: int
+    name: str
+    layer: str
+    key: str
+    color: str
+    description: str = ""
+    sort_order: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What the document list shows, without the (possibly large) text."""
+
+    id: int
+    title: str
+    status: str
+    annotation_count: int
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    title: str
+    source: str
+    sha256: str
+    encoding: str
+    imported_at: str
+    status: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A label on a span [start, end) of code points, or on the whole document.
+
+    Document-level annotations have start and end None and empty text.
+    """
+
+    id: int
+    document_id: int
+    label_id: int
+    start: int | None
+    end: int | None
+    text: str
+    target: str | None
+    note: str
+    annotator: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def is_document_level(self) -> bool:
+        return self.start is None

@@ -1,0 +1,70 @@
+"""A project: one file holding documents, codebook and annotations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from .annotations import Annotations
+from .codebook import Codebook, default_codebook
+from .documents import Documents
+from .store import Store
+
+PROJECT_SUFFIX = ".annotator"
+APP_NAME = "Annotator"
+
+
+class Project:
+    def __init__(self, path: str | os.PathLike, *, create: bool = True):
+        self.store = Store(Path(path), create=create)
+        self.codebook = Codebook(self.store)
+        self.documents = Documents(self.store)
+        self.annotations = Annotations(self.store, self.codebook)
+        if not self.codebook.labels():
+            self.codebook.install(default_codebook())
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def name(self) -> str:
+        return self.path.name.removesuffix(PROJECT_SUFFIX)
+
+    def subscribe(self, listener):
+        return self.store.subscribe(listener)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def data_dir() -> Path:
+    """Where the default project lives; ANNOTATOR_HOME overrides it (tests, portable installs)."""
+    override = os.environ.get("ANNOTATOR_HOME")
+    if override:
+        return Path(override)
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_project_path() -> Path:
+    return data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def open_default_project() -> Project:
+    """Open the default project; on first launch create it with the bundled seed articles."""
+    from .importing import import_seeds  # importing pulls in charset detection; only needed here
+
+    path = default_project_path()
+    first_launch = not path.exists()
+    project = Project(path)
+    if first_launch:
+        import_seeds(project)
+    return project

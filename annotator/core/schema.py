@@ -1,0 +1,106 @@
+"""The project file's schema and its forward migrations.
+
+Each migration moves the file from version N-1 to N. `migrate` runs every
+pending step inside one transaction, so a file is either fully at the new
+version or untouched. A file whose version is newer than this code knows is
+refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from .errors import ProjectError
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    db["project_info"].create({"key": str, "value": str}, pk="key")
+    db["labels"].create(
+        {
+            "id": int,
+            "name": str,
+            "layer": str,
+            "key": str,
+            "color": str,
+            "description": str,
+            "sort_order": int,
+        },
+        pk="id",
+        not_null={"name", "layer", "key", "color"},
+        defaults={"description": "", "sort_order": 0},
+    )
+    db["labels"].create_index(["name"], unique=True)
+    db["labels"].create_index(["key"], unique=True)
+    db["documents"].create(
+        {
+            "id": int,
+            "title": str,
+            "source": str,
+            "sha256": str,
+            "encoding": str,
+            "imported_at": str,
+            "status": str,
+            "text": str,
+        },
+        pk="id",
+        not_null={"title", "sha256", "imported_at", "status", "text"},
+        defaults={"source": "", "encoding": "", "status": "todo"},
+    )
+    db["documents"].create_index(["sha256"], unique=True)
+    db["annotations"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "label_id": int,
+            "span_start": int,
+            "span_end": int,
+            "text": str,
+            "target": str,
+            "note": str,
+            "annotator": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"document_id", "label_id", "text", "note", "annotator", "created_at", "updated_at"},
+        defaults={"text": "", "note": "", "annotator": ""},
+        foreign_keys=[("document_id", "documents", "id"), ("label_id", "labels", "id")],
+    )
+    db["annotations"].create_index(["document_id", "span_start"])
+    db["annotations"].create_index(["label_id"])
+
+
+# Index i holds the step that produces version i + 1. Never edit a shipped step:
+# add a new one, and keep a fixture of the old file in tests/fixtures/.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the file to SCHEMA_VERSION in one transaction; return the version it had."""
+    found = user_version(db)
+    if found > SCHEMA_VERSION:
+        raise ProjectError(
+            f"This project was made by a newer Annotator (schema {found}); "
+            f"update Annotator to open it."
+        )
+    if found == SCHEMA_VERSION:
+        return found
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for version in range(found, SCHEMA_VERSION):
+            MIGRATIONS[version](db)
+        # PRAGMA cannot take a bound parameter; the value is our own integer.
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found

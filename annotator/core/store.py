@@ -1,0 +1,128 @@
+"""The project file: one SQLite database, opened safely, migrated, and watched.
+
+Every user edit runs in `Store.write()`, one transaction that either commits
+whole or leaves the file as it was. WAL with synchronous=NORMAL: a commit is
+durable against an application crash; an OS crash or power cut can lose at most
+the last few commits but never corrupts the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from . import schema
+from .errors import ProjectError
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed, for views to refresh. kind is one of:
+    documents_added, document_changed, annotation_added, annotation_removed,
+    annotation_changed, codebook_changed."""
+
+    kind: str
+    document_id: int | None = None
+    annotation_id: int | None = None
+
+
+Listener = Callable[[Change], None]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise ProjectError(f"No project file at {self.path}.")
+        if self.path.exists() and self.path.is_dir():
+            raise ProjectError(f"{self.path} is a folder, not a project file.")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self.db = sqlite_utils.Database(conn)
+            self._check_foreign(conn)
+            schema.migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(
+                f"{self.path} is not an Annotator project or is damaged ({exc}). "
+                "Choose another file or restore a backup."
+            ) from exc
+        self._listeners: list[Listener] = []
+        self._pending: list[Change] | None = None
+
+    @staticmethod
+    def _check_foreign(conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == 0 and tables:
+            raise ProjectError(
+                "This SQLite file belongs to another application, not Annotator. "
+                "Choose an Annotator project or create a new one."
+            )
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- transactions and change events ----------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """One user edit: a transaction, then the change events it queued."""
+        outer = self._pending is None
+        if outer:
+            self._pending = []
+        try:
+            with self.db.atomic():
+                yield self.db
+        except BaseException:
+            if outer:
+                self._pending = None
+            raise
+        if outer:
+            changes, self._pending = self._pending, None
+            for change in changes:
+                self._emit(change)
+
+    def notify(self, change: Change) -> None:
+        """Queue a change inside write(); it reaches listeners after the commit."""
+        if self._pending is None:
+            raise RuntimeError("notify() outside write()")
+        self._pending.append(change)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _emit(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- small helpers ---------------------------------------------------------
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return list(self.db.execute(sql, params).fetchall())
+
+    def info(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM project_info WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_info(self, key: str, value: str) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO project_info(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )

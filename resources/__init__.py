@@ -1,0 +1,1 @@
+"""Bundled data files: the default codebook and icons, loaded through importlib.resources."""
