@@ -1,0 +1,37 @@
+"""Starts the GUI on the default project or a given one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ..core.errors import ProjectError
+from ..core.project import APP_NAME, Project, open_default_project
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+def open_project(path: Path | None) -> Project:
+    return open_default_project() if path is None else Project(path)
+
+
+def run_gui(project_path: Path | None = None) -> int:
+    app = create_app()
+    try:
+        project = open_project(project_path)
+    except ProjectError as exc:
+        QMessageBox.critical(None, "Cannot open project", str(exc))
+        return 2
+    from .main_window import MainWindow
+
+    window = MainWindow(project)
+    window.show()
+    return app.exec()

@@ -1,0 +1,62 @@
+"""GUI fixtures: a main window over a real project file, shown offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QTextDocument
+
+from annotator.core.importing import import_seeds
+from annotator.core.project import Project
+from annotator.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """open_window(path) -> MainWindow on that project file, closed after the test."""
+    windows = []
+
+    def make(path: Path) -> MainWindow:
+        window = MainWindow(Project(path))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        # Menu shortcuts (Ctrl+F, Alt+Down, ...) only fire in the active window.
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.project is not None:
+            window.close()
+
+
+@pytest.fixture
+def seeded_path(tmp_path: Path) -> Path:
+    path = tmp_path / "seeded.annotator"
+    with Project(path) as project:
+        import_seeds(project)
+    return path
+
+
+def select_phrase(window: MainWindow, phrase: str, occurrence: int = 1) -> None:
+    """Select a phrase in the reader the way a user's drag would: through the widget's cursor."""
+    reader = window.reader
+    cursor = reader.textCursor()
+    cursor.setPosition(0)
+    for _ in range(occurrence):
+        cursor = reader.document().find(phrase, cursor, QTextDocument.FindCaseSensitively)
+        assert not cursor.isNull(), f"{phrase!r} not in the document"
+    reader.setTextCursor(cursor)
+    reader.setFocus()
+
+
+def open_titled(window: MainWindow, title_start: str) -> int:
+    for row in range(window.doc_model.rowCount()):
+        if window.doc_model.index(row, 0).data().startswith(title_start):
+            window.doc_view.selectRow(row)
+            return window.doc_model.document_id(row)
+    raise AssertionError(f"no document titled {title_start!r}")

@@ -1,0 +1,207 @@
+"""Tagging in the reader: select, press a key, see the highlight and the stored row."""
+
+from __future__ import annotations
+
+import csv
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from annotator.core.exporting import export_annotations
+from annotator.core.project import Project
+from annotator.ui.colors import blend
+
+from .conftest import open_titled, select_phrase
+
+
+def highlight_at(window, qt_position: int) -> QColor | None:
+    """The background the reader paints at a Qt position, read from the block layout."""
+    block = window.reader.document().findBlock(qt_position)
+    offset = qt_position - block.position()
+    for fmt_range in block.layout().formats():
+        if fmt_range.start <= offset < fmt_range.start + fmt_range.length:
+            return fmt_range.format.background().color()
+    return None
+
+
+def test_korean_phrase_tagged_with_o_is_highlighted_and_stored(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    select_phrase(window, "마이크로소프트")
+    qt_start = window.reader.textCursor().selectionStart()
+
+    qtbot.keyClick(window.reader, Qt.Key_O)
+
+    organization = window.project.codebook.by_key("O")
+    rows = window.project.annotations.for_document(doc_id)
+    assert [(a.label_id, a.text) for a in rows] == [(organization.id, "마이크로소프트")]
+    text = window.project.documents.text(doc_id)
+    assert text[rows[0].start:rows[0].end] == "마이크로소프트"
+    assert highlight_at(window, qt_start + 2) == blend([organization.color])
+    assert window.annotation_panel.model.rowCount() == 1
+    # The document list counts it.
+    assert window.doc_model.index(window.doc_model.row_of(doc_id), 1).data() == 1
+
+
+def test_emoji_before_the_span_does_not_shift_the_exported_offsets(open_window, tmp_path, qtbot):
+    path = tmp_path / "emoji.annotator"
+    text = "Launch 🚀🚀 day 👩‍👩‍👧: Walmart met Amazon Web Services in Seattle 🇺🇸."
+    with Project(path) as project:
+        project.documents.add(title="Emoji", text=text)
+    window = open_window(path)
+    select_phrase(window, "Amazon Web Services")
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    select_phrase(window, "Seattle")
+    qtbot.keyClick(window.reader, Qt.Key_L)
+
+    out = tmp_path / "out.csv"
+    export_annotations(window.project, out)
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["text"] for r in rows] == ["Amazon Web Services", "Seattle"]
+    for row in rows:
+        assert text[int(row["start"]):int(row["end"])] == row["text"]
+
+
+def test_partial_selection_snaps_to_whole_words_unless_alt(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    select_phrase(window, "almar", occurrence=2)  # inside the body's first "Walmart"
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    select_phrase(window, "Amaz", occurrence=2)
+    qtbot.keyClick(window.reader, Qt.Key_O, Qt.AltModifier)
+    texts = sorted(a.text for a in window.project.annotations.for_document(doc_id))
+    assert texts == ["Amaz", "Walmart"]
+
+
+def test_korean_selection_snaps_to_word_but_leaves_particle(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    select_phrase(window, "월마트가 최근")  # the lead paragraph
+    cursor = window.reader.textCursor()
+    cursor.setPosition(cursor.selectionStart())
+    cursor.setPosition(cursor.position() + 2, cursor.MoveMode.KeepAnchor)  # just "월마"
+    window.reader.setTextCursor(cursor)
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    assert [a.text for a in window.project.annotations.for_document(doc_id)] == ["월마트"]
+
+
+def test_stance_asks_for_target_with_completion_from_entities(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    select_phrase(window, "Amazon")
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    select_phrase(window, "Amazon responded curtly")
+    qtbot.keyClick(window.reader, Qt.Key_A)
+
+    popup = window.target_popup
+    assert popup.isVisible()
+    completer = popup.edit.completer()
+    completer.setCompletionPrefix("ama")
+    assert completer.currentCompletion() == "Amazon"
+    qtbot.keyClicks(popup.edit, "Amazon")
+    qtbot.keyClick(popup.edit, Qt.Key_Return)
+    qtbot.waitUntil(lambda: not popup.isVisible())
+
+    against = window.project.codebook.by_key("A")
+    stances = [a for a in window.project.annotations.for_document(doc_id) if a.label_id == against.id]
+    assert [(a.text, a.target) for a in stances] == [("Amazon responded curtly", "Amazon")]
+
+
+def test_cancelled_stance_popup_tags_nothing(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    select_phrase(window, "Amazon responded curtly")
+    qtbot.keyClick(window.reader, Qt.Key_F)
+    qtbot.keyClick(window.target_popup.edit, Qt.Key_Escape)
+    assert window.project.annotations.for_document(doc_id) == []
+
+
+def test_delete_key_removes_selected_annotation_and_undo_restores_it(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    select_phrase(window, "Walmart", occurrence=2)
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    original = window.project.annotations.for_document(doc_id)
+    assert len(original) == 1
+    assert window.annotation_panel.current().id == original[0].id  # a new tag is selected
+
+    window.delete_action.trigger()
+    assert window.project.annotations.for_document(doc_id) == []
+    window.undo_stack.undo()
+    assert window.project.annotations.for_document(doc_id) == original
+    window.undo_stack.redo()
+    assert window.project.annotations.for_document(doc_id) == []
+
+
+def test_clicking_a_highlight_selects_its_annotation(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    select_phrase(window, "Whole Foods")
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    select_phrase(window, "Amazon", occurrence=3)
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    whole_foods = next(a for a in window.project.annotations.for_document(doc_id) if a.text == "Whole Foods")
+    assert window.annotation_panel.current().text == "Amazon"
+
+    reader = window.reader
+    cursor = reader.textCursor()
+    cursor.setPosition(reader.positions.to_qt(whole_foods.start + 2))
+    reader.setTextCursor(cursor)
+    reader.ensureCursorVisible()
+    point = reader.cursorRect(cursor).center() + QPoint(2, 0)
+    qtbot.mouseClick(reader.viewport(), Qt.LeftButton, pos=point)
+    assert window.annotation_panel.current().id == whole_foods.id
+
+
+def test_overlapping_spans_stay_visible_and_hover_lists_both(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    open_titled(window, "What If Walmart")
+    select_phrase(window, "A spokesperson for Walmart more or less confirmed the story")
+    qtbot.keyClick(window.reader, Qt.Key_C)
+    select_phrase(window, "Walmart more")
+    qtbot.keyClick(window.reader, Qt.Key_O, Qt.AltModifier)
+    claim, org = window.project.codebook.by_key("C"), window.project.codebook.by_key("O")
+
+    cursor = window.reader.document().find("Walmart more")
+    inside = cursor.selectionStart() + 1
+    outside = cursor.selectionStart() - 3
+    assert highlight_at(window, inside) == blend([claim.color, org.color])
+    assert highlight_at(window, outside) == blend([claim.color])
+    hits = window.reader.annotations_at(window.reader.positions.from_qt(inside))
+    tip = window.reader._tooltip(hits)
+    assert "Claim" in tip and "Organization" in tip
+
+
+def test_find_then_key_tags_without_the_mouse(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "Innovation stories")
+    qtbot.keyClick(window.reader, Qt.Key_F, Qt.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.edit, "MarketWatch")
+    qtbot.keyClick(window.find_bar.edit, Qt.Key_Return)
+    qtbot.keyClick(window.find_bar.edit, Qt.Key_Escape)
+    assert not window.find_bar.isVisible()
+    assert window.reader.hasFocus()
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    assert [a.text for a in window.project.annotations.for_document(doc_id)] == ["MarketWatch"]
+
+
+def test_alt_down_and_up_move_between_documents(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    first = window.current_doc_id
+    qtbot.keyClick(window.reader, Qt.Key_Down, Qt.AltModifier)
+    assert window.current_doc_id == window.doc_model.document_id(1)
+    assert "Megadeal" in window.reader.toPlainText()[:100]
+    qtbot.keyClick(window.reader, Qt.Key_Up, Qt.AltModifier)
+    assert window.current_doc_id == first
+
+
+def test_zoom_changes_reader_font(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    before = window.reader.font().pointSizeF()
+    qtbot.keyClick(window.reader, Qt.Key_Plus, Qt.ControlModifier)
+    assert window.reader.font().pointSizeF() > before
+    qtbot.keyClick(window.reader, Qt.Key_Minus, Qt.ControlModifier)
+    qtbot.keyClick(window.reader, Qt.Key_Minus, Qt.ControlModifier)
+    assert window.reader.font().pointSizeF() < before

@@ -1,0 +1,122 @@
+"""The window as a whole: document coding, persistence across restarts, import from the GUI."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.core.project import Project
+
+from .conftest import open_titled, select_phrase
+
+
+def test_first_window_lists_seed_titles_and_counts(open_window, seeded_path):
+    window = open_window(seeded_path)
+    titles = [window.doc_model.index(r, 0).data() for r in range(window.doc_model.rowCount())]
+    assert titles == [
+        "What If Walmart Were A Webhost",
+        "Megadeal Between Microsoft and Walmart Speaks More About Fast AI Than Global Scale",
+        "Walmart Vs Amazon And Why Cloud Expertise Makes Or Breaks E-Commerce",
+        "'월마트 VS 아마존' 신경전 왜!!",
+        "Innovation stories: the birth of Amazon Web Services",
+    ]
+    assert [window.doc_model.index(r, 2).data() for r in range(5)] == ["To do"] * 5
+    assert window.reader.isReadOnly()
+
+
+def test_document_status_and_stance_toward_targets(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    panel = window.document_panel
+    panel.status.setCurrentIndex(2)
+    panel.status.activated.emit(2)
+    assert window.project.documents.get(doc_id).status == "done"
+    assert window.doc_model.index(window.doc_model.row_of(doc_id), 2).data() == "Done"
+
+    qtbot.keyClicks(panel.target, "Amazon")
+    panel.stance.setCurrentIndex(panel.stance.findText("Against"))
+    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    doc_level = [a for a in window.project.annotations.for_document(doc_id) if a.is_document_level]
+    assert [(a.target, a.start, a.end, window.project.codebook.label(a.label_id).name) for a in doc_level] == [
+        ("Amazon", None, None, "Against")
+    ]
+    assert panel.stances.count() == 1 and "Against toward Amazon" in panel.stances.item(0).text()
+
+    window.undo_stack.undo()  # the stance
+    window.undo_stack.undo()  # the status
+    assert window.project.documents.get(doc_id).status == "todo"
+    assert panel.stances.count() == 0
+
+
+def test_everything_is_there_after_restart(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    select_phrase(window, "아마존웹서비스")
+    qtbot.keyClick(window.reader, Qt.Key_R)
+    window.annotation_panel.note_edit.setPlainText("AWS, 한국어 표기")
+    window.annotation_panel._commit_note()
+    window.resize(733, 555)
+    window.close()
+
+    again = open_window(seeded_path)
+    assert again.size().width() == 733
+    open_titled(again, "'월마트 VS 아마존'")
+    stored = again.project.annotations.for_document(doc_id)
+    assert [(a.text, a.note) for a in stored] == [("아마존웹서비스", "AWS, 한국어 표기")]
+    assert again.annotation_panel.model.rowCount() == 1
+
+
+def test_title_edit_is_saved_and_undoable(open_window, seeded_path):
+    window = open_window(seeded_path)
+    index = window.doc_model.index(0, 0)
+    assert window.doc_model.setData(index, "  Walmart   as a webhost ")
+    doc_id = window.doc_model.document_id(0)
+    assert window.project.documents.get(doc_id).title == "Walmart as a webhost"
+    window.undo_stack.undo()
+    assert window.project.documents.get(doc_id).title == "What If Walmart Were A Webhost"
+
+
+def test_korean_typed_into_find_bar_finds_and_tags(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    window.open_find()
+    # keyClicks with non-ASCII aborts inside Qt; a key event carrying the text is what an IME delivers.
+    for ch in "홀푸드":
+        QApplication.sendEvent(window.find_bar.edit, QKeyEvent(QKeyEvent.KeyPress, 0, Qt.NoModifier, ch))
+    qtbot.keyClick(window.find_bar.edit, Qt.Key_Escape)
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    assert [a.text for a in window.project.annotations.for_document(doc_id)] == ["홀푸드"]
+
+
+def test_import_from_window_reports_refused_files_and_keeps_the_good_ones(open_window, tmp_path, qtbot):
+    path = tmp_path / "empty.annotator"
+    Project(path).close()
+    window = open_window(path)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Headline here\n\nBody 😀 text.", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    window.import_files(paths=[folder])
+
+    box = qtbot.waitUntil(lambda: window.findChild(QMessageBox, "importReport") is not None) or \
+        window.findChild(QMessageBox, "importReport")
+    details = box.detailedText()
+    assert "empty.txt" in details and "binary.txt" in details
+    assert [d.title for d in window.project.documents.summaries()] == ["Headline here"]
+    assert window.current_doc_id is not None
+    assert "Body 😀 text." in window.reader.toPlainText()
+    box.close()
+
+
+def test_open_project_that_is_not_a_project_warns_and_keeps_current(open_window, seeded_path, tmp_path, monkeypatch):
+    window = open_window(seeded_path)
+    bogus = tmp_path / "notes.annotator"
+    bogus.write_text("just some text, not a database" * 50)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    window.open_project(bogus)
+    assert shown and "not an Annotator project" in shown[0]
+    assert window.project.path == seeded_path
+    assert bogus.read_text().startswith("just some text")
