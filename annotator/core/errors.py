@@ -7,3 +7,11 @@ class ProjectError(Exception):
 
 class AnnotationError(ValueError):
     """An annotation request does not fit the document or the codebook."""
+
+
+class ImportRefused(Exception):
+    """A file cannot become a document; the reason says why and, where it can, what to do."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

@@ -1,0 +1,247 @@
+"""Importing files: what lands in the project, what is skipped or refused, and why."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from annotator.core.importing import (
+    FileOutcome,
+    ImportReport,
+    collect_files,
+    import_file,
+    import_paths,
+    import_seeds,
+)
+from annotator.core.project import Project
+
+SEED_TITLES = [
+    "What If Walmart Were A Webhost",
+    "Megadeal Between Microsoft and Walmart Speaks More About Fast AI Than Global Scale",
+    "Walmart Vs Amazon And Why Cloud Expertise Makes Or Breaks E-Commerce",
+    "'월마트 VS 아마존' 신경전 왜!!",
+    "Innovation stories: the birth of Amazon Web Services",
+]
+PNG = b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(1500)
+
+
+@pytest.fixture
+def proj(tmp_path: Path) -> Iterator[Project]:
+    p = Project(tmp_path / "p.annotator")
+    yield p
+    p.close()
+
+
+def seed(prefix: str) -> str:
+    entry = next(e for e in resources.files("annotator.seeds").iterdir() if e.name.startswith(prefix))
+    return entry.read_text("utf-8")
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def stored(proj: Project, outcome: FileOutcome) -> str:
+    assert outcome.status == "imported", outcome.reason
+    return proj.documents.get(outcome.document_id).text
+
+
+def test_import_seeds(proj: Project) -> None:
+    report = import_seeds(proj)
+    assert report.ok and len(report.imported) == 5
+    assert [s.title for s in proj.documents.summaries()] == SEED_TITLES
+    first = proj.documents.get(report.imported[0].document_id)
+    assert first.source == "000_83c98d50b3344ecb.txt"
+    assert first.encoding == "utf-8"
+    assert first.text == seed("000")
+
+
+def test_import_seeds_twice_skips_all(proj: Project) -> None:
+    import_seeds(proj)
+    again = import_seeds(proj)
+    assert len(again.skipped) == 5 and proj.documents.count() == 5
+
+
+@pytest.mark.parametrize(
+    ("prefix", "codec", "bom", "newline"),
+    [
+        ("003", "cp949", b"", "\n"),
+        ("003", "euc-kr", b"", "\n"),
+        ("000", "cp1252", b"", "\n"),
+        ("001", "cp1252", b"", "\n"),
+        ("002", "cp1252", b"", "\n"),
+        ("004", "cp1252", b"", "\n"),
+        ("003", "utf-8", b"\xef\xbb\xbf", "\n"),
+        ("003", "utf-16-le", b"\xff\xfe", "\n"),
+        ("001", "utf-16-be", b"\xfe\xff", "\n"),
+        ("004", "utf-8", b"", "\r\n"),
+        ("002", "cp1252", b"", "\r\n"),
+        ("003", "cp949", b"", "\r\n"),
+    ],
+)
+def test_encodings_store_the_same_text_as_utf8(
+    tmp_path: Path, proj: Project, prefix: str, codec: str, bom: bytes, newline: str
+) -> None:
+    original = seed(prefix)
+    if codec in ("cp949", "euc-kr"):
+        original = original.replace("\xa0", " ")  # these have no no-break space; a real file has a space
+    data = bom + original.replace("\n", newline).encode(codec)
+    outcome = import_file(proj, write(tmp_path / "in.txt", data))
+    assert stored(proj, outcome) == original
+    assert outcome.title == SEED_TITLES[int(prefix)]
+
+
+def test_latin1_accents(tmp_path: Path, proj: Project) -> None:
+    text = (
+        "Élections en Île-de-France\n\n"
+        "L'été dernier, à Noël, le garçon a mangé une crème brûlée près du château.\n"
+        "Über die Brücke gehen die Mädchen. Die Straße ist größer als früher.\n"
+    )
+    outcome = import_file(proj, write(tmp_path / "fr.txt", text.encode("latin-1")))
+    doc = proj.documents.get(outcome.document_id)
+    assert (doc.text, doc.encoding, doc.title) == (text, "latin-1", "Élections en Île-de-France")
+
+
+def test_source_is_the_absolute_path(tmp_path: Path, proj: Project) -> None:
+    path = write(tmp_path / "a.txt", b"Headline\n\nBody.\n")
+    outcome = import_file(proj, path)
+    assert proj.documents.get(outcome.document_id).source == str(path.absolute())
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"  \r\n\n\t", "empty file"),
+        (PNG, "binary file (looks like PNG image); import plain text"),
+        (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00", "binary file (looks like ELF program); import plain text"),
+        (b"text\x00with\x00nuls", "binary file (contains NUL bytes"),
+    ],
+    ids=["empty", "blank", "png", "elf", "nul"],
+)
+def test_bad_files_are_refused_and_change_nothing(tmp_path: Path, proj: Project, data: bytes, reason: str) -> None:
+    import_seeds(proj)
+    before = proj.documents.summaries()
+    outcome = import_file(proj, write(tmp_path / "bad.txt", data))
+    assert outcome.status == "refused"
+    assert outcome.reason.startswith(reason)
+    assert proj.documents.summaries() == before
+
+
+def test_missing_file(tmp_path: Path, proj: Project) -> None:
+    report = import_paths(proj, [tmp_path / "nope.txt"])
+    assert [(o.status, o.reason) for o in report.outcomes] == [("refused", "no such file or folder")]
+    assert not report.ok
+
+
+def test_unreadable_file_reports_the_os_reason(tmp_path: Path, proj: Project, monkeypatch) -> None:
+    path = write(tmp_path / "locked.txt", b"Headline\n")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    outcome = import_file(proj, path)
+    assert (outcome.status, outcome.reason) == ("refused", "Permission denied")
+
+
+def test_too_large_is_refused_before_reading(tmp_path: Path, proj: Project) -> None:
+    outcome = import_file(proj, write(tmp_path / "big.txt", b"x" * 2048), max_bytes=1024)
+    assert outcome.status == "refused" and "limit is 1 KB" in outcome.reason
+
+
+def test_folder_with_good_and_bad_files(tmp_path: Path, proj: Project) -> None:
+    folder = tmp_path / "corpus"
+    write(folder / "b_good.txt", "Second story\n\nBody two.\n".encode("utf-8"))
+    write(folder / "a_good.text", "First story\n\nBody one.\n".encode("cp1252"))
+    write(folder / "sub" / "c_good.TXT", "기사 제목\n\n본문입니다.\n".encode("cp949"))
+    write(folder / "empty.txt", b"")
+    write(folder / "image.txt", PNG)
+    write(folder / "notes.md", b"# not taken from a folder\n")
+    write(folder / ".hidden.txt", b"Hidden\n")
+    write(folder / ".git" / "x.txt", b"Inside a hidden folder\n")
+
+    report = import_paths(proj, [folder])
+
+    assert [o.path.name for o in report.outcomes] == ["a_good.text", "b_good.txt", "empty.txt", "image.txt", "c_good.TXT"]
+    assert [o.title for o in report.imported] == ["First story", "Second story", "기사 제목"]
+    assert {o.path.name: o.reason for o in report.refused} == {
+        "empty.txt": "empty file",
+        "image.txt": "binary file (looks like PNG image); import plain text",
+    }
+    assert [s.title for s in proj.documents.summaries()] == ["First story", "Second story", "기사 제목"]
+    lines = report.summary_lines()
+    assert lines[0] == "Imported 3 documents, refused 2 files:"
+    assert f"  {folder / 'empty.txt'}: empty file" in lines
+
+
+def test_folder_without_text_files_is_reported(tmp_path: Path, proj: Project) -> None:
+    write(tmp_path / "docs" / "report.docx", b"PK\x03\x04")
+    report = import_paths(proj, [tmp_path / "docs"])
+    assert [(o.status, o.reason) for o in report.outcomes] == [("refused", "folder holds no .txt or .text files")]
+
+
+def test_explicit_files_are_taken_whatever_their_name(tmp_path: Path, proj: Project) -> None:
+    report = import_paths(proj, [write(tmp_path / "story.md", b"A story\n")])
+    assert [o.title for o in report.imported] == ["A story"]
+
+
+def test_collect_files_keeps_order_and_drops_repeats(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.txt", b"a")
+    missing = tmp_path / "missing.txt"
+    assert collect_files([a, missing, tmp_path, a]) == [a, missing]
+
+
+def test_exact_duplicate_is_skipped_and_reported(tmp_path: Path, proj: Project) -> None:
+    text = "Same story\n\nSame body.\n"
+    first = write(tmp_path / "one.txt", text.encode("utf-8"))
+    second = write(tmp_path / "two.txt", text.replace("\n", "\r\n").encode("utf-16"))  # same text once decoded
+    report = import_paths(proj, [first, second])
+    assert len(report.imported) == 1 and proj.documents.count() == 1
+    [skip] = report.skipped
+    doc_id = report.imported[0].document_id
+    assert skip.reason == f"same text as document {doc_id} ‘Same story’"
+    assert report.ok
+    assert report.summary_lines() == [
+        "Imported 1 document, skipped 1 duplicate:",
+        f"  {second}: same text as document {doc_id} ‘Same story’",
+    ]
+
+
+def test_duplicate_of_a_document_already_in_the_project(tmp_path: Path, proj: Project) -> None:
+    import_seeds(proj)
+    outcome = import_file(proj, write(tmp_path / "copy.txt", seed("004").encode("cp1252")))
+    assert outcome.status == "skipped"
+    assert outcome.reason == "same text as document 5 ‘Innovation stories: the birth of Amazon Web Services’"
+
+
+def test_cancel_keeps_files_already_imported(tmp_path: Path, proj: Project) -> None:
+    paths = [write(tmp_path / f"{i}.txt", f"Story {i}\n\nBody {i}.\n".encode()) for i in range(4)]
+    calls: list[tuple[int, int, str]] = []
+
+    def progress(done: int, total: int, path: Path) -> bool:
+        calls.append((done, total, path.name))
+        return done < 2
+
+    report = import_paths(proj, paths, on_progress=progress)
+    assert calls == [(0, 4, "0.txt"), (1, 4, "1.txt"), (2, 4, "2.txt")]
+    assert report.cancelled
+    assert [s.title for s in proj.documents.summaries()] == ["Story 0", "Story 1"]
+    assert report.summary_lines()[-1] == "Import cancelled; the remaining files were not imported."
+
+
+def test_progress_callback_returning_none_does_not_cancel(tmp_path: Path, proj: Project) -> None:
+    paths = [write(tmp_path / f"{i}.txt", f"Story {i}\n".encode()) for i in range(2)]
+    report = import_paths(proj, paths, on_progress=lambda *_: None)
+    assert not report.cancelled and len(report.imported) == 2
+
+
+def test_empty_report() -> None:
+    report = ImportReport([])
+    assert report.ok and report.summary_lines() == ["Nothing to import."]
