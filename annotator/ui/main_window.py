@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 760, 340])
+        self.splitter.setSizes([330, 760, 360])
         self.setCentralWidget(self.splitter)
         self._build_label_bar(project.codebook.labels())
         self.setWindowTitle(f"{project.name} — Annotator")
