@@ -106,6 +106,11 @@ class Annotations:
                label: Label | None = None) -> Annotation:
         """Change the target, note or label of an annotation; its span never moves."""
         current = self.get(annotation_id)
+        if current.is_document_level:
+            if label is not None and label.layer != "stance":
+                raise AnnotationError("Only stance labels can code a whole document.")
+            if target is not ... and not _clean_target(target):
+                raise AnnotationError("A document-level stance needs a target.")
         fields: dict[str, object] = {}
         if target is not ...:
             fields["target"] = _clean_target(target)
@@ -123,7 +128,7 @@ class Annotations:
         return self.get(annotation_id)
 
     def _check(self, doc_id: int, label: Label, start: int | None, end: int | None, target: str | None) -> str:
-        row = self._store.db.execute("SELECT length(text) FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._store.db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise AnnotationError(f"There is no document {doc_id}.")
         if (start is None) != (end is None):
@@ -134,12 +139,11 @@ class Annotations:
             if not _clean_target(target):
                 raise AnnotationError("A document-level stance needs a target.")
             return ""
-        length = row[0]  # SQLite counts characters, i.e. code points, like Python
-        if not (0 <= start < end <= length):
-            raise AnnotationError(f"Span {start}-{end} is outside the document (0-{length}).")
-        return self._store.db.execute(
-            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
-        ).fetchone()[0]
+        # Sliced in Python: SQLite's length() and substr() stop at a NUL character.
+        text = row[0]
+        if not (0 <= start < end <= len(text)):
+            raise AnnotationError(f"Span {start}-{end} is outside the document (0-{len(text)}).")
+        return text[start:end]
 
 
 def _clean_target(target: str | None) -> str | None:

@@ -82,14 +82,20 @@ def user_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the file to SCHEMA_VERSION in one transaction; return the version it had."""
+def check_version(db: sqlite_utils.Database) -> int:
+    """Return the file's schema version; refuse one newer than this code knows."""
     found = user_version(db)
     if found > SCHEMA_VERSION:
         raise ProjectError(
             f"This project was made by a newer Annotator (schema {found}); "
             f"update Annotator to open it."
         )
+    return found
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the file to SCHEMA_VERSION in one transaction; return the version it had."""
+    found = check_version(db)
     if found == SCHEMA_VERSION:
         return found
     conn = db.conn

@@ -47,19 +47,27 @@ class Store:
         if self.path.exists() and self.path.is_dir():
             raise ProjectError(f"{self.path} is a folder, not a project file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = None
         try:
             conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA foreign_keys = ON")
+            self.db = sqlite_utils.Database(conn)
+            # Refuse a foreign, damaged or newer file before anything writes to it:
+            # switching to WAL rewrites the header of a rollback-journal file.
+            self._check_foreign(conn)
+            schema.check_version(self.db)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            self.db = sqlite_utils.Database(conn)
-            self._check_foreign(conn)
             schema.migrate(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(
-                f"{self.path} is not an Annotator project or is damaged ({exc}). "
-                "Choose another file or restore a backup."
-            ) from exc
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()  # a refused file keeps no -wal/-shm files beside it
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise ProjectError(
+                    f"{self.path} is not an Annotator project or is damaged ({exc}). "
+                    "Choose another file or restore a backup."
+                ) from exc
+            raise
         self._listeners: list[Listener] = []
         self._pending: list[Change] | None = None
 
@@ -84,12 +92,15 @@ class Store:
         outer = self._pending is None
         if outer:
             self._pending = []
+        mark = len(self._pending)
         try:
             with self.db.atomic():
                 yield self.db
         except BaseException:
             if outer:
                 self._pending = None
+            else:
+                del self._pending[mark:]  # an inner edit rolled back to its savepoint: drop its events
             raise
         if outer:
             changes, self._pending = self._pending, None

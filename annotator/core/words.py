@@ -22,6 +22,23 @@ def is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch).startswith("M")
 
 
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether text[i] belongs to a word. A combining mark belongs to its base
+    character's word, so the variation selector of an emoji (❤️) does not make
+    the emoji part of the word after it."""
+    if text[i].isalnum():
+        return True
+    if not _is_mark(text[i]):
+        return False
+    while i > 0 and _is_mark(text[i - 1]):
+        i -= 1
+    return i > 0 and text[i - 1].isalnum()
+
+
 def _is_hangul(ch: str) -> bool:
     return "\uac00" <= ch <= "\ud7a3"
 
@@ -39,23 +56,28 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         e -= 1
     if s == e:
         return start, end
-    if is_word_char(text[s]):
-        while s > 0 and is_word_char(text[s - 1]):
+    if _in_word(text, s):
+        while s > 0 and _in_word(text, s - 1):
             s -= 1
-    if is_word_char(text[e - 1]):
+    if _in_word(text, e - 1):
         word_end = e
-        while word_end < len(text) and is_word_char(text[word_end]):
+        while word_end < len(text) and _in_word(text, word_end):
             word_end += 1
         e = _before_particle(text, s, e, word_end)
+    # Never split a character from its combining marks or variation selector.
+    while s > 0 and _is_mark(text[s]):
+        s -= 1
+    while e < len(text) and _is_mark(text[e]):
+        e += 1
     return s, e
 
 
 def _before_particle(text: str, start: int, end: int, word_end: int) -> int:
     """Where a Hangul word's stem ends, if the selection stopped at or before its particle."""
-    if word_end == end or not _is_hangul(text[end - 1]):
+    if word_end == end or not _is_hangul(text[word_end - 1]):
         return word_end
     word_start = start
-    while word_start > 0 and is_word_char(text[word_start - 1]):
+    while word_start > 0 and _in_word(text, word_start - 1):
         word_start -= 1
     word = text[word_start:word_end]
     for particle in _PARTICLES:

@@ -1,0 +1,226 @@
+"""The project file's schema: a fresh file, refusing newer files, atomic migration,
+and opening files written by older versions (tests/fixtures/schema_vN.annotator)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from annotator.core import schema
+from annotator.core.errors import ProjectError
+from annotator.core.project import Project
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+EXPECTED_COLUMNS = {
+    "project_info": ["key", "value"],
+    "labels": ["id", "name", "layer", "key", "color", "description", "sort_order"],
+    "documents": ["id", "title", "source", "sha256", "encoding", "imported_at", "status", "text"],
+    "annotations": [
+        "id", "document_id", "label_id", "span_start", "span_end", "text", "target", "note",
+        "annotator", "created_at", "updated_at",
+    ],
+}
+# (table, columns, unique)
+EXPECTED_INDEXES = {
+    ("labels", ("name",), True),
+    ("labels", ("key",), True),
+    ("documents", ("sha256",), True),
+    ("annotations", ("document_id", "span_start"), False),
+    ("annotations", ("label_id",), False),
+}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _raw(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _version(path: Path) -> int:
+    conn = _raw(path)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+# -- a fresh file -------------------------------------------------------------------
+
+
+def test_migrating_an_empty_database_builds_the_whole_schema(tmp_path):
+    path = tmp_path / "empty.db"
+    db = sqlite_utils.Database(_raw(path))
+    try:
+        assert schema.migrate(db) == 0
+        assert schema.user_version(db) == schema.SCHEMA_VERSION
+        assert set(db.table_names()) == set(EXPECTED_COLUMNS)
+        for table, columns in EXPECTED_COLUMNS.items():
+            assert [c.name for c in db[table].columns] == columns, table
+        indexes = {
+            (table, tuple(index.columns), bool(index.unique))
+            for table in EXPECTED_COLUMNS
+            for index in db[table].indexes
+            if not index.name.startswith("sqlite_autoindex")
+        }
+        assert indexes == EXPECTED_INDEXES
+        fks = {(fk.column, fk.other_table, fk.other_column) for fk in db["annotations"].foreign_keys}
+        assert fks == {("document_id", "documents", "id"), ("label_id", "labels", "id")}
+        assert db["project_info"].pks == ["key"]
+        # Running it again is a no-op that reports the current version.
+        assert schema.migrate(db) == schema.SCHEMA_VERSION
+    finally:
+        db.conn.close()
+
+
+def test_new_project_file_is_at_the_current_version(tmp_path):
+    path = tmp_path / "new.annotator"
+    Project(path).close()
+    assert _version(path) == schema.SCHEMA_VERSION
+
+
+# -- files from a newer Annotator ----------------------------------------------------
+
+
+@pytest.mark.parametrize("journal_mode", ["wal", "delete"])
+def test_newer_file_is_refused_and_left_byte_for_byte(tmp_path, journal_mode):
+    path = tmp_path / "future.annotator"
+    with Project(path) as p:
+        p.documents.add(title="From the future", text="Written by Annotator N+1.")
+    newer = schema.SCHEMA_VERSION + 1
+    conn = _raw(path)
+    conn.execute(f"PRAGMA user_version = {newer}")
+    conn.execute(f"PRAGMA journal_mode = {journal_mode}")
+    conn.close()
+    before, listing = _sha(path), sorted(os.listdir(tmp_path))
+
+    with pytest.raises(ProjectError) as info:
+        Project(path)
+
+    message = str(info.value)
+    assert "newer Annotator" in message
+    assert f"schema {newer}" in message
+    assert _sha(path) == before
+    assert sorted(os.listdir(tmp_path)) == listing  # no -wal/-shm left behind
+    assert _version(path) == newer
+
+
+# -- migration is all or nothing --------------------------------------------------------
+
+
+def _failing_step(db: sqlite_utils.Database) -> None:
+    """A next-version step that gets half-way: creates a table, then hits an SQL error."""
+    db["brand_new"].create({"id": int, "name": str}, pk="id")
+    db.execute("INSERT INTO brand_new(name) VALUES ('half done')")
+    db.execute("ALTER TABLE annotations ADD COLUMN span_start INTEGER")  # duplicate column
+
+
+@pytest.fixture
+def failing_next_version(monkeypatch):
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _failing_step])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    return schema.SCHEMA_VERSION
+
+
+def test_failed_migration_leaves_an_old_file_at_its_version(tmp_path, failing_next_version):
+    path = tmp_path / "old.annotator"
+    shutil.copy(FIXTURES / "schema_v1.annotator", path)
+    assert failing_next_version == 2
+
+    with pytest.raises(ProjectError):
+        Project(path)
+
+    conn = _raw(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert "brand_new" not in _tables(conn)
+        assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 10
+    finally:
+        conn.close()
+
+
+def test_failed_migration_of_an_empty_file_creates_no_tables(tmp_path, failing_next_version):
+    path = tmp_path / "new.annotator"
+    with pytest.raises(ProjectError):
+        Project(path)
+    conn = _raw(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+        assert _tables(conn) == set()
+    finally:
+        conn.close()
+
+
+# -- files written by older versions -------------------------------------------------------
+
+
+def test_schema_v1_fixture_is_a_self_contained_version_1_file():
+    fixture = FIXTURES / "schema_v1.annotator"
+    assert fixture.stat().st_size < 64 * 1024
+    assert not Path(f"{fixture}-wal").exists()
+    conn = sqlite3.connect(f"file:{fixture}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        conn.close()
+
+
+def _fixture_script():
+    """The data make_fixtures.py wrote, so the test checks against the same source."""
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_schema_v1_project_opens_with_all_its_data(tmp_path):
+    fixture = _fixture_script()
+    V1_ANNOTATIONS, V1_DOCUMENTS, V1_LABELS = fixture.V1_ANNOTATIONS, fixture.V1_DOCUMENTS, fixture.V1_LABELS
+    path = tmp_path / "v1.annotator"
+    shutil.copy(FIXTURES / "schema_v1.annotator", path)
+
+    with Project(path, create=False) as p:
+        assert schema.user_version(p.store.db) == schema.SCHEMA_VERSION
+        assert p.store.info("created_by") == "Annotator 0.1.0"
+
+        # The codebook is the file's own, not reinstalled or duplicated.
+        assert [(lab.name, lab.layer, lab.key, lab.color) for lab in p.codebook.labels()] == V1_LABELS
+
+        docs = [p.documents.get(i) for i in p.documents.ids()]
+        assert [(d.title, d.source, d.encoding, d.status, d.text) for d in docs] == [
+            (d["title"], d["source"], d["encoding"], d["status"], d["text"]) for d in V1_DOCUMENTS
+        ]
+        assert p.documents.find_by_text(V1_DOCUMENTS[1]["text"]) == docs[1].id
+
+        found = []
+        for doc_index, doc in enumerate(docs):
+            for a in p.annotations.for_document(doc.id):
+                label = p.codebook.label(a.label_id).name
+                if a.is_document_level:
+                    assert a.text == ""
+                    found.append((doc_index, label, None, a.target, a.note))
+                else:
+                    assert a.text == doc.text[a.start:a.end]
+                    found.append((doc_index, label, a.text, a.target, a.note))
+                assert (a.annotator, a.created_at, a.updated_at) == ("fixture", fixture.STAMP, fixture.STAMP)
+        assert sorted(found, key=repr) == sorted(V1_ANNOTATIONS, key=repr)
+        assert [s.annotation_count for s in p.documents.summaries()] == [7, 3]
+
+        # The old file is fully usable: new edits work and get the next ids.
+        added = p.annotations.add(docs[1].id, p.codebook.by_name("Organization"), 0, 7)
+        assert added.text == "Samsung"
+        assert p.annotations.count() == len(V1_ANNOTATIONS) + 1
