@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..core.errors import ProjectError
 from ..core.project import APP_NAME, Project, open_default_project
+from .errors import install_error_handler
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -25,6 +26,7 @@ def open_project(path: Path | None) -> Project:
 
 def run_gui(project_path: Path | None = None) -> int:
     app = create_app()
+    install_error_handler()
     try:
         project = open_project(project_path)
     except ProjectError as exc:

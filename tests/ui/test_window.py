@@ -120,3 +120,37 @@ def test_open_project_that_is_not_a_project_warns_and_keeps_current(open_window,
     assert shown and "not an Annotator project" in shown[0]
     assert window.project.path == seeded_path
     assert bogus.read_text().startswith("just some text")
+
+
+def test_first_launch_creates_default_project_with_the_seeds_once(qtbot, annotator_home):
+    from annotator.ui.app import open_project
+    from annotator.ui.main_window import MainWindow
+
+    project = open_project(None)
+    assert project.path.parent == annotator_home
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    assert window.doc_model.rowCount() == 5
+    assert "Walmart" in window.reader.toPlainText()
+    window.close()
+
+    again = open_project(None)  # second launch: same file, nothing imported twice
+    assert again.documents.count() == 5
+    again.close()
+
+
+def test_dropping_files_on_the_window_imports_them(open_window, tmp_path, qtbot):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    path = tmp_path / "drop.annotator"
+    Project(path).close()
+    window = open_window(path)
+    article = tmp_path / "article.txt"
+    article.write_bytes("Seoul 뉴스 headline\n\n본문입니다.".encode("cp949"))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(article))])
+    event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.project.documents.count() == 1)
+    assert window.project.documents.get(window.project.documents.ids()[0]).text == "Seoul 뉴스 headline\n\n본문입니다."
