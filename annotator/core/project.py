@@ -19,11 +19,15 @@ APP_NAME = "Annotator"
 class Project:
     def __init__(self, path: str | os.PathLike, *, create: bool = True):
         self.store = Store(Path(path), create=create)
-        self.codebook = Codebook(self.store)
-        self.documents = Documents(self.store)
-        self.annotations = Annotations(self.store, self.codebook)
-        if not self.codebook.labels():
-            self.codebook.install(default_codebook())
+        try:
+            self.codebook = Codebook(self.store)
+            self.documents = Documents(self.store)
+            self.annotations = Annotations(self.store, self.codebook)
+            if not self.codebook.labels():
+                self.codebook.install(default_codebook())
+        except BaseException:
+            self.store.close()
+            raise
 
     @property
     def path(self) -> Path:

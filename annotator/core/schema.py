@@ -15,7 +15,13 @@ import sqlite_utils
 from .errors import ProjectError
 
 
+# Written into the SQLite header ("ANNT") so a project is told apart from any
+# other application's SQLite file, whatever its user_version says.
+APPLICATION_ID = 0x414E4E54
+
+
 def _v1_initial(db: sqlite_utils.Database) -> None:
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
     db["project_info"].create({"key": str, "value": str}, pk="key")
     db["labels"].create(
         {

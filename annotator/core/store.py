@@ -73,9 +73,9 @@ class Store:
 
     @staticmethod
     def _check_foreign(conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version == 0 and tables:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
+        if has_tables and app_id != schema.APPLICATION_ID:
             raise ProjectError(
                 "This SQLite file belongs to another application, not Annotator. "
                 "Choose an Annotator project or create a new one."

@@ -237,9 +237,12 @@ def test_truncated_project_is_refused_unchanged(tmp_path, keep):
     assert "restore a backup" in str(error)
 
 
-def test_sqlite_file_of_another_application_is_refused_unchanged(tmp_path):
+@pytest.mark.parametrize("their_user_version", [0, 1, 7])
+def test_sqlite_file_of_another_application_is_refused_unchanged(tmp_path, their_user_version):
+    """Other programs set user_version too; the application id in the header tells us apart."""
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {their_user_version}")
     conn.execute("CREATE TABLE contacts(name TEXT, phone TEXT)")
     conn.execute("INSERT INTO contacts VALUES ('Kim', '010')")
     conn.commit()
