@@ -154,3 +154,39 @@ def test_dropping_files_on_the_window_imports_them(open_window, tmp_path, qtbot)
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.project.documents.count() == 1)
     assert window.project.documents.get(window.project.documents.ids()[0]).text == "Seoul 뉴스 headline\n\n본문입니다."
+
+
+def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    from annotator.ui import file_actions
+
+    path = tmp_path / "cancel.annotator"
+    Project(path).close()
+    window = open_window(path)
+    files = []
+    for i in range(4):
+        f = tmp_path / f"article{i}.txt"
+        f.write_text(f"Headline {i}\n\nBody number {i}.", encoding="utf-8")
+        files.append(f)
+    asked = iter([False, False, True, True, True])
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: next(asked))
+    report = file_actions.run_import(window, window.project, files)
+    assert report.cancelled
+    assert [d.title for d in window.project.documents.summaries()] == ["Headline 0", "Headline 1"]
+    box = window.findChild(QMessageBox, "importReport")
+    assert box is not None and "cancel" in box.detailedText().lower()
+    box.close()
+
+
+def test_recent_projects_remember_what_was_opened(open_window, seeded_path, tmp_path):
+    from annotator.ui import settings
+
+    other = tmp_path / "other.annotator"
+    Project(other).close()
+    window = open_window(seeded_path)
+    window.open_project(other)
+    assert window.project.path == other
+    assert settings.recent_projects()[:2] == [other.resolve(), seeded_path.resolve()]
+    window._fill_recent()
+    assert [a.text() for a in window.recent_menu.actions()][:2] == [str(other.resolve()), str(seeded_path.resolve())]
