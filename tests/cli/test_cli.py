@@ -1,0 +1,234 @@
+"""The `annotator` command line: import, export, stats, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.project import Project
+
+TEXT = "Launch 🚀 day: 월마트 👩‍👩‍👧 and AWS, \"quoted\", and more.\n둘째 줄입니다.\n"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Keep every test away from the real default project."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("ANNOTATOR_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def project_path(tmp_path) -> Path:
+    path = tmp_path / "study.annotator"
+    with Project(path) as p:
+        doc = p.documents.add(title="월마트 and AWS", text=TEXT)
+        start = TEXT.index("월마트")
+        p.annotations.add(doc, p.codebook.by_name("Organization"), start, start + len("월마트 👩‍👩‍👧"))
+        p.annotations.add(doc, p.codebook.by_name("Event"), 0, len("Launch 🚀 day"), note="=1+1")
+        p.annotations.add(doc, p.codebook.by_name("Favor"), target="AWS")
+        p.documents.set_status(doc, "in_progress")
+    return path
+
+
+@pytest.fixture
+def inputs(tmp_path) -> list[Path]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good, empty = folder / "good.txt", folder / "empty.txt"
+    good.write_text("아마존과 월마트가 경쟁한다.\nA second line.\n", encoding="utf-8")
+    empty.write_bytes(b"")
+    return [good, empty]
+
+
+# -- export ----------------------------------------------------------------------
+
+
+def test_export_annotations(project_path, tmp_path, capsys):
+    out = tmp_path / "ann.csv"
+    assert main(["export", "--project", str(project_path), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"Wrote 3 annotations to {out}"
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["label"] for r in rows] == ["Favor", "Event", "Organization"]
+    for row in rows:
+        if row["start"]:
+            assert row["text"] == TEXT[int(row["start"]):int(row["end"])]
+    assert rows[1]["note"] == "=1+1"
+
+
+def test_export_documents_for_excel(project_path, tmp_path, capsys):
+    out = tmp_path / "docs.csv"
+    args = ["export", "--project", str(project_path), "--out", str(out), "--what", "documents", "--excel"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == f"Wrote 1 document to {out}"
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        (row,) = csv.DictReader(f)
+    assert row["text"] == TEXT and row["status"] == "in_progress"
+
+
+def test_export_into_a_folder_is_a_clean_error(project_path, tmp_path, capsys):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert main(["export", "--project", str(project_path), "--out", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: ") and str(folder) in err
+    assert "Traceback" not in err
+    assert list(folder.iterdir()) == []
+
+
+def test_export_into_a_missing_folder_names_the_asked_for_file(project_path, tmp_path, capsys):
+    out = tmp_path / "no such folder" / "ann.csv"
+    assert main(["export", "--project", str(project_path), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"annotator: error: {out}: No such file or directory"
+
+
+@pytest.mark.parametrize("command", [["export", "--out", "OUT"], ["stats"]])
+def test_missing_project_is_not_created(command, tmp_path, capsys):
+    missing = tmp_path / "typo.annotator"
+    out = tmp_path / "out.csv"
+    argv = [str(out) if a == "OUT" else a for a in command] + ["--project", str(missing)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == f"annotator: error: No project file at {missing}."
+    assert captured.out == ""
+    assert not missing.exists() and not out.exists()
+
+
+def test_missing_default_project_is_not_created(isolated_home, tmp_path, capsys):
+    assert main(["stats"]) == 2
+    assert "No project file at" in capsys.readouterr().err
+    assert not isolated_home.exists() or not any(isolated_home.iterdir())
+
+
+def test_a_file_that_is_not_a_project_is_a_clean_error(tmp_path, capsys):
+    bogus = tmp_path / "notes.annotator"
+    bogus.write_text("just some text, not SQLite " * 100)
+    assert main(["stats", "--project", str(bogus)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: ") and "Traceback" not in err
+
+
+# -- stats -----------------------------------------------------------------------
+
+
+def test_stats(project_path, capsys):
+    assert main(["stats", "--project", str(project_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert str(project_path) in lines[0]
+    assert any(line.split() == ["Documents", "1"] for line in lines)
+    assert any(line.split() == ["In", "progress", "1"] for line in lines)
+    assert any(line.split() == ["Annotations", "3"] for line in lines)
+    assert any(line.split() == ["Entity", "Organization", "1"] for line in lines)
+
+
+def test_top_level_project_option_also_reaches_commands(project_path, capsys):
+    assert main(["--project", str(project_path), "stats"]) == 0
+    assert "Annotations" in capsys.readouterr().out
+
+
+# -- import ----------------------------------------------------------------------
+
+
+def test_import_creates_the_project_and_reports_refusals(tmp_path, inputs, capsys):
+    target = tmp_path / "new" / "fresh.annotator"
+    assert main(["import", "--project", str(target), *map(str, inputs)]) == 1
+    out = capsys.readouterr().out
+    assert f"{inputs[1]}: empty file" in out
+    with Project(target, create=False) as p:
+        assert p.documents.count() == 1
+
+    # Importing only the good file again: nothing refused (a duplicate is skipped, not refused).
+    assert main(["import", "--project", str(target), str(inputs[0])]) == 0
+    capsys.readouterr()
+    with Project(target, create=False) as p:
+        assert p.documents.count() == 1
+
+
+def test_import_without_project_uses_the_default_project(isolated_home, inputs, capsys):
+    assert main(["import", str(inputs[0])]) == 0
+    assert capsys.readouterr().out.startswith("Imported 1 document")
+    with Project(isolated_home / "default.annotator", create=False) as p:
+        # The first use seeds the sample articles, as the app would.
+        assert p.documents.count() > 1
+        assert any("아마존과 월마트가" in p.documents.text(i) for i in p.documents.ids())
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_import_shows_progress_only_on_a_terminal(tmp_path, inputs, isolated_home):
+    primary, secondary = os.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "annotator", "import", "--project", str(tmp_path / "t.annotator"),
+             *map(str, inputs)],
+            stdout=subprocess.PIPE, stderr=secondary, env={**os.environ, "ANNOTATOR_HOME": str(isolated_home)},
+            timeout=120,
+        )
+        os.close(secondary)
+        secondary = -1
+        progress = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # Linux reports the closed terminal as EIO
+                break
+            if not chunk:
+                break
+            progress += chunk
+    finally:
+        if secondary != -1:
+            os.close(secondary)
+        os.close(primary)
+    assert result.returncode == 1
+    text = progress.decode("utf-8").replace("\r\n", "\n")
+    assert f"[1/2] {inputs[0]}\n[2/2] {inputs[1]}\n" == text
+
+
+def test_import_via_python_m_reports_refused_file_and_exit_code(tmp_path, inputs, isolated_home):
+    target = tmp_path / "sub.annotator"
+    env = {**os.environ, "ANNOTATOR_HOME": str(isolated_home), "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "import", "--project", str(target), *map(str, inputs)],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Imported 1 document") and "refused 1 file" in lines[0]
+    assert f"{inputs[1]}: empty file" in result.stdout  # names the file and says why
+    assert str(inputs[0]) not in result.stdout
+    assert result.stderr == ""  # progress lines only go to a terminal
+    with Project(target, create=False) as p:
+        assert p.documents.count() == 1
+
+
+# -- odds and ends -----------------------------------------------------------------
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("annotator ")
+
+
+def test_usage_error_returns_2(capsys):
+    assert main(["export"]) == 2  # --out is required
+    assert "--out" in capsys.readouterr().err
+
+
+def test_commands_never_load_qt(project_path, tmp_path):
+    out = tmp_path / "x.csv"
+    code = (
+        "import sys; from annotator.cli import main; "
+        f"assert main(['stats', '--project', {str(project_path)!r}]) == 0; "
+        f"assert main(['export', '--project', {str(project_path)!r}, '--out', {str(out)!r}]) == 0; "
+        "assert not [m for m in sys.modules if m.startswith(('PySide6', 'annotator.ui'))], 'Qt loaded'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
