@@ -18,14 +18,8 @@ from annotator.core.importing import (
     import_seeds,
 )
 from annotator.core.project import Project
+from tests.expected import SEED_TITLES
 
-SEED_TITLES = [
-    "What If Walmart Were A Webhost",
-    "Megadeal Between Microsoft and Walmart Speaks More About Fast AI Than Global Scale",
-    "Walmart Vs Amazon And Why Cloud Expertise Makes Or Breaks E-Commerce",
-    "'월마트 VS 아마존' 신경전 왜!!",
-    "Innovation stories: the birth of Amazon Web Services",
-]
 PNG = b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(1500)
 
 

@@ -7,14 +7,8 @@ from importlib import resources
 import pytest
 
 from annotator.core.titles import detect_title
+from tests.expected import SEED_TITLES
 
-SEED_TITLES = [
-    "What If Walmart Were A Webhost",
-    "Megadeal Between Microsoft and Walmart Speaks More About Fast AI Than Global Scale",
-    "Walmart Vs Amazon And Why Cloud Expertise Makes Or Breaks E-Commerce",
-    "'월마트 VS 아마존' 신경전 왜!!",
-    "Innovation stories: the birth of Amazon Web Services",
-]
 
 
 def seed_texts() -> list[str]:
