@@ -10,9 +10,10 @@ from .model import Annotation, Label
 from .store import Change, Store, now
 
 _COLUMNS = "id, document_id, label_id, span_start, span_end, text, target, note, annotator, created_at, updated_at"
-# Document-level rows (no span) first, then spans in reading order; longer first at a tie
-# so that an outer span lists before the span nested in it.
-_ORDER = "ORDER BY span_start IS NOT NULL, span_start, span_end DESC, id"
+# Document-level rows (no span: NULL sorts first) lead, then spans in reading order;
+# longer first at a tie so an outer span lists before the span nested in it. The
+# (document_id, span_start, span_end DESC) index serves this order without a sort.
+_ORDER = "ORDER BY span_start, span_end DESC, id"
 
 
 def default_annotator() -> str:
@@ -33,18 +34,18 @@ class Annotations:
         return [Annotation(*row) for row in rows]
 
     def get(self, annotation_id: int) -> Annotation:
-        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        row = self._store.conn.execute(f"SELECT {_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
         if row is None:
             raise KeyError(annotation_id)
         return Annotation(*row)
 
     def iter_all(self) -> Iterator[Annotation]:
-        cursor = self._store.db.execute(f"SELECT {_COLUMNS} FROM annotations ORDER BY document_id, {_ORDER[9:]}")
+        cursor = self._store.conn.execute(f"SELECT {_COLUMNS} FROM annotations ORDER BY document_id, {_ORDER.removeprefix('ORDER BY ')}")
         for row in cursor:
             yield Annotation(*row)
 
     def count(self) -> int:
-        return self._store.db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+        return self._store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
 
     def targets(self) -> list[str]:
         """Names an analyst may pick as a stance target: tagged entities and earlier targets."""
@@ -85,13 +86,11 @@ class Annotations:
     def restore(self, annotation: Annotation) -> None:
         """Put back a deleted annotation with its id and history (undo of delete, redo of add)."""
         with self._store.write() as db:
-            db["annotations"].insert(
-                {
-                    "id": annotation.id, "document_id": annotation.document_id, "label_id": annotation.label_id,
-                    "span_start": annotation.start, "span_end": annotation.end, "text": annotation.text,
-                    "target": annotation.target, "note": annotation.note, "annotator": annotation.annotator,
-                    "created_at": annotation.created_at, "updated_at": annotation.updated_at,
-                }
+            db.execute(
+                f"INSERT INTO annotations({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (annotation.id, annotation.document_id, annotation.label_id, annotation.start, annotation.end,
+                 annotation.text, annotation.target, annotation.note, annotation.annotator,
+                 annotation.created_at, annotation.updated_at),
             )
             self._store.notify(Change("annotation_added", annotation.document_id, annotation.id))
 
@@ -128,7 +127,7 @@ class Annotations:
         return self.get(annotation_id)
 
     def _check(self, doc_id: int, label: Label, start: int | None, end: int | None, target: str | None) -> str:
-        row = self._store.db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise AnnotationError(f"There is no document {doc_id}.")
         if (start is None) != (end is None):

@@ -62,7 +62,11 @@ class Codebook:
         with self._store.write() as db:
             if db.execute("SELECT count(*) FROM labels").fetchone()[0]:
                 raise ProjectError("This project already has a codebook.")
-            db["labels"].insert_all(rows)
+            db.executemany(
+                "INSERT INTO labels(name, layer, key, color, description, sort_order) "
+                "VALUES (:name, :layer, :key, :color, :description, :sort_order)",
+                rows,
+            )
             self._store.notify(Change("codebook_changed"))
 
     def labels(self) -> list[Label]:

@@ -32,7 +32,7 @@ class Documents:
         return doc_id
 
     def find_by_text(self, text: str) -> int | None:
-        row = self._store.db.execute(
+        row = self._store.conn.execute(
             "SELECT id FROM documents WHERE sha256 = ?", (text_sha256(text),)
         ).fetchone()
         return row[0] if row else None
@@ -49,10 +49,10 @@ class Documents:
         return [row[0] for row in self._store.query("SELECT id FROM documents ORDER BY id")]
 
     def count(self) -> int:
-        return self._store.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return self._store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def get(self, doc_id: int) -> Document:
-        row = self._store.db.execute(
+        row = self._store.conn.execute(
             "SELECT id, title, source, sha256, encoding, imported_at, status, text FROM documents WHERE id = ?",
             (doc_id,),
         ).fetchone()

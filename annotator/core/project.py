@@ -64,11 +64,11 @@ def default_project_path() -> Path:
 
 def open_default_project() -> Project:
     """Open the default project; on first launch create it with the bundled seed articles."""
-    from .importing import import_seeds  # importing pulls in charset detection; only needed here
-
     path = default_project_path()
     first_launch = not path.exists()
     project = Project(path)
     if first_launch:
+        from .importing import import_seeds  # charset detection loads tables; only the first launch needs it
+
         import_seeds(project)
     return project

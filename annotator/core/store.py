@@ -1,5 +1,10 @@
 """The project file: one SQLite database, opened safely, migrated, and watched.
 
+Day-to-day reads and writes use the sqlite3 connection directly; sqlite-utils
+builds and migrates the schema and is loaded only when that is needed (it
+imports pandas and numpy whenever they are installed, which would otherwise
+cost every launch a third of a second).
+
 Every user edit runs in `Store.write()`, one transaction that either commits
 whole or leaves the file as it was. WAL with synchronous=NORMAL: a commit is
 durable against an application crash; an OS crash or power cut can lose at most
@@ -14,8 +19,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import sqlite_utils
 
 from . import schema
 from .errors import ProjectError
@@ -51,14 +54,16 @@ class Store:
         try:
             conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA foreign_keys = ON")
-            self.db = sqlite_utils.Database(conn)
+            self.conn = conn
+            self._db = None
             # Refuse a foreign, damaged or newer file before anything writes to it:
             # switching to WAL rewrites the header of a rollback-journal file.
             self._check_foreign(conn)
-            schema.check_version(self.db)
+            found = schema.check_version(conn)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            schema.migrate(self.db)
+            if found < schema.SCHEMA_VERSION:
+                schema.migrate(self.db)
         except BaseException as exc:
             if conn is not None:
                 conn.close()  # a refused file keeps no -wal/-shm files beside it
@@ -81,21 +86,33 @@ class Store:
                 "Choose an Annotator project or create a new one."
             )
 
+    @property
+    def db(self):
+        """The same connection as a sqlite_utils.Database, for schema work and tests."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     # -- transactions and change events ----------------------------------------
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
-        """One user edit: a transaction, then the change events it queued."""
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One user edit: a transaction, then the change events it queued.
+
+        Nested calls become savepoints, so a composite edit commits or rolls back whole.
+        """
         outer = self._pending is None
         if outer:
             self._pending = []
         mark = len(self._pending)
         try:
-            with self.db.atomic():
-                yield self.db
+            with self._transaction():
+                yield self.conn
         except BaseException:
             if outer:
                 self._pending = None
@@ -106,6 +123,37 @@ class Store:
             changes, self._pending = self._pending, None
             for change in changes:
                 self._emit(change)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"edit_{len(self._pending or ())}_{id(object())}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        # IMMEDIATE takes the write lock up front, so a busy file fails here,
+        # before any of the edit ran, instead of halfway through it.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def notify(self, change: Change) -> None:
         """Queue a change inside write(); it reaches listeners after the commit."""
@@ -124,10 +172,10 @@ class Store:
     # -- small helpers ---------------------------------------------------------
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
-        return list(self.db.execute(sql, params).fetchall())
+        return self.conn.execute(sql, params).fetchall()
 
     def info(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM project_info WHERE key = ?", (key,)).fetchone()
+        row = self.conn.execute("SELECT value FROM project_info WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
     def set_info(self, key: str, value: str) -> None:

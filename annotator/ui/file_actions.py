@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -12,8 +13,10 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import ProjectError
 from ..core.exporting import export_annotations, export_documents
-from ..core.importing import ImportReport, import_paths
 from ..core.project import PROJECT_SUFFIX, Project
+
+if TYPE_CHECKING:
+    from ..core.importing import ImportReport
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 
@@ -45,6 +48,9 @@ def ask_import_paths(parent: QWidget, folder: bool = False) -> list[Path]:
 
 def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportReport:
     """Import with a cancellable progress dialog; each file is committed or refused whole."""
+    # Encoding detection loads charset tables; pay for it on the first import, not at launch.
+    from ..core.importing import import_paths
+
     progress = QProgressDialog("Importing…", "Cancel", 0, max(1, len(paths)), parent)
     progress.setWindowTitle("Import documents")
     progress.setWindowModality(Qt.WindowModal)

@@ -307,3 +307,14 @@ def test_annotation_count_in_document_summaries_follows_deletes(project, doc_fac
     project.annotations.delete(b.id)
     project.annotations.restore(a)
     assert [(s.id, s.annotation_count) for s in project.documents.summaries()] == [(d1, 1), (d2, 1)]
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT id FROM annotations WHERE document_id = 1 ORDER BY span_start, span_end DESC, id",
+    "SELECT id FROM annotations ORDER BY document_id, span_start, span_end DESC, id",
+])
+def test_reading_order_comes_from_the_index_without_a_sort(project, sql):
+    """Listing a document and exporting a project stay fast at archive scale: no temp B-tree."""
+    plan = " ".join(row[-1] for row in project.store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "TEMP B-TREE" not in plan
+    assert "USING INDEX" in plan or "USING COVERING INDEX" in plan

@@ -33,7 +33,7 @@ EXPECTED_INDEXES = {
     ("labels", ("name",), True),
     ("labels", ("key",), True),
     ("documents", ("sha256",), True),
-    ("annotations", ("document_id", "span_start"), False),
+    ("annotations", ("document_id", "span_start", "span_end"), False),
     ("annotations", ("label_id",), False),
 }
 
