@@ -33,6 +33,12 @@ class Annotations:
         rows = self._store.query(f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? {_ORDER}", (doc_id,))
         return [Annotation(*row) for row in rows]
 
+    def document_level(self, doc_id: int) -> list[Annotation]:
+        rows = self._store.query(
+            f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND span_start IS NULL ORDER BY id", (doc_id,)
+        )
+        return [Annotation(*row) for row in rows]
+
     def get(self, annotation_id: int) -> Annotation:
         row = self._store.conn.execute(f"SELECT {_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
         if row is None:

@@ -37,13 +37,19 @@ class Documents:
         ).fetchone()
         return row[0] if row else None
 
+    _SUMMARY = (
+        "SELECT d.id, d.title, d.status, "
+        "(SELECT count(*) FROM annotations a WHERE a.document_id = d.id) FROM documents d"
+    )
+
     def summaries(self) -> list[DocumentSummary]:
-        rows = self._store.query(
-            "SELECT d.id, d.title, d.status, "
-            "(SELECT count(*) FROM annotations a WHERE a.document_id = d.id) "
-            "FROM documents d ORDER BY d.id"
-        )
-        return [DocumentSummary(*row) for row in rows]
+        return [DocumentSummary(*row) for row in self._store.query(f"{self._SUMMARY} ORDER BY d.id")]
+
+    def summary(self, doc_id: int) -> DocumentSummary:
+        row = self._store.conn.execute(f"{self._SUMMARY} WHERE d.id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return DocumentSummary(*row)
 
     def ids(self) -> list[int]:
         return [row[0] for row in self._store.query("SELECT id FROM documents ORDER BY id")]

@@ -32,19 +32,24 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats: dict[tuple, QTextCharFormat] = {}
 
     def set_spans(self, spans: list[Span]) -> None:
+        """Index spans by paragraph; repaint only paragraphs whose spans changed."""
         doc = self.document()
         by_block: dict[int, list[Span]] = defaultdict(list)
-        for span in spans:
+        for span in sorted(spans, key=lambda s: (s.start, -s.end, s.annotation_id)):
             first = doc.findBlock(span.start).blockNumber()
             last = doc.findBlock(max(span.start, span.end - 1)).blockNumber()
             for number in range(first, last + 1):
                 by_block[number].append(span)
-        changed = set(self._by_block) | set(by_block)
-        self._by_block = dict(by_block)
-        for number in sorted(changed):
-            block = doc.findBlockByNumber(number)
-            if block.isValid():
-                self.rehighlightBlock(block)
+        old, self._by_block = self._by_block, dict(by_block)
+        for number in sorted(set(old) | set(by_block)):
+            if old.get(number) != by_block.get(number):
+                block = doc.findBlockByNumber(number)
+                if block.isValid():
+                    self.rehighlightBlock(block)
+
+    def clear_spans(self) -> None:
+        """Forget all spans without repainting (the text is about to be replaced)."""
+        self._by_block = {}
 
     def spans_at(self, position: int) -> list[Span]:
         """Spans covering a Qt position, outermost first."""
@@ -59,16 +64,22 @@ class SpanHighlighter(QSyntaxHighlighter):
             return
         begin = block.position()
         length = block.length() - 1  # UTF-16 units, without the paragraph separator
-        cuts = {0, length}
+        # Sweep the span edges left to right, keeping the spans open at each point.
+        edges: dict[int, list[tuple[int, Span]]] = defaultdict(list)
         for span in spans:
-            cuts.add(min(max(span.start - begin, 0), length))
-            cuts.add(min(max(span.end - begin, 0), length))
-        edges = sorted(cuts)
-        for left, right in zip(edges, edges[1:]):
-            covering = [s for s in spans if s.start - begin <= left and s.end - begin >= right]
-            if covering:
-                covering.sort(key=lambda s: (s.start, -s.end))
-                self.setFormat(left, right - left, self._format([s.color for s in covering]))
+            edges[min(max(span.start - begin, 0), length)].append((1, span))
+            edges[min(max(span.end - begin, 0), length)].append((-1, span))
+        open_spans: list[Span] = []
+        points = sorted(edges)
+        for left, right in zip(points, points[1:]):
+            for step, span in edges[left]:
+                if step < 0:
+                    open_spans.remove(span)
+                else:
+                    open_spans.append(span)
+            if open_spans and right > left:
+                ordered = sorted(open_spans, key=lambda s: (s.start, -s.end))
+                self.setFormat(left, right - left, self._format([s.color for s in ordered]))
 
     def _format(self, colors: list[str]) -> QTextCharFormat:
         key = tuple(colors)

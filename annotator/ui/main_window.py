@@ -109,8 +109,12 @@ class MainWindow(QMainWindow):
         self.doc_view.setWordWrap(False)
         header = self.doc_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        # Fixed widths: ResizeToContents would read every row on each change.
+        metrics = self.doc_view.fontMetrics()
+        header.setSectionResizeMode(1, QHeaderView.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.Fixed)
+        header.resizeSection(1, metrics.horizontalAdvance("00000") + 12)
+        header.resizeSection(2, metrics.horizontalAdvance("In progress") + 16)
         self.doc_view.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.open_document(self.doc_model.document_id(current.row())) if current.isValid() else None
         )
@@ -197,10 +201,12 @@ class MainWindow(QMainWindow):
         if doc_id is None:
             self.reader.set_document("", labels, [])
             self.reader.setPlaceholderText("No documents yet: File › Import documents, or drop text files here.")
+            annotations = None
         else:
             doc = self.project.documents.get(doc_id)
-            self.reader.set_document(doc.text, labels, self.project.annotations.for_document(doc_id))
-        self.annotation_panel.set_document(doc_id)
+            annotations = self.project.annotations.for_document(doc_id)
+            self.reader.set_document(doc.text, labels, annotations)
+        self.annotation_panel.set_document(doc_id, annotations)
         self.document_panel.set_document(doc_id)
         row = self.doc_model.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:

@@ -93,10 +93,8 @@ class DocumentListModel(QAbstractTableModel):
         elif change.kind in ("document_changed", "annotation_added", "annotation_removed") and change.document_id:
             row = self.row_of(change.document_id)
             if row >= 0:
-                fresh = next((d for d in self._project.documents.summaries() if d.id == change.document_id), None)
-                if fresh:
-                    self._rows[row] = fresh
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+                self._rows[row] = self._project.documents.summary(change.document_id)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
 
 class AnnotationListModel(QAbstractListModel):
@@ -112,16 +110,19 @@ class AnnotationListModel(QAbstractListModel):
     def detach(self) -> None:
         self._unsubscribe()
 
-    def set_document(self, doc_id: int | None) -> None:
+    def set_document(self, doc_id: int | None, annotations: list[Annotation] | None = None) -> None:
+        """Show a document's spans; pass its annotations when the caller already loaded them."""
         self.beginResetModel()
         self._doc_id = doc_id
-        self._rows = self._load()
+        self._rows = self._load(annotations)
         self.endResetModel()
 
-    def _load(self) -> list[Annotation]:
+    def _load(self, annotations: list[Annotation] | None = None) -> list[Annotation]:
         if self._doc_id is None:
             return []
-        return [a for a in self._project.annotations.for_document(self._doc_id) if not a.is_document_level]
+        if annotations is None:
+            annotations = self._project.annotations.for_document(self._doc_id)
+        return [a for a in annotations if not a.is_document_level]
 
     def annotations(self) -> list[Annotation]:
         return list(self._rows)

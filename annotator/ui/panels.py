@@ -14,7 +14,7 @@ from ..core.store import Change
 from .colors import label_icon
 from .models import AnnotationListModel
 from .operations import Operations
-from .target_popup import target_completer
+from .target_popup import complete_targets
 
 
 class DocumentPanel(QGroupBox):
@@ -43,6 +43,7 @@ class DocumentPanel(QGroupBox):
         self.add_button = QPushButton("Add stance", self)
         self.add_button.clicked.connect(self._add_stance)
         self.target.returnPressed.connect(self._add_stance)
+        complete_targets(self.target, project.annotations.targets)
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.clicked.connect(self._remove_stance)
         layout.addRow("Target:", self.target)
@@ -68,17 +69,28 @@ class DocumentPanel(QGroupBox):
             return
         doc = self._project.documents.get(self._doc_id)
         self.status.setCurrentIndex(STATUSES.index(doc.status))
-        for a in self._project.annotations.for_document(self._doc_id):
-            if a.is_document_level:
-                label = self._project.codebook.label(a.label_id)
-                item = QListWidgetItem(label_icon(label.color, label.key), f"{label.name} toward {a.target}")
-                item.setData(Qt.UserRole, a.id)
-                self.stances.addItem(item)
-        self.target.setCompleter(target_completer(self._project.annotations.targets(), self.target))
+        for a in self._project.annotations.document_level(self._doc_id):
+            label = self._project.codebook.label(a.label_id)
+            item = QListWidgetItem(label_icon(label.color, label.key), f"{label.name} toward {a.target}")
+            item.setData(Qt.UserRole, a.id)
+            self.stances.addItem(item)
 
     def _on_change(self, change: Change) -> None:
-        if change.document_id == self._doc_id:
+        if change.document_id != self._doc_id or self._doc_id is None:
+            return
+        # Span tags do not show here; skip the reload for them (tagging must stay instant).
+        if change.kind == "document_changed" or self._shows(change.annotation_id):
             self._refresh()
+
+    def _shows(self, annotation_id: int | None) -> bool:
+        if annotation_id is None:
+            return False
+        if any(self.stances.item(i).data(Qt.UserRole) == annotation_id for i in range(self.stances.count())):
+            return True
+        try:
+            return self._project.annotations.get(annotation_id).is_document_level
+        except KeyError:
+            return False
 
     def _status_chosen(self, index: int) -> None:
         if self._doc_id is not None:
@@ -129,6 +141,7 @@ class AnnotationPanel(QWidget):
         self.target_edit = QLineEdit(details)
         self.target_edit.setPlaceholderText("Stance target")
         self.target_edit.editingFinished.connect(self._target_edited)
+        complete_targets(self.target_edit, project.annotations.targets)
         form.addRow("Target:", self.target_edit)
         self.note_edit = QPlainTextEdit(details)
         self.note_edit.setPlaceholderText("Note (saved when you leave the field)")
@@ -146,9 +159,9 @@ class AnnotationPanel(QWidget):
     def detach(self) -> None:
         self.model.detach()
 
-    def set_document(self, doc_id: int | None) -> None:
+    def set_document(self, doc_id: int | None, annotations: list[Annotation] | None = None) -> None:
         self._commit_note()
-        self.model.set_document(doc_id)
+        self.model.set_document(doc_id, annotations)
 
     def current(self) -> Annotation | None:
         return self._current
@@ -209,7 +222,6 @@ class AnnotationPanel(QWidget):
         self.label_text.setText(f"<b style='color:{label.color}'>■</b> {label.name} · {a.start}–{a.end}")
         self.target_edit.setEnabled(label.layer == "stance")
         self.target_edit.setText(a.target or "")
-        self.target_edit.setCompleter(target_completer(self._project.annotations.targets(), self.target_edit))
         if self.note_edit.toPlainText() != a.note:
             self.note_edit.setPlainText(a.note)
 

@@ -58,6 +58,9 @@ class ReaderView(QPlainTextEdit):
         self._map = PositionMap(text)
         self._labels = {label.id: label for label in labels}
         self._annotations = {}
+        # Loading text highlights every paragraph; with the old spans forgotten that
+        # pass does nothing, and only paragraphs with new spans are painted after it.
+        self._highlighter.clear_spans()
         self.setPlainText(text)
         self.set_annotations(annotations)
         self.moveCursor(QTextCursor.Start)

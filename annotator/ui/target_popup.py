@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
 
@@ -11,6 +13,22 @@ def target_completer(names: list[str], parent) -> QCompleter:
     completer.setCaseSensitivity(Qt.CaseInsensitive)
     completer.setFilterMode(Qt.MatchContains)
     return completer
+
+
+class _RefreshOnFocus(QObject):
+    def __init__(self, edit: QLineEdit, names: Callable[[], list[str]]):
+        super().__init__(edit)
+        self._edit, self._names = edit, names
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.FocusIn:
+            self._edit.setCompleter(target_completer(self._names(), self._edit))
+        return False
+
+
+def complete_targets(edit: QLineEdit, names: Callable[[], list[str]]) -> None:
+    """Offer target names in a field, asking the project only when the field gets focus."""
+    edit.installEventFilter(_RefreshOnFocus(edit, names))
 
 
 class TargetPopup(QDialog):
