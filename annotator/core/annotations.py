@@ -45,6 +45,16 @@ class Annotations:
             raise KeyError(annotation_id)
         return Annotation(*row)
 
+    def iter_rows(self) -> Iterator[tuple]:
+        """Every annotation as a plain row in reading order, for bulk export.
+
+        Columns: id, document_id, label_id, start, end, text, target, note,
+        annotator, created_at, updated_at (skips building a record per row).
+        """
+        yield from self._store.conn.execute(
+            f"SELECT {_COLUMNS} FROM annotations ORDER BY document_id, {_ORDER.removeprefix('ORDER BY ')}"
+        )
+
     def iter_all(self) -> Iterator[Annotation]:
         cursor = self._store.conn.execute(f"SELECT {_COLUMNS} FROM annotations ORDER BY document_id, {_ORDER.removeprefix('ORDER BY ')}")
         for row in cursor:

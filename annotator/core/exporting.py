@@ -79,13 +79,10 @@ def export_annotations(project: Any, out: str | os.PathLike, *, excel: bool = Fa
     titles = {summary.id: summary.title for summary in project.documents.summaries()}
     labels = {label.id: label for label in project.codebook.labels()}
 
-    def rows() -> Iterator[list[Any]]:
-        for a in project.annotations.iter_all():
-            label = labels[a.label_id]
-            yield [
-                a.id, a.document_id, titles.get(a.document_id, ""), label.layer, label.name,
-                a.start, a.end, a.text, a.target, a.note, a.annotator, a.created_at, a.updated_at,
-            ]
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for ann_id, doc_id, label_id, *rest in project.annotations.iter_rows():
+            label = labels[label_id]
+            yield (ann_id, doc_id, titles.get(doc_id, ""), label.layer, label.name, *rest)
 
     return write_csv(out, ANNOTATION_COLUMNS, rows(), excel=excel)
 
@@ -123,9 +120,9 @@ def write_csv(
         with open(tmp, "x", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
             writer = csv.writer(f, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             writer.writerow(columns)
-            for row in rows:
-                writer.writerow([_excel_cell(v) for v in row] if excel else row)
-                count += 1
+            counted = _counting(rows)
+            writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel else counted)
+            count = counted.count
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, out)
@@ -136,6 +133,22 @@ def write_csv(
             exc.filename, exc.filename2 = str(out), None
         raise
     return count
+
+
+class _counting:
+    """Passes rows through and counts them, so writerows can stream in C."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]):
+        self._rows = iter(rows)
+        self.count = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        row = next(self._rows)
+        self.count += 1
+        return row
 
 
 def _excel_cell(value: Any) -> Any:
