@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.reader.annotationClicked.connect(self._annotation_clicked)
         self.reader.deleteRequested.connect(self.delete_annotation)
         self.reader.selectionInfo.connect(self._selection_info)
+        self.reader.hint.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.find_bar = FindBar(self.reader, self)
         centre = QWidget(self)
         centre_layout = QVBoxLayout(centre)

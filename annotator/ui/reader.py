@@ -25,6 +25,7 @@ class ReaderView(QPlainTextEdit):
     annotationClicked = Signal(int)
     deleteRequested = Signal()
     selectionInfo = Signal(int)  # selected code points, 0 when none
+    hint = Signal(str)  # a nudge for the status bar when a key did nothing
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -178,6 +179,8 @@ class ReaderView(QPlainTextEdit):
             if span is not None:
                 exact = bool(event.modifiers() & Qt.AltModifier) or self._alt_selection
                 self.tagRequested.emit(label, span[0], span[1], exact)
+            else:
+                self.hint.emit(f"Select some text first, then press {label.key} to tag it as {label.name}.")
             event.accept()
             return
         if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and event.modifiers() == Qt.NoModifier:

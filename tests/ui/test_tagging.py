@@ -205,3 +205,11 @@ def test_zoom_changes_reader_font(open_window, seeded_path, qtbot):
     qtbot.keyClick(window.reader, Qt.Key_Minus, Qt.ControlModifier)
     qtbot.keyClick(window.reader, Qt.Key_Minus, Qt.ControlModifier)
     assert window.reader.font().pointSizeF() < before
+
+
+def test_label_key_without_selection_tags_nothing_and_says_why(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = window.current_doc_id
+    qtbot.keyClick(window.reader, Qt.Key_P)
+    assert window.project.annotations.for_document(doc_id) == []
+    assert "Select some text first" in window.statusBar().currentMessage()
