@@ -59,7 +59,8 @@ class Codebook:
     def install(self, data: dict) -> None:
         """Fill an empty project's codebook from a codebook file."""
         rows = validate_codebook(data)
-        with self._store.write() as db:
+        # Part of creating the project, not an edit anyone would undo.
+        with self._store.write(undoable=False) as db:
             if db.execute("SELECT count(*) FROM labels").fetchone()[0]:
                 raise ProjectError("This project already has a codebook.")
             db.executemany(

@@ -85,9 +85,63 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["annotations"].create_index(["label_id"])
 
 
+def _v2_coding_in_depth(db: sqlite_utils.Database) -> None:
+    """Codebook hierarchy and attributes, the entity registry, roles on annotations, memos."""
+    # Groups in the label hierarchy have no key: the key loses NOT NULL (a table
+    # rebuild, which sqlite-utils' transform does safely inside our transaction).
+    db["labels"].transform(not_null={"key": False})
+    db.execute("ALTER TABLE labels ADD COLUMN parent_id INTEGER REFERENCES labels(id)")
+    db.execute("ALTER TABLE labels ADD COLUMN is_group INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE labels ADD COLUMN memo TEXT NOT NULL DEFAULT ''")
+    db["label_attributes"].create(
+        {"id": int, "label_id": int, "name": str, "kind": str, "choices": str, "required": int,
+         "description": str, "sort_order": int},
+        pk="id",
+        not_null={"label_id", "name", "kind", "choices", "required"},
+        defaults={"choices": "[]", "required": 0, "description": "", "sort_order": 0},
+        foreign_keys=[("label_id", "labels", "id")],
+    )
+    db["label_attributes"].create_index(["label_id", "name"], unique=True)
+    db["entities"].create(
+        {"id": int, "name": str, "folded": str, "label_id": int, "external_id": str, "memo": str,
+         "created_at": str},
+        pk="id",
+        not_null={"name", "folded", "label_id", "created_at"},
+        defaults={"external_id": "", "memo": ""},
+        foreign_keys=[("label_id", "labels", "id")],
+    )
+    db["entities"].create_index(["folded"])
+    db["entity_aliases"].create(
+        {"id": int, "entity_id": int, "alias": str, "folded": str},
+        pk="id",
+        not_null={"entity_id", "alias", "folded"},
+        foreign_keys=[("entity_id", "entities", "id")],
+    )
+    db["entity_aliases"].create_index(["entity_id", "folded"], unique=True)
+    db["entity_aliases"].create_index(["folded"])
+    # Roles are columns on the annotation, each pointing at an entity or holding
+    # free text ("a spokesperson"); foreign keys make every link explicit.
+    for column in ("entity_id", "source_entity_id", "target_entity_id", "holder_entity_id"):
+        db.execute(f"ALTER TABLE annotations ADD COLUMN {column} INTEGER REFERENCES entities(id)")
+    for column in ("source", "holder"):
+        db.execute(f"ALTER TABLE annotations ADD COLUMN {column} TEXT")
+    for column in ("cue_start", "cue_end"):
+        db.execute(f"ALTER TABLE annotations ADD COLUMN {column} INTEGER")
+    for column in ("entity_id", "source_entity_id", "target_entity_id", "holder_entity_id"):
+        db["annotations"].create_index([column])
+    db["annotation_values"].create(
+        {"annotation_id": int, "attribute_id": int, "value": str},
+        pk=("annotation_id", "attribute_id"),
+        not_null={"value"},
+        foreign_keys=[("annotation_id", "annotations", "id"), ("attribute_id", "label_attributes", "id")],
+    )
+    db["annotation_values"].create_index(["attribute_id"])
+    db.execute("ALTER TABLE documents ADD COLUMN memo TEXT NOT NULL DEFAULT ''")
+
+
 # Index i holds the step that produces version i + 1. Never edit a shipped step:
 # add a new one, and keep a fixture of the old file in tests/fixtures/.
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1_initial]
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1_initial, _v2_coding_in_depth]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

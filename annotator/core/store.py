@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import schema
+from . import history, schema
 from .errors import ProjectError
 
 
@@ -33,6 +33,11 @@ class Change:
     kind: str
     document_id: int | None = None
     annotation_id: int | None = None
+
+    def inverted(self) -> "Change":
+        """The event that undoing this change sends."""
+        swap = {"annotation_added": "annotation_removed", "annotation_removed": "annotation_added"}
+        return Change(swap.get(self.kind, self.kind), self.document_id, self.annotation_id)
 
 
 Listener = Callable[[Change], None]
@@ -64,6 +69,7 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             if found < schema.SCHEMA_VERSION:
                 schema.migrate(self.db)
+            history.install(conn)
         except BaseException as exc:
             if conn is not None:
                 conn.close()  # a refused file keeps no -wal/-shm files beside it
@@ -75,6 +81,7 @@ class Store:
             raise
         self._listeners: list[Listener] = []
         self._pending: list[Change] | None = None
+        self.last_changeset: history.Changeset | None = None
 
     @staticmethod
     def _check_foreign(conn: sqlite3.Connection) -> None:
@@ -101,18 +108,27 @@ class Store:
     # -- transactions and change events ----------------------------------------
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, *, undoable: bool = True) -> Iterator[sqlite3.Connection]:
         """One user edit: a transaction, then the change events it queued.
 
         Nested calls become savepoints, so a composite edit commits or rolls back whole.
+        After an undoable edit, `last_changeset` holds what undo() needs to reverse it.
         """
         outer = self._pending is None
         if outer:
             self._pending = []
+            self.last_changeset = None
+            start = history.position(self.conn)
         mark = len(self._pending)
         try:
             with self._transaction():
                 yield self.conn
+                if outer:
+                    end = history.position(self.conn)
+                    if not undoable and end > start:
+                        history.forget(self.conn, start + 1, end)
+                    elif end > start:
+                        self.last_changeset = history.Changeset(start + 1, end, list(self._pending))
         except BaseException:
             if outer:
                 self._pending = None
@@ -154,6 +170,24 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    def edit(self, action, *args, **kwargs):
+        """Run one user action as a single undoable edit: (its result, its changeset or None).
+
+        The changeset is None when the action changed nothing, so callers never
+        pick up an earlier edit's changeset by mistake.
+        """
+        with self.write():
+            result = action(*args, **kwargs)
+        return result, self.last_changeset
+
+    def undo(self, changeset: "history.Changeset") -> "history.Changeset | None":
+        """Reverse an edit exactly; return the changeset that redoes it."""
+        with self.write() as conn:
+            history.revert(conn, changeset)
+            for change in reversed(changeset.changes):
+                self.notify(change.inverted())
+        return self.last_changeset
 
     def notify(self, change: Change) -> None:
         """Queue a change inside write(); it reaches listeners after the commit."""

@@ -21,20 +21,34 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 EXPECTED_COLUMNS = {
     "project_info": ["key", "value"],
-    "labels": ["id", "name", "layer", "key", "color", "description", "sort_order"],
-    "documents": ["id", "title", "source", "sha256", "encoding", "imported_at", "status", "text"],
+    "labels": ["id", "name", "layer", "key", "color", "description", "sort_order", "parent_id", "is_group", "memo"],
+    "label_attributes": ["id", "label_id", "name", "kind", "choices", "required", "description", "sort_order"],
+    "documents": ["id", "title", "source", "sha256", "encoding", "imported_at", "status", "text", "memo"],
     "annotations": [
         "id", "document_id", "label_id", "span_start", "span_end", "text", "target", "note",
-        "annotator", "created_at", "updated_at",
+        "annotator", "created_at", "updated_at", "entity_id", "source_entity_id", "target_entity_id",
+        "holder_entity_id", "source", "holder", "cue_start", "cue_end",
     ],
+    "annotation_values": ["annotation_id", "attribute_id", "value"],
+    "entities": ["id", "name", "folded", "label_id", "external_id", "memo", "created_at"],
+    "entity_aliases": ["id", "entity_id", "alias", "folded"],
 }
 # (table, columns, unique)
 EXPECTED_INDEXES = {
     ("labels", ("name",), True),
     ("labels", ("key",), True),
+    ("label_attributes", ("label_id", "name"), True),
     ("documents", ("sha256",), True),
     ("annotations", ("document_id", "span_start", "span_end"), False),
     ("annotations", ("label_id",), False),
+    ("annotations", ("entity_id",), False),
+    ("annotations", ("source_entity_id",), False),
+    ("annotations", ("target_entity_id",), False),
+    ("annotations", ("holder_entity_id",), False),
+    ("annotation_values", ("attribute_id",), False),
+    ("entities", ("folded",), False),
+    ("entity_aliases", ("entity_id", "folded"), True),
+    ("entity_aliases", ("folded",), False),
 }
 
 
@@ -78,7 +92,14 @@ def test_migrating_an_empty_database_builds_the_whole_schema(tmp_path):
         }
         assert indexes == EXPECTED_INDEXES
         fks = {(fk.column, fk.other_table, fk.other_column) for fk in db["annotations"].foreign_keys}
-        assert fks == {("document_id", "documents", "id"), ("label_id", "labels", "id")}
+        assert fks == {
+            ("document_id", "documents", "id"), ("label_id", "labels", "id"),
+            ("entity_id", "entities", "id"), ("source_entity_id", "entities", "id"),
+            ("target_entity_id", "entities", "id"), ("holder_entity_id", "entities", "id"),
+        }
+        assert {(fk.column, fk.other_table) for fk in db["annotation_values"].foreign_keys} == {
+            ("annotation_id", "annotations"), ("attribute_id", "label_attributes"),
+        }
         assert db["project_info"].pks == ["key"]
         # Running it again is a no-op that reports the current version.
         assert schema.migrate(db) == schema.SCHEMA_VERSION
@@ -138,7 +159,7 @@ def failing_next_version(monkeypatch):
 def test_failed_migration_leaves_an_old_file_at_its_version(tmp_path, failing_next_version):
     path = tmp_path / "old.annotator"
     shutil.copy(FIXTURES / "schema_v1.annotator", path)
-    assert failing_next_version == 2
+    assert failing_next_version == 3  # v1 -> v2 succeeds, then v2 -> v3 fails: all of it rolls back
 
     with pytest.raises(ProjectError):
         Project(path)
@@ -147,6 +168,7 @@ def test_failed_migration_leaves_an_old_file_at_its_version(tmp_path, failing_ne
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         assert "brand_new" not in _tables(conn)
+        assert "entities" not in _tables(conn)  # the step that succeeded is undone too
         assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 10
     finally:
         conn.close()
@@ -219,6 +241,10 @@ def test_schema_v1_project_opens_with_all_its_data(tmp_path):
                 assert (a.annotator, a.created_at, a.updated_at) == ("fixture", fixture.STAMP, fixture.STAMP)
         assert sorted(found, key=repr) == sorted(V1_ANNOTATIONS, key=repr)
         assert [s.annotation_count for s in p.documents.summaries()] == [7, 3]
+
+        conn = p.store.conn
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
         # The old file is fully usable: new edits work and get the next ids.
         added = p.annotations.add(docs[1].id, p.codebook.by_name("Organization"), 0, 7)
