@@ -99,17 +99,6 @@ class Annotations:
             self._store.notify(Change("annotation_added", doc_id, annotation_id))
         return self.get(annotation_id)
 
-    def restore(self, annotation: Annotation) -> None:
-        """Put back a deleted annotation with its id and history (undo of delete, redo of add)."""
-        with self._store.write() as db:
-            db.execute(
-                f"INSERT INTO annotations({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (annotation.id, annotation.document_id, annotation.label_id, annotation.start, annotation.end,
-                 annotation.text, annotation.target, annotation.note, annotation.annotator,
-                 annotation.created_at, annotation.updated_at),
-            )
-            self._store.notify(Change("annotation_added", annotation.document_id, annotation.id))
-
     def delete(self, annotation_id: int) -> Annotation:
         annotation = self.get(annotation_id)
         with self._store.write() as db:

@@ -1,99 +1,59 @@
-"""Undo commands: each one user edit, calling the core and nothing else.
+"""Undo commands over the core's exact undo log.
 
-The first redo() performs the edit; undo() reverses it through the core; later
-redo() calls put back exactly what the first created (same ids, same times).
+An edit runs in the core first (so errors reach the caller as usual); the
+command then holds the edit's changeset. undo() asks the store to reverse it
+and keeps the changeset that redoes it, and so on, back and forth. One command
+class serves every kind of edit: tags, deletions, relabelling, codebook and
+entity changes, bulk tagging.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoCommand
 
-from ..core.model import STATUS_NAMES, Annotation, Label
-from ..core.project import Project
+from ..core.history import Changeset
+from ..core.store import Store
 
 
-class AddAnnotation(QUndoCommand):
-    def __init__(self, project: Project, doc_id: int, label: Label, start: int | None, end: int | None,
-                 target: str | None = None):
-        super().__init__(f"Tag {label.name}")
-        self._project, self._doc_id, self._label = project, doc_id, label
-        self._span, self._target = (start, end), target
-        self.annotation: Annotation | None = None
+class CoreEdit(QUndoCommand):
+    MERGE_ID = 1001
 
-    def redo(self) -> None:
-        if self.annotation is None:
-            self.annotation = self._project.annotations.add(
-                self._doc_id, self._label, *self._span, target=self._target
-            )
-        else:
-            self._project.annotations.restore(self.annotation)
-
-    def undo(self) -> None:
-        self._project.annotations.delete(self.annotation.id)
-
-
-class DeleteAnnotation(QUndoCommand):
-    def __init__(self, project: Project, annotation: Annotation, label_name: str):
-        super().__init__(f"Delete {label_name}")
-        self._project, self._annotation = project, annotation
-
-    def redo(self) -> None:
-        self._project.annotations.delete(self._annotation.id)
-
-    def undo(self) -> None:
-        self._project.annotations.restore(self._annotation)
-
-
-class EditAnnotation(QUndoCommand):
-    """Change an annotation's target or note; typing in a field merges into one step."""
-
-    ID = 1001
-
-    def __init__(self, project: Project, before: Annotation, *, target: str | None = ..., note: str | None = None):
-        super().__init__("Edit target" if target is not ... else "Edit note")
-        self._project, self._before = project, before
-        self._target, self._note = target, note
+    def __init__(self, store: Store, text: str, changeset: Changeset, *, document_id: int | None = None,
+                 merge_key: object = None, on_replay: Callable[[int | None], None] | None = None):
+        super().__init__(text)
+        self._store = store
+        self._undo: Changeset | None = changeset
+        self._redo: Changeset | None = None
+        self._first_redo = True
+        self.document_id = document_id
+        self._merge_key = merge_key
+        self._on_replay = on_replay
 
     def id(self) -> int:
-        return self.ID
+        return self.MERGE_ID if self._merge_key is not None else -1
 
     def mergeWith(self, other) -> bool:  # noqa: N802
-        if not isinstance(other, EditAnnotation) or other._before.id != self._before.id:
+        # Typing a note or a target field makes many small edits; undo takes them back as one.
+        if not isinstance(other, CoreEdit) or other._merge_key != self._merge_key or self._undo is None:
             return False
-        if (other._target is ...) != (self._target is ...):
+        if other._undo is None or other._undo.first <= self._undo.last:
             return False
-        self._target, self._note = other._target, other._note
+        self._undo = Changeset(self._undo.first, other._undo.last, self._undo.changes + other._undo.changes)
         return True
 
     def redo(self) -> None:
-        self._project.annotations.update(self._before.id, target=self._target, note=self._note)
+        if self._first_redo:  # the edit itself already ran when the command was made
+            self._first_redo = False
+            return
+        self._undo = self._store.undo(self._redo)
+        self._replayed()
 
     def undo(self) -> None:
-        kwargs = {"target": self._before.target} if self._target is not ... else {"note": self._before.note}
-        self._project.annotations.update(self._before.id, **kwargs)
+        self._redo = self._store.undo(self._undo)
+        self._replayed()
 
-
-class SetTitle(QUndoCommand):
-    def __init__(self, project: Project, doc_id: int, title: str):
-        super().__init__("Rename document")
-        self._project, self._doc_id, self._title = project, doc_id, title
-        self._old = project.documents.get(doc_id).title
-
-    def redo(self) -> None:
-        self._project.documents.set_title(self._doc_id, self._title)
-
-    def undo(self) -> None:
-        self._project.documents.set_title(self._doc_id, self._old)
-
-
-class SetStatus(QUndoCommand):
-    def __init__(self, project: Project, doc_id: int, status: str):
-        super().__init__(f"Mark {STATUS_NAMES[status].lower()}")
-        self._project, self._doc_id, self._status = project, doc_id, status
-        self._old = project.documents.get(doc_id).status
-
-    def redo(self) -> None:
-        self._project.documents.set_status(self._doc_id, self._status)
-
-    def undo(self) -> None:
-        self._project.documents.set_status(self._doc_id, self._old)
+    def _replayed(self) -> None:
+        if self._on_replay is not None:
+            self._on_replay(self.document_id)

@@ -61,9 +61,11 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit if QKeySequence(QKeySequence.Quit).count() else "Ctrl+Q")
         edit = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.Undo)
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
         redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence.Redo, QKeySequence("Ctrl+Y")])
+        # Spelled out: the platform's standard Redo is Ctrl+Y on some desktops and
+        # Ctrl+Shift+Z on others; analysts moving between machines get both.
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self._teardown()
         self.project = project
         self.ops = Operations(project, self.undo_stack)
+        self.ops.on_replay = self._show_replayed
         self._unsubscribe = project.subscribe(self._on_change)
         self.doc_model = DocumentListModel(project, self)
         self.doc_model.titleEdited.connect(lambda doc_id, title: self.ops.set_title(doc_id, title))
@@ -212,6 +215,11 @@ class MainWindow(QMainWindow):
         row = self.doc_model.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
+
+    def _show_replayed(self, doc_id: int | None) -> None:
+        """After undo or redo, show the document the edit was in, as editors show the undone line."""
+        if doc_id is not None and doc_id != self.current_doc_id:
+            self.open_document(doc_id)
 
     def step_document(self, step: int) -> None:
         rows = self.doc_model.rowCount()

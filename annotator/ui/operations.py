@@ -6,18 +6,35 @@ undone; the core stays the only thing that touches the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoStack
 
-from ..core.model import Annotation, Label
+from ..core.model import STATUS_NAMES, Annotation, Label
 from ..core.project import Project
 from ..core.words import snap_to_words
-from . import commands
+from .commands import CoreEdit
 
 
 class Operations:
     def __init__(self, project: Project, undo_stack: QUndoStack):
         self.project = project
         self.undo_stack = undo_stack
+        # Called with the document an undo or redo touched, so the window can show it.
+        self.on_replay: Callable[[int | None], None] | None = None
+
+    def run(self, text: str, action: Callable, *args, document_id: int | None = None,
+            merge_key: object = None, **kwargs):
+        """Run a core action as one undoable edit and return its result."""
+        result, changeset = self.project.store.edit(action, *args, **kwargs)
+        if changeset is not None:
+            self.undo_stack.push(CoreEdit(self.project.store, text, changeset, document_id=document_id,
+                                          merge_key=merge_key, on_replay=self._replayed))
+        return result
+
+    def _replayed(self, document_id: int | None) -> None:
+        if self.on_replay is not None:
+            self.on_replay(document_id)
 
     def span_for_tag(self, doc_id: int, start: int, end: int, exact: bool) -> tuple[int, int]:
         """Where a tag on this selection lands: snapped to whole words unless exact."""
@@ -27,25 +44,27 @@ class Operations:
 
     def tag(self, doc_id: int, label: Label, start: int | None, end: int | None,
             target: str | None = None) -> Annotation:
-        command = commands.AddAnnotation(self.project, doc_id, label, start, end, target)
-        self.undo_stack.push(command)
-        return command.annotation
+        return self.run(f"Tag {label.name}", self.project.annotations.add, doc_id, label, start, end,
+                        target=target, document_id=doc_id)
 
     def delete(self, annotation: Annotation) -> None:
         name = self.project.codebook.label(annotation.label_id).name
-        self.undo_stack.push(commands.DeleteAnnotation(self.project, annotation, name))
+        self.run(f"Delete {name}", self.project.annotations.delete, annotation.id, document_id=annotation.document_id)
 
     def set_target(self, annotation: Annotation, target: str | None) -> None:
         if (target or None) != annotation.target:
-            self.undo_stack.push(commands.EditAnnotation(self.project, annotation, target=target))
+            self.run("Edit target", self.project.annotations.update, annotation.id, target=target,
+                     document_id=annotation.document_id, merge_key=("target", annotation.id))
 
     def set_note(self, annotation: Annotation, note: str) -> None:
         if note != annotation.note:
-            self.undo_stack.push(commands.EditAnnotation(self.project, annotation, note=note))
+            self.run("Edit note", self.project.annotations.update, annotation.id, note=note,
+                     document_id=annotation.document_id, merge_key=("note", annotation.id))
 
     def set_title(self, doc_id: int, title: str) -> None:
-        self.undo_stack.push(commands.SetTitle(self.project, doc_id, title))
+        self.run("Rename document", self.project.documents.set_title, doc_id, title, document_id=doc_id)
 
     def set_status(self, doc_id: int, status: str) -> None:
         if self.project.documents.get(doc_id).status != status:
-            self.undo_stack.push(commands.SetStatus(self.project, doc_id, status))
+            self.run(f"Mark {STATUS_NAMES[status].lower()}", self.project.documents.set_status, doc_id, status,
+                     document_id=doc_id)

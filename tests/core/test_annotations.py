@@ -19,7 +19,7 @@ def _at(text: str, piece: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(piece)
 
 
-# -- add / get / delete / restore ------------------------------------------------------
+# -- add / get / delete / undo ---------------------------------------------------------
 
 
 def test_add_stores_span_text_label_note_and_author(project, doc_factory, label):
@@ -43,14 +43,14 @@ def test_delete_returns_the_annotation_and_removes_it(project, doc_factory, labe
         project.annotations.get(a.id)
 
 
-def test_restore_puts_back_the_same_id_and_timestamps(project, doc_factory, label, monkeypatch):
+def test_undoing_a_delete_puts_back_the_same_id_and_timestamps(project, doc_factory, label, monkeypatch):
     doc = doc_factory(ARTICLE)
     monkeypatch.setattr("annotator.core.annotations.now", lambda: "2024-05-06T07:08:09+00:00")
     a = project.annotations.add(doc, label("Against"), target="Walmart", note="tone")
     b = project.annotations.add(doc, label("Claim"), *_at(ARTICLE, "Walmart called the claim baseless."))
     monkeypatch.setattr("annotator.core.annotations.now", lambda: "2025-12-31T23:59:59+00:00")
-    project.annotations.delete(a.id)
-    project.annotations.restore(a)
+    _, deletion = project.store.edit(project.annotations.delete, a.id)
+    project.store.undo(deletion)
     back = project.annotations.get(a.id)
     assert back == a
     assert back.created_at == back.updated_at == "2024-05-06T07:08:09+00:00"
@@ -60,13 +60,13 @@ def test_restore_puts_back_the_same_id_and_timestamps(project, doc_factory, labe
     assert c.id not in {a.id, b.id}
 
 
-def test_restore_emits_an_added_event(project, doc_factory, label):
+def test_undoing_a_delete_emits_an_added_event(project, doc_factory, label):
     doc = doc_factory(ARTICLE)
     a = project.annotations.add(doc, label("Organization"), 0, 6)
-    project.annotations.delete(a.id)
+    _, deletion = project.store.edit(project.annotations.delete, a.id)
     kinds = []
     project.subscribe(lambda change: kinds.append((change.kind, change.document_id, change.annotation_id)))
-    project.annotations.restore(a)
+    project.store.undo(deletion)
     assert kinds == [("annotation_added", doc, a.id)]
 
 
@@ -302,10 +302,10 @@ def test_annotation_count_in_document_summaries_follows_deletes(project, doc_fac
     b = project.annotations.add(d1, label("Against"), target="Amazon")
     project.annotations.add(d2, label("Organization"), 22, 28)
     assert [(s.id, s.annotation_count) for s in project.documents.summaries()] == [(d1, 2), (d2, 1)]
-    project.annotations.delete(a.id)
+    _, deletion = project.store.edit(project.annotations.delete, a.id)
     assert [(s.id, s.annotation_count) for s in project.documents.summaries()] == [(d1, 1), (d2, 1)]
     project.annotations.delete(b.id)
-    project.annotations.restore(a)
+    project.store.undo(deletion)
     assert [(s.id, s.annotation_count) for s in project.documents.summaries()] == [(d1, 1), (d2, 1)]
 
 

@@ -213,3 +213,20 @@ def test_label_key_without_selection_tags_nothing_and_says_why(open_window, seed
     qtbot.keyClick(window.reader, Qt.Key_P)
     assert window.project.annotations.for_document(doc_id) == []
     assert "Select some text first" in window.statusBar().currentMessage()
+
+
+def test_undo_after_switching_documents_shows_the_document_it_changed(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    first = open_titled(window, "What If Walmart")
+    select_phrase(window, "Whole Foods")
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    second = open_titled(window, "'월마트 VS 아마존'")
+    assert window.current_doc_id == second
+    assert window.undo_stack.undoText() == "Tag Organization"
+
+    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    assert window.project.annotations.for_document(first) == []
+    assert window.current_doc_id == first  # the window went to where the undo happened
+    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert [a.text for a in window.project.annotations.for_document(first)] == ["Whole Foods"]
+    assert window.annotation_panel.model.rowCount() == 1
