@@ -6,10 +6,13 @@ import getpass
 from collections.abc import Iterator
 
 from .errors import AnnotationError
-from .model import Annotation, Label
+from .model import ROLE_LAYERS, Annotation, Label
 from .store import Change, Store, now
 
-_COLUMNS = "id, document_id, label_id, span_start, span_end, text, target, note, annotator, created_at, updated_at"
+_COLUMNS = (
+    "id, document_id, label_id, span_start, span_end, text, target, note, annotator, created_at, updated_at, "
+    "entity_id, source_entity_id, source, target_entity_id, holder_entity_id, holder, cue_start, cue_end"
+)
 # Document-level rows (no span: NULL sorts first) lead, then spans in reading order;
 # longer first at a tie so an outer span lists before the span nested in it. The
 # (document_id, span_start, span_end DESC) index serves this order without a sort.
@@ -48,8 +51,8 @@ class Annotations:
     def iter_rows(self) -> Iterator[tuple]:
         """Every annotation as a plain row in reading order, for bulk export.
 
-        Columns: id, document_id, label_id, start, end, text, target, note,
-        annotator, created_at, updated_at (skips building a record per row).
+        Columns as the Annotation record's fields, in order (skips building a
+        record per row).
         """
         yield from self._store.conn.execute(
             f"SELECT {_COLUMNS} FROM annotations ORDER BY document_id, {_ORDER.removeprefix('ORDER BY ')}"
@@ -102,6 +105,7 @@ class Annotations:
     def delete(self, annotation_id: int) -> Annotation:
         annotation = self.get(annotation_id)
         with self._store.write() as db:
+            db.execute("DELETE FROM annotation_values WHERE annotation_id = ?", (annotation_id,))
             db.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
             self._store.notify(Change("annotation_removed", annotation.document_id, annotation_id))
         return annotation
@@ -130,6 +134,103 @@ class Annotations:
             db.execute(f"UPDATE annotations SET {assignments} WHERE id = ?", (*fields.values(), annotation_id))
             self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
         return self.get(annotation_id)
+
+    def relabel(self, annotation_id: int, label: Label) -> Annotation:
+        """Give an annotation another label; what only made sense for the old one goes.
+
+        Attribute values of the old label are dropped; an entity link stays only on
+        entity labels, a source and cue only on claims, a target and holder only on
+        stances. A whole-document annotation can only take another stance label.
+        """
+        current = self.get(annotation_id)
+        old = self._labels.label(current.label_id)
+        if label.id == old.id:
+            return current
+        if getattr(label, "is_group", False):
+            raise AnnotationError(f"{label.name} is a group of labels; choose one of its labels.")
+        if current.is_document_level and label.layer != "stance":
+            raise AnnotationError("Only stance labels can code a whole document.")
+        fields: dict[str, object] = {"label_id": label.id, "updated_at": now()}
+        if label.layer != "entity":
+            fields["entity_id"] = None
+        if label.layer != "claim":
+            fields.update(source_entity_id=None, source=None, cue_start=None, cue_end=None)
+        if label.layer != "stance":
+            fields.update(target_entity_id=None, target=None, holder_entity_id=None, holder=None)
+        with self._store.write() as db:
+            db.execute("DELETE FROM annotation_values WHERE annotation_id = ?", (annotation_id,))
+            self._set(db, annotation_id, fields)
+            self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
+        return self.get(annotation_id)
+
+    def set_span(self, annotation_id: int, start: int, end: int) -> Annotation:
+        """Move an annotation's boundaries (its text follows); whole-document ones have none."""
+        current = self.get(annotation_id)
+        if current.is_document_level:
+            raise AnnotationError("A whole-document annotation has no span to adjust.")
+        text = self._check(current.document_id, self._labels.label(current.label_id), start, end, None)
+        if (start, end) == (current.start, current.end):
+            return current
+        with self._store.write() as db:
+            self._set(db, annotation_id, {"span_start": start, "span_end": end, "text": text, "updated_at": now()})
+            self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
+        return self.get(annotation_id)
+
+    def set_role(self, annotation_id: int, role: str, *, entity_id: int | None = None,
+                 text: str | None = None) -> Annotation:
+        """Say who makes a claim (source) or what a stance is toward (target) and who holds it.
+
+        A role is either a registry entity or free text; setting one clears the other.
+        Passing neither clears the role, except a whole-document stance's target.
+        """
+        if role not in ROLE_LAYERS:
+            raise AnnotationError(f"Unknown role {role!r}; use one of {', '.join(ROLE_LAYERS)}.")
+        current = self.get(annotation_id)
+        layer = self._labels.label(current.label_id).layer
+        if layer != ROLE_LAYERS[role]:
+            raise AnnotationError(f"A {layer} annotation has no {role}; only {ROLE_LAYERS[role]} annotations do.")
+        text = _clean_target(text)
+        if entity_id is not None:
+            text = None
+        if role == "target" and current.is_document_level and entity_id is None and text is None:
+            raise AnnotationError("A document-level stance needs a target.")
+        fields = {f"{role}_entity_id": entity_id, role: text}
+        if all(getattr(current, name) == value for name, value in fields.items()):
+            return current
+        with self._store.write() as db:
+            self._set(db, annotation_id, {**fields, "updated_at": now()})
+            self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
+        return self.get(annotation_id)
+
+    def set_cue(self, annotation_id: int, start: int | None, end: int | None) -> Annotation:
+        """Mark the words that attribute a claim ("according to"), or clear them with None."""
+        current = self.get(annotation_id)
+        label = self._labels.label(current.label_id)
+        if label.layer != "claim":
+            raise AnnotationError("Only claims have an attribution cue.")
+        if start is not None or end is not None:
+            self._check(current.document_id, label, start, end, None)
+        with self._store.write() as db:
+            self._set(db, annotation_id, {"cue_start": start, "cue_end": end, "updated_at": now()})
+            self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
+        return self.get(annotation_id)
+
+    def link_entity(self, annotation_id: int, entity_id: int | None) -> Annotation:
+        """Link an entity span to a registry entity (or unlink it with None)."""
+        current = self.get(annotation_id)
+        if self._labels.label(current.label_id).layer != "entity":
+            raise AnnotationError("Only entity annotations link to the entity registry.")
+        if current.entity_id == entity_id:
+            return current
+        with self._store.write() as db:
+            self._set(db, annotation_id, {"entity_id": entity_id, "updated_at": now()})
+            self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
+        return self.get(annotation_id)
+
+    @staticmethod
+    def _set(db, annotation_id: int, fields: dict[str, object]) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        db.execute(f"UPDATE annotations SET {assignments} WHERE id = ?", (*fields.values(), annotation_id))
 
     def _check(self, doc_id: int, label: Label, start: int | None, end: int | None, target: str | None) -> str:
         row = self._store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()

@@ -82,7 +82,7 @@ def export_annotations(project: Any, out: str | os.PathLike, *, excel: bool = Fa
     def rows() -> Iterator[tuple[Any, ...]]:
         for ann_id, doc_id, label_id, *rest in project.annotations.iter_rows():
             label = labels[label_id]
-            yield (ann_id, doc_id, titles.get(doc_id, ""), label.layer, label.name, *rest)
+            yield (ann_id, doc_id, titles.get(doc_id, ""), label.layer, label.name, *rest[:8])
 
     return write_csv(out, ANNOTATION_COLUMNS, rows(), excel=excel)
 

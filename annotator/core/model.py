@@ -57,12 +57,25 @@ class Annotation:
     start: int | None
     end: int | None
     text: str
-    target: str | None
+    target: str | None  # free-text stance target; target_entity_id when it is a registry entity
     note: str
     annotator: str
     created_at: str
     updated_at: str
+    entity_id: int | None = None  # an entity span's link to the registry
+    source_entity_id: int | None = None  # who makes a claim: an entity...
+    source: str | None = None  # ...or free text ("a spokesperson")
+    target_entity_id: int | None = None
+    holder_entity_id: int | None = None  # who takes a stance
+    holder: str | None = None
+    cue_start: int | None = None  # a claim's attribution cue ("said", "밝혔다")
+    cue_end: int | None = None
 
     @property
     def is_document_level(self) -> bool:
         return self.start is None
+
+
+ROLES = ("source", "target", "holder")
+# Which layer may carry which role.
+ROLE_LAYERS = {"source": "claim", "target": "stance", "holder": "stance"}
