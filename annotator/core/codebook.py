@@ -73,9 +73,10 @@ class Codebook:
     def labels(self) -> list[Label]:
         if self._cache is None:
             rows = self._store.query(
-                "SELECT id, name, layer, key, color, description, sort_order FROM labels ORDER BY sort_order, id"
+                "SELECT id, name, layer, key, color, description, sort_order, parent_id, is_group, memo "
+                "FROM labels ORDER BY sort_order, id"
             )
-            self._cache = [Label(*row) for row in rows]
+            self._cache = [Label(*row[:8], bool(row[8]), row[9]) for row in rows]
         return list(self._cache)
 
     def label(self, label_id: int) -> Label:

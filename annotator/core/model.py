@@ -13,13 +13,48 @@ STATUS_NAMES = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
 
 @dataclass(frozen=True)
 class Label:
+    """A codebook entry. Groups (is_group) only organise labels: they have no key and tag nothing."""
+
     id: int
     name: str
     layer: str
-    key: str
+    key: str | None
     color: str
     description: str = ""
     sort_order: int = 0
+    parent_id: int | None = None
+    is_group: bool = False
+    memo: str = ""
+
+
+ATTRIBUTE_KINDS = ("choice", "text", "number", "bool")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A typed field the analyst fills in on annotations of one label (e.g. a claim's verdict)."""
+
+    id: int
+    label_id: int
+    name: str
+    kind: str  # one of ATTRIBUTE_KINDS
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    description: str = ""
+    sort_order: int = 0
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A real-world referent in the registry; spans in many documents can mention it."""
+
+    id: int
+    name: str
+    label_id: int  # its type: one of the entity-layer labels
+    external_id: str = ""  # e.g. a Wikidata QID, free text
+    memo: str = ""
+    created_at: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

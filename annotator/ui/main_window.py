@@ -20,7 +20,8 @@ from .colors import label_icon
 from .find_bar import FindBar
 from .models import DocumentListModel
 from .operations import Operations
-from .panels import AnnotationPanel, DocumentPanel
+from .document_panel import DocumentPanel
+from .panels import AnnotationPanel
 from .reader import ReaderView
 from .target_popup import TargetPopup
 

@@ -1,0 +1,107 @@
+"""The whole-document panel: the document's status and its stance toward targets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton
+
+from ..core.model import STATUS_NAMES, STATUSES
+from ..core.project import Project
+from ..core.store import Change
+from .colors import label_icon
+from .operations import Operations
+from .target_popup import complete_targets
+
+
+class DocumentPanel(QGroupBox):
+    """Codes the document as a whole: its status and its stance toward targets."""
+
+    def __init__(self, project: Project, ops: Operations, parent=None):
+        super().__init__("Whole document", parent)
+        self.setObjectName("documentPanel")
+        self._project, self._ops = project, ops
+        self._doc_id: int | None = None
+        layout = QFormLayout(self)
+        self.status = QComboBox(self)
+        for status in STATUSES:
+            self.status.addItem(STATUS_NAMES[status], status)
+        self.status.activated.connect(self._status_chosen)
+        layout.addRow("Status:", self.status)
+        self.stances = QListWidget(self)
+        self.stances.setObjectName("documentStances")
+        self.stances.setMaximumHeight(90)
+        layout.addRow("Stance:", self.stances)
+        self.target = QLineEdit(self)
+        self.target.setPlaceholderText("Target, e.g. Amazon")
+        self.stance = QComboBox(self)
+        for label in project.codebook.in_layer("stance"):
+            self.stance.addItem(label_icon(label.color, label.key), label.name, label.id)
+        self.add_button = QPushButton("Add stance", self)
+        self.add_button.clicked.connect(self._add_stance)
+        self.target.returnPressed.connect(self._add_stance)
+        complete_targets(self.target, project.annotations.targets)
+        self.remove_button = QPushButton("Remove", self)
+        self.remove_button.clicked.connect(self._remove_stance)
+        layout.addRow("Target:", self.target)
+        row = QHBoxLayout()
+        row.addWidget(self.stance, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout.addRow("", row)
+        self._unsubscribe = project.subscribe(self._on_change)
+        self.set_document(None)
+
+    def detach(self) -> None:
+        self._unsubscribe()
+
+    def set_document(self, doc_id: int | None) -> None:
+        self._doc_id = doc_id
+        self.setEnabled(doc_id is not None)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.stances.clear()
+        if self._doc_id is None:
+            return
+        doc = self._project.documents.get(self._doc_id)
+        self.status.setCurrentIndex(STATUSES.index(doc.status))
+        for a in self._project.annotations.document_level(self._doc_id):
+            label = self._project.codebook.label(a.label_id)
+            item = QListWidgetItem(label_icon(label.color, label.key), f"{label.name} toward {a.target}")
+            item.setData(Qt.UserRole, a.id)
+            self.stances.addItem(item)
+
+    def _on_change(self, change: Change) -> None:
+        if change.document_id != self._doc_id or self._doc_id is None:
+            return
+        # Span tags do not show here; skip the reload for them (tagging must stay instant).
+        if change.kind == "document_changed" or self._shows(change.annotation_id):
+            self._refresh()
+
+    def _shows(self, annotation_id: int | None) -> bool:
+        if annotation_id is None:
+            return False
+        if any(self.stances.item(i).data(Qt.UserRole) == annotation_id for i in range(self.stances.count())):
+            return True
+        try:
+            return self._project.annotations.get(annotation_id).is_document_level
+        except KeyError:
+            return False
+
+    def _status_chosen(self, index: int) -> None:
+        if self._doc_id is not None:
+            self._ops.set_status(self._doc_id, self.status.itemData(index))
+
+    def _add_stance(self) -> None:
+        target = " ".join(self.target.text().split())
+        if self._doc_id is None or not target:
+            self.target.setFocus()
+            return
+        label = self._project.codebook.label(self.stance.currentData())
+        self._ops.tag(self._doc_id, label, None, None, target=target)
+        self.target.clear()
+
+    def _remove_stance(self) -> None:
+        item = self.stances.currentItem()
+        if item is not None:
+            self._ops.delete(self._project.annotations.get(item.data(Qt.UserRole)))
