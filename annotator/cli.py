@@ -63,12 +63,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="a text file, or a folder to import every .txt/.text file from")
     p.set_defaults(command="import", handler=_cmd_import)
 
-    p = commands.add_parser("export", help="export annotations or documents as CSV",
+    p = commands.add_parser("export", help="export annotations, documents, entities or memos as CSV",
                             description="Export a project as CSV (see docs/csv-format.md for the columns).")
     p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="CSV file to write (replaced)")
-    p.add_argument("--what", choices=("annotations", "documents"), default="annotations",
-                   help="one row per annotation (default) or per document")
+    p.add_argument("--what", choices=("annotations", "documents", "entities", "memos"), default="annotations",
+                   help="one row per annotation (default), per document, per registry entity, "
+                   "or per memo and note")
     p.add_argument("--excel", action="store_true",
                    help="for opening in Excel: adds a byte-order mark and makes formula-like cells inert; "
                    "text is then no longer exact, so use the default for analysis")
@@ -99,14 +100,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .core.exporting import export_annotations, export_documents
+    from .core.exporting import EXPORTERS
 
-    export = export_annotations if args.what == "annotations" else export_documents
     with _open_existing(args) as project:
-        count = export(project, args.out, excel=args.excel)
-    noun = args.what if count != 1 else args.what[:-1]
+        count = EXPORTERS[args.what](project, args.out, excel=args.excel)
+    noun = args.what if count != 1 else _SINGULAR[args.what]
     print(f"Wrote {count} {noun} to {args.out}")
     return 0
+
+
+_SINGULAR = {"annotations": "annotation", "documents": "document", "entities": "entity", "memos": "memo"}
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:

@@ -26,9 +26,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=None, metavar="N",
                         help="timed repetitions per figure (default 7, or 2 with --quick)")
     parser.add_argument("--quick", action="store_true",
-                        help="tiny sizes for CI (50 annotations, 1,000 export rows); checks correctness only")
-    parser.add_argument("--only", nargs="+", choices=["startup", "open", "tag", "export"], metavar="ROW",
-                        help="run only these rows: startup, open, tag, export")
+                        help="tiny sizes for CI (50 annotations, 1,000 export and table rows); checks correctness only")
+    parser.add_argument("--only", nargs="+", choices=["startup", "open", "tag", "export", "table"],
+                        metavar="ROW", help="run only these rows: startup, open, tag, export, table")
     parser.add_argument("--no-cache", action="store_true",
                         help="build fixture projects in the temporary folder instead of bench/.cache/")
     args = parser.parse_args(argv)
@@ -73,6 +73,7 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
     ctx = rows.Context(
         quick=args.quick, repeat=args.repeat, warmup=1, workdir=scratch / "work", home=home,
         cache=not args.no_cache, open_size=50 if args.quick else 1000, export_size=1000 if args.quick else 100_000,
+        table_size=1000 if args.quick else 200_000,
     )
     ctx.workdir.mkdir()
     titles = rows.titles(ctx)

@@ -83,3 +83,33 @@ class Documents:
         with self._store.write() as db:
             db.execute("UPDATE documents SET status = ? WHERE id = ?", (status, doc_id))
             self._store.notify(Change("document_changed", document_id=doc_id))
+
+    def memo(self, doc_id: int) -> str:
+        row = self._store.conn.execute("SELECT memo FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return row[0]
+
+    def set_memo(self, doc_id: int, memo: str) -> None:
+        """The analyst's note on a whole document (context, doubts, coding decisions)."""
+        if self._store.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
+            raise ProjectError(f"There is no document {doc_id}; it may have been removed. Choose another document.")
+        # Trailing blank lines are an artefact of typing, not content.
+        memo = memo.rstrip()
+        if memo == self.memo(doc_id):
+            return
+        with self._store.write() as db:
+            db.execute("UPDATE documents SET memo = ? WHERE id = ?", (memo, doc_id))
+            self._store.notify(Change("document_changed", document_id=doc_id))
+
+    def next_not_done(self, after_id: int | None) -> int | None:
+        """The next document in list order after after_id that is not done, wrapping around.
+
+        Never after_id itself; None when every other document is done.
+        """
+        ids = [row[0] for row in self._store.query("SELECT id FROM documents WHERE status != 'done' ORDER BY id")]
+        if after_id is None:
+            return ids[0] if ids else None
+        later = [i for i in ids if i > after_id]
+        earlier = [i for i in ids if i < after_id]
+        return (later or earlier or [None])[0]

@@ -1,4 +1,4 @@
-"""Export a project's annotations or documents as CSV for analysis elsewhere.
+"""Export a project as CSV for analysis elsewhere: annotations, documents, entities, memos.
 
 Two variants of the same columns:
 
@@ -15,37 +15,12 @@ only when they contain a comma, quote or line break, quotes doubled inside
 quoted fields, records separated by CRLF, line breaks inside a field kept as
 they are in the document. Empty cells mean "no value".
 
-Annotation file columns (one row per annotation, ordered by document, then
-document-level rows, then spans in reading order):
+docs/csv-format.md describes every column of the four files and how to read them
+in pandas, R, Excel and SPSS; keep it in step with the column lists below.
 
-annotation_id   Stable id of the annotation within the project.
-document_id     Id of the document (joins with document_id in the documents file).
-document_title  The document's title at export time.
-layer           Codebook layer: entity, claim or stance.
-label           Label name from the codebook, e.g. Person, Claim, Favor.
-start           Span start, counted in Unicode code points from 0. Empty for a
-                document-level annotation.
-end             Span end, exclusive, in code points. Empty for a document-level
-                annotation.
-text            The annotated text, exactly document_text[start:end]. Empty for
-                a document-level annotation.
-target          Stance target (who or what the stance is about); empty otherwise.
-note            The analyst's free-text note; may contain line breaks.
-annotator       Login name of the person who made the annotation.
-created_at      When it was made, ISO 8601 in UTC (e.g. 2024-05-01T09:30:00+00:00).
-updated_at      When its label, target or note last changed, ISO 8601 in UTC.
-
-Document file columns (one row per document, ordered by document_id):
-
-document_id     Id of the document.
-title           Title (editable in the app).
-source          Where the text came from, usually the imported file's path.
-sha256          SHA-256 of the text encoded as UTF-8, to spot duplicates.
-imported_at     When it was imported, ISO 8601 in UTC.
-text            The full document text that the offsets count into.
-status          Coding progress: todo, in_progress or done.
-
-See docs/csv-format.md for reading these files in pandas, R, Excel and SPSS.
+Export reads the schema directly rather than going through the entity, attribute
+and memo APIs: the file format follows the stored data, and one streamed query
+per file keeps a 100,000-row export fast and its memory flat.
 """
 
 from __future__ import annotations
@@ -53,8 +28,10 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import re
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,41 +40,260 @@ from .errors import ProjectError
 ANNOTATION_COLUMNS = [
     "annotation_id", "document_id", "document_title", "layer", "label", "start", "end",
     "text", "target", "note", "annotator", "created_at", "updated_at",
+    # Schema 2: the entity link, claim and stance roles, and the claim's attribution cue.
+    "entity_id", "entity_name", "source", "source_entity_id", "holder", "holder_entity_id",
+    "target_entity_id", "cue_start", "cue_end", "cue_text",
 ]
-DOCUMENT_COLUMNS = ["document_id", "title", "source", "sha256", "imported_at", "text", "status"]
+"""The fixed annotation columns; one ``attr_<name>`` column per codebook attribute follows."""
+DOCUMENT_COLUMNS = ["document_id", "title", "source", "sha256", "imported_at", "text", "status", "memo"]
+ENTITY_COLUMNS = [
+    "entity_id", "name", "type", "aliases", "external_id", "memo", "mention_count", "document_count",
+    "created_at",
+]
+MEMO_COLUMNS = ["kind", "id", "document_id", "title_or_name", "memo"]
+ALIAS_SEPARATOR = " | "
+ATTRIBUTE_PREFIX = "attr_"
 
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula
 # (tab and CR are included because some spreadsheets strip them and then see "=").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# Entities are joined once per role; the outer table stays `annotations`, so the
+# (document_id, span_start, span_end DESC) index still serves the order without a sort.
+_ANNOTATIONS_SQL = """
+SELECT a.id, a.document_id, a.label_id, a.span_start, a.span_end, a.text,
+       coalesce(target_entity.name, a.target), a.note, a.annotator, a.created_at, a.updated_at,
+       a.entity_id, mentioned.name, coalesce(source_entity.name, a.source), a.source_entity_id,
+       coalesce(holder_entity.name, a.holder), a.holder_entity_id, a.target_entity_id,
+       a.cue_start, a.cue_end
+FROM annotations a
+LEFT JOIN entities mentioned ON mentioned.id = a.entity_id
+LEFT JOIN entities source_entity ON source_entity.id = a.source_entity_id
+LEFT JOIN entities target_entity ON target_entity.id = a.target_entity_id
+LEFT JOIN entities holder_entity ON holder_entity.id = a.holder_entity_id
+ORDER BY a.document_id, a.span_start, a.span_end DESC, a.id
+"""
+
+_BOOL_WORDS = {"yes": "yes", "true": "yes", "1": "yes", "on": "yes",
+               "no": "no", "false": "no", "0": "no", "off": "no"}
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+class _Number(str):
+    """A stored number such as "-3": written exactly, and never mistaken for a formula.
+
+    Excel reads "-3" as the number it is, so the Excel variant leaves it alone
+    instead of turning it into the text "'-3".
+    """
+
+
+# -- annotations ---------------------------------------------------------------------
+
+
+def attribute_columns(project: Any) -> list[tuple[str, str]]:
+    """(column, attribute name) for every attribute name in the codebook, in codebook order.
+
+    Labels that share an attribute name (an "intensity" on Favor and on Against)
+    share its column; like the codebook, this ignores case. Names become lowercase
+    [a-z0-9_]; two names that come out the same get _2, _3... in the order they appear.
+    """
+    rows = project.store.query(
+        "SELECT la.name FROM label_attributes la JOIN labels l ON l.id = la.label_id "
+        "ORDER BY l.sort_order, l.id, la.sort_order, la.id"
+    )
+    columns: dict[str, tuple[str, str]] = {}  # folded name -> (column, name as first spelled)
+    taken: set[str] = set()
+    for (name,) in rows:
+        if _fold(name) in columns:
+            continue
+        base = ATTRIBUTE_PREFIX + _slug(name)
+        column, n = base, 1
+        while column in taken:
+            n += 1
+            column = f"{base}_{n}"
+        columns[_fold(name)] = (column, name)
+        taken.add(column)
+    return list(columns.values())
+
+
+def annotation_columns(project: Any) -> list[str]:
+    """The header export_annotations writes for this project."""
+    return ANNOTATION_COLUMNS + [column for column, _ in attribute_columns(project)]
+
 
 def export_annotations(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write every annotation to `out` as CSV; return the number of rows written."""
     out = _check_target(project, out)
-    # Titles and labels are small; loading them up front keeps the annotation cursor
-    # the only open query while rows stream out.
-    titles = {summary.id: summary.title for summary in project.documents.summaries()}
-    labels = {label.id: label for label in project.codebook.labels()}
+    conn = project.store.conn
+    # Titles, labels and attribute definitions are small; loading them up front keeps
+    # the annotation cursor the only long query while rows stream out.
+    titles = dict(conn.execute("SELECT id, title FROM documents"))
+    labels = {label_id: (layer, name) for label_id, layer, name in conn.execute("SELECT id, layer, name FROM labels")}
+    attr_columns = attribute_columns(project)
+    position = {_fold(name): i for i, (_, name) in enumerate(attr_columns)}
+    attributes = {
+        attribute_id: (position[_fold(name)], kind)
+        for attribute_id, name, kind in conn.execute("SELECT id, name, kind FROM label_attributes")
+    }
+    blank = (None,) * len(attr_columns)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for ann_id, doc_id, label_id, *rest in project.annotations.iter_rows():
-            label = labels[label_id]
-            yield (ann_id, doc_id, titles.get(doc_id, ""), label.layer, label.name, *rest[:8])
+        doc_id = title = text = None
+        values: dict[int, tuple[Any, ...]] = {}
+        for row in conn.execute(_ANNOTATIONS_SQL):
+            if row[1] != doc_id:
+                doc_id, title, text = row[1], titles.get(row[1], ""), None
+                if attributes:
+                    values = _document_values(conn, doc_id, attributes, len(attr_columns))
+            cue_start, cue_end = row[18], row[19]
+            cue_text = None
+            if cue_start is not None and cue_end is not None:
+                if text is None:  # only documents with a cue are read, once each
+                    text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+                cue_text = text[cue_start:cue_end]
+            layer, name = labels[row[2]]
+            yield (row[0], doc_id, title, layer, name, *row[3:], cue_text, *values.get(row[0], blank))
 
-    return write_csv(out, ANNOTATION_COLUMNS, rows(), excel=excel)
+    return write_csv(out, ANNOTATION_COLUMNS + [c for c, _ in attr_columns], rows(), excel=excel)
+
+
+def _document_values(conn: Any, doc_id: int, attributes: dict[int, tuple[int, str]],
+                     width: int) -> dict[int, tuple[Any, ...]]:
+    """Attribute cells of one document's annotations, by annotation id.
+
+    One query per document rather than per row, and never the whole project's
+    values at once, so memory stays bounded by the largest document.
+    """
+    cells: dict[int, list[Any]] = {}
+    for annotation_id, attribute_id, value in conn.execute(
+        "SELECT v.annotation_id, v.attribute_id, v.value FROM annotations a "
+        "JOIN annotation_values v ON v.annotation_id = a.id WHERE a.document_id = ?",
+        (doc_id,),
+    ):
+        index, kind = attributes[attribute_id]
+        cells.setdefault(annotation_id, [None] * width)[index] = _attribute_cell(kind, value)
+    return {annotation_id: tuple(row) for annotation_id, row in cells.items()}
+
+
+def _attribute_cell(kind: str, value: str) -> Any:
+    if value == "":
+        return None
+    if kind == "bool":
+        # Stored as yes/no; older or hand-made values may say true/1 and still mean yes.
+        return _BOOL_WORDS.get(value.strip().casefold(), value)
+    if kind == "number" and _PLAIN_NUMBER.fullmatch(value):
+        return _Number(value)
+    return value
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _slug(name: str) -> str:
+    # Accents come off first (Café -> cafe); a name with no Latin letters or digits
+    # at all (판정) keeps a usable column name through the fallback.
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+    return slug or "attribute"
+
+
+# -- documents, entities, memos -------------------------------------------------------
 
 
 def export_documents(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
-    """Write every document (with its full text) to `out` as CSV; return the row count."""
+    """Write every document (with its full text and memo) to `out` as CSV; return the row count."""
     out = _check_target(project, out)
+    # The cursor hands rows over one at a time: texts can be large and there may be thousands.
+    rows = project.store.conn.execute(
+        "SELECT id, title, source, sha256, imported_at, text, status, memo FROM documents ORDER BY id"
+    )
+    return write_csv(out, DOCUMENT_COLUMNS, rows, excel=excel)
 
-    def rows() -> Iterator[list[Any]]:
-        # One document at a time: texts can be large and there may be thousands.
-        for doc_id in project.documents.ids():
-            d = project.documents.get(doc_id)
-            yield [d.id, d.title, d.source, d.sha256, d.imported_at, d.text, d.status]
 
-    return write_csv(out, DOCUMENT_COLUMNS, rows(), excel=excel)
+def export_entities(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
+    """Write the entity registry to `out` as CSV, one row per entity; return the row count.
+
+    mention_count counts the entity spans linked to the entity; document_count the
+    documents those spans are in. Claims and stances that only name it as a source,
+    target or holder are not mentions.
+    """
+    out = _check_target(project, out)
+    conn = project.store.conn
+    aliases: dict[int, list[str]] = {}
+    for entity_id, alias in conn.execute("SELECT entity_id, alias FROM entity_aliases ORDER BY entity_id, id"):
+        aliases.setdefault(entity_id, []).append(alias)
+    mentions = {
+        entity_id: (count, documents)
+        for entity_id, count, documents in conn.execute(
+            "SELECT entity_id, count(*), count(DISTINCT document_id) FROM annotations "
+            "WHERE entity_id IS NOT NULL GROUP BY entity_id"
+        )
+    }
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for entity_id, name, type_name, external_id, memo, created_at in conn.execute(
+            "SELECT e.id, e.name, l.name, e.external_id, e.memo, e.created_at "
+            "FROM entities e LEFT JOIN labels l ON l.id = e.label_id ORDER BY e.id"
+        ):
+            mention_count, document_count = mentions.get(entity_id, (0, 0))
+            yield (entity_id, name, type_name, ALIAS_SEPARATOR.join(aliases.get(entity_id, ())),
+                   external_id, memo, mention_count, document_count, created_at)
+
+    return write_csv(out, ENTITY_COLUMNS, rows(), excel=excel)
+
+
+# Document memos and annotation notes interleave: each document's memo, then the
+# notes on its annotations in reading order.
+_DOCUMENT_MEMOS_SQL = """
+SELECT kind, id, document_id, title_or_name, memo FROM (
+    SELECT 'document' AS kind, 0 AS rank, d.id AS id, d.id AS document_id, d.title AS title_or_name,
+           d.memo AS memo, NULL AS span_start, NULL AS span_end
+    FROM documents d WHERE d.memo != ''
+    UNION ALL
+    SELECT 'annotation', 1, a.id, a.document_id,
+           CASE WHEN a.span_start IS NULL THEN coalesce(target_entity.name, a.target) ELSE a.text END,
+           a.note, a.span_start, a.span_end
+    FROM annotations a LEFT JOIN entities target_entity ON target_entity.id = a.target_entity_id
+    WHERE a.note != ''
+)
+ORDER BY document_id, rank, span_start, span_end DESC, id
+"""
+
+
+def export_memos(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
+    """Write every non-empty memo and note to `out` as CSV, one row each; return the row count.
+
+    Rows come per document (its memo, then the notes on its annotations in reading
+    order), then entity memos by entity id, then label memos in codebook order.
+    """
+    out = _check_target(project, out)
+    conn = project.store.conn
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        yield from conn.execute(_DOCUMENT_MEMOS_SQL)
+        yield from conn.execute(
+            "SELECT 'entity', id, NULL, name, memo FROM entities WHERE memo != '' ORDER BY id"
+        )
+        yield from conn.execute(
+            "SELECT 'label', id, NULL, name, memo FROM labels WHERE memo != '' ORDER BY sort_order, id"
+        )
+
+    # A memo of only spaces or line breaks says nothing; leave it out like an empty one.
+    return write_csv(out, MEMO_COLUMNS, (row for row in rows() if row[4].strip()), excel=excel)
+
+
+Exporter = Callable[..., int]
+EXPORTERS: dict[str, Exporter] = {
+    "annotations": export_annotations,
+    "documents": export_documents,
+    "entities": export_entities,
+    "memos": export_memos,
+}
+"""What can be exported, by the name the command line and the export dialog use."""
+
+
+# -- writing -----------------------------------------------------------------------
 
 
 def write_csv(
@@ -152,7 +348,7 @@ class _counting:
 
 
 def _excel_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if type(value) is str and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import platformdirs
 
 from .annotations import Annotations
+from .attributes import AttributeValues
 from .codebook import Codebook, default_codebook
 from .documents import Documents
+from .entities import Entities
 from .store import Store
 
 PROJECT_SUFFIX = ".annotator"
@@ -23,6 +25,8 @@ class Project:
             self.codebook = Codebook(self.store)
             self.documents = Documents(self.store)
             self.annotations = Annotations(self.store, self.codebook)
+            self.entities = Entities(self.store, self.codebook, self.annotations)
+            self.values = AttributeValues(self.store, self.codebook)
             if not self.codebook.labels():
                 self.codebook.install(default_codebook())
         except BaseException:

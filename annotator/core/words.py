@@ -1,4 +1,4 @@
-"""Word boundaries for snapping a selection outward to whole words.
+"""Word boundaries for snapping a selection outward to whole words, and for moving a span's ends by a word.
 
 A word is a run of letters, digits and combining marks, so Hangul, Latin and
 accented text all snap alike. Korean attaches particles to nouns (월마트가,
@@ -88,3 +88,98 @@ def _before_particle(text: str, start: int, end: int, word_end: int) -> int:
                 return stem_end
             break
     return word_end
+
+
+# -- stepping a span's boundaries (keyboard adjustment) ------------------------------------
+# Offsets here are gaps between code points (0..len). A step never lands between a
+# character and its combining marks, or inside an emoji joined with ZWJ, so a
+# boundary moved by the keyboard never cuts a visible character in two.
+
+_ZWJ = "\u200d"
+
+
+def _is_cluster_gap(text: str, pos: int) -> bool:
+    if pos <= 0 or pos >= len(text):
+        return True
+    return not (_is_mark(text[pos]) or text[pos] == _ZWJ or text[pos - 1] == _ZWJ)
+
+
+def next_char(text: str, pos: int) -> int:
+    """The gap after the character that follows pos (len(text) at the end)."""
+    pos = min(pos + 1, len(text))
+    while not _is_cluster_gap(text, pos):
+        pos += 1
+    return pos
+
+
+def previous_char(text: str, pos: int) -> int:
+    """The gap before the character that precedes pos (0 at the start)."""
+    pos = max(pos - 1, 0)
+    while not _is_cluster_gap(text, pos):
+        pos -= 1
+    return pos
+
+
+def _word_start_at(text: str, pos: int) -> bool:
+    return pos < len(text) and _in_word(text, pos) and (pos == 0 or not _in_word(text, pos - 1))
+
+
+def _word_end_at(text: str, pos: int) -> bool:
+    return pos > 0 and _in_word(text, pos - 1) and (pos == len(text) or not _in_word(text, pos))
+
+
+def next_word_end(text: str, pos: int) -> int:
+    """The end of the next word after pos: extends a span's end by one word."""
+    pos += 1
+    while pos < len(text) and not _word_end_at(text, pos):
+        pos += 1
+    return min(pos, len(text))
+
+
+def previous_word_start(text: str, pos: int) -> int:
+    """The start of the word before pos: extends a span's start by one word."""
+    pos -= 1
+    while pos > 0 and not _word_start_at(text, pos):
+        pos -= 1
+    return max(pos, 0)
+
+
+def next_word_start(text: str, pos: int) -> int:
+    """The start of the next word after pos (len(text) if none): shrinks a span from its start."""
+    pos += 1
+    while pos < len(text) and not _word_start_at(text, pos):
+        pos += 1
+    return min(pos, len(text))
+
+
+def previous_word_end(text: str, pos: int) -> int:
+    """The end of the word before pos (0 if none): shrinks a span from its end."""
+    pos -= 1
+    while pos > 0 and not _word_end_at(text, pos):
+        pos -= 1
+    return max(pos, 0)
+
+
+SPAN_STEPS = ("extend_start", "extend_end", "shrink_start", "shrink_end")
+
+
+def step_span(text: str, start: int, end: int, step: str, *, by_word: bool = False) -> tuple[int, int]:
+    """Move one boundary of [start, end) by a character or a word.
+
+    Extending moves the start left or the end right; shrinking moves the start
+    right or the end left. Returns the span unchanged when the boundary cannot
+    move: at the edge of the text, or when shrinking would leave nothing.
+    """
+    if step not in SPAN_STEPS:
+        raise ValueError(f"unknown span step {step!r}")
+    if step == "extend_start":
+        new = previous_word_start(text, start) if by_word else previous_char(text, start)
+        return (new, end) if new < start else (start, end)
+    if step == "extend_end":
+        new = next_word_end(text, end) if by_word else next_char(text, end)
+        return (start, new) if new > end else (start, end)
+    if step == "shrink_start":
+        new = next_word_start(text, start) if by_word else next_char(text, start)
+        return (new, end) if start < new < end else (start, end)
+    new = previous_word_end(text, end) if by_word else previous_char(text, end)
+    return (start, new) if start < new < end else (start, end)

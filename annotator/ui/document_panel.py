@@ -1,10 +1,14 @@
-"""The whole-document panel: the document's status and its stance toward targets."""
+"""The whole-document panel: the document's status, its stance toward targets, and its memo."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+    QPlainTextEdit, QPushButton,
+)
 
+from ..core.errors import ProjectError
 from ..core.model import STATUS_NAMES, STATUSES
 from ..core.project import Project
 from ..core.store import Change
@@ -14,7 +18,7 @@ from .target_popup import complete_targets
 
 
 class DocumentPanel(QGroupBox):
-    """Codes the document as a whole: its status and its stance toward targets."""
+    """Codes the document as a whole: its status, its stance toward targets, and a memo on it."""
 
     def __init__(self, project: Project, ops: Operations, parent=None):
         super().__init__("Whole document", parent)
@@ -48,16 +52,58 @@ class DocumentPanel(QGroupBox):
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
         layout.addRow("", row)
+        self.memo = QPlainTextEdit(self)
+        self.memo.setObjectName("documentMemo")
+        self.memo.setPlaceholderText("Memo on this document (saved when you leave the field; Ctrl+Shift+M searches memos)")
+        self.memo.setMaximumHeight(80)
+        self.memo.setTabChangesFocus(True)
+        self.memo.installEventFilter(self)
+        layout.addRow("Memo:", self.memo)
         self._unsubscribe = project.subscribe(self._on_change)
         self.set_document(None)
 
     def detach(self) -> None:
+        self.commit_memo()
+        self._doc_id = None  # the project is closing: a later focus-out has nothing to save into
         self._unsubscribe()
 
     def set_document(self, doc_id: int | None) -> None:
+        self.commit_memo()  # what was typed belongs to the document being left
         self._doc_id = doc_id
         self.setEnabled(doc_id is not None)
         self._refresh()
+        self._show_memo(force=True)
+
+    def commit_memo(self) -> None:
+        """Save the memo field as one undoable edit (typing in several sittings merges into one)."""
+        if self._doc_id is None:
+            return
+        text = self.memo.toPlainText()
+        try:
+            unchanged = text.rstrip() == self._project.documents.memo(self._doc_id)
+        except KeyError:
+            unchanged = False  # set_memo says what is wrong
+        if unchanged:
+            return
+        try:
+            self._ops.run("Edit document memo", self._project.documents.set_memo, self._doc_id, text,
+                          document_id=self._doc_id, merge_key=("document memo", self._doc_id))
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Cannot save the memo", str(exc))
+
+    def _show_memo(self, force: bool = False) -> None:
+        # While the analyst is typing, an unrelated refresh must not overwrite the field.
+        try:
+            stored = self._project.documents.memo(self._doc_id) if self._doc_id is not None else ""
+        except KeyError:
+            stored = ""
+        if self.memo.toPlainText().rstrip() != stored and (force or not self.memo.hasFocus()):
+            self.memo.setPlainText(stored)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.memo and event.type() == QEvent.FocusOut:
+            self.commit_memo()
+        return super().eventFilter(obj, event)
 
     def _refresh(self) -> None:
         self.stances.clear()
@@ -77,6 +123,8 @@ class DocumentPanel(QGroupBox):
         # Span tags do not show here; skip the reload for them (tagging must stay instant).
         if change.kind == "document_changed" or self._shows(change.annotation_id):
             self._refresh()
+        if change.kind == "document_changed":
+            self._show_memo()
 
     def _shows(self, annotation_id: int | None) -> bool:
         if annotation_id is None:

@@ -30,6 +30,16 @@ class SpanHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._by_block: dict[int, list[Span]] = {}
         self._formats: dict[tuple, QTextCharFormat] = {}
+        self._base = "#FFFFFF"  # the reader's background: tints are mixed over it
+
+    def set_base_color(self, color: str) -> None:
+        """Mix tints over this background, so a dark theme gets dark tints that light text stays legible on."""
+        if color.upper() == self._base:
+            return
+        self._base = color.upper()
+        self._formats.clear()
+        if self._by_block:
+            self.rehighlight()
 
     def set_spans(self, spans: list[Span]) -> None:
         """Index spans by paragraph; repaint only paragraphs whose spans changed."""
@@ -86,7 +96,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = QTextCharFormat()
-            fmt.setBackground(blend(colors))
+            fmt.setBackground(blend(colors, self._base))
             if len(colors) > 1:
                 # Where spans overlap, an underline in the innermost label's colour
                 # keeps the nested tag visible even when the tints look alike.

@@ -15,12 +15,16 @@ from ..core.errors import AnnotationError, ProjectError
 from ..core.model import LAYER_NAMES, Label
 from ..core.project import Project
 from ..core.store import Change
-from . import file_actions, settings
+from . import file_actions, preferences, settings
+from .annotation_table import close_annotation_table, open_annotation_table
 from .colors import label_icon
+from .document_filter import DocumentFilter
 from .find_bar import FindBar
+from .memo_search import open_memo_search
 from .models import DocumentListModel
 from .operations import Operations
 from .document_panel import DocumentPanel
+from .entities_panel import EntitiesPanel
 from .panels import AnnotationPanel
 from .reader import ReaderView
 from .target_popup import TargetPopup
@@ -42,6 +46,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, self.label_bar)
         self.selection_label = QLabel("")
         self.statusBar().addPermanentWidget(self.selection_label)
+        self.entities_panel = EntitiesPanel(self, self.statusBar())
+        self.entities_panel.mentionActivated.connect(self.show_mention)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.entities_panel)
+        self.view_menu.addAction(self.entities_panel.toggleViewAction())
         self.set_project(project)
         self._restore_window()
 
@@ -73,13 +81,19 @@ class MainWindow(QMainWindow):
         self._add(edit, "&Find in document…", self.open_find, QKeySequence.Find)
         self.delete_action = self._add(edit, "&Delete annotation", self.delete_annotation, QKeySequence.Delete)
         self._add(edit, "Edit document &title", self.edit_title, "F2")
-        view = bar.addMenu("&View")
+        edit.addSeparator()
+        self._add(edit, "Search &memos…", lambda: open_memo_search(self), "Ctrl+Shift+M")
+        self._add(edit, "&Preferences…", lambda: preferences.open_preferences(self), "Ctrl+,")
+        self._add(edit, "&Codebook…", self.open_codebook, "Ctrl+K")
+        view = self.view_menu = bar.addMenu("&View")
         self._add(view, "Zoom &in", lambda: self.zoom(1), [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")])
         self._add(view, "Zoom &out", lambda: self.zoom(-1), QKeySequence.ZoomOut)
         self._add(view, "&Reset zoom", lambda: self.zoom(0), "Ctrl+0")
+        self._add(view, "&Annotation table", lambda: open_annotation_table(self), "Ctrl+T")
         go = bar.addMenu("&Go")
         self._add(go, "&Next document", lambda: self.step_document(1), "Alt+Down")
         self._add(go, "&Previous document", lambda: self.step_document(-1), "Alt+Up")
+        self._add(go, "Mark &done, go to next to do", self.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         self._add(help_menu, "&About Annotator", self.show_about)
@@ -105,7 +119,9 @@ class MainWindow(QMainWindow):
         self.doc_model.titleEdited.connect(lambda doc_id, title: self.ops.set_title(doc_id, title))
         self.doc_view = QTableView(self)
         self.doc_view.setObjectName("documentList")
-        self.doc_view.setModel(self.doc_model)
+        # The list shows the documents the filter row lets through; rows are the proxy's.
+        self.doc_filter = DocumentFilter(project, self.doc_model, self)
+        self.doc_view.setModel(self.doc_filter.proxy)
         self.doc_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.doc_view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.doc_view.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
@@ -120,7 +136,7 @@ class MainWindow(QMainWindow):
         header.resizeSection(1, metrics.horizontalAdvance("00000") + 12)
         header.resizeSection(2, metrics.horizontalAdvance("In progress") + 16)
         self.doc_view.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: self.open_document(self.doc_model.document_id(current.row())) if current.isValid() else None
+            lambda current, _prev: self.open_document(self.doc_filter.proxy.document_id(current.row())) if current.isValid() else None
         )
         self.reader = ReaderView(self)
         self.reader.tagRequested.connect(self.tag)
@@ -128,6 +144,8 @@ class MainWindow(QMainWindow):
         self.reader.deleteRequested.connect(self.delete_annotation)
         self.reader.selectionInfo.connect(self._selection_info)
         self.reader.hint.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.reader.spanAdjustRequested.connect(self.adjust_span)
+        self.reader.annotationStepped.connect(self._annotation_stepped)
         self.find_bar = FindBar(self.reader, self)
         centre = QWidget(self)
         centre_layout = QVBoxLayout(centre)
@@ -136,28 +154,37 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.reader, 1)
         centre_layout.addWidget(self.find_bar)
         self.document_panel = DocumentPanel(project, self.ops, self)
-        self.annotation_panel = AnnotationPanel(project, self.ops, self)
+        self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection)
+        self.entities_panel.set_project(project, self.ops, lambda: self.current_doc_id)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
+        self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
         right = QSplitter(Qt.Vertical, self)
         right.addWidget(self.document_panel)
         right.addWidget(self.annotation_panel)
         right.setStretchFactor(1, 1)
         self.splitter = QSplitter(Qt.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.doc_view)
+        documents = QWidget(self)
+        documents_layout = QVBoxLayout(documents)
+        documents_layout.setContentsMargins(0, 0, 0, 0)
+        documents_layout.setSpacing(0)
+        documents_layout.addWidget(self.doc_filter)
+        documents_layout.addWidget(self.doc_view, 1)
+        self.splitter.addWidget(documents)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 760, 360])
         self.setCentralWidget(self.splitter)
-        self._build_label_bar(project.codebook.labels())
+        self._build_label_bar(project.codebook.codable_labels())
         self.setWindowTitle(f"{project.name} — Annotator")
         settings.remember_project(project.path)
         self.current_doc_id = None
-        if self.doc_model.rowCount():
+        if self.doc_filter.proxy.rowCount():
             self.doc_view.selectRow(0)
         else:
             self.open_document(None)
+        preferences.apply(self)  # annotator name, reader font, word snapping
 
     def _build_label_bar(self, labels: list[Label]) -> None:
         self.label_bar.clear()
@@ -172,12 +199,13 @@ class MainWindow(QMainWindow):
                 caption.setStyleSheet("color: palette(mid); font-weight: bold;")
                 self.label_bar.addWidget(caption)
                 layer = label.layer
-            action = QAction(label_icon(label.color, label.key), label.name, self)
-            action.setObjectName(f"label_{label.key}")
-            action.setToolTip(f"<b>{label.name}</b> — key <b>{label.key}</b><br/>{label.description}")
+            key = label.key or ""  # a label may have no key: the toolbar still tags with it
+            action = QAction(label_icon(label.color, key), label.name, self)
+            action.setObjectName(f"label_{key or label.id}")
+            action.setToolTip(f"<b>{label.name}</b>{f' — key <b>{key}</b>' if key else ''}<br/>{label.description}")
             # The key is handled by the reader (plain letters must still type in text fields).
             action.setShortcutVisibleInContextMenu(True)
-            action.setText(f"{label.name}\t{label.key}")
+            action.setText(f"{label.name}\t{key}" if key else label.name)
             action.setIconText(label.name)
             action.triggered.connect(lambda checked=False, lab=label: self._tag_from_action(lab))
             self.label_bar.addAction(action)
@@ -190,8 +218,16 @@ class MainWindow(QMainWindow):
         if self._unsubscribe:
             self._unsubscribe()
         self.doc_model.detach()
+        self.doc_filter.detach()
         self.annotation_panel.detach()
+        self.entities_panel.detach()
         self.document_panel.detach()
+        close_annotation_table(self)  # it reads this project only
+        if getattr(self, "codebook_editor", None) is not None:  # it edits this project only
+            self.codebook_editor.close()
+            self.codebook_editor.detach()
+            self.codebook_editor.deleteLater()
+            self.codebook_editor = None
         self.undo_stack.clear()
         self.project.close()
         self.project = None
@@ -213,7 +249,7 @@ class MainWindow(QMainWindow):
             self.reader.set_document(doc.text, labels, annotations)
         self.annotation_panel.set_document(doc_id, annotations)
         self.document_panel.set_document(doc_id)
-        row = self.doc_model.row_of(doc_id) if doc_id is not None else -1
+        row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
 
@@ -223,7 +259,7 @@ class MainWindow(QMainWindow):
             self.open_document(doc_id)
 
     def step_document(self, step: int) -> None:
-        rows = self.doc_model.rowCount()
+        rows = self.doc_filter.proxy.rowCount()
         if not rows:
             return
         current = self.doc_view.currentIndex().row()
@@ -231,10 +267,24 @@ class MainWindow(QMainWindow):
         self.doc_view.selectRow(row)
         self.reader.setFocus()
 
+    def mark_done_and_next(self) -> None:
+        """Ctrl+Enter: this document is coded; open the next one still to do."""
+        if self.current_doc_id is None:
+            return
+        self.document_panel.commit_memo()
+        self.ops.set_status(self.current_doc_id, "done")
+        following = self.project.documents.next_not_done(self.current_doc_id)
+        if following is None:
+            self.statusBar().showMessage("Marked done. Every document is done.", 8000)
+            return
+        self.open_document(following)
+        self.reader.setFocus()
+        self.statusBar().showMessage(f"Marked done. Next to do: {self.project.documents.get(following).title}", 5000)
+
     def edit_title(self) -> None:
         index = self.doc_view.currentIndex()
         if index.isValid():
-            self.doc_view.edit(self.doc_model.index(index.row(), DocumentListModel.TITLE))
+            self.doc_view.edit(index.siblingAtColumn(DocumentListModel.TITLE))
 
     # -- tagging -----------------------------------------------------------------
 
@@ -245,17 +295,23 @@ class MainWindow(QMainWindow):
         start, end = self.ops.span_for_tag(doc_id, start, end, exact)
         if label.layer == "stance":
             text = self.project.documents.text(doc_id)[start:end]
-            popup = TargetPopup(label.name, text, self.project.annotations.targets(), self)
-            popup.targetChosen.connect(lambda target: self._commit_tag(doc_id, label, start, end, target))
+            popup = TargetPopup(label.name, text, self.project.annotations.targets(), self,
+                                match=self.project.entities.match)
+            popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, None, roles))
             popup.finished.connect(popup.deleteLater)
             self.target_popup = popup
             popup.open()
             return
         self._commit_tag(doc_id, label, start, end, None)
 
-    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, target: str | None) -> None:
+    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, target: str | None,
+                    roles: dict | None = None) -> None:
         try:
-            annotation = self.ops.tag(doc_id, label, start, end, target)
+            if roles:  # a stance's target and holder, each an entity link or free text
+                annotation = self.ops.run(f"Tag {label.name}", self.project.annotations.add, doc_id, label, start, end,
+                                          document_id=doc_id, **roles)
+            else:
+                annotation = self.ops.tag(doc_id, label, start, end, target)
         except (AnnotationError, ProjectError) as exc:
             QMessageBox.warning(self, "Cannot tag", str(exc))
             return
@@ -264,6 +320,7 @@ class MainWindow(QMainWindow):
             self.annotation_panel.select(annotation.id)
         snippet = " ".join(annotation.text.split())[:60]
         self.statusBar().showMessage(f"Tagged {label.name}: {snippet}", 5000)
+        self.entities_panel.offer_entity(annotation)
 
     def _tag_from_action(self, label: Label) -> None:
         span = self.reader.selection()
@@ -281,13 +338,72 @@ class MainWindow(QMainWindow):
         self.reader.clear_mark()
         self.ops.delete(current)
 
+    def adjust_span(self, annotation_id: int, start: int, end: int) -> None:
+        """New boundaries from the keyboard or a drag; a run of them undoes as one step."""
+        try:
+            annotation = self.ops.run("Adjust span", self.project.annotations.set_span, annotation_id, start, end,
+                                      document_id=self.current_doc_id, merge_key=("span", annotation_id))
+        except AnnotationError as exc:
+            QMessageBox.warning(self, "Cannot adjust the span", str(exc))
+            return
+        except KeyError:
+            QMessageBox.warning(self, "Cannot adjust the span", "That annotation no longer exists; select another.")
+            return
+        self.statusBar().showMessage(f"Span: {' '.join(annotation.text.split())[:80]}", 5000)
+
+    def _annotation_stepped(self, annotation_id: int) -> None:
+        self.annotation_panel.select(annotation_id)
+        annotation = self.project.annotations.get(annotation_id)
+        self.reader.show_annotation(annotation)  # flashes even when it was already the list's current row
+        self.reader.set_selected_annotation(annotation)
+
+    def show_mention(self, doc_id: int, annotation_id: int) -> None:
+        """Open the document an entity mention is in and flash its span."""
+        self.open_document(doc_id)
+        self.annotation_panel.select(annotation_id)
+        self.reader.show_annotation(self.project.annotations.get(annotation_id))
+
     def _annotation_clicked(self, annotation_id: int) -> None:
         self.annotation_panel.select(annotation_id)
+
+    def go_to_annotation(self, doc_id: int, annotation_id: int) -> None:
+        """From the annotation table: open the document, select the annotation and flash its span."""
+        try:
+            annotation = self.project.annotations.get(annotation_id)
+        except KeyError:
+            QMessageBox.warning(self, "Open annotation", "That annotation was deleted after the table showed it.")
+            return
+        self.open_document(annotation.document_id)
+        if not annotation.is_document_level:
+            self.annotation_panel.select(annotation_id)
+            self.reader.show_annotation(annotation)
+        self.raise_()
+        self.activateWindow()
+        self.reader.setFocus()
 
     def _selection_info(self, count: int) -> None:
         self.selection_label.setText(f"{count} characters selected — press a label key to tag" if count else "")
 
+    def open_codebook(self) -> None:
+        """Ctrl+K: the Codebook window, beside the reader so labels can be tried out at once."""
+        from .codebook_editor import CodebookEditor  # loaded when first asked for
+
+        if getattr(self, "codebook_editor", None) is None:
+            self.codebook_editor = CodebookEditor(self.project, self.ops, self)
+        self.codebook_editor.show()
+        self.codebook_editor.raise_()
+        self.codebook_editor.activateWindow()
+
+    def _codebook_changed(self) -> None:
+        """Labels were added, renamed, recoloured, moved or deleted: toolbar, highlights and list follow."""
+        self._build_label_bar(self.project.codebook.codable_labels())
+        if self.current_doc_id is not None:
+            self.reader.set_annotations(self.project.annotations.for_document(self.current_doc_id))
+        self.annotation_panel.set_document(self.current_doc_id)
+
     def _on_change(self, change: Change) -> None:
+        if change.kind == "codebook_changed":
+            self._codebook_changed()
         if change.document_id == self.current_doc_id and change.kind.startswith("annotation"):
             self.reader.set_annotations(self.project.annotations.for_document(self.current_doc_id))
             if change.kind == "annotation_removed":
@@ -359,7 +475,7 @@ class MainWindow(QMainWindow):
     # -- help ----------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
-        keys = ", ".join(f"{label.key} {label.name}" for label in self.project.codebook.labels())
+        keys = ", ".join(f"{label.key} {label.name}" for label in self.project.codebook.codable_labels() if label.key)
         QMessageBox.information(
             self, "Keyboard shortcuts",
             "Select text, then press a label key to tag it:\n" + keys + "\n\n"
@@ -367,7 +483,10 @@ class MainWindow(QMainWindow):
             "Delete: delete the selected annotation\nCtrl+Z / Ctrl+Shift+Z: undo / redo\n"
             "Ctrl+F: find; Enter next match; Esc closes and keeps the match selected\n"
             "Alt+Down / Alt+Up: next / previous document\nCtrl+plus / Ctrl+minus / Ctrl+0: zoom\n"
-            "F2: edit the document title",
+            "F2: edit the document title\n"
+            "Tab / Shift+Tab: next / previous annotation; Ctrl+Enter: mark done, open the next to do\n"
+            "Selected annotation, nothing selected: Shift+Left / Shift+Right extend its start / end, "
+            "Alt+Right / Alt+Left shrink its start / end (add Ctrl for whole words)",
         )
 
     def show_about(self) -> None:
@@ -401,6 +520,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.annotation_panel._commit_note()
+        self.document_panel.commit_memo()
         self._save_window()
         self._teardown()
         super().closeEvent(event)

@@ -22,6 +22,7 @@ class Operations:
         self.undo_stack = undo_stack
         # Called with the document an undo or redo touched, so the window can show it.
         self.on_replay: Callable[[int | None], None] | None = None
+        self.snap_words = True  # Preferences › Snap selections to whole words
 
     def run(self, text: str, action: Callable, *args, document_id: int | None = None,
             merge_key: object = None, **kwargs):
@@ -37,13 +38,21 @@ class Operations:
             self.on_replay(document_id)
 
     def span_for_tag(self, doc_id: int, start: int, end: int, exact: bool) -> tuple[int, int]:
-        """Where a tag on this selection lands: snapped to whole words unless exact."""
-        if exact:
+        """Where a tag on this selection lands: snapped to whole words unless exact or snapping is off."""
+        if exact or not self.snap_words:
             return start, end
         return snap_to_words(self.project.documents.text(doc_id), start, end)
 
     def tag(self, doc_id: int, label: Label, start: int | None, end: int | None,
             target: str | None = None) -> Annotation:
+        if label.layer == "entity":
+            # Tag and link to the registry entity it names as one step: one Ctrl+Z takes back both.
+            def tag_and_link() -> Annotation:
+                added = self.project.annotations.add(doc_id, label, start, end, target=target)
+                self.project.entities.link_new_annotation(added)
+                return self.project.annotations.get(added.id)
+
+            return self.run(f"Tag {label.name}", tag_and_link, document_id=doc_id)
         return self.run(f"Tag {label.name}", self.project.annotations.add, doc_id, label, start, end,
                         target=target, document_id=doc_id)
 

@@ -8,24 +8,33 @@ conversion between those and Qt's UTF-16 positions.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
 from ..core.model import Annotation, Label
+from .colors import blend
+from .cue_marks import cue_marks
 from .highlighter import Span, SpanHighlighter
+from .span_editing import EdgeDrag, SpanEditing
 from .positions import PositionMap
 
 READING_WIDTH_CHARS = 78
+# A chosen font comes first; these stay behind it so Hangul never shows as boxes.
+READER_FAMILIES = ["Noto Serif", "Noto Serif CJK KR", "Noto Sans CJK KR", "DejaVu Serif", "serif"]
 
 
-class ReaderView(QPlainTextEdit):
-    """Emits tagRequested(label, start, end, exact) in code points."""
+class ReaderView(SpanEditing, QPlainTextEdit):
+    """Emits tagRequested(label, start, end, exact) in code points; SpanEditing adds the boundary keys and handles."""
 
     tagRequested = Signal(object, int, int, bool)
     annotationClicked = Signal(int)
     deleteRequested = Signal()
     selectionInfo = Signal(int)  # selected code points, 0 when none
     hint = Signal(str)  # a nudge for the status bar when a key did nothing
+    spanAdjustRequested = Signal(int, int, int)  # annotation id, new start, new end (code points)
+    annotationStepped = Signal(int)  # Tab / Shift+Tab chose this annotation
+    _marks: list = []  # the selection's mark, kept so the claims' cue underlines can join it
+    _cues: list[Annotation] = []  # claims with an attribution cue
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,7 +45,7 @@ class ReaderView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.WidgetWidth)
         self.setMouseTracking(True)
         font = QFont()
-        font.setFamilies(["Noto Serif", "Noto Serif CJK KR", "Noto Sans CJK KR", "DejaVu Serif", "serif"])
+        font.setFamilies(READER_FAMILIES)
         font.setPointSizeF(12.5)
         self.setFont(font)
         self.document().setDocumentMargin(24)
@@ -49,7 +58,11 @@ class ReaderView(QPlainTextEdit):
         self._flash_timer.timeout.connect(self._flash_step)
         self._flash_left = 0
         self._flash_span: tuple[int, int, str] | None = None
+        self._text = ""
+        self._selected_id: int | None = None
+        self._drag, self._handle_shown = EdgeDrag(self), False  # dragging ends; resize pointer shown
         self.selectionChanged.connect(self._report_selection)
+        self._follow_palette()
 
     # -- content ---------------------------------------------------------------
 
@@ -57,6 +70,8 @@ class ReaderView(QPlainTextEdit):
         self._flash_timer.stop()
         self.setExtraSelections([])
         self._map = PositionMap(text)
+        self._text, self._selected_id = text, None
+        self._drag.finish()
         self._labels = {label.id: label for label in labels}
         self._annotations = {}
         # Loading text highlights every paragraph; with the old spans forgotten that
@@ -77,6 +92,29 @@ class ReaderView(QPlainTextEdit):
             start, end = self._map.span_to_qt(a.start, a.end)
             spans.append(Span(a.id, start, end, label.color if label else "#999999"))
         self._highlighter.set_spans(spans)
+        self._cues = [a for a in self._annotations.values() if a.cue_start is not None]
+        self.setExtraSelections(self._marks)
+        if self._selected_id is not None:  # it may have moved (adjusted, undone): its mark follows
+            self.set_selected_annotation(self.selected_annotation())
+
+    def set_selected_annotation(self, annotation: Annotation | None) -> None:
+        """The annotation the arrows, Tab and the drag handles work on (None: plain text selection)."""
+        annotation = self._annotations.get(annotation.id) if annotation is not None else None
+        if annotation is None:  # gone, or a whole-document annotation: nothing to mark
+            self.clear_mark()
+            return
+        self._selected_id = annotation.id
+        label = self._labels.get(annotation.label_id)
+        start, end = self._map.span_to_qt(annotation.start, annotation.end)
+        mark = (start, end, label.color if label else "#999999")
+        if self._flash_timer.isActive() and self._flash_span == mark:
+            return  # show_annotation is flashing this very span: let it finish
+        self._flash_span = mark
+        self._flash_timer.stop()
+        self._mark_span(strong=False)
+
+    def selected_annotation(self) -> Annotation | None:
+        return self._annotations.get(self._selected_id) if self._selected_id is not None else None
 
     @property
     def positions(self) -> PositionMap:
@@ -138,7 +176,8 @@ class ReaderView(QPlainTextEdit):
         selection.cursor = cursor
         fmt = QTextCharFormat()
         base = QColor(color)
-        fmt.setBackground(base if strong else base.lighter(135))
+        # Mixed over the reader's own background, so the mark stays legible in a dark theme.
+        fmt.setBackground(base if strong else blend([color], self._base_color(), alpha=0.55))
         fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
         fmt.setUnderlineColor(base.darker(160))
         if strong:
@@ -146,7 +185,14 @@ class ReaderView(QPlainTextEdit):
         selection.format = fmt
         self.setExtraSelections([selection])
 
+    def setExtraSelections(self, selections) -> None:  # noqa: N802
+        # Cues stay underlined whatever mark the selected annotation shows.
+        self._marks = list(selections)
+        super().setExtraSelections(self._marks + cue_marks(self.document(), self._cues, self._labels, self._map))
+
     def clear_mark(self) -> None:
+        """No annotation is marked, so none is selected for the arrows and drag handles either."""
+        self._selected_id = None
         self._flash_timer.stop()
         self._flash_span = None
         self.setExtraSelections([])
@@ -166,10 +212,20 @@ class ReaderView(QPlainTextEdit):
     def event(self, event) -> bool:
         # Alt+letter is a menu mnemonic elsewhere; here it means "tag exactly", so
         # claim it before the shortcut system sees it, but only with a selection.
-        if event.type() == QEvent.ShortcutOverride and self.textCursor().hasSelection():
-            if self._label_for_key(event) is not None:
-                event.accept()
-                return True
+        # Likewise the span-adjusting arrows, but only with no selection.
+        if event.type() == QEvent.ShortcutOverride and (
+            (self.textCursor().hasSelection() and self._label_for_key(event) is not None)
+            or self._adjusts_span(event)
+        ):
+            event.accept()
+            return True
+        # Tab walks the annotations instead of leaving the reader (QWidget would move focus first).
+        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Tab, Qt.Key_Backtab) \
+                and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier):
+            back = event.key() == Qt.Key_Backtab or bool(event.modifiers() & Qt.ShiftModifier)
+            self._step_annotation(-1 if back else 1)
+            event.accept()
+            return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -187,13 +243,24 @@ class ReaderView(QPlainTextEdit):
             self.deleteRequested.emit()
             event.accept()
             return
+        if self._adjusts_span(event):
+            self._adjust_span(event)
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._alt_selection = bool(event.modifiers() & Qt.AltModifier)
-        super().mousePressEvent(event)
+        if not self._drag_press(event):  # grabbing a span's end starts no text selection
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if not self._drag_move(event):
+            super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._drag_release(event):
+            return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.LeftButton and not self.textCursor().hasSelection():
             hits = self._hits_at(event.position().toPoint())
@@ -228,6 +295,8 @@ class ReaderView(QPlainTextEdit):
             line = f"<b style='color:{label.color if label else '#000'}'>■</b> <b>{_esc(name)}</b>"
             if a.target:
                 line += f" → {_esc(a.target)}"
+            if label and label.description:  # the coding instruction, for a second opinion while reading
+                line += f"<br/><span style='color:gray'>{_esc(label.description[:300])}</span>"
             if a.note:
                 line += f"<br/><i>{_esc(a.note[:200])}</i>"
             lines.append(line)
@@ -253,6 +322,18 @@ class ReaderView(QPlainTextEdit):
         self.selectionInfo.emit(span[1] - span[0] if span else 0)
 
     # -- comfortable reading ---------------------------------------------------
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange:
+            self._follow_palette()
+
+    def _follow_palette(self) -> None:
+        # The system theme reaches the reader as a palette: tints follow its background.
+        self._highlighter.set_base_color(self._base_color())
+
+    def _base_color(self) -> str:
+        return self.palette().color(QPalette.Base).name()
 
     def zoom(self, steps: int) -> None:
         """Ctrl+plus/minus: bigger or smaller text, the reading column following."""

@@ -1,11 +1,19 @@
-"""Asks for a stance target, completing from entities already tagged in the project."""
+"""Asks for a stance target (and, optionally, its holder), completing from entities tagged or in the registry.
+
+A typed name that is a registry entity's name or alias is stored as a link to
+that entity; anything else is stored as free text ("the merger").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from ..core.model import Entity
+
+Match = Callable[[str], Entity | None]
 
 
 def target_completer(names: list[str], parent) -> QCompleter:
@@ -16,13 +24,24 @@ def target_completer(names: list[str], parent) -> QCompleter:
 
 
 class _RefreshOnFocus(QObject):
+    """Keeps one completer per field and refreshes its names when the field gets focus.
+
+    Replacing the completer instead would crash: closing the completer's own
+    popup gives the field focus again while that completer is still handling the key.
+    """
+
     def __init__(self, edit: QLineEdit, names: Callable[[], list[str]]):
         super().__init__(edit)
-        self._edit, self._names = edit, names
+        self._names = names
+        self._model = QStringListModel(edit)
+        completer = QCompleter(self._model, edit)
+        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchContains)
+        edit.setCompleter(completer)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.FocusIn:
-            self._edit.setCompleter(target_completer(self._names(), self._edit))
+        if event.type() == QEvent.FocusIn and event.reason() != Qt.PopupFocusReason:
+            self._model.setStringList(self._names())
         return False
 
 
@@ -31,12 +50,24 @@ def complete_targets(edit: QLineEdit, names: Callable[[], list[str]]) -> None:
     edit.installEventFilter(_RefreshOnFocus(edit, names))
 
 
+def resolve_role(text: str, match: Match | None) -> tuple[int | None, str | None]:
+    """A typed name as (registry entity id, None) when an entity answers to it, else (None, free text)."""
+    name = " ".join(text.split())
+    if not name:
+        return None, None
+    entity = match(name) if match is not None else None
+    return (entity.id, None) if entity is not None else (None, name)
+
+
 class TargetPopup(QDialog):
     """A small window-modal prompt that does not block the event loop (open(), not exec())."""
 
     targetChosen = Signal(str)
+    # Keyword arguments for Annotations.add: target or target_entity_id, and holder or holder_entity_id.
+    stanceChosen = Signal(dict)
 
-    def __init__(self, label_name: str, span_text: str, names: list[str], parent=None):
+    def __init__(self, label_name: str, span_text: str, names: list[str], parent=None, *,
+                 match: Match | None = None):
         super().__init__(parent)
         self.setObjectName("targetPopup")
         self.setWindowTitle(f"{label_name}: stance toward…")
@@ -50,7 +81,15 @@ class TargetPopup(QDialog):
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Entity or topic, e.g. Amazon, the merger")
         self.edit.setCompleter(target_completer(names, self))
-        layout.addWidget(self.edit)
+        self.holder = QLineEdit(self)
+        self.holder.setObjectName("holderEdit")
+        self.holder.setPlaceholderText("Optional: who takes this stance, e.g. the union")
+        self.holder.setCompleter(target_completer(names, self))
+        fields = QFormLayout()
+        fields.addRow("Target:", self.edit)
+        fields.addRow("Holder:", self.holder)
+        layout.addLayout(fields)
+        self._match = match
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -66,8 +105,16 @@ class TargetPopup(QDialog):
         target = " ".join(self.edit.text().split())
         if not target:
             return
+        roles: dict[str, object] = {}
+        for role, text in (("target", target), ("holder", self.holder.text())):
+            entity_id, free_text = resolve_role(text, self._match)
+            if entity_id is not None:
+                roles[f"{role}_entity_id"] = entity_id
+            elif free_text is not None:
+                roles[role] = free_text
         super().accept()
         self.targetChosen.emit(target)
+        self.stanceChosen.emit(roles)
 
 
 def _esc(text: str) -> str:

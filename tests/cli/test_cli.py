@@ -74,6 +74,61 @@ def test_export_documents_for_excel(project_path, tmp_path, capsys):
     assert row["text"] == TEXT and row["status"] == "in_progress"
 
 
+def _add_entity_and_memos(project_path: Path) -> None:
+    # Registry and memo rows as stored; export reads the schema, not the editing APIs.
+    with Project(project_path, create=False) as p:
+        org = p.codebook.by_name("Organization")
+        with p.store.write() as db:
+            walmart = db.execute(
+                "INSERT INTO entities(name, folded, label_id, external_id, memo, created_at) "
+                "VALUES ('월마트 🚀', '월마트 🚀', ?, 'Q483551', '=check this', '2024-05-01T09:30:00+00:00')",
+                (org.id,),
+            ).lastrowid
+            db.execute("INSERT INTO entity_aliases(entity_id, alias, folded) VALUES (?, 'Walmart', 'walmart')",
+                       (walmart,))
+            db.execute("UPDATE annotations SET entity_id = ? WHERE label_id = ?", (walmart, org.id))
+            db.execute("UPDATE documents SET memo = '다시 확인할 것'")
+
+
+def test_export_entities(project_path, tmp_path, capsys):
+    _add_entity_and_memos(project_path)
+    out = tmp_path / "entities.csv"
+    assert main(["export", "--project", str(project_path), "--out", str(out), "--what", "entities"]) == 0
+    assert capsys.readouterr().out.strip() == f"Wrote 1 entity to {out}"
+    with open(out, encoding="utf-8", newline="") as f:
+        (row,) = csv.DictReader(f)
+    assert (row["name"], row["type"], row["aliases"], row["external_id"]) == (
+        "월마트 🚀", "Organization", "Walmart", "Q483551")
+    assert (row["mention_count"], row["document_count"], row["memo"]) == ("1", "1", "=check this")
+
+    excel = tmp_path / "entities-excel.csv"
+    assert main(["export", "--project", str(project_path), "--out", str(excel), "--what", "entities",
+                 "--excel"]) == 0
+    with open(excel, encoding="utf-8-sig", newline="") as f:
+        (row,) = csv.DictReader(f)
+    assert row["memo"] == "'=check this"
+
+
+def test_export_memos(project_path, tmp_path, capsys):
+    _add_entity_and_memos(project_path)
+    out = tmp_path / "memos.csv"
+    assert main(["export", "--project", str(project_path), "--out", str(out), "--what", "memos"]) == 0
+    assert capsys.readouterr().out.strip() == f"Wrote 3 memos to {out}"
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = [(r["kind"], r["title_or_name"], r["memo"]) for r in csv.DictReader(f)]
+    assert rows == [
+        ("document", "월마트 and AWS", "다시 확인할 것"),
+        ("annotation", "Launch 🚀 day", "=1+1"),
+        ("entity", "월마트 🚀", "=check this"),
+    ]
+
+
+def test_export_help_names_every_kind(capsys):
+    assert main(["export", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "{annotations,documents,entities,memos}" in help_text
+
+
 def test_export_into_a_folder_is_a_clean_error(project_path, tmp_path, capsys):
     folder = tmp_path / "exports"
     folder.mkdir()

@@ -202,10 +202,13 @@ def test_document_level_stance_is_stored_without_span(project, doc_factory, labe
     assert (a.start, a.end, a.text, a.target) == (None, None, "", "Walmart")
 
 
-def test_stance_on_a_span_needs_no_target(project, doc_factory, label):
+def test_stance_on_a_span_needs_a_target_too(project, doc_factory, label):
     doc = doc_factory(ARTICLE)
-    a = project.annotations.add(doc, label("Against"), *_at(ARTICLE, "baseless"))
-    assert (a.text, a.target) == ("baseless", None)
+    with pytest.raises(AnnotationError, match="needs a target"):
+        project.annotations.add(doc, label("Against"), *_at(ARTICLE, "baseless"))
+    assert project.annotations.count() == 0
+    a = project.annotations.add(doc, label("Against"), *_at(ARTICLE, "baseless"), target="Amazon")
+    assert (a.text, a.target) == ("baseless", "Amazon")
 
 
 # -- code points -----------------------------------------------------------------------------

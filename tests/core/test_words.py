@@ -158,3 +158,72 @@ def test_emoji_inside_a_korean_phrase():
     text = "월마트가🚀 아마존을"
     assert snapped(text, "월마") == "월마트"
     assert snapped(text, "마존") == "아마존"
+
+
+# -- stepping a span's boundaries with the keyboard ------------------------------------------
+
+from annotator.core.words import step_span  # noqa: E402
+
+
+def stepped(text: str, selected: str, *steps: str, by_word: bool = False) -> str:
+    """Start from `selected`, apply each step, and return the text the span then covers."""
+    start = text.index(selected)
+    span = (start, start + len(selected))
+    for step in steps:
+        span = step_span(text, *span, step, by_word=by_word)
+        assert 0 <= span[0] < span[1] <= len(text)
+    return text[span[0]:span[1]]
+
+
+SENTENCE = "Amazon sued Walmart, yesterday."
+
+
+def test_character_steps_extend_and_shrink_one_edge_each():
+    assert stepped(SENTENCE, "sued", "extend_end") == "sued "
+    assert stepped(SENTENCE, "sued", "extend_start") == " sued"
+    assert stepped(SENTENCE, "sued", "shrink_start") == "ued"
+    assert stepped(SENTENCE, "sued", "shrink_end") == "sue"
+    assert stepped(SENTENCE, "sued", "extend_end", "extend_end", "shrink_end") == "sued "
+
+
+def test_word_steps_take_whole_words_and_skip_punctuation():
+    assert stepped(SENTENCE, "sued", "extend_end", by_word=True) == "sued Walmart"
+    assert stepped(SENTENCE, "sued", "extend_end", "extend_end", by_word=True) == "sued Walmart, yesterday"
+    assert stepped(SENTENCE, "sued", "extend_start", by_word=True) == "Amazon sued"
+    assert stepped(SENTENCE, "Amazon sued Walmart", "shrink_start", by_word=True) == "sued Walmart"
+    assert stepped(SENTENCE, "Amazon sued Walmart", "shrink_end", by_word=True) == "Amazon sued"
+    # Inside a word, a word step first completes that word.
+    assert stepped(SENTENCE, "Walm", "extend_end", by_word=True) == "Walmart"
+    assert stepped(SENTENCE, "lmart", "extend_start", by_word=True) == "Walmart"
+
+
+def test_korean_word_steps():
+    text = "월마트가 아마존을 고소했다."
+    assert stepped(text, "월마트", "extend_end", by_word=True) == "월마트가"
+    assert stepped(text, "월마트가", "extend_end", by_word=True) == "월마트가 아마존을"
+    assert stepped(text, "월마트가 아마존을", "shrink_start", by_word=True) == "아마존을"
+
+
+def test_a_step_that_cannot_move_leaves_the_span_as_it_was():
+    assert stepped(SENTENCE, "Amazon", "extend_start") == "Amazon"  # start of the text
+    assert stepped(SENTENCE, "yesterday.", "extend_end", by_word=True) == "yesterday."  # end of the text
+    assert stepped(SENTENCE, "s", "shrink_start") == "s"  # would leave nothing
+    assert stepped(SENTENCE, "s", "shrink_end") == "s"
+    assert stepped(SENTENCE, "Walmart", "shrink_start", by_word=True) == "Walmart"  # one word left
+    assert stepped(SENTENCE, "Walmart", "shrink_end", by_word=True) == "Walmart"
+
+
+def test_character_steps_never_split_a_visible_character():
+    accented = "Cafe\u0301 de Flore"  # é as e + combining acute
+    assert stepped(accented, "Caf", "extend_end") == "Cafe\u0301"
+    assert stepped(accented, "Cafe\u0301", "shrink_end") == "Caf"
+    family = "Hi 👩‍👩‍👧 there"
+    assert stepped(family, "Hi ", "extend_end") == "Hi 👩‍👩‍👧"
+    assert stepped(family, " there", "extend_start") == "👩‍👩‍👧 there"
+    rocket = "Go 🚀 now"
+    assert stepped(rocket, "Go ", "extend_end") == "Go 🚀"
+
+
+def test_unknown_step_is_refused():
+    with pytest.raises(ValueError):
+        step_span(SENTENCE, 0, 6, "grow")

@@ -1,0 +1,155 @@
+"""Preferences: who the analyst is, how the reader looks, and whether selections snap to words.
+
+Kept in the settings file, not the project: they belong to the person at the
+keyboard, and follow them from project to project. Colours need no setting: the
+reader mixes its tints over the system palette, light or dark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFontComboBox, QFormLayout, QLabel, QLineEdit,
+    QMessageBox, QVBoxLayout,
+)
+
+from ..core.annotations import default_annotator
+from . import settings
+from .reader import READER_FAMILIES
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+DEFAULT_POINT_SIZE = 12.5
+MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 48.0
+MAX_NAME_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Preferences:
+    annotator: str  # stored on every new annotation
+    font_family: str  # "" keeps the reader's own serif
+    point_size: float
+    snap_words: bool
+
+
+def load() -> Preferences:
+    s = settings.settings()
+    try:
+        size = float(s.value("reader/point_size", DEFAULT_POINT_SIZE))
+    except (TypeError, ValueError):  # a hand-edited settings file
+        size = DEFAULT_POINT_SIZE
+    return Preferences(
+        annotator=str(s.value("preferences/annotator", "") or "").strip() or default_annotator(),
+        font_family=str(s.value("reader/font_family", "") or ""),
+        point_size=min(max(size, MIN_POINT_SIZE), MAX_POINT_SIZE),
+        snap_words=s.value("preferences/snap_words", True, type=bool),
+    )
+
+
+def save(prefs: Preferences) -> None:
+    s = settings.settings()
+    s.setValue("preferences/annotator", prefs.annotator)
+    s.setValue("reader/font_family", prefs.font_family)
+    s.setValue("reader/point_size", prefs.point_size)
+    s.setValue("preferences/snap_words", prefs.snap_words)
+    s.sync()
+
+
+def check_name(name: str) -> str:
+    """The annotator name as stored, or ValueError saying what to change."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("Enter the name to store on your annotations, e.g. your initials or login name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"Keep the annotator name under {MAX_NAME_LENGTH} characters; initials are enough.")
+    return name
+
+
+def apply(window: MainWindow, prefs: Preferences | None = None) -> None:
+    """Put the preferences to work on the open project and the reader."""
+    prefs = prefs or load()
+    window.project.annotations.annotator = prefs.annotator
+    window.ops.snap_words = prefs.snap_words
+    reader = window.reader
+    font = reader.font()
+    font.setFamilies([prefs.font_family, *READER_FAMILIES] if prefs.font_family else READER_FAMILIES)
+    reader.setFont(font)
+    reader.set_point_size(prefs.point_size)  # also refits the reading column to the new font
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, prefs: Preferences, parent=None):
+        super().__init__(parent)
+        self.setObjectName("preferencesDialog")
+        self.setWindowTitle("Preferences")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = QLineEdit(prefs.annotator, self)
+        self.name.setObjectName("annotatorName")
+        self.name.setToolTip("Stored on every annotation you make, and exported with it.")
+        form.addRow("Your name on annotations:", self.name)
+        self.font_family = QFontComboBox(self)
+        self.font_family.setObjectName("readerFont")
+        self.font_family.setCurrentFont(QFont(prefs.font_family or READER_FAMILIES[0]))
+        form.addRow("Reader font:", self.font_family)
+        self.point_size = QDoubleSpinBox(self)
+        self.point_size.setObjectName("readerSize")
+        self.point_size.setRange(MIN_POINT_SIZE, MAX_POINT_SIZE)
+        self.point_size.setSingleStep(0.5)
+        self.point_size.setDecimals(1)
+        self.point_size.setSuffix(" pt")
+        self.point_size.setValue(prefs.point_size)
+        form.addRow("Reader size:", self.point_size)
+        self.snap_words = QCheckBox("Snap selections out to whole words when tagging", self)
+        self.snap_words.setObjectName("snapWords")
+        self.snap_words.setToolTip("Off: a tag covers exactly what you selected (as Alt+key always does).")
+        self.snap_words.setChecked(prefs.snap_words)
+        form.addRow("", self.snap_words)
+        layout.addLayout(form)
+        theme = QLabel("Colours follow the system theme, light or dark.", self)
+        theme.setStyleSheet("color: palette(mid);")
+        layout.addWidget(theme)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._family_chosen = bool(prefs.font_family)
+        self.font_family.currentFontChanged.connect(lambda _font: setattr(self, "_family_chosen", True))
+        self.result_prefs: Preferences | None = None
+
+    def accept(self) -> None:
+        try:
+            name = check_name(self.name.text())
+        except ValueError as exc:
+            QMessageBox.warning(self, "Annotator name", str(exc))
+            self.name.setFocus()
+            return
+        self.result_prefs = Preferences(
+            annotator=name,
+            # Untouched, the combo shows the closest installed font: keep the default chain then.
+            font_family=self.font_family.currentFont().family() if self._family_chosen else "",
+            point_size=self.point_size.value(),
+            snap_words=self.snap_words.isChecked(),
+        )
+        super().accept()
+
+
+def open_preferences(window: MainWindow) -> PreferencesDialog:
+    """Edit › Preferences: the dialog opens over the window; OK saves and applies at once."""
+    dialog = PreferencesDialog(load(), window)
+
+    def accepted() -> None:
+        if dialog.result_prefs is not None and window.project is not None:
+            save(dialog.result_prefs)
+            apply(window, dialog.result_prefs)
+            window.statusBar().showMessage(f"Preferences saved; new annotations are by {dialog.result_prefs.annotator}.", 5000)
+
+    dialog.accepted.connect(accepted)
+    dialog.finished.connect(dialog.deleteLater)
+    window.preferences_dialog = dialog
+    dialog.open()
+    return dialog
