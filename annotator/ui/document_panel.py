@@ -14,7 +14,7 @@ from ..core.project import Project
 from ..core.store import Change
 from .colors import label_icon
 from .operations import Operations
-from .target_popup import complete_targets
+from .target_popup import complete_targets, resolve_role
 
 
 class DocumentPanel(QGroupBox):
@@ -113,7 +113,7 @@ class DocumentPanel(QGroupBox):
         self.status.setCurrentIndex(STATUSES.index(doc.status))
         for a in self._project.annotations.document_level(self._doc_id):
             label = self._project.codebook.label(a.label_id)
-            item = QListWidgetItem(label_icon(label.color, label.key), f"{label.name} toward {a.target}")
+            item = QListWidgetItem(label_icon(label.color, label.key), f"{label.name} toward {self._project.annotations.display_role(a, 'target')}")
             item.setData(Qt.UserRole, a.id)
             self.stances.addItem(item)
 
@@ -146,7 +146,8 @@ class DocumentPanel(QGroupBox):
             self.target.setFocus()
             return
         label = self._project.codebook.label(self.stance.currentData())
-        self._ops.tag(self._doc_id, label, None, None, target=target)
+        entity_id, text = resolve_role(target, self._project.entities.match)
+        self._ops.tag(self._doc_id, label, None, None, target=text, target_entity_id=entity_id)
         self.target.clear()
 
     def _remove_stance(self) -> None:

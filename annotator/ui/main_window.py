@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             lambda current, _prev: self.open_document(self.doc_filter.proxy.document_id(current.row())) if current.isValid() else None
         )
         self.reader = ReaderView(self)
+        self.reader.role_name = project.annotations.display_role
         self.reader.tagRequested.connect(self.tag)
         self.reader.annotationClicked.connect(self._annotation_clicked)
         self.reader.deleteRequested.connect(self.delete_annotation)
@@ -297,21 +298,17 @@ class MainWindow(QMainWindow):
             text = self.project.documents.text(doc_id)[start:end]
             popup = TargetPopup(label.name, text, self.project.annotations.targets(), self,
                                 match=self.project.entities.match)
-            popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, None, roles))
+            popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, roles))
             popup.finished.connect(popup.deleteLater)
             self.target_popup = popup
             popup.open()
             return
-        self._commit_tag(doc_id, label, start, end, None)
+        self._commit_tag(doc_id, label, start, end)
 
-    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, target: str | None,
-                    roles: dict | None = None) -> None:
+    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, roles: dict | None = None) -> None:
         try:
-            if roles:  # a stance's target and holder, each an entity link or free text
-                annotation = self.ops.run(f"Tag {label.name}", self.project.annotations.add, doc_id, label, start, end,
-                                          document_id=doc_id, **roles)
-            else:
-                annotation = self.ops.tag(doc_id, label, start, end, target)
+            # roles: a stance's target and holder, each an entity link or free text
+            annotation = self.ops.tag(doc_id, label, start, end, **(roles or {}))
         except (AnnotationError, ProjectError) as exc:
             QMessageBox.warning(self, "Cannot tag", str(exc))
             return

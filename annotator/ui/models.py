@@ -147,14 +147,17 @@ class AnnotationListModel(QAbstractListModel):
             snippet = " ".join(a.text.split())
             if len(snippet) > 70:
                 snippet = snippet[:67] + "…"
-            suffix = f"  → {a.target}" if a.target else ""
+            target = self._project.annotations.display_role(a, "target")
+            suffix = f"  → {target}" if target else ""
             return f"{label.name}: {snippet}{suffix}"
         if role == Qt.DecorationRole:
             return label_icon(label.color, label.key)
         if role == Qt.ToolTipRole:
             parts = [f"<b>{label.name}</b> ({LAYER_NAMES[label.layer]}), characters {a.start}–{a.end}"]
-            if a.target:
-                parts.append(f"Target: {a.target}")
+            for role in ("target", "holder", "source"):
+                name = self._project.annotations.display_role(a, role)
+                if name:
+                    parts.append(f"{role.capitalize()}: {name}")
             if a.note:
                 parts.append(f"Note: {a.note}")
             parts.append(f"{a.annotator}, {a.updated_at}")

@@ -43,18 +43,18 @@ class Operations:
             return start, end
         return snap_to_words(self.project.documents.text(doc_id), start, end)
 
-    def tag(self, doc_id: int, label: Label, start: int | None, end: int | None,
-            target: str | None = None) -> Annotation:
+    def tag(self, doc_id: int, label: Label, start: int | None, end: int | None, **roles) -> Annotation:
+        """Tag a span (or the whole document); roles are Annotations.add's target/holder/source options."""
         if label.layer == "entity":
             # Tag and link to the registry entity it names as one step: one Ctrl+Z takes back both.
             def tag_and_link() -> Annotation:
-                added = self.project.annotations.add(doc_id, label, start, end, target=target)
+                added = self.project.annotations.add(doc_id, label, start, end, **roles)
                 self.project.entities.link_new_annotation(added)
                 return self.project.annotations.get(added.id)
 
             return self.run(f"Tag {label.name}", tag_and_link, document_id=doc_id)
         return self.run(f"Tag {label.name}", self.project.annotations.add, doc_id, label, start, end,
-                        target=target, document_id=doc_id)
+                        document_id=doc_id, **roles)
 
     def delete(self, annotation: Annotation) -> None:
         name = self.project.codebook.label(annotation.label_id).name

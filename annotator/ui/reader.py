@@ -52,6 +52,8 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self._highlighter = SpanHighlighter(self.document())
         self._map = PositionMap("")
         self._labels: dict[int, Label] = {}
+        # How a role reads (entity name or free text); the window hands in the core's answer.
+        self.role_name = None
         self._annotations: dict[int, Annotation] = {}
         self._alt_selection = False
         self._flash_timer = QTimer(self, interval=180)
@@ -293,8 +295,9 @@ class ReaderView(SpanEditing, QPlainTextEdit):
             label = self._labels.get(a.label_id)
             name = label.name if label else "?"
             line = f"<b style='color:{label.color if label else '#000'}'>■</b> <b>{_esc(name)}</b>"
-            if a.target:
-                line += f" → {_esc(a.target)}"
+            target = self.role_name(a, "target") if self.role_name else a.target
+            if target:
+                line += f" → {_esc(target)}"
             if label and label.description:  # the coding instruction, for a second opinion while reading
                 line += f"<br/><span style='color:gray'>{_esc(label.description[:300])}</span>"
             if a.note:

@@ -230,3 +230,27 @@ def test_undo_after_switching_documents_shows_the_document_it_changed(open_windo
     qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert [a.text for a in window.project.annotations.for_document(first)] == ["Whole Foods"]
     assert window.annotation_panel.model.rowCount() == 1
+
+
+def test_stance_toward_a_registry_entity_reads_as_its_name_everywhere(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    project = window.project
+    amazon = project.entities.create("Amazon", project.codebook.by_key("O"), aliases=("AMZN",))
+    select_phrase(window, "Amazon responded curtly")
+    qtbot.keyClick(window.reader, Qt.Key_A)
+    qtbot.keyClicks(window.target_popup.edit, "amzn")
+    qtbot.keyClick(window.target_popup.edit, Qt.Key_Return)
+
+    stance = next(a for a in project.annotations.for_document(doc_id) if a.text == "Amazon responded curtly")
+    assert (stance.target_entity_id, stance.target) == (amazon.id, None)
+    assert window.annotation_panel.model.index(0).data().endswith("→ Amazon")
+    tip = window.reader._tooltip(window.reader.annotations_at(stance.start + 1))
+    assert "→ Amazon" in tip
+
+    panel = window.document_panel
+    qtbot.keyClicks(panel.target, "AMZN")
+    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    assert panel.stances.item(0).text().endswith("toward Amazon")
+    doc_level = [a for a in project.annotations.for_document(doc_id) if a.is_document_level]
+    assert [a.target_entity_id for a in doc_level] == [amazon.id]
