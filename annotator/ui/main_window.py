@@ -516,8 +516,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        self.annotation_panel._commit_note()
-        self.document_panel.commit_memo()
-        self._save_window()
-        self._teardown()
+        if self.project is not None:  # a second close (e.g. at app exit) has nothing left to save
+            self._save_window()
+            self._teardown()  # the panels save a note or memo still being typed
         super().closeEvent(event)

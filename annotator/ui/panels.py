@@ -136,6 +136,8 @@ class AnnotationPanel(QWidget):
         return row
 
     def detach(self) -> None:
+        self._commit_note()
+        self._current = None  # the project is closing: a later focus-out has nothing to save into
         self._unsubscribe()
         self.model.detach()
 

@@ -185,3 +185,18 @@ def test_recent_projects_remember_what_was_opened(open_window, seeded_path, tmp_
     assert settings.recent_projects()[:2] == [other.resolve(), seeded_path.resolve()]
     window._fill_recent()
     assert [a.text() for a in window.recent_menu.actions()][:2] == [str(other.resolve()), str(seeded_path.resolve())]
+
+
+def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash(open_window, seeded_path, qtbot):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    select_phrase(window, "Whole Foods")
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    window.annotation_panel.note_edit.setPlainText("typed, never left the field")
+    window.document_panel.memo.setPlainText("document memo, still typing")
+    window.close()
+    window.close()
+    window.annotation_panel._commit_note()  # what a focus-out after closing would do
+    with Project(seeded_path) as project:
+        assert [a.note for a in project.annotations.for_document(doc_id)] == ["typed, never left the field"]
+        assert project.documents.memo(doc_id) == "document memo, still typing"
