@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import ProjectError
-from ..core.exporting import export_annotations, export_documents
+from ..core.exporting import EXPORTERS
 from ..core.project import PROJECT_SUFFIX, Project
 
 if TYPE_CHECKING:
@@ -84,6 +84,17 @@ def show_import_report(parent: QWidget, report: ImportReport) -> None:
         parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.", 8000)
 
 
+EXPORT_CAPTIONS = {
+    "annotations": "Annotations — one row per tag, with offsets, text, roles and attributes",
+    "documents": "Documents — one row per article, with its full text and memo",
+    "entities": "Entities — the registry, with aliases and mention counts",
+    "memos": "Memos — every note on annotations, documents, entities and labels",
+}
+
+
+SINGULAR = {"annotations": "annotation", "documents": "document", "entities": "entity", "memos": "memo"}
+
+
 class ExportDialog(QDialog):
     """What to export and for which program; the file name is asked next."""
 
@@ -92,14 +103,14 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export CSV")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Export the whole project as a CSV file:"))
-        self.annotations = QRadioButton("Annotations — one row per tag, with offsets and text", self)
-        self.documents = QRadioButton("Documents — one row per article, with its full text", self)
-        self.annotations.setChecked(True)
+        self.choices: dict[str, QRadioButton] = {}
         group = QButtonGroup(self)
-        group.addButton(self.annotations)
-        group.addButton(self.documents)
-        layout.addWidget(self.annotations)
-        layout.addWidget(self.documents)
+        for what, caption in EXPORT_CAPTIONS.items():
+            button = QRadioButton(caption, self)
+            group.addButton(button)
+            layout.addWidget(button)
+            self.choices[what] = button
+        self.choices["annotations"].setChecked(True)
         self.excel = QCheckBox("For Excel (adds a BOM so Korean shows; makes formulas inert)", self)
         layout.addWidget(self.excel)
         hint = QLabel("For pandas, R and SPSS leave this off: values are then exact.")
@@ -113,21 +124,20 @@ class ExportDialog(QDialog):
 
     @property
     def what(self) -> str:
-        return "annotations" if self.annotations.isChecked() else "documents"
+        return next(what for what, button in self.choices.items() if button.isChecked())
 
 
 def export_to(parent: QWidget, project: Project, what: str, out: Path, excel: bool) -> int | None:
     QApplication.setOverrideCursor(Qt.WaitCursor)
     try:
-        writer = export_annotations if what == "annotations" else export_documents
-        count = writer(project, out, excel=excel)
+        count = EXPORTERS[what](project, out, excel=excel)
     except (OSError, ProjectError) as exc:
         QMessageBox.warning(parent, "Export failed", f"Could not write {out}:\n{exc}\n\nChoose another place and try again.")
         return None
     finally:
         QApplication.restoreOverrideCursor()
     if hasattr(parent, "statusBar"):
-        parent.statusBar().showMessage(f"Exported {count} {what} to {out}", 10000)
+        parent.statusBar().showMessage(f"Exported {count} {SINGULAR[what] if count == 1 else what} to {out}", 10000)
     return count
 
 

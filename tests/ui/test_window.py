@@ -200,3 +200,21 @@ def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash
     with Project(seeded_path) as project:
         assert [a.note for a in project.annotations.for_document(doc_id)] == ["typed, never left the field"]
         assert project.documents.memo(doc_id) == "document memo, still typing"
+
+
+def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window, seeded_path, tmp_path):
+    import csv
+
+    from annotator.ui.file_actions import ExportDialog, export_to
+
+    window = open_window(seeded_path)
+    dialog = ExportDialog(window)
+    assert set(dialog.choices) == {"annotations", "documents", "entities", "memos"}
+    dialog.choices["entities"].setChecked(True)
+    window.project.entities.create("Walmart", window.project.codebook.by_key("O"), aliases=("월마트",))
+    out = tmp_path / "entities.csv"
+    assert export_to(window, window.project, dialog.what, out, excel=False) == 1
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert (rows[0]["name"], rows[0]["aliases"]) == ("Walmart", "월마트")
+    assert "Exported 1 entity" in window.statusBar().currentMessage()
