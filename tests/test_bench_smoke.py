@@ -14,6 +14,7 @@ ROW_NAMES = [
     "open the longest seed with 50 synthetic annotations, first paint",
     "tag-to-stored latency",
     "CSV export of 1,000 annotations",
+    "annotation table over 1,000 rows: jump to last row, filter by label",
 ]
 
 
