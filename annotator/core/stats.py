@@ -28,7 +28,7 @@ class Stats:
 def project_stats(project: Any) -> Stats:
     store = project.store
     per_label = dict(store.query("SELECT label_id, count(*) FROM annotations GROUP BY label_id"))
-    by_label = [LabelCount(l.name, l.layer, per_label.get(l.id, 0)) for l in project.codebook.labels()]
+    by_label = [LabelCount(l.name, l.layer, per_label.get(l.id, 0)) for l in project.codebook.codable_labels()]
     by_layer = {layer: 0 for layer in LAYERS}
     for row in by_label:
         by_layer[row.layer] = by_layer.get(row.layer, 0) + row.count

@@ -38,8 +38,7 @@ class DocumentPanel(QGroupBox):
         self.target = QLineEdit(self)
         self.target.setPlaceholderText("Target, e.g. Amazon")
         self.stance = QComboBox(self)
-        for label in project.codebook.in_layer("stance"):
-            self.stance.addItem(label_icon(label.color, label.key), label.name, label.id)
+        self._fill_stances()
         self.add_button = QPushButton("Add stance", self)
         self.add_button.clicked.connect(self._add_stance)
         self.target.returnPressed.connect(self._add_stance)
@@ -117,7 +116,18 @@ class DocumentPanel(QGroupBox):
             item.setData(Qt.UserRole, a.id)
             self.stances.addItem(item)
 
+    def _fill_stances(self) -> None:
+        chosen = self.stance.currentData()
+        self.stance.clear()
+        for label in self._project.codebook.in_layer("stance"):
+            self.stance.addItem(label_icon(label.color, label.key or ""), label.name, label.id)
+        self.stance.setCurrentIndex(max(0, self.stance.findData(chosen)))
+
     def _on_change(self, change: Change) -> None:
+        if change.kind == "codebook_changed":  # stance labels renamed, recoloured, added or removed
+            self._fill_stances()
+            self._refresh()
+            return
         if change.document_id != self._doc_id or self._doc_id is None:
             return
         # Span tags do not show here; skip the reload for them (tagging must stay instant).
