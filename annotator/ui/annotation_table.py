@@ -206,8 +206,12 @@ class AnnotationTableWindow(QWidget):
         view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
         header = view.horizontalHeader()
-        for column, chars in enumerate((22, 14, 48, 20, 22, 10, 16, 16)):
-            header.resizeSection(column, view.fontMetrics().averageCharWidth() * chars + 16)
+        metrics = view.fontMetrics()
+        for column, chars in enumerate((22, 16, 48, 20, 22, 10)):
+            header.resizeSection(column, metrics.averageCharWidth() * chars + 16)
+        for column in (AnnotationTableModel.CREATED, AnnotationTableModel.UPDATED):
+            header.resizeSection(column, metrics.horizontalAdvance("2026-11-22 00:00") + 24)  # digits run wide
+        header.setSectionResizeMode(AnnotationTableModel.TEXT, QHeaderView.Stretch)
         header.setSortIndicator(AnnotationTableModel.DOCUMENT, Qt.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sorted)
         view.setSortingEnabled(True)

@@ -115,6 +115,7 @@ class EntitiesPanel(QDockWidget):
         self.memo_edit.installEventFilter(self)
         form.addRow("Memo:", self.memo_edit)
         self.mention_list = QListWidget(details)
+        self.mention_list.setWordWrap(True)
         self.mention_list.setObjectName("entityMentions")
         self.mention_list.itemClicked.connect(self._mention_clicked)
         self.mention_list.itemActivated.connect(self._mention_clicked)
@@ -257,7 +258,8 @@ class EntitiesPanel(QDockWidget):
         if typing is not self.memo_edit and self.memo_edit.toPlainText() != entity.memo:
             self.memo_edit.setPlainText(entity.memo)
         for mention in self._project.entities.mentions(entity.id):
-            item = QListWidgetItem(f"{mention.document_title}: {mention.context}")
+            # Title on its own line, then the context: a long title no longer hides the mention.
+            item = QListWidgetItem(f"{mention.document_title}\n    {mention.context}")
             item.setToolTip(f"{mention.text} — {mention.document_title}, characters {mention.start}–{mention.end}")
             item.setData(Qt.UserRole, (mention.document_id, mention.annotation_id, mention.text))
             self.mention_list.addItem(item)

@@ -34,7 +34,7 @@ class LabelCombo(QComboBox):
         self._items = items
         self.clear()
         for label in labels:
-            self.addItem(label_icon(label.color, label.key or ""), f"{label.name} ({LAYER_NAMES[label.layer]})", label.id)
+            self.addItem(label_icon(label.color, label.key or ""), _caption(label), label.id)
 
     def show_label(self, label_id: int | None) -> None:
         """Show the stored label, unless the analyst is typing another one."""
@@ -64,3 +64,9 @@ class LabelCombo(QComboBox):
         self._typing = False
         if self.currentIndex() >= 0:
             self.labelChosen.emit(self.currentData())
+
+
+def _caption(label) -> str:
+    """"Person · Entity", but a label named like its layer (Claim) needs no repeat."""
+    layer = LAYER_NAMES[label.layer]
+    return label.name if label.name.casefold() == layer.casefold() else f"{label.name} · {layer}"

@@ -52,7 +52,8 @@ class AnnotationPanel(QWidget):
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.view.clicked.connect(self._clicked)
         self.model.modelReset.connect(self._after_reset)
-        layout.addWidget(self.view, 1)
+        # The form below needs the room once a claim shows its source, cue and attributes.
+        layout.addWidget(self.view, 2)
         details = QGroupBox("Selected annotation", self)
         self.form = form = QFormLayout(details)
         self.label_combo = LabelCombo(details)
@@ -109,7 +110,7 @@ class AnnotationPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
         scroll.setWidget(details)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(scroll, 3)
         self._current: Annotation | None = None
         self._shown_id: int | None = None
         self._doc_text: tuple[int, str] | None = None

@@ -85,7 +85,7 @@ def test_tags_link_to_one_entity_across_documents_and_languages(open_window, see
     mentions = [panel.mention_list.item(i) for i in range(panel.mention_list.count())]
     assert [item.data(Qt.UserRole)[:2] for item in mentions] == [
         (english, first.id), (megadeal, second.id), (korean, third.id)]
-    assert mentions[2].text().startswith("'월마트 VS 아마존' 신경전 왜!!: ")
+    assert mentions[2].text().startswith("'월마트 VS 아마존' 신경전 왜!!\n")
 
     # A click on a mention opens its document and selects the span.
     item = mentions[1]

@@ -1,0 +1,139 @@
+"""Render the windows the README shows, on a throw-away project built from the seeds.
+
+Run under a real X server so fonts and styles are what an analyst sees:
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python tools/screenshots.py docs/
+
+Writes main-window.png (all three layers on the Korean article), codebook-editor.png,
+entities-panel.png (Walmart's mentions across the seeds) and annotation-table.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+
+def tag(project, doc_id, key, phrase, occurrence=1, **roles):
+    text = project.documents.text(doc_id)
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(phrase, start + 1)
+    label = project.codebook.by_key(key)
+    added = project.annotations.add(doc_id, label, start, start + len(phrase), **roles)
+    if label.layer == "entity":
+        project.entities.link_new_annotation(added)
+    return project.annotations.get(added.id)
+
+
+def build(project) -> dict[str, int]:
+    from annotator.core.importing import import_seeds
+
+    import_seeds(project)
+    docs = {d.title: d.id for d in project.documents.summaries()}
+    korean = next(i for t, i in docs.items() if "월마트" in t)
+    org = project.codebook.by_key("O")
+    walmart = project.entities.create("Walmart", org, aliases=("월마트", "Walmart Inc."), external_id="Q483551")
+    amazon = project.entities.create("Amazon", org, aliases=("아마존",), external_id="Q3884")
+    project.entities.create("Amazon Web Services", project.codebook.by_key("R"),
+                            aliases=("AWS", "아마존웹서비스"), external_id="Q456157")
+    project.entities.create("Microsoft", org, aliases=("마이크로소프트", "MS"), external_id="Q2283")
+    # Walmart across the corpus, then one step tags its other mentions like the panel's button does.
+    for doc_id in docs.values():
+        body = [c for c in project.entities.find_mentions(walmart.id, doc_id) if c.start > 200]
+        project.entities.tag_mentions(walmart.id, body[:2])
+    tag(project, korean, "O", "홀푸드")
+    tag(project, korean, "O", "아마존", occurrence=3)
+    tag(project, korean, "D", "21일(현지시간)")
+    tag(project, korean, "O", "월스트리트저널(WSJ)")
+    tag(project, korean, "R", "아마존웹서비스(AWS)")
+    tag(project, korean, "O", "마이크로소프트(MS)")
+    claim = tag(project, korean, "C",
+                "월마트는 이날 IT협력사들을 상대로 아마존의 클라우드 서비스인 아마존웹서비스(AWS) 이용을 중단할 것을 요청했다",
+                source_entity_id=walmart.id)
+    for attribute in project.codebook.attributes(claim.label_id):
+        value = {"type": "factual", "checkworthy": "yes", "verdict": "accurate"}.get(attribute.name)
+        if value:
+            project.values.set(claim.id, attribute.id, value)
+    tag(project, korean, "A", "몽니를 부리고 나선 것이다", target_entity_id=walmart.id)
+    project.annotations.add(korean, project.codebook.by_key("A"), target_entity_id=amazon.id)
+    project.documents.set_status(korean, "in_progress")
+    english = next(i for t, i in docs.items() if t.startswith("What If"))
+    tag(project, english, "Q", "citing the potential security risks of ‘sensitive data’ being stored on competitors’ platforms",
+        source="a spokesperson for Walmart")
+    tag(project, english, "M", "about a tenth of Amazon’s revenue")
+    return {"korean": korean, "walmart": walmart.id}
+
+
+def main(out_dir: str) -> int:
+    home = tempfile.mkdtemp(prefix="annotator-shots-")
+    os.environ["ANNOTATOR_HOME"] = home
+    from annotator.core.project import Project
+    from annotator.ui.annotation_table import open_annotation_table
+    from annotator.ui.app import create_app
+    from annotator.ui.main_window import MainWindow
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = create_app()
+    project = Project(Path(home) / "Newsroom study.annotator")
+    ids = build(project)
+    window = MainWindow(project)
+    window.resize(1560, 940)
+    window.show()
+    window.open_document(ids["korean"])
+    rows = window.annotation_panel.model
+    claim_row = next(r for r in range(rows.rowCount()) if rows.annotation(r).text.startswith("월마트는 이날"))
+    window.annotation_panel.select(rows.annotation(claim_row).id)
+    steps = []
+
+    def shoot(widget, name):
+        widget.grab().save(str(out / name))
+        print(f"wrote {out / name}")
+
+    def main_window():
+        shoot(window, "main-window.png")
+
+    def codebook():
+        window.open_codebook()
+        editor = window.codebook_editor
+        editor.resize(980, 640)
+        editor.show()
+        steps.append(lambda: shoot(editor, "codebook-editor.png"))
+
+    def entities():
+        window.codebook_editor.close()
+        panel = window.entities_panel
+        panel.show()
+        panel.select(ids["walmart"])
+        steps.append(lambda: shoot(window, "entities-panel.png"))
+
+    def table():
+        panel = window.entities_panel
+        panel.hide()
+        table_window = open_annotation_table(window)
+        table_window.resize(1400, 620)
+        steps.append(lambda: shoot(table_window, "annotation-table.png"))
+
+    queue = [main_window, codebook, entities, table]
+
+    def tick():
+        if steps:
+            steps.pop(0)()
+        elif queue:
+            queue.pop(0)()
+        else:
+            app.quit()
+            return
+        QTimer.singleShot(900, tick)
+
+    QTimer.singleShot(1200, tick)
+    app.exec()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs"))
