@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from ..core.entities import EntitySummary, fold
 from ..core.project import Project
 from .colors import label_icon
+from .models import RecordTableModel
 
 ENTITY_ID_ROLE = Qt.UserRole + 1
 SORT_ROLE = Qt.UserRole + 2
 NAMES_ROLE = Qt.UserRole + 3  # the folded name and aliases, for the filter
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(RecordTableModel):
     """Name, type, mention count and document count of every entity."""
 
     NAME, TYPE, MENTIONS, DOCUMENTS = range(4)
@@ -32,17 +33,6 @@ class EntityTableModel(QAbstractTableModel):
         aliases = project.entities.aliases_by_entity() if project else {}
         self._names = {row.id: " | ".join(fold(n) for n in (row.name, *aliases.get(row.id, ()))) for row in self._rows}
         self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid() or self._project is None:

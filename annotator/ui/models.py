@@ -17,7 +17,24 @@ ANNOTATION_ID_ROLE = Qt.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.UserRole + 2
 
 
-class DocumentListModel(QAbstractTableModel):
+class RecordTableModel(QAbstractTableModel):
+    """A flat table over a list of records (self._rows) under fixed column headers."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class DocumentListModel(RecordTableModel):
     """Title, annotation count and status of every document."""
 
     TITLE, COUNT, STATUS = range(3)
@@ -32,17 +49,6 @@ class DocumentListModel(QAbstractTableModel):
 
     def detach(self) -> None:
         self._unsubscribe()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():

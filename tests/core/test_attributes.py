@@ -6,6 +6,7 @@ import pytest
 
 from annotator.core.errors import AnnotationError
 from annotator.core.store import Change
+from tests.support import dump
 
 ARTICLE = "Amazon will cut 500 jobs, a spokesperson said. The union opposed the plan."
 
@@ -14,9 +15,6 @@ def _at(piece: str) -> tuple[int, int]:
     start = ARTICLE.index(piece)
     return start, start + len(piece)
 
-
-def dump(project) -> list[str]:
-    return list(project.store.conn.iterdump())
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ from annotator.core.codebook_io import codebook_data, export_codebook, import_co
 from annotator.core.errors import ProjectError
 from annotator.core.project import Project
 from annotator.core.store import Change
+from tests.support import dump
 
-
-def dump(project) -> list[str]:
-    return list(project.store.conn.iterdump())
 
 
 def set_value(project, annotation_id: int, attribute_id: int, value: str) -> None:

@@ -7,13 +7,11 @@ import pytest
 from annotator.core.entities import Candidate, EntitySummary, fold
 from annotator.core.entity_text import context_line
 from annotator.core.errors import ProjectError
+from tests.support import dump
 
 ARTICLE = "Walmart told suppliers to leave AWS. Walmart’s rival Amazon Web Services said little."
 KOREAN = "월마트가 아마존웹서비스(AWS) 이용을 중단하라고 요청했다. 월마트의 협력사들은 반월마트 정서를 보였다."
 
-
-def dump(project) -> list[str]:
-    return list(project.store.conn.iterdump())
 
 
 def _at(text: str, piece: str, nth: int = 0) -> tuple[int, int]:

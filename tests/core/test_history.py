@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.store import Change
+from tests.support import dump
 
-
-def dump(project) -> list[str]:
-    return list(project.store.conn.iterdump())
 
 
 def do_undo_redo(project, edit):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.errors import AnnotationError
+from tests.support import dump
 
 ARTICLE = (
     "Amazon will cut 500 jobs, a spokesperson said on Monday. "
@@ -18,9 +19,6 @@ def _at(piece: str, nth: int = 0) -> tuple[int, int]:
         start = ARTICLE.index(piece, start + 1)
     return start, start + len(piece)
 
-
-def dump(project) -> list[str]:
-    return list(project.store.conn.iterdump())
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.project import Project
+from tests.support import dump
 
 TEXT = ("Walmart told suppliers to leave AWS, a spokesperson said. 월마트는 아마존웹서비스 이용을 "
         "중단할 것을 요청했다 😀. Amazon responded curtly; Walmart and Amazon keep fighting.")
@@ -70,9 +71,6 @@ def _edits():
 
 EDITS = _edits()
 
-
-def dump(p: Project) -> list[str]:
-    return list(p.store.conn.iterdump())
 
 
 @pytest.mark.parametrize("kind", list(EDITS))
