@@ -25,6 +25,8 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "annotations": ("insert", "update", "delete"),
     "annotation_values": ("insert", "update", "delete"),
     "documents": ("update",),
+    "document_metadata": ("insert", "update", "delete"),
+    "document_flags": ("update",),  # dismissing a flag is an edit; finding flags is part of import
 }
 UNLOGGED_COLUMNS = {"documents": {"text"}}
 

@@ -139,9 +139,33 @@ def _v2_coding_in_depth(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN memo TEXT NOT NULL DEFAULT ''")
 
 
+def _v3_document_metadata(db: sqlite_utils.Database) -> None:
+    """Document metadata from news and corpus imports, and near-duplicate flags."""
+    # Metadata as key/value rows: news sources bring outlet, author, date, url and language,
+    # and corpus files bring any column the analyst keeps; one schema serves them all.
+    db["document_metadata"].create(
+        {"document_id": int, "key": str, "value": str},
+        pk=("document_id", "key"),
+        not_null={"value"},
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["document_metadata"].create_index(["key", "value"])
+    # What the near-duplicate check found, for the analyst to decide on: another document
+    # with (nearly) the same text, or a passage repeated inside this one.
+    db["document_flags"].create(
+        {"id": int, "document_id": int, "kind": str, "other_document_id": int, "score": float,
+         "span_start": int, "span_end": int, "repeat_start": int, "repeat_end": int, "dismissed": int},
+        pk="id",
+        not_null={"document_id", "kind", "dismissed"},
+        defaults={"dismissed": 0},
+        foreign_keys=[("document_id", "documents", "id"), ("other_document_id", "documents", "id")],
+    )
+    db["document_flags"].create_index(["document_id"])
+
+
 # Index i holds the step that produces version i + 1. Never edit a shipped step:
 # add a new one, and keep a fixture of the old file in tests/fixtures/.
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1_initial, _v2_coding_in_depth]
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1_initial, _v2_coding_in_depth, _v3_document_metadata]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

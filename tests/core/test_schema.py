@@ -32,6 +32,9 @@ EXPECTED_COLUMNS = {
     "annotation_values": ["annotation_id", "attribute_id", "value"],
     "entities": ["id", "name", "folded", "label_id", "external_id", "memo", "created_at"],
     "entity_aliases": ["id", "entity_id", "alias", "folded"],
+    "document_metadata": ["document_id", "key", "value"],
+    "document_flags": ["id", "document_id", "kind", "other_document_id", "score", "span_start", "span_end",
+                       "repeat_start", "repeat_end", "dismissed"],
 }
 # (table, columns, unique)
 EXPECTED_INDEXES = {
@@ -49,6 +52,8 @@ EXPECTED_INDEXES = {
     ("entities", ("folded",), False),
     ("entity_aliases", ("entity_id", "folded"), True),
     ("entity_aliases", ("folded",), False),
+    ("document_metadata", ("key", "value"), False),
+    ("document_flags", ("document_id",), False),
 }
 
 
@@ -159,7 +164,7 @@ def failing_next_version(monkeypatch):
 def test_failed_migration_leaves_an_old_file_at_its_version(tmp_path, failing_next_version):
     path = tmp_path / "old.annotator"
     shutil.copy(FIXTURES / "schema_v1.annotator", path)
-    assert failing_next_version == 3  # v1 -> v2 succeeds, then v2 -> v3 fails: all of it rolls back
+    assert failing_next_version == schema.SCHEMA_VERSION  # v1 -> ... -> v3 succeed, then the next step fails: all of it rolls back
 
     with pytest.raises(ProjectError):
         Project(path)
@@ -250,3 +255,36 @@ def test_schema_v1_project_opens_with_all_its_data(tmp_path):
         added = p.annotations.add(docs[1].id, p.codebook.by_name("Organization"), 0, 7)
         assert added.text == "Samsung"
         assert p.annotations.count() == len(V1_ANNOTATIONS) + 1
+
+
+def test_schema_v2_project_opens_with_its_registry_roles_and_memos(tmp_path):
+    path = tmp_path / "v2.annotator"
+    shutil.copy(FIXTURES / "schema_v2.annotator", path)
+    assert _version(path) == 2
+
+    with Project(path, create=False) as p:
+        assert schema.user_version(p.store.conn) == schema.SCHEMA_VERSION
+        conn = p.store.conn
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+        organization = p.codebook.by_name("Organization")
+        group = p.codebook.label(organization.parent_id)
+        assert (group.name, group.is_group, organization.memo) == ("Companies", True, "firms only")
+        walmart = p.entities.match("월마트")
+        assert (walmart.name, walmart.aliases, walmart.memo) == ("Walmart", ("월마트",), "memo on Walmart")
+
+        docs = p.documents.ids()
+        mentions = {a.text: a for a in p.annotations.for_document(docs[0])}
+        assert mentions["월마트"].entity_id == walmart.id
+        stance = next(a for a in mentions.values() if a.is_document_level)
+        assert (p.annotations.display_role(stance, "target"), stance.holder) == ("Amazon", "the author")
+        claim = next(a for a in p.annotations.for_document(docs[1]) if a.text.startswith("Samsung sold"))
+        assert (claim.source, claim.cue_start, claim.cue_end) == ("a market report", 0, 7)
+        verdict = next(a for a in p.codebook.attributes(claim.label_id) if a.name == "verdict")
+        assert p.values.of(claim.id) == {verdict.id: "accurate"}
+        assert p.documents.memo(docs[0]) == "두 번째 확인 필요"
+
+        # Schema 3's tables are there and usable on the migrated file.
+        tables = _tables(conn)
+        assert {"document_metadata", "document_flags"} <= tables
