@@ -56,22 +56,35 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("import", help="import text files into a project",
                             description="Import text files into a project, one document per file. "
-                            "Folders are searched for .txt and .text files.")
+                            "Folders are searched for .txt and .text files. A REFI-QDA project (.qdpx) from "
+                            "another QDA program brings its sources, codes and codings; a .qdc brings its codebook.")
     p.add_argument("--project", type=Path, metavar="PATH",
                    help=f"project file, created if it does not exist ({default_note})")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR",
                    help="a text file, or a folder to import every .txt/.text file from")
+    for role in ("text", "title", "date", "url", "outlet", "author"):
+        p.add_argument(f"--{role}-column", metavar="COLUMN",
+                       help=f"in .csv/.tsv/.jsonl corpus files, the column holding the {role} (default: guessed "
+                       "from the column names; other columns become document metadata)")
     p.set_defaults(command="import", handler=_cmd_import)
 
-    p = commands.add_parser("export", help="export annotations, documents, entities or memos as CSV",
-                            description="Export a project as CSV (see docs/csv-format.md for the columns).")
+    from .core.export_formats import FORMATS  # no Qt, no pandas: cheap enough for every launch
+
+    p = commands.add_parser("export", help="export the project as CSV, a coding matrix, JSON Lines, "
+                            "Web Annotation or REFI-QDA",
+                            description="Export a project (see docs/export-formats.md and docs/csv-format.md).")
     p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="CSV file to write (replaced)")
-    p.add_argument("--what", choices=("annotations", "documents", "entities", "memos"), default="annotations",
-                   help="one row per annotation (default), per document, per registry entity, "
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write (replaced)")
+    p.add_argument("--format", choices=list(FORMATS), default="csv",
+                   help="csv (default): see --what; matrix, matrix-binary: documents x labels, counts or 0/1; "
+                   "coding: one row per document for SPSS/R/Stata; jsonl: one document per line with spans; "
+                   "webanno: W3C Web Annotation JSON-LD; qdpx, qdc: REFI-QDA project or codebook")
+    p.add_argument("--what", choices=("annotations", "documents", "entities", "memos"), default=None,
+                   help="with --format csv: one row per annotation (default), per document, per registry entity, "
                    "or per memo and note")
     p.add_argument("--excel", action="store_true",
-                   help="for opening in Excel: adds a byte-order mark and makes formula-like cells inert; "
+                   help="for opening in Excel (CSV formats only): adds a byte-order mark and makes formula-like "
+                   "cells inert; "
                    "text is then no longer exact, so use the default for analysis")
     p.set_defaults(command="export", handler=_cmd_export)
 
@@ -83,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from .core.corpus import is_corpus_file
     from .core.importing import import_paths  # pulls in charset detection; only this command needs it
 
     project_path = args.project or args.top_project
@@ -93,23 +107,99 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         project = Project(project_path, create=True)
     with project:
-        report = import_paths(project, args.paths, on_progress=_progress_printer())
-    for line in report.summary_lines():
-        print(line)
-    return 0 if report.ok else 1
+        refi_code = _import_refi(project, [path for path in args.paths if path.suffix.lower() in REFI_SUFFIXES])
+        args.paths = [path for path in args.paths if path.suffix.lower() not in REFI_SUFFIXES]
+        if not args.paths:
+            return refi_code
+        corpora = [path for path in args.paths if path.is_file() and is_corpus_file(path)]
+        code = _import_corpora(project, corpora, args) if corpora else 0
+        texts = [path for path in args.paths if path not in corpora]
+        if texts or not corpora:
+            report = import_paths(project, texts, on_progress=_progress_printer())
+            for line in report.summary_lines():
+                print(line)
+            code = max(code, 0 if report.ok else 1)
+    return max(code, refi_code)
+
+
+REFI_SUFFIXES = (".qdpx", ".qdc")
+
+
+def _import_refi(project: Project, paths: list[Path]) -> int:
+    """REFI-QDA projects (.qdpx) and codebooks (.qdc) from other QDA programs, each whole or not at all."""
+    from .core.refi import import_qdc, import_qdpx
+
+    code = 0
+    for path in paths:
+        try:
+            report = (import_qdc if path.suffix.lower() == ".qdc" else import_qdpx)(project, path)
+        except ProjectError as exc:
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            code = 1
+            continue
+        for line in report.summary_lines():
+            print(line)
+    return code
+
+
+def _import_corpora(project: Project, paths: list[Path], args: argparse.Namespace) -> int:
+    """CSV and JSON Lines files, one article per row, mapped by the --*-column flags or by guessing."""
+    from .core.corpus import ROLES, ColumnMapping, guess_mapping, import_corpus, resolve_column, sniff_corpus
+    from .core.errors import ImportRefused
+
+    code = 0
+    given = {role: getattr(args, f"{role}_column") for role in ROLES if getattr(args, f"{role}_column")}
+    mappings: list[tuple[Path, ColumnMapping]] = []
+    # Every file's mapping is settled before any is imported: a wrong flag changes nothing.
+    for path in paths:
+        try:
+            columns = sniff_corpus(path).columns
+        except ImportRefused as exc:
+            print(f"Refused {path}: {exc.reason}")
+            code = 1
+            continue
+        guessed = guess_mapping(columns)
+        if "text" not in given and not guessed.text:
+            raise ProjectError(f"{path}: cannot tell which column holds the article text; the columns are: "
+                               f"{', '.join(columns)}. Name it with --text-column COLUMN.")
+        named: dict[str, str] = {}
+        for role, name in given.items():
+            try:
+                named[role] = resolve_column(name, columns)
+            except ProjectError as exc:
+                raise ProjectError(f"{path}: {exc} Name one of them with --{role}-column.") from None
+        # The flags win over the guess, for their roles and for their columns.
+        roles = {r: c for r, c in guessed.roles().items() if r not in named and c not in named.values()}
+        roles.update(named)
+        if "text" not in roles:  # a flag gave the guessed text column another role
+            raise ProjectError(f"{path}: no column is left for the article text; name it with --text-column COLUMN "
+                               f"(the columns are: {', '.join(columns)}).")
+        mapping = ColumnMapping(**roles)
+        try:
+            mapping.check(columns)
+        except ProjectError as exc:
+            raise ProjectError(f"{path}: {exc}") from None
+        mappings.append((path, mapping))
+    printer = _progress_printer()
+    for path, mapping in mappings:
+        progress = None if printer is None else (lambda done, total, p=path: printer(done - 1, total, p))
+        report = import_corpus(project, path, mapping, on_progress=progress)
+        for line in report.summary_lines():
+            print(line)
+        code = max(code, 0 if report.ok else 1)
+    return code
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .core.exporting import EXPORTERS
+    from .core.export_formats import describe_count, export
 
+    if args.what is not None and args.format != "csv":
+        raise ProjectError(f"--what chooses among the CSV exports; leave it out with --format {args.format}.")
+    what = args.what or "annotations"
     with _open_existing(args) as project:
-        count = EXPORTERS[args.what](project, args.out, excel=args.excel)
-    noun = args.what if count != 1 else _SINGULAR[args.what]
-    print(f"Wrote {count} {noun} to {args.out}")
+        count = export(project, args.format, args.out, what=what, excel=args.excel)
+    print(f"Wrote {describe_count(args.format, what, count)} to {args.out}")
     return 0
-
-
-_SINGULAR = {"annotations": "annotation", "documents": "document", "entities": "entity", "memos": "memo"}
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -204,11 +205,41 @@ def _slug(name: str) -> str:
 def export_documents(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write every document (with its full text and memo) to `out` as CSV; return the row count."""
     out = _check_target(project, out)
+    conn = project.store.conn
     # The cursor hands rows over one at a time: texts can be large and there may be thousands.
-    rows = project.store.conn.execute(
+    rows = conn.execute(
         "SELECT id, title, source, sha256, imported_at, text, status, memo FROM documents ORDER BY id"
     )
-    return write_csv(out, DOCUMENT_COLUMNS, rows, excel=excel)
+    meta = metadata_columns(project)
+
+    def with_metadata() -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            values = dict(conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (row[0],)))
+            yield (*row, *(values.get(key) for _, key in meta))
+
+    return write_csv(out, DOCUMENT_COLUMNS + [c for c, _ in meta], with_metadata() if meta else rows, excel=excel)
+
+
+METADATA_PREFIX = "meta_"
+
+
+def metadata_columns(project: Any) -> list[tuple[str, str]]:
+    """(column, metadata key) for every key any document has, in the document info panel's order.
+
+    A key keeps its own spelling (meta_언론사), with each run of spaces as one underscore
+    so that the name needs no quoting in R or pandas; two keys that come out the same get _2, _3...
+    """
+    columns: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for key in project.metadata.keys():
+        base = METADATA_PREFIX + "_".join(key.split())
+        column, n = base, 1
+        while column in taken:
+            n += 1
+            column = f"{base}_{n}"
+        columns.append((column, key))
+        taken.add(column)
+    return columns
 
 
 def export_entities(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
@@ -295,6 +326,11 @@ EXPORTERS: dict[str, Exporter] = {
 
 # -- writing -----------------------------------------------------------------------
 
+# export_formats sets this around a write to see or cut short the rows as they stream
+# out: the export dialog's preview needs only the first rows, and a long export reports
+# progress (and can be cancelled) without every exporter taking a callback.
+ROW_FILTER: ContextVar[Callable[[Iterable[Any]], Iterable[Any]] | None] = ContextVar("ROW_FILTER", default=None)
+
 
 def write_csv(
     out: str | os.PathLike, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, excel: bool = False
@@ -316,7 +352,8 @@ def write_csv(
         with open(tmp, "x", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
             writer = csv.writer(f, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             writer.writerow(columns)
-            counted = _counting(rows)
+            row_filter = ROW_FILTER.get()
+            counted = _counting(rows if row_filter is None else row_filter(rows))
             writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel else counted)
             count = counted.count
             f.flush()

@@ -1,4 +1,4 @@
-"""Import text files as documents, one file at a time, reporting each outcome.
+"""Import files as documents (plain text, Markdown, web pages, Word, PDF), one at a time, reporting each outcome.
 
 Bad input never raises: every file ends as imported, skipped (same text as a
 document already in the project) or refused with a reason the user can act on.
@@ -16,17 +16,18 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .decoding import MAX_TEXT_BYTES, decode_bytes, too_large_reason
+from .decoding import MAX_TEXT_BYTES, too_large_reason
 from .errors import ImportRefused, ProjectError
+from .extract import IMPORTABLE_SUFFIXES, extract
 from .titles import detect_title
 
 if TYPE_CHECKING:  # project.py imports this module lazily; keep the dependency one-way
     from .project import Project
 
-TEXT_SUFFIXES = (".txt", ".text")
 SEED_PACKAGE = "annotator.seeds"
 
 ProgressCallback = Callable[[int, int, Path], bool]
+NO_DOCUMENTS_IN_FOLDER = "folder holds no files to import (.txt, .md, .html, .docx or .pdf)"
 
 
 @dataclass
@@ -79,16 +80,17 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """The files to import, in order, each once.
 
     Files are taken as given, whatever their name. Folders are searched
-    recursively for .txt and .text files, skipping hidden files and folders
+    recursively for the kinds of file that hold articles (IMPORTABLE_SUFFIXES:
+    text, Markdown, web pages, Word and PDF), skipping hidden files and folders
     (.git, .DS_Store and the like). A path that names nothing, or a folder
-    without text files, is kept as it is so that import_file refuses it with a
+    without such files, is kept as it is so that import_file refuses it with a
     reason and the report lists it instead of dropping it silently.
     """
     found: list[Path] = []
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
-        files = _text_files(path) if path.is_dir() else []
+        files = _document_files(path) if path.is_dir() else []
         for file in files or [path]:
             key = file.resolve() if file.exists() else file
             if key not in seen:
@@ -97,13 +99,13 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return found
 
 
-def _text_files(folder: Path) -> list[Path]:
+def _document_files(folder: Path) -> list[Path]:
     files: list[Path] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         files.extend(
             Path(root, name) for name in names
-            if not name.startswith(".") and name.lower().endswith(TEXT_SUFFIXES)
+            if not name.startswith(".") and name.lower().endswith(IMPORTABLE_SUFFIXES)
         )
     return sorted(files)
 
@@ -115,7 +117,7 @@ def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int = M
         if not path.exists():
             return FileOutcome(path, "refused", "no such file or folder")
         if path.is_dir():
-            reason = "folder holds no .txt or .text files" if not _text_files(path) else "is a folder, not a file"
+            reason = NO_DOCUMENTS_IN_FOLDER if not _document_files(path) else "is a folder, not a file"
             return FileOutcome(path, "refused", reason)
         size = path.stat().st_size
         if size > max_bytes:
@@ -144,6 +146,7 @@ def import_paths(
             report.cancelled = True
             break
         report.outcomes.append(import_file(project, path, max_bytes=max_bytes))
+    project.duplicates.scan(o.document_id for o in report.imported)  # flags near-duplicates and repeats
     return report
 
 
@@ -159,6 +162,7 @@ def import_seeds(project: Project) -> ImportReport:
         report.outcomes.append(
             _import_bytes(project, entry.read_bytes(), path=Path(entry.name), source=entry.name)
         )
+    project.duplicates.scan(o.document_id for o in report.imported)  # flags near-duplicates and repeats
     return report
 
 
@@ -166,17 +170,23 @@ def _import_bytes(
     project: Project, data: bytes, *, path: Path, source: str, max_bytes: int = MAX_TEXT_BYTES
 ) -> FileOutcome:
     try:
-        text, encoding = decode_bytes(data, max_bytes=max_bytes)
+        found = extract(path, data, max_bytes=max_bytes)
     except ImportRefused as exc:
         return FileOutcome(path, "refused", exc.reason)
+    text = found.text
     documents = project.documents
     existing = documents.find_by_text(text)
     if existing is not None:
         title = documents.get(existing).title
         return FileOutcome(path, "skipped", f"same text as document {existing} ‘{title}’", existing, title)
-    title = detect_title(text)
+    title = found.title or detect_title(text)
     try:
-        doc_id = documents.add(title=title, text=text, source=source, encoding=encoding)
+        # The document and its metadata arrive together or not at all. Importing
+        # is not an edit the analyst undoes, so it leaves nothing in the undo log.
+        with project.store.write(undoable=False):
+            doc_id = documents.add(title=title, text=text, source=source, encoding=found.encoding)
+            if found.metadata:
+                project.metadata.set_many(doc_id, found.metadata)
     except (ProjectError, sqlite3.Error) as exc:
         # The transaction rolled back; report it like any refusal so the batch goes on.
         return FileOutcome(path, "refused", f"could not save it in the project ({exc})")

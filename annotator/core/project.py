@@ -11,7 +11,9 @@ from .annotations import Annotations
 from .attributes import AttributeValues
 from .codebook import Codebook, default_codebook
 from .documents import Documents
+from .duplicates import Duplicates
 from .entities import Entities
+from .metadata import DocumentMetadata
 from .store import Store
 
 PROJECT_SUFFIX = ".annotator"
@@ -27,6 +29,8 @@ class Project:
             self.annotations = Annotations(self.store, self.codebook)
             self.entities = Entities(self.store, self.codebook, self.annotations)
             self.values = AttributeValues(self.store, self.codebook)
+            self.duplicates = Duplicates(self.store)
+            self.metadata = DocumentMetadata(self.store)
             if not self.codebook.labels():
                 self.codebook.install(default_codebook())
         except BaseException:

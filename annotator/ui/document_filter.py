@@ -1,9 +1,13 @@
-"""The filter row above the document list: by title, and by stance toward a target.
+"""The filter row above the document list: by title, by stance toward a target, by metadata.
 
 "Stance toward Amazon is Against" keeps the documents where some stance
 annotation, on a span or on the whole document, codes Against toward Amazon
 (the entity, any of its aliases, or the same free text). The core answers
 which documents match; a proxy model only hides the other rows.
+
+"Field outlet contains Reuters" keeps the documents whose outlet metadata holds
+"Reuters" (ignoring case); with Any field, any metadata field may hold it, and a
+field with nothing typed keeps the documents that have that field at all.
 """
 
 from __future__ import annotations
@@ -84,6 +88,21 @@ class DocumentFilter(QWidget):
         self._fill_stances()
         row.addWidget(self.stance)
         layout.addLayout(row)
+        self.field_row = QWidget(self)  # shown once some document has metadata
+        fields = QHBoxLayout(self.field_row)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addWidget(QLabel("Field", self.field_row))
+        self.field = QComboBox(self.field_row)
+        self.field.setObjectName("metadataKeyFilter")
+        fields.addWidget(self.field)
+        fields.addWidget(QLabel("contains", self.field_row))
+        self.field_value = QLineEdit(self.field_row)
+        self.field_value.setObjectName("metadataValueFilter")
+        self.field_value.setPlaceholderText("e.g. Reuters")
+        self.field_value.setClearButtonEnabled(True)
+        fields.addWidget(self.field_value, 1)
+        layout.addWidget(self.field_row)
+        self._fill_fields()
         self.summary = QLabel("", self)
         self.summary.setObjectName("filterSummary")
         self.summary.setStyleSheet("color: palette(mid);")
@@ -92,6 +111,8 @@ class DocumentFilter(QWidget):
         self.title.textChanged.connect(self.apply)
         self.target.textChanged.connect(self.apply)
         self.stance.currentIndexChanged.connect(self.apply)
+        self.field.currentIndexChanged.connect(self.apply)
+        self.field_value.textChanged.connect(self.apply)
         # Tagging may add or remove a match; recount once after a burst of edits.
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self.apply)
@@ -115,14 +136,19 @@ class DocumentFilter(QWidget):
         self.title.clear()
         self.target.clear()
         self.stance.setCurrentIndex(0)
+        self.field.setCurrentIndex(0)
+        self.field_value.clear()
 
     def apply(self) -> None:
         target = " ".join(self.target.text().split())
         allowed = None
         if target:
             allowed = set(self._project.annotations.documents_with_stance(target, self.stance.currentData()))
+        by_metadata = self._metadata_matches()
+        if by_metadata is not None:
+            allowed = by_metadata if allowed is None else allowed & by_metadata
         self.proxy.set_filters(self.title.text(), allowed)
-        filtered = bool(target or self.title.text().strip())
+        filtered = bool(target or self.title.text().strip() or by_metadata is not None)
         self.summary.setVisible(filtered)
         if filtered:
             total = self.proxy.sourceModel().rowCount()
@@ -131,6 +157,32 @@ class DocumentFilter(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.kind == "codebook_changed":
             self._fill_stances()  # a stance label added, renamed or deleted
+        if change.kind in ("documents_added", "document_changed"):
+            self._fill_fields()  # an import or an edit may bring or remove a metadata field
         # Any edit (a tag, an alias, a new document) may change what matches: recount then.
-        if self.target.text().strip() or self.title.text().strip():
+        if self.target.text().strip() or self.title.text().strip() or self._metadata_matches() is not None:
             self._pending.start()
+
+    def _fill_fields(self) -> None:
+        keys = self._project.metadata.keys()
+        if self.field.count() and keys == [self.field.itemData(i) for i in range(1, self.field.count())]:
+            return
+        chosen = self.field.currentData()
+        self.field.blockSignals(True)
+        self.field.clear()
+        self.field.addItem("Any field", None)
+        for key in keys:
+            self.field.addItem(key, key)
+        self.field.setCurrentIndex(max(0, self.field.findData(chosen)))
+        self.field.blockSignals(False)
+        self.field_row.setVisible(bool(keys))
+        if chosen is not None and self.field.currentData() != chosen:
+            self.apply()  # the chosen field is gone from every document: its filter no longer applies
+
+    def _metadata_matches(self) -> set[int] | None:
+        """Documents the field filter lets through; None when it is not in use."""
+        key, text = self.field.currentData(), self.field_value.text().strip()
+        if key is None and not text:
+            return None
+        keys = [key] if key is not None else self._project.metadata.keys()
+        return {doc_id for k in keys for doc_id in self._project.metadata.documents_where(k, text)}

@@ -13,6 +13,7 @@ from ..core.model import STATUS_NAMES, STATUSES
 from ..core.project import Project
 from ..core.store import Change
 from .colors import label_icon
+from .duplicate_flags import DuplicateFlags
 from .operations import Operations
 from .target_popup import complete_targets, resolve_role
 
@@ -58,6 +59,8 @@ class DocumentPanel(QGroupBox):
         self.memo.setTabChangesFocus(True)
         self.memo.installEventFilter(self)
         layout.addRow("Memo:", self.memo)
+        self.duplicates = DuplicateFlags(project, ops, self)  # hidden while the document has no flags
+        layout.addRow(self.duplicates)
         self._unsubscribe = project.subscribe(self._on_change)
         self.set_document(None)
 
@@ -65,11 +68,13 @@ class DocumentPanel(QGroupBox):
         self.commit_memo()
         self._doc_id = None  # the project is closing: a later focus-out has nothing to save into
         self._unsubscribe()
+        self.duplicates.detach()
 
     def set_document(self, doc_id: int | None) -> None:
         self.commit_memo()  # what was typed belongs to the document being left
         self._doc_id = doc_id
         self.setEnabled(doc_id is not None)
+        self.duplicates.set_document(doc_id)
         self._refresh()
         self._show_memo(force=True)
 

@@ -1,4 +1,4 @@
-"""File menu work: new/open project, import documents with progress, export CSV."""
+"""File menu work: new/open project, import documents with progress; export is in export_dialog.py."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QApplication, QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QLabel,
-    QMessageBox, QProgressDialog, QRadioButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from ..core.errors import ProjectError
-from ..core.exporting import EXPORTERS
 from ..core.project import PROJECT_SUFFIX, Project
+from .export_dialog import ExportDialog, export_to, run_export  # noqa: F401  (File › Export is reached here)
 
 if TYPE_CHECKING:
     from ..core.importing import ImportReport
@@ -39,17 +35,34 @@ def ask_open_project_path(parent: QWidget) -> Path | None:
 
 def ask_import_paths(parent: QWidget, folder: bool = False) -> list[Path]:
     if folder:
-        name = QFileDialog.getExistingDirectory(parent, "Import a folder of text files")
+        name = QFileDialog.getExistingDirectory(parent, "Import a folder of articles")
         return [Path(name)] if name else []
     names, _ = QFileDialog.getOpenFileNames(parent, "Import documents", str(Path.home()),
-                                            "Text files (*.txt *.text);;All files (*)")
+                                            "Articles (*.html *.htm *.docx *.pdf *.md *.markdown *.txt *.text);;"
+                                            "Corpus files, one article per row (*.csv *.tsv *.jsonl *.ndjson);;"
+                                            "REFI-QDA projects and codebooks (*.qdpx *.qdc);;"
+                                            "All files (*)")
     return [Path(n) for n in names]
 
 
 def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportReport:
     """Import with a cancellable progress dialog; each file is committed or refused whole."""
     # Encoding detection loads charset tables; pay for it on the first import, not at launch.
-    from ..core.importing import import_paths
+    from ..core.importing import ImportReport, import_paths
+    from .corpus_dialog import import_corpus_files, split_corpus_files
+
+    from .refi_import import import_refi_files, split_refi_files
+
+    # REFI-QDA projects and codebooks from other QDA programs are imported whole, each with its own report.
+    refi, paths = split_refi_files(paths)
+    import_refi_files(parent, project, refi)
+    if refi and not paths:
+        return ImportReport([])
+    # Corpus files (one article per row) go through the column-mapping dialog, which imports on its own.
+    corpora, paths = split_corpus_files(paths)
+    import_corpus_files(parent, project, corpora)
+    if corpora and not paths:
+        return ImportReport([])
 
     progress = QProgressDialog("Importing…", "Cancel", 0, max(1, len(paths)), parent)
     progress.setWindowTitle("Import documents")
@@ -83,69 +96,3 @@ def show_import_report(parent: QWidget, report: ImportReport) -> None:
     elif hasattr(parent, "statusBar"):
         parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.", 8000)
 
-
-EXPORT_CAPTIONS = {
-    "annotations": "Annotations — one row per tag, with offsets, text, roles and attributes",
-    "documents": "Documents — one row per article, with its full text and memo",
-    "entities": "Entities — the registry, with aliases and mention counts",
-    "memos": "Memos — every note on annotations, documents, entities and labels",
-}
-
-
-SINGULAR = {"annotations": "annotation", "documents": "document", "entities": "entity", "memos": "memo"}
-
-
-class ExportDialog(QDialog):
-    """What to export and for which program; the file name is asked next."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Export CSV")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Export the whole project as a CSV file:"))
-        self.choices: dict[str, QRadioButton] = {}
-        group = QButtonGroup(self)
-        for what, caption in EXPORT_CAPTIONS.items():
-            button = QRadioButton(caption, self)
-            group.addButton(button)
-            layout.addWidget(button)
-            self.choices[what] = button
-        self.choices["annotations"].setChecked(True)
-        self.excel = QCheckBox("For Excel (adds a BOM so Korean shows; makes formulas inert)", self)
-        layout.addWidget(self.excel)
-        hint = QLabel("For pandas, R and SPSS leave this off: values are then exact.")
-        hint.setStyleSheet("color: palette(mid);")
-        layout.addWidget(hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        buttons.button(QDialogButtonBox.Ok).setText("Choose file…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    @property
-    def what(self) -> str:
-        return next(what for what, button in self.choices.items() if button.isChecked())
-
-
-def export_to(parent: QWidget, project: Project, what: str, out: Path, excel: bool) -> int | None:
-    QApplication.setOverrideCursor(Qt.WaitCursor)
-    try:
-        count = EXPORTERS[what](project, out, excel=excel)
-    except (OSError, ProjectError) as exc:
-        QMessageBox.warning(parent, "Export failed", f"Could not write {out}:\n{exc}\n\nChoose another place and try again.")
-        return None
-    finally:
-        QApplication.restoreOverrideCursor()
-    if hasattr(parent, "statusBar"):
-        parent.statusBar().showMessage(f"Exported {count} {SINGULAR[what] if count == 1 else what} to {out}", 10000)
-    return count
-
-
-def run_export(parent: QWidget, project: Project) -> None:
-    dialog = ExportDialog(parent)
-    if dialog.exec() != QDialog.Accepted:
-        return
-    suggested = Path.home() / f"{project.name}-{dialog.what}.csv"
-    name, _ = QFileDialog.getSaveFileName(parent, "Export CSV", str(suggested), "CSV files (*.csv)")
-    if name:
-        export_to(parent, project, dialog.what, Path(name), dialog.excel.isChecked())

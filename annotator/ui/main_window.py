@@ -23,6 +23,7 @@ from .find_bar import FindBar
 from .memo_search import open_memo_search
 from .models import DocumentListModel
 from .operations import Operations
+from .document_info import DocumentInfoPanel
 from .document_panel import DocumentPanel
 from .entities_panel import EntitiesPanel
 from .panels import AnnotationPanel
@@ -155,14 +156,16 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.reader, 1)
         centre_layout.addWidget(self.find_bar)
         self.document_panel = DocumentPanel(project, self.ops, self)
+        self.document_info = DocumentInfoPanel(project, self.ops, self)
         self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection)
         self.entities_panel.set_project(project, self.ops, lambda: self.current_doc_id)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
         self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
         right = QSplitter(Qt.Vertical, self)
         right.addWidget(self.document_panel)
+        right.addWidget(self.document_info)
         right.addWidget(self.annotation_panel)
-        right.setStretchFactor(1, 1)
+        right.setStretchFactor(right.indexOf(self.annotation_panel), 1)
         self.splitter = QSplitter(Qt.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         documents = QWidget(self)
@@ -223,6 +226,7 @@ class MainWindow(QMainWindow):
         self.annotation_panel.detach()
         self.entities_panel.detach()
         self.document_panel.detach()
+        self.document_info.detach()
         close_annotation_table(self)  # it reads this project only
         if getattr(self, "codebook_editor", None) is not None:  # it edits this project only
             self.codebook_editor.close()
@@ -250,6 +254,7 @@ class MainWindow(QMainWindow):
             self.reader.set_document(doc.text, labels, annotations)
         self.annotation_panel.set_document(doc_id, annotations)
         self.document_panel.set_document(doc_id)
+        self.document_info.set_document(doc_id)
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)

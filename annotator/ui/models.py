@@ -12,6 +12,7 @@ from ..core.model import LAYER_NAMES, STATUS_NAMES, Annotation, DocumentSummary
 from ..core.project import Project
 from ..core.store import Change
 from .colors import label_icon
+from .duplicate_flags import flag_icon, flag_tooltip
 
 ANNOTATION_ID_ROLE = Qt.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.UserRole + 2
@@ -45,6 +46,7 @@ class DocumentListModel(RecordTableModel):
         super().__init__(parent)
         self._project = project
         self._rows: list[DocumentSummary] = project.documents.summaries()
+        self._flags = project.duplicates.flagged_documents()  # id -> kinds, for the title's mark
         self._unsubscribe = project.subscribe(self._on_change)
 
     def detach(self) -> None:
@@ -64,7 +66,10 @@ class DocumentListModel(RecordTableModel):
                 return doc.annotation_count
             return STATUS_NAMES.get(doc.status, doc.status)
         if role == Qt.ToolTipRole and column == self.TITLE:
-            return doc.title
+            flags = flag_tooltip(self._project, doc.id) if doc.id in self._flags else ""
+            return f"{doc.title}\n{flags}" if flags else doc.title
+        if role == Qt.DecorationRole and column == self.TITLE:
+            return flag_icon(self._flags.get(doc.id))  # None when there is no flag or all are dismissed
         if role == Qt.TextAlignmentRole and column == self.COUNT:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
@@ -92,7 +97,11 @@ class DocumentListModel(RecordTableModel):
         return next((i for i, d in enumerate(self._rows) if d.id == doc_id), -1)
 
     def _on_change(self, change: Change) -> None:
+        if change.kind == "document_changed" and change.document_id:  # flags found, dismissed or restored
+            flags = self._project.duplicates.flags(change.document_id, include_dismissed=False)
+            self._flags[change.document_id] = sorted({f.kind for f in flags})
         if change.kind == "documents_added":
+            self._flags = self._project.duplicates.flagged_documents()
             self.beginResetModel()
             self._rows = self._project.documents.summaries()
             self.endResetModel()

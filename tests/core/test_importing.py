@@ -157,7 +157,7 @@ def test_folder_with_good_and_bad_files(tmp_path: Path, proj: Project) -> None:
     write(folder / "sub" / "c_good.TXT", "기사 제목\n\n본문입니다.\n".encode("cp949"))
     write(folder / "empty.txt", b"")
     write(folder / "image.txt", PNG)
-    write(folder / "notes.md", b"# not taken from a folder\n")
+    write(folder / "data.csv", b"id,text\n1,a corpus file is not an article\n")
     write(folder / ".hidden.txt", b"Hidden\n")
     write(folder / ".git" / "x.txt", b"Inside a hidden folder\n")
 
@@ -175,14 +175,17 @@ def test_folder_with_good_and_bad_files(tmp_path: Path, proj: Project) -> None:
     assert f"  {folder / 'empty.txt'}: empty file" in lines
 
 
-def test_folder_without_text_files_is_reported(tmp_path: Path, proj: Project) -> None:
-    write(tmp_path / "docs" / "report.docx", b"PK\x03\x04")
+def test_folder_without_documents_is_reported(tmp_path: Path, proj: Project) -> None:
+    write(tmp_path / "docs" / "budget.xlsx", b"PK\x03\x04")
+    write(tmp_path / "docs" / "photo.jpg", b"\xff\xd8\xff\xe0")
     report = import_paths(proj, [tmp_path / "docs"])
-    assert [(o.status, o.reason) for o in report.outcomes] == [("refused", "folder holds no .txt or .text files")]
+    assert [(o.status, o.reason) for o in report.outcomes] == [
+        ("refused", "folder holds no files to import (.txt, .md, .html, .docx or .pdf)")
+    ]
 
 
 def test_explicit_files_are_taken_whatever_their_name(tmp_path: Path, proj: Project) -> None:
-    report = import_paths(proj, [write(tmp_path / "story.md", b"A story\n")])
+    report = import_paths(proj, [write(tmp_path / "story.log", b"A story\n")])
     assert [o.title for o in report.imported] == ["A story"]
 
 
@@ -239,3 +242,108 @@ def test_progress_callback_returning_none_does_not_cancel(tmp_path: Path, proj: 
 def test_empty_report() -> None:
     report = ImportReport([])
     assert report.ok and report.summary_lines() == ["Nothing to import."]
+
+
+# -- news in every shape -----------------------------------------------------------------------
+
+
+def test_news_page_is_stored_with_its_headline_and_byline(tmp_path: Path, proj: Project) -> None:
+    from tests.core.test_extract import ARTICLE_TEXT, HEADLINE, NEWS_PAGE
+
+    path = write(tmp_path / "saved" / "port-deal.html", NEWS_PAGE.encode("utf-8"))
+    outcome = import_file(proj, path)
+    doc = proj.documents.get(outcome.document_id)
+    assert (doc.title, doc.text, doc.encoding, doc.source) == (HEADLINE, ARTICLE_TEXT, "utf-8", str(path.absolute()))
+    assert proj.metadata.get(doc.id) == {
+        "outlet": "The Harbour Times",
+        "author": "Jane Doe",
+        "date": "2024-03-05",
+        "url": "https://harbourtimes.example/politics/port-deal",
+        "language": "en-GB",
+    }
+    assert proj.store.last_changeset is None  # importing is not an edit on the undo stack
+
+
+def test_folder_of_news_in_every_shape(tmp_path: Path, proj: Project) -> None:
+    from tests.core.test_extract import NEWS_PAGE, docx_bytes, image_only_pdf, pdf_bytes
+
+    folder = tmp_path / "clippings"
+    write(folder / "a_page.html", NEWS_PAGE.encode("utf-8"))
+    write(folder / "b_old_page.HTM", "<html><body><article><h1>Old page</h1><p>Kept from an archive "
+          "of the paper's website, with the text of the original story.</p></article></body></html>".encode())
+    write(folder / "c_word.docx", docx_bytes(lambda d: (d.add_heading("세계 뉴스 🌏", 1), d.add_paragraph("본문."))))
+    write(folder / "d_print.pdf", pdf_bytes(["Printed story headline", "Body of the printed story."]))
+    write(folder / "e_scan.pdf", image_only_pdf())
+    write(folder / "f_notes.md", b"# Notes on the story\n\nThe *key* quote.\n")
+    write(folder / "g_draft.markdown", b"Draft headline\n==============\n\nDraft body.\n")
+    write(folder / "h_plain.txt", b"Plain headline\n\nPlain body.\n")
+    write(folder / "i_corpus.csv", b"text\nnot picked up from a folder\n")
+
+    report = import_paths(proj, [folder])
+
+    assert [o.path.name for o in report.outcomes] == [
+        "a_page.html", "b_old_page.HTM", "c_word.docx", "d_print.pdf", "e_scan.pdf", "f_notes.md",
+        "g_draft.markdown", "h_plain.txt",
+    ]
+    assert [o.title for o in report.imported] == [
+        "Minister defends port deal", "Old page", "세계 뉴스 🌏", "Printed story headline", "Notes on the story",
+        "Draft headline", "Plain headline",
+    ]
+    [scan] = report.refused
+    assert scan.path.name == "e_scan.pdf" and scan.reason.startswith("no text layer (scanned?)")
+    notes = report.imported[4].document_id
+    assert proj.documents.text(notes) == "Notes on the story\n\nThe key quote.\n"
+
+
+def test_hostile_files_are_refused_one_line_each_and_leave_the_project_as_it_was(tmp_path: Path, proj: Project) -> None:
+    import io
+    import zipfile
+
+    from tests.core.test_extract import docx_bytes
+    from tests.support import dump
+
+    import_seeds(proj)
+    before = dump(proj)
+    package = io.BytesIO(docx_bytes(lambda d: d.add_paragraph("Looks harmless.")))
+    with zipfile.ZipFile(package, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document2.xml", bytes(50 * 1024 * 1024))
+    files = [
+        write(tmp_path / "bomb.docx", package.getvalue()),
+        write(tmp_path / "renamed.docx", b"This is a text file someone renamed."),
+        write(tmp_path / "fake.pdf", b"<html>not a pdf</html>"),
+        write(tmp_path / "broken.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8),
+    ]
+    report = import_paths(proj, files)
+    huge = write(tmp_path / "huge.html", b"<html><body><p>" + b"word " * 400 + b"</p></body></html>")
+    report.outcomes.append(import_file(proj, huge, max_bytes=1024))
+    assert [o.status for o in report.outcomes] == ["refused"] * 5
+    reasons = [o.reason for o in report.outcomes]
+    assert reasons[0].startswith("this Word file looks like a zip bomb")
+    assert reasons[1].startswith("not a Word .docx file")
+    assert reasons[2].startswith("not a PDF file")
+    assert reasons[3].startswith("cannot read this PDF")
+    assert reasons[4].startswith("file too large")
+    assert all("\n" not in reason for reason in reasons)
+    assert dump(proj) == before
+
+
+def test_a_document_and_its_metadata_are_stored_together_or_not_at_all(
+    tmp_path: Path, proj: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from annotator.core.metadata import DocumentMetadata
+    from tests.core.test_extract import NEWS_PAGE
+    from tests.support import dump
+
+    real_set_many = DocumentMetadata.set_many
+
+    def fail_after_writing(self, doc_id, values):
+        real_set_many(self, doc_id, values)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(DocumentMetadata, "set_many", fail_after_writing)
+    before = dump(proj)
+    outcome = import_file(proj, write(tmp_path / "page.html", NEWS_PAGE.encode("utf-8")))
+    assert (outcome.status, outcome.reason) == ("refused", "could not save it in the project (disk I/O error)")
+    assert dump(proj) == before

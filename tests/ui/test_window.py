@@ -208,9 +208,9 @@ def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window
     from annotator.ui.file_actions import ExportDialog, export_to
 
     window = open_window(seeded_path)
-    dialog = ExportDialog(window)
-    assert set(dialog.choices) == {"annotations", "documents", "entities", "memos"}
-    dialog.choices["entities"].setChecked(True)
+    dialog = ExportDialog(window.project, window)
+    assert {"annotations", "documents", "entities", "memos"} <= set(dialog.choices)
+    dialog.choose("entities")
     window.project.entities.create("Walmart", window.project.codebook.by_key("O"), aliases=("월마트",))
     out = tmp_path / "entities.csv"
     assert export_to(window, window.project, dialog.what, out, excel=False) == 1

@@ -1,0 +1,399 @@
+"""Corpus files: one article per row of a CSV file or per line of a JSON Lines file.
+
+The analyst says which columns hold the text, title, date, url, outlet and
+author (guess_mapping proposes an answer); every other column becomes document
+metadata. A file that cannot be read as a whole (wrong encoding, a broken quoted
+field, a line that is not JSON) is refused before anything is written. Rows are
+then judged one by one: a row without text is refused with its row number, a row
+whose text is already in the project (or earlier in the file) is skipped.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, so the first
+article of a CSV file is row 2. JSON Lines files are numbered by line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .decoding import decode_bytes
+from .errors import ImportRefused, ProjectError
+from .metadata import MAX_KEY_CHARS, iso_date
+from .store import Change, now
+from .titles import detect_title
+
+if TYPE_CHECKING:
+    from .project import Project
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+CORPUS_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES)
+# A corpus holds many articles, so it may be far larger than one text file.
+MAX_CORPUS_BYTES = 512 * 1024 * 1024
+# Rows per transaction: large enough that 10,000 rows take seconds, small enough
+# that Cancel answers quickly and keeps every batch already committed.
+BATCH_ROWS = 500
+SAMPLE_ROWS = 20
+ROLES = ("text", "title", "date", "url", "outlet", "author")
+# Roles other than text and title are stored as metadata under these keys.
+META_ROLES = ("date", "url", "outlet", "author")
+
+# Column names each role answers to, best first (compared casefolded).
+_ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "article", "full_text", "article_text", "body_text", "본문", "내용", "기사"),
+    "title": ("title", "headline", "heading", "제목", "헤드라인"),
+    "date": ("date", "published", "published_at", "publish_date", "pub_date", "datetime", "날짜", "일자", "작성일"),
+    "url": ("url", "link", "href", "uri", "주소", "링크"),
+    "outlet": ("outlet", "source", "site", "publisher", "media", "newspaper", "언론사", "매체", "출처"),
+    "author": ("author", "byline", "authors", "writer", "reporter", "기자", "작성자"),
+}
+
+ProgressCallback = Callable[[int, int], "bool | None"]
+
+
+def is_corpus_file(path: str | os.PathLike) -> bool:
+    return Path(path).suffix.lower() in CORPUS_SUFFIXES
+
+
+@dataclass(frozen=True)
+class CorpusPreview:
+    """What the mapping step shows: the columns, the first rows, and how the file was read."""
+
+    path: Path
+    kind: str  # "csv" | "jsonl"
+    columns: list[str]
+    sample_rows: list[dict[str, str]]
+    encoding: str
+    delimiter: str | None  # CSV only
+    row_count_estimate: int
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column plays which role; the other columns become metadata when keep_rest is on."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    keep_rest: bool = True
+
+    def roles(self) -> dict[str, str]:
+        """role -> column, for the roles that have one."""
+        return {role: getattr(self, role) for role in ROLES if getattr(self, role)}
+
+    def check(self, columns: list[str]) -> None:
+        """Refuse a mapping that names a missing column or gives one column two roles."""
+        if not self.text:
+            raise ProjectError("Choose the column that holds the article text.")
+        seen: dict[str, str] = {}
+        for role, column in self.roles().items():
+            if column not in columns:
+                raise ProjectError(f"There is no column ‘{column}’ for the {role}; "
+                                   f"the columns are: {', '.join(columns)}.")
+            if column in seen:
+                raise ProjectError(f"The column ‘{column}’ is chosen for both {seen[column]} and {role}; "
+                                   "choose one role per column.")
+            seen[column] = role
+
+
+@dataclass
+class RowOutcome:
+    row: str  # "row 12" or "line 12", as the source and the report name it
+    status: str  # 'imported' | 'skipped' | 'refused'
+    reason: str = ""
+    document_id: int | None = None
+
+
+@dataclass
+class CorpusReport:
+    """What an import did, row by row; reads like importing.ImportReport so the same views show it."""
+
+    path: Path
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    cancelled: bool = False
+    total: int = 0  # article rows in the file
+
+    def _with(self, status: str) -> list[RowOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    imported = property(lambda self: self._with("imported"))
+    skipped = property(lambda self: self._with("skipped"))
+    refused = property(lambda self: self._with("refused"))
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def summary_lines(self) -> list[str]:
+        parts = [f"Imported {_count(len(self.imported), 'document')} from {self.path.name}"]
+        if self.skipped:
+            parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
+        if self.refused:
+            parts.append(f"refused {_count(len(self.refused), 'row')}")
+        details = [f"  {o.row}: {o.reason}" for o in self.outcomes if o.status != "imported"]
+        lines = [", ".join(parts) + (":" if details else ".")] + details
+        if self.cancelled:
+            left = self.total - len(self.outcomes)
+            lines.append(f"Import cancelled after {_count(len(self.outcomes), 'row')}; "
+                         f"the other {_count(left, 'row')} were not imported. Import the file again to add them "
+                         "(rows already imported are skipped as duplicates).")
+        return lines
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    kind: str
+    encoding: str
+    delimiter: str | None
+    columns: list[str]
+    rows: list[tuple[str, dict[str, str]]]  # (row name, column -> value)
+
+
+def sniff_corpus(path: str | os.PathLike) -> CorpusPreview:
+    """Read a corpus file for the mapping step; raise ImportRefused when it cannot be read."""
+    table = _read(Path(path))
+    return CorpusPreview(Path(path), table.kind, table.columns, [values for _, values in table.rows[:SAMPLE_ROWS]],
+                         table.encoding, table.delimiter, len(table.rows))
+
+
+def _read(path: Path) -> _Table:
+    if not is_corpus_file(path):
+        raise ImportRefused("not a corpus file; save it as .csv, .tsv or .jsonl (one article per row)")
+    try:
+        size = path.stat().st_size
+        if size > MAX_CORPUS_BYTES:
+            raise ImportRefused(f"file too large ({size // (1024 * 1024)} MB; the limit is "
+                                f"{MAX_CORPUS_BYTES // (1024 * 1024)} MB); split it into smaller files")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(exc.strerror or str(exc)) from None
+    text, encoding = decode_bytes(data, max_bytes=MAX_CORPUS_BYTES)
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        table = _read_jsonl(text, encoding)
+    else:
+        table = _read_csv(text, encoding, tab=path.suffix.lower() == ".tsv")
+    # Column names become metadata field names, which have a length limit.
+    too_long = next((c for c in table.columns if len(c) > MAX_KEY_CHARS), None)
+    if too_long is not None:
+        raise ImportRefused(f"the column name ‘{too_long[:30]}…’ is longer than {MAX_KEY_CHARS} characters; "
+                            "shorten it and import again")
+    return table
+
+
+def _read_csv(text: str, encoding: str, *, tab: bool) -> _Table:
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if tab else max(",;\t|", key=first_line.count)
+    if first_line.count(delimiter) == 0:
+        delimiter = ","  # a single column: nothing to split on
+    # Articles run far past the csv module's default 128 KB field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CORPUS_BYTES))
+    # strict: an unclosed quote must refuse the file, not swallow every row after it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
+    columns: list[str] = []
+    rows: list[tuple[str, dict[str, str]]] = []
+    start = 1  # the line the record being read starts on: where a broken quote opened
+    try:
+        for number, cells in enumerate(reader, start=1):
+            start = reader.line_num + 1
+            if number == 1:
+                if not any(cell.strip() for cell in cells):
+                    raise ImportRefused("the first row is empty; it must name the columns (text, title, ...)")
+                columns = _column_names(cells)
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line between records
+            if len(cells) > len(columns):
+                raise ImportRefused(f"row {number} has {len(cells)} fields but the header names {len(columns)} "
+                                    "columns; quote fields that contain the separator and import again")
+            cells += [""] * (len(columns) - len(cells))  # trailing empty cells are often left out
+            rows.append((f"row {number}", dict(zip(columns, cells))))
+    except csv.Error as exc:
+        raise ImportRefused(f"broken quoted field in the row starting on line {start} ({exc}); "
+                            "check the quotes there and import again") from None
+    return _Table("csv", encoding, delimiter, columns, rows)
+
+
+def _column_names(cells: list[str]) -> list[str]:
+    """Header cells as column names: blanks get a position name, repeats a number."""
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        name = " ".join(cell.split()) or f"column {position}"
+        base, n = name, 1
+        while name in names:
+            n += 1
+            name = f"{base} ({n})"
+        names.append(name)
+    return names
+
+
+def _read_jsonl(text: str, encoding: str) -> _Table:
+    if text.lstrip().startswith("["):
+        raise ImportRefused("holds a JSON array, not one JSON object per line; "
+                            "write one article per line (JSON Lines) and import again")
+    columns: dict[str, None] = {}  # an ordered set: keys in the order they first appear
+    rows: list[tuple[str, dict[str, str]]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise ImportRefused(f"line {number} is not valid JSON ({exc}); fix or remove it and import again") from None
+        if not isinstance(record, dict):
+            raise ImportRefused(f"line {number} holds a JSON {type(record).__name__}, not an object; "
+                                'write each article as {"text": ..., "title": ...} and import again')
+        values = {" ".join(str(key).split()) or "(no name)": _json_value(value) for key, value in record.items()}
+        columns.update(dict.fromkeys(values))
+        rows.append((f"line {number}", values))
+    if not rows:
+        raise ImportRefused("holds no JSON objects; write one article per line and import again")
+    return _Table("jsonl", encoding, None, list(columns), rows)
+
+
+def _json_value(value: object) -> str:
+    if value is None or isinstance(value, str):
+        return value or ""
+    # Numbers, true/false, lists and objects as JSON, so nothing is lost or reformatted.
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- mapping ---------------------------------------------------------------------------
+
+
+def _tokens(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)  # publishedAt -> published At
+    return [t for t in re.split(r"[\W_]+", spaced.casefold()) if t]
+
+
+def guess_mapping(columns: list[str]) -> ColumnMapping:
+    """The likeliest role of each column by its name; text is "" when no column looks like the text.
+
+    Whole names win over words inside names. Inside a name the last word says what
+    the column holds ("source_url" is a url, "article_body" the text), so a column
+    whose last word names one role is never guessed for another.
+    """
+    chosen: dict[str, str] = {}
+    words = {column: _tokens(column) for column in columns}
+
+    def free(role: str, test: Callable[[list[str], tuple[str, ...]], bool]) -> str | None:
+        return next((c for c in columns if c not in chosen.values() and words[c] and test(words[c], _ROLE_NAMES[role])),
+                    None)
+
+    def head_role(tokens: list[str]) -> str | None:
+        return next((role for role in ROLES if tokens[-1] in _ROLE_NAMES[role]), None)
+
+    tests: list[Callable[[list[str], tuple[str, ...]], bool]] = [
+        lambda tokens, names: "_".join(tokens) in names,
+        lambda tokens, names: tokens[-1] in names,
+        lambda tokens, names: head_role(tokens) is None and bool(set(tokens) & set(names)),
+    ]
+    for test in tests:
+        for role in ROLES:
+            if role not in chosen and (column := free(role, test)) is not None:
+                chosen[role] = column
+    return ColumnMapping(**{"text": "", **chosen})
+
+
+def resolve_column(name: str, columns: list[str]) -> str:
+    """A column named on the command line: exact, else ignoring case; ProjectError when absent."""
+    if name in columns:
+        return name
+    matches = [c for c in columns if c.casefold() == name.strip().casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    raise ProjectError(f"There is no column ‘{name}’; the columns are: {', '.join(columns)}.")
+
+
+# -- importing -------------------------------------------------------------------------
+
+
+def import_corpus(project: Project, path: str | os.PathLike, mapping: ColumnMapping, *,
+                  on_progress: ProgressCallback | None = None) -> CorpusReport:
+    """Import every row as a document with metadata, BATCH_ROWS rows per transaction.
+
+    on_progress(rows done, rows in all) runs after each batch is committed; returning
+    False stops there, keeping the batches already done. Import is not an undoable
+    edit (like importing a text file): it is as permanent as adding the file.
+    """
+    path = Path(path)
+    table = _read(path)
+    mapping.check(table.columns)
+    report = CorpusReport(path, total=len(table.rows))
+    source = str(path.absolute())
+    known: dict[str, str] = {}  # sha256 -> the row that brought it in this import
+    for first in range(0, len(table.rows), BATCH_ROWS):
+        batch = table.rows[first:first + BATCH_ROWS]
+        with project.store.write(undoable=False) as db:
+            added = [_import_row(db, row, values, mapping, table.columns, source, table.encoding, known)
+                     for row, values in batch]
+            if any(o.status == "imported" for o in added):
+                # One event per batch: the document list reloads once, not once per row.
+                project.store.notify(Change("documents_added"))
+        report.outcomes.extend(added)
+        if on_progress is not None and on_progress(len(report.outcomes), report.total) is False:
+            report.cancelled = len(report.outcomes) < report.total
+            break
+    project.duplicates.scan(o.document_id for o in report.imported)  # syndicated copies are common in corpora
+    return report
+
+
+def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, columns: list[str],
+                source: str, encoding: str, known: dict[str, str]) -> RowOutcome:
+    text = values.get(mapping.text, "").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return RowOutcome(row, "refused", f"no text in the column ‘{mapping.text}’; fill it in or remove the row")
+    if "\x00" in text:
+        return RowOutcome(row, "refused", "the text holds NUL characters; remove them and import again")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if sha in known:
+        return RowOutcome(row, "skipped", f"same text as {known[sha]}")
+    existing = db.execute("SELECT id, title FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+    if existing is not None:
+        return RowOutcome(row, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’", existing[0])
+    title = " ".join(values.get(mapping.title, "").split()) if mapping.title else ""
+    cursor = db.execute(
+        "INSERT INTO documents(title, source, sha256, encoding, imported_at, status, text) "
+        "VALUES (?, ?, ?, ?, ?, 'todo', ?)",
+        (title or detect_title(text), f"{source}#{row}", sha, encoding, now(), text),
+    )
+    doc_id = cursor.lastrowid
+    db.executemany("INSERT INTO document_metadata(document_id, key, value) VALUES (?, ?, ?)",
+                   [(doc_id, key, value) for key, value in metadata_of(values, mapping, columns).items()])
+    known[sha] = row
+    return RowOutcome(row, "imported", document_id=doc_id)
+
+
+def metadata_of(values: dict[str, str], mapping: ColumnMapping, columns: list[str]) -> dict[str, str]:
+    """The metadata a row brings: the date, url, outlet and author roles, then the other columns.
+
+    Empty cells store nothing. A column that no role took but that is named like a
+    role's key keeps its value under "name (column)", so the role cannot overwrite it.
+    """
+    roles = mapping.roles()
+    meta = {role: values.get(column, "").strip() for role, column in roles.items() if role in META_ROLES}
+    if "date" in meta:
+        meta["date"] = iso_date(meta["date"])  # one date format, so the list sorts and R reads it
+    if mapping.keep_rest:
+        for column in columns:
+            if column in roles.values():
+                continue
+            key = f"{column} (column)" if column.casefold() in meta else column
+            meta[key] = values.get(column, "").strip()
+    return {key: value for key, value in meta.items() if value}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

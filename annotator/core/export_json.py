@@ -1,0 +1,274 @@
+"""JSON exports: JSON Lines for NLP pipelines, and W3C Web Annotation (JSON-LD).
+
+JSON Lines (``export_jsonl``): one document per line, UTF-8, non-ASCII written as is.
+Each object carries the document's ``text``, its ``meta``data and its annotations as
+spaCy/Prodigy-style ``spans`` ({"start", "end", "label", ...}); whole-document codes
+(stances on the article) are in ``document_codes``. Offsets count Unicode code points,
+which is what Python, spaCy (``doc.char_span``) and Prodigy call characters, so
+``text[start:end] == span["text"]`` for every span. Attribute values are the stored
+strings, exactly as the CSV export writes them.
+
+Web Annotation (``export_webanno``): one AnnotationCollection holding one
+AnnotationPage with every annotation, per the W3C Web Annotation Data Model. The
+``@context`` is the string "http://www.w3.org/ns/anno.jsonld"; nothing is fetched.
+
+* target.source is the document's ``url`` metadata when it is an absolute IRI, else
+  ``urn:annotator:document:<sha256 of its text>``. A span's target has a
+  TextQuoteSelector (exact, and 32 code points of prefix and suffix) and a
+  TextPositionSelector (start, end in code points, as the model requires); a
+  whole-document code targets the document itself, with no selector.
+* Bodies: the label is a TextualBody with purpose ``tagging``; the note, ``commenting``;
+  the linked registry entity, ``identifying``; source, target and holder, ``describing``
+  with ``annotator:role``; attribute values, ``classifying`` with ``annotator:attribute``;
+  a claim's attribution cue, a SpecificResource with its own selectors and
+  ``annotator:role`` "cue".
+* Keys starting ``annotator:`` are our extension. The context defines no ``annotator``
+  prefix, so JSON-LD reads each such key as an absolute IRI and keeps it.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .exporting import ROW_FILTER, _check_target
+from .metadata import STANDARD_KEYS
+from .model import Annotation
+from .store import now
+
+WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+QUOTE_CONTEXT = 32
+"""Code points of prefix and suffix around a TextQuoteSelector's exact text."""
+
+SPAN_FIELDS = [
+    "start", "end", "label", "layer", "text", "id", "entity", "entity_id", "target", "target_entity_id",
+    "source", "source_entity_id", "holder", "holder_entity_id", "cue_start", "cue_end", "attributes", "note",
+]
+CODE_FIELDS = ["id", "label", "layer", "target", "target_entity_id", "holder", "holder_entity_id",
+               "attributes", "note"]
+JSONL_FIELDS = (["id", "title", "text", "meta", "status", "memo"] + [f"spans[].{f}" for f in SPAN_FIELDS]
+                + [f"document_codes[].{f}" for f in CODE_FIELDS])
+"""Every field of a JSON Lines record, spans' and codes' fields as spans[].<name>."""
+WEBANNO_FIELDS = [
+    "id", "type", "created", "modified", "creator.nickname", "body[tagging].value (label)",
+    "body[tagging].annotator:layer", "body[identifying] (entity)", "body[describing] (source, target, holder)",
+    "body[classifying] (attributes)", "body[commenting] (note)", "body[cue].selector",
+    "target.source", "target.annotator:document_id", "target.selector[TextQuoteSelector].exact/prefix/suffix",
+    "target.selector[TextPositionSelector].start/end",
+]
+"""What each annotation in the Web Annotation export carries."""
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+# -- JSON Lines ----------------------------------------------------------------------
+
+
+def export_jsonl(project: Any, out: str | os.PathLike) -> int:
+    """Write one JSON object per document to `out`; return the number of documents."""
+    out = _check_target(project, out)
+    records = _limited(jsonl_records(project))
+    return write_text(out, (json.dumps(record, ensure_ascii=False) + "\n" for record in records), records)
+
+
+def jsonl_records(project: Any) -> Iterator[dict[str, Any]]:
+    """The JSON Lines records, one per document in id order."""
+    context = _Context(project)
+    for doc_id, title, text, status, memo, _sha in context.documents():
+        annotations = project.annotations.for_document(doc_id)
+        values = project.values.for_annotations(a.id for a in annotations)
+        spans, codes = [], []
+        for a in annotations:
+            label, layer = context.labels[a.label_id]
+            roles = {
+                "target": context.name(a.target_entity_id, a.target), "target_entity_id": a.target_entity_id,
+                "holder": context.name(a.holder_entity_id, a.holder), "holder_entity_id": a.holder_entity_id,
+            }
+            common = {"attributes": values[a.id], "note": a.note}
+            if a.is_document_level:
+                codes.append({"id": a.id, "label": label, "layer": layer, **roles, **common})
+                continue
+            spans.append({
+                "start": a.start, "end": a.end, "label": label, "layer": layer, "text": a.text, "id": a.id,
+                "entity": context.name(a.entity_id, None), "entity_id": a.entity_id, **roles,
+                "source": context.name(a.source_entity_id, a.source), "source_entity_id": a.source_entity_id,
+                "cue_start": a.cue_start, "cue_end": a.cue_end, **common,
+            })
+        yield {"id": doc_id, "title": title, "text": text, "meta": context.metadata(doc_id), "status": status,
+               "memo": memo, "spans": spans, "document_codes": codes}
+
+
+# -- W3C Web Annotation --------------------------------------------------------------
+
+
+def export_webanno(project: Any, out: str | os.PathLike) -> int:
+    """Write every annotation as a W3C Web Annotation collection (JSON-LD); return the count."""
+    out = _check_target(project, out)
+    conn = project.store.conn
+    total = conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    corpus = hashlib.sha256()
+    for (sha,) in conn.execute("SELECT sha256 FROM documents ORDER BY sha256"):
+        corpus.update(sha.encode("ascii"))
+    collection = {
+        "@context": WEB_ANNOTATION_CONTEXT,
+        # The same corpus gets the same id, whichever file or machine exports it.
+        "id": f"urn:annotator:collection:{corpus.hexdigest()}",
+        "type": "AnnotationCollection",
+        "label": project.name,
+        "total": total,
+        "generator": {"type": "Software", "name": "Annotator"},
+        "generated": _xsd_datetime(now()),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": []},
+    }
+    head, _, tail = json.dumps(collection, ensure_ascii=False, indent=2).rpartition('"items": []')
+    items = _limited(web_annotations(project))
+
+    def pieces() -> Iterator[str]:
+        yield head + '"items": ['
+        for n, item in enumerate(items):
+            body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+            yield ("," if n else "") + "\n      " + body
+        yield "\n    ]" + tail + "\n"
+
+    return write_text(out, pieces(), items)
+
+
+def web_annotations(project: Any) -> Iterator[dict[str, Any]]:
+    """Every annotation as a Web Annotation object, documents in id order, each in reading order."""
+    context = _Context(project)
+    for doc_id, _title, text, _status, _memo, sha in context.documents():
+        url = context.metadata(doc_id).get("url", "").strip()
+        source = url if _IRI.fullmatch(url) else f"urn:annotator:document:{sha}"
+        annotations = project.annotations.for_document(doc_id)
+        values = project.values.for_annotations(a.id for a in annotations)
+        for a in annotations:
+            yield _web_annotation(context, a, text, source, sha, values[a.id])
+
+
+def _web_annotation(context: "_Context", a: Annotation, text: str, source: str, sha: str,
+                    values: dict[str, str]) -> dict[str, Any]:
+    label, layer = context.labels[a.label_id]
+    bodies: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": label, "annotator:layer": layer}]
+    if a.entity_id is not None:
+        entity = {"annotator:role": "entity", "annotator:entity_id": a.entity_id}
+        bodies.append(_textual("identifying", context.name(a.entity_id, None), entity))
+    for role in ("source", "target", "holder"):
+        entity_id = getattr(a, f"{role}_entity_id")
+        name = context.name(entity_id, getattr(a, role))
+        if name is not None:
+            extra = {"annotator:role": role} | ({"annotator:entity_id": entity_id} if entity_id is not None else {})
+            bodies.append(_textual("describing", name, extra))
+    for name, value in values.items():
+        bodies.append(_textual("classifying", value, {"annotator:attribute": name}))
+    if a.note:
+        bodies.append(_textual("commenting", a.note, {}))
+    if a.cue_start is not None and a.cue_end is not None:
+        bodies.append({"type": "SpecificResource", "purpose": "describing", "annotator:role": "cue",
+                       "source": source, "selector": selectors(text, a.cue_start, a.cue_end)})
+    target: dict[str, Any] = {"source": source, "annotator:document_id": a.document_id}
+    if not a.is_document_level:
+        target["selector"] = selectors(text, a.start, a.end)
+    item: dict[str, Any] = {
+        "id": f"urn:annotator:annotation:{sha}:{a.id}",
+        "type": "Annotation",
+        "created": _xsd_datetime(a.created_at),
+        "modified": _xsd_datetime(a.updated_at),
+    }
+    if a.annotator:
+        item["creator"] = {"type": "Person", "nickname": a.annotator}
+    return item | {"body": bodies, "target": target}
+
+
+def selectors(text: str, start: int, end: int) -> list[dict[str, Any]]:
+    """The two ways to find text[start:end] again: by quote with context, and by position."""
+    return [
+        {"type": "TextQuoteSelector", "exact": text[start:end],
+         "prefix": text[max(0, start - QUOTE_CONTEXT):start], "suffix": text[end:end + QUOTE_CONTEXT]},
+        {"type": "TextPositionSelector", "start": start, "end": end},
+    ]
+
+
+def _textual(purpose: str, value: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "TextualBody", "purpose": purpose, "value": value, **extra}
+
+
+def _xsd_datetime(stamp: str) -> str:
+    # The model asks for UTC written with a Z; stored stamps end in +00:00.
+    return stamp[:-6] + "Z" if stamp.endswith("+00:00") else stamp
+
+
+# -- shared --------------------------------------------------------------------------
+
+
+def metadata_order(key: str) -> tuple[int, str]:
+    """Metadata fields in the order the document info panel lists them: the standard ones first."""
+    return (STANDARD_KEYS.index(key), "") if key in STANDARD_KEYS else (len(STANDARD_KEYS), key)
+
+
+class _Context:
+    """Small lookups both JSON exports need, loaded once; texts stream one document at a time."""
+
+    def __init__(self, project: Any):
+        self._conn = conn = project.store.conn
+        self.labels = {label_id: (name, layer) for label_id, name, layer in conn.execute(
+            "SELECT id, name, layer FROM labels")}
+        self._entities = dict(conn.execute("SELECT id, name FROM entities"))
+
+    def documents(self) -> Iterator[tuple[int, str, str, str, str, str]]:
+        yield from self._conn.execute("SELECT id, title, text, status, memo, sha256 FROM documents ORDER BY id")
+
+    def metadata(self, doc_id: int) -> dict[str, str]:
+        rows = self._conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,))
+        return dict(sorted(rows, key=lambda row: metadata_order(row[0])))
+
+    def name(self, entity_id: int | None, text: str | None) -> str | None:
+        """A role as it reads: the linked entity's name, else the free text."""
+        return self._entities.get(entity_id, text) if entity_id is not None else text
+
+
+class _limited:
+    """Items through ROW_FILTER (the preview's first rows, a progress watch), counted."""
+
+    def __init__(self, items: Iterable[Any]):
+        row_filter = ROW_FILTER.get()
+        self._items = iter(items if row_filter is None else row_filter(items))
+        self.count = 0
+
+    def __iter__(self) -> "_limited":
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self._items)
+        self.count += 1
+        return item
+
+
+def write_text(out: Path, pieces: Iterable[str], counted: _limited) -> int:
+    """Write `pieces` to `out` as UTF-8, replacing it only once all is written; return counted.count.
+
+    Like write_csv: a temporary file beside `out` is renamed over it at the end and
+    removed if anything fails, so `out` is whole or untouched.
+    """
+    if out.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a folder, not a file; choose a file name", str(out))
+    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="") as f:
+            f.writelines(pieces)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename == str(tmp):
+            exc.filename, exc.filename2 = str(out), None
+        raise
+    return counted.count

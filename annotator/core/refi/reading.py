@@ -1,0 +1,157 @@
+"""Reading REFI-QDA files without trusting them.
+
+Nothing is ever extracted: members are read from the archive into memory, so a
+member named ../../x or /etc/x cannot write anywhere, and such a name makes the
+whole file refused, since no tool writes one by accident. XML is parsed by
+defusedxml with DTDs forbidden: REFI-QDA files have none, and a DTD is how
+entity expansion ("billion laughs") and external-entity reads come in. Sizes are
+checked against what is actually read, not what the archive claims.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as safe_xml
+
+from ..decoding import MAX_TEXT_BYTES
+from ..errors import ProjectError
+
+MAX_XML_BYTES = 256 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024  # everything inside one .qdpx, uncompressed
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_AGAIN = "Nothing was imported; export the file again from the tool that made it."
+
+
+class Refused(ProjectError):
+    """A REFI-QDA file that cannot be imported; the message names the file, the reason and what to do."""
+
+
+def local(tag: Any) -> str:
+    """An element's name without its namespace: files from some tools have none."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def parse_xml(data: bytes, what: str) -> Element:
+    try:
+        return safe_xml.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException:
+        raise Refused(f"{what} declares a DTD or entities, the way XML attacks (entity expansion, reading other "
+                      f"files) do; REFI-QDA files never need them, so it was refused. {_AGAIN}") from None
+    except ParseError as exc:
+        raise Refused(f"{what} is not well-formed XML ({exc}). {_AGAIN}") from None
+
+
+def read_limited(handle, limit: int, what: str) -> bytes:
+    data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(f"{what} is larger than {limit // (1024 * 1024)} MB, more than Annotator imports. "
+                      "Split the project in the tool that made it and export the parts.")
+    return data
+
+
+def read_codebook_bytes(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return read_limited(handle, MAX_XML_BYTES, path.name)
+    except OSError as exc:
+        raise Refused(f"Cannot read {path}: {exc.strerror or exc}. Check the file exists and may be read.") from None
+
+
+def unsafe_member(info: zipfile.ZipInfo) -> str | None:
+    """Why a member's name or kind could reach outside the archive, or None when it cannot."""
+    name = info.filename.replace("\\", "/")
+    if "\x00" in name:
+        return "holds a NUL character"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "is an absolute path"
+    if ".." in name.split("/"):
+        return "climbs out of the archive with .."
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "is a symbolic link"
+    return None
+
+
+class Archive:
+    """A .qdpx opened for reading: project.qde and the files under sources/."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.name = self.path.name
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except FileNotFoundError:
+            raise Refused(f"There is no file {self.path}. Choose an existing .qdpx file.") from None
+        except (zipfile.BadZipFile, OSError) as exc:
+            reason = "it is not a zip archive" if isinstance(exc, zipfile.BadZipFile) else (exc.strerror or str(exc))
+            raise Refused(f"{self.name} cannot be read as a REFI-QDA project ({reason}); a .qdpx is a zip of "
+                          "project.qde and its sources. Choose a .qdpx exported by a QDA program.") from None
+        try:
+            self._members = self._check_members()
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def _check_members(self) -> dict[str, zipfile.ZipInfo]:
+        members: dict[str, zipfile.ZipInfo] = {}
+        total = 0
+        for info in self._zip.infolist():
+            why = unsafe_member(info)
+            if why is not None:
+                raise Refused(f"{self.name} holds a member named ‘{info.filename}’ that {why}, which could write "
+                              f"outside the import; it was refused for safety. {_AGAIN}")
+            if info.flag_bits & 0x1:
+                raise Refused(f"{self.name} is password-protected; Annotator reads only unencrypted .qdpx files. "
+                              "Export it again without a password.")
+            total += info.file_size
+            members[re.sub(r"^(\./)+", "", info.filename.replace("\\", "/")).casefold()] = info
+        if total > MAX_ARCHIVE_BYTES:
+            raise Refused(f"{self.name} unpacks to more than {MAX_ARCHIVE_BYTES // 1024 ** 3} GB, more than "
+                          "Annotator imports. Split the project in the tool that made it and export the parts.")
+        return members
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def read(self, member: str, limit: int) -> bytes | None:
+        """A member's bytes (names compare ignoring case), or None when the archive has no such member."""
+        info = self._members.get(member.casefold())
+        if info is None:
+            return None
+        try:
+            with self._zip.open(info) as handle:
+                return read_limited(handle, limit, f"{self.name}: {info.filename}")
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            raise Refused(f"{self.name}: {info.filename} is damaged ({exc}). {_AGAIN}") from None
+
+    def project_xml(self) -> Element:
+        data = self.read("project.qde", MAX_XML_BYTES)
+        if data is None:
+            raise Refused(f"{self.name} has no project.qde inside, so it is not a REFI-QDA project. "
+                          "Choose a .qdpx exported by a QDA program.")
+        return parse_xml(data, f"{self.name}: project.qde")
+
+    def source_text(self, reference: str) -> bytes | None:
+        """The bytes of an internal:// source, or None when the path points outside the archive."""
+        if not reference.startswith("internal://"):
+            return None
+        name = reference[len("internal://"):]
+        if not name or "/" in name.replace("\\", "/") or name in (".", ".."):
+            raise Refused(f"{self.name}: a source's path ‘{reference}’ is not a plain file name in sources/. {_AGAIN}")
+        data = self.read(f"sources/{name}", MAX_TEXT_BYTES)
+        if data is None:
+            raise Refused(f"{self.name}: the source file sources/{name} is missing from the archive. {_AGAIN}")
+        return data

@@ -1,0 +1,60 @@
+"""File › Import documents for REFI-QDA files: a .qdpx project or a .qdc codebook from another QDA program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ..core.errors import ProjectError
+from ..core.project import Project
+
+REFI_SUFFIXES = (".qdpx", ".qdc")
+
+
+def split_refi_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(REFI-QDA files, everything else), each in the order given."""
+    refi = [path for path in paths if path.suffix.lower() in REFI_SUFFIXES]
+    return refi, [path for path in paths if path not in refi]
+
+
+def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> list:
+    """Import each file whole or not at all; a refusal is shown and the next file goes on."""
+    from ..core.refi import import_qdc, import_qdpx  # the XML stack loads only when it is needed
+
+    reports = []
+    for path in paths:
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            ops = getattr(parent, "ops", None)
+            if path.suffix.lower() == ".qdc" and ops is not None:
+                # A codebook import only edits the codebook: one step Ctrl+Z takes back.
+                report = ops.run(f"Import codebook {path.name}", import_qdc, project, path)
+            elif path.suffix.lower() == ".qdc":
+                report = import_qdc(project, path)
+            else:
+                report = import_qdpx(project, path)
+        except ProjectError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(parent, "Import refused", str(exc))
+            continue
+        QApplication.restoreOverrideCursor()
+        undo_stack = getattr(parent, "undo_stack", None)
+        if report.mode == "restored" and undo_stack is not None:
+            # A restore replaces the codebook that earlier undo steps refer to: they cannot be replayed.
+            undo_stack.clear()
+        reports.append(report)
+        _show(parent, report.summary_lines())
+    return reports
+
+
+def _show(parent: QWidget, lines: list[str]) -> None:
+    if len(lines) > 1:  # something was skipped or kept as a memo: worth a look
+        box = QMessageBox(QMessageBox.Information, "Import finished", lines[0], parent=parent)
+        box.setObjectName("refiImportReport")
+        box.setInformativeText("\n".join(line.strip() for line in lines[1:8]))
+        box.setDetailedText("\n".join(lines))
+        box.open()
+    elif hasattr(parent, "statusBar"):
+        parent.statusBar().showMessage(lines[0], 10000)

@@ -1,0 +1,156 @@
+"""The Document info panel (metadata edited in place, undoable) and the document list's field filter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from annotator.core.corpus import ColumnMapping, import_corpus
+from annotator.core.project import Project
+from tests.ui.conftest import open_titled
+
+
+@pytest.fixture
+def corpus_path(tmp_path: Path) -> Path:
+    """Three articles from a corpus file: outlets, authors and a custom column."""
+    csv_file = tmp_path / "wire.csv"
+    csv_file.write_text(
+        "title,text,outlet,author,desk\n"
+        "Tariff talks stall,Negotiators left Geneva without a deal.,Daily Planet,Lois Lane,world\n"
+        "Rail strike ends,The union accepted the offer on Monday.,The Sentinel,Jimmy Olsen,\n"
+        "Harbour reopens,Ships entered the port again at dawn.,Daily Planet (weekend),Perry White,metro\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "study.annotator"
+    with Project(path) as project:
+        import_corpus(project, csv_file, ColumnMapping(text="text", title="title", outlet="outlet", author="author"))
+    return path
+
+
+def shown_fields(window) -> dict[str, str]:
+    model = window.document_info.model
+    return {model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())}
+
+
+def edit_cell(qtbot, view, row: int, column: int, text: str) -> None:
+    """Click a cell, press F2 to edit it, replace its text by typing, and press Enter."""
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.visualRect(index).center())
+    qtbot.keyClick(view, Qt.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key_Return)
+
+
+def pick(qtbot, combo, text: str) -> None:
+    """Choose an entry of a drop-down with the arrow keys, as a keyboard user does."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        qtbot.keyClick(combo, Qt.Key_Down)
+    assert combo.currentText() == text
+
+
+def test_info_panel_shows_metadata_and_where_the_text_came_from(open_window, corpus_path):
+    window = open_window(corpus_path)
+    open_titled(window, "Rail strike ends")
+    assert shown_fields(window) == {"outlet": "The Sentinel", "author": "Jimmy Olsen"}
+    assert window.document_info.source.text().endswith("wire.csv#row 3")
+    assert window.document_info.encoding.text() == "utf-8"
+    assert window.document_info.imported.text()[:2] == "20"
+
+
+def test_edit_a_value_in_place_then_undo(open_window, corpus_path, qtbot):
+    window = open_window(corpus_path)
+    doc_id = open_titled(window, "Tariff talks stall")
+    view = window.document_info.fields
+    assert shown_fields(window)["outlet"] == "Daily Planet"
+    row = window.document_info.model.row_of("outlet")
+    edit_cell(qtbot, view, row, 1, "The Daily Planet")
+    qtbot.waitUntil(lambda: shown_fields(window)["outlet"] == "The Daily Planet")
+    assert window.project.metadata.get(doc_id)["outlet"] == "The Daily Planet"
+
+    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    assert window.project.metadata.get(doc_id)["outlet"] == "Daily Planet"
+    assert shown_fields(window)["outlet"] == "Daily Planet"
+
+
+def test_add_rename_and_remove_fields_each_undo_in_one_step(open_window, corpus_path, qtbot, monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr("annotator.ui.document_info.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    window = open_window(corpus_path)
+    doc_id = open_titled(window, "Tariff talks stall")
+    info = window.document_info
+    original = window.project.metadata.get(doc_id)
+
+    info.new_key.setFocus()
+    qtbot.keyClicks(info.new_key, "language")
+    qtbot.keyClick(info.new_key, Qt.Key_Return)  # on to the value
+    qtbot.keyClicks(info.new_value, "en")
+    qtbot.keyClick(info.new_value, Qt.Key_Return)
+    assert shown_fields(window)["language"] == "en" and info.new_key.text() == ""
+
+    edit_cell(qtbot, info.fields, info.model.row_of("desk"), 0, "section")
+    qtbot.waitUntil(lambda: "section" in shown_fields(window))
+    assert shown_fields(window)["section"] == "world" and "desk" not in shown_fields(window)
+    edit_cell(qtbot, info.fields, info.model.row_of("section"), 0, "author")
+    qtbot.waitUntil(lambda: bool(warnings))
+    assert warnings == ["This document already has a field ‘author’. Edit that field's value instead, "
+                        "or choose another name."]
+
+    info.fields.selectRow(info.model.row_of("author"))
+    qtbot.mouseClick(info.remove_button, Qt.LeftButton)
+    assert "author" not in shown_fields(window)
+
+    for _ in range(3):  # remove, rename, add: each one step
+        qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    assert window.project.metadata.get(doc_id) == original
+    assert shown_fields(window) == original
+
+
+def test_filter_the_document_list_by_outlet(open_window, corpus_path, qtbot):
+    window = open_window(corpus_path)
+    filters = window.doc_filter
+    assert filters.field_row.isVisible()
+    assert [filters.field.itemText(i) for i in range(filters.field.count())] == [
+        "Any field", "outlet", "author", "desk"]
+
+    pick(qtbot, filters.field, "outlet")
+    filters.field_value.setFocus()
+    qtbot.keyClicks(filters.field_value, "daily planet")
+    titles = [window.doc_view.model().index(r, 0).data() for r in range(window.doc_view.model().rowCount())]
+    assert titles == ["Tariff talks stall", "Harbour reopens"]
+    assert filters.summary.text() == "Showing 2 of 3 documents"
+
+    # Any field: "olsen" is an author, not an outlet.
+    pick(qtbot, filters.field, "Any field")
+    filters.field_value.clear()
+    qtbot.keyClicks(filters.field_value, "olsen")
+    assert window.doc_view.model().rowCount() == 1
+    assert window.doc_view.model().index(0, 0).data() == "Rail strike ends"
+
+    # A field with nothing typed keeps the documents that have it.
+    filters.field_value.clear()
+    pick(qtbot, filters.field, "desk")
+    assert window.doc_view.model().rowCount() == 2
+
+    # An edit that gives a document the field brings it into the filtered list.
+    doc_id = open_titled(window, "Tariff talks stall")
+    rail = next(i for i in window.project.documents.ids() if i != doc_id
+                and window.project.documents.get(i).title == "Rail strike ends")
+    window.ops.run("Edit desk", window.project.metadata.set, rail, "desk", "business", document_id=rail)
+    qtbot.waitUntil(lambda: window.doc_view.model().rowCount() == 3)
+
+
+def test_a_project_without_metadata_hides_the_field_filter(open_window, seeded_path):
+    window = open_window(seeded_path)
+    assert not window.doc_filter.field_row.isVisible()
+    assert shown_fields(window) == {}
