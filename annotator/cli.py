@@ -54,14 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     default_note = f"default: your default project, {default_project_path()}"
 
-    p = commands.add_parser("import", help="import text files into a project",
-                            description="Import text files into a project, one document per file. "
-                            "Folders are searched for .txt and .text files. A REFI-QDA project (.qdpx) from "
+    p = commands.add_parser("import", help="import articles, corpus files or REFI-QDA projects into a project",
+                            description="Import articles into a project, one document per file: plain text, "
+                            "Markdown, HTML, DOCX or PDF; folders are searched for those. A corpus file (.csv, "
+                            ".tsv, .jsonl) brings one document per row (see the --*-column options). A REFI-QDA project (.qdpx) from "
                             "another QDA program brings its sources, codes and codings; a .qdc brings its codebook.")
     p.add_argument("--project", type=Path, metavar="PATH",
                    help=f"project file, created if it does not exist ({default_note})")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR",
-                   help="a text file, or a folder to import every .txt/.text file from")
+                   help="an article, a corpus file, a .qdpx/.qdc file, or a folder of articles")
     for role in ("text", "title", "date", "url", "outlet", "author"):
         p.add_argument(f"--{role}-column", metavar="COLUMN",
                        help=f"in .csv/.tsv/.jsonl corpus files, the column holding the {role} (default: guessed "

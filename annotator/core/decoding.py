@@ -178,7 +178,7 @@ def _mostly_control(text: str) -> bool:
 
 
 def _binary(why: str) -> str:
-    return f"binary file ({why}); import plain text"
+    return f"binary file ({why}); import text, HTML, DOCX or PDF"
 
 
 def _size(size: int) -> str:

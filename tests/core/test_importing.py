@@ -113,8 +113,8 @@ def test_source_is_the_absolute_path(tmp_path: Path, proj: Project) -> None:
     [
         (b"", "empty file"),
         (b"  \r\n\n\t", "empty file"),
-        (PNG, "binary file (looks like PNG image); import plain text"),
-        (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00", "binary file (looks like ELF program); import plain text"),
+        (PNG, "binary file (looks like PNG image); import text, HTML, DOCX or PDF"),
+        (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00", "binary file (looks like ELF program); import text, HTML, DOCX or PDF"),
         (b"text\x00with\x00nuls", "binary file (contains NUL bytes"),
     ],
     ids=["empty", "blank", "png", "elf", "nul"],
@@ -167,7 +167,7 @@ def test_folder_with_good_and_bad_files(tmp_path: Path, proj: Project) -> None:
     assert [o.title for o in report.imported] == ["First story", "Second story", "기사 제목"]
     assert {o.path.name: o.reason for o in report.refused} == {
         "empty.txt": "empty file",
-        "image.txt": "binary file (looks like PNG image); import plain text",
+        "image.txt": "binary file (looks like PNG image); import text, HTML, DOCX or PDF",
     }
     assert [s.title for s in proj.documents.summaries()] == ["First story", "Second story", "기사 제목"]
     lines = report.summary_lines()
