@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter,
+    QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
     QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -161,11 +161,22 @@ class MainWindow(QMainWindow):
         self.entities_panel.set_project(project, self.ops, lambda: self.current_doc_id)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
         self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
-        right = QSplitter(Qt.Vertical, self)
-        right.addWidget(self.document_panel)
-        right.addWidget(self.document_info)
-        right.addWidget(self.annotation_panel)
-        right.setStretchFactor(right.indexOf(self.annotation_panel), 1)
+        # Two tabs: the spans being coded, and the document as a whole (status, stance,
+        # memo, duplicates, metadata). Stacked in one column they squeezed the list.
+        document_tab = QScrollArea(self)
+        document_tab.setWidgetResizable(True)
+        document_tab.setFrameShape(QScrollArea.NoFrame)
+        document_page = QWidget(document_tab)
+        page_layout = QVBoxLayout(document_page)
+        page_layout.setContentsMargins(4, 4, 4, 4)
+        page_layout.addWidget(self.document_panel)
+        page_layout.addWidget(self.document_info)
+        page_layout.addStretch(1)
+        document_tab.setWidget(document_page)
+        right = self.side_tabs = QTabWidget(self)
+        right.setObjectName("sideTabs")
+        right.addTab(self.annotation_panel, "Annotations")
+        right.addTab(document_tab, "Document")
         self.splitter = QSplitter(Qt.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         documents = QWidget(self)

@@ -8,7 +8,7 @@ from functools import partial
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMessageBox, QPlainTextEdit,
-    QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from ..core.errors import AnnotationError, ProjectError
@@ -151,6 +151,7 @@ class AnnotationPanel(QWidget):
         return self._current
 
     def select(self, annotation_id: int) -> None:
+        reveal(self)  # a click on a highlight must show the annotation, whichever side tab is open
         row = self.model.row_of(annotation_id)
         if row >= 0:
             index = self.model.index(row)
@@ -397,3 +398,12 @@ class AnnotationPanel(QWidget):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def reveal(widget) -> None:
+    """Bring forward whatever tab page holds the widget (QTabWidget pages live in a QStackedWidget)."""
+    page, parent = widget, widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QStackedWidget):
+            parent.setCurrentWidget(page)
+        page, parent = parent, parent.parentWidget()

@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from annotator.core.importing import import_paths
 from annotator.core.project import Project
 from tests.ui.conftest import open_titled
+from annotator.ui.panels import reveal
 
 SEED_002 = "Walmart Vs Amazon"
 
@@ -28,6 +29,7 @@ def list_marks(window) -> dict[str, bool]:
 
 
 def click(qtbot, button) -> None:
+    reveal(button)  # the user opens the Document tab first
     assert button.isVisible() and button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.LeftButton)
 
