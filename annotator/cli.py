@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"project file, created if it does not exist ({default_note})")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR",
                    help="an article, a corpus file, a .qdpx/.qdc file, or a folder of articles")
+    p.add_argument("--max-mb", type=str, metavar="MB",
+                   help="refuse articles larger than MB megabytes of text (default: the project's import.max_mb "
+                   "setting, else 50)")
+    p.add_argument("--force", action="store_true",
+                   help="take the project over from an Annotator on another computer whose lock is more than "
+                   "12 hours old; only when you are sure it is no longer running there")
     for role in ("text", "title", "date", "url", "outlet", "author"):
         p.add_argument(f"--{role}-column", metavar="COLUMN",
                        help=f"in .csv/.tsv/.jsonl corpus files, the column holding the {role} (default: guessed "
@@ -93,21 +99,48 @@ def _parser() -> argparse.ArgumentParser:
                             description="Show document, status, layer and label counts for a project.")
     p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.set_defaults(command="stats", handler=_cmd_stats)
+
+    p = commands.add_parser("check", help="check a project file for damage",
+                            description="Check a project file without changing it: SQLite's integrity and "
+                            "foreign-key checks, then Annotator's own rules (every span's text still equals the "
+                            "document's text there, no annotation coded with a group, ...). Exits 0 when clean, "
+                            "1 when problems are found, 2 when the file cannot be read.")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.set_defaults(command="check", handler=_cmd_check)
+
+    p = commands.add_parser("backup", help="back up a project now",
+                            description="Copy the project into its backups folder (NAME.backups beside it, or the "
+                            "user data folder when that folder is read-only) with SQLite's backup API, which is "
+                            "safe while the project is open in the app. The newest backups are kept (10 unless "
+                            "--keep says otherwise). Prints the backup's path.")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--keep", type=int, metavar="N",
+                   help="from now on keep the newest N backups of this project (stored in the project; "
+                   "the app's Preferences show the same number)")
+    p.set_defaults(command="backup", handler=_cmd_backup)
+
+    p = commands.add_parser("restore", help="list a project's backups, or put one back",
+                            description="Replace the project with one of its backups. The project as it is now is "
+                            "backed up first (reason before-restore), so restoring that copy undoes the restore. "
+                            "Close the project in the app first.")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--list", action="store_true", help="list the backups, newest first, with their counts")
+    which.add_argument("--backup", type=Path, metavar="FILE", help="restore this backup (a path from --list)")
+    which.add_argument("--latest", action="store_true", help="restore the newest backup")
+    p.set_defaults(command="restore", handler=_cmd_restore)
     return parser
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from .core.corpus import is_corpus_file
-    from .core.importing import import_paths  # pulls in charset detection; only this command needs it
+    from .core.importing import import_paths, megabytes_to_bytes  # pulls in charset detection; only import needs it
 
-    project_path = args.project or args.top_project
-    if project_path is None:
-        from .core.project import open_default_project
-
-        project = open_default_project()
-    else:
-        project = Project(project_path, create=True)
+    # A bad --max-mb is refused before anything is opened or imported.
+    limit = None if args.max_mb is None else megabytes_to_bytes(args.max_mb)
+    project = _open_for_import(args)
     with project:
+        _backup_on_open(project)
         refi_code = _import_refi(project, [path for path in args.paths if path.suffix.lower() in REFI_SUFFIXES])
         args.paths = [path for path in args.paths if path.suffix.lower() not in REFI_SUFFIXES]
         if not args.paths:
@@ -116,7 +149,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         code = _import_corpora(project, corpora, args) if corpora else 0
         texts = [path for path in args.paths if path not in corpora]
         if texts or not corpora:
-            report = import_paths(project, texts, on_progress=_progress_printer())
+            report = import_paths(project, texts, on_progress=_progress_printer(), max_bytes=limit)
             for line in report.summary_lines():
                 print(line)
             code = max(code, 0 if report.ok else 1)
@@ -203,6 +236,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .core.check import check_project
+
+    report = check_project(args.project or args.top_project or default_project_path())
+    for line in report.lines():
+        print(line)
+    if report.error is not None:
+        return _fail(report.error)  # exit 2: the file could not be read
+    return report.exit_code
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     from .core.stats import format_stats, project_stats
 
@@ -212,10 +256,98 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_on_open(project: Project) -> None:
+    """Once an hour, a copy before an import changes the project; a failed copy warns but does not stop it."""
+    from .core.backup import maybe_backup_on_open
+
+    try:
+        maybe_backup_on_open(project)
+    except ProjectError as exc:
+        print(f"{PROG}: warning: {exc}", file=sys.stderr)
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from .core.backup import back_up_now, set_backups_to_keep
+
+    path = args.project or args.top_project or default_project_path()
+    if args.keep is not None:
+        with Project(path, create=False) as project:
+            set_backups_to_keep(project, args.keep)
+    # By path, through a connection of its own: works while the app has the project open.
+    print(back_up_now(path))
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from .core.backup import backup_dir, list_backups, restore_backup
+
+    path = args.project or args.top_project or default_project_path()
+    backups = list_backups(path)
+    if args.list:
+        if not backups:
+            print(f"No backups of {path} yet (they go to {backup_dir(path)}).")
+        for info in backups:
+            counts = (f"{info.documents:>6} documents {info.annotations:>7} annotations" if info.readable
+                      else f"unreadable: {info.problem}")
+            print(f"{info.created.astimezone():%Y-%m-%d %H:%M}  {info.why:<34} {counts} {_size(info.size):>9}  "
+                  f"{info.path}")
+        return 0
+    if args.latest:
+        readable = [info for info in backups if info.readable]
+        if not readable:
+            raise ProjectError(f"No backups of {path} to restore (looked in {backup_dir(path)}).")
+        chosen = readable[0].path
+    else:
+        chosen = args.backup
+    saved = restore_backup(path, chosen)
+    print(f"Restored {path} from {chosen}")
+    if saved is not None:
+        print(f"The project as it was is kept as {saved}")
+    return 0
+
+
+def _size(size: float) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def _open_for_import(args: argparse.Namespace) -> Project:
+    from .core.lock import ProjectLocked
+    from .core.project import open_default_project
+
+    project_path = args.project or args.top_project
+    try:
+        if project_path is None:
+            project = open_default_project(take_over=args.force)
+        else:
+            project = Project(project_path, create=True, take_over=args.force)
+    except ProjectLocked as exc:
+        hint = " Run again with --force to take it over." if exc.can_take_over else ""
+        raise ProjectError(f"{exc} Nothing was imported.{hint}") from None
+    if project.read_only:  # a read-only file: say so once, not once per document
+        reason = project.store.read_only_reason
+        project.close()
+        raise ProjectError(f"Cannot import into {project.path}: {reason} Nothing was imported.")
+    return project
+
+
 def _open_existing(args: argparse.Namespace) -> Project:
     # Reading commands never create a project: a typo in --project should say so,
     # not leave an empty project file behind.
-    return Project(args.project or args.top_project or default_project_path(), create=False)
+    from .core.lock import ProjectLocked
+
+    path = args.project or args.top_project or default_project_path()
+    try:
+        return Project(path, create=False)
+    except ProjectLocked as exc:
+        # Reading beside the app is safe: export and stats see everything it has saved.
+        project = Project(path, create=False, read_only=True)
+        where = exc.holder.describe() if exc.holder else "in another process"
+        print(f"{PROG}: note: {exc.path.name} is open in Annotator {where}; reading it read-only.", file=sys.stderr)
+        return project
 
 
 def _progress_printer() -> Callable[[int, int, Path], None] | None:

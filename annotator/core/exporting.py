@@ -351,7 +351,8 @@ def write_csv(
         # so the exported file can be shared like any other the user saves.
         with open(tmp, "x", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
             writer = csv.writer(f, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-            writer.writerow(columns)
+            # Headers too: the matrix names a column after each label, and a label may be called "=HYPERLINK(…)".
+            writer.writerow([_excel_cell(c) for c in columns] if excel else columns)
             row_filter = ROW_FILTER.get()
             counted = _counting(rows if row_filter is None else row_filter(rows))
             writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel else counted)

@@ -28,6 +28,8 @@ SEED_PACKAGE = "annotator.seeds"
 
 ProgressCallback = Callable[[int, int, Path], bool]
 NO_DOCUMENTS_IN_FOLDER = "folder holds no files to import (.txt, .md, .html, .docx or .pdf)"
+# The project setting for the largest file import takes, in megabytes of text (default 50).
+MAX_MB_SETTING = "import.max_mb"
 
 
 @dataclass
@@ -110,9 +112,14 @@ def _document_files(folder: Path) -> list[Path]:
     return sorted(files)
 
 
-def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int = MAX_TEXT_BYTES) -> FileOutcome:
-    """Import one file as a document; the outcome says what happened and why."""
+def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | None = None) -> FileOutcome:
+    """Import one file as a document; the outcome says what happened and why.
+
+    max_bytes defaults to the project's import.max_mb setting (see import_limit).
+    """
     path = Path(path)
+    if max_bytes is None:
+        max_bytes = import_limit(project)
     try:
         if not path.exists():
             return FileOutcome(path, "refused", "no such file or folder")
@@ -134,10 +141,13 @@ def import_paths(
     paths: Iterable[str | os.PathLike],
     *,
     on_progress: ProgressCallback | None = None,
-    max_bytes: int = MAX_TEXT_BYTES,
+    max_bytes: int | None = None,
 ) -> ImportReport:
     """Import files and folders. on_progress(done, total, path) runs before each
-    file; returning False stops the import, keeping the files already done."""
+    file; returning False stops the import, keeping the files already done.
+    max_bytes defaults to the project's import.max_mb setting (see import_limit)."""
+    if max_bytes is None:
+        max_bytes = import_limit(project)
     files = collect_files(paths)
     report = ImportReport([])
     for done, path in enumerate(files):
@@ -148,6 +158,36 @@ def import_paths(
         report.outcomes.append(import_file(project, path, max_bytes=max_bytes))
     project.duplicates.scan(o.document_id for o in report.imported)  # flags near-duplicates and repeats
     return report
+
+
+def import_limit(project: Project) -> int:
+    """The largest file the project imports, in bytes: its import.max_mb setting, else 50 MB.
+
+    A stored value that is not a positive number (edited by hand, say) falls back
+    to the default rather than refusing every file.
+    """
+    stored = project.store.info(MAX_MB_SETTING)
+    try:
+        return megabytes_to_bytes(stored) if stored is not None else MAX_TEXT_BYTES
+    except ProjectError:
+        return MAX_TEXT_BYTES
+
+
+def set_import_limit(project: Project, megabytes: float | str) -> None:
+    """Set the project's import size limit (import.max_mb) in megabytes of text."""
+    megabytes_to_bytes(megabytes)  # refuse a bad value before storing it
+    project.store.set_info(MAX_MB_SETTING, str(megabytes).strip())
+
+
+def megabytes_to_bytes(megabytes: float | str) -> int:
+    """A size limit given in megabytes as bytes; ProjectError when it is not a positive number."""
+    try:
+        value = float(megabytes)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise ProjectError(f"{megabytes!r} is not a size limit; give a positive number of megabytes, e.g. 50.")
+    return max(1, int(value * 1024 * 1024))
 
 
 def import_seeds(project: Project) -> ImportReport:

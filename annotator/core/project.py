@@ -21,8 +21,15 @@ APP_NAME = "Annotator"
 
 
 class Project:
-    def __init__(self, path: str | os.PathLike, *, create: bool = True):
-        self.store = Store(Path(path), create=create)
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
+                 take_over: bool = False):
+        """Open (or create) a project for editing; raises lock.ProjectLocked when another Annotator has it.
+
+        read_only opens it for reading only, beside that other Annotator; a file without
+        write permission opens read-only by itself (store.read_only_reason says why).
+        take_over clears an old lock from another computer; only when the analyst asked to.
+        """
+        self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over)
         try:
             self.codebook = Codebook(self.store)
             self.documents = Documents(self.store)
@@ -31,7 +38,7 @@ class Project:
             self.values = AttributeValues(self.store, self.codebook)
             self.duplicates = Duplicates(self.store)
             self.metadata = DocumentMetadata(self.store)
-            if not self.codebook.labels():
+            if not self.codebook.labels() and not self.store.read_only:
                 self.codebook.install(default_codebook())
         except BaseException:
             self.store.close()
@@ -40,6 +47,10 @@ class Project:
     @property
     def path(self) -> Path:
         return self.store.path
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
 
     @property
     def name(self) -> str:
@@ -70,11 +81,11 @@ def default_project_path() -> Path:
     return data_dir() / f"default{PROJECT_SUFFIX}"
 
 
-def open_default_project() -> Project:
+def open_default_project(*, take_over: bool = False) -> Project:
     """Open the default project; on first launch create it with the bundled seed articles."""
     path = default_project_path()
     first_launch = not path.exists()
-    project = Project(path)
+    project = Project(path, take_over=take_over)
     if first_launch:
         from .importing import import_seeds  # charset detection loads tables; only the first launch needs it
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import history, schema
+from . import history, lock, schema
 from .errors import ProjectError
 
 
@@ -48,16 +48,22 @@ def now() -> str:
 
 
 class Store:
-    def __init__(self, path: Path, *, create: bool = True):
+    def __init__(self, path: Path, *, create: bool = True, read_only: bool = False, take_over: bool = False):
         self.path = Path(path)
-        if not create and not self.path.exists():
+        if (not create or read_only) and not self.path.exists():
             raise ProjectError(f"No project file at {self.path}.")
         if self.path.exists() and self.path.is_dir():
             raise ProjectError(f"{self.path} is a folder, not a project file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One writer at a time (see lock.py); read_only_reason says why edits are refused, or is None.
+        self._lock, self.read_only_reason = lock.claim(self.path, read_only=read_only, take_over=take_over)
         conn = None
         try:
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            if self.read_only:
+                conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
             self._db = None
@@ -65,23 +71,51 @@ class Store:
             # switching to WAL rewrites the header of a rollback-journal file.
             self._check_foreign(conn)
             found = schema.check_version(conn)
+            if self.read_only:
+                lock.refuse_upgrade_read_only(found, schema.SCHEMA_VERSION, self.read_only_reason)
+                history.install(conn)  # temp tables only: the file stays as it is
+                return self._opened()
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             if found < schema.SCHEMA_VERSION:
+                if found > 0:  # 0 is a brand-new file: nothing to keep
+                    self._back_up_before_migration(found)
                 schema.migrate(self.db)
             history.install(conn)
         except BaseException as exc:
             if conn is not None:
                 conn.close()  # a refused file keeps no -wal/-shm files beside it
+            if self._lock is not None:
+                self._lock.release()
+            if self.read_only and isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+                raise ProjectError(lock.cannot_read_message(self.path, exc)) from exc
             if isinstance(exc, sqlite3.DatabaseError):
                 raise ProjectError(
                     f"{self.path} is not an Annotator project or is damaged ({exc}). "
                     "Choose another file or restore a backup."
                 ) from exc
             raise
+        self._opened()
+
+    def _opened(self) -> None:
         self._listeners: list[Listener] = []
         self._pending: list[Change] | None = None
         self.last_changeset: history.Changeset | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def _back_up_before_migration(self, found: int) -> None:
+        # The file as the older Annotator left it, so a failed or regretted upgrade can be
+        # undone by restoring this copy; no copy, no upgrade.
+        from .backup import make_backup  # only opening an old file needs it
+
+        try:
+            make_backup(self, f"before-schema-{found}-to-{schema.SCHEMA_VERSION}")
+        except ProjectError as exc:
+            raise ProjectError(f"{exc} The project must be upgraded from schema {found} to open it, and is "
+                               "upgraded only after a backup; it was left as it was.") from exc
 
     @staticmethod
     def _check_foreign(conn: sqlite3.Connection) -> None:
@@ -104,6 +138,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._lock is not None:
+            self._lock.release()  # after the connection: no write can follow it
 
     # -- transactions and change events ----------------------------------------
 
@@ -114,6 +150,8 @@ class Store:
         Nested calls become savepoints, so a composite edit commits or rolls back whole.
         After an undoable edit, `last_changeset` holds what undo() needs to reverse it.
         """
+        if self.read_only_reason is not None:
+            raise ProjectError(f"This project is open read-only, so nothing was changed: {self.read_only_reason}")
         outer = self._pending is None
         if outer:
             self._pending = []

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..core.errors import ProjectError
+from ..core.lock import ProjectLocked
 from ..core.project import APP_NAME, Project, open_default_project
 from .errors import install_error_handler
 
@@ -29,6 +30,12 @@ def run_gui(project_path: Path | None = None) -> int:
     install_error_handler()
     try:
         project = open_project(project_path)
+    except ProjectLocked as exc:  # open in another Annotator: read-only, or cancel
+        from .lock_dialog import open_despite_lock
+
+        project = open_despite_lock(None, exc)
+        if project is None:
+            return 0
     except ProjectError as exc:
         QMessageBox.critical(None, "Cannot open project", str(exc))
         return 2

@@ -12,14 +12,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import AnnotationError, ProjectError
+from ..core.lock import ProjectLocked
 from ..core.model import LAYER_NAMES, Label
 from ..core.project import Project
 from ..core.store import Change
-from . import file_actions, preferences, settings
+from . import backup_dialog, file_actions, preferences, settings
 from .annotation_table import close_annotation_table, open_annotation_table
 from .colors import label_icon
 from .document_filter import DocumentFilter
 from .find_bar import FindBar
+from .lock_dialog import open_despite_lock, show_mode
 from .memo_search import open_memo_search
 from .models import DocumentListModel
 from .operations import Operations
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Import documents…", self.import_files, "Ctrl+I")
         self._add(file_menu, "Import &folder…", lambda: self.import_files(folder=True), "Ctrl+Shift+I")
         self._add(file_menu, "&Export…", self.export, "Ctrl+E")
+        self._add(file_menu, "&Restore backup…", lambda: backup_dialog.open_backup_dialog(self))
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit if QKeySequence(QKeySequence.Quit).count() else "Ctrl+Q")
         edit = bar.addMenu("&Edit")
@@ -194,12 +197,14 @@ class MainWindow(QMainWindow):
         self._build_label_bar(project.codebook.codable_labels())
         self.setWindowTitle(f"{project.name} — Annotator")
         settings.remember_project(project.path)
+        backup_dialog.backup_on_open(self, project)  # at most once an hour
         self.current_doc_id = None
         if self.doc_filter.proxy.rowCount():
             self.doc_view.selectRow(0)
         else:
             self.open_document(None)
         preferences.apply(self)  # annotator name, reader font, word snapping
+        show_mode(self)  # read-only (open elsewhere, or a read-only file) or editable
 
     def _build_label_bar(self, labels: list[Label]) -> None:
         self.label_bar.clear()
@@ -226,6 +231,10 @@ class MainWindow(QMainWindow):
             self.label_bar.addAction(action)
             actions.append((label, action))
         self.reader.label_actions = actions
+
+    def close_project(self) -> None:
+        """Let go of the project file (to restore a backup over it); set_project shows one again."""
+        self._teardown()
 
     def _teardown(self) -> None:
         if self.project is None:
@@ -451,6 +460,10 @@ class MainWindow(QMainWindow):
     def _switch_to(self, path: Path, create: bool) -> None:
         try:
             project = Project(path, create=create)
+        except ProjectLocked as exc:  # open in another Annotator: read-only or cancel
+            project = open_despite_lock(self, exc)
+            if project is None:
+                return
         except ProjectError as exc:
             QMessageBox.warning(self, "Cannot open project", str(exc))
             return

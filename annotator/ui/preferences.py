@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFontComboBox, QFormLayout, QLabel, QLineEdit,
-    QMessageBox, QVBoxLayout,
+    QMessageBox, QSpinBox, QVBoxLayout,
 )
 
 from ..core.annotations import default_annotator
+from ..core.backup import DEFAULT_KEEP, MAX_KEEP, backups_to_keep, set_backups_to_keep
+from ..core.errors import ProjectError
 from . import settings
 from .reader import READER_FAMILIES
 
@@ -82,7 +84,7 @@ def apply(window: MainWindow, prefs: Preferences | None = None) -> None:
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, prefs: Preferences, parent=None):
+    def __init__(self, prefs: Preferences, parent=None, keep_backups: int | None = None):
         super().__init__(parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
@@ -109,6 +111,17 @@ class PreferencesDialog(QDialog):
         self.snap_words.setToolTip("Off: a tag covers exactly what you selected (as Alt+key always does).")
         self.snap_words.setChecked(prefs.snap_words)
         form.addRow("", self.snap_words)
+        # Stored in the project, not the settings file: `annotator backup` must keep the same number.
+        self.keep_backups = QSpinBox(self)
+        self.keep_backups.setObjectName("backupsToKeep")
+        self.keep_backups.setRange(1, MAX_KEEP)
+        self.keep_backups.setValue(keep_backups or DEFAULT_KEEP)
+        self.keep_backups.setToolTip("For this project: how many backups to keep (one is made on open, at most "
+                                     "hourly). The oldest are removed at the next backup.")
+        if keep_backups is not None:
+            form.addRow("Backups to keep:", self.keep_backups)
+        else:
+            self.keep_backups.hide()
         layout.addLayout(form)
         theme = QLabel("Colours follow the system theme, light or dark.", self)
         theme.setStyleSheet("color: palette(mid);")
@@ -140,12 +153,18 @@ class PreferencesDialog(QDialog):
 
 def open_preferences(window: MainWindow) -> PreferencesDialog:
     """Edit › Preferences: the dialog opens over the window; OK saves and applies at once."""
-    dialog = PreferencesDialog(load(), window)
+    keep = backups_to_keep(window.project)
+    dialog = PreferencesDialog(load(), window, keep_backups=keep)
 
     def accepted() -> None:
         if dialog.result_prefs is not None and window.project is not None:
             save(dialog.result_prefs)
             apply(window, dialog.result_prefs)
+            if dialog.keep_backups.value() != keep:
+                try:  # a setting, not coding work: project_info is outside the undo log, so no undo step
+                    window.ops.run("Backups to keep", set_backups_to_keep, window.project, dialog.keep_backups.value())
+                except ProjectError as exc:
+                    QMessageBox.warning(window, "Backups to keep", str(exc))
             window.statusBar().showMessage(f"Preferences saved; new annotations are by {dialog.result_prefs.annotator}.", 5000)
 
     dialog.accepted.connect(accepted)

@@ -1,0 +1,80 @@
+"""`annotator check --project P`: the report on stdout, and 0 clean / 1 problems / 2 unreadable."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.project import Project
+
+TEXT = "Launch 🚀 day: 월마트 👩‍👩‍👧 and AWS.\n둘째 줄입니다.\n"
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "study.annotator"
+    with Project(path) as project:
+        doc = project.documents.add(title="월마트 and AWS", text=TEXT)
+        start = TEXT.index("월마트")
+        project.annotations.add(doc, project.codebook.by_name("Organization"), start, start + 3)
+        project.annotations.add(doc, project.codebook.by_name("Favor"), target="AWS")
+    return path
+
+
+def test_a_clean_project_exits_0_with_a_report(project_path, capsys):
+    assert main(["check", "--project", str(project_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Project: {project_path}"
+    assert "Contents: 1 document; 2 annotations (1 on whole documents); 13 labels in 0 groups" in out[2]
+    assert "SQLite integrity check: ok" in out and "Foreign keys: ok" in out
+    assert out[-1] == "No problems found."
+
+
+def test_a_span_changed_behind_annotators_back_exits_1_and_names_it(project_path, capsys):
+    conn = sqlite3.connect(project_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE annotations SET text = 'Walmart' WHERE span_start IS NOT NULL")
+    conn.commit()
+    conn.close()
+    assert main(["check", "--project", str(project_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    # Offsets count code points: the rocket before 월마트 is one, as the analyst sees it.
+    assert out[-2:] == [
+        "1 problem found:",
+        "  - Annotation 1 (Organization) in document 1 “월마트 and AWS”: its stored text “Walmart” no longer "
+        "equals the document's text at 14-17, “월마트”.",
+    ]
+
+
+def test_a_truncated_file_exits_2_with_a_clear_message_and_is_left_as_it_was(project_path, capsys):
+    data = project_path.read_bytes()
+    project_path.write_bytes(data[:8192])
+    assert main(["check", "--project", str(project_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"annotator: error: {project_path} is truncated: it holds 8,192 bytes, but its header says "
+                   f"{len(data):,}. It cannot be opened or checked; restore a backup or ask for the last copy "
+                   "you exported.\n")
+    assert project_path.read_bytes() == data[:8192]
+    assert sorted(p.name for p in project_path.parent.iterdir()) == ["study.annotator"]
+
+
+def test_a_missing_project_exits_2_and_is_not_created(tmp_path, capsys):
+    path = tmp_path / "typo.annotator"
+    assert main(["check", "--project", str(path)]) == 2
+    assert capsys.readouterr().err == f"annotator: error: No project file at {path}.\n"
+    assert not path.exists()
+
+
+def test_the_installed_command_exits_with_the_reports_code(project_path, tmp_path):
+    not_sqlite = tmp_path / "notes.annotator"
+    not_sqlite.write_text("just some notes\n", encoding="utf-8")
+    for path, code in ((project_path, 0), (not_sqlite, 2)):
+        done = subprocess.run([sys.executable, "-m", "annotator", "check", "--project", str(path)],
+                              capture_output=True, text=True, encoding="utf-8", timeout=60)
+        assert done.returncode == code, done.stderr
+    assert done.stderr == f"annotator: error: {not_sqlite} is not an Annotator project: it is not an SQLite database.\n"
