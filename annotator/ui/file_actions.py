@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from ..core.project import PROJECT_SUFFIX, Project
-from .export_dialog import ExportDialog, export_to, run_export  # noqa: F401  (File › Export is reached here)
+
 
 if TYPE_CHECKING:
     from ..core.importing import ImportReport
@@ -96,3 +96,9 @@ def show_import_report(parent: QWidget, report: ImportReport) -> None:
     elif hasattr(parent, "statusBar"):
         parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.", 8000)
 
+
+def run_export(parent, project) -> None:
+    """File › Export. The dialog (pygments, every exporter) loads on first use, not at launch."""
+    from .export_dialog import run_export as run
+
+    run(parent, project)

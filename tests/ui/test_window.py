@@ -205,7 +205,7 @@ def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash
 def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window, seeded_path, tmp_path):
     import csv
 
-    from annotator.ui.file_actions import ExportDialog, export_to
+    from annotator.ui.export_dialog import ExportDialog, export_to
 
     window = open_window(seeded_path)
     dialog = ExportDialog(window.project, window)
