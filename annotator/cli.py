@@ -24,6 +24,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors; keep main() returning an int
         return exc.code if isinstance(exc.code, int) else 2
+    if args.selftest:
+        from .selftest import run_selftest
+
+        return run_selftest()
     if args.command is None:
         from .ui.app import run_gui  # lazy: the subcommands must never load Qt
 
@@ -50,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     # default overwrite the parent's value, which would drop `annotator --project X stats`.
     parser.add_argument("--project", dest="top_project", type=Path, metavar="PATH",
                         help="project file to open in the app (default: your default project)")
+    parser.add_argument("--selftest", action="store_true",
+                        help="check that this installation works (seeds, tagging, the window offscreen, CSV "
+                        "export) in a temporary folder; prints one line, exits 0 when ok, 1 when not")
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     default_note = f"default: your default project, {default_project_path()}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..core.errors import ProjectError
@@ -18,7 +20,15 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The icon from package data, so an installed or bundled copy shows it too."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(resources.files("annotator.resources").joinpath("icon.png").read_bytes(), "PNG")
+    return QIcon(pixmap)
 
 
 def open_project(path: Path | None) -> Project:

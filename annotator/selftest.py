@@ -1,0 +1,166 @@
+"""`annotator --selftest`: proves an installed copy works end to end, without a display.
+
+An installer can succeed and still leave an app that cannot find its seeds, its
+codebook or a Qt plugin. This runs the path an analyst takes on first launch --
+seeds in, a span of each layer tagged (one through the reader with a key), CSV out
+and read back -- in a throwaway folder, so it never touches the analyst's own data.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .core.exporting import export_annotations
+from .core.importing import import_seeds
+from .core.project import Project
+
+EXPECTED_DOCUMENTS = 5
+# A hung modal dialog offscreen would wait forever; a self-test must always answer.
+WATCHDOG_SECONDS = 120
+
+
+class SelftestFailed(Exception):
+    """One check failed; its message is the reason printed after FAILED."""
+
+
+def run_selftest() -> int:
+    """Run every check; print one result line and return the exit code (0 ok, 1 failed)."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    watchdog = threading.Timer(WATCHDOG_SECONDS, _give_up)
+    watchdog.daemon = True
+    watchdog.start()
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="annotator-selftest-") as folder:
+            documents, annotations = _check_everything(Path(folder))
+    except Exception as exc:  # any failure, however odd, must become the one FAILED line
+        print(f"annotator selftest: FAILED: {_describe(exc)}", flush=True)
+        return 1
+    finally:
+        watchdog.cancel()
+    elapsed = round((time.perf_counter() - started) * 1000)
+    print(f"annotator selftest: ok ({documents} documents, {annotations} annotations, {elapsed} ms)", flush=True)
+    return 0
+
+
+def _check_everything(folder: Path) -> tuple[int, int]:
+    # The window writes settings and logs under ANNOTATOR_HOME; keep them in the throwaway folder.
+    previous_home = os.environ.get("ANNOTATOR_HOME")
+    os.environ["ANNOTATOR_HOME"] = str(folder / "home")
+    try:
+        path = folder / "selftest.annotator"
+        doc_id = _tag_each_layer_in_core(path)
+        _tag_through_the_reader(path, doc_id)
+        return _check_csv_export(path, folder / "annotations.csv")
+    finally:
+        if previous_home is None:
+            os.environ.pop("ANNOTATOR_HOME", None)
+        else:
+            os.environ["ANNOTATOR_HOME"] = previous_home
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in re.finditer(r"\w{3,}", text)]
+
+
+def _tag_each_layer_in_core(path: Path) -> int:
+    with Project(path) as project:
+        report = import_seeds(project)
+        if len(report.imported) != EXPECTED_DOCUMENTS:
+            reasons = "; ".join(f"{o.path}: {o.status} {o.reason}" for o in report.outcomes if o.status != "imported")
+            why = f" ({reasons})" if reasons else "; are the seeds missing from this installation?"
+            raise SelftestFailed(f"imported {len(report.imported)} of {EXPECTED_DOCUMENTS} seed articles{why}")
+        doc_id = report.imported[0].document_id
+        words = _words(project.documents.text(doc_id))
+        if len(words) < 8:
+            raise SelftestFailed("the first seed article has too few words to tag")
+        book = project.codebook
+        for layer in ("entity", "claim", "stance"):
+            if not [label for label in book.in_layer(layer) if not label.is_group]:
+                raise SelftestFailed(f"the default codebook has no {layer} label")
+        entity = next(label for label in book.in_layer("entity") if not label.is_group)
+        claim = next(label for label in book.in_layer("claim") if not label.is_group)
+        stance = next(label for label in book.in_layer("stance") if not label.is_group)
+        project.annotations.add(doc_id, entity, *words[0])
+        project.annotations.add(doc_id, claim, words[1][0], words[3][1])
+        project.annotations.add(doc_id, stance, *words[4], target="the self-test")
+        return doc_id
+
+
+def _tag_through_the_reader(path: Path, doc_id: int) -> None:
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    from .ui.app import create_app
+    from .ui.main_window import MainWindow
+
+    app = create_app()
+    window = MainWindow(Project(path))
+    try:
+        window.show()
+        app.processEvents()
+        rows = [row for row in range(window.doc_model.rowCount()) if window.doc_model.document_id(row) == doc_id]
+        if not rows:
+            raise SelftestFailed("the window's document list does not show the imported article")
+        window.doc_view.selectRow(rows[0])
+        app.processEvents()
+        if window.current_doc_id != doc_id:
+            raise SelftestFailed("selecting the article in the list did not open it in the reader")
+        label = next((la for la in window.project.codebook.in_layer("entity") if la.key and not la.is_group), None)
+        if label is None:
+            raise SelftestFailed("no entity label has a key to tag with")
+        start, end = _words(window.project.documents.text(doc_id))[6]
+        window.reader.select_span(start, end)
+        window.reader.setFocus()
+        key = getattr(Qt.Key, f"Key_{label.key}")
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            app.sendEvent(window.reader, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, label.key.lower()))
+        app.processEvents()
+        tagged = [a for a in window.project.annotations.for_document(doc_id)
+                  if a.label_id == label.id and (a.start, a.end) == (start, end)]
+        if not tagged:
+            raise SelftestFailed(f"pressing {label.key} on a selection in the reader tagged nothing")
+    finally:
+        window.close()
+        if window.project is not None:
+            window.project.close()
+        window.deleteLater()
+        app.processEvents()
+
+
+def _check_csv_export(path: Path, out: Path) -> tuple[int, int]:
+    with Project(path) as project:
+        written = export_annotations(project, out)
+        texts = {doc_id: project.documents.text(doc_id) for doc_id in project.documents.ids()}
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if len(rows) != written or len(rows) != 4:
+        raise SelftestFailed(f"the CSV export has {len(rows)} rows; expected 4")
+    layers = {row["layer"] for row in rows}
+    if layers != {"entity", "claim", "stance"}:
+        raise SelftestFailed(f"the CSV export has layers {sorted(layers)}; expected entity, claim and stance")
+    for row in rows:
+        text = texts[int(row["document_id"])]
+        if row["text"] != text[int(row["start"]):int(row["end"])]:
+            raise SelftestFailed(f"CSV row {row['annotation_id']}: its text is not the document's text at "
+                                 f"{row['start']}-{row['end']}")
+    return len(texts), len(rows)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _give_up() -> None:
+    print(f"annotator selftest: FAILED: no answer within {WATCHDOG_SECONDS} s (a dialog or the event loop hung)",
+          flush=True)
+    os._exit(1)

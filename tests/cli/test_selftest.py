@@ -1,0 +1,33 @@
+"""`annotator --selftest`: the installed app's one-line health check."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import annotator.selftest as selftest
+from annotator.core.importing import ImportReport
+
+
+def test_selftest_passes_headless_and_prints_one_ok_line(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    home = tmp_path / "home"
+    env["ANNOTATOR_HOME"] = str(home)
+    result = subprocess.run([sys.executable, "-m", "annotator", "--selftest"], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=150)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.fullmatch(r"annotator selftest: ok \(5 documents, 4 annotations, \d+ ms\)\n", result.stdout)
+    # It works in a throwaway folder: the analyst's own data folder gets no project.
+    assert not (home / "default.annotator").exists()
+
+
+def test_selftest_reports_missing_seeds_as_failed(monkeypatch, capsys):
+    monkeypatch.setattr(selftest, "import_seeds", lambda project: ImportReport([]))
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out == "annotator selftest: FAILED: imported 0 of 5 seed articles; are the seeds missing from this installation?\n"
