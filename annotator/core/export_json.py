@@ -28,17 +28,15 @@ AnnotationPage with every annotation, per the W3C Web Annotation Data Model. The
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import re
-import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .exporting import ROW_FILTER, _check_target
+from .exporting import ROW_FILTER, _check_target, atomic_output
 from .metadata import STANDARD_KEYS
 from .model import Annotation
 from .store import now
@@ -257,18 +255,6 @@ def write_text(out: Path, pieces: Iterable[str], counted: _limited) -> int:
     Like write_csv: a temporary file beside `out` is renamed over it at the end and
     removed if anything fails, so `out` is whole or untouched.
     """
-    if out.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a folder, not a file; choose a file name", str(out))
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as f:
-            f.writelines(pieces)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename == str(tmp):
-            exc.filename, exc.filename2 = str(out), None
-        raise
+    with atomic_output(out) as f:
+        f.writelines(pieces)
     return counted.count

@@ -25,6 +25,7 @@ per file keeps a 100,000-row export fast and its memory flat.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import os
@@ -341,22 +342,31 @@ def write_csv(
     to a temporary file beside it, which is renamed over `out` at the end and removed
     if anything fails.
     """
-    out = Path(out)
+    with atomic_output(Path(out), encoding="utf-8-sig" if excel else "utf-8") as f:
+        writer = csv.writer(f, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        # Headers too: the matrix names a column after each label, and a label may be called "=HYPERLINK(…)".
+        writer.writerow([_excel_cell(c) for c in columns] if excel else columns)
+        row_filter = ROW_FILTER.get()
+        counted = _counting(rows if row_filter is None else row_filter(rows))
+        writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel else counted)
+    return counted.count
+
+
+@contextlib.contextmanager
+def atomic_output(out: Path, *, encoding: str = "utf-8") -> Iterator[Any]:
+    """A text file that appears at `out` whole or not at all.
+
+    Writing goes to a temporary file beside `out`, synced and renamed over it at the
+    end, and removed if anything fails; errors name `out`, not the temporary file.
+    """
     if out.is_dir():
         raise IsADirectoryError(errno.EISDIR, "Is a folder, not a file; choose a file name", str(out))
     tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-    count = 0
     try:
         # Mode "x" creates with the usual permissions (umask), unlike mkstemp's 0600,
         # so the exported file can be shared like any other the user saves.
-        with open(tmp, "x", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
-            writer = csv.writer(f, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-            # Headers too: the matrix names a column after each label, and a label may be called "=HYPERLINK(…)".
-            writer.writerow([_excel_cell(c) for c in columns] if excel else columns)
-            row_filter = ROW_FILTER.get()
-            counted = _counting(rows if row_filter is None else row_filter(rows))
-            writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel else counted)
-            count = counted.count
+        with open(tmp, "x", encoding=encoding, newline="") as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, out)
@@ -366,7 +376,6 @@ def write_csv(
         if isinstance(exc, OSError) and exc.filename == str(tmp):
             exc.filename, exc.filename2 = str(out), None
         raise
-    return count
 
 
 class _counting:
