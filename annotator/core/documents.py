@@ -74,15 +74,18 @@ class Documents:
         if not title:
             raise ProjectError("A title cannot be empty.")
         with self._store.write() as db:
-            db.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
-            self._store.notify(Change("document_changed", document_id=doc_id))
+            # Same title: no write, so no empty step lands on the undo stack.
+            if db.execute("UPDATE documents SET title = ? WHERE id = ? AND title IS NOT ?",
+                          (title, doc_id, title)).rowcount:
+                self._store.notify(Change("document_changed", document_id=doc_id))
 
     def set_status(self, doc_id: int, status: str) -> None:
         if status not in STATUSES:
             raise ProjectError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
         with self._store.write() as db:
-            db.execute("UPDATE documents SET status = ? WHERE id = ?", (status, doc_id))
-            self._store.notify(Change("document_changed", document_id=doc_id))
+            if db.execute("UPDATE documents SET status = ? WHERE id = ? AND status IS NOT ?",
+                          (status, doc_id, status)).rowcount:
+                self._store.notify(Change("document_changed", document_id=doc_id))
 
     def memo(self, doc_id: int) -> str:
         row = self._store.conn.execute("SELECT memo FROM documents WHERE id = ?", (doc_id,)).fetchone()

@@ -82,3 +82,10 @@ def test_non_undoable_writes_leave_no_log(project):
         )
     assert project.store.last_changeset is None
     assert project.store.conn.execute("SELECT count(*) FROM temp.undolog").fetchone()[0] == 0
+
+
+def test_setting_a_title_or_status_to_what_it_is_records_no_undo_step(project, doc_factory):
+    doc = doc_factory("Walmart told suppliers to leave AWS.", title="Walmart and AWS")
+    assert project.store.edit(project.documents.set_title, doc, "  Walmart   and AWS ")[1] is None
+    assert project.store.edit(project.documents.set_status, doc, "todo")[1] is None
+    assert project.store.edit(project.documents.set_status, doc, "done")[1] is not None
