@@ -163,9 +163,44 @@ def _v3_document_metadata(db: sqlite_utils.Database) -> None:
     db["document_flags"].create_index(["document_id"])
 
 
+def _v4_full_text_search(db: sqlite_utils.Database) -> None:
+    """A full-text index over every document's title and text, for corpus search.
+
+    FTS5 with external content: the index holds tokens and positions, not a second
+    copy of 300 MB of articles. unicode61 with diacritics folded makes "cafe" find
+    "café"; Hangul words are single tokens, so search matches Korean words by prefix
+    (a particle follows the noun with no space). The triggers are written here rather
+    than by sqlite-utils' enable_fts: its executescript would commit this migration
+    half-way, and its update trigger would re-index a whole article whenever its
+    status or memo changes.
+    """
+    conn = db.conn
+    conn.execute(
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text FROM documents")
+    conn.execute(
+        "CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN "
+        "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN "
+        "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+        "END"
+    )
+    conn.execute(
+        "CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN "
+        "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+        "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+    )
+
+
 # Index i holds the step that produces version i + 1. Never edit a shipped step:
 # add a new one, and keep a fixture of the old file in tests/fixtures/.
-MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [_v1_initial, _v2_coding_in_depth, _v3_document_metadata]
+MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [
+    _v1_initial, _v2_coding_in_depth, _v3_document_metadata, _v4_full_text_search,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from tests.support import dump_connection
 from annotator.core import annotation_query as q
 from annotator.core.annotation_query import AnnotationFilter, AnnotationRow
 from annotator.core.errors import ProjectError
@@ -342,13 +343,13 @@ def test_a_group_stands_for_the_labels_under_it(project, corpus, label):
     (F(), "colour", "Cannot sort the annotation table by 'colour'"),
 ])
 def test_bad_filters_and_orders_say_what_is_wrong_and_change_nothing(project, corpus, flt, sort, message):
-    before = list(project.store.conn.iterdump())
+    before = dump_connection(project.store.conn)
     with pytest.raises(ProjectError, match=message):
         q.page(project, flt, sort=sort)
     if sort == "document":
         with pytest.raises(ProjectError, match=message):
             q.count(project, flt)
-    assert list(project.store.conn.iterdump()) == before
+    assert dump_connection(project.store.conn) == before
 
 
 def test_negative_or_huge_pages_are_refused(project, corpus):
@@ -359,11 +360,11 @@ def test_negative_or_huge_pages_are_refused(project, corpus):
 
 
 def test_reading_the_table_leaves_the_file_as_it_was(project, corpus):
-    before = list(project.store.conn.iterdump())
+    before = dump_connection(project.store.conn)
     for sort in q.SORTS:
         q.page(project, F(text_contains="a"), sort=sort, offset=2, limit=7)
     q.count(project, F(attributes=(("fact check", "false"),)))
-    assert list(project.store.conn.iterdump()) == before
+    assert dump_connection(project.store.conn) == before
 
 
 # -- never stale -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.support import dump_connection
 from annotator.core.errors import ProjectError
 from annotator.core.exporting import (
     ANNOTATION_COLUMNS,
@@ -537,21 +538,21 @@ def test_excel_variant_neutralises_formulas_in_every_file(coded, tmp_path):
 
 
 def test_exporting_changes_nothing_in_the_project(coded, tmp_path):
-    before = list(coded.store.conn.iterdump())
+    before = dump_connection(coded.store.conn)
     for export in (export_annotations, export_documents, export_entities, export_memos):
         export(coded, tmp_path / f"{export.__name__}.csv")
         export(coded, tmp_path / f"{export.__name__}-excel.csv", excel=True)
-    assert list(coded.store.conn.iterdump()) == before
+    assert dump_connection(coded.store.conn) == before
 
 
 def test_new_files_refuse_the_project_file_and_a_folder(coded, tmp_path):
-    before = list(coded.store.conn.iterdump())
+    before = dump_connection(coded.store.conn)
     for export in (export_entities, export_memos):
         with pytest.raises(ProjectError, match="project file itself"):
             export(coded, coded.path)
         with pytest.raises(IsADirectoryError):
             export(coded, tmp_path)
-    assert list(coded.store.conn.iterdump()) == before
+    assert dump_connection(coded.store.conn) == before
 
 
 def test_slugs_for_attribute_names(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import dump_connection
 from annotator.core.errors import ProjectError
 from annotator.core.memos import search_memos
 
@@ -64,11 +65,11 @@ def test_snippet_shows_the_words_around_the_hit_on_one_line(project, doc_factory
 
 def test_document_memo_is_stored_trimmed_and_undone_exactly(project, doc_factory):
     doc = doc_factory(TEXT)
-    before = list(project.store.conn.iterdump())
+    before = dump_connection(project.store.conn)
     _, changeset = project.store.edit(project.documents.set_memo, doc, "Follow up with the 기자.\n\n")
     assert project.documents.memo(doc) == "Follow up with the 기자."
     project.store.undo(changeset)
-    assert list(project.store.conn.iterdump()) == before
+    assert dump_connection(project.store.conn) == before
     assert project.documents.memo(doc) == ""
 
 

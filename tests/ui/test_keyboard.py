@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
+from tests.support import dump_connection
 from annotator.core.project import Project
 
 from .conftest import open_titled, select_phrase
@@ -70,14 +71,14 @@ def highlighted(window, offset: int) -> bool:
 def test_one_undo_takes_back_a_whole_run_of_adjustments(open_window, article_path, qtbot):
     window = open_window(article_path)
     claim = tag(window, qtbot, "cloud")
-    before = list(window.project.store.conn.iterdump())
+    before = dump_connection(window.project.store.conn)
     for _ in range(3):
         qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
     assert stored_text(window, claim.id) == "cloud contracts on Monday"
 
     qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
     assert stored_text(window, claim.id) == "cloud"
-    assert list(window.project.store.conn.iterdump()) == before  # exactly as before the run, timestamps too
+    assert dump_connection(window.project.store.conn) == before  # exactly as before the run, timestamps too
     qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)  # the next undo removes the tag itself
     assert window.project.annotations.count() == 0
 
