@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
     QTableView, QToolBar, QVBoxLayout, QWidget,
@@ -527,15 +527,28 @@ class MainWindow(QMainWindow):
         s = settings.settings()
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+            self.restoreGeometry(geometry)  # Qt pulls a window saved on a larger screen back onto this one
         else:
-            self.resize(1400, 860)
+            self._fit_first_launch()
         state = s.value("window/splitter")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.splitter.restoreState(state)
         size = s.value("reader/point_size")
         if size:
             self.reader.set_point_size(float(size))
+
+    def _fit_first_launch(self) -> None:
+        """Roomy on a desktop monitor, never wider or taller than a laptop's screen, centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1400, 860)
+            return
+        area = screen.availableGeometry()
+        # The frame (title bar, borders) is not known before the first show; leave room for it.
+        width = min(1400, area.width() - 40)
+        height = min(860, area.height() - 60)
+        self.resize(max(width, 640), max(height, 480))
+        self.move(area.x() + (area.width() - self.width()) // 2, area.y() + max(0, (area.height() - height - 30) // 2))
 
     def _save_window(self) -> None:
         s = settings.settings()
