@@ -1,10 +1,12 @@
-"""Builds the Linux bundle, and with --tar/--deb its archive and Debian package, in one command.
+"""Builds the Linux bundle, and with --tar/--deb/--appimage its archive and packages, in one command.
 
-    python packaging/build.py [--tar] [--deb]
+    python packaging/build.py [--tar] [--deb] [--appimage]
 
-Needs the `packaging` extra (pip install -e .[packaging]) and, for --deb, dpkg-deb.
-Artefacts land in dist/: the one-folder bundle dist/annotator/, then
-annotator-<version>-linux-x86_64.tar.gz and annotator_<version>_amd64.deb.
+Needs the `packaging` extra (pip install -e .[packaging]), dpkg-deb for --deb, and
+appimagetool for --appimage (on PATH or named by $APPIMAGETOOL; no Debian or PyPI
+package carries it, so the hosted CI workflow downloads it). Artefacts land in
+dist/: the one-folder bundle dist/annotator/, then annotator-<version>-linux-x86_64.tar.gz,
+annotator_<version>_amd64.deb and Annotator-<version>-x86_64.AppImage.
 """
 
 from __future__ import annotations
@@ -94,11 +96,7 @@ def make_deb(bundle: Path, name: str, version: str, description: str) -> Path:
     shutil.copy2(REPO / "resources" / "icon.svg", scalable / f"{name}.svg")
     applications = root / "usr" / "share" / "applications"
     applications.mkdir(parents=True)
-    (applications / f"{name}.desktop").write_text(
-        "[Desktop Entry]\nType=Application\nName=Annotator\nGenericName=News annotation\n"
-        f"Comment={description}\nExec={name} %F\nIcon={name}\nTerminal=false\n"
-        "Categories=Office;Education;Science;\nKeywords=annotation;coding;claims;entities;stance;news;\n",
-        encoding="utf-8")
+    (applications / f"{name}.desktop").write_text(desktop_entry(name, description), encoding="utf-8")
     size_kb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
     control = root / "DEBIAN"
     control.mkdir()
@@ -109,6 +107,52 @@ def make_deb(bundle: Path, name: str, version: str, description: str) -> Path:
         encoding="utf-8")
     out = DIST / f"{name}_{version}_amd64.deb"
     run(["dpkg-deb", "--build", "--root-owner-group", "-Zxz", str(root), str(out)])
+    return out
+
+
+def desktop_entry(name: str, description: str) -> str:
+    """The menu entry: one for the .deb's /usr/share/applications and the AppImage's top folder."""
+    return ("[Desktop Entry]\nType=Application\nName=Annotator\nGenericName=News annotation\n"
+            f"Comment={description}\nExec={name} %F\nIcon={name}\nTerminal=false\n"
+            "Categories=Office;Education;Science;\nKeywords=annotation;coding;claims;entities;stance;news;\n")
+
+
+# AppRun finds the bundle next to itself wherever the AppImage is mounted or extracted.
+APPRUN = """#!/bin/sh
+here="$(dirname "$(readlink -f "$0")")"
+exec "$here/usr/lib/{name}/{name}" "$@"
+"""
+
+
+def make_appdir(bundle: Path, name: str, description: str, root: Path) -> Path:
+    """The AppDir an AppImage is made of: AppRun, the menu entry and icon at the top, the bundle inside."""
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(bundle, root / "usr" / "lib" / name, symlinks=True)
+    apprun = root / "AppRun"
+    apprun.write_text(APPRUN.format(name=name), encoding="utf-8")
+    apprun.chmod(0o755)
+    (root / f"{name}.desktop").write_text(desktop_entry(name, description), encoding="utf-8")
+    shutil.copy2(REPO / "resources" / "icon.png", root / f"{name}.png")
+    (root / ".DirIcon").symlink_to(f"{name}.png")
+    return root
+
+
+def appimagetool() -> str:
+    tool = os.environ.get("APPIMAGETOOL") or shutil.which("appimagetool")
+    if not tool:
+        raise SystemExit(
+            "appimagetool was not found: it is in no Debian or PyPI package. Download it from "
+            "https://github.com/AppImage/appimagetool/releases, make it executable and put it on PATH "
+            "or set APPIMAGETOOL=/path/to/appimagetool; or leave out --appimage.")
+    return tool
+
+
+def make_appimage(bundle: Path, name: str, version: str, description: str) -> Path:
+    tool = appimagetool()
+    appdir = make_appdir(bundle, name, description, BUILD / "appimage" / "Annotator.AppDir")
+    out = DIST / f"Annotator-{version}-x86_64.AppImage"
+    # --appimage-extract-and-run: build containers have no FUSE to mount the tool itself.
+    run([tool, "--appimage-extract-and-run", str(appdir), str(out)], env={**os.environ, "ARCH": "x86_64"})
     return out
 
 
@@ -124,12 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the Annotator bundle for Linux.")
     parser.add_argument("--tar", action="store_true", help="also make the .tar.gz of the bundle")
     parser.add_argument("--deb", action="store_true", help="also make the .deb (needs dpkg-deb)")
+    parser.add_argument("--appimage", action="store_true", help="also make the AppImage (needs appimagetool)")
     args = parser.parse_args(argv)
     if not sys.platform.startswith("linux"):
         raise SystemExit("build.py builds the Linux artefacts; "
                          "Windows and macOS are built by the scripts in packaging/windows and packaging/macos")
     info = project_info()
     name, version = info["name"], info["version"]
+    if args.appimage:
+        appimagetool()  # refuse before a long build, not after
     started = time.monotonic()
     bundle = build_bundle(name)
     artefacts = [bundle]
@@ -137,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         artefacts.append(make_tar(bundle, name, version))
     if args.deb:
         artefacts.append(make_deb(bundle, name, version, info["description"]))
+    if args.appimage:
+        artefacts.append(make_appimage(bundle, name, version, info["description"]))
     print(f"\nbuilt in {time.monotonic() - started:.0f} s:")
     for path in artefacts:
         size = folder_size(path) if path.is_dir() else path.stat().st_size
