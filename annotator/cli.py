@@ -107,12 +107,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.set_defaults(command="stats", handler=_cmd_stats)
 
+    from .cli_search import add_command as add_search_command  # no Qt: cheap for every launch
+
+    add_search_command(commands, _open_existing)
+
     p = commands.add_parser("check", help="check a project file for damage",
                             description="Check a project file without changing it: SQLite's integrity and "
                             "foreign-key checks, then Annotator's own rules (every span's text still equals the "
                             "document's text there, no annotation coded with a group, ...). Exits 0 when clean, "
                             "1 when problems are found, 2 when the file cannot be read.")
     p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--repair", action="store_true",
+                   help="first rebuild the full-text search index from the documents (what check suggests when "
+                   "the index is damaged; close the project in Annotator first), then check")
     p.set_defaults(command="check", handler=_cmd_check)
 
     p = commands.add_parser("backup", help="back up a project now",
@@ -246,6 +253,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .core.check import check_project
 
+    if args.repair:
+        from .core.search_index import repair
+
+        count = repair(args.project or args.top_project or default_project_path())
+        print(f"Rebuilt the search index of {count:,} documents.")
     report = check_project(args.project or args.top_project or default_project_path())
     for line in report.lines():
         print(line)

@@ -150,6 +150,14 @@ def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
     version = schema.user_version(conn)
     report.schema_version = version
     _check_sqlite(conn, report)
+    if "documents_fts" in tables:
+        from .search_index import check_index  # a connection of its own: see there why
+
+        fine, line = check_index(report.path)
+        if fine is False:
+            report.add("search index", line)
+        else:
+            report.passed.append(line)
     if version > schema.SCHEMA_VERSION:
         report.add("newer schema", f"The project was made by a newer Annotator (schema {version}); only SQLite's "
                    "own checks ran. Update Annotator to check the rest.")
