@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import getpass
+import json
 import unicodedata
 from collections.abc import Iterator
+from typing import NamedTuple
 
+from .documents import document_text
 from .errors import AnnotationError
 from .model import ROLE_LAYERS, Annotation, Label
 from .store import Change, Store, now
@@ -18,6 +21,18 @@ _COLUMNS = (
 # longer first at a tie so an outer span lists before the span nested in it. The
 # (document_id, span_start, span_end DESC) index serves this order without a sort.
 _ORDER = "ORDER BY span_start, span_end DESC, id"
+
+
+class SpanRow(NamedTuple):
+    """A span annotation's place and label: enough to draw and list thousands at once (get(id) has the rest)."""
+
+    id: int
+    label_id: int
+    start: int
+    end: int
+    cue_start: int | None = None
+    cue_end: int | None = None
+    is_document_level = False  # not a field: a SpanRow always has a span
 
 
 def default_annotator() -> str:
@@ -37,6 +52,13 @@ class Annotations:
         rows = self._store.query(f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? {_ORDER}", (doc_id,))
         return [Annotation(*row) for row in rows]
 
+    def spans_for_document(self, doc_id: int) -> list[SpanRow]:
+        """The document's span annotations in reading order, as light rows: a 1 MB article may
+        carry 10,000 spans, and a full record for each costs more than opening it should."""
+        return list(map(SpanRow._make, self._store.query(
+            "SELECT id, label_id, span_start, span_end, cue_start, cue_end FROM annotations "
+            f"WHERE document_id = ? AND span_start IS NOT NULL {_ORDER}", (doc_id,))))
+
     def document_level(self, doc_id: int) -> list[Annotation]:
         rows = self._store.query(
             f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND span_start IS NULL ORDER BY id", (doc_id,)
@@ -44,10 +66,20 @@ class Annotations:
         return [Annotation(*row) for row in rows]
 
     def get(self, annotation_id: int) -> Annotation:
-        row = self._store.conn.execute(f"SELECT {_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
-        if row is None:
+        found = self.find(annotation_id)
+        if found is None:
             raise KeyError(annotation_id)
-        return Annotation(*row)
+        return found
+
+    def find(self, annotation_id: int) -> Annotation | None:
+        """The annotation, or None when there is none (deleted, or its tagging undone)."""
+        row = self._store.conn.execute(f"SELECT {_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        return row and Annotation(*row)
+
+    def get_many(self, annotation_ids: list[int]) -> list[Annotation]:
+        """The annotations with these ids that exist, in no particular order (one query for a screenful)."""
+        sql = f"SELECT {_COLUMNS} FROM annotations WHERE id IN (SELECT value FROM json_each(?))"
+        return [Annotation(*row) for row in self._store.query(sql, (json.dumps(list(annotation_ids)),))]
 
     def iter_rows(self) -> Iterator[tuple]:
         """Every annotation as a plain row in reading order, for bulk export.
@@ -325,8 +357,8 @@ class Annotations:
         db.execute(f"UPDATE annotations SET {assignments} WHERE id = ?", (*fields.values(), annotation_id))
 
     def _check(self, doc_id: int, label: Label, start: int | None, end: int | None) -> str:
-        row = self._store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
+        text = document_text(self._store, doc_id)
+        if text is None:
             raise AnnotationError(f"There is no document {doc_id}.")
         if (start is None) != (end is None):
             raise AnnotationError("A span needs both a start and an end.")
@@ -335,7 +367,6 @@ class Annotations:
                 raise AnnotationError("Only stance labels can code a whole document.")
             return ""
         # Sliced in Python: SQLite's length() and substr() stop at a NUL character.
-        text = row[0]
         if not (0 <= start < end <= len(text)):
             raise AnnotationError(f"Span {start}-{end} is outside the document (0-{len(text)}).")
         return text[start:end]

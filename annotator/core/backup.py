@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -39,6 +40,8 @@ STAMP_FORMAT = "%Y-%m-%dT%H-%M-%SZ"
 # Copies made before a schema upgrade are the only ones an older Annotator can open; pruning spares them.
 PROTECTED_PREFIX = "before-schema-"
 _REASON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# One on-open backup at a time, whichever the project; a restore waits for one still reading the file.
+_ON_OPEN = threading.Lock()
 _NAME = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z)-([a-z0-9-]+?)(?:~(\d+))?" + re.escape(SUFFIX))
 
 
@@ -268,16 +271,20 @@ def _sorted_backups(project_path: Path) -> list[tuple[Path, datetime, str]]:
             match = _NAME.fullmatch(path.name)
             if match and path.is_file():
                 created = datetime.strptime(match[1], STAMP_FORMAT).replace(tzinfo=timezone.utc)
-                found.append(((created, path.stat().st_mtime_ns, int(match[3] or 1)), path, created, match[2]))
+                with contextlib.suppress(FileNotFoundError):  # pruned meanwhile by an on-open backup's thread
+                    found.append(((created, path.stat().st_mtime_ns, int(match[3] or 1)), path, created, match[2]))
     found.sort(key=lambda item: item[0])
     return [(path, created, reason) for _key, path, created, reason in found]
 
 
 def list_backups(project_path: str | os.PathLike) -> list[BackupInfo]:
     """Every backup of the project, newest first, with counts read from each copy."""
-    return [BackupInfo(path, created, reason, documents, annotations, path.stat().st_size, problem)
-            for path, created, reason in reversed(_sorted_backups(Path(project_path)))
-            for documents, annotations, problem in [_inspect(path)]]
+    found = []
+    for path, created, reason in reversed(_sorted_backups(Path(project_path))):
+        documents, annotations, problem = _inspect(path)
+        with contextlib.suppress(FileNotFoundError):  # pruned meanwhile by an on-open backup's thread
+            found.append(BackupInfo(path, created, reason, documents, annotations, path.stat().st_size, problem))
+    return found
 
 
 def prune(project_path: str | os.PathLike, keep: int = DEFAULT_KEEP) -> list[Path]:
@@ -302,14 +309,22 @@ def maybe_backup_on_open(project: Project, keep: int | None = None, min_interval
     """
     if getattr(project.store, "read_only", False):
         return None  # opened beside the Annotator that edits it: that one keeps the backups
+    return backup_on_open_at(project.path, keep, min_interval, now=now)
+
+
+def backup_on_open_at(project_path: str | os.PathLike, keep: int | None = None,
+                      min_interval: float = ON_OPEN_INTERVAL, *, now: datetime | None = None) -> Path | None:
+    """maybe_backup_on_open by path through a connection of its own, so the app can run it on a worker
+    thread (a 1 GB copy takes seconds); the backup API reads one snapshot while the app writes on."""
     now = now or datetime.now(timezone.utc)
-    existing = _sorted_backups(project.path)
-    if existing:
-        age = (now - existing[-1][1]).total_seconds()
-        if 0 <= age < min_interval:  # a backup dated in the future (clock changed) does not count
-            return None
-    made = make_backup(project, "open", now=now)
-    prune(project.path, keep if keep is not None else backups_to_keep(project))
+    with _ON_OPEN:
+        existing = _sorted_backups(Path(project_path))
+        if existing and 0 <= (now - existing[-1][1]).total_seconds() < min_interval:
+            return None  # a backup dated in the future (clock changed) does not count
+        with _source(project_path) as (path, conn):
+            made = _backup_from(conn, path, "open", now)
+            keep = _stored_keep(conn) if keep is None else keep
+        prune(path, keep)
     return made
 
 
@@ -331,8 +346,8 @@ def restore_backup(project_path: str | os.PathLike, backup_path: str | os.PathLi
         raise ProjectError(f"Cannot restore {backup_path.name}: {problem}. Choose another backup.")
     source = sqlite3.connect(_uri(backup_path, "mode=ro&immutable=1"), uri=True)
     try:
-        # The lock file keeps other Annotators from opening the project until the swap is done.
-        with project_lock.acquire(project_path), _sole_access(project_path) as current:
+        # The lock file keeps other Annotators out until the swap is done; _ON_OPEN waits for an on-open copy.
+        with _ON_OPEN, project_lock.acquire(project_path), _sole_access(project_path) as current:
             saved = _save_current(project_path, current)
             if current is None:
                 _remove_stale_companions(project_path)

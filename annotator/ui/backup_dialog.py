@@ -6,15 +6,18 @@ confirmation, and closing and reopening the project around a restore.
 
 from __future__ import annotations
 
+import logging
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout,
 )
 
-from ..core.backup import BackupInfo, back_up_now, backup_dir, backups_to_keep, list_backups, maybe_backup_on_open
+from ..core.backup import BackupInfo, back_up_now, backup_dir, backup_on_open_at, backups_to_keep, list_backups
 from ..core.backup import restore_backup
 from ..core.errors import ProjectError
 from ..core.project import Project
@@ -25,12 +28,73 @@ if TYPE_CHECKING:
 COLUMNS = ("Date", "Reason", "Documents", "Annotations", "Size")
 
 
-def backup_on_open(window: MainWindow, project: Project) -> None:
-    """The hourly backup when a project is shown; a failure is reported but does not stop the work."""
-    try:
-        maybe_backup_on_open(project)
-    except ProjectError as exc:
-        window.statusBar().showMessage(f"Could not back up this project: {exc}", 20000)
+ON_OPEN_DELAY_MS = 1000  # after the window is shown and idle: the copy never competes with the first paint
+_log = logging.getLogger(__name__)
+
+
+def backup_on_open(window: MainWindow, project: Project) -> OnOpenBackup | None:
+    """The hourly backup when a project is shown, made on a worker thread once the window is idle."""
+    if project.read_only:
+        return None  # opened beside the Annotator that edits it: that one keeps the backups
+    return OnOpenBackup(window, project)
+
+
+class OnOpenBackup(QObject):
+    """One on-open backup: waits for the window to settle, copies on a thread, reports quietly.
+
+    The thread never touches Qt (the window may be gone by the time a 1 GB copy ends);
+    a timer here looks for its result. A failure goes to the log and the status bar:
+    it must not stop the analyst's work.
+    """
+
+    finished = Signal(object)  # the copy's path, or None when a recent backup made it unnecessary
+    failed = Signal(str)
+
+    def __init__(self, window: MainWindow, project: Project):
+        super().__init__(window)
+        self.setObjectName("onOpenBackup")
+        self._window, self._project = window, project
+        self._path = Path(project.path)
+        self._result: tuple[Path | None, str | None] | None = None
+        self.thread: threading.Thread | None = None
+        self.done = False  # finished or failed, and reported
+        self._poll = QTimer(self, interval=100)
+        self._poll.timeout.connect(self._check)
+        QTimer.singleShot(ON_OPEN_DELAY_MS, self, self._start)
+
+    def _start(self) -> None:
+        if self._window.project is not self._project:
+            return  # another project was opened meanwhile; it has a backup of its own
+        self.thread = threading.Thread(target=self._run, name="annotator-backup-on-open", daemon=False)
+        self.thread.start()
+        self._poll.start()
+
+    def _run(self) -> None:  # on the worker thread: plain Python only
+        try:
+            self._result = (backup_on_open_at(self._path), None)
+        except ProjectError as exc:
+            self._result = (None, str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported, never raised into a thread nobody joins
+            self._result = (None, f"{exc.__class__.__name__}: {exc}")
+
+    def _check(self) -> None:
+        if self._result is None:
+            return
+        self._poll.stop()
+        self.done = True
+        made, problem = self._result
+        if problem is not None:
+            _log.warning("Could not back up %s on open: %s", self._path, problem)
+            self._window.statusBar().showMessage(f"Could not back up this project: {problem}", 20000)
+            self.failed.emit(problem)
+            return
+        dialog = getattr(self._window, "backup_dialog", None)
+        try:
+            if made is not None and isinstance(dialog, BackupDialog) and dialog.isVisible():
+                dialog.refresh()  # the list already open shows the new copy
+        except RuntimeError:
+            pass  # that dialog was closed and deleted
+        self.finished.emit(made)
 
 
 def when(info: BackupInfo) -> str:

@@ -152,7 +152,7 @@ class DocumentInfoPanel(QGroupBox):
                 label.clear()
             return
         try:
-            doc = self._project.documents.get(self._doc_id)
+            doc = self._project.documents.get(self._doc_id, with_text=False)
         except KeyError:
             return
         self.model.set_fields(self._project.metadata.get(self._doc_id))

@@ -113,7 +113,7 @@ class DocumentPanel(QGroupBox):
         self.stances.clear()
         if self._doc_id is None:
             return
-        doc = self._project.documents.get(self._doc_id)
+        doc = self._project.documents.get(self._doc_id, with_text=False)
         self.status.setCurrentIndex(STATUSES.index(doc.status))
         for a in self._project.annotations.document_level(self._doc_id):
             label = self._project.codebook.label(a.label_id)

@@ -1,22 +1,36 @@
-"""Paints annotation highlights through QSyntaxHighlighter over a per-block index.
+"""Paints annotation highlights through QSyntaxHighlighter over a sorted interval index.
 
-Formats applied by a highlighter live in each block's layout, so a document with
-thousands of spans costs one pass over the visible blocks instead of a re-layout
-of the whole text (per-span cursor formats on a QTextEdit took a second on 1 MB).
+Formats applied by a highlighter live in each block's layout. A 1 MB article has
+thousands of paragraphs and may carry 10,000 spans; formatting all of them on
+open took most of a second, so a long text is highlighted lazily: a paragraph
+gets its formats just before it is first painted, and a tag, an edit or an undo
+re-highlights only the paragraphs its span touches.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import SIGNAL, SLOT, QObject
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
 
 from .colors import blend
 
+# Longer spans (in UTF-16 units) are rare; they are kept aside so that a lookup
+# never has to look further back than this from a paragraph's start.
+LONG_SPAN = 4096
+# Texts longer than this (UTF-16 units) are highlighted paragraph by paragraph as shown.
+LAZY_FROM = 50_000
+# How QSyntaxHighlighter hears of new text. Setting a long text makes it call
+# highlightBlock for each of thousands of paragraphs (about 10 ms in Python even
+# when each returns at once); unhooked meanwhile, that pass is skipped. Should a
+# Qt release rename the slot, disconnecting fails and the pass just costs its time.
+_TEXT_CHANGED, _REFORMAT = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
 
-@dataclass(frozen=True)
-class Span:
+
+class Span(NamedTuple):
     """An annotation as the reader sees it: Qt positions and a colour."""
 
     annotation_id: int
@@ -25,12 +39,83 @@ class Span:
     color: str
 
 
+def _key(span: Span) -> tuple[int, int, int]:
+    # Reading order; at a tie the longer span first, so an outer span comes before the one nested in it.
+    return span.start, -span.end, span.annotation_id
+
+
+class SpanIndex:
+    """Spans in reading order; finds those overlapping a range by bisection."""
+
+    def __init__(self, spans: list[Span] = ()):
+        # Keys first: ids differ, so spans are never compared, and spans listed in
+        # reading order (as the store lists them) sort in one linear pass.
+        keyed = sorted(zip([(s.start, -s.end, s.annotation_id) for s in spans], spans))
+        self._keys = [key for key, _ in keyed]
+        self._spans = [span for _, span in keyed]
+        self._ids: dict[int, Span] | None = None  # built at the first change
+        longest = max((s.end - s.start for s in self._spans), default=0)
+        self._long = [s for s in self._spans if s.end - s.start > LONG_SPAN] if longest > LONG_SPAN else []
+        self._reach = longest if longest <= LONG_SPAN else max(
+            (s.end - s.start for s in self._spans if s.end - s.start <= LONG_SPAN), default=0)
+
+    @property
+    def _by_id(self) -> dict[int, Span]:
+        if self._ids is None:
+            self._ids = {s.annotation_id: s for s in self._spans}
+        return self._ids
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def spans(self) -> list[Span]:
+        return list(self._spans)
+
+    def add(self, span: Span) -> None:
+        key = _key(span)
+        i = bisect_left(self._keys, key)
+        self._keys.insert(i, key)
+        self._spans.insert(i, span)
+        self._by_id[span.annotation_id] = span
+        if span.end - span.start > LONG_SPAN:
+            self._long.insert(bisect_left([_key(s) for s in self._long], key), span)
+        else:
+            self._reach = max(self._reach, span.end - span.start)
+
+    def remove(self, annotation_id: int) -> Span | None:
+        span = self._by_id.pop(annotation_id, None)
+        if span is not None:
+            i = bisect_left(self._keys, _key(span))
+            del self._keys[i], self._spans[i]
+            if span in self._long:
+                self._long.remove(span)
+        return span
+
+    def overlapping(self, begin: int, end: int) -> list[Span]:
+        """Spans that share at least one position with [begin, end), in reading order."""
+        low = begin - self._reach
+        first, last = bisect_left(self._keys, (low,)), bisect_left(self._keys, (end,))
+        found = [s for s in self._spans[first:last] if s.end > begin]
+        if self._long:
+            # Long spans that start before the bisected window still cover the range.
+            found = [s for s in self._long if s.start < low and s.end > begin] + found
+        return found
+
+
 class SpanHighlighter(QSyntaxHighlighter):
+    _can_unhook = True
+
     def __init__(self, document: QTextDocument):
         super().__init__(document)
-        self._by_block: dict[int, list[Span]] = {}
+        self._index = SpanIndex()
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._base = "#FFFFFF"  # the reader's background: tints are mixed over it
+        self._loading = False  # the text is being set: its own pass over every block skips the work
+        self._done = bytearray()  # lazy mode: 1 for each block whose formats follow the index
+        self._unhooked = False
+        self.passes = 0  # blocks highlighted so far: what a change costs, for tests and profiling
+
+    # -- what the reader tells it ---------------------------------------------------
 
     def set_base_color(self, color: str) -> None:
         """Mix tints over this background, so a dark theme gets dark tints that light text stays legible on."""
@@ -38,42 +123,111 @@ class SpanHighlighter(QSyntaxHighlighter):
             return
         self._base = color.upper()
         self._formats.clear()
-        if self._by_block:
+        if not len(self._index):
+            return
+        if self.pending:  # only what was painted has formats to redo; the rest gets them when shown
+            shown = [n for n, done in enumerate(self._done) if done]
+            self._done = bytearray(len(self._done))
+            self._repaint_blocks(shown)
+        else:
             self.rehighlight()
 
-    def set_spans(self, spans: list[Span]) -> None:
-        """Index spans by paragraph; repaint only paragraphs whose spans changed."""
-        doc = self.document()
-        by_block: dict[int, list[Span]] = defaultdict(list)
-        for span in sorted(spans, key=lambda s: (s.start, -s.end, s.annotation_id)):
-            first = doc.findBlock(span.start).blockNumber()
-            last = doc.findBlock(max(span.start, span.end - 1)).blockNumber()
-            for number in range(first, last + 1):
-                by_block[number].append(span)
-        old, self._by_block = self._by_block, dict(by_block)
-        for number in sorted(set(old) | set(by_block)):
-            if old.get(number) != by_block.get(number):
-                block = doc.findBlockByNumber(number)
-                if block.isValid():
-                    self.rehighlightBlock(block)
+    def load(self, spans: list[Span], text_length: int) -> None:
+        """Spans of a text about to be set. A long text is highlighted as its paragraphs are shown."""
+        self._index = SpanIndex(spans)
+        self._done = bytearray()
+        # A short text gets every highlight in the one pass that setting it makes.
+        self._loading = text_length > LAZY_FROM
+        if self._loading and not self._unhooked and SpanHighlighter._can_unhook:
+            self._unhooked = QObject.disconnect(self.document(), _TEXT_CHANGED, self, _REFORMAT)
+            SpanHighlighter._can_unhook = self._unhooked  # failed once (renamed slot): do not warn on every open
 
-    def clear_spans(self) -> None:
-        """Forget all spans without repainting (the text is about to be replaced)."""
-        self._by_block = {}
+    def loaded(self) -> None:
+        """The text is in (call after setPlainText, following load())."""
+        if self._unhooked:
+            QObject.connect(self.document(), _TEXT_CHANGED, self, _REFORMAT)
+            self._unhooked = False
+        if self._loading:
+            self._loading = False
+            self._done = bytearray(self.document().blockCount())
+
+    @property
+    def pending(self) -> bool:
+        """Whether some paragraphs have not been highlighted yet (they are when shown)."""
+        return bool(self._done) and not all(self._done)
+
+    def highlight_blocks(self, first: int, last: int) -> None:
+        """Make sure blocks first..last (numbers) carry their highlights, e.g. just before they are painted."""
+        if self._done:
+            self._repaint_blocks(n for n in range(first, min(last, len(self._done) - 1) + 1) if not self._done[n])
+
+    def finish(self) -> None:
+        """Highlight every paragraph now (a lazily highlighted text)."""
+        if self._done:
+            self._repaint_blocks(n for n, done in enumerate(self._done) if not done)
+
+    def set_spans(self, spans: list[Span]) -> None:
+        """Replace all spans; repaint only paragraphs whose spans changed."""
+        old, self._index = self._index, SpanIndex(spans)
+        changed = set(old.spans()).symmetric_difference(self._index.spans())
+        self._repaint_spans(changed)
+
+    def put(self, span: Span) -> None:
+        """Add a span or move/recolour the one with its annotation id; repaint only the paragraphs it touches."""
+        old = self._index.remove(span.annotation_id)
+        self._index.add(span)
+        if old != span:  # a note or a role changed: nothing to repaint
+            self._repaint_spans([span] if old is None else [old, span])
+
+    def remove(self, annotation_id: int) -> None:
+        old = self._index.remove(annotation_id)
+        if old is not None:
+            self._repaint_spans([old])
 
     def spans_at(self, position: int) -> list[Span]:
         """Spans covering a Qt position, outermost first."""
-        block = self.document().findBlock(position)
-        spans = [s for s in self._by_block.get(block.blockNumber(), ()) if s.start <= position < s.end]
-        return sorted(spans, key=lambda s: (s.start, -s.end))
+        return self._index.overlapping(position, position + 1)
+
+    # -- repainting ------------------------------------------------------------------
+
+    def _repaint_spans(self, spans) -> None:
+        doc = self.document()
+        numbers: set[int] = set()
+        for span in spans:
+            first = doc.findBlock(span.start).blockNumber()
+            last = doc.findBlock(max(span.start, span.end - 1)).blockNumber()
+            numbers.update(range(first, last + 1))
+        self._repaint_blocks(sorted(numbers))
+
+    def _repaint_blocks(self, numbers) -> None:
+        doc = self.document()
+        numbers = list(numbers)
+        if len(numbers) > 8:
+            # One edit block around many: the layout is then redone once, when painted, not per paragraph.
+            cursor = QTextCursor(doc)
+            cursor.beginEditBlock()
+        for number in numbers:
+            block = doc.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
+        if len(numbers) > 8:
+            cursor.endEditBlock()
+
+    # -- Qt's per-paragraph call -----------------------------------------------------
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        if self._loading:
+            return
         block = self.currentBlock()
-        spans = self._by_block.get(block.blockNumber())
+        number = block.blockNumber()
+        if number < len(self._done):
+            self._done[number] = 1
+        self.passes += 1
+        begin = block.position()
+        length = block.length() - 1  # UTF-16 units without the paragraph separator (len(text) counts code points)
+        spans = self._index.overlapping(begin, begin + max(length, 1))
         if not spans:
             return
-        begin = block.position()
-        length = block.length() - 1  # UTF-16 units, without the paragraph separator
         # Sweep the span edges left to right, keeping the spans open at each point.
         edges: dict[int, list[tuple[int, Span]]] = defaultdict(list)
         for span in spans:

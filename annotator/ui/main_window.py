@@ -17,12 +17,10 @@ from ..core.model import LAYER_NAMES, Label
 from ..core.project import Project
 from ..core.store import Change
 from . import backup_dialog, file_actions, preferences, settings
-from .annotation_table import close_annotation_table, open_annotation_table
 from .colors import label_icon
 from .document_filter import DocumentFilter
 from .find_bar import FindBar
 from .lock_dialog import open_despite_lock, show_mode
-from .memo_search import open_memo_search
 from .models import DocumentListModel
 from .operations import Operations
 from .document_info import DocumentInfoPanel
@@ -30,6 +28,7 @@ from .document_panel import DocumentPanel
 from .entities_panel import EntitiesPanel
 from .panels import AnnotationPanel
 from .reader import ReaderView
+from .search_panel import SearchPanel
 from .target_popup import TargetPopup
 
 
@@ -86,14 +85,15 @@ class MainWindow(QMainWindow):
         self.delete_action = self._add(edit, "&Delete annotation", self.delete_annotation, QKeySequence.Delete)
         self._add(edit, "Edit document &title", self.edit_title, "F2")
         edit.addSeparator()
-        self._add(edit, "Search &memos…", lambda: open_memo_search(self), "Ctrl+Shift+M")
+        self._add(edit, "Find in &project…", lambda: self.search_panel.open_search(), "Ctrl+Shift+F")
+        self._add(edit, "Search &memos…", self._open_memo_search, "Ctrl+Shift+M")
         self._add(edit, "&Preferences…", lambda: preferences.open_preferences(self), "Ctrl+,")
         self._add(edit, "&Codebook…", self.open_codebook, "Ctrl+K")
         view = self.view_menu = bar.addMenu("&View")
         self._add(view, "Zoom &in", lambda: self.zoom(1), [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")])
         self._add(view, "Zoom &out", lambda: self.zoom(-1), QKeySequence.ZoomOut)
         self._add(view, "&Reset zoom", lambda: self.zoom(0), "Ctrl+0")
-        self._add(view, "&Annotation table", lambda: open_annotation_table(self), "Ctrl+T")
+        self._add(view, "&Annotation table", self._open_annotation_table, "Ctrl+T")
         go = bar.addMenu("&Go")
         self._add(go, "&Next document", lambda: self.step_document(1), "Alt+Down")
         self._add(go, "&Previous document", lambda: self.step_document(-1), "Alt+Up")
@@ -101,6 +101,17 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         self._add(help_menu, "&About Annotator", self.show_about)
+
+    # Windows opened from a menu are loaded when first asked for, not at start-up.
+    def _open_annotation_table(self) -> None:
+        from .annotation_table import open_annotation_table
+
+        open_annotation_table(self)
+
+    def _open_memo_search(self) -> None:
+        from .memo_search import open_memo_search
+
+        open_memo_search(self)
 
     def _add(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -144,6 +155,7 @@ class MainWindow(QMainWindow):
         )
         self.reader = ReaderView(self)
         self.reader.role_name = project.annotations.display_role
+        self.reader.fetch_annotation = project.annotations.get
         self.reader.tagRequested.connect(self.tag)
         self.reader.annotationClicked.connect(self._annotation_clicked)
         self.reader.deleteRequested.connect(self.delete_annotation)
@@ -180,6 +192,8 @@ class MainWindow(QMainWindow):
         right.setObjectName("sideTabs")
         right.addTab(self.annotation_panel, "Annotations")
         right.addTab(document_tab, "Document")
+        self.search_panel = SearchPanel(project, self)  # full-text search over every document
+        right.addTab(self.search_panel, "Search")
         self.splitter = QSplitter(Qt.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         documents = QWidget(self)
@@ -247,7 +261,11 @@ class MainWindow(QMainWindow):
         self.entities_panel.detach()
         self.document_panel.detach()
         self.document_info.detach()
-        close_annotation_table(self)  # it reads this project only
+        self.search_panel.detach()
+        if getattr(self, "annotation_table", None) is not None:  # it reads this project only
+            from .annotation_table import close_annotation_table
+
+            close_annotation_table(self)
         if getattr(self, "codebook_editor", None) is not None:  # it edits this project only
             self.codebook_editor.close()
             self.codebook_editor.detach()
@@ -270,7 +288,8 @@ class MainWindow(QMainWindow):
             annotations = None
         else:
             doc = self.project.documents.get(doc_id)
-            annotations = self.project.annotations.for_document(doc_id)
+            # Light rows: a long article may carry 10,000 spans; views read whole records as needed.
+            annotations = self.project.annotations.spans_for_document(doc_id)
             self.reader.set_document(doc.text, labels, annotations)
         self.annotation_panel.set_document(doc_id, annotations)
         self.document_panel.set_document(doc_id)
@@ -420,14 +439,17 @@ class MainWindow(QMainWindow):
         """Labels were added, renamed, recoloured, moved or deleted: toolbar, highlights and list follow."""
         self._build_label_bar(self.project.codebook.codable_labels())
         if self.current_doc_id is not None:
-            self.reader.set_annotations(self.project.annotations.for_document(self.current_doc_id))
+            self.reader.set_annotations(self.project.annotations.spans_for_document(self.current_doc_id))
         self.annotation_panel.set_document(self.current_doc_id)
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "codebook_changed":
             self._codebook_changed()
         if change.document_id == self.current_doc_id and change.kind.startswith("annotation"):
-            self.reader.set_annotations(self.project.annotations.for_document(self.current_doc_id))
+            if change.annotation_id is None:
+                self.reader.set_annotations(self.project.annotations.spans_for_document(self.current_doc_id))
+            else:  # one span: only the paragraphs it touches are highlighted again
+                self.reader.put_annotation(change.annotation_id, self.project.annotations.find(change.annotation_id))
             if change.kind == "annotation_removed":
                 self.reader.clear_mark()
 

@@ -6,8 +6,16 @@ the core when it reports a change.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt, Signal
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+
+from ..core.documents import DocumentQuery
+from ..core.duplicates import flagged_among
 from ..core.model import LAYER_NAMES, STATUS_NAMES, Annotation, DocumentSummary
 from ..core.project import Project
 from ..core.store import Change
@@ -36,41 +44,82 @@ class RecordTableModel(QAbstractTableModel):
 
 
 class DocumentListModel(RecordTableModel):
-    """Title, annotation count and status of every document."""
+    """Title, annotation count and status of the documents the list shows, read a page at a time.
+
+    It holds the shown ids in list order (a plain range while nothing is filtered) and a few
+    pages of rows; the rest stays in the file, so a project of 100,000 documents opens as
+    fast as a small one. Filters are answered by the core in SQL (set_query). A change event
+    refreshes only its document's row, and only when that row has been read.
+    """
 
     TITLE, COUNT, STATUS = range(3)
     HEADERS = ("Title", "Tags", "Status")
+    PAGE_SIZE = 100
+    KEPT_PAGES = 8  # the screenful, its neighbours, and some to scroll back to
     titleEdited = Signal(int, str)  # document id, new title: the window turns it into an undoable edit
+    listed = Signal()  # the shown ids were read again (a filter, an import), whether or not they changed
 
     def __init__(self, project: Project, parent=None):
         super().__init__(parent)
         self._project = project
-        self._rows: list[DocumentSummary] = project.documents.summaries()
-        self._flags = project.duplicates.flagged_documents()  # id -> kinds, for the title's mark
+        self.query = DocumentQuery()
+        self._ids: Sequence[int] = project.documents.listing()
+        self._pages: OrderedDict[int, list[_ListedDocument | None]] = OrderedDict()
+        self.page_fetches = 0  # pages read from the file, for tests and the bench
+        # With a filter on, a burst of new documents (an import) is matched once, after the burst.
+        self._relist_timer = QTimer(self, singleShot=True, interval=0)
+        self._relist_timer.timeout.connect(self._relist)
         self._unsubscribe = project.subscribe(self._on_change)
 
     def detach(self) -> None:
+        self._relist_timer.stop()
         self._unsubscribe()
 
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def _listed(self, row: int) -> _ListedDocument | None:
+        """The row's document, reading its page from the file unless it is kept."""
+        number, offset = divmod(row, self.PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            ids = self._ids[number * self.PAGE_SIZE:(number + 1) * self.PAGE_SIZE]
+            page = self._read(ids)
+            self.page_fetches += 1
+            self._pages[number] = page
+            while len(self._pages) > self.KEPT_PAGES:
+                self._pages.popitem(last=False)
+        self._pages.move_to_end(number)
+        return page[offset] if offset < len(page) else None
+
+    def _read(self, ids: Sequence[int]) -> list[_ListedDocument | None]:
+        summaries = {doc.id: doc for doc in self._project.documents.page(ids)}
+        flags = flagged_among(self._project.store, ids)
+        return [_ListedDocument(summaries[i], flags.get(i)) if i in summaries else None for i in ids]
+
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid():
+        # A paint asks each visible cell for about ten roles: answer the unused ones first.
+        role = int(role)
+        if role not in _DOCUMENT_ROLES or not index.isValid():
             return None
-        doc = self._rows[index.row()]
-        column = index.column()
-        if role == DOCUMENT_ID_ROLE:
-            return doc.id
-        if role in (Qt.DisplayRole, Qt.EditRole):
+        if role == _DOCUMENT_ID:
+            return self._ids[index.row()]
+        listed = self._listed(index.row())
+        if listed is None:  # removed since the list was read; the refresh after the change drops it
+            return None
+        doc, column = listed.summary, index.column()
+        if role in (_DISPLAY, _EDIT):
             if column == self.TITLE:
                 return doc.title
             if column == self.COUNT:
                 return doc.annotation_count
             return STATUS_NAMES.get(doc.status, doc.status)
-        if role == Qt.ToolTipRole and column == self.TITLE:
-            flags = flag_tooltip(self._project, doc.id) if doc.id in self._flags else ""
+        if column == self.TITLE and role == _TOOLTIP:
+            flags = flag_tooltip(self._project, doc.id) if listed.flags else ""
             return f"{doc.title}\n{flags}" if flags else doc.title
-        if role == Qt.DecorationRole and column == self.TITLE:
-            return flag_icon(self._flags.get(doc.id))  # None when there is no flag or all are dismissed
-        if role == Qt.TextAlignmentRole and column == self.COUNT:
+        if column == self.TITLE and role == _DECORATION:
+            return flag_icon(listed.flags)  # None when there is no flag or all are dismissed
+        if column == self.COUNT and role == _ALIGNMENT:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
 
@@ -84,103 +133,247 @@ class DocumentListModel(RecordTableModel):
         if role != Qt.EditRole or index.column() != self.TITLE:
             return False
         title = " ".join(str(value).split())
-        doc = self._rows[index.row()]
-        if not title or title == doc.title:
+        listed = self._listed(index.row())
+        if listed is None or not title or title == listed.summary.title:
             return False
-        self.titleEdited.emit(doc.id, title)
+        self.titleEdited.emit(listed.summary.id, title)
         return True
 
     def document_id(self, row: int) -> int:
-        return self._rows[row].id
+        return self._ids[row]
 
     def row_of(self, doc_id: int) -> int:
-        return next((i for i, d in enumerate(self._rows) if d.id == doc_id), -1)
+        """The document's row, -1 when the list does not show it; the ids are in order, so a bisection."""
+        row = bisect_left(self._ids, doc_id)
+        return row if row < len(self._ids) and self._ids[row] == doc_id else -1
+
+    def set_query(self, query: DocumentQuery) -> None:
+        """Show the documents the query lets through; the selection stays on the documents still shown."""
+        self.query = query
+        self._relist()
+
+    def _relist(self) -> None:
+        self._relist_timer.stop()
+        old, new = self._ids, self._project.documents.listing(self.query)
+        self._pages.pop(len(old) // self.PAGE_SIZE, None)  # the last page may gain rows
+        if _extends(old, new):
+            if len(new) > len(old):
+                self.beginInsertRows(QModelIndex(), len(old), len(new) - 1)
+                self._ids = new
+                self.endInsertRows()
+            self.listed.emit()
+            return
+        # Rows come and go anywhere: move the selection and the current row with their documents,
+        # as a sort/filter proxy does.
+        self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()
+        doc_ids = [old[index.row()] if 0 <= index.row() < len(old) else None for index in kept]
+        self._ids = new
+        self._pages.clear()
+        moved = []
+        for index, doc_id in zip(kept, doc_ids):
+            row = self.row_of(doc_id) if doc_id is not None else -1
+            moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(kept, moved)
+        self.layoutChanged.emit()
+        self.listed.emit()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "document_changed" and change.document_id:  # flags found, dismissed or restored
-            flags = self._project.duplicates.flags(change.document_id, include_dismissed=False)
-            self._flags[change.document_id] = sorted({f.kind for f in flags})
         if change.kind == "documents_added":
-            self._flags = self._project.duplicates.flagged_documents()
-            self.beginResetModel()
-            self._rows = self._project.documents.summaries()
-            self.endResetModel()
+            if self.query.is_empty:
+                self._relist()  # three index look-ups: no need to wait for the end of the burst
+            else:
+                self._relist_timer.start()
         elif change.kind in ("document_changed", "annotation_added", "annotation_removed") and change.document_id:
-            row = self.row_of(change.document_id)
-            if row >= 0:
-                self._rows[row] = self._project.documents.summary(change.document_id)
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+            self._refresh_row(change.document_id)
+
+    def _refresh_row(self, doc_id: int) -> None:
+        row = self.row_of(doc_id)
+        page = self._pages.get(row // self.PAGE_SIZE) if row >= 0 else None
+        if page is None:
+            return  # not read yet: it is read fresh when shown
+        page[row % self.PAGE_SIZE] = self._read([doc_id])[0]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+
+@dataclass(frozen=True)
+class _ListedDocument:
+    summary: DocumentSummary
+    flags: list[str] | None  # duplicate kinds not dismissed, for the title's mark
+
+
+_DISPLAY, _EDIT, _TOOLTIP, _DECORATION = int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.ToolTipRole), int(Qt.DecorationRole)
+_ALIGNMENT, _DOCUMENT_ID = int(Qt.TextAlignmentRole), int(DOCUMENT_ID_ROLE)
+_DOCUMENT_ROLES = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _DECORATION, _ALIGNMENT, _DOCUMENT_ID))
+
+
+def _extends(old: Sequence[int], new: Sequence[int]) -> bool:
+    """Whether `new` is `old` with rows added at the end (an import while nothing is filtered)."""
+    if len(new) < len(old):
+        return False
+    if isinstance(old, range) and isinstance(new, range):
+        return not old or new.start == old.start
+    return array("q", old) == array("q", new[:len(old)])
 
 
 class AnnotationListModel(QAbstractListModel):
-    """The span annotations of one document, in text order."""
+    """The span annotations of one document, in text order.
+
+    Rows are light (SpanRow) and a row's whole record is read when it is shown,
+    so a document with 10,000 spans lists at once; a stored change inserts,
+    moves, updates or removes its one row instead of reloading the list.
+    """
+
+    rowLeaving = Signal(int)  # row about to be removed: the panel lets go of it before Qt moves the current row
+    # The view asks for a dozen roles per row on every paint; only these have answers. Plain
+    # ints: comparing an int with a Qt enum costs microseconds in PySide6, on every call.
+    _DISPLAY, _DECORATION, _TOOLTIP, _ID = (int(r) for r in (Qt.DisplayRole, Qt.DecorationRole, Qt.ToolTipRole,
+                                                              ANNOTATION_ID_ROLE))
+    _ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ID})
 
     def __init__(self, project: Project, parent=None):
         super().__init__(parent)
         self._project = project
         self._doc_id: int | None = None
-        self._rows: list[Annotation] = []
+        self._rows: list = []  # SpanRow, or Annotation once read again after a change
+        # Reading order of each row, and rows by id: built when first needed, not on open.
+        self._keys: list[tuple[int, int, int]] | None = None
+        self._by_id: dict[int, object] | None = None
+        self._records: dict[int, Annotation] = {}  # whole records of the rows shown so far
+        self._labels: dict[int, tuple] = {}  # label id -> (label, its swatch), read once per codebook
         self._unsubscribe = project.subscribe(self._on_change)
 
     def detach(self) -> None:
         self._unsubscribe()
 
-    def set_document(self, doc_id: int | None, annotations: list[Annotation] | None = None) -> None:
-        """Show a document's spans; pass its annotations when the caller already loaded them."""
+    def set_document(self, doc_id: int | None, annotations: list | None = None) -> None:
+        """Show a document's spans; pass its annotations (or SpanRows) in reading order, as the
+        store lists them, when the caller already loaded them."""
         self.beginResetModel()
         self._doc_id = doc_id
+        self._records, self._labels = {}, {}
         self._rows = self._load(annotations)
+        self._keys = self._by_id = None
         self.endResetModel()
 
-    def _load(self, annotations: list[Annotation] | None = None) -> list[Annotation]:
+    def _load(self, annotations: list | None = None) -> list:
         if self._doc_id is None:
             return []
         if annotations is None:
-            annotations = self._project.annotations.for_document(self._doc_id)
-        return [a for a in annotations if not a.is_document_level]
+            annotations = self._project.annotations.spans_for_document(self._doc_id)
+        return [a for a in annotations if a.start is not None]  # whole-document ones have no span
+
+    def _index(self) -> tuple[list[tuple[int, int, int]], dict[int, object]]:
+        if self._keys is None or self._by_id is None:
+            self._keys = [(a.start, -a.end, a.id) for a in self._rows]
+            self._by_id = {a.id: a for a in self._rows}
+        return self._keys, self._by_id
 
     def annotations(self) -> list[Annotation]:
-        return list(self._rows)
+        return [self.annotation(row) for row in range(len(self._rows))]
 
     def annotation(self, row: int) -> Annotation:
-        return self._rows[row]
+        a = self._rows[row]
+        if isinstance(a, Annotation):
+            return a
+        record = self._records.get(a.id)
+        if record is None:
+            if len(self._records) > 2048:  # a long scroll through the list: keep memory flat
+                self._records.clear()
+            # The view asks row by row; one query reads the screenful around the row instead.
+            page = [b.id for b in self._rows[max(0, row - 16):row + 48]
+                    if not isinstance(b, Annotation) and b.id not in self._records]
+            self._records.update((found.id, found) for found in self._project.annotations.get_many(page))
+            record = self._records.get(a.id) or self._project.annotations.get(a.id)
+        return record
 
     def row_of(self, annotation_id: int) -> int:
-        return next((i for i, a in enumerate(self._rows) if a.id == annotation_id), -1)
+        keys, by_id = self._index()
+        a = by_id.get(annotation_id)
+        return -1 if a is None else bisect_left(keys, (a.start, -a.end, a.id))
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid():
+    def data(self, index: QModelIndex, role: int = 0):
+        role = int(role)
+        if role not in self._ROLES or not index.isValid():
             return None
-        a = self._rows[index.row()]
-        label = self._project.codebook.label(a.label_id)
-        if role == ANNOTATION_ID_ROLE:
-            return a.id
-        if role == Qt.DisplayRole:
+        if role == self._ID:
+            return self._rows[index.row()].id
+        a = self.annotation(index.row())
+        if a.label_id not in self._labels:
+            label = self._project.codebook.label(a.label_id)
+            self._labels[a.label_id] = (label, label_icon(label.color, label.key))
+        label, icon = self._labels[a.label_id]
+        if role == self._DISPLAY:
             snippet = " ".join(a.text.split())
             if len(snippet) > 70:
                 snippet = snippet[:67] + "…"
             target = self._project.annotations.display_role(a, "target")
             suffix = f"  → {target}" if target else ""
             return f"{label.name}: {snippet}{suffix}"
-        if role == Qt.DecorationRole:
-            return label_icon(label.color, label.key)
-        if role == Qt.ToolTipRole:
-            parts = [f"<b>{label.name}</b> ({LAYER_NAMES[label.layer]}), characters {a.start}–{a.end}"]
-            for role in ("target", "holder", "source"):
-                name = self._project.annotations.display_role(a, role)
-                if name:
-                    parts.append(f"{role.capitalize()}: {name}")
-            if a.note:
-                parts.append(f"Note: {a.note}")
-            parts.append(f"{a.annotator}, {a.updated_at}")
-            return "<br/>".join(parts)
-        return None
+        if role == self._DECORATION:
+            return icon
+        parts = [f"<b>{label.name}</b> ({LAYER_NAMES[label.layer]}), characters {a.start}–{a.end}"]
+        for role in ("target", "holder", "source"):
+            name = self._project.annotations.display_role(a, role)
+            if name:
+                parts.append(f"{role.capitalize()}: {name}")
+        if a.note:
+            parts.append(f"Note: {a.note}")
+        parts.append(f"{a.annotator}, {a.updated_at}")
+        return "<br/>".join(parts)
 
     def _on_change(self, change: Change) -> None:
-        if change.document_id is not None and change.document_id == self._doc_id and change.kind.startswith("annotation"):
-            self.beginResetModel()
-            self._rows = self._load()
-            self.endResetModel()
+        if change.kind == "codebook_changed":
+            self._labels = {}  # renamed or recoloured: read again when shown
+        if change.document_id is None or change.document_id != self._doc_id or not change.kind.startswith("annotation"):
+            return
+        if change.annotation_id is None:
+            self.set_document(self._doc_id)
+        else:
+            self._follow(change.annotation_id)
+
+    def _follow(self, annotation_id: int) -> None:
+        """Bring one row in line with the store: insert, move, update or remove it."""
+        self._records.pop(annotation_id, None)
+        stored = self._project.annotations.find(annotation_id)
+        old = self.row_of(annotation_id)
+        if stored is None or stored.is_document_level:
+            if old >= 0:
+                self.rowLeaving.emit(old)
+                self.beginRemoveRows(QModelIndex(), old, old)
+                self._take(old)
+                self.endRemoveRows()
+            return
+        key = (stored.start, -stored.end, stored.id)
+        keys, _ = self._index()
+        if old < 0:
+            row = bisect_left(keys, key)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._put(row, key, stored)
+            self.endInsertRows()
+            return
+        row = bisect_left(keys, key)
+        row = row - 1 if row > old else row  # where it goes once taken out of its old place
+        if row != old:  # a span moved past its neighbours: the row moves, the selection follows it
+            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), row if row < old else row + 1)
+            self._take(old)
+            self._put(row, key, stored)
+            self.endMoveRows()
+        else:
+            self._take(old)
+            self._put(row, key, stored)
+        self.dataChanged.emit(self.index(row), self.index(row))
+
+    def _take(self, row: int) -> None:
+        keys, by_id = self._index()
+        del by_id[self._rows[row].id]
+        del self._rows[row], keys[row]
+
+    def _put(self, row: int, key: tuple[int, int, int], a: Annotation) -> None:
+        keys, by_id = self._index()
+        self._rows.insert(row, a)
+        keys.insert(row, key)
+        by_id[a.id] = a

@@ -7,8 +7,8 @@ from functools import partial
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListView, QMessageBox, QPlainTextEdit,
-    QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
+    QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+    QPushButton, QScrollArea, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
 from ..core.errors import AnnotationError, ProjectError
@@ -17,7 +17,7 @@ from ..core.project import Project
 from ..core.store import Change
 from .attribute_form import AttributeForm
 from .label_combo import LabelCombo
-from .models import AnnotationListModel
+from .models import ANNOTATION_ID_ROLE, AnnotationListModel
 from .operations import Operations
 from .target_popup import TargetPopup, complete_targets, resolve_role
 
@@ -44,14 +44,16 @@ class AnnotationPanel(QWidget):
         self.heading = QLabel("Annotations")
         layout.addWidget(self.heading)
         self.model = AnnotationListModel(project, self)
-        self.view = QListView(self)
-        self.view.setObjectName("annotationList")
+        self.view = _list_view(self)
         self.view.setModel(self.model)
-        self.view.setUniformItemSizes(True)
-        self.view.setEditTriggers(QListView.NoEditTriggers)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.view.clicked.connect(self._clicked)
         self.model.modelReset.connect(self._after_reset)
+        # A tag, an edit or a deletion changes one row; the list is not reloaded for it.
+        self.model.rowsInserted.connect(self._count_rows)
+        self.model.rowsRemoved.connect(self._count_rows)
+        self.model.rowLeaving.connect(self._row_leaving)
+        self.model.dataChanged.connect(self._rows_changed)
         # The form below needs the room once a claim shows its source, cue and attributes.
         layout.addWidget(self.view, 2)
         details = QGroupBox("Selected annotation", self)
@@ -182,9 +184,31 @@ class AnnotationPanel(QWidget):
         self._current = None
         self._show_details(None)
 
+    def _count_rows(self) -> None:
+        self.heading.setText(f"Annotations ({self.model.rowCount()})")
+
+    def _row_leaving(self, row: int) -> None:
+        """The current annotation is being deleted: nothing is selected after, as after a reload."""
+        if self._current is None or self.model.row_of(self._current.id) != row:
+            return
+        self._resetting = True
+        try:
+            self.view.setCurrentIndex(QModelIndex())
+        finally:
+            self._resetting = False
+        self._current = None
+        self._show_details(None)
+
+    def _rows_changed(self, first: QModelIndex, last: QModelIndex) -> None:
+        if self._current is not None and first.row() <= self.model.row_of(self._current.id) <= last.row():
+            self._current = self.model.annotation(self.model.row_of(self._current.id))
+            self._show_details(self._current)
+
     def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
         if self._resetting:
             return
+        if index.isValid() and self._current is not None and index.data(ANNOTATION_ID_ROLE) == self._current.id:
+            return  # the same annotation, its row moved with its span: nothing to activate
         self._commit_note()
         self._current = self.model.annotation(index.row()) if index.isValid() else None
         self._show_details(self._current)
@@ -394,6 +418,26 @@ class AnnotationPanel(QWidget):
         if obj is self.note_edit and event.type() == event.Type.FocusOut:
             self._commit_note()
         return super().eventFilter(obj, event)
+
+
+def _list_view(parent: QWidget) -> QTableView:
+    """A one-column table that reads as a list. A QListView lays out every row
+    on each change (10,000 model calls for a long article); a table of fixed
+    row height asks only for the rows in view."""
+    view = QTableView(parent)
+    view.setObjectName("annotationList")
+    view.setEditTriggers(QTableView.NoEditTriggers)
+    view.setSelectionBehavior(QTableView.SelectRows)
+    view.setSelectionMode(QTableView.SingleSelection)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.horizontalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    rows = view.verticalHeader()
+    rows.hide()
+    rows.setSectionResizeMode(QHeaderView.Fixed)
+    rows.setDefaultSectionSize(max(view.fontMetrics().height(), view.iconSize().height(), 18) + 4)
+    return view
 
 
 def _esc(text: str) -> str:

@@ -8,19 +8,38 @@ drift by one per emoji; everything in the UI converts through PositionMap.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def astral_offsets(text: str) -> list[int]:
+    """Code-point offsets of the characters Qt counts twice (outside the Basic Multilingual Plane)."""
+    if text.isascii():
+        return []
+    # Encoding is a copy at C speed; most news text (Latin, Hangul, CJK) has no
+    # astral character at all, and then no per-character scan is needed.
+    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
+        return []
+    return [m.start() for m in _ASTRAL.finditer(text)]
 
 
 class PositionMap:
     """Converts between code-point offsets and UTF-16 positions of one text."""
 
     def __init__(self, text: str):
-        astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        astral = astral_offsets(text)
         self._astral = astral
         # Qt position where the i-th astral character starts: it sits after i earlier pairs.
         self._qt_starts = [cp + i for i, cp in enumerate(astral)]
         self.length = len(text)
         self.qt_length = len(text) + len(astral)
+
+    @property
+    def identical(self) -> bool:
+        """True when no character takes two Qt positions: every offset is its own Qt position."""
+        return not self._astral
 
     def to_qt(self, offset: int) -> int:
         """Qt position of a code-point offset (0..length)."""

@@ -7,12 +7,14 @@ conversion between those and Qt's UTF-16 positions.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
+from collections.abc import Callable, Iterable
 
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QPalette, QTextCursor
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip
+
+from ..core.annotations import SpanRow
 from ..core.model import Annotation, Label
-from .colors import blend
 from .cue_marks import cue_marks
 from .highlighter import Span, SpanHighlighter
 from .span_editing import EdgeDrag, SpanEditing
@@ -34,7 +36,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
     spanAdjustRequested = Signal(int, int, int)  # annotation id, new start, new end (code points)
     annotationStepped = Signal(int)  # Tab / Shift+Tab chose this annotation
     _marks: list = []  # the selection's mark, kept so the claims' cue underlines can join it
-    _cues: list[Annotation] = []  # claims with an attribution cue
+    _cues: dict = {}  # claims with an attribution cue, by id
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -54,7 +56,11 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self._labels: dict[int, Label] = {}
         # How a role reads (entity name or free text); the window hands in the core's answer.
         self.role_name = None
-        self._annotations: dict[int, Annotation] = {}
+        # A document's spans arrive as light rows; the window hands in how to read a whole annotation.
+        self.fetch_annotation: Callable[[int], Annotation] | None = None
+        self._annotations: dict[int, Annotation | SpanRow] = {}
+        self._cues = {}
+        self._selected: Annotation | None = None
         self._alt_selection = False
         self._flash_timer = QTimer(self, interval=180)
         self._flash_timer.timeout.connect(self._flash_step)
@@ -64,47 +70,93 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self._selected_id: int | None = None
         self._drag, self._handle_shown = EdgeDrag(self), False  # dragging ends; resize pointer shown
         self.selectionChanged.connect(self._report_selection)
+        self.verticalScrollBar().valueChanged.connect(self._highlight_shown)
         self._follow_palette()
 
     # -- content ---------------------------------------------------------------
 
-    def set_document(self, text: str, labels: list[Label], annotations: list[Annotation]) -> None:
+    def set_document(self, text: str, labels: list[Label], annotations: Iterable[Annotation | SpanRow]) -> None:
+        """Show a text and its span annotations (full records or SpanRows; whole-document ones are skipped)."""
         self._flash_timer.stop()
+        self._cues = {}
         self.setExtraSelections([])
         self._map = PositionMap(text)
         self._text, self._selected_id = text, None
         self._drag.finish()
         self._labels = {label.id: label for label in labels}
-        self._annotations = {}
-        # Loading text highlights every paragraph; with the old spans forgotten that
-        # pass does nothing, and only paragraphs with new spans are painted after it.
-        self._highlighter.clear_spans()
-        self.setPlainText(text)
-        self.set_annotations(annotations)
+        # Spans first: a short text is then highlighted in the pass that setting it makes,
+        # a long one paragraph by paragraph as it is shown.
+        self._highlighter.load(self._take(annotations), self._map.qt_length)
+        try:
+            self.setPlainText(text)
+        finally:
+            self._highlighter.loaded()
+        self.setExtraSelections(self._marks)
         self.moveCursor(QTextCursor.Start)
+        self._highlight_shown()
 
     def set_labels(self, labels: list[Label]) -> None:
         self._labels = {label.id: label for label in labels}
 
-    def set_annotations(self, annotations: list[Annotation]) -> None:
-        self._annotations = {a.id: a for a in annotations if not a.is_document_level}
-        spans = []
-        for a in self._annotations.values():
-            label = self._labels.get(a.label_id)
-            start, end = self._map.span_to_qt(a.start, a.end)
-            spans.append(Span(a.id, start, end, label.color if label else "#999999"))
-        self._highlighter.set_spans(spans)
-        self._cues = [a for a in self._annotations.values() if a.cue_start is not None]
+    def set_annotations(self, annotations: Iterable[Annotation | SpanRow]) -> None:
+        """All spans of the shown text anew (labels recoloured); repaints only what changed."""
+        self._highlighter.set_spans(self._take(annotations))
         self.setExtraSelections(self._marks)
         if self._selected_id is not None:  # it may have moved (adjusted, undone): its mark follows
-            self.set_selected_annotation(self.selected_annotation())
+            self.set_selected_annotation(self._annotations.get(self._selected_id))
 
-    def set_selected_annotation(self, annotation: Annotation | None) -> None:
+    def put_annotation(self, annotation_id: int, annotation: Annotation | SpanRow | None) -> None:
+        """Follow one stored change: an added or changed annotation, or None when it was deleted.
+
+        Only the paragraphs the span covered or covers are highlighted again.
+        """
+        had_cue = self._cues.pop(annotation_id, None) is not None
+        if annotation is None or annotation.is_document_level:
+            self._annotations.pop(annotation_id, None)
+            self._highlighter.remove(annotation_id)
+        else:
+            self._annotations[annotation_id] = annotation
+            self._highlighter.put(self._span(annotation))
+            if annotation.cue_start is not None:
+                self._cues[annotation_id] = annotation
+        if had_cue or annotation_id in self._cues:
+            self.setExtraSelections(self._marks)
+        if annotation_id == self._selected_id:  # moved, undone or gone: the mark follows
+            self._selected = None
+            self.set_selected_annotation(self._annotations.get(annotation_id))
+
+    def _take(self, annotations: Iterable[Annotation | SpanRow]) -> list[Span]:
+        self._annotations = {a.id: a for a in annotations if a.start is not None}  # whole-document ones have no span
+        self._cues = {a.id: a for a in self._annotations.values() if a.cue_start is not None}
+        self._selected = None
+        if not self._map.identical:
+            return [self._span(a) for a in self._annotations.values()]
+        # No character takes two Qt positions: 10,000 spans need no conversion each.
+        colors = {label_id: label.color for label_id, label in self._labels.items()}
+        return [Span(a.id, a.start, a.end, colors.get(a.label_id, "#999999")) for a in self._annotations.values()]
+
+    def _span(self, annotation: Annotation | SpanRow) -> Span:
+        label = self._labels.get(annotation.label_id)
+        return Span(annotation.id, *self._map.span_to_qt(annotation.start, annotation.end),
+                    label.color if label else "#999999")
+
+    def _full(self, annotation_id: int) -> Annotation:
+        """The whole record of a shown annotation (labels, roles, note) for tooltips and editing."""
+        known = self._annotations[annotation_id]
+        if isinstance(known, Annotation) or self.fetch_annotation is None:
+            return known
+        if self._selected is not None and self._selected.id == annotation_id:
+            return self._selected
+        return self.fetch_annotation(annotation_id)
+
+    def set_selected_annotation(self, annotation: Annotation | SpanRow | None) -> None:
         """The annotation the arrows, Tab and the drag handles work on (None: plain text selection)."""
         annotation = self._annotations.get(annotation.id) if annotation is not None else None
         if annotation is None:  # gone, or a whole-document annotation: nothing to mark
             self.clear_mark()
             return
+        if self._selected_id != annotation.id:
+            self._selected = None
         self._selected_id = annotation.id
         label = self._labels.get(annotation.label_id)
         start, end = self._map.span_to_qt(annotation.start, annotation.end)
@@ -116,7 +168,11 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self._mark_span(strong=False)
 
     def selected_annotation(self) -> Annotation | None:
-        return self._annotations.get(self._selected_id) if self._selected_id is not None else None
+        if self._selected_id is None or self._selected_id not in self._annotations:
+            return None
+        if self._selected is None:  # read once: the pointer asks on every move for the drag handles
+            self._selected = self._full(self._selected_id)
+        return self._selected
 
     @property
     def positions(self) -> PositionMap:
@@ -140,64 +196,12 @@ class ReaderView(SpanEditing, QPlainTextEdit):
     def annotations_at(self, offset: int) -> list[Annotation]:
         """Annotations covering a code-point offset, outermost first."""
         spans = self._highlighter.spans_at(self._map.to_qt(offset))
-        return [self._annotations[s.annotation_id] for s in spans if s.annotation_id in self._annotations]
-
-    def show_annotation(self, annotation: Annotation) -> None:
-        """Scroll to an annotation's span and flash it so the eye finds it."""
-        if annotation.is_document_level:
-            return
-        start, end = self._map.span_to_qt(annotation.start, annotation.end)
-        cursor = self.textCursor()
-        cursor.setPosition(start)
-        self.setTextCursor(cursor)
-        self.centerCursor()
-        label = self._labels.get(annotation.label_id)
-        self._flash_span = (start, end, label.color if label else "#999999")
-        self._flash_left = 6
-        self._flash_step()
-        self._flash_timer.start()
-
-    def _flash_step(self) -> None:
-        if self._flash_span is None or self._flash_left <= 0:
-            self._flash_timer.stop()
-            self._mark_span(strong=False)
-            return
-        self._flash_left -= 1
-        self._mark_span(strong=self._flash_left % 2 == 1)
-
-    def _mark_span(self, strong: bool) -> None:
-        """The selected annotation keeps an outline-like mark after the flash ends."""
-        if self._flash_span is None:
-            self.setExtraSelections([])
-            return
-        start, end, color = self._flash_span
-        selection = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.KeepAnchor)
-        selection.cursor = cursor
-        fmt = QTextCharFormat()
-        base = QColor(color)
-        # Mixed over the reader's own background, so the mark stays legible in a dark theme.
-        fmt.setBackground(base if strong else blend([color], self._base_color(), alpha=0.55))
-        fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
-        fmt.setUnderlineColor(base.darker(160))
-        if strong:
-            fmt.setForeground(QColor("#FFFFFF") if base.lightnessF() < 0.6 else QColor("#000000"))
-        selection.format = fmt
-        self.setExtraSelections([selection])
+        return [self._full(s.annotation_id) for s in spans if s.annotation_id in self._annotations]
 
     def setExtraSelections(self, selections) -> None:  # noqa: N802
         # Cues stay underlined whatever mark the selected annotation shows.
         self._marks = list(selections)
-        super().setExtraSelections(self._marks + cue_marks(self.document(), self._cues, self._labels, self._map))
-
-    def clear_mark(self) -> None:
-        """No annotation is marked, so none is selected for the arrows and drag handles either."""
-        self._selected_id = None
-        self._flash_timer.stop()
-        self._flash_span = None
-        self.setExtraSelections([])
+        super().setExtraSelections(self._marks + cue_marks(self.document(), self._cues.values(), self._labels, self._map))
 
     # -- input -----------------------------------------------------------------
 
@@ -323,6 +327,28 @@ class ReaderView(SpanEditing, QPlainTextEdit):
     def _report_selection(self) -> None:
         span = self.selection()
         self.selectionInfo.emit(span[1] - span[0] if span else 0)
+
+    # -- highlights of a long text, as it is shown ------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        self._highlight_shown()  # a resize or a zoom may bring paragraphs never shown before
+        super().paintEvent(event)
+
+    def _highlight_shown(self) -> None:
+        """Give the paragraphs in view their highlights before they are painted."""
+        if not self._highlighter.pending:
+            return
+        block, offset, bottom = self.firstVisibleBlock(), self.contentOffset(), self.viewport().height()
+        while block.isValid():
+            # Highlighted before it is measured: measuring lays the paragraph out, highlighting again would redo that.
+            self._highlighter.highlight_blocks(block.blockNumber(), block.blockNumber())
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            block = block.next()
+
+    def finish_highlighting(self) -> None:
+        """Highlight every paragraph now, shown or not (a long text is otherwise highlighted as it is read)."""
+        self._highlighter.finish()
 
     # -- comfortable reading ---------------------------------------------------
 

@@ -8,11 +8,12 @@ and reports through the reader's signals.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from ..core.model import Annotation
 from ..core.words import next_char, previous_char, step_span
+from .colors import blend
 from .positions import PositionMap
 
 EDGE_GRAB_PIXELS = 4  # how near a span's end the pointer turns into a resize handle
@@ -117,11 +118,66 @@ class EdgeDrag:
 
 
 class SpanEditing:
-    """Mixed into ReaderView: the boundary keys, Tab between annotations, and the drag handles.
+    """Mixed into ReaderView: the selected annotation's mark and flash, the boundary
+    keys, Tab between annotations, and the drag handles.
 
-    Relies on the reader's _text, _map, _annotations, _selected_id, _drag, _flash_*
-    and its hint / spanAdjustRequested / annotationStepped signals.
+    Relies on the reader's _text, _map, _labels, _annotations, _selected_id, _drag,
+    _flash_*, _base_color and its hint / spanAdjustRequested / annotationStepped signals.
     """
+
+    def show_annotation(self, annotation: Annotation) -> None:
+        """Scroll to an annotation's span and flash it so the eye finds it."""
+        if annotation.is_document_level:
+            return
+        start, end = self._map.span_to_qt(annotation.start, annotation.end)
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        in_view = self.viewport().rect().contains(self.cursorRect(cursor).center())
+        self.setTextCursor(cursor)
+        if not in_view:  # a span already in view stays put (just tagged, say): no jump, no repaint of the page
+            self.centerCursor()
+        label = self._labels.get(annotation.label_id)
+        self._flash_span = (start, end, label.color if label else "#999999")
+        self._flash_left = 6
+        self._flash_step()
+        self._flash_timer.start()
+
+    def _flash_step(self) -> None:
+        if self._flash_span is None or self._flash_left <= 0:
+            self._flash_timer.stop()
+            self._mark_span(strong=False)
+            return
+        self._flash_left -= 1
+        self._mark_span(strong=self._flash_left % 2 == 1)
+
+    def _mark_span(self, strong: bool) -> None:
+        """The selected annotation keeps an outline-like mark after the flash ends."""
+        if self._flash_span is None:
+            self.setExtraSelections([])
+            return
+        start, end, color = self._flash_span
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.KeepAnchor)
+        selection.cursor = cursor
+        fmt = QTextCharFormat()
+        base = QColor(color)
+        # Mixed over the reader's own background, so the mark stays legible in a dark theme.
+        fmt.setBackground(base if strong else blend([color], self._base_color(), alpha=0.55))
+        fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
+        fmt.setUnderlineColor(base.darker(160))
+        if strong:
+            fmt.setForeground(QColor("#FFFFFF") if base.lightnessF() < 0.6 else QColor("#000000"))
+        selection.format = fmt
+        self.setExtraSelections([selection])
+
+    def clear_mark(self) -> None:
+        """No annotation is marked, so none is selected for the arrows and drag handles either."""
+        self._selected_id = None
+        self._flash_timer.stop()
+        self._flash_span = None
+        self.setExtraSelections([])
 
     def _adjusts_span(self, event: QKeyEvent) -> bool:
         # With text selected, Shift+arrows keep extending the selection as usual.

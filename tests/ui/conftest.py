@@ -10,6 +10,7 @@ from PySide6.QtGui import QTextDocument
 from annotator.core.importing import import_seeds
 from annotator.core.project import Project
 from annotator.ui.main_window import MainWindow
+from annotator.ui import settings
 
 
 @pytest.fixture
@@ -18,10 +19,12 @@ def open_window(qtbot):
     windows = []
 
     def make(path: Path) -> MainWindow:
+        first_launch = not settings.settings().contains("window/geometry")
         window = MainWindow(Project(path))
-        # The offscreen platform's screen is 800x600, where a first launch fits the window to
-        # the screen; tests that point at words want the desktop size an analyst works at.
-        window.resize(1400, 860)
+        if first_launch:
+            # The offscreen platform's screen is 800x600, where a first launch fits the window to
+            # the screen; tests that point at words want the desktop size an analyst works at.
+            window.resize(1400, 860)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from annotator.core.backup import backups_to_keep, list_backups
 from annotator.core.project import Project
-from annotator.ui.backup_dialog import BackupDialog, when
+from annotator.ui.backup_dialog import BackupDialog, OnOpenBackup, when
 
 from .conftest import select_phrase
 
@@ -23,6 +23,18 @@ def article_path(tmp_path: Path) -> Path:
     with Project(path) as project:
         project.documents.add(title="Phones", text=TEXT)
     return path
+
+
+def open_backed_up(open_window, path: Path, qtbot):
+    """The window, once its on-open backup (made on a thread after the window is idle) is done."""
+    window = open_window(path)
+    wait_for_backup_on_open(window, qtbot)
+    return window
+
+
+def wait_for_backup_on_open(window, qtbot) -> None:
+    backup = window.findChildren(OnOpenBackup)[-1]  # the newest: a restore reopens the project
+    qtbot.waitUntil(lambda: backup.done, timeout=10_000)
 
 
 def file_action(window, text: str):
@@ -56,7 +68,7 @@ def confirm(dialog: BackupDialog, qtbot, button=QMessageBox.Yes) -> QMessageBox:
 
 
 def test_opening_the_project_backs_it_up_and_the_dialog_lists_it(article_path, open_window, qtbot):
-    window = open_window(article_path)
+    window = open_backed_up(open_window, article_path, qtbot)
     (made,) = list_backups(article_path)
     assert made.reason == "open" and made.path.parent == article_path.parent / "study.backups"
     dialog = open_dialog(window, qtbot)
@@ -70,7 +82,7 @@ def test_opening_the_project_backs_it_up_and_the_dialog_lists_it(article_path, o
 
 
 def test_back_up_now_adds_a_copy_with_the_latest_work(article_path, open_window, qtbot):
-    window = open_window(article_path)
+    window = open_backed_up(open_window, article_path, qtbot)
     tag(window, qtbot, "Samsung")
     dialog = open_dialog(window, qtbot)
     qtbot.mouseClick(dialog.back_up_button, Qt.LeftButton)
@@ -80,7 +92,7 @@ def test_back_up_now_adds_a_copy_with_the_latest_work(article_path, open_window,
 
 
 def test_restore_after_confirmation_reopens_the_project_as_it_was(article_path, open_window, qtbot):
-    window = open_window(article_path)
+    window = open_backed_up(open_window, article_path, qtbot)
     tag(window, qtbot, "Samsung")
     tag(window, qtbot, "Kim Ji-ho", Qt.Key_P)
     assert window.project.annotations.count() == 2
@@ -104,7 +116,7 @@ def test_restore_after_confirmation_reopens_the_project_as_it_was(article_path, 
 
 
 def test_cancelling_the_confirmation_changes_nothing(article_path, open_window, qtbot):
-    window = open_window(article_path)
+    window = open_backed_up(open_window, article_path, qtbot)
     tag(window, qtbot, "Samsung")
     project = window.project
     dialog = open_dialog(window, qtbot)
@@ -118,7 +130,7 @@ def test_cancelling_the_confirmation_changes_nothing(article_path, open_window, 
 def test_a_failed_restore_says_why_and_keeps_the_project(article_path, open_window, qtbot, monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: shown.append(text))
-    window = open_window(article_path)
+    window = open_backed_up(open_window, article_path, qtbot)
     tag(window, qtbot, "Samsung")
     dialog = open_dialog(window, qtbot)
     list_backups(article_path)[0].path.unlink()  # deleted behind the dialog's back
@@ -126,11 +138,12 @@ def test_a_failed_restore_says_why_and_keeps_the_project(article_path, open_wind
     assert len(shown) == 1 and shown[0].startswith("No backup at")
     assert window.project is not None and window.project.annotations.count() == 1
     # Reopening found no backup left, so it made a fresh one; the list shows what is really there now.
+    wait_for_backup_on_open(window, qtbot)
     assert [row[1:4] for row in rows(dialog)] == [["on open", "1", "1"]]
 
 
 def test_an_unreadable_backup_is_listed_but_cannot_be_restored(article_path, open_window, qtbot):
-    window = open_window(article_path)
+    window = open_backed_up(open_window, article_path, qtbot)
     folder = article_path.parent / "study.backups"
     (folder / "2020-01-01T00-00-00Z-open.annotator").write_bytes(b"\x00" * 64)
     dialog = open_dialog(window, qtbot)
