@@ -1,9 +1,10 @@
-"""python -m bench [--repeat N] [--quick] [--only ROW ...] [--no-cache]
+"""python -m bench [--quick] [--only ROW ...] [--repeat N] [--import-repeat N] [--no-cache] [--profile ROW]
 
-Prints an environment line and a table: for each figure its median, min and
-max over N repetitions, a baseline measured in the same run, and the ratio.
+Prints an environment line and the table of issue 7: for each row its median,
+min and max over N repetitions, its target, a reference measured in the same run
+and the ratio to it; then a one-line summary of the rows over target.
 Exits 0 when every row ran and passed its correctness checks, 1 otherwise.
-Nothing is compared against a time target, in any mode.
+Targets are informational: no time ever decides pass or fail, in any mode.
 
 The bench never touches the user's data: ANNOTATOR_HOME (and the XDG data and
 config folders) point at a temporary folder for this process and its children.
@@ -20,22 +21,31 @@ import time
 import traceback
 from pathlib import Path
 
+from .rows import ROW_KEYS
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--repeat", type=int, default=None, metavar="N",
-                        help="timed repetitions per figure (default 7, or 2 with --quick)")
     parser.add_argument("--quick", action="store_true",
-                        help="tiny sizes for CI (50 annotations, 1,000 export and table rows); checks correctness only")
-    parser.add_argument("--only", nargs="+", choices=["startup", "open", "tag", "export", "table"],
-                        metavar="ROW", help="run only these rows: startup, open, tag, export, table")
+                        help="CI mode: the small archive (300 documents), correctness only, under a minute")
+    parser.add_argument("--only", nargs="+", choices=ROW_KEYS, metavar="ROW",
+                        help="run only these rows: " + ", ".join(ROW_KEYS))
+    parser.add_argument("--repeat", type=int, default=None, metavar="N",
+                        help="timed repetitions per row (default 7; 2 with --quick; 1 with --profile)")
+    parser.add_argument("--import-repeat", type=int, default=1, metavar="N",
+                        help="runs of the import row, which takes minutes at full size (default 1)")
     parser.add_argument("--no-cache", action="store_true",
-                        help="build fixture projects in the temporary folder instead of bench/.cache/")
+                        help="build the archive in the temporary folder instead of reusing bench/.cache/")
+    parser.add_argument("--profile", choices=ROW_KEYS, metavar="ROW",
+                        help="run only ROW under cProfile (the app's timed work; a child row profiles the "
+                             "child) and print the top 25 entries by cumulative time")
     args = parser.parse_args(argv)
+    if args.profile:
+        args.only = [args.profile]
     if args.repeat is None:
-        args.repeat = 2 if args.quick else 7
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+        args.repeat = 1 if args.profile else 2 if args.quick else 7
+    if args.repeat < 1 or args.import_repeat < 1:
+        parser.error("--repeat and --import-repeat must be at least 1")
     return args
 
 
@@ -63,52 +73,72 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, scratch: Path) -> int:
     home = isolate(scratch)
+    import cProfile
+
     # Qt and the app only after the environment is set.
     from annotator.ui.app import create_app
 
-    from . import rows
-    from .report import RowResult, environment_line, table
+    from . import archive
+    from .common import Context
+    from .report import RowResult, environment_line, over_target_line, table
+    from .rows import rows
 
     app = create_app([sys.argv[0]])  # noqa: F841 (kept alive for the in-process rows)
-    ctx = rows.Context(
-        quick=args.quick, repeat=args.repeat, warmup=1, workdir=scratch / "work", home=home,
-        cache=not args.no_cache, open_size=50 if args.quick else 1000, export_size=1000 if args.quick else 100_000,
-        table_size=1000 if args.quick else 200_000,
-    )
+    ctx = Context(quick=args.quick, repeat=args.repeat, warmup=0 if args.quick else 1,
+                  workdir=scratch / "work", home=home, spec=archive.SMALL if args.quick else archive.ArchiveSpec(),
+                  cache=not args.no_cache, import_repeat=args.import_repeat,
+                  profiler=cProfile.Profile() if args.profile else None)
     ctx.workdir.mkdir()
-    titles = rows.titles(ctx)
-    mode = "quick (correctness only, tiny sizes)" if args.quick else "full"
+    mode = "quick (small archive, correctness only)" if args.quick else "full"
     print(environment_line())
-    print(f"Mode: {mode}; {ctx.repeat} timed repetitions after {ctx.warmup} warm-up; times in ms")
+    print(f"Mode: {mode}; {ctx.repeat} timed repetitions after {ctx.warmup} warm-up "
+          f"(import: {ctx.import_repeat} run, no warm-up); archive {ctx.spec.name}")
     sys.stdout.flush()
-
-    results = []
     started = time.perf_counter()
-    for number, (key, func, baseline_title) in enumerate(rows.ROWS, start=1):
-        if args.only and key not in args.only:
-            continue
-        result = RowResult(number, titles[key], baseline_title)
-        print(f"[{number}/{len(rows.ROWS)}] {titles[key]} ...", file=sys.stderr, flush=True)
+    print("preparing the archive ...", file=sys.stderr, flush=True)
+    ctx.archive_source()  # built once and cached; not part of any row's time
+
+    results: list[RowResult] = []
+    selected = [row for row in rows() if not args.only or row.key in args.only]
+    for number, row in enumerate(selected, start=1):
+        lines = [RowResult(x.label, x.title, x.unit, x.target, x.reference) for x in row.lines(ctx)]
+        print(f"[{number}/{len(selected)}] {row.key} ...", file=sys.stderr, flush=True)
         row_started = time.perf_counter()
         try:
-            func(ctx, result)
+            row.run(ctx, lines)
         except Exception as exc:  # a failure in one row must not hide the others
             traceback.print_exc()
-            result.error = f"{type(exc).__name__}: {exc}"
-        else:
-            if not result.ok:
-                result.error = "no measurements recorded"
+            for result in lines:
+                if not result.ok:
+                    result.error = f"{type(exc).__name__}: {exc}"
         print(f"      done in {time.perf_counter() - row_started:.1f} s", file=sys.stderr, flush=True)
-        results.append(result)
+        results.extend(lines)
 
     print()
-    print(table(results, ctx.repeat))
+    print(table(results))
+    print(over_target_line(results))
     print(f"Total bench time {time.perf_counter() - started:.1f} s.")
+    if args.profile:
+        print_profile(ctx)
     failed = [r for r in results if not r.ok]
     if failed:
         print(f"{len(failed)} row(s) FAILED.")
         return 1
     return 0
+
+
+def print_profile(ctx) -> None:
+    import pstats
+
+    print()
+    files = [str(f) for f in ctx.profile_files if f.exists()]
+    if files:
+        stats = pstats.Stats(*files, stream=sys.stdout)
+        print(f"Profile of the child process ({len(files)} run(s) merged), top 25 by cumulative time:")
+    else:
+        stats = pstats.Stats(ctx.profiler, stream=sys.stdout)
+        print("Profile of the app's timed work in this process, top 25 by cumulative time:")
+    stats.sort_stats("cumulative").print_stats(25)
 
 
 if __name__ == "__main__":

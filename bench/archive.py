@@ -1,8 +1,10 @@
 """A synthetic news archive at the scale of issue 7, generated once and cached.
 
     python -m bench.archive [--documents N] [--annotations N] [--big-chars N] [--big-annotations N]
+                            [--small] [--files] [--prune]
 
-prints the path of the cached project (building it first if needed). Defaults:
+prints the path of the cached project (building it first if needed); with --files,
+the folder of the same articles as text files, the import bench's input. Defaults:
 100,000 articles of about 3,000 characters (one in twenty in Korean), 1,000,000
 span annotations spread over them, metadata (outlet, date, language) on every
 article, a registry of entities linked from entity spans, and one 1 MB article
@@ -12,8 +14,9 @@ Text comes from the seed articles' own words, shuffled by a seeded RNG, so the
 mix of Latin and Hangul, word lengths and punctuation resemble real news and a
 rebuilt archive is identical to a cached one. Rows are bulk-inserted with
 sqlite3 in one transaction (fixture building only): every span's text is
-document_text[start:end], as the core stores it, and the full-text index is
-filled by the schema's own triggers.
+document_text[start:end], as the core stores it, the full-text index is
+filled by the schema's own triggers, and the core's own duplicate scan then
+stores the near-duplicate keys and flags an import would have left.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -152,6 +157,12 @@ def build(spec: ArchiveSpec, path: Path, seed: int = 7) -> None:
                 "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, target, entity_id, "
                 "note, annotator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.execute("COMMIT")
+    finally:
+        conn.close()
+    with Project(path) as project:  # what import leaves beside the rows: near-duplicate keys and flags
+        project.duplicates.scan()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to copy
@@ -159,23 +170,50 @@ def build(spec: ArchiveSpec, path: Path, seed: int = 7) -> None:
         conn.close()
 
 
-def cached(spec: ArchiveSpec = ArchiveSpec(), *, quiet: bool = False) -> Path:
-    """The cached archive for `spec`, built once (atomically: a half-built file is never used)."""
-    folder = CACHE_ROOT / cache_key()
+@contextmanager
+def _only_builder(final: Path) -> Iterator[None]:
+    """Hold a lock beside `final` while building it: engineers sharing the cache build it once, not in parallel."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows: each process builds its own, as before
+        yield
+        return
+    with open(final.with_name(f".{final.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def cache_folder() -> Path:
+    """bench/.cache/<key>/: a changed schema, codebook or seed set gets a fresh folder."""
+    return CACHE_ROOT / cache_key()
+
+
+def cached(spec: ArchiveSpec = ArchiveSpec(), *, quiet: bool = False, folder: Path | None = None) -> Path:
+    """The cached archive for `spec`, built once (atomically: a half-built file is never used).
+
+    `folder` puts it elsewhere than bench/.cache/ (the bench's --no-cache).
+    """
+    folder = cache_folder() if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / spec.name
     if final.exists():
         return final
-    tmp = final.with_name(f".{final.name}.{os.getpid()}.building")
-    started = time.perf_counter()
-    try:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
-        build(spec, tmp)
-        os.replace(tmp, final)
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
+    with _only_builder(final):
+        if final.exists():  # another process built it while this one waited
+            return final
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.building")
+        started = time.perf_counter()
+        try:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+            build(spec, tmp)
+            os.replace(tmp, final)
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
     if not quiet:
         print(f"  built {final.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return final
@@ -193,6 +231,51 @@ def working_copy(spec: ArchiveSpec, folder: Path) -> Path:
     return copy
 
 
+def article_files(spec: ArchiveSpec = ArchiveSpec(), *, quiet: bool = False, folder: Path | None = None) -> Path:
+    """The archive's articles as plain-text files, written once: the import bench's input.
+
+    One UTF-8 file per document, its title on the first line, a blank line, then the
+    text, as a news export would have it; 1,000 files to a subfolder, named by document
+    number in archive order (so a sorted import gives document n the n-th article).
+    """
+    folder = cache_folder() if folder is None else folder
+    final = folder / f"files-{spec.name.removesuffix('.annotator')}"
+    if final.is_dir():
+        return final
+    folder.mkdir(parents=True, exist_ok=True)
+    with _only_builder(final):
+        if final.is_dir():
+            return final
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.building")
+        shutil.rmtree(tmp, ignore_errors=True)
+        started = time.perf_counter()
+        try:
+            for n, (title, text, _language) in enumerate(articles(spec), start=1):
+                path = tmp / f"{n // 1000:03d}" / f"{n:06d}.txt"
+                if n == 1 or n % 1000 == 0:  # the first file of its subfolder
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(article_file_text(title, text), encoding="utf-8", newline="")
+            os.replace(tmp, final)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if not quiet:
+        print(f"  wrote {final.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return final
+
+
+def prune() -> list[Path]:
+    """Remove cache folders of other keys: after a schema change nothing opens them again."""
+    current = cache_folder()
+    stale = [f for f in sorted(CACHE_ROOT.glob("fixtures-*")) if f.is_dir() and f != current]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
+
+
+def article_file_text(title: str, text: str) -> str:
+    return f"{title}\n\n{text}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.archive", description=__doc__.split("\n\n")[0])
     default = ArchiveSpec()
@@ -201,10 +284,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big-chars", type=int, default=default.big_chars)
     parser.add_argument("--big-annotations", type=int, default=default.big_annotations)
     parser.add_argument("--small", action="store_true", help="the small archive the CI smoke test uses")
+    parser.add_argument("--files", action="store_true",
+                        help="print the folder of the archive's articles as text files (the import bench's input)")
+    parser.add_argument("--prune", action="store_true",
+                        help="delete cache folders left by older schemas, codebooks or seeds (about 1.3 GB each), "
+                             "then exit")
     args = parser.parse_args(argv)
+    if args.prune:
+        for old in prune():
+            print(f"removed {old}")
+        return 0
     spec = SMALL if args.small else ArchiveSpec(args.documents, args.annotations, args.big_chars,
                                                  args.big_annotations)
-    print(cached(spec))
+    print(article_files(spec) if args.files else cached(spec))
     return 0
 
 

@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m bench.probe_startup PROJECT | --bare", file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QModelIndex, QTimer
 
     if bare:
         from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
@@ -71,7 +71,10 @@ def main(argv: list[str]) -> int:
             info = "bare"
         else:
             # What the parent checks: the documents are listed and one is open in the reader.
-            info = (f"documents={window.doc_model.rowCount()} current={window.current_doc_id} "
+            # A lazy list may hold fewer rows than the project has, as long as it can fetch more.
+            model = window.doc_model
+            info = (f"documents={model.rowCount()} more={int(model.canFetchMore(QModelIndex()))} "
+                    f"current={window.current_doc_id} "
                     f"reader_chars={window.reader.document().characterCount() - 1}")
         sys.stdout.write(f"READY {info}\n")
         sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""Results, the environment line and the printed table."""
+"""Results, the environment line, the printed table and the over-target summary."""
 
 from __future__ import annotations
 
@@ -12,17 +12,30 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RowResult:
-    number: int
+    """One line of the table: a figure, its target and the reference measured beside it."""
+
+    label: str  # "1", "5a", ...
     title: str
-    baseline_title: str
-    samples: list[float] = field(default_factory=list)  # milliseconds
-    baseline: list[float] = field(default_factory=list)  # milliseconds
+    unit: str  # "ms", "s" or "MB"
+    target: float | None  # in `unit`; informational, never a pass/fail criterion
+    reference_title: str
+    samples: list[float] = field(default_factory=list)
+    reference: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    checked: bool = False  # the row's correctness checks ran and passed
     error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.error is None and bool(self.samples) and bool(self.baseline)
+        return self.error is None and self.checked and bool(self.samples) and bool(self.reference)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def over_target(self) -> bool:
+        return self.ok and self.target is not None and self.median > self.target
 
 
 def environment_line() -> str:
@@ -33,15 +46,19 @@ def environment_line() -> str:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # not on every platform
         usable = os.cpu_count()
+    try:
+        load = " | load %.2f %.2f %.2f" % os.getloadavg()
+    except (AttributeError, OSError):
+        load = ""
     return (
         f"Python {platform.python_version()} ({sys.implementation.name}) | "
         f"PySide6 {PySide6.__version__} (Qt {qVersion()}) | SQLite {sqlite3.sqlite_version} | "
-        f"CPUs {os.cpu_count()} (usable {usable}) | {platform.system()} {platform.machine()} | "
+        f"CPUs {os.cpu_count()} (usable {usable}){load} | {platform.system()} {platform.machine()} | "
         f"QPA {os.environ.get('QT_QPA_PLATFORM', 'default')}"
     )
 
 
-def fmt_ms(value: float) -> str:
+def fmt(value: float) -> str:
     if value < 1:
         return f"{value:.3f}"
     if value < 100:
@@ -49,18 +66,20 @@ def fmt_ms(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def table(results: list[RowResult], repeat: int) -> str:
-    headers = ["#", "figure", "n", "median ms", "min ms", "max ms", "baseline ms", "ratio"]
-    right = {0, 2, 3, 4, 5, 6, 7}
-    lines: list[list[str]] = []
-    for r in results:
-        if r.ok:
-            median, base = statistics.median(r.samples), statistics.median(r.baseline)
-            ratio = f"{median / base:,.1f}x" if base > 0 else "-"
-            lines.append([str(r.number), r.title, str(len(r.samples)), fmt_ms(median), fmt_ms(min(r.samples)),
-                          fmt_ms(max(r.samples)), fmt_ms(base), ratio])
-        else:
-            lines.append([str(r.number), r.title, "0", "FAILED", "-", "-", "-", "-"])
+def _line(r: RowResult) -> list[str]:
+    target = fmt(r.target) if r.target is not None else "-"
+    if not r.ok:
+        return [r.label, r.title, r.unit, "0", "FAILED", "-", "-", target, "-", "-"]
+    base = statistics.median(r.reference)
+    ratio = f"{r.median / base:,.1f}x" if base > 0 else "-"
+    return [r.label, r.title, r.unit, str(len(r.samples)), fmt(r.median), fmt(min(r.samples)),
+            fmt(max(r.samples)), target, fmt(base), ratio]
+
+
+def table(results: list[RowResult]) -> str:
+    headers = ["#", "row", "unit", "n", "median", "min", "max", "target", "reference", "ratio"]
+    right = {2, 3, 4, 5, 6, 7, 8, 9}
+    lines = [_line(r) for r in results]
     widths = [max(len(row[i]) for row in [headers, *lines]) for i in range(len(headers))]
 
     def render(row: list[str]) -> str:
@@ -69,17 +88,22 @@ def table(results: list[RowResult], repeat: int) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     out = [render(headers), rule, *(render(row) for row in lines), rule]
-    out.append(f"median/min/max over the repetitions (n); baseline = median of the baseline over {repeat} "
-               "repetitions in this run; ratio = median / baseline median.")
-    out.append("Baselines:")
-    for r in results:
-        out.append(f"  {r.number}. {r.baseline_title}")
-    notes = [(r.number, note) for r in results for note in r.notes]
-    errors = [(r.number, r.error) for r in results if r.error]
+    out.append("median/min/max over n timed repetitions; reference = median of the reference measured in this "
+               "run, interleaved or right after; ratio = median / reference. Targets are informational.")
+    out.append("References:")
+    out.extend(f"  {r.label}. {r.reference_title}" for r in results)
+    notes = [(r.label, note) for r in results for note in r.notes]
     if notes:
         out.append("Notes:")
-        out.extend(f"  {number}. {note}" for number, note in notes)
+        out.extend(f"  {label}. {note}" for label, note in notes)
+    errors = [(r.label, r.error) for r in results if not r.ok]
     if errors:
         out.append("FAILURES:")
-        out.extend(f"  {number}. {error}" for number, error in errors)
+        out.extend(f"  {label}. {error or 'no measurements recorded'}" for label, error in errors)
     return "\n".join(out)
+
+
+def over_target_line(results: list[RowResult]) -> str:
+    over = [f"{r.label} {r.title.split(':')[0]} ({fmt(r.median)} {r.unit} > {fmt(r.target)})"
+            for r in results if r.over_target]
+    return "rows over target (informational): " + ("; ".join(over) if over else "none")

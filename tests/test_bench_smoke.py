@@ -1,36 +1,39 @@
-"""The bench runs end to end in quick mode: every figure measured, every correctness check passed."""
+"""The bench runs end to end in quick mode: every row of issue 7's table measured, every check passed."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-ROW_NAMES = [
-    "process start to main window shown",
-    "open the longest seed with 50 synthetic annotations, first paint",
-    "tag-to-stored latency",
-    "CSV export of 1,000 annotations",
-    "annotation table over 1,000 rows: jump to last row, filter by label",
-]
+# Label, and a word of its title that must be on the same line.
+ROWS = [("1", "startup"), ("2", "open"), ("3", "tag"), ("4a", "import"), ("4b", "import"),
+        ("5a", "common word"), ("5b", "rare word"), ("5c", "phrase"), ("6", "export"), ("7", "memory"),
+        ("8a", "last row"), ("8b", "filter by label")]
+NUMBER = r"[\d,]+(?:\.\d+)?"
 
 
-def test_quick_bench_runs_every_row_and_exits_zero(tmp_path: Path) -> None:
+def test_quick_bench_measures_and_checks_every_row(tmp_path: Path) -> None:
     home = tmp_path / "annotator_home"
     home.mkdir()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATOR_HOME=str(home))
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--quick"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=90,
     )
     output = proc.stdout
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{output}\nstderr:\n{proc.stderr[-3000:]}"
-    for name in ROW_NAMES:
-        assert name in output, f"row {name!r} missing from:\n{output}"
     assert "FAILED" not in output
+    for label, word in ROWS:
+        # label, title, unit, n >= 1, then median/min/max, target (a number or -), reference and ratio.
+        line = re.search(rf"^{label}\s+.*{word}.*\s(?:ms|s|MB)\s+([1-9]\d*)\s+({NUMBER})\s+({NUMBER})\s+"
+                         rf"({NUMBER})\s+(?:{NUMBER}|-)\s+({NUMBER})\s+({NUMBER})x$", output, re.MULTILINE)
+        assert line is not None, f"row {label} ({word}) has no measured line in:\n{output}"
     assert "SQLite" in output and "PySide6" in output  # the environment line
+    assert "rows over target (informational):" in output
     # The bench keeps to its own temporary data folder, not even the one it was given.
     assert list(home.iterdir()) == []
