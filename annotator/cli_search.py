@@ -1,4 +1,4 @@
-"""`annotator search PROJECT QUERY`: keyword-in-context lines from every document, grouped by document."""
+"""`annotator search [--project PATH] QUERY`: keyword-in-context lines from every document, grouped by document."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def add_command(commands, open_existing) -> None:
     """Add `search` to the subcommands; open_existing opens the project as the other reading commands do."""
     p = commands.add_parser("search", help="full-text search with keyword-in-context lines",
                             description=DESCRIPTION)
-    p.add_argument("project", type=Path, metavar="PROJECT", help="project file")
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
     p.add_argument("query", metavar="QUERY", help='what to look for, e.g. \'amazon "cloud services" -walmart\'')
     p.add_argument("--label", action="append", default=[], metavar="NAME",
                    help="only documents with an annotation of this label or group (repeat for any of several)")

@@ -4,7 +4,8 @@ Run under a real X server so fonts and styles are what an analyst sees:
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python tools/screenshots.py docs/
 
 Writes main-window.png (all three layers on the Korean article), codebook-editor.png,
-entities-panel.png (Walmart's mentions across the seeds) and annotation-table.png.
+entities-panel.png (Walmart's mentions across the seeds), annotation-table.png and
+search.png (a corpus search with keyword-in-context hits).
 """
 
 from __future__ import annotations
@@ -118,7 +119,15 @@ def main(out_dir: str) -> int:
         table_window.resize(1400, 620)
         steps.append(lambda: shoot(table_window, "annotation-table.png"))
 
-    queue = [main_window, codebook, entities, table]
+    def search():
+        window.activateWindow()
+        window.search_panel.open_search()
+        window.search_panel.query.setText("cloud OR 클라우드")
+        window.search_panel.run_search()
+        steps.append(lambda: window.search_panel.view.expandAll())
+        steps.append(lambda: shoot(window, "search.png"))
+
+    queue = [main_window, codebook, entities, table, search]
 
     def tick():
         if steps:

@@ -1,4 +1,4 @@
-"""`annotator search PROJECT QUERY`: keyword-in-context lines by document; and `check` on the search index."""
+"""`annotator search [--project PATH] QUERY`: keyword-in-context lines by document; and `check` on the search index."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def project_path(tmp_path) -> Path:
 
 
 def test_hits_are_listed_in_context_under_their_document(project_path, capsys):
-    assert main(["search", str(project_path), "aws"]) == 0
+    assert main(["search", "--project", str(project_path), "aws"]) == 0
     lines = capsys.readouterr().out.splitlines()
     # "AWS를" is one word to the index (a particle glued to it): "aws" finds only the plain AWS there.
     assert lines[:4] == [
@@ -45,7 +45,7 @@ def test_hits_are_listed_in_context_under_their_document(project_path, capsys):
     ]
     assert "[3] AWS outage report — match in title" in lines
     assert lines[-1] == "3 documents."
-    assert main(["search", str(project_path), "aws*", "--limit", "1"]) == 0
+    assert main(["search", "--project", str(project_path), "aws*", "--limit", "1"]) == 0
     assert capsys.readouterr().out.splitlines()[:3] == [
         "[1] Walmart leaves — 2 hits",
         f"  @{FIRST.index('AWS')}: Launch 🚀 day: 월마트가 [AWS를] 떠났다. Walmart left AWS; Amazon said the cloud "
@@ -56,30 +56,30 @@ def test_hits_are_listed_in_context_under_their_document(project_path, capsys):
 
 
 def test_a_phrase_a_prefix_and_a_korean_word(project_path, capsys):
-    assert main(["search", str(project_path), '"cloud deal"']) == 0
+    assert main(["search", "--project", str(project_path), '"cloud deal"']) == 0
     assert "[cloud deal]" in capsys.readouterr().out
-    assert main(["search", str(project_path), "amaz*", "--hits", "1"]) == 0
+    assert main(["search", "--project", str(project_path), "amaz*", "--hits", "1"]) == 0
     out = capsys.readouterr().out
     assert "[Amazon] said" in out and "[Amazon] Web" in out
-    assert main(["search", str(project_path), "월마트"]) == 0
+    assert main(["search", "--project", str(project_path), "월마트"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "[1] Walmart leaves — 1 hit"
     assert out[1].startswith(f"  @{FIRST.index('월마트')}: Launch 🚀 day: [월마트]가 AWS를")
 
 
 def test_filters_by_label_entity_and_metadata(project_path, capsys):
-    assert main(["search", str(project_path), "aws", "--label", "claim"]) == 0
+    assert main(["search", "--project", str(project_path), "aws", "--label", "claim"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "[2] Cloud results — 1 hit"
-    assert main(["search", str(project_path), "aws", "--entity", "월마트"]) == 0  # an alias names the entity
+    assert main(["search", "--project", str(project_path), "aws", "--entity", "월마트"]) == 0  # an alias names the entity
     assert capsys.readouterr().out.splitlines()[0] == "[1] Walmart leaves — 1 hit"
-    assert main(["search", str(project_path), "aws", "--meta", "outlet=Reuters"]) == 0
+    assert main(["search", "--project", str(project_path), "aws", "--meta", "outlet=Reuters"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "[2] Cloud results — 1 hit"
-    assert main(["search", str(project_path), "aws", "--meta", "outlet", "--label", "Organization"]) == 1
+    assert main(["search", "--project", str(project_path), "aws", "--meta", "outlet", "--label", "Organization"]) == 1
     assert capsys.readouterr().out.strip().startswith("No matches")
 
 
 def test_limit_lists_fewer_documents_and_says_how_many_match(project_path, capsys):
-    assert main(["search", str(project_path), "aws", "--limit", "1"]) == 0
+    assert main(["search", "--project", str(project_path), "aws", "--limit", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "[1] Walmart leaves — 1 hit"
     assert lines[-1] == "3 documents; showing the first 1 (see --limit)."
@@ -94,21 +94,22 @@ def test_limit_lists_fewer_documents_and_says_how_many_match(project_path, capsy
     (["aws", "--limit", "0"], "--limit between 1 and 1000"),
 ])
 def test_what_cannot_be_searched_exits_2_with_what_to_do(project_path, capsys, args, message):
-    assert main(["search", str(project_path), *args]) == 2
+    assert main(["search", "--project", str(project_path), *args]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith("annotator: error: ") and message in captured.err
     assert "Traceback" not in captured.err
 
 
 def test_nothing_found_exits_1(project_path, capsys):
-    assert main(["search", str(project_path), "zeppelin"]) == 1
+    assert main(["search", "--project", str(project_path), "zeppelin"]) == 1
     assert capsys.readouterr().out.startswith("No matches — try fewer words")
 
 
 def test_a_missing_project_is_not_created(tmp_path, capsys):
     missing = tmp_path / "nowhere.annotator"
-    assert main(["search", str(missing), "aws"]) == 2
+    assert main(["search", "--project", str(missing), "aws"]) == 2
     assert not missing.exists()
+    assert "No project file" in capsys.readouterr().err
 
 
 def test_check_finds_a_damaged_search_index_and_repair_rebuilds_it(project_path, capsys):
@@ -122,14 +123,14 @@ def test_check_finds_a_damaged_search_index_and_repair_rebuilds_it(project_path,
     assert main(["check", "--project", str(project_path)]) == 1
     out = capsys.readouterr().out
     assert "The search index does not match the documents" in out and "annotator check --repair" in out
-    assert main(["search", str(project_path), "reuters"]) == 1  # what the damage does to the analyst
+    assert main(["search", "--project", str(project_path), "reuters"]) == 1  # what the damage does to the analyst
     capsys.readouterr()
 
     assert main(["check", "--project", str(project_path), "--repair"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Rebuilt the search index of 3 documents."
     assert "Search index: ok" in out and out[-1] == "No problems found."
-    assert main(["search", str(project_path), "reuters"]) == 0
+    assert main(["search", "--project", str(project_path), "reuters"]) == 0
 
 
 def test_repair_refuses_a_project_open_in_annotator(project_path, capsys):
