@@ -9,6 +9,8 @@ def dump(project) -> list[str]:
 
 
 _FTS_SHADOW = 'INSERT INTO "documents_fts_'
+# The duplicate check's stored keys: derived from the text like the index, recomputed when missing.
+_FINGERPRINTS = 'INSERT INTO "document_fingerprints"'
 
 
 def dump_connection(conn) -> list[str]:
@@ -19,7 +21,7 @@ def dump_connection(conn) -> list[str]:
     positions it answers with are what must match, and the integrity check proves
     they agree with the documents table.
     """
-    lines = [line for line in conn.iterdump() if not line.startswith(_FTS_SHADOW)]
+    lines = [line for line in conn.iterdump() if not line.startswith((_FTS_SHADOW, _FINGERPRINTS))]
     has_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_fts'").fetchone()
     if has_fts:
         conn.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)")

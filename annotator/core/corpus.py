@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from .decoding import decode_bytes
 from .errors import ImportRefused, ProjectError
+from .fingerprints import fingerprint
 from .metadata import MAX_KEY_CHARS, iso_date
 from .store import Change, now
 from .titles import detect_title
@@ -334,24 +335,29 @@ def import_corpus(project: Project, path: str | os.PathLike, mapping: ColumnMapp
     report = CorpusReport(path, total=len(table.rows))
     source = str(path.absolute())
     known: dict[str, str] = {}  # sha256 -> the row that brought it in this import
+    passages: dict[int, list] = {}  # repeated passages, found while each text was at hand
+
+    def remember(doc_id: int, text: str) -> None:  # fingerprinted now: the duplicate check reads nothing back
+        found = fingerprint(text)
+        project.duplicates.remember(doc_id, found)
+        passages[doc_id] = found.passages
     for first in range(0, len(table.rows), BATCH_ROWS):
         batch = table.rows[first:first + BATCH_ROWS]
         with project.store.write(undoable=False) as db:
-            added = [_import_row(db, row, values, mapping, table.columns, source, table.encoding, known)
+            added = [_import_row(db, row, values, mapping, table.columns, source, table.encoding, known, remember)
                      for row, values in batch]
-            if any(o.status == "imported" for o in added):
-                # One event per batch: the document list reloads once, not once per row.
+            if any(o.status == "imported" for o in added):  # one event a batch: the list reloads once, not per row
                 project.store.notify(Change("documents_added"))
         report.outcomes.extend(added)
         if on_progress is not None and on_progress(len(report.outcomes), report.total) is False:
             report.cancelled = len(report.outcomes) < report.total
             break
-    project.duplicates.scan(o.document_id for o in report.imported)  # syndicated copies are common in corpora
+    project.duplicates.scan(passages, passages=passages)  # imported rows; syndicated copies are common in corpora
     return report
 
 
-def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, columns: list[str],
-                source: str, encoding: str, known: dict[str, str]) -> RowOutcome:
+def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, columns: list[str], source: str,
+                encoding: str, known: dict[str, str], remember: Callable[[int, str], None]) -> RowOutcome:
     text = values.get(mapping.text, "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return RowOutcome(row, "refused", f"no text in the column ‘{mapping.text}’; fill it in or remove the row")
@@ -372,6 +378,7 @@ def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, co
     doc_id = cursor.lastrowid
     db.executemany("INSERT INTO document_metadata(document_id, key, value) VALUES (?, ?, ?)",
                    [(doc_id, key, value) for key, value in metadata_of(values, mapping, columns).items()])
+    remember(doc_id, text)
     known[sha] = row
     return RowOutcome(row, "imported", document_id=doc_id)
 

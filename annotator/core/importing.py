@@ -1,4 +1,4 @@
-"""Import files as documents (plain text, Markdown, web pages, Word, PDF), one at a time, reporting each outcome.
+"""Import files as documents (plain text, Markdown, web pages, Word, PDF), reporting each file's outcome.
 
 Bad input never raises: every file ends as imported, skipped (same text as a
 document already in the project) or refused with a reason the user can act on.
@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .decoding import MAX_TEXT_BYTES, too_large_reason
+from .documents import text_sha256
 from .errors import ImportRefused, ProjectError
 from .extract import IMPORTABLE_SUFFIXES, extract
-from .titles import detect_title
+from .fingerprints import METHOD, Fingerprint, fingerprint
+from .read_ahead import ReadAhead
+from .store import Change, now
+from .titles import UNTITLED, detect_title
 
 if TYPE_CHECKING:  # project.py imports this module lazily; keep the dependency one-way
     from .project import Project
@@ -30,6 +36,10 @@ ProgressCallback = Callable[[int, int, Path], bool]
 NO_DOCUMENTS_IN_FOLDER = "folder holds no files to import (.txt, .md, .html, .docx or .pdf)"
 # The project setting for the largest file import takes, in megabytes of text (default 50).
 MAX_MB_SETTING = "import.max_mb"
+# A batch is committed after this many files or this many seconds, whichever comes first:
+# few commits, a crash loses little, and the file never stays locked long for the window.
+BATCH_FILES = 1000
+BATCH_SECONDS = 0.25
 
 
 @dataclass
@@ -89,12 +99,17 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     reason and the report lists it instead of dropping it silently.
     """
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         path = Path(given)
-        files = _document_files(path) if path.is_dir() else []
-        for file in files or [path]:
-            key = file.resolve() if file.exists() else file
+        if path.is_dir():
+            # The folder is resolved once and its files keyed under it: resolving each of
+            # 100,000 files would cost more than reading them.
+            root = str(path.resolve())
+            files = [(root + os.sep + relative, file) for relative, file in _walk(path)]
+        else:
+            files = []
+        for key, file in files or [(str(path.resolve()) if path.exists() else str(path), path)]:
             if key not in seen:
                 seen.add(key)
                 found.append(file)
@@ -102,14 +117,24 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 def _document_files(folder: Path) -> list[Path]:
-    files: list[Path] = []
-    for root, dirs, names in os.walk(folder):
+    return [file for _relative, file in _walk(folder)]
+
+
+def _walk(folder: Path) -> list[tuple[str, Path]]:
+    """(path relative to the folder, path) of the articles under a folder, in the order Path sorts them."""
+    top = str(folder)
+    entries: list[tuple[tuple[str, ...], str, str]] = []
+    for root, dirs, names in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        files.extend(
-            Path(root, name) for name in names
+        relative = os.path.relpath(root, top)
+        parts = () if relative == os.curdir else tuple(os.path.normcase(relative).split(os.sep))
+        base = "" if relative == os.curdir else relative + os.sep
+        entries.extend(
+            ((*parts, os.path.normcase(name)), base + name, os.path.join(root, name)) for name in names
             if not name.startswith(".") and name.lower().endswith(IMPORTABLE_SUFFIXES)
         )
-    return sorted(files)
+    entries.sort()  # by path parts, as sorting Path objects does, at a fraction of the cost
+    return [(relative, Path(full)) for _parts, relative, full in entries]
 
 
 def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | None = None) -> FileOutcome:
@@ -117,23 +142,17 @@ def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | N
 
     max_bytes defaults to the project's import.max_mb setting (see import_limit).
     """
-    path = Path(path)
     if max_bytes is None:
         max_bytes = import_limit(project)
-    try:
-        if not path.exists():
-            return FileOutcome(path, "refused", "no such file or folder")
-        if path.is_dir():
-            reason = NO_DOCUMENTS_IN_FOLDER if not _document_files(path) else "is a folder, not a file"
-            return FileOutcome(path, "refused", reason)
-        size = path.stat().st_size
-        if size > max_bytes:
-            # Checked before reading: a huge file should not be loaded just to be refused.
-            return FileOutcome(path, "refused", too_large_reason(size, max_bytes))
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileOutcome(path, "refused", exc.strerror or str(exc))
-    return _import_bytes(project, data, path=path, source=str(path.absolute()), max_bytes=max_bytes)
+    item = _prepare(Path(path), max_bytes)
+    if item.outcome is not None:
+        return item.outcome
+    with project.store.write(undoable=False):
+        outcome = _store(project, item)
+        if outcome.status == "imported":
+            project.duplicates.remember(outcome.document_id, item.fingerprint)
+            project.store.notify(Change("documents_added", document_id=outcome.document_id))
+    return outcome
 
 
 def import_paths(
@@ -145,19 +164,59 @@ def import_paths(
 ) -> ImportReport:
     """Import files and folders. on_progress(done, total, path) runs before each
     file; returning False stops the import, keeping the files already done.
-    max_bytes defaults to the project's import.max_mb setting (see import_limit)."""
+    max_bytes defaults to the project's import.max_mb setting (see import_limit).
+
+    Files are committed in batches (BATCH_FILES files or BATCH_SECONDS, whichever
+    comes first), each file whole or not at all: a crash loses at most the batch
+    under way, and a cancel or a refused file keeps every other file. While one
+    file is stored, the next ones are read, decoded and fingerprinted on a second
+    thread (SQLite indexes the text without holding Python's lock, so both cores work).
+    """
     if max_bytes is None:
         max_bytes = import_limit(project)
     files = collect_files(paths)
     report = ImportReport([])
-    for done, path in enumerate(files):
-        # Only an explicit False cancels: a callback that only prints returns None.
-        if on_progress is not None and on_progress(done, len(files), path) is False:
-            report.cancelled = True
-            break
-        report.outcomes.append(import_file(project, path, max_bytes=max_bytes))
-    project.duplicates.scan(o.document_id for o in report.imported)  # flags near-duplicates and repeats
+    passages: dict[int, list] = {}
+    with ReadAhead(files, lambda path: _prepare(path, max_bytes), lambda item: item.size) as prepared:
+        items = iter(prepared)
+        finished = False
+        while not finished and not report.cancelled:
+            batch: list[tuple[FileOutcome, _Prepared]] = []
+            try:
+                with project.store.write(undoable=False):
+                    finished, report.cancelled = _store_batch(project, items, batch, len(report.outcomes),
+                                                              len(files), on_progress)
+                    imported = [(o.document_id, item.fingerprint) for o, item in batch if o.status == "imported"]
+                    if imported:
+                        project.store.conn.executemany(
+                            "INSERT OR REPLACE INTO document_fingerprints(document_id, method, bands) "
+                            "VALUES (?, ?, ?)", [(doc_id, METHOD, found.bands) for doc_id, found in imported])
+                        # One event per batch: the document list reloads once, not once per file.
+                        project.store.notify(Change("documents_added"))
+            except (ProjectError, sqlite3.Error) as exc:
+                # The batch rolled back as a whole: none of its files is in the project.
+                batch = [(_unsaved(o, exc) if o.status == "imported" else o, item) for o, item in batch]
+            for outcome, item in batch:
+                report.outcomes.append(outcome)
+                if outcome.status == "imported" and item.fingerprint.passages:
+                    passages[outcome.document_id] = item.fingerprint.passages
+    imported_ids = [o.document_id for o in report.imported]
+    project.duplicates.scan(imported_ids, passages=passages)  # flags near-duplicates and repeats
     return report
+
+
+def _store_batch(project: Project, items: Iterator[_Prepared], batch: list, done: int, total: int,
+                 on_progress: ProgressCallback | None) -> tuple[bool, bool]:
+    """Store files into the open transaction until the batch is full; (no files left, cancelled)."""
+    started = time.monotonic()
+    for item in items:
+        # Only an explicit False cancels: a callback that only prints returns None.
+        if on_progress is not None and on_progress(done + len(batch), total, item.path) is False:
+            return True, True
+        batch.append((item.outcome or _store(project, item), item))
+        if len(batch) >= BATCH_FILES or time.monotonic() - started >= BATCH_SECONDS:
+            return False, False
+    return True, False
 
 
 def import_limit(project: Project) -> int:
@@ -197,40 +256,98 @@ def import_seeds(project: Project) -> ImportReport:
         key=lambda entry: entry.name,
     )
     report = ImportReport([])
+    passages: dict[int, list] = {}
     for entry in seeds:
         # The name, not a path: the package may live in a zip or move on upgrade.
-        report.outcomes.append(
-            _import_bytes(project, entry.read_bytes(), path=Path(entry.name), source=entry.name)
-        )
-    project.duplicates.scan(o.document_id for o in report.imported)  # flags near-duplicates and repeats
+        item = _from_bytes(entry.read_bytes(), Path(entry.name), entry.name, MAX_TEXT_BYTES)
+        outcome = item.outcome
+        if outcome is None:
+            with project.store.write(undoable=False):
+                outcome = _store(project, item)
+                if outcome.status == "imported":
+                    project.duplicates.remember(outcome.document_id, item.fingerprint)
+                    project.store.notify(Change("documents_added", document_id=outcome.document_id))
+                    passages[outcome.document_id] = item.fingerprint.passages
+        report.outcomes.append(outcome)
+    project.duplicates.scan((o.document_id for o in report.imported), passages=passages)
     return report
 
 
-def _import_bytes(
-    project: Project, data: bytes, *, path: Path, source: str, max_bytes: int = MAX_TEXT_BYTES
-) -> FileOutcome:
+@dataclass
+class _Prepared:
+    """A file read, decoded and fingerprinted, ready to store; or its refusal in outcome."""
+
+    path: Path
+    outcome: FileOutcome | None = None
+    text: str = ""
+    title: str = ""
+    source: str = ""
+    encoding: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
+    fingerprint: Fingerprint = Fingerprint(b"")
+    size: int = 0  # bytes read, for the read-ahead budget
+
+
+def _prepare(path: Path, max_bytes: int) -> _Prepared:
+    """Everything about a file that needs no project: safe to run on the read-ahead thread."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            reason = NO_DOCUMENTS_IN_FOLDER if not _document_files(path) else "is a folder, not a file"
+            return _Prepared(path, FileOutcome(path, "refused", reason))
+        if info.st_size > max_bytes:
+            # Checked before reading: a huge file should not be loaded just to be refused.
+            return _Prepared(path, FileOutcome(path, "refused", too_large_reason(info.st_size, max_bytes)))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return _Prepared(path, FileOutcome(path, "refused", "no such file or folder"))
+    except OSError as exc:
+        return _Prepared(path, FileOutcome(path, "refused", exc.strerror or str(exc)))
+    return _from_bytes(data, path, str(path.absolute()), max_bytes)
+
+
+def _from_bytes(data: bytes, path: Path, source: str, max_bytes: int) -> _Prepared:
     try:
         found = extract(path, data, max_bytes=max_bytes)
     except ImportRefused as exc:
-        return FileOutcome(path, "refused", exc.reason)
+        return _Prepared(path, FileOutcome(path, "refused", exc.reason))
     text = found.text
-    documents = project.documents
-    existing = documents.find_by_text(text)
-    if existing is not None:
-        title = documents.get(existing).title
-        return FileOutcome(path, "skipped", f"same text as document {existing} ‘{title}’", existing, title)
-    title = found.title or detect_title(text)
+    return _Prepared(path, None, text, (found.title or detect_title(text)).strip() or UNTITLED, source,
+                     found.encoding, found.metadata, text_sha256(text), fingerprint(text), len(data))
+
+
+def _store(project: Project, item: _Prepared) -> FileOutcome:
+    """Store a prepared file inside the caller's write: imported, skipped as a duplicate, or refused."""
+    conn = project.store.conn
+    values = (item.title, item.source, item.sha256, item.encoding, now(), item.text)
     try:
-        # The document and its metadata arrive together or not at all. Importing
-        # is not an edit the analyst undoes, so it leaves nothing in the undo log.
-        with project.store.write(undoable=False):
-            doc_id = documents.add(title=title, text=text, source=source, encoding=found.encoding)
-            if found.metadata:
-                project.metadata.set_many(doc_id, found.metadata)
+        if not item.metadata:
+            # One statement, so SQLite stores it whole or not at all without a savepoint; a text
+            # already in the project breaks the unique sha256 index instead of costing a look-up.
+            doc_id = conn.execute(_INSERT_DOCUMENT, values).lastrowid
+        else:
+            # The document and its metadata arrive together or not at all. Importing
+            # is not an edit the analyst undoes, so it leaves nothing in the undo log.
+            with project.store.write(undoable=False) as db:
+                doc_id = db.execute(_INSERT_DOCUMENT, values).lastrowid
+                project.metadata.set_many(doc_id, item.metadata)
     except (ProjectError, sqlite3.Error) as exc:
-        # The transaction rolled back; report it like any refusal so the batch goes on.
-        return FileOutcome(path, "refused", f"could not save it in the project ({exc})")
-    return FileOutcome(path, "imported", document_id=doc_id, title=title)
+        existing = conn.execute("SELECT id, title FROM documents WHERE sha256 = ?", (item.sha256,)).fetchone()
+        if existing is not None:
+            return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’",
+                               existing[0], existing[1])
+        # Rolled back; report it like any refusal so the batch goes on.
+        return FileOutcome(item.path, "refused", f"could not save it in the project ({exc})")
+    return FileOutcome(item.path, "imported", document_id=doc_id, title=item.title)
+
+
+_INSERT_DOCUMENT = ("INSERT INTO documents(title, source, sha256, encoding, imported_at, status, text) "
+                    "VALUES (?, ?, ?, ?, ?, 'todo', ?)")
+
+
+def _unsaved(outcome: FileOutcome, exc: Exception) -> FileOutcome:
+    return FileOutcome(outcome.path, "refused", f"could not save it in the project ({exc})")
 
 
 def _count(n: int, noun: str) -> str:

@@ -31,18 +31,35 @@ class Project:
         """
         self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over)
         try:
-            self.codebook = Codebook(self.store)
-            self.documents = Documents(self.store)
-            self.annotations = Annotations(self.store, self.codebook)
-            self.entities = Entities(self.store, self.codebook, self.annotations)
-            self.values = AttributeValues(self.store, self.codebook)
-            self.duplicates = Duplicates(self.store)
-            self.metadata = DocumentMetadata(self.store)
+            self._attach()
             if not self.codebook.labels() and not self.store.read_only:
                 self.codebook.install(default_codebook())
         except BaseException:
             self.store.close()
             raise
+
+    def _attach(self) -> None:
+        self.codebook = Codebook(self.store)
+        self.documents = Documents(self.store)
+        self.annotations = Annotations(self.store, self.codebook)
+        self.entities = Entities(self.store, self.codebook, self.annotations)
+        self.values = AttributeValues(self.store, self.codebook)
+        self.duplicates = Duplicates(self.store)
+        self.metadata = DocumentMetadata(self.store)
+
+    def for_worker(self) -> "Project":
+        """This project over a second connection, for a long job on another thread (see Store.for_worker).
+
+        Changes it commits reach only its own listeners; close it when the job ends.
+        """
+        worker = Project.__new__(Project)
+        worker.store = self.store.for_worker()
+        try:
+            worker._attach()
+        except BaseException:
+            worker.store.close()
+            raise
+        return worker
 
     @property
     def path(self) -> Path:

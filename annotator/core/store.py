@@ -41,6 +41,8 @@ class Change:
 
 
 Listener = Callable[[Change], None]
+# How long a job's connection waits for the window's edit to commit before giving up.
+WORKER_BUSY_SECONDS = 30.0
 
 
 def now() -> str:
@@ -140,6 +142,52 @@ class Store:
         self.conn.close()
         if self._lock is not None:
             self._lock.release()  # after the connection: no write can follow it
+
+    def for_worker(self) -> "Store":
+        """A second connection to this project, for a long job (import, export) on another thread.
+
+        It works under this store's lock instead of claiming the file again, so close it
+        before this store. WAL lets it write while this connection reads; when both
+        write, each waits for the other's transaction to commit (SQLite's busy timeout),
+        so a job commits in short batches to keep the window's edits waiting little.
+        """
+        worker = Store.__new__(Store)
+        worker.path, worker._lock, worker.read_only_reason, worker._db = self.path, None, self.read_only_reason, None
+        if self.read_only:
+            worker.conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                                          check_same_thread=False, timeout=WORKER_BUSY_SECONDS)
+        else:
+            worker.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
+                                          timeout=WORKER_BUSY_SECONDS)
+            worker.conn.execute("PRAGMA synchronous = NORMAL")
+        worker.conn.execute("PRAGMA foreign_keys = ON")
+        history.install(worker.conn)  # temp tables of its own: write() keeps its undo bookkeeping there
+        worker._opened()
+        return worker
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read as of one moment: every query inside sees the project as it was when the block began.
+
+        For a long read on a worker connection (an export) while the window goes on editing.
+        Inside an open transaction it changes nothing.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")  # only reads happened, unless the block wrote on purpose
+
+    def announce(self, changes: list[Change]) -> None:
+        """Tell this store's listeners what another connection committed (a job that just finished)."""
+        if self._pending is not None:
+            raise RuntimeError("announce() inside write()")
+        for change in changes:
+            self._emit(change)
 
     # -- transactions and change events ----------------------------------------
 

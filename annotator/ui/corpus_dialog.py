@@ -3,8 +3,8 @@
 The dialog shows the first rows as a table and one drop-down per role (text,
 title, date, url, outlet, author), preselected from the column names; the
 preview's headers say which role each column got, and a line lists the columns
-that will become document metadata. Import runs in batches; Cancel stops after
-the batch under way and keeps what was imported.
+that will become document metadata. Import runs in batches on a worker thread;
+Cancel stops after the batch under way and keeps what was imported.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-    QMessageBox, QProgressDialog, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.corpus import (
@@ -23,6 +23,7 @@ from ..core.corpus import (
 )
 from ..core.errors import ImportRefused, ProjectError
 from ..core.project import Project
+from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
 ROLE_NAMES = {"text": "Text", "title": "Title", "date": "Date", "url": "URL", "outlet": "Outlet", "author": "Author"}
 _CELL_CHARS = 120  # a preview cell shows the start of a long article; its tooltip shows more
@@ -144,31 +145,23 @@ def import_corpus_files(parent: QWidget, project: Project, paths: list[Path],
 
 
 def run_corpus_import(parent: QWidget, project: Project, path: Path, mapping: ColumnMapping) -> CorpusReport | None:
-    """Import with a progress bar whose Cancel stops after the batch under way."""
-    progress = QProgressDialog(f"Importing {path.name}…", "Cancel", 0, 1, parent)
-    progress.setObjectName("corpusProgress")
-    progress.setWindowTitle("Import documents")
-    progress.setWindowModality(Qt.WindowModal)
-    progress.setMinimumDuration(0)
-    progress.setAutoReset(False)  # reaching the end must not clear a Cancel pressed during the last batch
+    """Import on a worker thread behind a progress bar whose Cancel stops after the batch under way."""
 
-    def on_progress(done: int, total: int) -> bool:
-        progress.setMaximum(max(1, total))
-        progress.setValue(done)
-        progress.setLabelText(f"Importing {path.name}: {done} of {total} rows")
-        QApplication.processEvents()
-        return not progress.wasCanceled()
+    def work(worker: Project, report: Report) -> CorpusReport:
+        return import_corpus(worker, path, mapping, on_progress=lambda done, total: report(done, total, path.name))
 
-    QApplication.setOverrideCursor(Qt.WaitCursor)
-    try:
-        report = import_corpus(project, path, mapping, on_progress=on_progress)
-    except (ImportRefused, ProjectError) as exc:
-        QMessageBox.warning(parent, "Cannot import", f"{path.name}: {getattr(exc, 'reason', exc)}")
+    def label(done: int, total: int, _what: str) -> str:
+        return f"Importing {path.name}: {done:,} of {total:,} rows" if total else f"Reading {path.name}…"
+
+    job = run_with_progress(parent, project, work, title="Import documents", label=label,
+                            object_name="corpusProgress")
+    if job is None:
         return None
-    finally:
-        QApplication.restoreOverrideCursor()
-        progress.close()
-        progress.deleteLater()
+    if job.error is not None:
+        if isinstance(job.error, EXPECTED_ERRORS):
+            QMessageBox.warning(parent, "Cannot import", f"{path.name}: {getattr(job.error, 'reason', job.error)}")
+        return None
+    report = job.result
     from .file_actions import show_import_report  # file_actions routes corpus files here
 
     show_import_report(parent, report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 from pathlib import Path
@@ -11,15 +12,16 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import RegexLexer
 from pygments.lexers import JsonLdLexer, JsonLexer, XmlLexer
 from pygments.token import Name, Number, Punctuation, String, Text, Whitespace
-from PySide6.QtCore import QElapsedTimer, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListView, QListWidget,
-    QListWidgetItem, QMessageBox, QProgressDialog, QTextBrowser, QVBoxLayout, QWidget,
+    QListWidgetItem, QMessageBox, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from ..core.errors import ProjectError
 from ..core.export_formats import FORMATS, ExportCancelled, describe_count, export, preview
 from ..core.project import Project
+from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 20_000  # a row can hold a whole article; past this the preview says it is cut
@@ -220,39 +222,37 @@ class ExportDialog(QDialog):
 def export_to(parent: QWidget, project: Project, what: str, out: Path, excel: bool) -> int | None:
     """Write the export chosen as `what` (a CHOICES key); the count written, or None if it failed or was cancelled.
 
-    Runs with a progress dialog that appears when an export takes a moment and
-    whose Cancel leaves any earlier file at `out` untouched.
+    Runs on a worker thread behind a progress dialog that appears when an export
+    takes a moment; the window stays live, and Cancel leaves any earlier file at
+    `out` untouched and no new one.
     """
     name, kind, title, _caption = CHOICES[what]
-    progress = QProgressDialog(f"Exporting {title}…", "Cancel", 0, 0, parent)
-    progress.setWindowTitle("Export")
-    progress.setWindowModality(Qt.WindowModal)
-    progress.reset()  # stops its own show timer: on_progress shows it once the export takes a moment
-    clock = QElapsedTimer()
-    clock.start()
 
-    def on_progress(rows: int) -> bool:
-        if not progress.isVisible() and clock.elapsed() > 400:
-            progress.show()
-        progress.setLabelText(f"Exporting {title}… {rows:,} rows so far")
-        QApplication.processEvents()
-        return not progress.wasCanceled()
+    def work(worker: Project, report: Report) -> int | None:
+        # One snapshot: the file shows the project as it was when the export began, even if
+        # the analyst edits meanwhile. REFI-QDA export writes its id namespace the first time,
+        # which a read snapshot could find outdated, so it reads as it always has.
+        reading = worker.store.snapshot() if FORMATS[name].syntax not in ("xml", "zip") else contextlib.nullcontext()
+        try:
+            with reading:
+                return export(worker, name, out, what=kind, excel=excel, on_progress=lambda rows: report(rows, 0, ""))
+        except ExportCancelled:
+            return None
 
-    QApplication.setOverrideCursor(Qt.WaitCursor)
-    try:
-        count = export(project, name, out, what=kind, excel=excel, on_progress=on_progress)
-    except ExportCancelled as exc:
-        _status(parent, str(exc))
+    job = run_with_progress(parent, project, work, title="Export", object_name="exportProgress",
+                            label=lambda rows, _total, _what: f"Exporting {title}… {rows:,} rows so far")
+    if job is None:
         return None
-    except (OSError, ProjectError) as exc:
-        QMessageBox.warning(parent, "Export failed",
-                            f"Could not write {out}:\n{exc}\n\nChoose another place and try again.")
+    if job.error is not None:
+        if isinstance(job.error, EXPECTED_ERRORS):
+            QMessageBox.warning(parent, "Export failed",
+                                f"Could not write {out}:\n{job.error}\n\nChoose another place and try again.")
         return None
-    finally:
-        QApplication.restoreOverrideCursor()
-        progress.close()
-    _status(parent, f"Exported {describe_count(name, kind, count)} to {out}")
-    return count
+    if job.result is None:
+        _status(parent, "Export cancelled; no file was written.")
+        return None
+    _status(parent, f"Exported {describe_count(name, kind, job.result)} to {out}")
+    return job.result
 
 
 def run_export(parent: QWidget, project: Project) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.project import PROJECT_SUFFIX, Project
+from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
 
 if TYPE_CHECKING:
@@ -46,7 +46,10 @@ def ask_import_paths(parent: QWidget, folder: bool = False) -> list[Path]:
 
 
 def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportReport:
-    """Import with a cancellable progress dialog; each file is committed or refused whole."""
+    """Import on a worker thread behind a progress dialog with Cancel; each file is committed or refused whole.
+
+    The window stays live meanwhile; Cancel keeps the files already imported.
+    """
     # Encoding detection loads charset tables; pay for it on the first import, not at launch.
     from ..core.importing import ImportReport, import_paths
     from .corpus_dialog import import_corpus_files, split_corpus_files
@@ -64,24 +67,27 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
     if corpora and not paths:
         return ImportReport([])
 
-    progress = QProgressDialog("Importing…", "Cancel", 0, max(1, len(paths)), parent)
-    progress.setWindowTitle("Import documents")
-    progress.setWindowModality(Qt.WindowModal)
-    progress.setMinimumDuration(400)
+    def work(worker: Project, report: Report) -> ImportReport:
+        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, path.name))
 
-    def on_progress(done: int, total: int, path: Path) -> bool:
-        progress.setMaximum(max(1, total))
-        progress.setValue(done)
-        progress.setLabelText(f"Importing {path.name} ({done + 1} of {total})")
-        QApplication.processEvents()
-        return not progress.wasCanceled()
+    job = run_with_progress(parent, project, work, title="Import documents", label=_importing,
+                            object_name="importProgress")
+    if job is None:
+        return ImportReport([])
+    if job.error is not None:
+        if isinstance(job.error, EXPECTED_ERRORS):
+            QMessageBox.warning(parent, "Import stopped",
+                                f"The import stopped: {job.error}\n\nThe files imported before this are in the "
+                                "project; import the rest again (files already there are skipped).")
+        return ImportReport([])
+    show_import_report(parent, job.result)
+    return job.result
 
-    try:
-        report = import_paths(project, paths, on_progress=on_progress)
-    finally:
-        progress.close()
-    show_import_report(parent, report)
-    return report
+
+def _importing(done: int, total: int, name: str) -> str:
+    if not total:
+        return "Finding the files to import…"
+    return f"Importing {name} ({min(done + 1, total):,} of {total:,})"
 
 
 def show_import_report(parent: QWidget, report: ImportReport) -> None:

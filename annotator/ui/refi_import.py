@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..core.errors import ProjectError
 from ..core.project import Project
+from .worker import EXPECTED_ERRORS, run_with_progress
 
 REFI_SUFFIXES = (".qdpx", ".qdc")
 
@@ -25,21 +26,31 @@ def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> l
 
     reports = []
     for path in paths:
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            ops = getattr(parent, "ops", None)
-            if path.suffix.lower() == ".qdc" and ops is not None:
-                # A codebook import only edits the codebook: one step Ctrl+Z takes back.
-                report = ops.run(f"Import codebook {path.name}", import_qdc, project, path)
-            elif path.suffix.lower() == ".qdc":
-                report = import_qdc(project, path)
-            else:
-                report = import_qdpx(project, path)
-        except ProjectError as exc:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.warning(parent, "Import refused", str(exc))
-            continue
-        QApplication.restoreOverrideCursor()
+        if path.suffix.lower() != ".qdc":
+            # A whole project can hold thousands of articles: it is read on a worker thread.
+            job = run_with_progress(parent, project, lambda worker, _report, path=path: import_qdpx(worker, path),
+                                    title="Import project", label=lambda *_args, path=path: f"Importing {path.name}…",
+                                    object_name="refiProgress")
+            if job is None or (job.error is not None and not isinstance(job.error, EXPECTED_ERRORS)):
+                continue
+            if job.error is not None:
+                QMessageBox.warning(parent, "Import refused", str(job.error))
+                continue
+            report = job.result
+        else:
+            QApplication.setOverrideCursor(Qt.WaitCursor)
+            try:
+                ops = getattr(parent, "ops", None)
+                if ops is not None:
+                    # A codebook import only edits the codebook: one step Ctrl+Z takes back.
+                    report = ops.run(f"Import codebook {path.name}", import_qdc, project, path)
+                else:
+                    report = import_qdc(project, path)
+            except ProjectError as exc:
+                QMessageBox.warning(parent, "Import refused", str(exc))
+                continue
+            finally:
+                QApplication.restoreOverrideCursor()
         undo_stack = getattr(parent, "undo_stack", None)
         if report.mode == "restored" and undo_stack is not None:
             # A restore replaces the codebook that earlier undo steps refer to: they cannot be replayed.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QProgressDialog, QPushButton
 
 from annotator.core.corpus import BATCH_ROWS
 from annotator.core.project import Project
+from annotator.ui import corpus_dialog
 from annotator.ui.corpus_dialog import CorpusMappingDialog
+from tests.ui.test_worker import when_visible
 
 ROWS = [
     ("7", "Tariff talks stall", "Negotiators left Geneva without a deal.\nBoth sides blamed the other.",
@@ -84,7 +87,7 @@ def test_mapping_dialog_previews_rows_and_imports_with_the_chosen_columns(qtbot,
     assert window.document_info.source.text().endswith("wire.csv#row 2")
 
 
-def test_cancel_stops_the_import_after_the_first_batch(qtbot, open_window, tmp_path):
+def test_cancel_stops_the_import_after_the_first_batch(qtbot, open_window, tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text("title,text\n" + "".join(f"Item {i},Body number {i}.\n" for i in range(1_200)), encoding="utf-8")
     project_path = tmp_path / "study.annotator"
@@ -93,15 +96,28 @@ def test_cancel_stops_the_import_after_the_first_batch(qtbot, open_window, tmp_p
     dialog = mapping_dialog(qtbot, window)
     assert dialog.combos["text"].currentText() == "text"
 
-    def press_cancel() -> None:
-        progress = window.findChild(QProgressDialog, "corpusProgress")
-        if progress is not None and progress.isVisible():
-            clicker.stop()
-            qtbot.mouseClick(progress.findChild(QPushButton), Qt.LeftButton)
+    # The import works on a worker thread: hold it after its first batch while Cancel is pressed.
+    released = threading.Event()
+    real = corpus_dialog.import_corpus
 
-    clicker = QTimer(window, interval=0)
-    clicker.timeout.connect(press_cancel)
-    clicker.start()
+    def held(project, path, mapping, *, on_progress):
+        def progress(done: int, total: int) -> bool:
+            on_progress(done, total)
+            assert released.wait(20)
+            return on_progress(done, total)
+
+        return real(project, path, mapping, on_progress=progress)
+
+    monkeypatch.setattr(corpus_dialog, "import_corpus", held)
+
+    def cancel(progress: QProgressDialog) -> bool:
+        if f"{BATCH_ROWS:,} of 1,200 rows" not in progress.labelText():
+            return False
+        qtbot.mouseClick(progress.findChild(QPushButton), Qt.LeftButton)
+        released.set()
+        return True
+
+    when_visible(window, qtbot, "corpusProgress", cancel)
     qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok), Qt.LeftButton)
 
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "importReport") is not None)

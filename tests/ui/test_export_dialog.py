@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.export_formats import export, preview
 from annotator.core.project import Project
 from annotator.ui.export_dialog import CHOICES, CUT_NOTE, ELISION, ExportDialog, export_to
 from tests.support import span_of
+from tests.ui.test_worker import hold_export, press_cancel, when_visible
 
 MY_FORMATS = [key for key, (name, *_rest) in CHOICES.items() if name not in ("qdpx", "qdc")]
 
@@ -161,7 +162,14 @@ def test_cancelling_a_long_export_keeps_the_earlier_file(open_window, coded_path
         project.annotations.add(doc, person, i, i + 1)
     out = tmp_path / "annotations.csv"
     out.write_text("yesterday's export", encoding="utf-8")
-    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    released = hold_export(monkeypatch)  # the export works on a worker thread: hold it while Cancel is pressed
+
+    def cancel(dialog) -> bool:
+        press_cancel(qtbot, dialog)
+        released.set()
+        return True
+
+    when_visible(window, qtbot, "exportProgress", cancel)
     assert export_to(window, project, "annotations", out, excel=False) is None
     assert out.read_text(encoding="utf-8") == "yesterday's export"
     assert window.statusBar().currentMessage() == "Export cancelled; no file was written."

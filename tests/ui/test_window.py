@@ -152,9 +152,8 @@ def test_dropping_files_on_the_window_imports_them(open_window, tmp_path, qtbot)
 
 
 def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp_path, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QProgressDialog
-
     from annotator.ui import file_actions
+    from tests.ui.test_worker import hold_import_at, press_cancel, when_visible
 
     path = tmp_path / "cancel.annotator"
     Project(path).close()
@@ -164,8 +163,14 @@ def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp
         f = tmp_path / f"article{i}.txt"
         f.write_text(f"Headline {i}\n\nBody number {i}.", encoding="utf-8")
         files.append(f)
-    asked = iter([False, False, True, True, True])
-    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: next(asked))
+    released = hold_import_at(monkeypatch, 2)  # the import works on a worker thread: hold it at the third file
+
+    def cancel(dialog) -> bool:
+        press_cancel(qtbot, dialog)
+        released.set()
+        return True
+
+    when_visible(window, qtbot, "importProgress", cancel)
     report = file_actions.run_import(window, window.project, files)
     assert report.cancelled
     assert [d.title for d in window.project.documents.summaries()] == ["Headline 0", "Headline 1"]
