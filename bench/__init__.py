@@ -23,4 +23,4 @@ first, and that start-up is being measured.
 
 # Bump when the generated projects change shape; cached files under
 # bench/.cache/<CACHE_VERSION>-.../ are then rebuilt instead of reused.
-CACHE_VERSION = "fixtures-v2"
+CACHE_VERSION = "fixtures-v3"

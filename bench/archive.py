@@ -105,6 +105,7 @@ def articles(spec: ArchiveSpec, seed: int = 7):
 def build(spec: ArchiveSpec, path: Path, seed: int = 7) -> None:
     """Write the archive project at `path` (which must not exist)."""
     from annotator.core.project import Project
+    from annotator.core.search_index import add_to_index
 
     with Project(path):  # the schema and the default codebook, as a new project has them
         pass
@@ -134,6 +135,7 @@ def build(spec: ArchiveSpec, path: Path, seed: int = 7) -> None:
                 "INSERT INTO documents(id, title, source, sha256, encoding, imported_at, status, text) "
                 "VALUES (?, ?, ?, ?, 'utf-8', ?, 'todo', ?)",
                 (doc_id, title, f"archive/{doc_id:06d}.txt", hashlib.sha256(text.encode()).hexdigest(), stamp, text))
+            add_to_index(conn, [(doc_id, title, text)])  # as every import path does
             day = (_BASE + timedelta(days=doc_id % 2000)).date().isoformat()
             conn.executemany(
                 "INSERT INTO document_metadata(document_id, key, value) VALUES (?, ?, ?)",

@@ -28,6 +28,7 @@ from .decoding import decode_bytes
 from .errors import ImportRefused, ProjectError
 from .fingerprints import fingerprint
 from .metadata import MAX_KEY_CHARS, iso_date
+from .search_index import add_to_index
 from .store import Change, now
 from .titles import detect_title
 
@@ -370,12 +371,14 @@ def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, co
     if existing is not None:
         return RowOutcome(row, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’", existing[0])
     title = " ".join(values.get(mapping.title, "").split()) if mapping.title else ""
+    title = title or detect_title(text)
     cursor = db.execute(
         "INSERT INTO documents(title, source, sha256, encoding, imported_at, status, text) "
         "VALUES (?, ?, ?, ?, ?, 'todo', ?)",
-        (title or detect_title(text), f"{source}#{row}", sha, encoding, now(), text),
+        (title, f"{source}#{row}", sha, encoding, now(), text),
     )
     doc_id = cursor.lastrowid
+    add_to_index(db, [(doc_id, title, text)])
     db.executemany("INSERT INTO document_metadata(document_id, key, value) VALUES (?, ?, ?)",
                    [(doc_id, key, value) for key, value in metadata_of(values, mapping, columns).items()])
     remember(doc_id, text)

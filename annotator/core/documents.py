@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .errors import ProjectError
 from .model import STATUSES, Document, DocumentSummary
+from .search_index import add_to_index
 from .store import Change, Store, now
 
 
@@ -62,6 +63,7 @@ class Documents:
                 (title.strip() or "Untitled", source, text_sha256(text), encoding, now(), text),
             )
             doc_id = cursor.lastrowid
+            add_to_index(db, [(doc_id, title.strip() or "Untitled", text)])
             self._store.notify(Change("documents_added", document_id=doc_id))
         return doc_id
 

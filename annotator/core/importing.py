@@ -24,6 +24,7 @@ from .errors import ImportRefused, ProjectError
 from .extract import IMPORTABLE_SUFFIXES, extract
 from .fingerprints import METHOD, Fingerprint, fingerprint
 from .read_ahead import ReadAhead
+from .search_index import add_to_index
 from .store import Change, now
 from .titles import UNTITLED, detect_title
 
@@ -150,6 +151,7 @@ def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | N
     with project.store.write(undoable=False):
         outcome = _store(project, item)
         if outcome.status == "imported":
+            add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
             project.duplicates.remember(outcome.document_id, item.fingerprint)
             project.store.notify(Change("documents_added", document_id=outcome.document_id))
     return outcome
@@ -187,6 +189,9 @@ def import_paths(
                     finished, report.cancelled = _store_batch(project, items, batch, len(report.outcomes),
                                                               len(files), on_progress)
                     imported = [(o.document_id, item.fingerprint) for o, item in batch if o.status == "imported"]
+                    # Indexed with the batch, in its transaction: a failure rolls back the batch whole.
+                    add_to_index(project.store.conn, ((o.document_id, item.title, item.text)
+                                                      for o, item in batch if o.status == "imported"))
                     if imported:
                         project.store.conn.executemany(
                             "INSERT OR REPLACE INTO document_fingerprints(document_id, method, bands) "
@@ -265,6 +270,7 @@ def import_seeds(project: Project) -> ImportReport:
             with project.store.write(undoable=False):
                 outcome = _store(project, item)
                 if outcome.status == "imported":
+                    add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
                     project.duplicates.remember(outcome.document_id, item.fingerprint)
                     project.store.notify(Change("documents_added", document_id=outcome.document_id))
                     passages[outcome.document_id] = item.fingerprint.passages

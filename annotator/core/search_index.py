@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import ProjectError
+
+
+def add_to_index(conn: sqlite3.Connection, documents: Iterable[tuple[int, str, str]]) -> None:
+    """Index newly inserted documents, given as (id, title, text), in the caller's transaction.
+
+    Every path that inserts into documents calls this right after (see schema.py's v4
+    step for why no trigger does it); together with the row they are one transaction.
+    """
+    conn.executemany("INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)", documents)
 
 
 def check_index(path: str | Path) -> tuple[bool | None, str]:

@@ -35,6 +35,7 @@ EXPECTED_COLUMNS = {
     "document_metadata": ["document_id", "key", "value"],
     "document_flags": ["id", "document_id", "kind", "other_document_id", "score", "span_start", "span_end",
                        "repeat_start", "repeat_end", "dismissed"],
+    "document_fingerprints": ["document_id", "method", "bands"],
 }
 # (table, columns, unique)
 EXPECTED_INDEXES = {
@@ -43,7 +44,7 @@ EXPECTED_INDEXES = {
     ("label_attributes", ("label_id", "name"), True),
     ("documents", ("sha256",), True),
     ("annotations", ("document_id", "span_start", "span_end"), False),
-    ("annotations", ("label_id",), False),
+    ("annotations", ("label_id", "document_id", "span_start", "span_end"), False),  # schema 6
     ("annotations", ("entity_id",), False),
     ("annotations", ("source_entity_id",), False),
     ("annotations", ("target_entity_id",), False),
@@ -290,3 +291,79 @@ def test_schema_v2_project_opens_with_its_registry_roles_and_memos(tmp_path):
         # Schema 3's tables are there and usable on the migrated file.
         tables = _tables(conn)
         assert {"document_metadata", "document_flags"} <= tables
+
+
+def test_schema_v3_project_opens_with_every_document_searchable_and_its_metadata(tmp_path):
+    """Schema 4 builds the full-text index from the documents already there, in the migration."""
+    from annotator.core.search import search
+    from annotator.core.search_index import check_index
+
+    fixture = _fixture_script()
+    path = tmp_path / "v3.annotator"
+    shutil.copy(FIXTURES / "schema_v3.annotator", path)
+    assert _version(path) == 3
+    raw = _raw(path)
+    try:
+        assert "documents_fts" not in _tables(raw)
+    finally:
+        raw.close()
+
+    with Project(path, create=False) as p:
+        assert schema.user_version(p.store.conn) == schema.SCHEMA_VERSION
+        conn = p.store.conn
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        docs = p.documents.ids()
+        assert [p.documents.get(i).text for i in docs] == [d["text"] for d in fixture.V1_DOCUMENTS]
+
+        # Every document is found by the words of its title and its text, as typed by an analyst.
+        first, second = docs
+        assert [d.document_id for d in search(p, "walmart").documents] == [first]  # title only
+        assert [d.document_id for d in search(p, "second article").documents] == [second]
+        for query, doc, word in [("월마트", first, "월마트"), ("cafe", first, "Cafe\u0301"), ('"kim ji-ho"', first, "Kim Ji-ho"),
+                                 ("phones", second, "phones"), ("삼성전자", second, "삼성전자")]:
+            [found] = search(p, query).documents
+            assert found.document_id == doc and [h.match for h in found.hits] == [word], query
+
+        # Schema 3's data came through: metadata (standard keys first) and both flags.
+        assert p.metadata.get(first) == {"outlet": "연합뉴스", "date": "2025-05-03", "language": "ko",
+                                         "section": "Économie"}
+        assert p.metadata.get(second) == {"outlet": "Reuters", "url": "https://example.com/samsung?id=5&lang=en"}
+        flags = conn.execute("SELECT document_id, kind, other_document_id, score, dismissed FROM document_flags "
+                             "ORDER BY id").fetchall()
+        assert flags == [(second, "near_duplicate", first, 0.83, 0), (first, "repeated_passage", None, 2.0, 1)]
+
+        # The index stays in step with edits made after the upgrade.
+        p.documents.set_title(second, "Samsung phones report")
+        assert [d.document_id for d in search(p, "report").documents] == [second]
+    assert check_index(path) == (True, "Search index: ok")
+
+
+def test_schema_v4_project_gains_the_label_reading_order_index(tmp_path):
+    """Schema 6 indexes each label's annotations in reading order; the file keeps all its rows."""
+    from annotator.core import annotation_query
+
+    path = tmp_path / "v4.annotator"
+    db = sqlite_utils.Database(_raw(path))
+    try:
+        for step in schema.MIGRATIONS[:4]:
+            step(db)
+        db.execute("PRAGMA user_version = 4")
+        db.execute("INSERT INTO labels(id, name, layer, key, color) VALUES (1, 'Person', 'entity', 'p', '#111111'), "
+                   "(2, 'Claim', 'claim', 'c', '#222222')")
+        db.execute("INSERT INTO documents(id, title, sha256, imported_at, text) VALUES (1, 'Old', 'x', 'a', 'Kim said so.')")
+        db.execute("INSERT INTO annotations(document_id, label_id, span_start, span_end, text, created_at, updated_at) "
+                   "VALUES (1, 1, 0, 3, 'Kim', 'a', 'a'), (1, 2, 0, 12, 'Kim said so.', 'a', 'a')")
+        assert "idx_annotations_label_id" in {index.name for index in db["annotations"].indexes}
+    finally:
+        db.conn.close()
+
+    with Project(path, create=False) as p:
+        assert schema.user_version(p.store.conn) == schema.SCHEMA_VERSION
+        indexes = {tuple(index.columns) for index in p.store.db["annotations"].indexes}
+        assert ("label_id", "document_id", "span_start", "span_end") in indexes and ("label_id",) not in indexes
+        assert p.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [(a.text, p.codebook.label(a.label_id).name) for a in p.annotations.for_document(1)] == [
+            ("Kim said so.", "Claim"), ("Kim", "Person")]
+        plan = " ".join(annotation_query.query_plan(p, annotation_query.AnnotationFilter(label_ids=(1,))))
+        assert "idx_annotations_label_id_document_id_span_start_span_end" in plan and "TEMP B-TREE" not in plan

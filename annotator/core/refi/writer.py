@@ -20,6 +20,7 @@ from ..documents import text_sha256
 from ..entity_text import fold
 from ..errors import AnnotationError, ProjectError
 from ..model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
+from ..search_index import add_to_index
 from ..store import Change, now
 from .codes import PlanLabel
 from .ids import INFO_KEY
@@ -231,6 +232,7 @@ class Writer:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (document.id if self.restore else None, title, document.source, text_sha256(document.text),
              document.encoding, imported, status, document.text, document.memo)).lastrowid
+        add_to_index(self.db, [(doc_id, title, document.text)])
         for order, (key, value, file_order) in enumerate(document.metadata):
             self.metadata.append((file_order if file_order is not None else 10 ** 12 + order, doc_id, key, value))
         return doc_id
