@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
     QPushButton, QScrollArea, QStackedWidget, QTableView, QVBoxLayout, QWidget,
@@ -22,6 +22,7 @@ from .operations import Operations
 from .target_popup import TargetPopup, complete_targets, resolve_role
 
 Selection = Callable[[], "tuple[int, int] | None"]  # the reader's selection, in code points
+_NOTHING_SELECTED = "<span style='color:gray'>No tag selected: click one in the reader or the list.</span>"
 _WARNING = "color: #C62828;"
 
 
@@ -61,8 +62,9 @@ class AnnotationPanel(QWidget):
         self.label_combo = LabelCombo(details)
         self.label_combo.labelChosen.connect(self._label_chosen)
         form.addRow("Label:", self.label_combo)
-        self.label_text = QLabel("—", details)
+        self.label_text = QLabel(_NOTHING_SELECTED, details)
         self.label_text.setWordWrap(True)
+        self.label_text.setAlignment(Qt.AlignLeft | Qt.AlignTop)  # beside "Text:", however tall the row grows
         form.addRow("Text:", self.label_text)
         self.entity_edit = self._name_field("entityEdit", "Registry entity, e.g. Walmart", self._entity_edited,
                                             project.entities.names)
@@ -244,7 +246,7 @@ class AnnotationPanel(QWidget):
         self.label_combo.set_labels(self._project.codebook.codable_labels())
         self.label_combo.show_label(a.label_id if a is not None else None)
         if a is None:
-            self.label_text.setText("—")
+            self.label_text.setText(_NOTHING_SELECTED)
             self.note_edit.clear()
             self.form.setRowVisible(self.create_entity, False)
             self.form.setRowVisible(self.role_warning, False)
