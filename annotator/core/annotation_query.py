@@ -1,11 +1,11 @@
 """The corpus-wide annotation table's queries: filter, count and page every annotation.
 
-A page is read in two steps: the ids of its rows in the asked order, then just
-those rows. Where an index serves the order (reading order, the default) the ids
-come from LIMIT/OFFSET over it: milliseconds at any depth of 200,000 rows. Where
-SQLite would have to sort (text, label, dates) or the text filter must read every
-row, doing that per page would make each scroll step a full sort, so the ordered
-ids (8 bytes each, never whole rows) are worked out once and kept until the file changes.
+A page is read in two steps: the ids of its rows in the asked order, then just those
+rows. Where an index serves the order (reading order, also within a label or a layer)
+the ids come from LIMIT/OFFSET over it, a page past the middle read from the far end,
+so the last of a million rows costs what the first does. Where SQLite would have to
+sort (text, label, dates) or the text filter must read every row, the ordered ids
+(8 bytes each, never whole rows) are worked out once and kept until the file changes.
 """
 
 from __future__ import annotations
@@ -18,12 +18,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+# The filter bar's choices live in annotation_choices; the table and search reach them from here.
+from .annotation_choices import attribute_names, attribute_values, entity_choices, entity_named, fold  # noqa: F401
 from .errors import ProjectError
 from .model import LAYERS
 
 SORTS = ("document", "label", "layer", "start", "text", "target", "annotator", "created_at", "updated_at")
 MAX_PAGE = 5000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+_MERGED_LABELS = 24  # up to this many labels (a layer, a group) are read in reading order label by label
 
 
 @dataclass(frozen=True)
@@ -81,17 +84,13 @@ class AnnotationRow:
         return self.target or self.source or self.entity_name or ""
 
 
-def fold(text: str | None) -> str:
-    """How filters compare words: case and spacing do not matter."""
-    return " ".join((text or "").split()).casefold()
-
-
 def count(project: Any, flt: AnnotationFilter) -> int:
     """How many annotations the filter lets through."""
     state = _state(project)
     if flt not in state.counts:  # a sorted list of ids, once made, has already counted them
         joins, where, params = _conditions(project, flt)
-        sql = f"SELECT count(*) FROM annotations a {joins} WHERE {where}"
+        # With no WHERE at all SQLite counts the index's entries page by page without reading them.
+        sql = f"SELECT count(*) FROM annotations a {joins}" + (f" WHERE {where}" if where != "1" else "")
         state.counts[flt] = project.store.conn.execute(sql, params).fetchone()[0]
     return state.counts[flt]
 
@@ -128,54 +127,6 @@ def rows_by_id(project: Any, ids: list[int]) -> list[AnnotationRow]:
         ):
             values.setdefault(annotation_id, {})[name] = value
     return [AnnotationRow(*found[i][:13], values.get(i, {}), *found[i][13:]) for i in ids if i in found]
-
-
-def entity_choices(project: Any) -> list[tuple[int, str]]:
-    """Registry entities to filter by, as (id, name) in name order."""
-    rows = project.store.conn.execute("SELECT id, name FROM entities").fetchall()
-    return sorted(((row[0], row[1]) for row in rows), key=lambda item: (fold(item[1]), item[0]))
-
-
-def entity_named(project: Any, name: str) -> int | None:
-    """The registry entity a typed name or alias stands for (case and spacing aside), or None."""
-    wanted = fold(name)
-    if not wanted:
-        return None
-    rows = project.store.conn.execute(
-        "SELECT id, name, 0 FROM entities UNION ALL SELECT entity_id, alias, 1 FROM entity_aliases"
-    ).fetchall()
-    # A name beats an alias, and the older entity wins a tie, so the answer never depends on row order.
-    hits = sorted((by_alias, entity_id) for entity_id, text, by_alias in rows if fold(text) == wanted)
-    return hits[0][1] if hits else None
-
-
-def attribute_names(project: Any) -> list[str]:
-    """Every attribute name in the codebook, once each (labels may share a name, e.g. verdict)."""
-    names: dict[str, str] = {}
-    for (name,) in project.store.conn.execute("SELECT name FROM label_attributes ORDER BY sort_order, id"):
-        names.setdefault(fold(name), name)
-    return sorted(names.values(), key=fold)
-
-
-def attribute_values(project: Any, name: str) -> list[str]:
-    """Values an attribute of this name offers (its choices) or holds somewhere, for completion."""
-    values: dict[str, str] = {}
-    conn = project.store.conn
-    for attribute_id, attribute_name, choices in conn.execute("SELECT id, name, choices FROM label_attributes"):
-        if fold(attribute_name) == fold(name):
-            used = conn.execute("SELECT DISTINCT value FROM annotation_values WHERE attribute_id = ?", (attribute_id,))
-            for value in [*_choices(choices), *(row[0] for row in used)]:
-                if fold(value):
-                    values.setdefault(fold(value), value)
-    return sorted(values.values(), key=fold)
-
-
-def _choices(stored: str | None) -> list[str]:
-    try:
-        listed = json.loads(stored or "[]")
-    except ValueError:
-        return []
-    return [str(value) for value in listed] if isinstance(listed, list) else []
 
 
 # -- building the SQL ---------------------------------------------------------------------
@@ -219,13 +170,14 @@ def _order_by(sort: str, descending: bool) -> tuple[str, set[str]]:
     return ", ".join(f"{expr} {'ASC' if asc != descending else 'DESC'}" for expr, asc in terms), joins
 
 
-def _conditions(project: Any, flt: AnnotationFilter, extra_joins: set[str] = frozenset()) -> tuple[str, str, list]:
-    """(joins, WHERE clause, parameters) for a filter, after checking it names real things."""
+def _conditions(project: Any, flt: AnnotationFilter, extra_joins: set[str] = frozenset(),
+                labels: set[int] | None = None) -> tuple[str, str, list]:
+    """(joins, WHERE clause, parameters) for a filter checked to name real things; `labels` replaces its own."""
     conn = project.store.conn
     joins: set[str] = set(extra_joins)
     clauses: list[str] = []
     params: list[object] = []
-    labels = _label_set(conn, flt)
+    labels = _label_set(conn, flt) if labels is None else labels
     if labels is not None:
         clauses.append(f"a.label_id IN ({', '.join('?' * len(labels))})" if labels else "0")
         params.extend(sorted(labels))
@@ -370,25 +322,74 @@ def _page_ids(project: Any, flt: AnnotationFilter, sort: str, descending: bool, 
     if kept is not None:
         state.orders.move_to_end(key)
         return kept[offset:offset + limit].tolist()
+    if _index_serves(project, flt, sort, descending):
+        return _walk(project, flt, sort, descending, offset, limit)
     sql, params = _id_query(project, flt, sort, descending)
-    conn = project.store.conn
-    if key not in state.plans:
-        plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
-        sorts = any("TEMP B-TREE" in row[-1] for row in plan)
-        state.plans[key] = not sorts and not flt.text_contains
-    if state.plans[key]:
-        return [row[0] for row in conn.execute(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))]
-    ids = state.orders[key] = array("q", (row[0] for row in conn.execute(sql, params)))
+    ids = state.orders[key] = array("q", (row[0] for row in project.store.conn.execute(sql, params)))
     while len(state.orders) > _KEPT_ORDERS:
         state.orders.popitem(last=False)
     state.counts[flt] = len(ids)
     return ids[offset:offset + limit].tolist()
 
 
+def _index_serves(project: Any, flt: AnnotationFilter, sort: str, descending: bool) -> bool:
+    """Whether SQLite reads this order straight from an index, so that a page costs only its rows."""
+    state = _state(project)
+    key = (flt, sort, descending)
+    if key not in state.plans:
+        sql, params = _id_query(project, flt, sort, descending)
+        plan = project.store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+        state.plans[key] = not flt.text_contains and not any("TEMP B-TREE" in row[-1] for row in plan)
+    return state.plans[key]
+
+
+def _walk(project: Any, flt: AnnotationFilter, sort: str, descending: bool, offset: int, limit: int) -> list[int]:
+    """A page by LIMIT/OFFSET over the index; past the middle, from the far end in the reverse order.
+
+    OFFSET steps over every row before the page: backwards, the last page is a first page.
+    Every order ends in a unique key, so its reverse is exactly this one reversed.
+    """
+    conn = project.store.conn
+    if offset > 0:
+        total = count(project, flt)
+        size = min(limit, total - offset)
+        if size <= 0:
+            return []
+        if offset + size / 2 > total / 2 and _index_serves(project, flt, sort, not descending):
+            sql, params = _id_query(project, flt, sort, not descending)
+            ids = [row[0] for row in conn.execute(f"{sql} LIMIT ? OFFSET ?", (*params, size, total - offset - size))]
+            ids.reverse()
+            return ids
+    sql, params = _id_query(project, flt, sort, descending)
+    return [row[0] for row in conn.execute(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))]
+
+
 def _id_query(project: Any, flt: AnnotationFilter, sort: str, descending: bool) -> tuple[str, list]:
+    if sort == "document" and not flt.text_contains:
+        labels = _label_set(project.store.conn, flt)
+        if labels is not None and 1 < len(labels) <= _MERGED_LABELS:
+            return _merged_id_query(project, flt, sorted(labels), descending)
     order, order_joins = _order_by(sort, descending)
     joins, where, params = _conditions(project, flt, order_joins)
     return f"SELECT a.id FROM annotations a {joins} WHERE {where} ORDER BY {order}", params
+
+
+def _merged_id_query(project: Any, flt: AnnotationFilter, labels: list[int], descending: bool) -> tuple[str, list]:
+    """Reading order over several labels as one arm per label, merged by SQLite.
+
+    No index holds a layer's or a group's rows in reading order, but the
+    (label_id, document_id, span_start, span_end DESC) index holds each label's,
+    and SQLite merges ordered arms of a UNION ALL without sorting them.
+    """
+    arms, params = [], []
+    for label_id in labels:
+        joins, where, arm_params = _conditions(project, flt, labels={label_id})
+        arms.append(f"SELECT a.id, a.document_id, a.span_start, a.span_end FROM annotations a {joins} WHERE {where}")
+        params.extend(arm_params)
+    # A compound query orders by its result columns: 2, 3, 4 and 1 are the _DOCUMENT_ORDER terms.
+    order = ", ".join(f"{column} {'ASC' if asc != descending else 'DESC'}"
+                      for column, (_expr, asc) in zip((2, 3, 4, 1), _DOCUMENT_ORDER))
+    return f"{' UNION ALL '.join(arms)} ORDER BY {order}", params
 
 
 def query_plan(project: Any, flt: AnnotationFilter, *, sort: str = "document", descending: bool = False) -> list[str]:

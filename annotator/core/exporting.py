@@ -25,19 +25,17 @@ per file keeps a 100,000-row export fast and its memory flat.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import errno
 import os
 import re
-import secrets
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextvars import ContextVar
-from pathlib import Path
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from .errors import ProjectError
+# The writing side lives in export_files; its names stay importable from here, where other exporters look.
+from .export_files import _FORMULA_STARTS, ROW_FILTER, _check_target, _excel_cell, atomic_output, write_csv  # noqa: F401
+from .metadata import STANDARD_KEYS
 
 ANNOTATION_COLUMNS = [
     "annotation_id", "document_id", "document_title", "layer", "label", "start", "end",
@@ -55,26 +53,6 @@ ENTITY_COLUMNS = [
 MEMO_COLUMNS = ["kind", "id", "document_id", "title_or_name", "memo"]
 ALIAS_SEPARATOR = " | "
 ATTRIBUTE_PREFIX = "attr_"
-
-# Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula
-# (tab and CR are included because some spreadsheets strip them and then see "=").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-# Entities are joined once per role; the outer table stays `annotations`, so the
-# (document_id, span_start, span_end DESC) index still serves the order without a sort.
-_ANNOTATIONS_SQL = """
-SELECT a.id, a.document_id, a.label_id, a.span_start, a.span_end, a.text,
-       coalesce(target_entity.name, a.target), a.note, a.annotator, a.created_at, a.updated_at,
-       a.entity_id, mentioned.name, coalesce(source_entity.name, a.source), a.source_entity_id,
-       coalesce(holder_entity.name, a.holder), a.holder_entity_id, a.target_entity_id,
-       a.cue_start, a.cue_end
-FROM annotations a
-LEFT JOIN entities mentioned ON mentioned.id = a.entity_id
-LEFT JOIN entities source_entity ON source_entity.id = a.source_entity_id
-LEFT JOIN entities target_entity ON target_entity.id = a.target_entity_id
-LEFT JOIN entities holder_entity ON holder_entity.id = a.holder_entity_id
-ORDER BY a.document_id, a.span_start, a.span_end DESC, a.id
-"""
 
 _BOOL_WORDS = {"yes": "yes", "true": "yes", "1": "yes", "on": "yes",
                "no": "no", "false": "no", "0": "no", "off": "no"}
@@ -99,7 +77,7 @@ def attribute_columns(project: Any) -> list[tuple[str, str]]:
     share its column; like the codebook, this ignores case. Names become lowercase
     [a-z0-9_]; two names that come out the same get _2, _3... in the order they appear.
     """
-    rows = project.store.query(
+    rows = project.store.conn.execute(
         "SELECT la.name FROM label_attributes la JOIN labels l ON l.id = la.label_id "
         "ORDER BY l.sort_order, l.id, la.sort_order, la.id"
     )
@@ -124,57 +102,152 @@ def annotation_columns(project: Any) -> list[str]:
 
 
 def export_annotations(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
-    """Write every annotation to `out` as CSV; return the number of rows written."""
+    """Write every annotation to `out` as CSV; return the number of rows written.
+
+    Reads only through project.store.conn, so a worker thread can pass a project
+    whose store is its own connection.
+    """
     out = _check_target(project, out)
     conn = project.store.conn
-    # Titles, labels and attribute definitions are small; loading them up front keeps
-    # the annotation cursor the only long query while rows stream out.
-    titles = dict(conn.execute("SELECT id, title FROM documents"))
-    labels = {label_id: (layer, name) for label_id, layer, name in conn.execute("SELECT id, layer, name FROM labels")}
     attr_columns = attribute_columns(project)
-    position = {_fold(name): i for i, (_, name) in enumerate(attr_columns)}
-    attributes = {
-        attribute_id: (position[_fold(name)], kind)
-        for attribute_id, name, kind in conn.execute("SELECT id, name, kind FROM label_attributes")
-    }
-    blank = (None,) * len(attr_columns)
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        doc_id = title = text = None
-        values: dict[int, tuple[Any, ...]] = {}
-        for row in conn.execute(_ANNOTATIONS_SQL):
-            if row[1] != doc_id:
-                doc_id, title, text = row[1], titles.get(row[1], ""), None
-                if attributes:
-                    values = _document_values(conn, doc_id, attributes, len(attr_columns))
-            cue_start, cue_end = row[18], row[19]
-            cue_text = None
-            if cue_start is not None and cue_end is not None:
-                if text is None:  # only documents with a cue are read, once each
-                    text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-                cue_text = text[cue_start:cue_end]
-            layer, name = labels[row[2]]
-            yield (row[0], doc_id, title, layer, name, *row[3:], cue_text, *values.get(row[0], blank))
-
-    return write_csv(out, ANNOTATION_COLUMNS + [c for c, _ in attr_columns], rows(), excel=excel)
+    cells = _annotation_cells(conn, attr_columns, excel)
+    # Attribute columns no annotation fills are left out of the query and added back in C: each column
+    # a cursor returns costs the sqlite3 module a lock and a release of the GIL on every row.
+    empty = len(ANNOTATION_COLUMNS) + len(attr_columns) - len(cells)
+    kinds = dict(conn.execute("SELECT id, kind FROM label_attributes"))
+    # Only cues, and attributes other than text or choices, call back into Python, once per
+    # such cell; every other cell leaves the query as written, so no Python runs per row.
+    cue = _CueText(conn, excel)
+    conn.create_function(_CUE_FUNCTION, 3, cue)
+    conn.create_function(_ATTRIBUTE_FUNCTION, 2, lambda attribute_id, value: _attribute_text(
+        kinds.get(attribute_id, ""), value, excel), deterministic=True)
+    try:
+        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM}")
+        if empty:
+            rows = map(operator.add, rows, itertools.repeat((None,) * empty))
+        return write_csv(out, ANNOTATION_COLUMNS + [c for c, _ in attr_columns], rows, excel=excel, inert=excel)
+    finally:
+        cue.forget()  # the functions stay registered (Python 3.11 cannot remove one); the text need not
 
 
-def _document_values(conn: Any, doc_id: int, attributes: dict[int, tuple[int, str]],
-                     width: int) -> dict[int, tuple[Any, ...]]:
-    """Attribute cells of one document's annotations, by annotation id.
+_CUE_FUNCTION, _ATTRIBUTE_FUNCTION = "annotator_export_cue", "annotator_export_attribute"
 
-    One query per document rather than per row, and never the whole project's
-    values at once, so memory stays bounded by the largest document.
+
+def _entity_name(column: str) -> str:
+    # Looked up only where a link is set: most rows link no entity in most roles.
+    return f"CASE WHEN a.{column} IS NOT NULL THEN (SELECT name FROM entities WHERE id = a.{column}) END"
+
+
+# One expression per ANNOTATION_COLUMNS entry, in that order, and whether it holds text Excel
+# could run. `annotations` stays the outer table (its joins are LEFT), so the
+# (document_id, span_start, span_end DESC) index serves the reading order with no sort step.
+_ANNOTATION_CELLS: list[tuple[str, str, bool]] = [
+    ("annotation_id", "a.id", False),
+    ("document_id", "a.document_id", False),
+    ("document_title", "d.title", True),
+    ("layer", "l.layer", True),
+    ("label", "l.name", True),
+    ("start", "a.span_start", False),
+    ("end", "a.span_end", False),
+    ("text", "a.text", True),
+    ("target", f"coalesce({_entity_name('target_entity_id')}, a.target)", True),
+    ("note", "a.note", True),
+    ("annotator", "a.annotator", True),
+    ("created_at", "a.created_at", True),
+    ("updated_at", "a.updated_at", True),
+    ("entity_id", "a.entity_id", False),
+    ("entity_name", _entity_name("entity_id"), True),
+    ("source", f"coalesce({_entity_name('source_entity_id')}, a.source)", True),
+    ("source_entity_id", "a.source_entity_id", False),
+    ("holder", f"coalesce({_entity_name('holder_entity_id')}, a.holder)", True),
+    ("holder_entity_id", "a.holder_entity_id", False),
+    ("target_entity_id", "a.target_entity_id", False),
+    ("cue_start", "a.cue_start", False),
+    ("cue_end", "a.cue_end", False),
+    # _CueText makes its own text inert for Excel, so the slice is made once per cue.
+    ("cue_text", f"CASE WHEN a.cue_start IS NOT NULL AND a.cue_end IS NOT NULL "
+                 f"THEN {_CUE_FUNCTION}(a.document_id, a.cue_start, a.cue_end) END", False),
+]
+_ANNOTATION_FROM = (
+    "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id "
+    "ORDER BY a.document_id, a.span_start, a.span_end DESC, a.id"
+)
+# The text columns above only ever hold text or NULL (TEXT affinity), so the first code point decides.
+_FORMULA_CODES = ", ".join(str(ord(c)) for c in _FORMULA_STARTS)
+
+
+def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bool = False) -> str:
+    """The one query export_annotations streams: each cell as the CSV holds it, in reading order.
+
+    The Excel variant's apostrophe is added in SQL, by the test _excel_cell makes.
+    An attribute cell is looked up by the (annotation_id, attribute_id) key, and only
+    on rows whose label has values in that column: found up front, from the values
+    themselves, so even a value its label no longer defines is written, as before.
+    Attribute columns that nothing fills, at the end, are left out.
     """
-    cells: dict[int, list[Any]] = {}
-    for annotation_id, attribute_id, value in conn.execute(
-        "SELECT v.annotation_id, v.attribute_id, v.value FROM annotations a "
-        "JOIN annotation_values v ON v.annotation_id = a.id WHERE a.document_id = ?",
-        (doc_id,),
+    return f"SELECT {', '.join(_annotation_cells(conn, attr_columns, excel))} {_ANNOTATION_FROM}"
+
+
+def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: bool) -> list[str]:
+    cells = [_inert_sql(sql) if excel and text else sql for _column, sql, text in _ANNOTATION_CELLS]
+    attributes: dict[str, list[tuple[int, str]]] = {}
+    for attribute_id, name, kind in conn.execute("SELECT id, name, kind FROM label_attributes ORDER BY id"):
+        attributes.setdefault(_fold(name), []).append((int(attribute_id), kind))
+    used: dict[int, set[int]] = {}  # attribute id -> labels of the annotations holding a value for it
+    for attribute_id, label_id in conn.execute(
+        "SELECT DISTINCT v.attribute_id, a.label_id FROM annotation_values v "
+        "JOIN annotations a ON a.id = v.annotation_id"
     ):
-        index, kind = attributes[attribute_id]
-        cells.setdefault(annotation_id, [None] * width)[index] = _attribute_cell(kind, value)
-    return {annotation_id: tuple(row) for annotation_id, row in cells.items()}
+        used.setdefault(attribute_id, set()).add(int(label_id))
+    for _column, name in attr_columns:
+        column_attributes = attributes.get(_fold(name), [])
+        labels = set().union(*(used.get(attribute_id, ()) for attribute_id, _kind in column_attributes))
+        cells.append(_attribute_sql(column_attributes, labels, excel) if labels else "NULL")
+    while cells[-1] == "NULL":
+        cells.pop()
+    return cells
+
+
+def _inert_sql(sql: str) -> str:
+    return f"iif(unicode({sql}) IN ({_FORMULA_CODES}), '''' || {sql}, {sql})"
+
+
+def _attribute_sql(attributes: list[tuple[int, str]], labels: set[int], excel: bool) -> str:
+    # Free text and choices are written as stored; other kinds go through _attribute_cell.
+    python = [attribute_id for attribute_id, kind in attributes if kind not in ("text", "choice")]
+    plain = _inert_sql("v.value") if excel else "v.value"
+    cell = (f"CASE WHEN v.attribute_id IN ({_ids(python)}) THEN {_ATTRIBUTE_FUNCTION}(v.attribute_id, v.value) "
+            f"ELSE {plain} END") if python else plain
+    # Should stale rows give an annotation two attributes sharing this column, the later one's value is written.
+    order = " ORDER BY v.attribute_id DESC" if len(attributes) > 1 else ""
+    return (f"CASE WHEN a.label_id IN ({_ids(labels)}) THEN (SELECT {cell} FROM annotation_values v "
+            f"WHERE v.annotation_id = a.id AND v.attribute_id IN ({_ids(a for a, _kind in attributes)}){order}) END")
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return ", ".join(str(int(i)) for i in sorted(ids))
+
+
+class _CueText:
+    """A claim's cue as text, sliced from its document; each document with cues is read once."""
+
+    def __init__(self, conn: Any, excel: bool):
+        self._cursor, self._excel, self._document_id, self._text = conn.cursor(), excel, None, ""
+
+    def __call__(self, document_id: int, start: int, end: int) -> str:
+        if document_id != self._document_id:
+            row = self._cursor.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+            self._document_id, self._text = document_id, row[0] if row else ""
+        cue = self._text[start:end]
+        return _excel_cell(cue) if self._excel else cue
+
+    def forget(self) -> None:
+        self._document_id, self._text = None, ""
+
+
+def _attribute_text(kind: str, value: str, excel: bool) -> Any:
+    cell = _attribute_cell(kind, value)
+    return _excel_cell(cell) if excel else cell
 
 
 def _attribute_cell(kind: str, value: str) -> Any:
@@ -207,18 +280,15 @@ def export_documents(project: Any, out: str | os.PathLike, *, excel: bool = Fals
     """Write every document (with its full text and memo) to `out` as CSV; return the row count."""
     out = _check_target(project, out)
     conn = project.store.conn
-    # The cursor hands rows over one at a time: texts can be large and there may be thousands.
-    rows = conn.execute(
-        "SELECT id, title, source, sha256, imported_at, text, status, memo FROM documents ORDER BY id"
-    )
     meta = metadata_columns(project)
-
-    def with_metadata() -> Iterator[tuple[Any, ...]]:
-        for row in rows:
-            values = dict(conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (row[0],)))
-            yield (*row, *(values.get(key) for _, key in meta))
-
-    return write_csv(out, DOCUMENT_COLUMNS + [c for c, _ in meta], with_metadata() if meta else rows, excel=excel)
+    # One streamed query: texts can be large and there may be 100,000 of them. Each metadata
+    # cell is a lookup by the (document_id, key) key; the keys are bound, never spliced in.
+    lookups = "".join(", (SELECT value FROM document_metadata WHERE document_id = d.id AND key = ?)" for _ in meta)
+    rows = conn.execute(
+        f"SELECT id, title, source, sha256, imported_at, text, status, memo{lookups} FROM documents d ORDER BY id",
+        [key for _, key in meta],
+    )
+    return write_csv(out, DOCUMENT_COLUMNS + [c for c, _ in meta], rows, excel=excel)
 
 
 METADATA_PREFIX = "meta_"
@@ -232,7 +302,8 @@ def metadata_columns(project: Any) -> list[tuple[str, str]]:
     """
     columns: list[tuple[str, str]] = []
     taken: set[str] = set()
-    for key in project.metadata.keys():
+    keys = [key for (key,) in project.store.conn.execute("SELECT DISTINCT key FROM document_metadata")]
+    for key in sorted(keys, key=_metadata_order):
         base = METADATA_PREFIX + "_".join(key.split())
         column, n = base, 1
         while column in taken:
@@ -241,6 +312,11 @@ def metadata_columns(project: Any) -> list[tuple[str, str]]:
         columns.append((column, key))
         taken.add(column)
     return columns
+
+
+def _metadata_order(key: str) -> tuple[int, str]:
+    # DocumentMetadata.keys' order, read here through the export's own connection.
+    return (STANDARD_KEYS.index(key) if key in STANDARD_KEYS else len(STANDARD_KEYS)), key.casefold()
 
 
 def export_entities(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
@@ -323,88 +399,3 @@ EXPORTERS: dict[str, Exporter] = {
     "memos": export_memos,
 }
 """What can be exported, by the name the command line and the export dialog use."""
-
-
-# -- writing -----------------------------------------------------------------------
-
-# export_formats sets this around a write to see or cut short the rows as they stream
-# out: the export dialog's preview needs only the first rows, and a long export reports
-# progress (and can be cancelled) without every exporter taking a callback.
-ROW_FILTER: ContextVar[Callable[[Iterable[Any]], Iterable[Any]] | None] = ContextVar("ROW_FILTER", default=None)
-
-
-def write_csv(
-    out: str | os.PathLike, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, excel: bool = False
-) -> int:
-    """Stream `rows` under a header to `out`, replacing it only once everything is written.
-
-    None becomes an empty cell. The file appears at `out` whole or not at all: rows go
-    to a temporary file beside it, which is renamed over `out` at the end and removed
-    if anything fails.
-    """
-    with atomic_output(Path(out), encoding="utf-8-sig" if excel else "utf-8") as f:
-        writer = csv.writer(f, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        # Headers too: the matrix names a column after each label, and a label may be called "=HYPERLINK(…)".
-        writer.writerow([_excel_cell(c) for c in columns] if excel else columns)
-        row_filter = ROW_FILTER.get()
-        counted = _counting(rows if row_filter is None else row_filter(rows))
-        writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel else counted)
-    return counted.count
-
-
-@contextlib.contextmanager
-def atomic_output(out: Path, *, encoding: str = "utf-8") -> Iterator[Any]:
-    """A text file that appears at `out` whole or not at all.
-
-    Writing goes to a temporary file beside `out`, synced and renamed over it at the
-    end, and removed if anything fails; errors name `out`, not the temporary file.
-    """
-    if out.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a folder, not a file; choose a file name", str(out))
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # Mode "x" creates with the usual permissions (umask), unlike mkstemp's 0600,
-        # so the exported file can be shared like any other the user saves.
-        with open(tmp, "x", encoding=encoding, newline="") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        # The temporary name means nothing to the user; report the file they asked for.
-        if isinstance(exc, OSError) and exc.filename == str(tmp):
-            exc.filename, exc.filename2 = str(out), None
-        raise
-
-
-class _counting:
-    """Passes rows through and counts them, so writerows can stream in C."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]]):
-        self._rows = iter(rows)
-        self.count = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        row = next(self._rows)
-        self.count += 1
-        return row
-
-
-def _excel_cell(value: Any) -> Any:
-    if type(value) is str and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _check_target(project: Any, out: str | os.PathLike) -> Path:
-    out = Path(out)
-    # A slip in a file dialog or a command line must never turn the project into a CSV.
-    project_file = Path(project.path).resolve()
-    guarded = {project_file, *(project_file.with_name(project_file.name + s) for s in ("-wal", "-shm"))}
-    if out.resolve() in guarded:
-        raise ProjectError(f"{out} is the project file itself; choose another name for the export.")
-    return out

@@ -6,6 +6,7 @@ while the analyst reads. The model keeps a few pages of rows; the rest stays in 
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -34,12 +35,18 @@ _ROLES = frozenset((_DISPLAY, _DECORATION, _TOOLTIP))
 KEPT_PAGES = 4  # the page on screen, its neighbours, and one to spare when scrolling back
 
 
+@functools.lru_cache(maxsize=4096)
 def _when(stamp: str) -> str:
-    """An ISO time in the analyst's own time zone, to the minute."""
+    """An ISO time in the analyst's own time zone, to the minute.
+
+    Kept per stamp, and spelled out rather than strftime'd: strftime imports a module on
+    every call, which PySide's import hook makes cost more than the rest of a row's paint.
+    """
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+        t = datetime.fromisoformat(stamp).astimezone()
     except (TypeError, ValueError):
         return stamp or ""
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
 
 
 class AnnotationTableModel(QAbstractTableModel):

@@ -411,16 +411,64 @@ def test_the_default_order_is_read_from_the_reading_order_index_without_a_sort(p
 
 
 def test_a_page_in_reading_order_reads_only_its_rows(project, corpus):
+    everything = [r.id for r in q.page(project, F(), limit=100)]
     statements: list[str] = []
     project.store.conn.set_trace_callback(statements.append)
     try:
-        q.page(project, F(), offset=15, limit=3)
+        early = q.page(project, F(), offset=5, limit=3)
+        late = q.page(project, F(), offset=15, limit=3)  # past the middle of 19 rows
     finally:
         project.store.conn.set_trace_callback(None)
+    assert [r.id for r in early] == everything[5:8] and [r.id for r in late] == everything[15:18]
     id_queries = [s for s in statements if s.startswith("SELECT a.id FROM annotations")]
-    assert len(id_queries) == 1 and "LIMIT 3 OFFSET 15" in id_queries[0]
+    assert len(id_queries) == 2 and "LIMIT 3 OFFSET 5" in id_queries[0]
+    # The late page is read from the far end: the reverse order, stepping over the single row after it.
+    assert "a.document_id DESC" in id_queries[1] and "LIMIT 3 OFFSET 1" in id_queries[1]
     detail = [s for s in statements if s.startswith("SELECT a.id, a.document_id")]
-    assert len(detail) == 1 and detail[0].count(",", detail[0].index("IN (")) == 2  # three ids asked for
+    assert len(detail) == 2 and detail[0].count(",", detail[0].index("IN (")) == 2  # three ids asked for
+
+
+def test_pages_read_from_either_end_are_the_rows_of_one_order(project, corpus, label):
+    group = corpus["group"]
+    for flt in (F(), F(label_ids=(label("Organization").id,)), F(layer="entity"), F(label_ids=(group,)),
+                F(layer="stance", entity_id=corpus["entity"]["Amazon"]), F(attributes=(("fact check", ""),))):
+        for descending in (False, True):
+            whole = [r.id for r in q.page(project, flt, descending=descending, limit=100)]
+            assert q.count(project, flt) == len(whole)
+            for size in (1, 2, 3, 7):
+                paged = [r.id for offset in range(0, len(whole) + size, size)
+                         for r in q.page(project, flt, descending=descending, offset=offset, limit=size)]
+                assert paged == whole, (flt, descending, size)
+            assert whole == list(reversed([r.id for r in q.page(project, flt, descending=not descending, limit=100)]))
+
+
+def test_one_label_or_a_layer_is_read_in_reading_order_from_the_label_index(project, corpus, label):
+    for flt in (F(label_ids=(label("Organization").id,)), F(label_ids=(label("Claim").id,), entity_id=corpus["entity"]["Kim Ji-ho"])):
+        for descending in (False, True):
+            plan = " | ".join(q.query_plan(project, flt, descending=descending))
+            assert "idx_annotations_label_id_document_id_span_start_span_end (label_id=?)" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan
+    # Several labels (a layer, a group): one arm per label, merged in order rather than sorted.
+    for flt in (F(layer="entity"), F(label_ids=(corpus["group"],)), F(layer="claim", attributes=(("fact check", ""),))):
+        plan = " | ".join(q.query_plan(project, flt))
+        assert "MERGE (UNION ALL)" in plan and "TEMP B-TREE" not in plan, plan
+        assert plan.count("idx_annotations_label_id_document_id_span_start_span_end") >= 2, plan
+
+
+def test_the_last_page_of_a_label_is_read_from_its_far_end(project, corpus, label):
+    organization = F(label_ids=(label("Organization").id,))
+    total = q.count(project, organization)
+    whole = [r.id for r in q.page(project, organization, limit=100)]
+    statements: list[str] = []
+    project.store.conn.set_trace_callback(statements.append)
+    try:
+        last = q.page(project, organization, offset=total - 2, limit=200)
+    finally:
+        project.store.conn.set_trace_callback(None)
+    assert [r.id for r in last] == whole[-2:] and total == 7
+    [id_query] = [s for s in statements if s.startswith("SELECT a.id FROM annotations")]
+    assert "a.document_id DESC" in id_query and id_query.endswith("LIMIT 2 OFFSET 0")
+    assert not any(s.startswith("SELECT count(*)") for s in statements)  # counted once, when the filter was set
 
 
 def test_an_order_that_needs_a_sort_sorts_once_for_all_its_pages(project, corpus):

@@ -572,3 +572,140 @@ def test_slugs_for_attribute_names(tmp_path):
         assert export_annotations(p, tmp_path / "a.csv") == 0
         with open(tmp_path / "a.csv", encoding="utf-8", newline="") as f:
             assert next(csv.reader(f)) == annotation_columns(p)
+
+
+# -- one streamed query, whatever the size ----------------------------------------------------
+
+
+def _formula_everywhere(coded) -> None:
+    """Formula-like text in every kind of cell the annotation file has, and each attribute kind's odd values."""
+    ids = coded.ids
+    with coded.store.write() as db:
+        db.execute("UPDATE documents SET title = '=cmd|\" /C calc\"!A0' WHERE id = 1")
+        db.execute("UPDATE annotations SET annotator = '@me', note = '\tsum' WHERE id = ?", (ids["walmart"],))
+        db.execute("UPDATE annotations SET source = '-a spokesperson' WHERE id = ?", (ids["claim_ko"],))
+        db.execute("UPDATE annotations SET holder = '+the CEO', target = NULL WHERE id = ?", (ids["favor"],))
+        db.execute("UPDATE annotations SET target = '\r=SUM(1)' WHERE id = ?", (ids["against"],))
+        attribute = dict(db.execute("SELECT name, id FROM label_attributes"))
+        db.execute("UPDATE annotation_values SET value = '-5%' WHERE annotation_id = ? AND attribute_id = ?",
+                   (ids["claim_ko"], attribute["Confidence (%)"]))
+        db.execute("UPDATE annotation_values SET value = '=yes' WHERE annotation_id = ? AND attribute_id = ?",
+                   (ids["claim_ko"], attribute["Check-worthy"]))
+    # A cue that starts like a formula: "-5%" in "Stock -5% today."
+    coded.annotations.set_cue(ids["claim"], *_at(CODED, "-5%"))
+
+
+def test_excel_variant_is_the_research_file_with_formula_cells_made_text(coded, tmp_path):
+    _formula_everywhere(coded)
+    research, excel = tmp_path / "research.csv", tmp_path / "excel.csv"
+    export_annotations(coded, research)
+    export_annotations(coded, excel, excel=True)
+    with open(research, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    # What the Excel variant promises, cell by cell: every text cell starting = + - @ tab or CR gets an
+    # apostrophe, a stored plain number does not, nothing else changes.
+    numbers = {rows[0].index("attr_confidence")}
+    expected = [[("'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not
+                  (i in numbers and cell.lstrip("-").replace(".", "", 1).isdigit()) else cell)
+                 for i, cell in enumerate(row)] for row in rows]
+    with open(tmp_path / "expected.csv", "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(expected)
+    assert excel.read_bytes() == (tmp_path / "expected.csv").read_bytes()
+    by_id = _by_id(excel, "utf-8-sig")
+    claim, claim_ko = by_id[coded.ids["claim"]], by_id[coded.ids["claim_ko"]]
+    assert (claim["cue_text"], claim["attr_confidence"]) == ("'-5%", "-12.5")
+    assert (claim_ko["attr_confidence"], claim_ko["attr_check_worthy"], claim_ko["source"]) == ("'-5%", "'=yes", "'-a spokesperson")
+    assert by_id[coded.ids["against"]]["target"] == "'\r=SUM(1)"
+    assert by_id[coded.ids["walmart"]]["document_title"] == "'=cmd|\" /C calc\"!A0"
+
+
+def test_yes_no_words_are_written_as_yes_or_no(coded, tmp_path):
+    worthy = coded.store.conn.execute("SELECT id FROM label_attributes WHERE name = 'Check-worthy'").fetchone()[0]
+    for stored, written in (("True", "yes"), (" ON ", "yes"), ("1", "yes"), ("off", "no"), ("FALSE", "no"),
+                            ("maybe", "maybe"), ("", "")):
+        with coded.store.write() as db:
+            db.execute("UPDATE annotation_values SET value = ? WHERE annotation_id = ? AND attribute_id = ?",
+                       (stored, coded.ids["claim"], worthy))
+        export_annotations(coded, tmp_path / "a.csv")
+        assert _by_id(tmp_path / "a.csv")[coded.ids["claim"]]["attr_check_worthy"] == written, stored
+
+
+def test_a_value_its_label_no_longer_defines_is_still_written(coded, tmp_path):
+    # Left by a hand-edited file (annotator check reports it): the export shows the data as stored.
+    verdict = coded.store.conn.execute("SELECT id FROM label_attributes WHERE name = 'Verdict' AND label_id = ?",
+                                       (coded.codebook.by_name("Claim").id,)).fetchone()[0]
+    with coded.store.write() as db:
+        db.execute("INSERT INTO annotation_values(annotation_id, attribute_id, value) VALUES (?, ?, 'odd')",
+                   (coded.ids["walmart_2"], verdict))
+    export_annotations(coded, tmp_path / "a.csv")
+    assert _by_id(tmp_path / "a.csv")[coded.ids["walmart_2"]]["attr_verdict"] == "odd"
+
+
+def test_annotations_stream_from_the_reading_order_index_in_one_query(coded, tmp_path):
+    from annotator.core.exporting import annotations_sql, attribute_columns
+
+    conn = coded.store.conn
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        export_annotations(coded, tmp_path / "a.csv")
+    finally:
+        conn.set_trace_callback(None)
+    # One query for the rows (attribute cells are lookups inside it); the cues' document is read once.
+    assert len([s for s in statements if "FROM annotations a" in s]) == 1
+    assert len([s for s in statements if "SELECT text FROM documents" in s]) == 1
+    plan = " | ".join(row[-1] for row in conn.execute(
+        "EXPLAIN QUERY PLAN " + annotations_sql(conn, attribute_columns(coded))))
+    assert "SCAN a USING INDEX idx_annotations_document_id_span_start_span_end" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def test_memory_stays_flat_however_many_rows(tmp_path):
+    import tracemalloc
+
+    with Project(tmp_path / "big.annotator") as p:
+        text = "Walmart said prices fell, again. " * 40
+        doc = p.documents.add(title="Long, \"quoted\" story", text=text)
+        person = p.codebook.by_name("Person").id
+        with p.store.write(undoable=False) as db:
+            db.executemany(
+                "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, note, annotator, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'a note, with a comma', 'me', ?, ?)",
+                [(doc, person, i % 1000, i % 1000 + 7, text[i % 1000:i % 1000 + 7], STAMP, STAMP) for i in range(20000)])
+        tracemalloc.start()
+        try:
+            assert export_annotations(p, tmp_path / "a.csv") == 20000
+            _size, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    # A list of 20,000 rows would hold ~10 MB; streamed, a row at a time, the export holds a few buffers.
+    assert peak < 1_000_000, peak
+    assert (tmp_path / "a.csv").stat().st_size > 2_000_000
+
+
+def test_an_export_on_a_worker_thread_reads_only_its_own_connection(coded, tmp_path):
+    import threading
+
+    export_annotations(coded, tmp_path / "here.csv")
+    statements: list[str] = []
+    coded.store.conn.set_trace_callback(statements.append)
+    worker = coded.for_worker()
+    outcome: list[object] = []
+
+    def work() -> None:
+        try:
+            with worker.store.snapshot():
+                outcome.append(export_annotations(worker, tmp_path / "there.csv", excel=False))
+        except BaseException as exc:  # handed to the test thread to fail on
+            outcome.append(exc)
+
+    try:
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(60)
+    finally:
+        worker.close()
+        coded.store.conn.set_trace_callback(None)
+    assert outcome == [10]
+    assert statements == []  # the window's connection stays free while the worker exports
+    assert (tmp_path / "there.csv").read_bytes() == (tmp_path / "here.csv").read_bytes()

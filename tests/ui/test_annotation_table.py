@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import sqlite3
@@ -282,11 +283,13 @@ def test_two_hundred_thousand_rows_jump_to_the_end_and_filter_by_label(tmp_path,
         assert model.page_fetches == 1  # the first screenful is one page
         assert model.index(0, COLUMN["Document"]).data() == "Article 00"
 
-        table.view.scrollToBottom()
-        paint(table.view)
+        with offsets_read(conn) as offsets:
+            table.view.scrollToBottom()
+            paint(table.view)
         assert table.view.rowAt(table.view.viewport().height() - 2) == 199_999  # the view really is at the end
         assert model.index(199_999, COLUMN["Text"]).data() == last_text
         assert model.page_fetches - 1 <= 2  # the last page, and at most the one before it
+        assert offsets and max(offsets) < 400  # read from the far end, not by stepping over 199,800 rows
 
         organizations = conn.execute("SELECT count(*) FROM annotations WHERE label_id = ?",
                                      (label_ids["Organization"],)).fetchone()[0]
@@ -295,16 +298,41 @@ def test_two_hundred_thousand_rows_jump_to_the_end_and_filter_by_label(tmp_path,
         assert table.count_label.text() == f"{organizations:,} of 200,000 annotations"
         paint(table.view)
         before = model.page_fetches
-        table.view.scrollToBottom()
-        paint(table.view)
+        with offsets_read(conn) as offsets:
+            table.view.scrollToBottom()
+            paint(table.view)
         assert {model.index(row, COLUMN["Label"]).data() for row in range(organizations - 30, organizations)} == {
             "Organization"}
-        assert model.page_fetches - before <= 2
+        assert model.page_fetches - before <= 2 and max(offsets) < 400
+
+        # A whole layer (several labels) reaches its end the same way.
+        choose(qtbot, table.label_combo, "All labels")
+        choose(qtbot, table.layer_combo, "Claim")
+        claims = conn.execute("SELECT count(*) FROM annotations a JOIN labels l ON l.id = a.label_id "
+                              "WHERE l.layer = 'claim'").fetchone()[0]
+        assert model.rowCount() == claims
+        paint(table.view)
+        with offsets_read(conn) as offsets:
+            table.view.scrollToBottom()
+            paint(table.view)
+        assert {model.row(row).layer for row in range(claims - 30, claims)} == {"claim"}
+        assert max(offsets) < 400
     finally:
         table.close()
         table.detach()
         table.deleteLater()
         project.close()
+
+
+@contextlib.contextmanager
+def offsets_read(conn: sqlite3.Connection):
+    """The OFFSETs of the page queries run inside the block: how many rows each stepped over."""
+    offsets: list[int] = []
+    conn.set_trace_callback(lambda sql: offsets.extend(int(n) for n in re.findall(r"OFFSET (\d+)", sql)))
+    try:
+        yield offsets
+    finally:
+        conn.set_trace_callback(None)
 
 
 def _coded_seeds(path: Path) -> dict[str, int]:
