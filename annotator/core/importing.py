@@ -148,6 +148,11 @@ def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | N
     item = _prepare(Path(path), max_bytes)
     if item.outcome is not None:
         return item.outcome
+    return _store_one(project, item)
+
+
+def _store_one(project: Project, item: _Prepared) -> FileOutcome:
+    """Store one prepared file in a transaction of its own, indexed and fingerprinted with it."""
     with project.store.write(undoable=False):
         outcome = _store(project, item)
         if outcome.status == "imported":
@@ -267,13 +272,9 @@ def import_seeds(project: Project) -> ImportReport:
         item = _from_bytes(entry.read_bytes(), Path(entry.name), entry.name, MAX_TEXT_BYTES)
         outcome = item.outcome
         if outcome is None:
-            with project.store.write(undoable=False):
-                outcome = _store(project, item)
-                if outcome.status == "imported":
-                    add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
-                    project.duplicates.remember(outcome.document_id, item.fingerprint)
-                    project.store.notify(Change("documents_added", document_id=outcome.document_id))
-                    passages[outcome.document_id] = item.fingerprint.passages
+            outcome = _store_one(project, item)
+            if outcome.status == "imported":
+                passages[outcome.document_id] = item.fingerprint.passages
         report.outcomes.append(outcome)
     project.duplicates.scan((o.document_id for o in report.imported), passages=passages)
     return report
