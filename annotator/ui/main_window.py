@@ -28,7 +28,6 @@ from .document_panel import DocumentPanel
 from .entities_panel import EntitiesPanel
 from .panels import AnnotationPanel
 from .reader import ReaderView
-from .search_panel import SearchPanel
 from .target_popup import TargetPopup
 
 
@@ -192,8 +191,13 @@ class MainWindow(QMainWindow):
         right.setObjectName("sideTabs")
         right.addTab(self.annotation_panel, "Annotations")
         right.addTab(document_tab, "Document")
-        self.search_panel = SearchPanel(project, self)  # full-text search over every document
-        right.addTab(self.search_panel, "Search")
+        # Full-text search over every document, built the first time it is shown: start-up
+        # loads nothing it does not show.
+        self._search_panel = None
+        self._search_page = QWidget(self)
+        QVBoxLayout(self._search_page).setContentsMargins(0, 0, 0, 0)
+        right.addTab(self._search_page, "Search")
+        right.currentChanged.connect(self._side_tab_changed)
         self.splitter = QSplitter(Qt.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         documents = QWidget(self)
@@ -219,6 +223,21 @@ class MainWindow(QMainWindow):
             self.open_document(None)
         preferences.apply(self)  # annotator name, reader font, word snapping
         show_mode(self)  # read-only (open elsewhere, or a read-only file) or editable
+
+    def _side_tab_changed(self, _index: int) -> None:
+        if self.side_tabs.currentWidget() is self._search_page:
+            self.search_panel  # noqa: B018 - builds the panel as its tab is first shown
+
+    @property
+    def search_panel(self):
+        """The Search tab's panel, built on first use (the tab shown, or Find in project)."""
+        if self._search_panel is None:
+            from .search_panel import SearchPanel
+
+            self._search_panel = SearchPanel(self.project, self)
+            self._search_page.layout().addWidget(self._search_panel)
+            self._search_panel.show()  # a child added to a page already on screen starts hidden
+        return self._search_panel
 
     def _build_label_bar(self, labels: list[Label]) -> None:
         self.label_bar.clear()
@@ -261,7 +280,8 @@ class MainWindow(QMainWindow):
         self.entities_panel.detach()
         self.document_panel.detach()
         self.document_info.detach()
-        self.search_panel.detach()
+        if self._search_panel is not None:
+            self._search_panel.detach()
         if getattr(self, "annotation_table", None) is not None:  # it reads this project only
             from .annotation_table import close_annotation_table
 

@@ -149,7 +149,7 @@ class SearchPanel(QWidget):
     def open_search(self) -> None:
         """Edit › Find in project (Ctrl+Shift+F): show the tab and put the cursor in the box."""
         tabs = self._window.side_tabs
-        tabs.setCurrentWidget(self)
+        tabs.setCurrentWidget(self.parentWidget())  # the tab's page, which holds this panel
         self.query.setFocus()
         self.query.selectAll()
 

@@ -41,8 +41,16 @@ def open_search(window, qtbot):
     qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier | Qt.ShiftModifier)
     panel = window.search_panel
     qtbot.waitUntil(panel.query.hasFocus)
-    assert window.side_tabs.currentWidget() is panel
+    assert window.side_tabs.currentWidget().isAncestorOf(panel) and panel.isVisible()
     return panel
+
+
+def test_the_search_tab_is_built_when_first_shown_not_at_start(open_window, search_path, qtbot):
+    window = open_window(search_path)
+    assert not window.findChildren(panel_module.SearchPanel)  # start-up builds only what it shows
+    window.side_tabs.setCurrentIndex(window.side_tabs.count() - 1)
+    (built,) = window.findChildren(panel_module.SearchPanel)
+    assert built.isVisible() and built is window.search_panel
 
 
 def wait_for_results(panel, qtbot, status_start: str) -> None:
