@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 
 def dump(project) -> list[str]:
     """The whole project database as SQL statements: equal dumps mean identical data."""
@@ -39,3 +41,24 @@ def span_of(text: str, piece: str, nth: int = 0) -> tuple[int, int]:
         if start < 0:
             raise ValueError(piece)
     return start, start + len(piece)
+
+
+def read_csv_rows(path, encoding: str = "utf-8") -> list[dict[str, str]]:
+    """A CSV export's rows as dicts, read the way any RFC 4180 reader would."""
+    with open(path, encoding=encoding, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def read_with_pandas(ann, docs):
+    """The annotations and documents files as pandas reads them with the documented call."""
+    import pandas as pd
+
+    # The exact call docs/csv-format.md recommends.
+    ints = ["start", "end", "cue_start", "cue_end", "entity_id", "source_entity_id", "target_entity_id",
+            "holder_entity_id"]
+    df = pd.read_csv(ann, encoding="utf-8", keep_default_na=False,
+                     na_values={c: [""] for c in ints}, dtype={c: "Int64" for c in ints})
+    dd = pd.read_csv(docs, encoding="utf-8", keep_default_na=False)
+    return df, dd
+
+

@@ -56,14 +56,15 @@ class Documents:
         """Store one document; the caller has checked that its text is new."""
         if not text:
             raise ProjectError("A document needs some text.")
+        title = title.strip() or "Untitled"
         with self._store.write() as db:
             cursor = db.execute(
                 "INSERT INTO documents(title, source, sha256, encoding, imported_at, status, text) "
                 "VALUES (?, ?, ?, ?, ?, 'todo', ?)",
-                (title.strip() or "Untitled", source, text_sha256(text), encoding, now(), text),
+                (title, source, text_sha256(text), encoding, now(), text),
             )
             doc_id = cursor.lastrowid
-            add_to_index(db, [(doc_id, title.strip() or "Untitled", text)])
+            add_to_index(db, [(doc_id, title, text)])
             self._store.notify(Change("documents_added", document_id=doc_id))
         return doc_id
 
