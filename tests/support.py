@@ -62,3 +62,23 @@ def read_with_pandas(ann, docs):
     return df, dd
 
 
+
+
+def max_channel_difference(first, second) -> int:
+    """The largest difference of any colour or alpha channel between two same-sized QImages.
+
+    Rendering rounds differently across CPUs and Qt builds, so tests compare images within a
+    tolerance of this, never bit for bit.
+    """
+    from PySide6.QtGui import QImage
+
+    assert first.size() == second.size(), f"{first.size()} != {second.size()}"
+    a = first.convertToFormat(QImage.Format_ARGB32)
+    b = second.convertToFormat(QImage.Format_ARGB32)
+    worst = 0
+    for y in range(a.height()):
+        row_a = bytes(a.constScanLine(y))[: a.width() * 4]
+        row_b = bytes(b.constScanLine(y))[: b.width() * 4]
+        if row_a != row_b:
+            worst = max(worst, max(abs(x - y_) for x, y_ in zip(row_a, row_b)))
+    return worst

@@ -16,6 +16,7 @@ import sysconfig
 from pathlib import Path
 
 import annotator
+from tests.support import max_channel_difference
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = Path(annotator.__file__).resolve().parent
@@ -96,4 +97,10 @@ def test_the_app_window_icon_is_the_bundled_one(qapp):
     assert not icon.isNull()
     shown = icon.pixmap(256, 256).toImage().convertToFormat(QImage.Format_ARGB32)
     committed = QImage(str(REPO / "resources" / "icon.png")).convertToFormat(QImage.Format_ARGB32)
-    assert shown.size().width() == 256 and shown == committed
+    assert shown.size() == committed.size() and shown.width() == 256
+    # Premultiplying semi-transparent pixels rounds differently on different CPUs (one unit seen on
+    # 16 edge pixels), so the same icon is equal within a couple of units, not bit for bit.
+    assert max_channel_difference(shown, committed) <= 3
+    blank = QImage(shown.size(), QImage.Format_ARGB32)
+    blank.fill(0)
+    assert max_channel_difference(shown, blank) > 100  # a wrong or missing icon would not pass
