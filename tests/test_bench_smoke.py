@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Label, and a word of its title that must be on the same line.
@@ -17,13 +19,15 @@ ROWS = [("1", "startup"), ("2", "open"), ("3", "tag"), ("4a", "import"), ("4b", 
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
 
+# Generous bounds: a slow or busy machine must not fail a correctness test (speed lives in bench/).
+@pytest.mark.timeout(600)
 def test_quick_bench_measures_and_checks_every_row(tmp_path: Path) -> None:
     home = tmp_path / "annotator_home"
     home.mkdir()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATOR_HOME=str(home))
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--quick"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=90,
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=540,
     )
     output = proc.stdout
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{output}\nstderr:\n{proc.stderr[-3000:]}"

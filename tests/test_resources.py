@@ -15,6 +15,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
 import annotator
 from tests.support import max_channel_difference
 
@@ -59,6 +61,7 @@ def _build_wheel(tmp_path: Path) -> Path:
     return wheel
 
 
+@pytest.mark.timeout(600)
 def test_an_installed_wheel_finds_codebook_seeds_and_icon_without_the_source_tree(tmp_path: Path):
     wheel = _build_wheel(tmp_path)
     site = tmp_path / "site"

@@ -8,16 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import annotator.selftest as selftest
 from annotator.core.importing import ImportReport
 
 
+@pytest.mark.timeout(400)
 def test_selftest_passes_headless_and_prints_one_ok_line(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     home = tmp_path / "home"
     env["ANNOTATOR_HOME"] = str(home)
     result = subprocess.run([sys.executable, "-m", "annotator", "--selftest"], capture_output=True, text=True,
-                            env=env, cwd=tmp_path, timeout=150)
+                            env=env, cwd=tmp_path, timeout=360)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.fullmatch(r"annotator selftest: ok \(5 documents, 4 annotations, \d+ ms\)\n", result.stdout)
     # It works in a throwaway folder: the analyst's own data folder gets no project.

@@ -34,7 +34,7 @@ def open_backed_up(open_window, path: Path, qtbot):
 
 def wait_for_backup_on_open(window, qtbot) -> None:
     backup = window.findChildren(OnOpenBackup)[-1]  # the newest: a restore reopens the project
-    qtbot.waitUntil(lambda: backup.done, timeout=10_000)
+    qtbot.waitUntil(lambda: backup.done, timeout=30_000)
 
 
 def file_action(window, text: str):

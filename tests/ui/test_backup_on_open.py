@@ -62,13 +62,13 @@ def test_the_copy_runs_off_the_ui_thread_while_the_analyst_tags(open_window, tmp
     path = study(tmp_path)
     window = open_window(path)
     assert list_backups(path) == []  # the window was shown before any copying started
-    qtbot.waitUntil(copy.entered.is_set, timeout=5_000)
+    qtbot.waitUntil(copy.entered.is_set, timeout=30_000)
     # The copy is under way; the window still answers keys and stores the tag.
     select_phrase(window, "Samsung")
     qtbot.keyClick(window.reader, Qt.Key_O)
     assert [a.text for a in window.project.annotations.for_document(1)] == ["Samsung"]
     copy.release.set()
-    qtbot.waitUntil(lambda: on_open(window).done, timeout=10_000)
+    qtbot.waitUntil(lambda: on_open(window).done, timeout=30_000)
 
     assert copy.threads and all(t is not threading.main_thread() for t in copy.threads)
     (made,) = list_backups(path)
@@ -83,13 +83,13 @@ def test_two_projects_opened_together_are_backed_up_one_after_the_other(open_win
     copy.release.clear()
     first, second = study(tmp_path, "first"), study(tmp_path, "second")
     windows = [open_window(first), open_window(second)]
-    qtbot.waitUntil(copy.entered.is_set, timeout=5_000)
-    qtbot.waitUntil(lambda: all(on_open(w).thread is not None for w in windows), timeout=5_000)
+    qtbot.waitUntil(copy.entered.is_set, timeout=30_000)
+    qtbot.waitUntil(lambda: all(on_open(w).thread is not None for w in windows), timeout=30_000)
     qtbot.wait(300)  # time enough for the second copy to start, were it allowed to
     assert copy.running == 1
     copy.release.set()
     for window in windows:
-        qtbot.waitUntil(lambda w=window: on_open(w).done, timeout=10_000)
+        qtbot.waitUntil(lambda w=window: on_open(w).done, timeout=30_000)
     assert [len(list_backups(path)) for path in (first, second)] == [1, 1]
     assert copy.most_at_once == 1
 
@@ -102,7 +102,7 @@ def test_a_failed_backup_is_reported_quietly_and_work_goes_on(open_window, tmp_p
     path = study(tmp_path)
     with caplog.at_level(logging.WARNING):
         window = open_window(path)
-        qtbot.waitUntil(lambda: on_open(window).done, timeout=10_000)
+        qtbot.waitUntil(lambda: on_open(window).done, timeout=30_000)
     message = window.statusBar().currentMessage()
     assert message.startswith("Could not back up this project: Could not back up study.annotator")
     assert "No space left on device" in message
@@ -116,8 +116,8 @@ def test_a_failed_backup_is_reported_quietly_and_work_goes_on(open_window, tmp_p
 def test_reopening_within_the_hour_makes_no_second_copy(open_window, tmp_path, qtbot):
     path = study(tmp_path)
     window = open_window(path)
-    qtbot.waitUntil(lambda: on_open(window).done, timeout=10_000)
+    qtbot.waitUntil(lambda: on_open(window).done, timeout=30_000)
     window.close()
     again = open_window(path)
-    qtbot.waitUntil(lambda: on_open(again).done, timeout=10_000)
+    qtbot.waitUntil(lambda: on_open(again).done, timeout=30_000)
     assert [b.reason for b in list_backups(path)] == ["open"]

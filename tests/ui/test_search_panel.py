@@ -54,7 +54,7 @@ def test_the_search_tab_is_built_when_first_shown_not_at_start(open_window, sear
 
 
 def wait_for_results(panel, qtbot, status_start: str) -> None:
-    qtbot.waitUntil(lambda: panel.status.text().startswith(status_start), timeout=5000)
+    qtbot.waitUntil(lambda: panel.status.text().startswith(status_start), timeout=30_000)
 
 
 def selected(window) -> tuple[int, int] | None:
