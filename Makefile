@@ -1,5 +1,6 @@
 # Two commands do all the set-up: `make run` and `make test`.
-# Each creates .venv on first use and installs the package from pyproject.toml.
+# Each installs missing system libraries (Debian/Ubuntu), creates .venv on first use and installs
+# the package from pyproject.toml: tools/bootstrap.py.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,13 +8,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench screenshot clean
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "Annotator needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
-		{ echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(STAMP): pyproject.toml tools/debian-packages.txt
+	$(PYTHON) tools/bootstrap.py $(VENV) '.[test]'
 	@touch $(STAMP)
 
 run: $(STAMP)
