@@ -111,6 +111,13 @@ class DocumentFilter(QWidget):
 
     def detach(self) -> None:
         self._unsubscribe()
+        # A filter still waiting for a pause in typing must not query a project that is closing.
+        self._pending.stop()
+        self._typing.stop()
+
+    def settled(self) -> bool:
+        """True when the list shows what the fields ask for (no typing pause still awaited)."""
+        return not (self._pending.isActive() or self._typing.isActive())
 
     def clear(self) -> None:
         self.title.clear()

@@ -260,6 +260,7 @@ def test_document_list_filters_by_stance_toward_a_target(open_window, registry_p
     assert len(shown()) == 5
     qtbot.mouseClick(doc_filter.target, Qt.LeftButton)
     qtbot.keyClicks(doc_filter.target, "amazon")
+    qtbot.waitUntil(doc_filter.settled)  # on a slow machine the filter waits for a pause in typing
     assert len(shown()) == 2  # a stance of any kind toward Amazon
     doc_filter.stance.setFocus()
     qtbot.keyClicks(doc_filter.stance, "Against")
@@ -272,8 +273,10 @@ def test_document_list_filters_by_stance_toward_a_target(open_window, registry_p
     qtbot.mouseClick(doc_filter.target, Qt.LeftButton)
     qtbot.keyClick(doc_filter.target, Qt.Key_A, Qt.ControlModifier)
     qtbot.keyClick(doc_filter.target, Qt.Key_Delete)
+    qtbot.waitUntil(doc_filter.settled)
     assert len(shown()) == 5 and not doc_filter.summary.isVisible()
     qtbot.keyClicks(doc_filter.title, "amazon")
+    qtbot.waitUntil(doc_filter.settled)
     assert shown() == ["Walmart Vs Amazon And Why Cloud Expertise Makes Or Breaks E-Commerce",
                        "Innovation stories: the birth of Amazon Web Services"]
     # Alt+Down walks the rows the list shows.

@@ -126,6 +126,7 @@ def test_filter_the_document_list_by_outlet(open_window, corpus_path, qtbot):
     pick(qtbot, filters.field, "outlet")
     filters.field_value.setFocus()
     qtbot.keyClicks(filters.field_value, "daily planet")
+    qtbot.waitUntil(filters.settled)
     titles = [window.doc_view.model().index(r, 0).data() for r in range(window.doc_view.model().rowCount())]
     assert titles == ["Tariff talks stall", "Harbour reopens"]
     assert filters.summary.text() == "Showing 2 of 3 documents"
@@ -134,6 +135,7 @@ def test_filter_the_document_list_by_outlet(open_window, corpus_path, qtbot):
     pick(qtbot, filters.field, "Any field")
     filters.field_value.clear()
     qtbot.keyClicks(filters.field_value, "olsen")
+    qtbot.waitUntil(filters.settled)
     assert window.doc_view.model().rowCount() == 1
     assert window.doc_view.model().index(0, 0).data() == "Rail strike ends"
 
