@@ -381,6 +381,7 @@ class AnnotationTableWindow(QWidget):
         super().setVisible(visible)
 
     def detach(self) -> None:
+        self._typing.stop()  # a filter typed just before closing must not query the closed project
         self._unsubscribe()
         self.model.detach()
 

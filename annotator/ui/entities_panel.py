@@ -149,6 +149,7 @@ class EntitiesPanel(QDockWidget):
         self.refresh()
 
     def detach(self) -> None:
+        self._refresh_timer.stop()
         self._commit_memo()
         if self._unsubscribe is not None:
             self._unsubscribe()
