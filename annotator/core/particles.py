@@ -57,7 +57,7 @@ _SAFE: dict[str, tuple[str, bool]] = {
 _UNSAFE: dict[str, tuple[str, bool]] = {
     "도": (_ANY, False), "만": (_ANY, True), "나": (_VOWEL, False), "이나": (_CONSONANT, False),
     "랑": (_VOWEL, False), "이랑": (_CONSONANT, False), "라": (_VOWEL, False),
-    "라도": (_VOWEL, False), "이라도": (_CONSONANT, False),
+    "라도": (_VOWEL, False), "이라도": (_CONSONANT, False), "하고": (_ANY, True),
 }
 # What may follow an ending that takes one (에서는, 과의, 까지도, 만을).
 _FOLLOWERS = ("는", "은", "도", "만", "의", "을", "를", "이", "가")
@@ -79,8 +79,6 @@ _NOUNS = tuple(sorted(set("""
 """.split()), key=len, reverse=True))
 
 ENDINGS: tuple[str, ...] = tuple(sorted(set(_SAFE) | set(_UNSAFE), key=len, reverse=True))
-
-
 def _is_hangul(ch: str) -> bool:
     return "\uac00" <= ch <= "\ud7a3"
 
@@ -152,3 +150,16 @@ def stem_length(word: str) -> int:
     """How much of a whole word is its stem: the word without its particle or quotative ending."""
     cuts = ending_cuts(word)
     return cuts[0] if cuts else len(word)
+
+
+def _noun_endings() -> tuple[str, ...]:
+    table = {**_SAFE, **_UNSAFE}
+    endings = {ending for ending, (after, _) in table.items() if after != _SENTENCE}
+    endings |= {first + then for first, (after, more) in table.items() if more and after != _SENTENCE
+                for then in _FOLLOWERS if _follows(table[then][0], first[-1])}
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+# What a noun or a name may carry (not 고/며/면서, which follow a sentence), alone or
+# with a follower (에서는, 와의), longest first.
+NOUN_ENDINGS = _noun_endings()

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from .particles import ENDINGS, ending_cuts, stem_length
+from .particles import NOUN_ENDINGS, ending_cuts, stem_length
 
-# Every ending, longest first; entity_text accepts a name followed by one of these.
-_PARTICLES = list(ENDINGS)
+# The particles a noun may carry, longest first; entity_text accepts a name followed by one of these.
+_PARTICLES = list(NOUN_ENDINGS)
 
 
 def is_word_char(ch: str) -> bool:
