@@ -22,8 +22,8 @@ Korean spelling is ambiguous without a dictionary: 주가 is a stock price, not
 * A few nouns that look like stem + particle (나라, 인프라, 고유가, 민주주의,
   고양이, 오키나와 ...) are never cut inside.
 * 도, 만, 나, 이나, 랑, 라 and 라도 are too often part of a noun (정도, 불만,
-  백만) to strip from a whole word; they are only respected when the analyst's
-  selection stopped right before them.
+  백만) to strip from a whole word on their own; they go only after a case
+  particle (서울에서도) or when the analyst's selection stopped right before them.
 
 Alt+key always tags the exact selection, for whatever these rules get wrong.
 """
@@ -114,7 +114,8 @@ def _chains(tail: str, before: str, safe: bool) -> str | None:
         rest = tail[len(first):]
         if entry is None or not tail.startswith(first) or not rest or not entry[1] or not _follows(entry[0], before):
             continue
-        second = table.get(rest)
+        # After a case particle even 도 and 만 are surely particles (서울에서도, 그에게만).
+        second = _SAFE.get(rest) or _UNSAFE.get(rest)
         if rest in _FOLLOWERS and second is not None and _follows(second[0], first[-1]):
             return first
     return None

@@ -81,7 +81,7 @@ def test_words_that_only_look_like_stem_and_particle_stay_whole(word):
     ("나라는", "나라"), ("인프라를", "인프라"), ("고양이가", "고양이"), ("정상회의에서", "정상회의"),
     ("것이", "것"), ("것을", "것"), ("것으로", "것"), ("그는", "그"), ("그의", "그"), ("측과", "측"),
     ("이유가", "이유"), ("제주의", "제주"), ("서울에서는", "서울"), ("문제라고", "문제"), ("사실이라는", "사실"),
-    ("말했다며", "말했다"), ("했다면서", "했다"), ("2017년에", "2017년"), ("MS가", "MS"), ("Amazon의", "Amazon"),
+    ("말했다며", "말했다"), ("서울에서도", "서울"), ("그에게만", "그"), ("업체들과의", "업체들"), ("했다면서", "했다"), ("2017년에", "2017년"), ("MS가", "MS"), ("Amazon의", "Amazon"),
 ])
 def test_the_stem_keeps_at_least_one_syllable_and_nouns_keep_their_own_syllables(word, stem):
     assert word[:stem_length(word)] == stem
