@@ -1,21 +1,21 @@
 """Word boundaries for snapping a selection outward to whole words, and for moving a span's ends by a word.
 
 A word is a run of letters, digits and combining marks, so Hangul, Latin and
-accented text all snap alike. Korean attaches particles to nouns (월마트가,
-아마존의); snapping keeps a particle out when the selection stopped before it,
-so selecting 월마트 inside 월마트가 tags 월마트, not 월마트가.
+accented text all snap alike. Korean glues particles and quotative endings to
+the word before them (월마트가, 아마존의, 왔다고); particles.py says where the
+stem ends, and every way of making a span stops there: a whole word snaps to
+월마트, a selection that stopped before 가 or 고 never grows into it, and the
+keyboard's word steps land on stems.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-# Common case and postpositional particles, longest first so 에서 wins over 서.
-_PARTICLES = sorted(
-    "이 가 은 는 을 를 의 에 에서 에게 께서 와 과 도 로 으로 만 까지 부터 처럼 보다 라고 이라고 한테 하고 이나 나 이며 며 과의 와의 에는 에서는 으로는 로는".split(),
-    key=len,
-    reverse=True,
-)
+from .particles import NOUN_ENDINGS, ending_cuts, stem_length
+
+# The particles a noun may carry, longest first; entity_text accepts a name followed by one of these.
+_PARTICLES = list(NOUN_ENDINGS)
 
 
 def is_word_char(ch: str) -> bool:
@@ -46,6 +46,8 @@ def _is_hangul(ch: str) -> bool:
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Grow [start, end) to whole words, after trimming white space at its edges.
 
+    The last word's particle or quotative ending stays out (월마트가 snaps to 월마트),
+    and a selection that stopped right before one never grows into it.
     Returns the span unchanged when it holds nothing but white space.
     """
     start, end = max(0, start), min(len(text), end)
@@ -60,10 +62,8 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         while s > 0 and _in_word(text, s - 1):
             s -= 1
     if _in_word(text, e - 1):
-        word_end = e
-        while word_end < len(text) and _in_word(text, word_end):
-            word_end += 1
-        e = _before_particle(text, s, e, word_end)
+        word_start, word_end = _word_around(text, e - 1)
+        e = word_start + _stem_end(text[word_start:word_end], e - word_start)
     # Never split a character from its combining marks or variation selector.
     while s > 0 and _is_mark(text[s]):
         s -= 1
@@ -72,22 +72,27 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def _before_particle(text: str, start: int, end: int, word_end: int) -> int:
-    """Where a Hangul word's stem ends, if the selection stopped at or before its particle."""
-    if word_end == end or not _is_hangul(text[word_end - 1]):
-        return word_end
-    word_start = start
-    while word_start > 0 and _in_word(text, word_start - 1):
-        word_start -= 1
-    word = text[word_start:word_end]
-    for particle in _PARTICLES:
-        stem_len = len(word) - len(particle)
-        if word.endswith(particle) and stem_len >= 2:
-            stem_end = word_start + stem_len
-            if end <= stem_end:
-                return stem_end
-            break
-    return word_end
+def _word_around(text: str, i: int) -> tuple[int, int]:
+    """The word that text[i] belongs to."""
+    start, end = i, i + 1
+    while start > 0 and _in_word(text, start - 1):
+        start -= 1
+    while end < len(text) and _in_word(text, end):
+        end += 1
+    return start, end
+
+
+def _stem_end(word: str, end: int) -> int:
+    """Where a selection ending `end` characters into `word` should end.
+
+    A whole word loses its ending; one cut short grows to the nearest place a stem
+    may end, so it stops before an ending the selection stopped before.
+    """
+    if end >= len(word):
+        return stem_length(word)
+    cuts = set(ending_cuts(word, safe=False))
+    cuts.add(stem_length(word))
+    return min((cut for cut in cuts if cut >= end), default=len(word))
 
 
 # -- stepping a span's boundaries (keyboard adjustment) ------------------------------------
@@ -128,12 +133,28 @@ def _word_end_at(text: str, pos: int) -> bool:
     return pos > 0 and _in_word(text, pos - 1) and (pos == len(text) or not _in_word(text, pos))
 
 
+def _stem_end_of(text: str, word_end: int) -> int:
+    """Where the stem of the word ending at word_end ends (before its particle, if any)."""
+    word_start = word_end - 1
+    while word_start > 0 and _in_word(text, word_start - 1):
+        word_start -= 1
+    return word_start + stem_length(text[word_start:word_end])
+
+
 def next_word_end(text: str, pos: int) -> int:
-    """The end of the next word after pos: extends a span's end by one word."""
-    pos += 1
-    while pos < len(text) and not _word_end_at(text, pos):
-        pos += 1
-    return min(pos, len(text))
+    """The end of the next word's stem after pos: extends a span's end by one word.
+
+    A Korean particle is stepped over with the word after it, so 월마트 grows to
+    월마트가 최근, never to 월마트가 alone.
+    """
+    word_end = pos
+    while word_end < len(text):
+        word_end += 1
+        while word_end < len(text) and not _word_end_at(text, word_end):
+            word_end += 1
+        if _word_end_at(text, word_end) and _stem_end_of(text, word_end) > pos:
+            return _stem_end_of(text, word_end)
+    return len(text)
 
 
 def previous_word_start(text: str, pos: int) -> int:
@@ -153,11 +174,19 @@ def next_word_start(text: str, pos: int) -> int:
 
 
 def previous_word_end(text: str, pos: int) -> int:
-    """The end of the word before pos (0 if none): shrinks a span from its end."""
-    pos -= 1
-    while pos > 0 and not _word_end_at(text, pos):
-        pos -= 1
-    return max(pos, 0)
+    """The end of the last word's stem before pos (0 if none): shrinks a span from its end.
+
+    The particle goes with the word after it: 월마트가 최근 shrinks to 월마트.
+    """
+    word_end = pos
+    if 0 < pos and _in_word(text, pos - 1):  # the span ends in or after a word: its stem may end earlier
+        while word_end < len(text) and _in_word(text, word_end):
+            word_end += 1
+    while word_end > 0:
+        if _word_end_at(text, word_end) and _stem_end_of(text, word_end) < pos:
+            return _stem_end_of(text, word_end)
+        word_end -= 1
+    return 0
 
 
 SPAN_STEPS = ("extend_start", "extend_end", "shrink_start", "shrink_end")

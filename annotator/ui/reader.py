@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip
 
 from ..core.annotations import SpanRow
 from ..core.model import Annotation, Label
+from ..core.words import snap_to_words
 from .cue_marks import cue_marks
 from .highlighter import Span, SpanHighlighter
 from .span_editing import EdgeDrag, SpanEditing
@@ -259,6 +260,16 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self._alt_selection = bool(event.modifiers() & Qt.AltModifier)
         if not self._drag_press(event):  # grabbing a span's end starts no text selection
             super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        # Qt's word takes the particle along (월마트가); the analyst meant the word (월마트).
+        # Alt keeps Qt's word, as Alt+key keeps any exact selection.
+        super().mouseDoubleClickEvent(event)
+        span = self.selection()
+        if event.button() == Qt.LeftButton and span is not None and not event.modifiers() & Qt.AltModifier:
+            word = snap_to_words(self._text, *span)
+            if word != span and word[0] < word[1]:
+                self.select_span(*word)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         if not self._drag_move(event):

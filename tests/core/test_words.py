@@ -96,9 +96,11 @@ def test_korean_particle_stays_out_when_the_selection_stopped_before_it(selected
     assert snapped("월마트가 아마존과 경쟁한다.", selected) == "월마트"
 
 
-def test_korean_whole_word_with_particle_stays_whole():
-    assert snapped("월마트가 아마존과 경쟁한다.", "월마트가") == "월마트가"
-    assert snapped("월마트가 아마존과 경쟁한다.", "마트가") == "월마트가"
+def test_korean_whole_word_leaves_its_particle_out():
+    # Issue 11: double-clicking or dragging over 월마트가 tagged the particle too.
+    assert snapped("월마트가 아마존과 경쟁한다.", "월마트가") == "월마트"
+    assert snapped("월마트가 아마존과 경쟁한다.", "마트가") == "월마트"
+    assert snapped("월마트가 아마존과 경쟁한다.", "트가 아마존과") == "월마트가 아마존"
 
 
 def test_korean_longer_particles():
@@ -110,7 +112,7 @@ def test_korean_longer_particles():
 def test_korean_word_next_to_english_and_punctuation():
     text = "AWS는 (아마존의) 서비스다."
     assert snapped(text, "마존") == "아마존"
-    assert snapped(text, "아마존의") == "아마존의"
+    assert snapped(text, "아마존의") == "아마존"
 
 
 def test_particle_after_a_latin_name_stays_out():
@@ -120,7 +122,9 @@ def test_particle_after_a_latin_name_stays_out():
     assert snapped(text, "AWS") == "AWS"
     assert snapped(text, "MS") == "MS"
     assert snapped(text, "maz") == "Amazon"
-    assert snapped(text, "AWS는") == "AWS는"
+    assert snapped(text, "AWS는") == "AWS"
+    assert snapped(text, "Amazon의") == "Amazon"
+    assert snapped(text, "경쟁자") == "경쟁자"  # 라고 quotes: it stays out
 
 
 # -- emoji and combining marks ----------------------------------------------------------------
@@ -199,9 +203,21 @@ def test_word_steps_take_whole_words_and_skip_punctuation():
 
 def test_korean_word_steps():
     text = "월마트가 아마존을 고소했다."
-    assert stepped(text, "월마트", "extend_end", by_word=True) == "월마트가"
-    assert stepped(text, "월마트가", "extend_end", by_word=True) == "월마트가 아마존을"
+    # A word step takes the particle along with the next word, and lands before that word's particle.
+    assert stepped(text, "월마트", "extend_end", by_word=True) == "월마트가 아마존"
+    assert stepped(text, "월마트", "extend_end", "extend_end", by_word=True) == "월마트가 아마존을 고소했다"
+    assert stepped(text, "월마트가", "extend_end", by_word=True) == "월마트가 아마존"
     assert stepped(text, "월마트가 아마존을", "shrink_start", by_word=True) == "아마존을"
+    assert stepped(text, "월마트가 아마존을", "shrink_end", by_word=True) == "월마트가 아마존"
+    assert stepped(text, "월마트가 아마존", "shrink_end", by_word=True) == "월마트"
+    assert stepped(text, "월마트가", "shrink_end", by_word=True) == "월마트"
+
+
+def test_korean_word_steps_stop_before_quotative_endings():
+    text = "앱을 올려 왔다고 말했다. 변화가 될 것이라는 예측이다."
+    assert stepped(text, "앱을 올려", "extend_end", by_word=True) == "앱을 올려 왔다"
+    assert stepped(text, "변화가 될", "extend_end", by_word=True) == "변화가 될 것"
+    assert stepped(text, "변화가 될 것이라는 예측", "shrink_end", by_word=True) == "변화가 될 것"
 
 
 def test_a_step_that_cannot_move_leaves_the_span_as_it_was():
