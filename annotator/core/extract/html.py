@@ -96,9 +96,13 @@ def _body(extracted: list[str], stated: list[str]) -> list[str]:
     stated = [p for p in stated if not is_boilerplate_line(p)]
     shown, told = word_count(" ".join(extracted)), word_count(" ".join(stated))
     # The same words in one run (trafilatura's own rescue joins them) read better with the stated breaks.
-    if told and (shown < _STATED_SHARE * told or " ".join(extracted).split() == " ".join(stated).split()):
+    if told and (shown < _STATED_SHARE * told or _squashed(extracted) == _squashed(stated)):
         return stated
     return extracted
+
+
+def _squashed(paragraphs: list[str]) -> str:
+    return "".join("".join(paragraphs).split())
 
 
 def _looks_like_stub(body_words: int, page_chars: int, stated: list[str]) -> bool:

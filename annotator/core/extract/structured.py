@@ -99,10 +99,12 @@ def _split_joined(text: str) -> list[str]:
     start = 0
     for match in _JOINED.finditer(text):
         cut = match.start()
-        # A straight quote after the full stop may open the next paragraph (said."We)
-        # rather than close this one: an odd count of quotes so far means it opens.
-        if text[cut - 1] == '"' and text.count('"', start, cut) % 2 == 1:
-            cut -= 1
+        # A straight quote at a join either closes this paragraph (go."Then) or opens
+        # the next (said."We). Both sides of it are candidates; the right one leaves
+        # an even count of quotes in the paragraph before it.
+        quoted = '"' in (text[cut - 1], text[cut:cut + 1])
+        if cut == start or (quoted and text.count('"', start, cut) % 2 == 1):
+            continue
         pieces.append(text[start:cut])
         start = cut
     pieces.append(text[start:])
