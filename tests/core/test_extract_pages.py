@@ -113,3 +113,44 @@ def test_related_link_lists_leave_the_body() -> None:
     assert "Related" not in mac and "Here’s everything new" not in mac
     assert "More from 9to5Mac" not in mac and "new emoji" not in mac
     assert mac.rstrip().endswith("Let us know in the comments.")
+
+
+ARTICLE = [
+    "The regional bank cut its lending rate by a quarter point on Thursday, its first cut in three years, "
+    "saying inflation had fallen faster than it expected.",
+    "Economists had been split on the decision. Read more about how the bank sets rates in our explainer, "
+    "which we update after each meeting.",
+]
+
+
+def article_page(extra: str) -> bytes:
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    return (f"<html><head><title>Bank cuts rates</title></head><body><article><h1>Bank cuts rates</h1>"
+            f"{paragraphs}{extra}</article></body></html>").encode()
+
+
+@pytest.mark.parametrize("extra", [
+    "<h2>Related</h2><p>The decision was backed by seven of the nine members of the board, the minutes said.</p>",
+    "<h3>More from the governor</h3><p>The governor said further cuts would depend on wages in the spring.</p>",
+    "<p>Explore further the reasons in the governor's speech, which ran to forty pages and cited wages.</p>",
+    '<p>Related: the <a href="/wages">wage figures</a> published on Monday showed pay growth slowing sharply.</p>',
+    '<p><b>Read more:</b> the board also said it would stop buying bonds by June, a step markets expected.</p>',
+    "<p>Our standards for reporting on central banks are set out by our editors every year.</p>",
+])
+def test_article_sentences_that_look_like_boilerplate_stay(extra: str) -> None:
+    text = extract("bank.html", article_page(extra)).text
+    sentence = extra.split("</h2>")[-1].split("</h3>")[-1]
+    words = re.sub(r"<[^>]+>", "", sentence).split()
+    assert " ".join(words) in " ".join(text.split())
+
+
+@pytest.mark.parametrize("extra", [
+    '<div class="related"><p><strong>Explore further</strong></p><a href="/a">Rates on hold elsewhere in Asia</a></div>',
+    '<p>Read more: <a href="/b">How the bank sets its rates</a></p>',
+    '<h2>More on this story</h2><ul><li><a href="/c">Mortgage holders cheer</a></li>'
+    '<li><a href="/d">Savers lose out</a></li></ul>',
+    '<div><span>You may also like</span></div><div><a href="/e">Markets rally on rate cut</a></div>',
+])
+def test_link_lists_after_a_label_leave_the_body(extra: str) -> None:
+    text = extract("bank.html", article_page(extra)).text
+    assert text == "\n\n".join(["Bank cuts rates", *ARTICLE]) + "\n"
