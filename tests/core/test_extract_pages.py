@@ -154,3 +154,19 @@ def test_article_sentences_that_look_like_boilerplate_stay(extra: str) -> None:
 def test_link_lists_after_a_label_leave_the_body(extra: str) -> None:
     text = extract("bank.html", article_page(extra)).text
     assert text == "\n\n".join(["Bank cuts rates", *ARTICLE]) + "\n"
+
+
+def test_a_large_page_with_a_stub_body_says_so_and_a_short_small_page_does_not() -> None:
+    from tests.support import paywalled_page
+
+    found = extract("paywalled.html", paywalled_page())
+    words = len(found.text.split("\n\n", 1)[1].split())
+    assert words < 80
+    assert found.notes == (f"body looks like a stub ({words} words): check it",)
+    brief = article_page("")
+    assert extract("bank.html", brief).notes == ()
+    # A body stated in JSON-LD that is longer than the short one the page shows is as telling as a large page.
+    told = " ".join(ARTICLE) + " The bank meets again in six weeks, and markets expect a pause."
+    teased = brief.replace(b"</head>", f'<script type="application/ld+json">{{"@type": "NewsArticle", '
+                                        f'"articleBody": "{told}"}}</script></head>'.encode())
+    assert extract("bank.html", teased).notes[0].startswith("body looks like a stub")
