@@ -105,6 +105,14 @@ def test_trust_principles_line_leaves_the_body_and_the_sign_off_stays() -> None:
     assert text.rstrip().endswith("Reporting by Pavel Polityuk; Editing by Mark Potter")
 
 
+def test_a_rights_notice_leaves_the_body_and_a_sentence_about_rights_stays() -> None:
+    text = page("yonhap-port-ko").text
+    assert "무단 전재" not in text and "저작권자" not in text
+    assert text.rstrip().endswith("jisoo@yna.co.kr")
+    said = "The court said the copyright holder had all rights reserved under the 1998 contract, not the label."
+    assert said in extract("bank.html", article_page(f"<p>{said}</p>")).text
+
+
 def test_related_link_lists_leave_the_body() -> None:
     beachbody = page("beachbody-stretches").text
     assert "Related" not in beachbody and "Running Tips for Beginners" not in beachbody
@@ -150,6 +158,7 @@ def test_article_sentences_that_look_like_boilerplate_stay(extra: str) -> None:
     '<h2>More on this story</h2><ul><li><a href="/c">Mortgage holders cheer</a></li>'
     '<li><a href="/d">Savers lose out</a></li></ul>',
     '<div><span>You may also like</span></div><div><a href="/e">Markets rally on rate cut</a></div>',
+    '<div class="box"><strong>관련기사</strong><ul><li><a href="/f">한국은행 기준금리 동결</a></li></ul></div>',
 ])
 def test_link_lists_after_a_label_leave_the_body(extra: str) -> None:
     text = extract("bank.html", article_page(extra)).text
@@ -170,3 +179,19 @@ def test_a_large_page_with_a_stub_body_says_so_and_a_short_small_page_does_not()
     teased = brief.replace(b"</head>", f'<script type="application/ld+json">{{"@type": "NewsArticle", '
                                         f'"articleBody": "{told}"}}</script></head>'.encode())
     assert extract("bank.html", teased).notes[0].startswith("body looks like a stub")
+
+
+@pytest.mark.parametrize(("line", "notice"), [
+    ("<저작권자(c) 연합뉴스, 무단 전재-재배포, AI 학습 및 활용 금지>", True),
+    ("[ⓒ 매일경제 & mk.co.kr, 무단 전재, 재배포 및 AI학습 이용 금지]", True),
+    ("© 2024 Reuters. All rights reserved.", True),
+    ("Copyright 2024 The Associated Press. All rights reserved.", True),
+    ("Our Standards: The Thomson Reuters Trust Principles.", True),
+    ("The court said the copyright holder had all rights reserved under the contract.", False),
+    ("저작권 침해 여부를 두고 무단 전재가 문제라고 법원은 판단했다. " * 3, False),  # a long sentence about it
+    ("Our standards for reporting are set by our editors and our trust principles.", False),
+])
+def test_rights_and_standards_lines(line: str, notice: bool) -> None:
+    from annotator.core.extract.boilerplate import is_boilerplate_line
+
+    assert is_boilerplate_line(line) is notice

@@ -6,7 +6,8 @@ Sites put lists of links to other stories inside the article body: a label
 page before the text is extracted, and only in that shape: a label with no
 links after it, or a link inside a sentence, stays. So do lines written for
 screen readers only (", opens new tab") and an agency's line pointing to its
-standards ("Our Standards: The Thomson Reuters Trust Principles.").
+standards ("Our Standards: The Thomson Reuters Trust Principles."), and a
+rights notice left on a line of its own inside the article.
 """
 
 from __future__ import annotations
@@ -21,11 +22,18 @@ _LABEL = re.compile(
     r"(?:explore further|related(?: (?:articles?|stories|story|coverage|content|posts?|reading|links?|news))?"
     r"|read (?:more|also|next)|see also|also read|further reading|more (?:from|on|about) .{1,40}"
     r"|more stories|recommended(?: (?:for you|reading|stories|articles))?|you (?:may|might) also like"
-    r"|(?:most )?popular stories|top stories)\s*[:.…»›>]*",
+    r"|(?:most )?popular stories|top stories"
+    r"|관련\s?(?:기사|뉴스)|추천\s?기사|많이\s?본\s?(?:기사|뉴스)|함께\s?(?:보면\s?좋은|볼만한)\s?(?:기사|뉴스))\s*[:.…»›>]*",
     re.I,
 )
 # An agency's pointer to its editorial standards, with or without a screen reader's "opens new tab".
 _STANDARDS = re.compile(r"(?:our )?(?:editorial )?standards\s*:?\s*the .{0,40}trust principles\.?", re.I)
+# A publisher's rights notice on a line of its own: it opens with a copyright mark and
+# reserves rights ("<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>", "© 2024 Reuters. All
+# rights reserved."). A sentence about copyright does not open with the mark.
+_RIGHTS_MARK = re.compile(r"[\s<\[(【〈《]*(?:©|ⓒ|\(c\)|copyright|저작권)", re.I)
+_RIGHTS_RESERVED = re.compile(r"all rights reserved|무단\s?(?:전재|복제)|재배포\s?금지", re.I)
+_RIGHTS_WORDS = 25
 _HIDDEN_CLASSES = frozenset(
     "sr-only visually-hidden visuallyhidden screen-reader-text screen-reader-only screenreader-only "
     "a11y-hidden assistive-text".split()
@@ -60,7 +68,10 @@ def remove_boilerplate(tree: HtmlElement) -> None:
 
 def is_boilerplate_line(paragraph: str) -> bool:
     """A line of extracted text that is never the article's, wherever it came from."""
-    return bool(_STANDARDS.fullmatch(paragraph))
+    return bool(_STANDARDS.fullmatch(paragraph)) or (
+        len(paragraph.split()) <= _RIGHTS_WORDS
+        and bool(_RIGHTS_MARK.match(paragraph)) and bool(_RIGHTS_RESERVED.search(paragraph))
+    )
 
 
 def _outermost_with_text(element: HtmlElement, text: str) -> HtmlElement:
