@@ -188,7 +188,8 @@ def test_a_large_page_with_a_stub_body_says_so_and_a_short_small_page_does_not()
     ("Copyright 2024 The Associated Press. All rights reserved.", True),
     ("Our Standards: The Thomson Reuters Trust Principles.", True),
     ("The court said the copyright holder had all rights reserved under the contract.", False),
-    ("저작권 침해 여부를 두고 무단 전재가 문제라고 법원은 판단했다. " * 3, False),  # a long sentence about it
+    ("저작권 침해 여부를 두고 무단 전재가 문제라고 법원은 판단했다.", False),
+    ("저작권자(c) 측은 무단 전재를 금지했다고 밝혔다.", False),
     ("Our standards for reporting are set by our editors and our trust principles.", False),
 ])
 def test_rights_and_standards_lines(line: str, notice: bool) -> None:

@@ -30,8 +30,10 @@ _LABEL = re.compile(
 _STANDARDS = re.compile(r"(?:our )?(?:editorial )?standards\s*:?\s*the .{0,40}trust principles\.?", re.I)
 # A publisher's rights notice on a line of its own: it opens with a copyright mark and
 # reserves rights ("<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>", "© 2024 Reuters. All
-# rights reserved."). A sentence about copyright does not open with the mark.
-_RIGHTS_MARK = re.compile(r"[\s<\[(【〈《]*(?:©|ⓒ|\(c\)|copyright|저작권)", re.I)
+# rights reserved."). A sentence about copyright does not open with the mark, and
+# a Korean one ends as a statement does (…했다.).
+_RIGHTS_MARK = re.compile(r"[\s<\[(【〈《]*(?:©|ⓒ|\(c\)|copyright|저작권자)", re.I)
+_KOREAN_STATEMENT_END = re.compile(r"다[.!?]?[\s\"”’)]*$")
 _RIGHTS_RESERVED = re.compile(r"all rights reserved|무단\s?(?:전재|복제)|재배포\s?금지", re.I)
 _RIGHTS_WORDS = 25
 _HIDDEN_CLASSES = frozenset(
@@ -71,6 +73,7 @@ def is_boilerplate_line(paragraph: str) -> bool:
     return bool(_STANDARDS.fullmatch(paragraph)) or (
         len(paragraph.split()) <= _RIGHTS_WORDS
         and bool(_RIGHTS_MARK.match(paragraph)) and bool(_RIGHTS_RESERVED.search(paragraph))
+        and not _KOREAN_STATEMENT_END.search(paragraph)
     )
 
 
