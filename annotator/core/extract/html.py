@@ -3,8 +3,11 @@
 Telling an article from navigation, cookie banners, comment threads and
 footers is a moving target that trafilatura's maintainers track across real
 news sites; it also reads the byline, date, site name and canonical URL from
-the many places sites put them. The page is parsed as data only: no script
-runs, and nothing it links to (styles, images, trackers) is fetched.
+the many places sites put them. Around it: a page drawn by scripts shows little
+but states its body as schema.org data (structured.py), link lists and notices
+sit inside article markup (boilerplate.py), and titles carry the site's name.
+The page is parsed as data only: no script runs, and nothing it links to
+(styles, images, trackers) is fetched.
 """
 
 from __future__ import annotations
