@@ -82,3 +82,18 @@ def max_channel_difference(first, second) -> int:
         if row_a != row_b:
             worst = max(worst, max(abs(x - y_) for x, y_ in zip(row_a, row_b)))
     return worst
+
+
+def paywalled_page() -> bytes:
+    """A news page modelled on a script-drawn one whose body is nowhere in it: headline and caption only.
+
+    Real pages of this kind carry hundreds of kilobytes of scripts and state; a
+    block of inline state stands for them here.
+    """
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).parent / "fixtures" / "pages" / "scmp-dock-strike.html").read_text("utf-8")
+    page = re.sub(r',\s*"articleBody":"[^"]*"', "", page)
+    state = '<script>window.__STATE__={"ads":[' + ",".join(['{"slot":"mpu","sizes":[300,250]}'] * 1200) + "]}</script>"
+    return page.replace("</body>", state + "</body>").encode("utf-8")

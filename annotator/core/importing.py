@@ -50,6 +50,7 @@ class FileOutcome:
     reason: str = ""
     document_id: int | None = None
     title: str = ""
+    note: str = ""  # imported, but worth a look ("body looks like a stub (12 words): check it")
 
 
 @dataclass
@@ -70,6 +71,10 @@ class ImportReport:
         return [o for o in self.outcomes if o.status == "refused"]
 
     @property
+    def to_check(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "imported" and o.note]
+
+    @property
     def ok(self) -> bool:
         return not self.refused
 
@@ -78,11 +83,14 @@ class ImportReport:
         if not self.outcomes and not self.cancelled:
             return ["Nothing to import."]
         parts = [f"Imported {_count(len(self.imported), 'document')}"]
+        if self.to_check:
+            parts.append(f"{len(self.to_check)} to check")
         if self.skipped:
             parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
         if self.refused:
             parts.append(f"refused {_count(len(self.refused), 'file')}")
         details = [f"  {o.path}: {o.reason}" for o in self.outcomes if o.status != "imported"]
+        details += [f"  {o.path}: {o.note}" for o in self.to_check]
         lines = [", ".join(parts) + (":" if details else ".")] + details
         if self.cancelled:
             lines.append("Import cancelled; the remaining files were not imported.")
@@ -294,6 +302,7 @@ class _Prepared:
     sha256: str = ""
     fingerprint: Fingerprint = Fingerprint(b"")
     size: int = 0  # bytes read, for the read-ahead budget
+    note: str = ""
 
 
 def _prepare(path: Path, max_bytes: int) -> _Prepared:
@@ -321,7 +330,8 @@ def _from_bytes(data: bytes, path: Path, source: str, max_bytes: int) -> _Prepar
         return _Prepared(path, FileOutcome(path, "refused", exc.reason))
     text = found.text
     return _Prepared(path, None, text, (found.title or detect_title(text)).strip() or UNTITLED, source,
-                     found.encoding, found.metadata, text_sha256(text), fingerprint(text), len(data))
+                     found.encoding, found.metadata, text_sha256(text), fingerprint(text), len(data),
+                     "; ".join(found.notes))
 
 
 def _store(project: Project, item: _Prepared) -> FileOutcome:
@@ -346,7 +356,7 @@ def _store(project: Project, item: _Prepared) -> FileOutcome:
                                existing[0], existing[1])
         # Rolled back; report it like any refusal so the batch goes on.
         return FileOutcome(item.path, "refused", f"could not save it in the project ({exc})")
-    return FileOutcome(item.path, "imported", document_id=doc_id, title=item.title)
+    return FileOutcome(item.path, "imported", document_id=doc_id, title=item.title, note=item.note)
 
 
 _INSERT_DOCUMENT = ("INSERT INTO documents(title, source, sha256, encoding, imported_at, status, text) "

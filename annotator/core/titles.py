@@ -152,3 +152,49 @@ def _from_paragraph(line: str) -> str:
     if space > TITLE_CHARS // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:-–—") + "…"
+
+
+# Separators sites put between a headline and their name ("Headline - IGN",
+# "The Beachbody Blog | Headline"). A bare hyphen or colon is left out: both
+# occur inside headlines ("Covid-19", "Exclusive: ...").
+_SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
+# Words a site adds to its name in titles ("The Beachbody Blog" for Beachbody).
+_SITE_EXTRA_WORDS = frozenset("the blog news online magazine mag website site official".split())
+_SECOND_LEVEL = frozenset("co com org net ac gov edu or ne go".split())
+_HOST = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.I)
+
+
+def strip_site_name(title: str, site_names: list[str]) -> str:
+    """The headline without the site's name before or after it, when that name is the site's own.
+
+    site_names are what the page calls its site (og:site_name, the publisher)
+    and its host names ("9to5mac.com"); a part of the title that does not match
+    one of them stays, so "Brexit | Opinion" keeps its section.
+    """
+    keys = {key for name in site_names if (key := _site_key(name))}
+    if not keys:
+        return title
+    for separator in _SITE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and head.strip() and _site_key(tail) in keys:
+            return strip_site_name(head.strip(), site_names)
+        head, found, tail = title.partition(separator)
+        if found and tail.strip() and _site_key(head) in keys:
+            return strip_site_name(tail.strip(), site_names)
+    return title
+
+
+def _site_key(name: str) -> str:
+    """A site's name reduced to compare: "The Beachbody Blog", "beachbody.com" and "Beachbody" agree."""
+    name = name.strip().casefold()
+    if _HOST.fullmatch(name):
+        labels = [label for label in name.split(".") if label not in ("www", "m", "amp")][:-1]
+        while len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+            labels.pop()
+        name = labels[-1] if labels else ""
+    words = re.findall(r"\w+", name)
+    while words and words[0] in _SITE_EXTRA_WORDS:
+        words.pop(0)
+    while words and words[-1] in _SITE_EXTRA_WORDS:
+        words.pop()
+    return "".join(words)

@@ -92,7 +92,7 @@ def _importing(done: int, total: int, name: str) -> str:
 
 def show_import_report(parent: QWidget, report: ImportReport) -> None:
     text = "\n".join(report.summary_lines())
-    if report.refused or report.skipped or report.cancelled:
+    if report.refused or report.skipped or report.cancelled or report.to_check:
         box = QMessageBox(QMessageBox.Warning if report.refused else QMessageBox.Information,
                           "Import finished", text.splitlines()[0] if text else "Nothing imported.", parent=parent)
         box.setObjectName("importReport")

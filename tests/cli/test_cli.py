@@ -208,6 +208,17 @@ def test_import_creates_the_project_and_reports_refusals(tmp_path, inputs, capsy
         assert p.documents.count() == 1
 
 
+def test_import_reports_a_page_whose_body_looks_like_a_stub(tmp_path, capsys):
+    from tests.support import paywalled_page
+
+    page = tmp_path / "dock-strike.html"
+    page.write_bytes(paywalled_page())
+    assert main(["import", "--project", str(tmp_path / "study.annotator"), str(page)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Imported 1 document, 1 to check:"
+    assert out[1].startswith(f"  {page}: body looks like a stub (") and out[1].endswith(" words): check it")
+
+
 def test_import_without_project_uses_the_default_project(isolated_home, inputs, capsys):
     assert main(["import", str(inputs[0])]) == 0
     assert capsys.readouterr().out.startswith("Imported 1 document")

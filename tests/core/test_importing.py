@@ -347,3 +347,20 @@ def test_a_document_and_its_metadata_are_stored_together_or_not_at_all(
     outcome = import_file(proj, write(tmp_path / "page.html", NEWS_PAGE.encode("utf-8")))
     assert (outcome.status, outcome.reason) == ("refused", "could not save it in the project (disk I/O error)")
     assert dump(proj) == before
+
+
+def test_a_page_whose_body_looks_like_a_stub_is_imported_and_reported_to_check(tmp_path: Path, proj: Project) -> None:
+    from tests.support import paywalled_page
+
+    folder = tmp_path / "news"
+    write(folder / "dock-strike.html", paywalled_page())
+    write(folder / "note.txt", b"Headline\n\nA short note, complete as it is.")
+    report = import_paths(proj, [folder])
+    assert report.ok and len(report.imported) == 2
+    [stub] = report.to_check
+    words = len(stored(proj, stub).split("\n\n", 1)[1].split())
+    assert stub.path.name == "dock-strike.html" and stub.title == "Hong Kong dock workers end strike after pay deal"
+    assert report.summary_lines() == [
+        "Imported 2 documents, 1 to check:",
+        f"  {folder / 'dock-strike.html'}: body looks like a stub ({words} words): check it",
+    ]

@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 
-from annotator.core.titles import detect_title
+from annotator.core.titles import detect_title, strip_site_name
 from tests.expected import SEED_TITLES
 
 
@@ -92,3 +92,26 @@ def test_untitled_when_there_is_nothing_but_chrome() -> None:
 
 def test_title_is_one_line() -> None:
     assert "\n" not in detect_title("Line one\nLine two")
+
+
+@pytest.mark.parametrize(("title", "names", "headline"), [
+    ("Lanternfall Review - IGN", ["IGN"], "Lanternfall Review"),
+    ("5 Stretches to Do After a Long Run | The Beachbody Blog", ["Beachbody"], "5 Stretches to Do After a Long Run"),
+    ("Apple releases iOS 17.4 - 9to5Mac", ["9to5mac.com"], "Apple releases iOS 17.4"),
+    ("Port deal approved – BBC News", ["www.bbc.co.uk"], "Port deal approved"),
+    ("South China Morning Post — Dock strike ends", ["South China Morning Post"], "Dock strike ends"),
+    ("Dock strike ends :: SCMP · South China Morning Post", ["South China Morning Post", "scmp.com"],
+     "Dock strike ends"),
+    ("Warm nights drive bleaching | Phys.org", ["phys.org"], "Warm nights drive bleaching"),
+    # a part that is not the site's name stays
+    ("Brexit | Opinion", ["The Guardian"], "Brexit | Opinion"),
+    ("Brexit | Opinion | The Guardian", ["The Guardian", "theguardian.com"], "Brexit | Opinion"),
+    ("Covid-19 cases fall - Health", ["Reuters"], "Covid-19 cases fall - Health"),
+    ("Reuters poll - inflation to ease", ["Reuters"], "Reuters poll - inflation to ease"),
+    ("IGN", ["IGN"], "IGN"),  # a title that is only the name keeps it
+    ("Lanternfall Review - IGN", [], "Lanternfall Review - IGN"),
+    ("Designing for dark mode - Sign", ["ign.com"], "Designing for dark mode - Sign"),
+])
+def test_the_site_name_leaves_a_page_title_only_when_it_is_the_sites(title: str, names: list[str],
+                                                                     headline: str) -> None:
+    assert strip_site_name(title, names) == headline

@@ -105,6 +105,24 @@ def test_import_from_window_reports_refused_files_and_keeps_the_good_ones(open_w
     box.close()
 
 
+def test_import_from_window_shows_a_page_whose_body_looks_like_a_stub(open_window, tmp_path, qtbot):
+    from tests.support import paywalled_page
+
+    path = tmp_path / "empty.annotator"
+    Project(path).close()
+    window = open_window(path)
+    page = tmp_path / "dock-strike.html"
+    page.write_bytes(paywalled_page())
+    window.import_files(paths=[page])
+
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "importReport") is not None)
+    box = window.findChild(QMessageBox, "importReport")
+    assert box.text() == "Imported 1 document, 1 to check:"
+    assert "dock-strike.html: body looks like a stub (" in box.informativeText()
+    assert [d.title for d in window.project.documents.summaries()] == ["Hong Kong dock workers end strike after pay deal"]
+    box.close()
+
+
 def test_open_project_that_is_not_a_project_warns_and_keeps_current(open_window, seeded_path, tmp_path, monkeypatch):
     window = open_window(seeded_path)
     bogus = tmp_path / "notes.annotator"

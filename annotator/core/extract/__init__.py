@@ -30,6 +30,8 @@ _HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!doctyp
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Chinese and Japanese are written without spaces; two of their characters count as a word.
+_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,2}|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Extracted:
     title: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     encoding: str = ""
+    # Things the analyst should look at although the file was read ("body looks like a stub ...").
+    notes: tuple[str, ...] = ()
 
 
 def extract(path: str | os.PathLike, data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
@@ -85,6 +89,14 @@ def clean_text(text: str) -> str:
     text = _CONTROLS.sub("", text)
     text = _TRAILING_SPACE.sub("\n", text + "\n")
     return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
+
+
+def word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def stub_note(words: int) -> str:
+    return f"body looks like a stub ({words} {'word' if words == 1 else 'words'}): check it"
 
 
 def one_line(value: object) -> str:

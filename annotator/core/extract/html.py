@@ -3,20 +3,34 @@
 Telling an article from navigation, cookie banners, comment threads and
 footers is a moving target that trafilatura's maintainers track across real
 news sites; it also reads the byline, date, site name and canonical URL from
-the many places sites put them. The page is parsed as data only: no script
-runs, and nothing it links to (styles, images, trackers) is fetched.
+the many places sites put them. Around it: a page drawn by scripts shows little
+but states its body as schema.org data (structured.py), link lists and notices
+sit inside article markup (boilerplate.py), and titles carry the site's name.
+The page is parsed as data only: no script runs, and nothing it links to
+(styles, images, trackers) is fetched.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from urllib.parse import urlsplit
 
 from ..decoding import MAX_TEXT_BYTES, decode_bytes
 from ..errors import ImportRefused
 from ..metadata import iso_date
-from . import Extracted, clean_text, one_line
+from ..titles import strip_site_name
+from . import Extracted, clean_text, one_line, stub_note, word_count
+from .boilerplate import is_boilerplate_line, remove_boilerplate
+from .structured import article_body, json_ld, page_urls, site_names
 
+# A body the page shows counts as found when it has at least this share of the
+# words the page states in structured data; less, and the stated body is used.
+_STATED_SHARE = 0.6
+# Fewer words than this in a page's body deserve a look (a paywall, a page drawn by scripts),
+# when the page is large: real news pages run to hundreds of kilobytes of markup.
+STUB_WORDS = 80
+_LARGE_PAGE_CHARS = 30_000
 NO_ARTICLE = "no article text found in this web page; copy the article into a text file and import that"
 
 # Byte-order marks (UTF-8, UTF-16, UTF-32) outrank any declaration; decode_bytes reads them.
@@ -42,18 +56,26 @@ _CONTENT_LANGUAGE = re.compile(
 def read_html(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
     markup, encoding = _decode(data, max_bytes)
     from trafilatura import bare_extraction  # loads lxml, justext and date tables: only when a page comes
+    from trafilatura.utils import load_html
 
-    # With a string and no URL trafilatura never goes to the network; the URL
+    tree = load_html(markup)
+    if tree is None:
+        raise ImportRefused(NO_ARTICLE)
+    things = json_ld(tree)
+    stated = article_body(tree, things)
+    remove_boilerplate(tree)
+    # With a page and no URL trafilatura never goes to the network; the URL
     # below is what the page says about itself, read from its markup.
     found = bare_extraction(
-        markup, with_metadata=True, include_comments=False, include_tables=True,
+        tree, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, include_links=False, include_formatting=False,
     )
-    paragraphs = [one_line(line) for line in (found.text or "").split("\n")] if found is not None else []
-    paragraphs = [p for p in paragraphs if p]
+    extracted = [one_line(line) for line in (found.text or "").split("\n")] if found is not None else []
+    paragraphs = _body(extracted, stated)
     if not paragraphs:
         raise ImportRefused(NO_ARTICLE)
-    title = one_line(found.title) or None
+    names = site_names(tree, things) + [one_line(found.sitename)] + _hosts(found.url, tree)
+    title = strip_site_name(one_line(found.title), names) or None
     # Headlines are coded too (framing, attribution), so the text begins with
     # the headline even when the page kept it outside the article body.
     if title and paragraphs[0] != title:
@@ -65,8 +87,42 @@ def read_html(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
         "url": one_line(found.url),
         "language": _language(markup[:_PRESCAN * 4]),
     }
+    body_words = word_count(" ".join(paragraphs[1:] if title else paragraphs))
+    notes = (stub_note(body_words),) if _looks_like_stub(body_words, len(markup), stated) else ()
     return Extracted(clean_text("\n\n".join(paragraphs)), title,
-                     {key: value for key, value in metadata.items() if value}, encoding)
+                     {key: value for key, value in metadata.items() if value}, encoding, notes)
+
+
+def _body(extracted: list[str], stated: list[str]) -> list[str]:
+    """The article's paragraphs: what the page shows, or what it states in structured data when that is far more."""
+    extracted = [p for p in extracted if p and not is_boilerplate_line(p)]
+    stated = [p for p in stated if not is_boilerplate_line(p)]
+    shown, told = word_count(" ".join(extracted)), word_count(" ".join(stated))
+    # The same words in one run (trafilatura's own rescue joins them) read better with the stated breaks.
+    if told and (shown < _STATED_SHARE * told or _squashed(extracted) == _squashed(stated)):
+        return stated
+    return extracted
+
+
+def _squashed(paragraphs: list[str]) -> str:
+    return "".join("".join(paragraphs).split())
+
+
+def _looks_like_stub(body_words: int, page_chars: int, stated: list[str]) -> bool:
+    """Very little text from a page that is large or states a much longer body than the text found."""
+    return body_words < STUB_WORDS and (page_chars >= _LARGE_PAGE_CHARS or word_count(" ".join(stated)) > body_words)
+
+
+def _hosts(url: str | None, tree) -> list[str]:
+    hosts = []
+    for address in [url or "", *page_urls(tree)]:
+        try:
+            host = urlsplit(address.strip()).hostname
+        except ValueError:
+            continue
+        if host:
+            hosts.append(host)
+    return hosts
 
 
 def _decode(data: bytes, max_bytes: int) -> tuple[str, str]:
