@@ -140,7 +140,7 @@ def test_a_foreign_project_with_bom_and_crlf_sources_codes_what_its_positions_sa
     assert by_text == {("suppliers to leave AWS", "Pressure"), ("suppliers to leave AWS", "Cloud"),
                        ("Walmart", "Company"), ("아마존을 견제했다", "Cloud (2)"), ("cloud vendors", "Cloud (2)")}
     pressure = next(a for a in annotations if project.codebook.label(a.label_id).name == "Pressure")
-    assert pressure.annotator == "Mina" and pressure.created_at == "2020-02-02T10:00:00Z"
+    assert pressure.annotator == "Mina" and pressure.created_at == "2020-02-02T10:00:00+00:00"  # stored as UTC
     assert pressure.note == "Strong wording\n\nCheck the quote"
 
 

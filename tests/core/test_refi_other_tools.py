@@ -69,3 +69,41 @@ def test_paths_that_leave_the_archive_are_never_read(project, tmp_path, written)
     assert report.documents == 1 and _texts(project) == ["Another text.\n"]
     memo = project.documents.memo(project.documents.ids()[0])
     assert "Source ‘Board’ was not imported" in memo and "SECRET" not in memo
+
+
+# -- item 11: dates in every form ------------------------------------------------------------------
+
+DATES = [  # as written by the tool -> as Annotator stores it
+    ("2026-12-06T04:29:41+00:00Z", "2026-12-06T04:29:41+00:00"),  # QualCoder after a round trip
+    ("2026-12-06T04:29:41.1234567Z", "2026-12-06T04:29:41+00:00"),  # NVivo's seven-digit fractions
+    ("2026-12-06T04:29:41", "2026-12-06T04:29:41+00:00"),  # no zone: REFI-QDA files are UTC
+    ("2026-12-06 04:29:41", "2026-12-06T04:29:41+00:00"),
+    ("2026-12-06", "2026-12-06T00:00:00+00:00"),
+    ("2026-12-06T13:29:41+0900", "2026-12-06T04:29:41+00:00"),
+    ("2026-12-05T23:29:41-05:00", "2026-12-06T04:29:41+00:00"),
+    ("2026-12-06T04:29:41Z", "2026-12-06T04:29:41+00:00"),
+]
+ODD = ["yesterday", "2026-02-31T10:00:00Z", "06.12.2026 04:29", ""]
+
+
+def test_dates_from_other_tools_become_iso_utc_and_odd_ones_the_import_time(project, tmp_path):
+    words = [f"word{n}" for n in range(len(DATES) + len(ODD))]
+    dates = dict(zip(words, [written for written, _ in DATES] + ODD))
+    path = tool_qdpx(tmp_path / "qualcoder.qdpx", [Src("Interview", " ".join(words) + "\n",
+                                                       codings=[(w, "Claim") for w in words])], ["Claim"],
+                     dates=dates)
+    from annotator.core.store import now
+
+    before = now()
+    report = import_qdpx(project, path)
+    after = now()
+    assert report.annotations == len(words)
+    stored = {a.text: (a.created_at, a.updated_at) for a in project.annotations.for_document(project.documents.ids()[0])}
+    for word, (_written, expected) in zip(words, DATES):
+        assert stored[word] == (expected, expected), word
+    for word in words[len(DATES):]:
+        created, updated = stored[word]
+        assert before <= created <= after and updated == created, word
+    text = "\n".join(report.summary_lines())
+    assert "3 annotations had a date in a form Annotator does not read; they carry the import time." in text
+    assert not any(alarm in text.lower() for alarm in ("error", "invalid", "damaged", "refused"))

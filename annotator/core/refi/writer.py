@@ -23,6 +23,7 @@ from ..model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
 from ..search_index import add_to_index
 from ..store import Change, now
 from .codes import PlanLabel
+from .dates import utc
 from .ids import INFO_KEY
 from .plan import Plan, PlanAnnotation, PlanDocument
 
@@ -73,6 +74,7 @@ class Writer:
         self.entity_ids: dict[int, int] = {}  # file entity id -> entity id
         self.values: list[tuple[int, int, int, str]] = []
         self.metadata: list[tuple[int, int, str, str]] = []
+        self.undated = 0  # annotations whose date could not be read, dated at the import instead
 
     # -- labels -------------------------------------------------------------------------
 
@@ -201,6 +203,9 @@ class Writer:
                 self._annotation(doc_id, document, annotation)
             self._keep(doc_id, document.leftovers)
             self.project.store.notify(Change("documents_added", document_id=doc_id))
+        if self.undated:
+            self.report.notes.append(f"{_count(self.undated, 'annotation')} had a date in a form Annotator does not "
+                                     f"read; {'it carries' if self.undated == 1 else 'they carry'} the import time.")
         if first is not None and plan.leftovers:
             self._keep(first, [f"From the REFI-QDA project {self.report.file} (not tied to one document):",
                                *plan.leftovers])
@@ -286,8 +291,9 @@ class Writer:
                 raise ProjectError(f"The cue of {where} in ‘{document.title}’ does not fit; the file is damaged.")
             row.update(cue_start=start, cue_end=end)
         if annotation.start is None and label.layer != "stance":
+            when = annotation.created_at if self.restore else utc(annotation.created_at) or annotation.created_at
             self._keep(doc_id, [f"The whole document was coded ‘{label.name}’ ({annotation.annotator or 'no one'}, "
-                                f"{annotation.created_at or 'no date'}); only stance labels code whole documents. "
+                                f"{when or 'no date'}); only stance labels code whole documents. "
                                 f"{annotation.note}".rstrip()])
             return
         if label.layer == "stance" and row.get("target") is None and row.get("target_entity_id") is None:
@@ -296,9 +302,14 @@ class Writer:
             return
         values, left = self._values(label, annotation)
         note = "\n".join([annotation.note, *left]) if left and annotation.note else "\n".join(left) or annotation.note
-        created = annotation.created_at or now()
+        if self.restore and annotation.created_at:
+            created = annotation.created_at  # Annotator's own value, kept exactly
+        else:
+            created = utc(annotation.created_at)
+            self.undated += bool(annotation.created_at) and created is None
+            created = created or now()
         row.update(note=note, annotator=annotation.annotator, created_at=created,
-                   updated_at=annotation.updated_at or created)
+                   updated_at=(annotation.updated_at if self.restore else utc(annotation.updated_at)) or created)
         if self.restore:
             row["id"] = annotation.id
         annotation_id = self.db.execute(f"INSERT INTO annotations({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
