@@ -16,6 +16,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 from tests.core.refi_files import guid
 
@@ -63,12 +64,12 @@ def tool_qdpx(path: Path, sources: list[Src], codes: list[str], *, origin: str =
             start = text.index(phrase)
             when = dates.get(phrase, "2026-03-02T10:00:00Z")
             selections.append(
-                f'<PlainTextSelection guid="{fix(guid(selection, 3))}" name="{phrase}" startPosition="{start}" '
+                f'<PlainTextSelection guid="{fix(guid(selection, 3))}" name={quoteattr(phrase)} startPosition="{start}" '
                 f'endPosition="{start + len(phrase)}" creatingUser="{user}" creationDateTime="{when}">'
                 f'<Coding guid="{fix(guid(selection, 4))}" creatingUser="{user}" creationDateTime="{when}">'
                 f'<CodeRef targetGUID="{fix(code_guids[code])}"/></Coding></PlainTextSelection>')
         out_sources.append(
-            f'<TextSource guid="{source.guid}" name="{source.name}" plainTextPath="{plain}" creatingUser="{user}" '
+            f'<TextSource guid="{source.guid}" name={quoteattr(source.name)} plainTextPath={quoteattr(plain)} creatingUser="{user}" '
             f'creationDateTime="{source.created}">{"".join(selections)}</TextSource>')
     tree = code_tree if code_tree is not None else "".join(
         f'<Code guid="{fix(g)}" name="{name}" isCodable="true" color="#AA00{n:02d}"/>'

@@ -107,3 +107,55 @@ def test_dates_from_other_tools_become_iso_utc_and_odd_ones_the_import_time(proj
     text = "\n".join(report.summary_lines())
     assert "3 annotations had a date in a form Annotator does not read; they carry the import time." in text
     assert not any(alarm in text.lower() for alarm in ("error", "invalid", "damaged", "refused"))
+
+
+# -- item 9: a flat codebook meets Annotator's layers ---------------------------------------------
+
+INTERVIEW = ("Acme Corp said the plant will close. \"We had no choice,\" the CEO said. "
+             "Unions oppose the closure.\n")
+
+
+def test_qualcoders_flat_codes_import_into_a_new_project_onto_its_labels(tmp_path):
+    from annotator.core.project import Project
+
+    path = tool_qdpx(tmp_path / "qualcoder.qdpx", [Src("Interview", INTERVIEW, codings=[
+        ("Acme Corp", "Organization"), ("\"We had no choice,\"", "Quote"), ("the plant will close", "Claim"),
+        ("Unions oppose the closure", "Against")])], ["Organization", "Quote", "Claim", "Against"])
+    with Project(tmp_path / "new.annotator") as project:
+        labels_before = [(label.name, label.layer) for label in project.codebook.labels()]
+        report = import_qdpx(project, path)
+        assert report.labels_matched == 4 and report.labels_added == 0
+        assert [(label.name, label.layer) for label in project.codebook.labels()] == labels_before
+        doc = project.documents.ids()[0]
+        coded = {(a.text, project.codebook.label(a.label_id).name, project.codebook.label(a.label_id).layer)
+                 for a in project.annotations.for_document(doc)}
+        assert coded == {("Acme Corp", "Organization", "entity"), ("\"We had no choice,\"", "Quote", "claim"),
+                         ("the plant will close", "Claim", "claim")}
+        # A stance needs a target, which QualCoder does not record: the coding waits in the memo.
+        assert "‘Unions oppose the closure’ (" in project.documents.memo(doc)
+
+
+def test_codes_that_clash_with_the_projects_come_in_renamed_under_their_own_group(project, tmp_path):
+    tree = ('<Code guid="00000000-0000-4000-8000-000000000001" name="Person" isCodable="false">'
+            '<Code guid="00000000-0000-4000-8000-000000000002" name="Witness" isCodable="true"/></Code>'
+            '<Code guid="00000000-0000-4000-8000-000000000003" name="Stance" isCodable="false">'
+            '<Code guid="00000000-0000-4000-8000-000000000004" name="Claim" isCodable="true"/></Code>')
+    # Codes get the GUIDs of their place in this list, so the coding below is Witness's.
+    path = tool_qdpx(tmp_path / "atlas.qdpx", [Src("Interview", INTERVIEW, codings=[("Acme Corp", "Witness")])],
+                     ["Person", "Witness"], origin="ATLAS.ti 24", code_tree=tree)
+    report = import_qdpx(project, path)
+    book = project.codebook
+    group = book.by_name("Person (atlas.qdpx)")
+    assert group.is_group and group.layer == "claim" and book.label(group.parent_id).name == "From atlas.qdpx (Claim)"
+    assert book.by_name("Witness").parent_id == group.id
+    claim = book.by_name("Claim (atlas.qdpx)")
+    assert claim.layer == "stance" and book.label(claim.parent_id).name == "From atlas.qdpx (Stance)"
+    assert book.by_name("Person").layer == "entity" and book.by_name("Claim").layer == "claim"  # untouched
+    text = "\n".join(report.summary_lines())
+    assert "‘Person’ is a label in the Entity layer in this project but a group in the Claim layer in the file" in text
+    assert [project.codebook.label(a.label_id).name for a in project.annotations.for_document(
+        project.documents.ids()[0])] == ["Witness"]
+    # The same file again: what the first import made is found, nothing doubles.
+    labels = [label.name for label in book.labels()]
+    import_qdpx(project, path)
+    assert [label.name for label in project.codebook.labels()] == labels

@@ -74,6 +74,7 @@ class Writer:
         self.entity_ids: dict[int, int] = {}  # file entity id -> entity id
         self.values: list[tuple[int, int, int, str]] = []
         self.metadata: list[tuple[int, int, str, str]] = []
+        self.own_groups: dict[str, int] = {}  # layer -> group of the file's codes renamed for a clash
         self.undated = 0  # annotations whose date could not be read, dated at the import instead
 
     # -- labels -------------------------------------------------------------------------
@@ -110,21 +111,26 @@ class Writer:
     def _merge_label(self, label: PlanLabel) -> None:
         book = self.book
         parent_id = self.label_ids.get(label.parent) if label.parent else None
-        existing = book.by_name(label.name)
+        name = label.name
+        existing = book.by_name(name)
+        if existing is not None and not _fits(existing, label):
+            # Never refuse a file for a name: the file's code comes in beside the project's, renamed.
+            name = self._apart(label)
+            existing = book.by_name(name)  # the same file imported again finds what the first import made
+            if parent_id is None:
+                parent_id = self._own_group(label.layer)
+            self.report.notes.append(
+                f"‘{label.name}’ is a {_kind(book.by_name(label.name))} in this project but a {_kind(label)} in the "
+                f"file; the file's came in as ‘{name}’{' in the group ‘' + book.label(parent_id).name + '’' if parent_id else ''}.")
         if existing is not None:
-            if existing.layer != label.layer or existing.is_group != label.is_group:
-                kind = lambda group, layer: f"{'group' if group else 'label'} in the {LAYER_NAMES[layer]} layer"
-                raise ProjectError(f"‘{existing.name}’ is a {kind(existing.is_group, existing.layer)} in this project "
-                                   f"but a {kind(label.is_group, label.layer)} in the file. Rename one of them, "
-                                   "then import again.")
             label_id = existing.id
             self.report.labels_matched += 1
         elif label.is_group:
-            label_id = book.add_group(label.name, label.layer, parent_id=parent_id, description=label.description,
+            label_id = book.add_group(name, label.layer, parent_id=parent_id, description=label.description,
                                       memo=label.memo, color=label.color or GROUP_COLOR).id
             self.report.labels_added += 1
         else:
-            label_id = book.add_label(label.name, label.layer, color=label.color, description=label.description,
+            label_id = book.add_label(name, label.layer, color=label.color, description=label.description,
                                       memo=label.memo, parent_id=parent_id).id
             self.report.labels_added += 1
             key = clean_key(label.key, label.name) if label.key else None
@@ -141,6 +147,33 @@ class Writer:
                 attribute_id = book.add_attribute(label_id, attribute.name, attribute.kind, attribute.choices,
                                                   attribute.required, attribute.description).id
             self.attribute_ids[(label.guid, attribute.id)] = attribute_id
+
+    def _apart(self, label: PlanLabel) -> str:
+        """A name for a code whose name the project uses for something else: free, or made by an earlier import."""
+        number = 1
+        while True:
+            name = f"{label.name} ({self.report.file}{'' if number == 1 else f', {number}'})"
+            found = self.book.by_name(name)
+            if found is None or (found.is_group == label.is_group and found.layer == label.layer):
+                return name
+            number += 1
+
+    def _own_group(self, layer: str) -> int:
+        """The group, in that layer, holding the codes of this file that could not join the project's own."""
+        if layer not in self.own_groups:
+            number = 1
+            while True:
+                name = f"From {self.report.file} ({LAYER_NAMES[layer]}{'' if number == 1 else f', {number}'})"
+                found = self.book.by_name(name)
+                if found is None:
+                    self.own_groups[layer] = self.book.add_group(name, layer, color=GROUP_COLOR).id
+                    self.report.labels_added += 1
+                    break
+                if found.is_group and found.layer == layer:
+                    self.own_groups[layer] = found.id
+                    break
+                number += 1
+        return self.own_groups[layer]
 
     # -- entities -----------------------------------------------------------------------
 
@@ -353,6 +386,21 @@ def _codebook_file(labels: list[PlanLabel]) -> dict:
         items.setdefault(label.parent if label.parent else f"layer:{label.layer}", []).append(item)
     return {"format": "annotator-codebook", "version": 2,
             "layers": [{"id": layer, "labels": items.get(f"layer:{layer}", [])} for layer in LAYERS]}
+
+
+def _fits(existing: Label, label: PlanLabel) -> bool:
+    """Whether the file's code can be the project's label of the same name.
+
+    A code of another tool outside any layer code was put in the claim layer only as
+    a guess, so it joins a same-named label of any layer; a group joins a group of its layer.
+    """
+    if existing.is_group != label.is_group:
+        return False
+    return existing.layer == label.layer or (label.guessed and not label.is_group)
+
+
+def _kind(label: Label | PlanLabel) -> str:
+    return f"{'group' if label.is_group else 'label'} in the {LAYER_NAMES[label.layer]} layer"
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:
