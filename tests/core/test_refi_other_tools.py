@@ -159,3 +159,62 @@ def test_codes_that_clash_with_the_projects_come_in_renamed_under_their_own_grou
     labels = [label.name for label in book.labels()]
     import_qdpx(project, path)
     assert [label.name for label in project.codebook.labels()] == labels
+
+
+# -- item 8: sources with the same text -----------------------------------------------------------
+
+MINUTES = "Minutes of the board meeting.\nThe merger was approved.\n"
+
+
+def nvivo_twins(path):
+    """As NVivo 15 exports a project holding a file imported twice: two sources, one text, two GUIDs."""
+    return tool_qdpx(path, [Src("Minutes (March)", MINUTES, codings=[("board meeting", "Meeting")], bom=True, crlf=True,
+                                created="2026-03-01T09:15:27.1234567Z"),
+                            Src("Minutes (copy)", MINUTES, codings=[("merger was approved", "Decision")], bom=True,
+                                crlf=True, created="2026-03-04T11:00:00.5Z")],
+                     ["Meeting", "Decision"], origin="NVivo 15.1", qde_bom=True, qde_crlf=True, upper_guids=True)
+
+
+def test_nvivo_sources_with_the_same_text_stay_two_documents(project, tmp_path):
+    report = import_qdpx(project, nvivo_twins(tmp_path / "nvivo.qdpx"))
+    assert report.documents == 2 and report.annotations == 2
+    docs = project.documents.ids()
+    assert [project.documents.get(d).title for d in docs] == ["Minutes (March)", "Minutes (copy)"]
+    assert [project.documents.text(d) for d in docs] == [MINUTES, MINUTES]
+    assert [[a.text for a in project.annotations.for_document(d)] for d in docs] == [
+        ["board meeting"], ["merger was approved"]]
+    assert ("  ‘Minutes (copy)’ has the same text as ‘Minutes (March)’ in this file; it is kept as a document of "
+            "its own, as the file keeps them apart.") in report.summary_lines()
+
+
+def test_the_same_file_again_adds_nothing_and_plain_files_still_skip_duplicates(project, tmp_path):
+    from annotator.core.importing import import_file
+
+    path = nvivo_twins(tmp_path / "nvivo.qdpx")
+    import_qdpx(project, path)
+    again = import_qdpx(project, path)
+    assert again.documents == 0 and project.documents.count() == 2
+    assert [line.split(":")[0] for line in again.skipped] == ["‘Minutes (March)’", "‘Minutes (copy)’"]
+    assert all("already in the project" in line for line in again.skipped)
+    plain = tmp_path / "minutes.txt"
+    plain.write_text(MINUTES, encoding="utf-8")
+    assert import_file(project, plain).status == "skipped" and project.documents.count() == 2
+
+
+def test_a_source_whose_text_the_project_already_has_is_still_skipped(project, tmp_path):
+    first = project.documents.add(title="Minutes", text=MINUTES)
+    report = import_qdpx(project, nvivo_twins(tmp_path / "nvivo.qdpx"))
+    assert report.documents == 0 and project.documents.ids() == [first]
+    assert all(f"same text as document {first}" in line for line in report.skipped)
+
+
+def test_two_documents_with_one_text_survive_an_export_and_a_restore(project, tmp_path):
+    from annotator.core.project import Project
+    from annotator.core.refi import export_qdpx
+    from tests.support import dump
+
+    import_qdpx(project, nvivo_twins(tmp_path / "nvivo.qdpx"))
+    out = export_qdpx(project, tmp_path / "out.qdpx")
+    with Project(tmp_path / "copy.annotator") as copy:
+        assert import_qdpx(copy, out).mode == "restored"
+        assert dump(copy) == dump(project)

@@ -142,6 +142,9 @@ class _Exporter:
         names = {attribute_id: name for attribute_id, name in conn.execute("SELECT id, name FROM label_attributes")}
         files: dict[str, bytes] = {}
         nodes = []
+        # Documents kept apart from another with the same text, and the REFI-QDA source each came from.
+        origins = {row[0]: row[1:] for row in conn.execute(
+            "SELECT id, twin, refi_guid FROM documents WHERE twin <> 0 OR refi_guid <> ''")}
         for doc_id in self.project.documents.ids():
             document = self.project.documents.get(doc_id)
             guid = self.guid("document", doc_id)
@@ -152,6 +155,11 @@ class _Exporter:
                 data["metadata"] = metadata[doc_id]
             if doc_id in flags:
                 data["flags"] = flags[doc_id]
+            twin, refi_guid = origins.get(doc_id, (0, ""))
+            if twin:
+                data["twin"] = twin
+            if refi_guid:
+                data["refi_guid"] = refi_guid
             file_name = f"{guid}.txt"
             # A document's text never changes after its import: it was created and last modified then.
             imported = date_or_exact(data, "imported_at", document.imported_at, self.first)

@@ -66,6 +66,8 @@ class PlanDocument:
     metadata: list[tuple[str, str, int | None]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     annotations: list[PlanAnnotation] = field(default_factory=list)
+    twin: int = 0  # see schema._v7_refi_sources; restored from Annotator's own files
+    refi_guid: str = ""
     leftovers: list[str] = field(default_factory=list)
 
 
@@ -212,6 +214,8 @@ class _Reader:
             document.encoding = str(data.get("encoding") or "")
             document.status = str(data.get("status") or "todo")
             document.flags = [flag for flag in data.get("flags") or [] if isinstance(flag, dict)]
+            document.twin = as_int(data.get("twin")) or 0
+            document.refi_guid = str(data.get("refi_guid") or "")
         else:
             document.source = f"{self.archive.name} › {name}"
         document.imported_at = (data or {}).get("imported_at") or source.get("creationDateTime")

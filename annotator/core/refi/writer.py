@@ -221,13 +221,10 @@ class Writer:
 
     def documents(self, plan: Plan) -> None:
         first: int | None = None
+        texts: dict[str, str] = {}  # sha256 -> title of the first source of this file with that text
         for document in plan.documents:
-            if not self.restore:
-                existing = self.project.documents.find_by_text(document.text)
-                if existing is not None:
-                    title = self.project.documents.get(existing).title
-                    self.report.skipped.append(f"‘{document.title}’: same text as document {existing} ‘{title}’")
-                    continue
+            if not self.restore and not self._merging(document, texts):
+                continue
             doc_id = self._document(document)
             first = doc_id if first is None else first
             self.report.documents += 1
@@ -261,15 +258,46 @@ class Writer:
                 self.db.execute("INSERT INTO project_info(key, value) VALUES (?, ?) ON CONFLICT(key) "
                                 "DO UPDATE SET value = excluded.value", (INFO_KEY, plan.namespace))
 
+    def _merging(self, document: PlanDocument, texts: dict[str, str]) -> bool:
+        """Whether a source of the file joins the project, its twin number set; if not, the report says why.
+
+        Sources are distinct by GUID: one already imported is skipped, and two of this
+        file with the same text both come in. A text the project had before is skipped,
+        as any import skips a duplicate.
+        """
+        conn, documents = self.db, self.project.documents
+        sha = text_sha256(document.text)
+        document.refi_guid = document.guid
+        earlier = conn.execute("SELECT id, title FROM documents WHERE refi_guid = ? AND refi_guid <> ''",
+                               (document.guid,)).fetchone() if document.guid else None
+        if earlier is not None:
+            self.report.skipped.append(f"‘{document.title}’: already in the project from an earlier import of "
+                                       f"this source, as document {earlier[0]} ‘{earlier[1]}’")
+            return False
+        if sha in texts:
+            document.twin = conn.execute("SELECT coalesce(max(twin), -1) + 1 FROM documents WHERE sha256 = ?",
+                                         (sha,)).fetchone()[0]
+            self.report.notes.append(f"‘{document.title}’ has the same text as ‘{texts[sha]}’ in this file; it is "
+                                     "kept as a document of its own, as the file keeps them apart.")
+            return True
+        existing = documents.find_by_text(document.text)
+        if existing is not None:
+            title = documents.get(existing).title
+            self.report.skipped.append(f"‘{document.title}’: same text as document {existing} ‘{title}’")
+            return False
+        texts[sha] = document.title
+        return True
+
     def _document(self, document: PlanDocument) -> int:
         title = document.title if self.restore else (" ".join(document.title.split()) or "Untitled")
         status = document.status if document.status in STATUSES else "todo"
         imported = (document.imported_at or now()) if self.restore else now()
         doc_id = self.db.execute(
-            "INSERT INTO documents(id, title, source, sha256, encoding, imported_at, status, text, memo) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents(id, title, source, sha256, encoding, imported_at, status, text, memo, twin, "
+            "refi_guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (document.id if self.restore else None, title, document.source, text_sha256(document.text),
-             document.encoding, imported, status, document.text, document.memo)).lastrowid
+             document.encoding, imported, status, document.text, document.memo, document.twin,
+             document.refi_guid)).lastrowid
         add_to_index(self.db, [(doc_id, title, document.text)])
         for order, (key, value, file_order) in enumerate(document.metadata):
             self.metadata.append((file_order if file_order is not None else 10 ** 12 + order, doc_id, key, value))
