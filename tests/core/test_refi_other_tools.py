@@ -218,3 +218,17 @@ def test_two_documents_with_one_text_survive_an_export_and_a_restore(project, tm
     with Project(tmp_path / "copy.annotator") as copy:
         assert import_qdpx(copy, out).mode == "restored"
         assert dump(copy) == dump(project)
+
+
+def test_a_maxqda_project_with_bom_crlf_sources_and_local_times(project, tmp_path):
+    text = "Board minutes\nThe merger was approved.\nShareholders were not consulted.\n"
+    path = tool_qdpx(tmp_path / "maxqda.qdpx", [Src("Minutes", text, bom=True, crlf=True, codings=[
+        ("merger was approved", "Decision"), ("not consulted", "Criticism")])], ["Decision", "Criticism"],
+                     origin="MAXQDA 2024", dates={"merger was approved": "2026-03-02T11:00:00+01:00",
+                                                  "not consulted": "2026-03-02T11:30:00.250+01:00"})
+    report = import_qdpx(project, path)
+    assert report.documents == 1 and report.annotations == 2
+    doc = project.documents.ids()[0]
+    assert project.documents.text(doc) == text  # no BOM, \n line ends
+    assert [(a.text, a.created_at) for a in project.annotations.for_document(doc)] == [
+        ("merger was approved", "2026-03-02T10:00:00+00:00"), ("not consulted", "2026-03-02T10:30:00+00:00")]

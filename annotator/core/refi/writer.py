@@ -115,13 +115,13 @@ class Writer:
         existing = book.by_name(name)
         if existing is not None and not _fits(existing, label):
             # Never refuse a file for a name: the file's code comes in beside the project's, renamed.
-            name = self._apart(label)
+            mine, name = existing, self._apart(label)
             existing = book.by_name(name)  # the same file imported again finds what the first import made
             if parent_id is None:
                 parent_id = self._own_group(label.layer)
-            self.report.notes.append(
-                f"‘{label.name}’ is a {_kind(book.by_name(label.name))} in this project but a {_kind(label)} in the "
-                f"file; the file's came in as ‘{name}’{' in the group ‘' + book.label(parent_id).name + '’' if parent_id else ''}.")
+            self.report.notes.append(f"‘{label.name}’ is a {_kind(mine)} in this project but a {_kind(label)} in "
+                                     f"the file; the file's came in as ‘{name}’ in the group "
+                                     f"‘{book.label(parent_id).name}’.")
         if existing is not None:
             label_id = existing.id
             self.report.labels_matched += 1
