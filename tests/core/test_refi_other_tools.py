@@ -37,6 +37,7 @@ def test_a_bare_path_from_qualitative_coding_reads_the_file_under_sources(projec
     ("internal://board%202017.txt", "sources/board 2017.txt"),
     ("BOARD_2017.TXT", "sources/board_2017.txt"),  # only the case differs, and only one member fits
     ("board_2017.txt", "board_2017.txt"),  # beside project.qde
+    ("Board: 2017.txt", "sources/Board: 2017.txt"),  # a colon is no scheme
 ])
 def test_relative_paths_in_every_style_name_their_member(project, tmp_path, written, member):
     path = tool_qdpx(tmp_path / "tool.qdpx", [Src("Board", BOARD_TEXT, path=written, member=member)], ["decision"])

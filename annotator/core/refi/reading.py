@@ -28,7 +28,8 @@ from ..errors import ProjectError
 MAX_XML_BYTES = 256 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024  # everything inside one .qdpx, uncompressed
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # absolute://, relative://, file:, http://...
+# absolute://, relative://, file://, http://... (only members are ever read: this chooses the message)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _AGAIN = "Nothing was imported; export the file again from the tool that made it."
 
 
