@@ -226,11 +226,32 @@ def _v6_label_reading_order(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS idx_annotations_label_id")
 
 
+def _v7_refi_sources(db: sqlite_utils.Database) -> None:
+    """Documents that share a text, and the REFI-QDA source each document came from.
+
+    A text is stored once: a second copy is a duplicate, and importing it is skipped.
+    But the sources of a REFI-QDA project are distinct by their GUID even when their
+    texts are the same (NVivo keeps a file imported twice as two sources), and each has
+    its own codings. twin numbers such copies: 0 for a text's document, 1, 2… for the
+    documents kept apart beside it, so the unique index moves from sha256 to
+    (sha256, twin), and every other import still meets the first copy and skips.
+    refi_guid is the GUID of the source a document was imported from (empty for any
+    other document), so importing the same .qdpx again adds nothing.
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE documents ADD COLUMN twin INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE documents ADD COLUMN refi_guid TEXT NOT NULL DEFAULT ''")
+    conn.execute("DROP INDEX idx_documents_sha256")
+    conn.execute("CREATE UNIQUE INDEX idx_documents_sha256_twin ON documents(sha256, twin)")
+    # Only imported sources have a GUID: the index holds them alone.
+    conn.execute("CREATE INDEX idx_documents_refi_guid ON documents(refi_guid) WHERE refi_guid <> ''")
+
+
 # Index i holds the step that produces version i + 1. Never edit a shipped step:
 # add a new one, and keep a fixture of the old file in tests/fixtures/.
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [
     _v1_initial, _v2_coding_in_depth, _v3_document_metadata, _v4_full_text_search,
-    _v5_document_fingerprints, _v6_label_reading_order,
+    _v5_document_fingerprints, _v6_label_reading_order, _v7_refi_sources,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

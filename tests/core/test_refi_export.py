@@ -160,3 +160,46 @@ def test_a_failed_export_keeps_the_old_file_and_leaves_no_temporary_file(project
         export_qdpx(project, out)
     assert out.read_bytes() == b"old"
     assert not [p.name for p in tmp_path.iterdir() if "study" in p.name and p != out]
+
+
+_WHO_AND_WHEN = {"creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime", "creatingUserGUID",
+                 "modifyingUserGUID"}
+
+
+def _stamped_elements(schema) -> dict[str, set[str]]:
+    """Element name -> the who-and-when attributes its type declares, read from the official schema."""
+    found: dict[str, set[str]] = {}
+    for element in schema.iter_components(xmlschema.XsdElement):
+        if element.type.is_complex() and set(element.type.attributes) & _WHO_AND_WHEN:
+            found.setdefault(element.local_name, set()).update(set(element.type.attributes) & _WHO_AND_WHEN)
+    return found
+
+
+def test_every_element_that_can_say_who_and_when_says_it(project, rich, tmp_path, project_schema):
+    # QualCoder's importer needs creationDateTime on every Note, though the schema makes it optional.
+    project.annotations.annotator = ""  # an annotation nobody signed
+    unsigned = project.annotations.add(rich["doc"], project.codebook.by_name("Quote"), 0, 3, note="who?")
+    with project.store.write() as db:  # a date that is no xsd:dateTime, as an old import stored it
+        db.execute("UPDATE annotations SET created_at = 'last Tuesday' WHERE id = ?", (rich["said"].id,))
+    out = export_qdpx(project, tmp_path / "study.qdpx")
+    with zipfile.ZipFile(out) as archive:
+        project_schema.validate(archive.read("project.qde").decode("utf-8"))
+    root = qde_root(out)
+    users = {u.get("guid") for u in root.iterfind("q:Users/q:User", NS)}
+    expected = _stamped_elements(project_schema)
+    seen = set()
+    for element in root.iter():
+        name = element.tag.rsplit("}", 1)[-1]
+        for attribute in expected.get(name, ()):
+            assert element.get(attribute), (name, element.get("name"), attribute)
+            if "User" in attribute:
+                assert element.get(attribute) in users, (name, attribute)
+        seen.add(name)
+    assert {"Project", "TextSource", "PlainTextSelection", "Coding", "Note"} <= seen & set(expected)
+    # What stood in for the missing signature and the odd date does not come back in their place.
+    with Project(tmp_path / "copy.annotator") as copy:
+        from annotator.core.refi import import_qdpx
+
+        import_qdpx(copy, out)
+        assert copy.annotations.get(unsigned.id).annotator == ""
+        assert copy.annotations.get(rich["said"].id).created_at == "last Tuesday"

@@ -107,16 +107,19 @@ def test_import_into_a_project_with_documents_merges_with_new_ids(project, rich,
         assert dump(other) == before
 
 
-def test_a_codebook_clash_refuses_the_whole_import(project, rich, tmp_path):
+def test_a_codebook_clash_brings_the_files_label_in_renamed_rather_than_refusing(project, rich, tmp_path):
     out = export_qdpx(project, tmp_path / "study.qdpx")
     with Project(tmp_path / "other.annotator") as other:
         other.documents.add(title="Here", text="Some text.")
-        other.codebook.add_label("Retail chain", "claim")
-        before = dump(other)
-        with pytest.raises(Refused, match="‘Retail chain’ is a label in the Claim layer in this project but a label "
-                                          "in the Entity layer in the file.*Nothing was imported"):
-            import_qdpx(other, out)
-        assert dump(other) == before
+        mine = other.codebook.add_label("Retail chain", "claim")
+        report = import_qdpx(other, out)
+        assert report.documents == project.documents.count()
+        assert other.codebook.label(mine.id) == mine  # the project's label is left as it was
+        theirs = other.codebook.by_name("Retail chain (study.qdpx)")
+        assert theirs.layer == "entity" and other.codebook.label(theirs.parent_id).name == "Retail actors"
+        assert other.entities.match("Walmart").label_id == theirs.id
+        assert ("‘Retail chain’ is a label in the Claim layer in this project but a label in the Entity layer in "
+                "the file; the file's came in as ‘Retail chain (study.qdpx)’") in "\n".join(report.summary_lines())
 
 
 # -- files from other tools -----------------------------------------------------------------
@@ -140,7 +143,7 @@ def test_a_foreign_project_with_bom_and_crlf_sources_codes_what_its_positions_sa
     assert by_text == {("suppliers to leave AWS", "Pressure"), ("suppliers to leave AWS", "Cloud"),
                        ("Walmart", "Company"), ("아마존을 견제했다", "Cloud (2)"), ("cloud vendors", "Cloud (2)")}
     pressure = next(a for a in annotations if project.codebook.label(a.label_id).name == "Pressure")
-    assert pressure.annotator == "Mina" and pressure.created_at == "2020-02-02T10:00:00Z"
+    assert pressure.annotator == "Mina" and pressure.created_at == "2020-02-02T10:00:00+00:00"  # stored as UTC
     assert pressure.note == "Strong wording\n\nCheck the quote"
 
 

@@ -23,7 +23,8 @@ EXPECTED_COLUMNS = {
     "project_info": ["key", "value"],
     "labels": ["id", "name", "layer", "key", "color", "description", "sort_order", "parent_id", "is_group", "memo"],
     "label_attributes": ["id", "label_id", "name", "kind", "choices", "required", "description", "sort_order"],
-    "documents": ["id", "title", "source", "sha256", "encoding", "imported_at", "status", "text", "memo"],
+    "documents": ["id", "title", "source", "sha256", "encoding", "imported_at", "status", "text", "memo", "twin",
+                  "refi_guid"],
     "annotations": [
         "id", "document_id", "label_id", "span_start", "span_end", "text", "target", "note",
         "annotator", "created_at", "updated_at", "entity_id", "source_entity_id", "target_entity_id",
@@ -42,7 +43,8 @@ EXPECTED_INDEXES = {
     ("labels", ("name",), True),
     ("labels", ("key",), True),
     ("label_attributes", ("label_id", "name"), True),
-    ("documents", ("sha256",), True),
+    ("documents", ("sha256", "twin"), True),  # schema 7
+    ("documents", ("refi_guid",), False),
     ("annotations", ("document_id", "span_start", "span_end"), False),
     ("annotations", ("label_id", "document_id", "span_start", "span_end"), False),  # schema 6
     ("annotations", ("entity_id",), False),
@@ -367,3 +369,24 @@ def test_schema_v4_project_gains_the_label_reading_order_index(tmp_path):
             ("Kim said so.", "Claim"), ("Kim", "Person")]
         plan = " ".join(annotation_query.query_plan(p, annotation_query.AnnotationFilter(label_ids=(1,))))
         assert "idx_annotations_label_id_document_id_span_start_span_end" in plan and "TEMP B-TREE" not in plan
+
+
+def test_schema_v6_project_keeps_its_documents_and_still_refuses_a_second_copy_of_a_text(tmp_path):
+    """Schema 7 lets REFI-QDA sources share a text (documents.twin) and remembers their GUIDs."""
+    path = tmp_path / "v6.annotator"
+    db = sqlite_utils.Database(_raw(path))
+    try:
+        for step in schema.MIGRATIONS[:6]:
+            step(db)
+        db.execute("PRAGMA user_version = 6")
+        db.execute("INSERT INTO documents(id, title, sha256, imported_at, text) VALUES (1, 'Old', 'x', 'a', 'Kim.')")
+    finally:
+        db.conn.close()
+
+    with Project(path, create=False) as p:
+        assert schema.user_version(p.store.conn) == schema.SCHEMA_VERSION
+        assert p.store.conn.execute("SELECT id, title, twin, refi_guid FROM documents").fetchall() == [
+            (1, "Old", 0, "")]
+        with pytest.raises(sqlite3.IntegrityError):  # what every plain import relies on to skip a duplicate
+            p.store.conn.execute("INSERT INTO documents(title, sha256, imported_at, text) VALUES ('Again', 'x', 'b', 'Kim.')")
+        assert p.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

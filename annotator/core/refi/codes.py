@@ -4,7 +4,8 @@ Annotator's own files say in each Code's payload which layer, key, attributes an
 id it has. A code from another tool has none of that, so:
 - a top-level non-codable code named like a layer (Entity, Claim, Stance) holds
   that layer's codes; every other code goes to the claim layer, the layer for
-  "this passage is coded X";
+  "this passage is coded X", unless the project has a label of that name in
+  another layer (writer.py matches it there: the layer was only a guess);
 - a non-codable code becomes a group, a codable one a label;
 - labels cannot hold labels, so the sub-codes of a codable code are placed beside
   it, and their memo says where they were;
@@ -52,6 +53,7 @@ class PlanLabel:
     id: int | None = None
     sort_order: int | None = None
     attributes: list[PlanAttribute] = field(default_factory=list)
+    guessed: bool = False  # the file did not say the layer: a code of another tool outside any layer code
 
 
 def children(element: Element, name: str) -> list[Element]:
@@ -102,7 +104,8 @@ def read_codes(codes: Element, what: str, memo_of: Callable[[Element], str]) -> 
     used: set[str] = set()
     ours = True
 
-    def visit(code: Element, layer: str, parent: PlanLabel | None, beside: PlanLabel | None, depth: int) -> None:
+    def visit(code: Element, layer: str, parent: PlanLabel | None, beside: PlanLabel | None, depth: int,
+              guessed: bool) -> None:
         nonlocal ours
         if depth > MAX_DEPTH:
             raise Refused(f"{what}: codes nest more than {MAX_DEPTH} deep, which no codebook needs; "
@@ -129,13 +132,14 @@ def read_codes(codes: Element, what: str, memo_of: Callable[[Element], str]) -> 
                           description=str(data.get("description", human)) if data else human, memo=memo,
                           id=as_int(data.get("id")) if data else None,
                           sort_order=as_int(data.get("sort_order")) if data else None,
-                          attributes=_attributes(f"{what}: code ‘{name}’", data.get("attributes")) if data else [])
+                          attributes=_attributes(f"{what}: code ‘{name}’", data.get("attributes")) if data else [],
+                          guessed=guessed)
         labels.append(label)
         for child in children(code, "Code"):
             if label.is_group:
-                visit(child, layer, label, None, depth + 1)
+                visit(child, layer, label, None, depth + 1, guessed)
             else:  # a label holds no labels: its sub-codes go beside it
-                visit(child, layer, parent, label, depth + 1)
+                visit(child, layer, parent, label, depth + 1, guessed)
 
     for top in children(codes, "Code"):
         _human, data = payload.split(child_text(top, "Description"))
@@ -146,10 +150,10 @@ def read_codes(codes: Element, what: str, memo_of: Callable[[Element], str]) -> 
             layer = _LAYER_BY_NAME.get(" ".join((top.get("name") or "").split()).casefold())
         if layer is not None:
             for child in children(top, "Code"):
-                visit(child, layer, None, None, 1)
+                visit(child, layer, None, None, 1, False)
         else:
             ours = False
-            visit(top, "claim", None, None, 1)
+            visit(top, "claim", None, None, 1, True)
     return labels, ours
 
 

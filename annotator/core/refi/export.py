@@ -20,6 +20,8 @@ from typing import Any
 from ..errors import ProjectError
 from ..model import LAYER_NAMES, LAYERS, Annotation, Label
 from . import payload
+from ..store import now
+from .dates import utc
 from .ids import Guids, project_namespace
 from .xmlout import Node, serialize
 
@@ -37,13 +39,14 @@ def _origin() -> str:
         return "Annotator"
 
 
-def date_or_exact(data: dict[str, Any], key: str, value: str | None) -> str | None:
-    """An xsd:dateTime attribute value; anything else is kept exactly in the payload instead."""
-    if value and _DATETIME.match(value):
+def date_or_exact(data: dict[str, Any], key: str, value: str | None, fallback: str) -> str:
+    """An xsd:dateTime attribute value: the value itself when it is one; otherwise it is kept exactly
+    in the payload, and the attribute holds it read as UTC, or else the fallback."""
+    if value and _DATETIME.match(value) and utc(value) is not None:
         return value
     if value is not None:
         data[key] = value
-    return None
+    return utc(value) or fallback
 
 
 class _Exporter:
@@ -53,6 +56,10 @@ class _Exporter:
         self.book = project.codebook
         self.notes: list[Node] = []
         self.users: dict[str, str] = {}
+        # Who and when, for what Annotator does not record them on (the project, documents,
+        # label memos): whoever exports, and the span of the project's own dates.
+        self.me = self.user(project.annotations.annotator or "Annotator")
+        self.first, self.last = _date_span(project.store.conn)
 
     # -- codebook -----------------------------------------------------------------
 
@@ -82,21 +89,25 @@ class _Exporter:
                              "color": label.color})
         text = node.add("Description")
         if label.memo and with_notes:
-            self.note(node, "label", label.id, f"Memo on {label.name}", label.memo, data)
+            self.note(node, "label", label.id, f"Memo on {label.name}", label.memo, data,
+                      stamps=(self.me, self.first, self.last))
         text.text = payload.with_payload(description, data)  # after note(), which may add the exact memo
         node.extend([self.code(child, with_notes) for child in self.book.children(label.id)])
         return node
 
     def note(self, owner: Node, kind: str, key: int, name: str, text: str, data: dict[str, Any],
-             summary: str | None = None) -> None:
+             summary: str | None = None, *, stamps: tuple[str, str, str]) -> None:
         """A Note holding text, referenced from owner; characters XML cannot carry stay exact in data.
 
+        stamps: (user GUID, created, modified), those of what the note is about.
         With a summary, the Note's Description carries it and data as the payload
         (a whole-document coding has no Description of its own).
         """
         guid = self.guid(f"note-{kind}", key)
         content = payload.keep_exact(data, "note" if kind == "annotation" else "memo", text)
-        note = Node("Note", {"guid": guid, "name": payload.visible(name)})
+        user, created, modified = stamps
+        note = Node("Note", {"guid": guid, "name": payload.visible(name), "creatingUser": user,
+                             "creationDateTime": created, "modifyingUser": user, "modifiedDateTime": modified})
         if summary is not None:
             note.add("Description", payload.with_payload(summary, data))
         note.add("PlainTextContent", content)
@@ -131,6 +142,9 @@ class _Exporter:
         names = {attribute_id: name for attribute_id, name in conn.execute("SELECT id, name FROM label_attributes")}
         files: dict[str, bytes] = {}
         nodes = []
+        # Documents kept apart from another with the same text, and the REFI-QDA source each came from.
+        origins = {row[0]: row[1:] for row in conn.execute(
+            "SELECT id, twin, refi_guid FROM documents WHERE twin <> 0 OR refi_guid <> ''")}
         for doc_id in self.project.documents.ids():
             document = self.project.documents.get(doc_id)
             guid = self.guid("document", doc_id)
@@ -141,10 +155,18 @@ class _Exporter:
                 data["metadata"] = metadata[doc_id]
             if doc_id in flags:
                 data["flags"] = flags[doc_id]
+            twin, refi_guid = origins.get(doc_id, (0, ""))
+            if twin:
+                data["twin"] = twin
+            if refi_guid:
+                data["refi_guid"] = refi_guid
             file_name = f"{guid}.txt"
+            # A document's text never changes after its import: it was created and last modified then.
+            imported = date_or_exact(data, "imported_at", document.imported_at, self.first)
             node = Node("TextSource", {"guid": guid, "name": payload.keep_exact(data, "title", document.title),
-                                       "plainTextPath": f"internal://{file_name}",
-                                       "creationDateTime": date_or_exact(data, "imported_at", document.imported_at)})
+                                       "plainTextPath": f"internal://{file_name}", "creatingUser": self.me,
+                                       "creationDateTime": imported, "modifyingUser": self.me,
+                                       "modifiedDateTime": imported})
             description = node.add("Description")
             try:
                 files[f"sources/{file_name}"] = document.text.encode("utf-8")
@@ -160,7 +182,8 @@ class _Exporter:
                     self.whole_document(node, annotation, values.get(annotation.id, []), names, document.text)
             memo = self.project.documents.memo(doc_id)
             if memo:
-                self.note(node, "document", doc_id, f"Memo on {document.title}", memo, data)
+                self.note(node, "document", doc_id, f"Memo on {document.title}", memo, data,
+                          stamps=(self.me, imported, imported))
             for key, value, _order in metadata.get(doc_id, []):
                 variable_value = node.add("VariableValue")
                 variable_value.add("VariableRef", targetGUID=keys[key])
@@ -182,8 +205,8 @@ class _Exporter:
             data["cue"] = [annotation.cue_start, annotation.cue_end]
         if values:
             data["values"] = values
-        if annotation.annotator and not payload.xml_safe(annotation.annotator):
-            data["annotator"] = annotation.annotator
+        if not annotation.annotator or not payload.xml_safe(annotation.annotator):
+            data["annotator"] = annotation.annotator  # exact; unsigned work names the exporting user as its User
         return data
 
     def summary(self, annotation: Annotation, values: list[list[Any]], names: dict[int, str], text: str) -> str:
@@ -201,20 +224,21 @@ class _Exporter:
     def selection(self, source: Node, annotation: Annotation, values: list[list[Any]], names: dict[int, str],
                   text: str) -> None:
         data = self.annotation_payload(annotation, values)
-        user = self.user(annotation.annotator)
+        user = self.user(annotation.annotator) or self.me
         name = " ".join(annotation.text.split())
         node = source.add("PlainTextSelection", guid=self.guid("annotation", annotation.id),
                           name=payload.visible(name[:79] + "…" if len(name) > 80 else name),
                           startPosition=annotation.start, endPosition=annotation.end, creatingUser=user,
-                          creationDateTime=date_or_exact(data, "created_at", annotation.created_at),
+                          creationDateTime=date_or_exact(data, "created_at", annotation.created_at, self.first),
                           modifyingUser=user,
-                          modifiedDateTime=date_or_exact(data, "updated_at", annotation.updated_at))
+                          modifiedDateTime=date_or_exact(data, "updated_at", annotation.updated_at, self.last))
         description = node.add("Description")
         coding = node.add("Coding", guid=self.guid("coding", annotation.id), creatingUser=user,
                           creationDateTime=node.attrs["creationDateTime"])
         coding.add("CodeRef", targetGUID=self.guid("label", annotation.label_id))
         if annotation.note:
-            self.note(node, "annotation", annotation.id, f"Note on {name[:60]}", annotation.note, data)
+            self.note(node, "annotation", annotation.id, f"Note on {name[:60]}", annotation.note, data,
+                      stamps=(user, node.attrs["creationDateTime"], node.attrs["modifiedDateTime"]))
         description.text = payload.with_payload(self.summary(annotation, values, names, text), data)
 
     def whole_document(self, source: Node, annotation: Annotation, values: list[list[Any]],
@@ -222,14 +246,16 @@ class _Exporter:
         """A Coding on the source itself; its Note carries the note and, in its Description, the payload."""
         data = self.annotation_payload(annotation, values)
         data.update(created_at=annotation.created_at, updated_at=annotation.updated_at)
-        user = self.user(annotation.annotator)
+        user = self.user(annotation.annotator) or self.me
+        created = date_or_exact({}, "", annotation.created_at, self.first)  # the payload has the exact dates
         coding = Node("Coding", {"guid": self.guid("coding", annotation.id), "creatingUser": user,
-                                 "creationDateTime": date_or_exact({}, "", annotation.created_at)})
+                                 "creationDateTime": created})
         coding.add("CodeRef", targetGUID=self.guid("label", annotation.label_id))
         label = self.book.label(annotation.label_id)
         title = f"{label.name} toward {self.project.annotations.display_role(annotation, 'target')} (whole document)"
         self.note(coding, "annotation", annotation.id, title, annotation.note, data,
-                  summary=self.summary(annotation, values, names, text))
+                  summary=self.summary(annotation, values, names, text),
+                  stamps=(user, created, date_or_exact({}, "", annotation.updated_at, self.last)))
         # Called after every selection and before the memo and variables: the schema's order.
         source.children.append(coding)
 
@@ -260,7 +286,9 @@ class _Exporter:
         return nodes
 
     def project_node(self) -> tuple[Node, dict[str, bytes]]:
-        root = Node("Project", {"xmlns": PROJECT_NS, "name": payload.visible(self.project.name), "origin": _origin()})
+        root = Node("Project", {"xmlns": PROJECT_NS, "name": payload.visible(self.project.name), "origin": _origin(),
+                                "creatingUserGUID": self.me, "creationDateTime": self.first,
+                                "modifyingUserGUID": self.me, "modifiedDateTime": self.last})
         codes = self.codes(with_notes=True)
         cases = self.cases()
         sources, variables, files = self.sources()
@@ -282,6 +310,24 @@ class _Exporter:
             {"kind": "project", "format": payload.FORMAT, "version": payload.VERSION,
              "namespace": str(self.guid.namespace)}))
         return root, files
+
+
+def _date_span(conn) -> tuple[str, str]:
+    """The earliest and latest dates the project holds, as UTC; the export time for a project with none.
+
+    Taken from the data, not the clock, so exporting the same project twice gives the same file.
+    """
+    found = []
+    for table, column in (("documents", "imported_at"), ("annotations", "created_at"), ("annotations", "updated_at"),
+                          ("entities", "created_at")):
+        # Only values shaped like dates: text such as "last Tuesday" would sort after every year.
+        row = conn.execute(f"SELECT min({column}), max({column}) FROM {table} "
+                           f"WHERE {column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'").fetchone()
+        found += [date for date in map(utc, row) if date]
+    if not found:
+        stamp = now()
+        return stamp, stamp
+    return min(found), max(found)
 
 
 def export_qdpx(project: Any, path: str | os.PathLike) -> Path:

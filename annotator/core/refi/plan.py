@@ -66,6 +66,8 @@ class PlanDocument:
     metadata: list[tuple[str, str, int | None]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     annotations: list[PlanAnnotation] = field(default_factory=list)
+    twin: int = 0  # see schema._v7_refi_sources; restored from Annotator's own files
+    refi_guid: str = ""
     leftovers: list[str] = field(default_factory=list)
 
 
@@ -99,7 +101,7 @@ class _Reader:
         text = child_text(note, "PlainTextContent")
         if text is None and note.get("plainTextPath"):
             data = self.archive.source_text(note.get("plainTextPath"))
-            text = _decode(data, self.what, note.get("name") or "a note") if data is not None else ""
+            text = _decode(data, self.what, note.get("name") or "a note") if isinstance(data, bytes) else ""
         return text or ""
 
     def notes_of(self, element: Element) -> list[Element]:
@@ -195,10 +197,9 @@ class _Reader:
             raw = inline
         else:
             raw_bytes = self.archive.source_text(source.get("plainTextPath") or "")
-            if raw_bytes is None:
-                self.leftovers.append(f"Source ‘{name}’ was not imported: its text is outside the .qdpx "
-                                      f"({source.get('plainTextPath') or 'no path'}), and Annotator never reads "
-                                      "files a project points to. Import that file as a document instead.")
+            if isinstance(raw_bytes, str):
+                self.leftovers.append(f"Source ‘{name}’ was not imported: {raw_bytes}. Import that text as a "
+                                      "document instead.")
                 return None
             raw = _decode(raw_bytes, self.what, name)
         exact = data is not None and hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest() == data.get("sha256")
@@ -213,6 +214,8 @@ class _Reader:
             document.encoding = str(data.get("encoding") or "")
             document.status = str(data.get("status") or "todo")
             document.flags = [flag for flag in data.get("flags") or [] if isinstance(flag, dict)]
+            document.twin = as_int(data.get("twin")) or 0
+            document.refi_guid = str(data.get("refi_guid") or "")
         else:
             document.source = f"{self.archive.name} › {name}"
         document.imported_at = (data or {}).get("imported_at") or source.get("creationDateTime")

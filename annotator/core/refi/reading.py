@@ -16,6 +16,7 @@ import stat
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -27,6 +28,8 @@ from ..errors import ProjectError
 MAX_XML_BYTES = 256 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024  # everything inside one .qdpx, uncompressed
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# absolute://, relative://, file://, http://... (only members are ever read: this chooses the message)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _AGAIN = "Nothing was imported; export the file again from the tool that made it."
 
 
@@ -93,6 +96,7 @@ class Archive:
             reason = "it is not a zip archive" if isinstance(exc, zipfile.BadZipFile) else (exc.strerror or str(exc))
             raise Refused(f"{self.name} cannot be read as a REFI-QDA project ({reason}); a .qdpx is a zip of "
                           "project.qde and its sources. Choose a .qdpx exported by a QDA program.") from None
+        self._folded: dict[str, list[zipfile.ZipInfo]] = {}  # names ignoring case, for a last resort
         try:
             self._members = self._check_members()
         except BaseException:
@@ -111,7 +115,8 @@ class Archive:
                 raise Refused(f"{self.name} is password-protected; Annotator reads only unencrypted .qdpx files. "
                               "Export it again without a password.")
             total += info.file_size
-            members[re.sub(r"^(\./)+", "", info.filename.replace("\\", "/")).casefold()] = info
+            members[_clean(info.filename)] = info
+            self._folded.setdefault(_clean(info.filename).casefold(), []).append(info)
         if total > MAX_ARCHIVE_BYTES:
             raise Refused(f"{self.name} unpacks to more than {MAX_ARCHIVE_BYTES // 1024 ** 3} GB, more than "
                           "Annotator imports. Split the project in the tool that made it and export the parts.")
@@ -126,9 +131,21 @@ class Archive:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def read(self, member: str, limit: int) -> bytes | None:
-        """A member's bytes (names compare ignoring case), or None when the archive has no such member."""
-        info = self._members.get(member.casefold())
+    def member(self, name: str) -> zipfile.ZipInfo | None:
+        """The member of that name; failing that, the one member whose name differs only in case."""
+        name = _clean(name)
+        found = self._members.get(name)
+        if found is None and len(self._folded.get(name.casefold(), [])) == 1:
+            found = self._folded[name.casefold()][0]
+        return found
+
+    def ambiguous(self, name: str) -> bool:
+        name = _clean(name)
+        return name not in self._members and len(self._folded.get(name.casefold(), [])) > 1
+
+    def read(self, member: str | zipfile.ZipInfo, limit: int) -> bytes | None:
+        """A member's bytes, or None when the archive has no such member."""
+        info = member if isinstance(member, zipfile.ZipInfo) else self.member(member)
         if info is None:
             return None
         try:
@@ -144,14 +161,52 @@ class Archive:
                           "Choose a .qdpx exported by a QDA program.")
         return parse_xml(data, f"{self.name}: project.qde")
 
-    def source_text(self, reference: str) -> bytes | None:
-        """The bytes of an internal:// source, or None when the path points outside the archive."""
-        if not reference.startswith("internal://"):
-            return None
-        name = reference[len("internal://"):]
-        if not name or "/" in name.replace("\\", "/") or name in (".", ".."):
-            raise Refused(f"{self.name}: a source's path ‘{reference}’ is not a plain file name in sources/. {_AGAIN}")
-        data = self.read(f"sources/{name}", MAX_TEXT_BYTES)
-        if data is None:
-            raise Refused(f"{self.name}: the source file sources/{name} is missing from the archive. {_AGAIN}")
-        return data
+    def source_text(self, reference: str) -> bytes | str:
+        """The bytes of the source a plainTextPath names inside the archive, or why it was not read.
+
+        internal://name is sources/name, as the standard says. Some tools write a path
+        relative to the archive instead (board.txt, sources\\board.txt, ./board%202017.txt):
+        such a path is read when it names a member, at the top or under sources/. A path
+        that leaves the archive (absolute://, relative://, /x, C:\\x, ../x) is never read.
+        """
+        if reference.startswith("internal://"):
+            name = reference[len("internal://"):]
+            for candidate in dict.fromkeys((name, unquote(name))):
+                if not candidate or "/" in candidate.replace("\\", "/") or candidate in (".", ".."):
+                    raise Refused(f"{self.name}: a source's path ‘{reference}’ is not a plain file name in sources/. "
+                                  f"{_AGAIN}")
+            found = self._first([f"sources/{name}", f"sources/{unquote(name)}"])
+            if isinstance(found, str):
+                raise Refused(f"{self.name}: the source file sources/{name} {found}. {_AGAIN}")
+            return self.read(found, MAX_TEXT_BYTES) or b""
+        if not reference.strip():
+            return "it names no file"
+        if _SCHEME.match(reference):
+            return f"its text is outside the .qdpx ({reference}), and Annotator never reads files a project points to"
+        candidates = []
+        for path in dict.fromkeys((reference, unquote(reference))):
+            path = _clean(path)
+            if "\x00" in path or path.startswith("/") or _DRIVE.match(path) or ".." in path.split("/"):
+                return (f"its path ({reference}) leads outside the .qdpx, and Annotator reads only files inside it "
+                        "and never files a project points to")
+            candidates += [path, f"sources/{path}"]
+        found = self._first(candidates)
+        if isinstance(found, str):
+            return f"its text file ({reference}) {found}"
+        return self.read(found, MAX_TEXT_BYTES) or b""
+
+    def _first(self, names: list[str]) -> zipfile.ZipInfo | str:
+        """The first name naming a member, or why none does."""
+        for name in dict.fromkeys(names):
+            found = self.member(name)
+            if found is not None:
+                return found
+        if any(self.ambiguous(name) for name in names):
+            return "matches more than one file in the archive when case is ignored, so Annotator cannot tell which"
+        return "is missing from the archive"
+
+
+def _clean(name: str) -> str:
+    """A member name as tools mean it: / between folders, without leading ./ or doubled slashes."""
+    name = re.sub(r"/{2,}", "/", name.replace("\\", "/"))
+    return re.sub(r"^(\./)+", "", name)

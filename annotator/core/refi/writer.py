@@ -23,6 +23,7 @@ from ..model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
 from ..search_index import add_to_index
 from ..store import Change, now
 from .codes import PlanLabel
+from .dates import utc
 from .ids import INFO_KEY
 from .plan import Plan, PlanAnnotation, PlanDocument
 
@@ -73,6 +74,8 @@ class Writer:
         self.entity_ids: dict[int, int] = {}  # file entity id -> entity id
         self.values: list[tuple[int, int, int, str]] = []
         self.metadata: list[tuple[int, int, str, str]] = []
+        self.own_groups: dict[str, int] = {}  # layer -> group of the file's codes renamed for a clash
+        self.undated = 0  # annotations whose date could not be read, dated at the import instead
 
     # -- labels -------------------------------------------------------------------------
 
@@ -108,21 +111,26 @@ class Writer:
     def _merge_label(self, label: PlanLabel) -> None:
         book = self.book
         parent_id = self.label_ids.get(label.parent) if label.parent else None
-        existing = book.by_name(label.name)
+        name = label.name
+        existing = book.by_name(name)
+        if existing is not None and not _fits(existing, label):
+            # Never refuse a file for a name: the file's code comes in beside the project's, renamed.
+            mine, name = existing, self._apart(label)
+            existing = book.by_name(name)  # the same file imported again finds what the first import made
+            if parent_id is None:
+                parent_id = self._own_group(label.layer)
+            self.report.notes.append(f"‘{label.name}’ is a {_kind(mine)} in this project but a {_kind(label)} in "
+                                     f"the file; the file's came in as ‘{name}’ in the group "
+                                     f"‘{book.label(parent_id).name}’.")
         if existing is not None:
-            if existing.layer != label.layer or existing.is_group != label.is_group:
-                kind = lambda group, layer: f"{'group' if group else 'label'} in the {LAYER_NAMES[layer]} layer"
-                raise ProjectError(f"‘{existing.name}’ is a {kind(existing.is_group, existing.layer)} in this project "
-                                   f"but a {kind(label.is_group, label.layer)} in the file. Rename one of them, "
-                                   "then import again.")
             label_id = existing.id
             self.report.labels_matched += 1
         elif label.is_group:
-            label_id = book.add_group(label.name, label.layer, parent_id=parent_id, description=label.description,
+            label_id = book.add_group(name, label.layer, parent_id=parent_id, description=label.description,
                                       memo=label.memo, color=label.color or GROUP_COLOR).id
             self.report.labels_added += 1
         else:
-            label_id = book.add_label(label.name, label.layer, color=label.color, description=label.description,
+            label_id = book.add_label(name, label.layer, color=label.color, description=label.description,
                                       memo=label.memo, parent_id=parent_id).id
             self.report.labels_added += 1
             key = clean_key(label.key, label.name) if label.key else None
@@ -139,6 +147,33 @@ class Writer:
                 attribute_id = book.add_attribute(label_id, attribute.name, attribute.kind, attribute.choices,
                                                   attribute.required, attribute.description).id
             self.attribute_ids[(label.guid, attribute.id)] = attribute_id
+
+    def _apart(self, label: PlanLabel) -> str:
+        """A name for a code whose name the project uses for something else: free, or made by an earlier import."""
+        number = 1
+        while True:
+            name = f"{label.name} ({self.report.file}{'' if number == 1 else f', {number}'})"
+            found = self.book.by_name(name)
+            if found is None or (found.is_group == label.is_group and found.layer == label.layer):
+                return name
+            number += 1
+
+    def _own_group(self, layer: str) -> int:
+        """The group, in that layer, holding the codes of this file that could not join the project's own."""
+        if layer not in self.own_groups:
+            number = 1
+            while True:
+                name = f"From {self.report.file} ({LAYER_NAMES[layer]}{'' if number == 1 else f', {number}'})"
+                found = self.book.by_name(name)
+                if found is None:
+                    self.own_groups[layer] = self.book.add_group(name, layer, color=GROUP_COLOR).id
+                    self.report.labels_added += 1
+                    break
+                if found.is_group and found.layer == layer:
+                    self.own_groups[layer] = found.id
+                    break
+                number += 1
+        return self.own_groups[layer]
 
     # -- entities -----------------------------------------------------------------------
 
@@ -186,13 +221,10 @@ class Writer:
 
     def documents(self, plan: Plan) -> None:
         first: int | None = None
+        texts: dict[str, str] = {}  # sha256 -> title of the first source of this file with that text
         for document in plan.documents:
-            if not self.restore:
-                existing = self.project.documents.find_by_text(document.text)
-                if existing is not None:
-                    title = self.project.documents.get(existing).title
-                    self.report.skipped.append(f"‘{document.title}’: same text as document {existing} ‘{title}’")
-                    continue
+            if not self.restore and not self._merging(document, texts):
+                continue
             doc_id = self._document(document)
             first = doc_id if first is None else first
             self.report.documents += 1
@@ -201,6 +233,9 @@ class Writer:
                 self._annotation(doc_id, document, annotation)
             self._keep(doc_id, document.leftovers)
             self.project.store.notify(Change("documents_added", document_id=doc_id))
+        if self.undated:
+            self.report.notes.append(f"{_count(self.undated, 'annotation')} had a date in a form Annotator does not "
+                                     f"read; {'it carries' if self.undated == 1 else 'they carry'} the import time.")
         if first is not None and plan.leftovers:
             self._keep(first, [f"From the REFI-QDA project {self.report.file} (not tied to one document):",
                                *plan.leftovers])
@@ -223,15 +258,46 @@ class Writer:
                 self.db.execute("INSERT INTO project_info(key, value) VALUES (?, ?) ON CONFLICT(key) "
                                 "DO UPDATE SET value = excluded.value", (INFO_KEY, plan.namespace))
 
+    def _merging(self, document: PlanDocument, texts: dict[str, str]) -> bool:
+        """Whether a source of the file joins the project, its twin number set; if not, the report says why.
+
+        Sources are distinct by GUID: one already imported is skipped, and two of this
+        file with the same text both come in. A text the project had before is skipped,
+        as any import skips a duplicate.
+        """
+        conn, documents = self.db, self.project.documents
+        sha = text_sha256(document.text)
+        document.refi_guid = document.guid
+        earlier = conn.execute("SELECT id, title FROM documents WHERE refi_guid = ? AND refi_guid <> ''",
+                               (document.guid,)).fetchone() if document.guid else None
+        if earlier is not None:
+            self.report.skipped.append(f"‘{document.title}’: already in the project from an earlier import of "
+                                       f"this source, as document {earlier[0]} ‘{earlier[1]}’")
+            return False
+        if sha in texts:
+            document.twin = conn.execute("SELECT coalesce(max(twin), -1) + 1 FROM documents WHERE sha256 = ?",
+                                         (sha,)).fetchone()[0]
+            self.report.notes.append(f"‘{document.title}’ has the same text as ‘{texts[sha]}’ in this file; it is "
+                                     "kept as a document of its own, as the file keeps them apart.")
+            return True
+        existing = documents.find_by_text(document.text)
+        if existing is not None:
+            title = documents.get(existing).title
+            self.report.skipped.append(f"‘{document.title}’: same text as document {existing} ‘{title}’")
+            return False
+        texts[sha] = document.title
+        return True
+
     def _document(self, document: PlanDocument) -> int:
         title = document.title if self.restore else (" ".join(document.title.split()) or "Untitled")
         status = document.status if document.status in STATUSES else "todo"
         imported = (document.imported_at or now()) if self.restore else now()
         doc_id = self.db.execute(
-            "INSERT INTO documents(id, title, source, sha256, encoding, imported_at, status, text, memo) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents(id, title, source, sha256, encoding, imported_at, status, text, memo, twin, "
+            "refi_guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (document.id if self.restore else None, title, document.source, text_sha256(document.text),
-             document.encoding, imported, status, document.text, document.memo)).lastrowid
+             document.encoding, imported, status, document.text, document.memo, document.twin,
+             document.refi_guid)).lastrowid
         add_to_index(self.db, [(doc_id, title, document.text)])
         for order, (key, value, file_order) in enumerate(document.metadata):
             self.metadata.append((file_order if file_order is not None else 10 ** 12 + order, doc_id, key, value))
@@ -286,8 +352,9 @@ class Writer:
                 raise ProjectError(f"The cue of {where} in ‘{document.title}’ does not fit; the file is damaged.")
             row.update(cue_start=start, cue_end=end)
         if annotation.start is None and label.layer != "stance":
+            when = annotation.created_at if self.restore else utc(annotation.created_at) or annotation.created_at
             self._keep(doc_id, [f"The whole document was coded ‘{label.name}’ ({annotation.annotator or 'no one'}, "
-                                f"{annotation.created_at or 'no date'}); only stance labels code whole documents. "
+                                f"{when or 'no date'}); only stance labels code whole documents. "
                                 f"{annotation.note}".rstrip()])
             return
         if label.layer == "stance" and row.get("target") is None and row.get("target_entity_id") is None:
@@ -296,9 +363,14 @@ class Writer:
             return
         values, left = self._values(label, annotation)
         note = "\n".join([annotation.note, *left]) if left and annotation.note else "\n".join(left) or annotation.note
-        created = annotation.created_at or now()
+        if self.restore and annotation.created_at:
+            created = annotation.created_at  # Annotator's own value, kept exactly
+        else:
+            created = utc(annotation.created_at)
+            self.undated += bool(annotation.created_at) and created is None
+            created = created or now()
         row.update(note=note, annotator=annotation.annotator, created_at=created,
-                   updated_at=annotation.updated_at or created)
+                   updated_at=(annotation.updated_at if self.restore else utc(annotation.updated_at)) or created)
         if self.restore:
             row["id"] = annotation.id
         annotation_id = self.db.execute(f"INSERT INTO annotations({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -342,6 +414,21 @@ def _codebook_file(labels: list[PlanLabel]) -> dict:
         items.setdefault(label.parent if label.parent else f"layer:{label.layer}", []).append(item)
     return {"format": "annotator-codebook", "version": 2,
             "layers": [{"id": layer, "labels": items.get(f"layer:{layer}", [])} for layer in LAYERS]}
+
+
+def _fits(existing: Label, label: PlanLabel) -> bool:
+    """Whether the file's code can be the project's label of the same name.
+
+    A code of another tool outside any layer code was put in the claim layer only as
+    a guess, so it joins a same-named label of any layer; a group joins a group of its layer.
+    """
+    if existing.is_group != label.is_group:
+        return False
+    return existing.layer == label.layer or (label.guessed and not label.is_group)
+
+
+def _kind(label: Label | PlanLabel) -> str:
+    return f"{'group' if label.is_group else 'label'} in the {LAYER_NAMES[label.layer]} layer"
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:
