@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 760, 360])
+        self.splitter.setSizes([310, 760, 380])  # the Document tab fits 380 with its scroll bar
         self.setCentralWidget(self.splitter)
         self._build_label_bar(project.codebook.codable_labels())
         self.setWindowTitle(f"{project.name} — Annotator")
