@@ -26,6 +26,7 @@ from .entity_offer import EntityOffer
 from .entity_table import ENTITY_ID_ROLE, EntityTableModel, NameFilter
 from .operations import Operations
 from .tag_mentions_dialog import TagMentionsDialog
+from .titles import fit_title
 
 
 class EntitiesPanel(QDockWidget):
@@ -350,6 +351,7 @@ class EntitiesPanel(QDockWidget):
         document_id, annotation_id, text = item.data(Qt.UserRole)
         self.split_dialog = QInputDialog(self.window())
         self.split_dialog.setWindowTitle("Split mention")
+        fit_title(self.split_dialog)
         self.split_dialog.setLabelText(f"This mention of {self._entity.name} becomes an entity of its own, named:")
         self.split_dialog.setTextValue(text)
         self.split_dialog.textValueSelected.connect(

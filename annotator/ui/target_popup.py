@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ..core.model import Entity
+from .titles import fit_title
 
 Match = Callable[[str], Entity | None]
 
@@ -97,6 +98,7 @@ class TargetPopup(QDialog):
         self.edit.textChanged.connect(self._update_ok)
         self._update_ok()
         self.setMinimumWidth(380)
+        fit_title(self)
 
     def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.edit.text().strip()))
