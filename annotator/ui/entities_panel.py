@@ -79,6 +79,8 @@ class EntitiesPanel(QDockWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # The type and the counts as wide as they need, the name the rest: the dock opens narrow.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(EntityTableModel.NAME, QHeaderView.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         top_layout.addWidget(self.table, 1)
