@@ -29,7 +29,7 @@ from .entities_panel import EntitiesPanel
 from .panels import AnnotationPanel
 from .reader import ReaderView
 from .reader_room import ReaderRoom
-from .target_popup import TargetPopup
+from .target_popup import TargetPopup, words_on_screen
 
 
 class MainWindow(QMainWindow):
@@ -369,6 +369,7 @@ class MainWindow(QMainWindow):
             popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, roles))
             popup.finished.connect(popup.deleteLater)
             self.target_popup = popup
+            popup.place_beside(words_on_screen(self.reader, *self.reader.positions.span_to_qt(start, end)))
             popup.open()
             return
         self._commit_tag(doc_id, label, start, end)
