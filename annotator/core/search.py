@@ -33,6 +33,7 @@ from .search_query import TOKENIZER, ParsedQuery, hits, parse
 
 CONTEXT = 60  # code points of context on each side of a hit
 MAX_LIMIT = 1000
+MAX_HITS_PER_DOCUMENT = 100_000  # document_hits: every hit a result row can list
 COUNT_SECONDS = 0.015  # how long counting all matches may take before the total is given as "at least"
 # A filter matching at most this many rows is read into a set of documents once;
 # a larger one is checked per matching document through the indexes (EXPLAIN QUERY PLAN in the tests).
@@ -148,6 +149,18 @@ def search(project: Any, query: str, flt: SearchFilter = SearchFilter(), *, offs
         return project.search(query, flt, offset=offset, limit=limit, hits_per_document=hits_per_document)
     conn = project if isinstance(project, sqlite3.Connection) else project.store.conn
     return _search(conn, query, flt, offset, limit, hits_per_document, lambda: False)
+
+
+def document_hits(project: Any, query: str, document_id: int) -> DocumentHits:
+    """Every hit of `query` in one document, in text order: a result row lists only the first few.
+
+    project: a Project or an sqlite3 connection. Raises ProjectError when the document is gone.
+    """
+    conn = project if isinstance(project, sqlite3.Connection) else project.store.conn
+    found = _documents(conn, parse(query), [document_id], MAX_HITS_PER_DOCUMENT, lambda: False)
+    if not found:
+        raise ProjectError("That document was removed after the search; search again.")
+    return found[0]
 
 
 def query_plan(project: Any, query: str, flt: SearchFilter = SearchFilter()) -> list[str]:

@@ -7,10 +7,12 @@ fields, where the text came from, read-only: its source, encoding and import tim
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCompleter, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMessageBox, QPushButton, QTableView, QVBoxLayout,
+    QAbstractItemView, QApplication, QCompleter, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+    QTableView, QVBoxLayout,
 )
 
 from ..core.errors import ProjectError
@@ -53,6 +55,8 @@ class MetadataModel(RecordTableModel):
             return value
         if role == Qt.ToolTipRole and index.column() == self.VALUE:
             return value
+        if role == Qt.TextAlignmentRole and index.column() == self.FIELD:
+            return int(Qt.AlignLeft | Qt.AlignTop)  # beside the first line of a value that wraps
         return None
 
     def flags(self, index: QModelIndex):
@@ -68,6 +72,93 @@ class MetadataModel(RecordTableModel):
         elif index.column() == self.FIELD and " ".join(new.split()) != key:
             self.fieldRenamed.emit(key, new)
         return False  # the row changes when the edit comes back as a change event
+
+
+def wrapped_layout(text: str, font, width: float) -> QTextLayout:
+    """Text laid out in lines of at most width: between words where it can, anywhere in a url that has no
+    spaces (Qt's own item wrapping breaks only between words and elides the rest)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    y = 0.0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(max(width, 1.0))
+        line.setPosition(QPointF(0, y))
+        y += line.height()
+    layout.endLayout()
+    return layout
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Shows a value on as many lines as it needs, so nothing of it is cut off."""
+
+    PAD = 3
+
+    def _text_rect(self, opt: QStyleOptionViewItem):
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        return style.subElementRect(QStyle.SE_ItemViewItemText, opt, opt.widget).adjusted(self.PAD, 0, -self.PAD, 0)
+
+    def paint(self, painter, option, index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        rect = self._text_rect(opt)
+        text, opt.text = opt.text, ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        selected = bool(opt.state & QStyle.State_Selected)
+        painter.setPen(opt.palette.color(QPalette.HighlightedText if selected else QPalette.Text))
+        painter.setClipRect(rect)
+        wrapped_layout(text, opt.font, rect.width()).draw(painter, QPointF(rect.topLeft()))
+        painter.restore()
+
+    def sizeHint(self, option, index):  # noqa: N802
+        size = super().sizeHint(option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        width = self._text_rect(opt).width()  # the view passes the column's width in option.rect
+        if width > 0:
+            height = wrapped_layout(opt.text, opt.font, width).boundingRect().height()
+            size.setHeight(int(height + 0.999) + 2 * self.PAD)
+        return size
+
+
+class _FactLabel(QLabel):
+    """A read-only fact (a file path can be long): shortened in the middle to the label's width, whole in
+    its tooltip and in its Copy action, so it is never cut off and never widens the panel."""
+
+    def __init__(self, parent=None):
+        super().__init__("", parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.setMinimumWidth(40)
+        copy = QAction("Copy", self)
+        copy.triggered.connect(lambda: QApplication.clipboard().setText(self._full))
+        self.addAction(copy)
+        self.setContextMenuPolicy(Qt.ActionsContextMenu)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text if text not in ("", "—") else "")
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.ElideMiddle, width) if width > 0 else self._full
+        if shown != self.text():
+            self.setText(shown)
 
 
 class DocumentInfoPanel(QGroupBox):
@@ -92,7 +183,23 @@ class DocumentInfoPanel(QGroupBox):
         self.fields.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
         self.fields.horizontalHeader().setSectionResizeMode(MetadataModel.FIELD, QHeaderView.ResizeToContents)
         self.fields.horizontalHeader().setStretchLastSection(True)
-        self.fields.setMaximumHeight(130)
+        # Every value in full: rows as tall as their wrapped text, the table as tall as its rows (the
+        # Document tab scrolls as a whole), so no row hides below the table's edge.
+        self.fields.setItemDelegateForColumn(MetadataModel.VALUE, _WrappingDelegate(self.fields))
+        self.fields.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.fields.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # After the header has stretched the value column to the table's new width, once per burst.
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_rows)
+        self.fields.horizontalHeader().sectionResized.connect(lambda *_: self._fit_timer.start())
+        self.model.modelReset.connect(self._fit_timer.start)
+        self.model.dataChanged.connect(self._fit_timer.start)
+        copy = QAction("Copy value", self.fields)
+        copy.setShortcut(QKeySequence.Copy)
+        copy.setShortcutContext(Qt.WidgetShortcut)
+        copy.triggered.connect(self._copy_value)
+        self.fields.addAction(copy)
+        self.fields.setContextMenuPolicy(Qt.ActionsContextMenu)
         self.fields.installEventFilter(self)
         layout.addWidget(self.fields)
         row = QHBoxLayout()
@@ -108,10 +215,14 @@ class DocumentInfoPanel(QGroupBox):
         self.new_key.returnPressed.connect(self.new_value.setFocus)
         self.remove_button = QPushButton("Remove field", self)
         self.remove_button.clicked.connect(self._remove)
+        # Remove acts on the list, so it sits under it; the add row then has room for its hints.
+        under = QHBoxLayout()
+        under.addStretch(1)
+        under.addWidget(self.remove_button)
+        layout.addLayout(under)
         row.addWidget(self.new_key, 2)
         row.addWidget(self.new_value, 3)
         row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
         layout.addLayout(row)
         facts = QFormLayout()
         self.source, self.encoding, self.imported = (self._fact() for _ in range(3))
@@ -128,13 +239,24 @@ class DocumentInfoPanel(QGroupBox):
         if obj is self.fields and event.type() == QEvent.ShortcutOverride and event.key() == Qt.Key_F2:
             event.accept()
             return True
+        if obj is self.fields and event.type() == QEvent.Resize:
+            self._fit_timer.start()
         return super().eventFilter(obj, event)
 
-    def _fact(self) -> QLabel:
-        label = QLabel("", self)
-        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        label.setWordWrap(True)
-        return label
+    def _fact(self) -> _FactLabel:
+        return _FactLabel(self)
+
+    def _fit_rows(self) -> None:
+        view = self.fields
+        view.resizeRowsToContents()
+        rows = sum(view.rowHeight(row) for row in range(self.model.rowCount()))
+        empty = 2 * view.verticalHeader().defaultSectionSize()  # an empty list still looks like a list
+        view.setFixedHeight(view.horizontalHeader().height() + max(rows, empty) + 2 * view.frameWidth())
+
+    def _copy_value(self) -> None:
+        index = self.fields.currentIndex()
+        if index.isValid():
+            QApplication.clipboard().setText(self.model.index(index.row(), MetadataModel.VALUE).data(Qt.EditRole))
 
     def detach(self) -> None:
         self._doc_id = None
@@ -149,16 +271,16 @@ class DocumentInfoPanel(QGroupBox):
         if self._doc_id is None:
             self.model.set_fields({})
             for label in (self.source, self.encoding, self.imported):
-                label.clear()
+                label.set_full_text("")
             return
         try:
             doc = self._project.documents.get(self._doc_id, with_text=False)
         except KeyError:
             return
         self.model.set_fields(self._project.metadata.get(self._doc_id))
-        self.source.setText(doc.source or "—")
-        self.encoding.setText(doc.encoding or "—")
-        self.imported.setText(doc.imported_at.replace("T", " "))
+        self.source.set_full_text(doc.source or "—")
+        self.encoding.set_full_text(doc.encoding or "—")
+        self.imported.set_full_text(doc.imported_at.replace("T", " "))
         keys = self._project.metadata.keys()
         if keys != self._completer_keys:  # offer the fields other documents use
             self._completer_keys = keys

@@ -26,6 +26,7 @@ from .entity_offer import EntityOffer
 from .entity_table import ENTITY_ID_ROLE, EntityTableModel, NameFilter
 from .operations import Operations
 from .tag_mentions_dialog import TagMentionsDialog
+from .titles import fit_title
 
 
 class EntitiesPanel(QDockWidget):
@@ -78,6 +79,8 @@ class EntitiesPanel(QDockWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # The type and the counts as wide as they need, the name the rest: the dock opens narrow.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(EntityTableModel.NAME, QHeaderView.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         top_layout.addWidget(self.table, 1)
@@ -351,6 +354,7 @@ class EntitiesPanel(QDockWidget):
         document_id, annotation_id, text = item.data(Qt.UserRole)
         self.split_dialog = QInputDialog(self.window())
         self.split_dialog.setWindowTitle("Split mention")
+        fit_title(self.split_dialog)
         self.split_dialog.setLabelText(f"This mention of {self._entity.name} becomes an entity of its own, named:")
         self.split_dialog.setTextValue(text)
         self.split_dialog.textValueSelected.connect(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBo
 from ..core.entities import EntitySummary
 from ..core.model import Entity
 from ..core.project import Project
+from .titles import fit_title
 
 
 def _describe(project: Project, summary: EntitySummary) -> str:
@@ -35,6 +36,7 @@ class _ChooseEntity(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        fit_title(self)
 
     def chosen_id(self) -> int | None:
         return self.choice.currentData()

@@ -18,7 +18,9 @@ class EntityTableModel(RecordTableModel):
     """Name, type, mention count and document count of every entity."""
 
     NAME, TYPE, MENTIONS, DOCUMENTS = range(4)
-    HEADERS = ("Name", "Type", "Mentions", "Documents")
+    # Short headers: the dock opens narrow beside the reader; the tooltips spell them out.
+    HEADERS = ("Name", "Type", "Tags", "Docs")
+    HEADER_TIPS = ("Name", "Entity type", "Mentions: tags linked to this entity", "Documents it is mentioned in")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -33,6 +35,11 @@ class EntityTableModel(RecordTableModel):
         aliases = project.entities.aliases_by_entity() if project else {}
         self._names = {row.id: " | ".join(fold(n) for n in (row.name, *aliases.get(row.id, ()))) for row in self._rows}
         self.endResetModel()
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.ToolTipRole:
+            return self.HEADER_TIPS[section]
+        return super().headerData(section, orientation, role)
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid() or self._project is None:

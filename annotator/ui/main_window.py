@@ -28,7 +28,8 @@ from .document_panel import DocumentPanel
 from .entities_panel import EntitiesPanel
 from .panels import AnnotationPanel
 from .reader import ReaderView
-from .target_popup import TargetPopup
+from .reader_room import ReaderRoom
+from .target_popup import TargetPopup, words_on_screen
 
 
 class MainWindow(QMainWindow):
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         self.entities_panel.mentionActivated.connect(self.show_mention)
         self.addDockWidget(Qt.RightDockWidgetArea, self.entities_panel)
         self.view_menu.addAction(self.entities_panel.toggleViewAction())
+        self.splitter = None
+        self.reader_room = ReaderRoom(self, self.entities_panel)
         self.set_project(project)
         self._restore_window()
 
@@ -210,8 +213,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 760, 360])
+        self.splitter.setSizes([310, 760, 380])  # the Document tab fits 380 with its scroll bar
         self.setCentralWidget(self.splitter)
+        self.reader_room.new_splitter()
         self._build_label_bar(project.codebook.codable_labels())
         self.setWindowTitle(f"{project.name} — Annotator")
         settings.remember_project(project.path)
@@ -365,6 +369,7 @@ class MainWindow(QMainWindow):
             popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, roles))
             popup.finished.connect(popup.deleteLater)
             self.target_popup = popup
+            popup.place_beside(words_on_screen(self.reader, *self.reader.positions.span_to_qt(start, end)))
             popup.open()
             return
         self._commit_tag(doc_id, label, start, end)
@@ -593,6 +598,7 @@ class MainWindow(QMainWindow):
         self.move(area.x() + (area.width() - self.width()) // 2, area.y() + max(0, (area.height() - height - 30) // 2))
 
     def _save_window(self) -> None:
+        self.reader_room.unfold()  # the next launch opens without the dock: with the document list
         s = settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..core import annotation_query
 from ..core.errors import ProjectError
 from ..core.project import Project
-from ..core.search import SearchCancelled, Searcher, SearchFilter, SearchPage
+from ..core.search import SearchCancelled, Searcher, SearchFilter, SearchPage, document_hits
 from ..core.search_query import parse
 from .search_results import DOCUMENT_ROLE, KIND_ROLE, SPAN_ROLE, HitDelegate, SearchResultsModel
 
@@ -130,7 +130,7 @@ class SearchPanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setExpandsOnDoubleClick(False)  # a double-click opens the document instead
         self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.view.setTextElideMode(Qt.ElideRight)
+        self.view.setTextElideMode(Qt.ElideMiddle)  # a long title keeps its end: the hit count
         self.view.setItemDelegate(HitDelegate(self.view))
         self.view.activated.connect(self._activate)
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -228,6 +228,20 @@ class SearchPanel(QWidget):
         self.status.setText(f"Finding more than {len(self.model.documents):,} documents…")
         self._start(self._shown_request, offset=len(self.model.documents))
 
+    def show_all_hits(self, index) -> None:
+        """List every hit of a document whose row shows only its first few; the cursor goes to the first new one."""
+        if self._shown_request is None:
+            return
+        parent, first_new = index.parent(), index.row()
+        try:
+            doc = document_hits(self._project, self._shown_request[0], index.data(DOCUMENT_ROLE))
+        except ProjectError as exc:
+            self._say(str(exc), warning=True, loud=True)
+            return
+        self.model.show_all_hits(parent.row(), doc)
+        if self.model.rowCount(parent) > first_new:
+            self.view.setCurrentIndex(self.model.index(first_new, 0, parent))
+
     def _start(self, request: tuple, offset: int) -> None:
         if self._searcher is None:
             try:
@@ -283,11 +297,16 @@ class SearchPanel(QWidget):
         shown = len(self.model.documents)
         if not shown:
             return "No matches — try fewer words, a shorter word start with *, or other filters."
-        total = f"{page.total_documents:,}" if page.total_is_exact else f"At least {page.total_documents:,}"
+        # Hits are counted in the documents listed; the documents not listed yet are only counted.
+        hits = sum(doc.hit_count for doc in self.model.documents)
+        hits_text = f"{hits:,} hit{'s' if hits != 1 else ''}"
+        total = f"{page.total_documents:,}" if page.total_is_exact else f"at least {page.total_documents:,}"
         noun = "document" if page.total_documents == 1 and page.total_is_exact else "documents"
+        if not hits:
+            hits_text = "Titles match"  # no hit in any text listed
         if shown >= page.total_documents and page.total_is_exact:
-            return f"{total} {noun}"
-        return f"{total} {noun}, showing the first {shown:,}"
+            return f"{hits_text} in {total} {noun}"
+        return f"{hits_text} in the first {shown:,} of {total} {noun}"
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
@@ -308,6 +327,9 @@ class SearchPanel(QWidget):
         kind = index.data(KIND_ROLE)
         if kind == "more":
             self.show_more()
+            return
+        if kind == "rest":
+            self.show_all_hits(index)
             return
         span = index.data(SPAN_ROLE)
         show_hit(self._window, index.data(DOCUMENT_ROLE), *(span if span else (None, None)))

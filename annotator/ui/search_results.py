@@ -1,5 +1,8 @@
 """The search results tree: documents, each with its keyword-in-context lines, and a "Show more" row.
 
+A document lists its first few hits; when it has more, an "N more in this document" row
+under them lists the rest, so every hit a caption counts can be reached.
+
 The delegate draws a hit as context, the match in bold, context, and shortens the
 context on each side (never the match) to fit the column: in a narrow side panel
 the words the analyst searched for stay in view.
@@ -13,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from ..core.search import DocumentHits, Hit, SearchPage
 
-KIND_ROLE = Qt.UserRole + 10  # "document", "hit" or "more"
+KIND_ROLE = Qt.UserRole + 10  # "document", "hit", "more" (documents) or "rest" (the rest of a document's hits)
 DOCUMENT_ROLE = Qt.UserRole + 11  # the document id
 SPAN_ROLE = Qt.UserRole + 12  # a hit's (start, end) in code points
 HIT_ROLE = Qt.UserRole + 13  # the Hit, for the delegate
@@ -39,6 +42,26 @@ class SearchResultsModel(QAbstractItemModel):
         self.has_more = False
         self.page_size = 50
 
+    def show_all_hits(self, row: int, doc: DocumentHits) -> None:
+        """Replace a document's first hits by all of them (its "more in this document" row goes)."""
+        parent = self.index(row, 0)
+        old = self.documents[row]
+        shown = len(old.hits)
+        if self._rest(old):
+            self.beginRemoveRows(parent, shown, shown)
+            self.documents[row] = DocumentHits(old.document_id, old.title, shown, old.hits)
+            self.endRemoveRows()
+        if len(doc.hits) > shown:
+            self.beginInsertRows(parent, shown, len(doc.hits) - 1)
+            self.documents[row] = doc
+            self.endInsertRows()
+        self.documents[row] = doc
+        self.dataChanged.emit(parent, parent)
+
+    @staticmethod
+    def _rest(doc: DocumentHits) -> int:
+        return max(doc.hit_count - len(doc.hits), 0)
+
     def show_page(self, page: SearchPage, *, append: bool) -> None:
         self.beginResetModel()
         self.documents = [*self.documents, *page.documents] if append else list(page.documents)
@@ -61,7 +84,7 @@ class SearchResultsModel(QAbstractItemModel):
         if not parent.isValid():
             return self.createIndex(row, 0, 0) if row < self._top_rows() else QModelIndex()
         if parent.internalId() == 0 and parent.row() < len(self.documents):
-            if row < len(self.documents[parent.row()].hits):
+            if row < self.rowCount(parent):
                 return self.createIndex(row, 0, parent.row() + 1)
         return QModelIndex()
 
@@ -74,7 +97,8 @@ class SearchResultsModel(QAbstractItemModel):
         if not parent.isValid():
             return self._top_rows()
         if parent.internalId() == 0 and parent.row() < len(self.documents):
-            return len(self.documents[parent.row()].hits)
+            doc = self.documents[parent.row()]
+            return len(doc.hits) + (1 if self._rest(doc) else 0)
         return 0
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -110,6 +134,16 @@ class SearchResultsModel(QAbstractItemModel):
             if role == Qt.ToolTipRole:
                 return f"{doc.title}\nEnter: open it at its first hit"
             return None
+        if kind == "rest":
+            if role == Qt.DisplayRole:
+                return f"{self._rest(doc):,} more in this document…"
+            if role == Qt.ToolTipRole:
+                return "Enter or double-click to list every hit in this document"
+            if role == Qt.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            return None
         hit = doc.hits[index.row()]
         if role == Qt.DisplayRole:
             return hit_line(hit)
@@ -123,7 +157,7 @@ class SearchResultsModel(QAbstractItemModel):
 
     def _kind(self, index: QModelIndex) -> str:
         if index.internalId() != 0:
-            return "hit"
+            return "hit" if index.row() < len(self.documents[index.internalId() - 1].hits) else "rest"
         return "document" if index.row() < len(self.documents) else "more"
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlags:

@@ -12,6 +12,7 @@ from ..core.entities import Candidate
 from ..core.errors import AnnotationError, ProjectError
 from ..core.project import Project
 from .operations import Operations
+from .titles import fit_title
 
 
 class TagMentionsDialog(QDialog):
@@ -25,6 +26,7 @@ class TagMentionsDialog(QDialog):
         self._document_id = document_id
         self._candidates: list[Candidate] = []
         self.setWindowTitle(f"Tag other mentions of ‘{self._entity.name}’")
+        fit_title(self)
         layout = QVBoxLayout(self)
         names = ", ".join(f"‘{name}’" for name in (self._entity.name, *self._entity.aliases))
         intro = QLabel(f"Occurrences of {_esc(names)}, whole words, in any case or width. "

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtCore import QEvent, QObject, QRect, QStringListModel, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import (
+    QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QTextEdit, QVBoxLayout,
+)
 
 from ..core.model import Entity
+from .titles import fit_title
 
 Match = Callable[[str], Entity | None]
+GAP = 8  # between the words and the popup
+# The title bar and borders a window manager adds, not known before the popup is first shown.
+FRAME = 40
+FRAME_SIDES = 10
 
 
 def target_completer(names: list[str], parent) -> QCompleter:
@@ -97,6 +105,29 @@ class TargetPopup(QDialog):
         self.edit.textChanged.connect(self._update_ok)
         self._update_ok()
         self.setMinimumWidth(380)
+        fit_title(self)
+
+    def place_beside(self, words: QRect) -> None:
+        """Put the popup below the words it asks about, or above them when the screen has no room below,
+        on screen either way; an empty rect (the words are scrolled away) leaves it centred on the window."""
+        if words.isEmpty():
+            return
+        self.ensurePolished()  # the style's sizes, as the popup will be shown
+        self.layout().activate()
+        self.adjustSize()
+        screen = QGuiApplication.screenAt(words.center()) or self.screen()
+        area = screen.availableGeometry()
+        height, width = self.height() + FRAME, self.width() + FRAME_SIDES
+        below, above = words.bottom() + GAP, words.top() - GAP - height
+        if below + height <= area.bottom():
+            y = below
+        elif above >= area.top():
+            y = above
+        else:  # taller words than the screen leaves room for: the side with more room, on screen
+            y = below if area.bottom() - words.bottom() >= words.top() - area.top() else above
+            y = max(area.top(), min(y, area.bottom() - height))
+        x = max(area.left(), min(words.left(), area.right() - width))
+        self.move(x, y)
 
     def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.edit.text().strip()))
@@ -115,6 +146,24 @@ class TargetPopup(QDialog):
         super().accept()
         self.targetChosen.emit(target)
         self.stanceChosen.emit(roles)
+
+
+def words_on_screen(reader: QTextEdit | QPlainTextEdit, qt_start: int, qt_end: int) -> QRect:
+    """Where the reader draws the text between two Qt positions, in screen coordinates (the visible part)."""
+    cursor = QTextCursor(reader.document())
+    cursor.setPosition(qt_start)
+    first = reader.cursorRect(cursor)
+    cursor.setPosition(qt_end)
+    last = reader.cursorRect(cursor)
+    rect = first.united(last)
+    viewport = reader.viewport().rect()
+    if last.top() > first.top():  # over several lines: from the left edge to the right
+        rect.setLeft(viewport.left())
+        rect.setRight(viewport.right())
+    rect = rect.intersected(viewport)
+    if rect.isEmpty():
+        return QRect()
+    return QRect(reader.viewport().mapToGlobal(rect.topLeft()), rect.size())
 
 
 def _esc(text: str) -> str:

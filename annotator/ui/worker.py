@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from ..core.errors import ImportRefused, ProjectError
 from ..core.project import Project
 from ..core.store import Change
+from .titles import fit_title
 
 # (done, total, what is being worked on) -> False to stop; the job passes it to the core.
 Report = Callable[[int, int, str], bool]
@@ -159,6 +160,7 @@ def run_with_progress(parent: QWidget | None, project: Project, work: Work, *, t
     progress = QProgressDialog(label(0, 0, ""), "Cancel", 0, 0, parent)
     progress.setObjectName(object_name)
     progress.setWindowTitle(title)
+    fit_title(progress)
     progress.setWindowModality(Qt.WindowModal)
     progress.setAutoReset(False)  # reaching the end must not hide a Cancel pressed at the last moment
     progress.setAutoClose(False)

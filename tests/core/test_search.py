@@ -171,6 +171,16 @@ def test_a_document_lists_its_first_hits_in_text_order_and_counts_them_all(proje
     assert [h.start for h in found.hits] == sorted(h.start for h in found.hits)
 
 
+def test_every_hit_of_one_document_for_a_row_that_lists_only_the_first(project, doc_factory):
+    text = " ".join(["amazon cloud"] * 12)
+    doc_id = doc_factory(text)
+    every = search_module.document_hits(project, "amazon OR cloud", doc_id)
+    assert every.hit_count == len(every.hits) == 24
+    assert [h.start for h in every.hits] == [m.start() for m in re.finditer("amazon|cloud", text)]
+    with pytest.raises(ProjectError, match="search again"):
+        search_module.document_hits(project, "amazon", doc_id + 1)  # no such document (any more)
+
+
 def test_a_match_in_the_title_only_still_lists_the_document(project, corpus):
     [found] = search(project, "quarterly").documents
     assert (found.document_id, found.title, found.hit_count, found.hits) == (

@@ -84,7 +84,7 @@ def test_mapping_dialog_previews_rows_and_imports_with_the_chosen_columns(qtbot,
     info = window.document_info.model
     assert {info.index(r, 0).data(): info.index(r, 1).data() for r in range(info.rowCount())} == {
         "outlet": "Daily Planet", "author": "Lois Lane", "id": "7"}
-    assert window.document_info.source.text().endswith("wire.csv#row 2")
+    assert window.document_info.source.full_text().endswith("wire.csv#row 2")
 
 
 def test_cancel_stops_the_import_after_the_first_batch(qtbot, open_window, tmp_path, monkeypatch):

@@ -63,9 +63,9 @@ def test_info_panel_shows_metadata_and_where_the_text_came_from(open_window, cor
     window = open_window(corpus_path)
     open_titled(window, "Rail strike ends")
     assert shown_fields(window) == {"outlet": "The Sentinel", "author": "Jimmy Olsen"}
-    assert window.document_info.source.text().endswith("wire.csv#row 3")
-    assert window.document_info.encoding.text() == "utf-8"
-    assert window.document_info.imported.text()[:2] == "20"
+    assert window.document_info.source.full_text().endswith("wire.csv#row 3")
+    assert window.document_info.encoding.full_text() == "utf-8"
+    assert window.document_info.imported.full_text()[:2] == "20"
 
 
 def test_edit_a_value_in_place_then_undo(open_window, corpus_path, qtbot):
@@ -156,3 +156,60 @@ def test_a_project_without_metadata_hides_the_field_filter(open_window, seeded_p
     window = open_window(seeded_path)
     assert not window.doc_filter.field_row.isVisible()
     assert shown_fields(window) == {}
+
+
+LONG_URL = ("https://www.example-news-outlet.com/world/2024/03/15/tariff-negotiations-stall-in-geneva?"
+            "utm_source=rss_feed_international&utm_medium=syndication_partner_network_0123456789")
+LONG_SOURCE = ("/home/analyst/Documents/projects/2024_election_coverage_raw_articles_from_the_wire_service/"
+               "reuters_2024_03_15_tariff_negotiations_stall_in_geneva_full_text_version.txt")
+
+
+@pytest.fixture
+def long_values_path(tmp_path: Path) -> Path:
+    path = tmp_path / "long.annotator"
+    with Project(path) as project:
+        doc_id = project.documents.add(title="Tariff talks stall", text="Negotiators left Geneva without a deal.",
+                                       source=LONG_SOURCE, encoding="utf-8")
+        project.metadata.set_many(doc_id, {"outlet": "The Daily Planet International Weekend Edition",
+                                           "url": LONG_URL, "author": "Lois Lane"})
+    return path
+
+
+def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_window, long_values_path, qtbot):
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QScrollArea
+
+    from annotator.ui.document_info import wrapped_layout
+
+    window = open_window(long_values_path)
+    tabs = window.side_tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Document"))
+    info = window.document_info
+    qtbot.waitUntil(info.isVisible)
+    QApplication.processEvents()
+    view, model = info.fields, info.model
+    viewport = view.viewport().rect()
+    for row in range(model.rowCount()):
+        index = model.index(row, 1)
+        cell = view.visualRect(index)
+        assert viewport.contains(cell), f"row {model.index(row, 0).data()} is scrolled or cut off"
+        # Tall enough for the whole value wrapped at the cell's width (a url breaks anywhere).
+        lines = wrapped_layout(index.data(), view.font(), cell.width() - 8)
+        assert cell.height() >= lines.boundingRect().height(), f"{model.index(row, 0).data()} is cut off"
+    url = model.index(model.row_of("url"), 1)
+    assert url.data(Qt.ToolTipRole) == LONG_URL
+    # Copy: the whole url, as stored.
+    view.setFocus()
+    view.setCurrentIndex(url)
+    qtbot.keyClick(view, Qt.Key_C, Qt.ControlModifier)
+    assert QApplication.clipboard().text() == LONG_URL
+    # Nothing makes the Document tab wider than the panel: no sideways scrolling to read it.
+    scroll = next(w for w in window.side_tabs.findChildren(QScrollArea) if w.isAncestorOf(info))
+    assert scroll.widget().width() <= scroll.viewport().width()
+    # The source path is shortened to the label's width, never cut; the tooltip and Copy give all of it.
+    source = info.source
+    assert QFontMetrics(source.font()).horizontalAdvance(source.text()) <= source.contentsRect().width()
+    assert source.toolTip() == LONG_SOURCE
+    copy = next(a for a in source.actions() if "Copy" in a.text())
+    copy.trigger()
+    assert QApplication.clipboard().text() == LONG_SOURCE

@@ -67,7 +67,7 @@ def test_type_wait_enter_and_the_reader_shows_the_first_hit_selected(open_window
     window.open_document(window.project.documents.ids()[2])
     panel = open_search(window, qtbot)
     qtbot.keyClicks(panel.query, "cloud")
-    wait_for_results(panel, qtbot, "3 documents")
+    wait_for_results(panel, qtbot, "4 hits in 3 documents")
     top = [panel.model.index(row, 0).data() for row in range(panel.model.rowCount())]
     assert top == ["Cloud market — 3 hits", "Retail — 1 hit", "Cloud outlook — match in title"]
     first_doc = panel.model.index(0, 0)
@@ -85,7 +85,7 @@ def test_a_korean_query_after_emoji_selects_exactly_the_chosen_hit(open_window, 
     window = open_window(search_path)
     panel = open_search(window, qtbot)
     type_text(panel.query, "삼성전자")
-    wait_for_results(panel, qtbot, "1 document")
+    wait_for_results(panel, qtbot, "2 hits in 1 document")
     document = panel.model.index(0, 0)
     assert document.data() == "삼성 신제품 — 2 hits"
     # Down from the box walks into the results; the second hit is two rows below the first.
@@ -105,7 +105,7 @@ def test_double_click_on_a_hit_and_enter_on_a_document_row(open_window, search_p
     window = open_window(search_path)
     panel = open_search(window, qtbot)
     qtbot.keyClicks(panel.query, "cloud")
-    wait_for_results(panel, qtbot, "3 documents")
+    wait_for_results(panel, qtbot, "4 hits in 3 documents")
     first_doc = panel.model.index(0, 0)
     third_hit = panel.model.index(2, 0, first_doc)
     centre = panel.view.visualRect(third_hit).center()
@@ -133,7 +133,7 @@ def test_typing_again_replaces_the_results_and_nothing_found_says_what_to_try(op
     panel = open_search(window, qtbot)
     qtbot.keyClicks(panel.query, "cloud")
     qtbot.keyClicks(panel.query, " walmart")  # before the first search has answered
-    wait_for_results(panel, qtbot, "1 document")
+    wait_for_results(panel, qtbot, "3 hits in 1 document")
     assert [panel.model.index(r, 0).data() for r in range(panel.model.rowCount())] == ["Retail — 3 hits"]
     panel.query.clear()
     qtbot.keyClicks(panel.query, "zeppelin")
@@ -160,16 +160,16 @@ def test_more_documents_come_with_show_more(open_window, search_path, qtbot, mon
     panel = open_search(window, qtbot)
     panel.model.page_size = 2
     qtbot.keyClicks(panel.query, "cloud")
-    wait_for_results(panel, qtbot, "3 documents, showing the first 2")
+    wait_for_results(panel, qtbot, "4 hits in the first 2 of 3 documents")
     more = panel.model.index(2, 0)
     assert more.data() == "Show 2 more documents…"
     panel.view.setFocus()
     panel.view.setCurrentIndex(more)
     qtbot.keyClick(panel.view, Qt.Key_Return)
-    wait_for_results(panel, qtbot, "3 documents")
+    wait_for_results(panel, qtbot, "4 hits in 3 documents")
     assert [panel.model.index(r, 0).data() for r in range(panel.model.rowCount())] == [
         "Cloud market — 3 hits", "Retail — 1 hit", "Cloud outlook — match in title"]
-    assert panel.status.text() == "3 documents"
+    assert panel.status.text() == "4 hits in 3 documents"
 
 
 def test_label_and_metadata_filters_narrow_the_results(open_window, search_path, qtbot):
@@ -177,20 +177,20 @@ def test_label_and_metadata_filters_narrow_the_results(open_window, search_path,
     panel = open_search(window, qtbot)
     type_text(panel.query, "삼성전자 OR cloud")
     qtbot.keyClick(panel.query, Qt.Key_Return)
-    wait_for_results(panel, qtbot, "4 documents")
+    wait_for_results(panel, qtbot, "6 hits in 4 documents")
     combo = panel.label_combo
     combo.showPopup()  # the choices are read from the codebook when the list opens
     organization = combo.findData(window.project.codebook.by_name("Organization").id)
     assert organization > 0 and combo.itemText(organization).strip() == "Organization"
     combo.hidePopup()
     combo.setCurrentIndex(organization)
-    wait_for_results(panel, qtbot, "1 document")
+    wait_for_results(panel, qtbot, "2 hits in 1 document")
     assert panel.model.index(0, 0).data() == "삼성 신제품 — 2 hits"
     combo.setCurrentIndex(0)
-    wait_for_results(panel, qtbot, "4 documents")
+    wait_for_results(panel, qtbot, "6 hits in 4 documents")
     type_text(panel.meta, "outlet=연합뉴스")
     qtbot.keyClick(panel.meta, Qt.Key_Return)
-    wait_for_results(panel, qtbot, "1 document")
+    wait_for_results(panel, qtbot, "2 hits in 1 document")
     assert panel.model.index(0, 0).data() == "삼성 신제품 — 2 hits"
 
 
@@ -200,19 +200,19 @@ def test_results_follow_a_title_edited_in_the_window(open_window, search_path, q
     window.ops.set_title(retail, "Zephyr chain report")
     panel = open_search(window, qtbot)
     qtbot.keyClicks(panel.query, "zephyr")
-    wait_for_results(panel, qtbot, "1 document")
+    wait_for_results(panel, qtbot, "Titles match in 1 document")
     assert panel.model.index(0, 0).data() == "Zephyr chain report — match in title"
     qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)  # the results on screen search again by themselves
     wait_for_results(panel, qtbot, "No matches")
     qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
-    wait_for_results(panel, qtbot, "1 document")
+    wait_for_results(panel, qtbot, "Titles match in 1 document")
 
 
 def test_tagging_a_hit_keeps_the_results_and_the_current_row(open_window, search_path, qtbot):
     window = open_window(search_path)
     panel = open_search(window, qtbot)
     qtbot.keyClicks(panel.query, "cloud")
-    wait_for_results(panel, qtbot, "3 documents")
+    wait_for_results(panel, qtbot, "4 hits in 3 documents")
     second_hit = panel.model.index(1, 0, panel.model.index(0, 0))
     panel.view.setFocus()
     panel.view.setCurrentIndex(second_hit)
@@ -221,4 +221,50 @@ def test_tagging_a_hit_keeps_the_results_and_the_current_row(open_window, search
     qtbot.keyClick(window.reader, Qt.Key_O)  # Organization, on the selected hit
     [tag] = window.project.annotations.for_document(window.current_doc_id)
     assert (tag.start, tag.end) == span_of(CLOUD, "cloud", 1)
-    assert panel.view.currentIndex() == second_hit and panel.status.text() == "3 documents"
+    assert panel.view.currentIndex() == second_hit and panel.status.text() == "4 hits in 3 documents"
+
+
+def test_every_hit_a_document_announces_can_be_reached(open_window, tmp_path, qtbot):
+    text = " ".join(f"Sentence {n} mentions the tariff again." for n in range(12))
+    path = tmp_path / "many.annotator"
+    with Project(path) as project:
+        project.documents.add(title="Tariff week", text=text)
+        project.documents.add(title="Tariff brief", text="One tariff here.")
+        project.documents.add(title="Tariff talks", text="Nothing else.")  # its title matches
+    window = open_window(path)
+    panel = open_search(window, qtbot)
+    qtbot.keyClicks(panel.query, "tariff")
+    # The count says what it counts: hits, and the documents they are in.
+    wait_for_results(panel, qtbot, "13 hits in 3 documents")
+    week = panel.model.index(0, 0)
+    assert week.data() == "Tariff week — 12 hits"
+    rows = [panel.model.index(r, 0, week).data() for r in range(panel.model.rowCount(week))]
+    assert len(rows) == 6 and rows[-1] == "7 more in this document…"
+    more = panel.model.index(5, 0, week)
+    assert panel.view.visualRect(more).isValid()  # on screen under the document, not hidden
+    panel.view.setFocus()
+    panel.view.setCurrentIndex(more)
+    qtbot.keyClick(panel.view, Qt.Key_Return)
+    # All twelve, in text order; the cursor is on the first one just listed, and Enter goes there.
+    assert panel.model.rowCount(week) == 12
+    assert panel.view.currentIndex() == panel.model.index(5, 0, week)
+    qtbot.keyClick(panel.view, Qt.Key_Return)
+    assert selected(window) == span_of(text, "tariff", 5)
+    last = panel.model.index(11, 0, week)
+    panel.view.setCurrentIndex(last)
+    qtbot.keyClick(panel.view, Qt.Key_Return)
+    assert selected(window) == span_of(text, "tariff", 11)
+
+
+def test_a_long_title_keeps_its_hit_count_in_view(open_window, tmp_path, qtbot):
+    title = "Megadeal between Microsoft and Walmart speaks to the cloud wars and their long reach"
+    path = tmp_path / "long.annotator"
+    with Project(path) as project:
+        project.documents.add(title=title, text="The cloud deal. The cloud again.")
+    window = open_window(path)
+    panel = open_search(window, qtbot)
+    qtbot.keyClicks(panel.query, "cloud")
+    wait_for_results(panel, qtbot, "2 hits in 1 document")
+    caption = panel.model.index(0, 0)
+    assert panel.view.visualRect(caption).width() < panel.view.fontMetrics().horizontalAdvance(caption.data())
+    assert panel.view.textElideMode() != Qt.ElideRight  # shortened in the title, never in "— 2 hits"

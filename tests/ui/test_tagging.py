@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QTextCursor
 
 from annotator.core.exporting import export_annotations
 from annotator.core.project import Project
@@ -254,3 +256,47 @@ def test_stance_toward_a_registry_entity_reads_as_its_name_everywhere(open_windo
     assert panel.stances.item(0).text().endswith("toward Amazon")
     doc_level = [a for a in project.annotations.for_document(doc_id) if a.is_document_level]
     assert [a.target_entity_id for a in doc_level] == [amazon.id]
+
+
+def _span_on_screen(window):
+    """Where the selected words are drawn, in screen coordinates."""
+    from PySide6.QtCore import QRect
+
+    reader = window.reader
+    cursor = reader.textCursor()
+    start, end = QTextCursor(cursor), QTextCursor(cursor)
+    start.setPosition(cursor.selectionStart())
+    end.setPosition(cursor.selectionEnd())
+    top_left = reader.viewport().mapToGlobal(reader.cursorRect(start).topLeft())
+    bottom = reader.viewport().mapToGlobal(reader.cursorRect(end).bottomRight())
+    return QRect(top_left, bottom).normalized()
+
+
+def _select_word_at_centre(window) -> None:
+    """Select the word drawn at the window's centre, where a dialog opens by default."""
+    reader = window.reader
+    cursor = reader.cursorForPosition(reader.viewport().mapFromGlobal(window.mapToGlobal(window.rect().center())))
+    cursor.select(QTextCursor.WordUnderCursor)
+    reader.setTextCursor(cursor)
+    reader.setFocus()
+
+
+@pytest.mark.parametrize("phrase, occurrence", [("Walmart", 1), ("Amazon", 6), (None, 0)])
+def test_the_stance_popup_sits_beside_the_words_it_asks_about(open_window, seeded_path, qtbot, phrase, occurrence):
+    window = open_window(seeded_path)
+    # On the offscreen screen the window is larger than the screen: the popup must still
+    # fit on the screen and keep off the words.
+    open_titled(window, "What If Walmart")
+    if phrase is None:
+        _select_word_at_centre(window)
+    else:
+        select_phrase(window, phrase, occurrence)
+    window.reader.ensureCursorVisible()
+    span = _span_on_screen(window)
+    qtbot.keyClick(window.reader, Qt.Key_F)
+    popup = window.target_popup
+    qtbot.waitUntil(popup.isVisible)
+    frame = popup.frameGeometry()
+    assert not frame.intersects(span), f"the popup {frame} covers the selected words at {span}"
+    assert popup.screen().availableGeometry().contains(frame), "the popup runs off the screen"
+    popup.reject()
