@@ -66,6 +66,7 @@ class Store:
                                        check_same_thread=False)
             else:
                 conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+                self._lock.pin()  # a new file exists only now
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
             self._db = None
