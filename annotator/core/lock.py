@@ -281,6 +281,23 @@ def refuse_upgrade_read_only(found: int, current: int, reason: str | None) -> No
                            f"read-only here because {reason} It was left as it was.")
 
 
+def read_only_uri(project_path: str | os.PathLike, query: str = "mode=ro", *, unwritten: bool = False) -> str:
+    """An SQLite URI that reads a project without changing it, also where nothing can be created beside it.
+
+    SQLite reads a WAL project through a -shm file it creates beside it; where it cannot
+    (a read-only folder or disk) and no -wal holds edits not yet in the file, nobody is
+    writing it (a writer needs its lock file and -wal there), so it is read as it lies.
+    unwritten says the caller knows nobody writes it (a damaged file it just had locked):
+    read as it lies then too, leaving no -wal or -shm beside it.
+    """
+    path = Path(project_path)
+    uri = f"{path.resolve().as_uri()}?{query}"
+    beside = os.access(path.resolve().parent, os.W_OK) and not lock_os.on_read_only_disk(path)
+    if (unwritten or not beside) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
 def cannot_read_message(project_path: Path, exc: Exception) -> str:
     return (f"Cannot read {project_path.name} read-only ({exc}): SQLite needs to create small files (-shm, -wal) "
             f"beside a project to read it, and {project_path.parent} does not allow that. Copy the project "

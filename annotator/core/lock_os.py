@@ -134,8 +134,18 @@ def user_name() -> str:
         return ""
 
 
+def on_read_only_disk(path: Path) -> bool:
+    """Whether the file system holding path is mounted read-only (a CD, a locked share, a snapshot)."""
+    try:
+        return bool(os.statvfs(path).f_flag & getattr(os, "ST_RDONLY", 0))
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
 def why_read_only(path: Path) -> str | None:
     """Why an existing project cannot be changed here (no write permission), or None."""
+    if on_read_only_disk(path):
+        return f"it is on a read-only disk or file system ({path.parent})"
     if not os.access(path, os.W_OK):
         return f"the file {path.name} is read-only (you have no permission to change it)"
     # SQLite keeps its write-ahead log (-wal, -shm) and we keep the lock file beside the project.
