@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import lock as project_lock
-from . import lock_os
+from . import lock_os, partial_files
 from . import schema
 from .errors import DAMAGED, DISK_FULL, READ_ONLY, ProjectError, damaged_message, storage_problem
 
@@ -170,8 +170,7 @@ def _check_annotator_file(conn: sqlite3.Connection, path: Path) -> int:
 
 def _copy(conn: sqlite3.Connection, target: Path) -> None:
     """Copy a database into a new file at target, whole or not at all, and flush it to disk."""
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    partial = partial_files.partial_path(target)
     try:
         dest = sqlite3.connect(partial, isolation_level=None)
         try:
@@ -188,7 +187,8 @@ def _copy(conn: sqlite3.Connection, target: Path) -> None:
         os.replace(partial, target)
         _fsync_dir(target.parent)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, *(Path(f"{partial}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
         raise
 
 
@@ -238,6 +238,7 @@ def _backup_from(conn: sqlite3.Connection, path: Path, reason: str, now: datetim
     folder = backup_dir(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        partial_files.sweep(folder)  # full-size copies a killed backup left behind
         target = _free_name(folder, stamp, reason)
         _copy(conn, target)
     except (OSError, sqlite3.Error) as exc:
@@ -370,6 +371,7 @@ def restore_backup(project_path: str | os.PathLike, backup_path: str | os.PathLi
                 _remove_stale_companions(project_path)
             elif os.name == "nt":
                 current.close()  # Windows cannot rename over a file that is still open
+            partial_files.sweep(project_path.parent)  # what a killed restore left
             _copy(source, project_path)  # a whole new file beside it, flushed, then one rename over the old
     except (OSError, sqlite3.Error) as exc:
         raise ProjectError(f"Could not restore {project_path.name} ({exc}); the project was left as it was.") from exc
