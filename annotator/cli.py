@@ -6,6 +6,7 @@ Only the GUI path imports Qt, so the subcommands work on machines without a disp
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -38,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(_describe_os_error(exc))
+    except sqlite3.DatabaseError as exc:
+        return _fail(_describe_sqlite_error(exc))
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -388,6 +391,20 @@ def _describe_os_error(exc: OSError) -> str:
     if exc.filename and exc.strerror:
         return f"{exc.filename}: {exc.strerror}"
     return str(exc)
+
+
+def _describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:
+    from .core.errors import DAMAGED, DISK_FULL, READ_ONLY, damaged_message, storage_problem
+
+    problem = storage_problem(exc)
+    if problem == DISK_FULL:
+        return (f"The disk is full ({exc}). What was being written was rolled back whole; the project keeps "
+                "everything saved before. Free some disk space and run the command again.")
+    if problem == DAMAGED:
+        return damaged_message("The project", str(exc))
+    if problem == READ_ONLY:
+        return f"The project cannot be written here ({exc}). Copy it to a folder you can write to."
+    return f"The project could not be read or written ({exc})."
 
 
 def _version() -> str:
