@@ -3,8 +3,8 @@
 The file is opened read-only and never migrated, so checking a damaged or older
 project cannot make it worse. Only a -journal or -wal that a killed writer left beside
 it is settled first, as any writer opening it would: judged without it, a sound file
-looked damaged (a hot journal cannot be rolled back by a read-only connection). Besides SQLite's own integrity and foreign-key
-checks, it looks for what only Annotator knows is wrong: a span whose stored
+looked damaged (a hot journal cannot be rolled back by a read-only connection).
+Besides SQLite's own integrity and foreign-key checks, it looks for what only Annotator knows is wrong: a span whose stored
 text no longer equals the document's text there, an annotation coded with a
 group, a stance without a target, a value its attribute would refuse, and so on.
 Each problem is one line that names the row, so an analyst can find it.

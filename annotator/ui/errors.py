@@ -116,8 +116,8 @@ def _what_happened(exc: BaseException, path: Path) -> tuple[str, str, str]:
     if problem == DAMAGED:
         return ("The project file is damaged",
                 "Annotator found damage in the project file and did not finish what you just asked for.",
-                "Make no more changes to it: restore a backup (File › Restore backup…) or run `annotator check` on it "
-                f"to see what is wrong. Details were written to the log, {path}.")
+                "Make no more changes to it: restore a backup (File › Restore backup…) or run `annotator check` "
+                f"on it to see what is wrong. Details were written to the log, {path}.")
     if problem == READ_ONLY:
         return ("The project cannot be written", "Annotator may not write to the project file or its folder, "
                 "so what you just did was not saved.",

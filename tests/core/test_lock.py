@@ -436,7 +436,8 @@ def test_a_second_writer_through_a_hard_link_or_a_symlink_is_refused(tmp_path: P
         # The symlink finds the holder's own lock file, so it is named.
         with pytest.raises(ProjectLocked, match=f"process {child.pid}"):
             Project(soft)
-    with held_elsewhere(hard, "Coded through the link."):  # and the other way round: the link holds it, the first name is refused
+    # And the other way round: the link holds it, the first name is refused.
+    with held_elsewhere(hard, "Coded through the link."):
         with pytest.raises(ProjectLocked):
             Project(path)
     with Project(hard) as project:  # once nobody holds it, any name opens it
