@@ -230,7 +230,7 @@ def test_cancel_keeps_files_already_imported(tmp_path: Path, proj: Project) -> N
     assert calls == [(0, 4, "0.txt"), (1, 4, "1.txt"), (2, 4, "2.txt")]
     assert report.cancelled
     assert [s.title for s in proj.documents.summaries()] == ["Story 0", "Story 1"]
-    assert report.summary_lines()[-1] == "Import cancelled; the remaining files were not imported."
+    assert report.summary_lines()[-1] == "Import cancelled: 2.txt and the 1 file after it were not imported."
 
 
 def test_progress_callback_returning_none_does_not_cancel(tmp_path: Path, proj: Project) -> None:
