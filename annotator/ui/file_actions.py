@@ -68,7 +68,9 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
         return ImportReport([])
 
     def work(worker: Project, report: Report) -> ImportReport:
-        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, path.name))
+        # A big file reports its phases (reading, decoding, ...) so the bar moves inside it and Cancel answers.
+        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, path.name),
+                            on_step=lambda s: report.within(s.index, s.total, s.path.name, s.phase, s.fraction))
 
     job = run_with_progress(parent, project, work, title="Import documents", label=_importing,
                             object_name="importProgress")
@@ -100,7 +102,8 @@ def show_import_report(parent: QWidget, report: ImportReport) -> None:
         box.setInformativeText("\n".join(text.splitlines()[1:8]))
         box.open()
     elif hasattr(parent, "statusBar"):
-        parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.", 8000)
+        # No timeout: the analyst may look back from the new document minutes later; the next message replaces it.
+        parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.")
 
 
 def run_export(parent, project) -> None:
