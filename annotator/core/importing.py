@@ -22,6 +22,7 @@ from .decoding import MAX_TEXT_BYTES, too_large_reason
 from .documents import text_sha256
 from .errors import ImportRefused, ProjectError
 from .extract import IMPORTABLE_SUFFIXES, Extracted, extract
+from .formats import suffixes
 from .fingerprints import METHOD, Cancelled, Fingerprint, fingerprint
 from .read_ahead import ReadAhead
 from .search_index import add_to_index
@@ -44,8 +45,8 @@ _PHASE_SPANS = {"reading": (0.0, 0.04), "decoding": (0.04, 0.08), "checking dupl
 # a few milliseconds, and a report per phase would slow an import of 100,000 articles.
 STEP_BYTES = 1024 * 1024
 _READ_BYTES = 4 * 1024 * 1024
-NO_DOCUMENTS_IN_FOLDER = "folder holds no files to import (.txt, .md, .html, .docx or .pdf)"
-# The project setting for the largest file import takes, in megabytes of text (default 50).
+NO_DOCUMENTS_IN_FOLDER = f"folder holds no files to import ({', '.join(suffixes('article'))})"
+# The project setting for the largest file import takes, in MiB of text (default 50).
 MAX_MB_SETTING = "import.max_mb"
 # A batch is committed after this many files or this many seconds, whichever comes first:
 # few commits, a crash loses little, and the file never stays locked long for the window.
@@ -351,7 +352,7 @@ def megabytes_to_bytes(megabytes: float | str) -> int:
     except (TypeError, ValueError):
         value = float("nan")
     if not 0 < value < float("inf"):
-        raise ProjectError(f"{megabytes!r} is not a size limit; give a positive number of megabytes, e.g. 50.")
+        raise ProjectError(f"{megabytes!r} is not a size limit; give a positive number of MiB, e.g. 50.")
     return max(1, int(value * 1024 * 1024))
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from ..core.formats import file_dialog_filters
 from ..core.project import PROJECT_SUFFIX, Project
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
@@ -38,10 +39,7 @@ def ask_import_paths(parent: QWidget, folder: bool = False) -> list[Path]:
         name = QFileDialog.getExistingDirectory(parent, "Import a folder of articles")
         return [Path(name)] if name else []
     names, _ = QFileDialog.getOpenFileNames(parent, "Import documents", str(Path.home()),
-                                            "Articles (*.html *.htm *.docx *.pdf *.md *.markdown *.txt *.text);;"
-                                            "Corpus files, one article per row (*.csv *.tsv *.jsonl *.ndjson);;"
-                                            "REFI-QDA projects and codebooks (*.qdpx *.qdc);;"
-                                            "All files (*)")
+                                            ";;".join(file_dialog_filters()))
     return [Path(n) for n in names]
 
 

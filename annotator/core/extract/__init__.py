@@ -18,12 +18,13 @@ from pathlib import PurePath
 from ..decoding import MAX_TEXT_BYTES, too_large_reason
 from ..documents import utf8_length
 from ..errors import ImportRefused
+from ..formats import suffixes
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt", ".text")
 # What a folder import picks up; a file the user names is read whatever its name.
-IMPORTABLE_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES + (".docx", ".pdf")
+IMPORTABLE_SUFFIXES = suffixes("article")
 
 _BOM = b"\xef\xbb\xbf"
 _HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
