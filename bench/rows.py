@@ -61,6 +61,12 @@ def _import(ctx: Context) -> list[Line]:
                  None, "peak resident memory of that reference child")]
 
 
+def _bigfile(ctx: Context) -> list[Line]:
+    return [Line("4c", "import: one big plain-text file (48 MiB; 4 MiB with --quick), peak memory growth "
+                 "over the file's size", "x", 8, "the same growth for the raw reference: read the file, insert its text into a plain "
+                 "table (no index, no checks), over its own start")]
+
+
 def _search(ctx: Context) -> list[Line]:
     raw = "raw `SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? LIMIT 50`, same query"
     return [Line("5a", "search: common word, first page of 50 documents with hits in context", "ms", 50, raw),
@@ -91,13 +97,14 @@ def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
     from .rows_gui import row_open, row_table, row_tag
-    from .rows_process import row_import, row_memory, row_startup
+    from .rows_process import row_bigfile, row_import, row_memory, row_startup
 
     return [
         Row("startup", row_startup, _startup),
         Row("open", row_open, _open),
         Row("tag", row_tag, _tag),
         Row("import", row_import, _import),
+        Row("bigfile", row_bigfile, _bigfile),
         Row("search", row_search, _search),
         Row("export", row_export, _export),
         Row("memory", row_memory, _memory),
@@ -105,4 +112,4 @@ def rows() -> list[Row]:
     ]
 
 
-ROW_KEYS = ["startup", "open", "tag", "import", "search", "export", "memory", "table"]
+ROW_KEYS = ["startup", "open", "tag", "import", "bigfile", "search", "export", "memory", "table"]

@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
         paths = paths if paths is not None else file_actions.ask_import_paths(self, folder)
         if paths:
             report = file_actions.run_import(self, self.project, paths)
-            if report.imported and self.current_doc_id is None:
+            if report.imported:  # what was just imported is what the analyst wants to see
                 self.open_document(report.imported[0].document_id)
 
     def export(self) -> None:
