@@ -8,7 +8,7 @@ from functools import partial
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-    QPushButton, QScrollArea, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QStackedWidget, QTabWidget, QTableView, QVBoxLayout, QWidget,
 )
 
 from ..core.errors import AnnotationError, ProjectError
@@ -447,9 +447,19 @@ def _esc(text: str) -> str:
 
 
 def reveal(widget) -> None:
-    """Bring forward whatever tab page holds the widget (QTabWidget pages live in a QStackedWidget)."""
+    """Bring forward whatever tab page holds the widget.
+
+    A QTabWidget keeps its pages in a QStackedWidget, but the tab widget owns which
+    page is shown: switching the stack directly leaves the tab bar highlighting the
+    old tab, and a click on that tab then changes nothing. So a tab page is shown
+    through its tab widget; only a plain stack is switched itself.
+    """
     page, parent = widget, widget.parentWidget()
     while parent is not None:
         if isinstance(parent, QStackedWidget):
-            parent.setCurrentWidget(page)
+            tabs = parent.parentWidget()
+            if isinstance(tabs, QTabWidget) and tabs.indexOf(page) >= 0:
+                tabs.setCurrentWidget(page)
+            else:
+                parent.setCurrentWidget(page)
         page, parent = parent, parent.parentWidget()
