@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.entities_panel.set_project(project, self.ops, lambda: self.current_doc_id)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
         self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
+        self.annotation_panel.annotationActivated.connect(self.entities_panel.annotation_selected)
         # Two tabs: the spans being coded, and the document as a whole (status, stance,
         # memo, duplicates, metadata). Stacked in one column they squeezed the list.
         document_tab = QScrollArea(self)
@@ -305,6 +306,7 @@ class MainWindow(QMainWindow):
         if doc_id == self.current_doc_id and doc_id is not None:
             return
         self.current_doc_id = doc_id
+        self.entities_panel.document_shown(doc_id)  # an offer names text of the document it was made in
         labels = self.project.codebook.labels()
         if doc_id is None:
             self.reader.set_document("", labels, [])
@@ -322,10 +324,12 @@ class MainWindow(QMainWindow):
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
 
-    def _show_replayed(self, doc_id: int | None) -> None:
-        """After undo or redo, show the document the edit was in, as editors show the undone line."""
+    def _show_replayed(self, doc_id: int | None, message: str) -> None:
+        """After undo or redo, show the document the edit was in, as editors show the undone line,
+        and say what was undone: the status bar may still read "Tagged …" from the edit itself."""
         if doc_id is not None and doc_id != self.current_doc_id:
             self.open_document(doc_id)
+        self.statusBar().showMessage(message, 5000)
 
     def step_document(self, step: int) -> None:
         rows = self.doc_filter.proxy.rowCount()
