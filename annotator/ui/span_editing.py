@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from ..core.model import Annotation
 from ..core.words import next_char, previous_char, step_span
-from .colors import blend
+from .colors import blend, key_color
 from .positions import PositionMap
 
 EDGE_GRAB_PIXELS = 4  # how near a span's end the pointer turns into a resize handle
@@ -168,7 +168,7 @@ class SpanEditing:
         fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
         fmt.setUnderlineColor(base.darker(160))
         if strong:
-            fmt.setForeground(QColor("#FFFFFF") if base.lightnessF() < 0.6 else QColor("#000000"))
+            fmt.setForeground(QColor(key_color(color)))
         selection.format = fmt
         self.setExtraSelections([selection])
 
