@@ -311,13 +311,11 @@ class MainWindow(QMainWindow):
         if doc_id is None:
             self.reader.set_document("", labels, [])
             self.reader.setPlaceholderText("No documents yet: File › Import documents, or drop text files here.")
-            annotations = None
         else:
             doc = self.project.documents.get(doc_id)
-            # Light rows: a long article may carry 10,000 spans; views read whole records as needed.
-            annotations = self.project.annotations.spans_for_document(doc_id)
-            self.reader.set_document(doc.text, labels, annotations)
-        self.annotation_panel.set_document(doc_id, annotations)
+            # A document may carry a million spans: the reader and the list read those they show.
+            self.reader.set_document(doc.text, labels, self.project.annotations.spans_of(doc_id))
+        self.annotation_panel.set_document(doc_id)
         self.document_panel.set_document(doc_id)
         self.document_info.set_document(doc_id)
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
@@ -468,7 +466,7 @@ class MainWindow(QMainWindow):
         """Labels were added, renamed, recoloured, moved or deleted: toolbar, highlights and list follow."""
         self._build_label_bar(self.project.codebook.codable_labels())
         if self.current_doc_id is not None:
-            self.reader.set_annotations(self.project.annotations.spans_for_document(self.current_doc_id))
+            self.reader.set_annotations()
         self.annotation_panel.set_document(self.current_doc_id)
 
     def _on_change(self, change: Change) -> None:
@@ -476,7 +474,7 @@ class MainWindow(QMainWindow):
             self._codebook_changed()
         if change.document_id == self.current_doc_id and change.kind.startswith("annotation"):
             if change.annotation_id is None:
-                self.reader.set_annotations(self.project.annotations.spans_for_document(self.current_doc_id))
+                self.reader.set_annotations()
             else:  # one span: only the paragraphs it touches are highlighted again
                 self.reader.put_annotation(change.annotation_id, self.project.annotations.find(change.annotation_id))
             if change.kind == "annotation_removed":
