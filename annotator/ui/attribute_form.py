@@ -12,6 +12,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ..core.model import Attribute
+from .plain_text import plain_label, plain_tip
 
 # Digits with an optional sign and decimal point; the core reads and normalises the number.
 _NUMBER = QRegularExpression(r"^\s*[-+]?\d*([.]\d*)?\s*$")
@@ -48,7 +49,7 @@ class AttributeForm(QWidget):
         self._label_id = label_id
         while self._layout.rowCount():
             self._layout.removeRow(0)  # deletes the row's widgets, the warning included
-        self.warning = QLabel(self)
+        self.warning = plain_label(QLabel(self))
         self.warning.setObjectName("missingAttributes")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #C62828;")
@@ -57,9 +58,9 @@ class AttributeForm(QWidget):
             widget = self._make(attribute)
             widget.setObjectName(f"attribute_{attribute.name}")
             if attribute.description:
-                widget.setToolTip(attribute.description)
-            caption = QLabel(f"{attribute.name}{' *' if attribute.required else ''}:", self)
-            caption.setToolTip(attribute.description or ("Required" if attribute.required else ""))
+                widget.setToolTip(plain_tip(attribute.description))
+            caption = plain_label(QLabel(f"{attribute.name}{' *' if attribute.required else ''}:", self))
+            caption.setToolTip(plain_tip(attribute.description or ("Required" if attribute.required else "")))
             self._layout.addRow(caption, widget)
             self._fields[attribute.id] = (attribute, widget)
         self._layout.addRow(self.warning)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from ..core.errors import ImportRefused, ProjectError
 from ..core.project import Project
 from ..core.store import Change
+from .plain_text import as_text
 from .titles import fit_title
 
 # (done, total, what is being worked on) -> False to stop; the job passes it to the core.
@@ -157,7 +158,7 @@ def run_with_progress(parent: QWidget | None, project: Project, work: Work, *, t
                                 "Wait for it to finish, or cancel it, then try again.")
         return None
     job = Job(project, work)
-    progress = QProgressDialog(label(0, 0, ""), "Cancel", 0, 0, parent)
+    progress = QProgressDialog(as_text(label(0, 0, "")), "Cancel", 0, 0, parent)
     progress.setObjectName(object_name)
     progress.setWindowTitle(title)
     fit_title(progress)
@@ -176,7 +177,7 @@ def run_with_progress(parent: QWidget | None, project: Project, work: Work, *, t
         if job.cancelled:
             progress.setLabelText("Cancelling: finishing what is under way…")
         else:
-            progress.setLabelText(label(done, total, what))
+            progress.setLabelText(as_text(label(done, total, what)))
         progress.setValue(min(done, total) if total else 0)
 
     timer.timeout.connect(show_progress)
