@@ -101,11 +101,12 @@ def paywalled_page() -> bytes:
 
 def shown_text(text: str) -> str:
     """What the analyst reads for a tooltip or label text Qt formats by itself: the rendered
-    text when Qt takes it for markup (Qt.mightBeRichText), else the text as it is."""
+    text when Qt takes it for markup (Qt.mightBeRichText), else the text as it is. Zero-width
+    spaces (where a long word may wrap) are invisible, so they are not part of what is read."""
     from PySide6.QtGui import QTextDocument, Qt
 
     if not Qt.mightBeRichText(text):
         return text
     document = QTextDocument()
     document.setHtml(text)
-    return document.toPlainText()
+    return document.toPlainText().replace("\u200b", "")
