@@ -16,6 +16,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ..core.model import Attribute
+from .plain_text import plain_label, plain_tip
 
 # Digits with an optional sign and decimal point; the core reads and normalises the number.
 _NUMBER = QRegularExpression(r"^\s*[-+]?\d*([.]\d*)?\s*$")
@@ -54,7 +55,7 @@ class AttributeForm(QObject):
         for widget in self._rows:
             self._layout.removeRow(widget)  # deletes the row's caption and field, the warning included
         parent = self._layout.parentWidget()
-        self.warning = QLabel(parent)
+        self.warning = plain_label(QLabel(parent))
         self.warning.setObjectName("missingAttributes")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #C62828;")
@@ -64,9 +65,9 @@ class AttributeForm(QObject):
             widget = self._make(attribute, parent)
             widget.setObjectName(f"attribute_{attribute.name}")
             if attribute.description:
-                widget.setToolTip(attribute.description)
-            caption = QLabel(f"{attribute.name}{' *' if attribute.required else ''}:", parent)
-            caption.setToolTip(attribute.description or ("Required" if attribute.required else ""))
+                widget.setToolTip(plain_tip(attribute.description))
+            caption = plain_label(QLabel(f"{attribute.name}{' *' if attribute.required else ''}:", parent))
+            caption.setToolTip(plain_tip(attribute.description or ("Required" if attribute.required else "")))
             self._layout.insertRow(row, caption, widget)
             row += 1
             self._fields[attribute.id] = (attribute, widget)

@@ -26,6 +26,7 @@ from ..core.store import Change
 from .codebook_widgets import KIND_NAMES, LABEL_ID, LAYER, AttributeDialog, DeleteLabelDialog, LabelForm, LabelTree
 from .colors import label_icon
 from .operations import Operations
+from .plain_text import as_text, plain_label, plain_tip
 
 __all__ = ["CodebookEditor", "LABEL_ID", "LAYER"]
 
@@ -71,7 +72,7 @@ class CodebookEditor(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         left.addLayout(row)
-        self.status = QLabel("", self)
+        self.status = plain_label(QLabel("", self))
         left.addWidget(self.status)
         d = self.details = LabelForm(self)
         self.name_edit, self.key_edit, self.color_button = d.name_edit, d.key_edit, d.color_button
@@ -209,7 +210,7 @@ class CodebookEditor(QDialog):
         item.setIcon(0, label_icon(label.color, label.key or ""))
         item.setData(0, LABEL_ID, label.id)
         item.setData(0, LAYER, label.layer)
-        item.setToolTip(0, label.description)
+        item.setToolTip(0, plain_tip(label.description))
         flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDragEnabled
         item.setFlags(flags | Qt.ItemIsDropEnabled if label.is_group else flags)
         if label.is_group:
@@ -246,7 +247,7 @@ class CodebookEditor(QDialog):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.UserRole, attribute.id)
-                cell.setToolTip(attribute.description)
+                cell.setToolTip(plain_tip(attribute.description))
                 self.attribute_table.setItem(row, column, cell)
         for widget in (self.attribute_table, self.add_attribute_button, self.edit_attribute_button,
                        self.delete_attribute_button):
@@ -260,7 +261,7 @@ class CodebookEditor(QDialog):
             self._ops.run(text, action, *args, scope=SCOPE, **kwargs)
         except (ProjectError, AnnotationError) as exc:
             self._show(self.tree.currentItem())  # fields show the codebook again, not the refused input
-            QMessageBox.warning(self, "Codebook", str(exc))
+            QMessageBox.warning(self, "Codebook", as_text(str(exc)))
             return False
         return True
 
@@ -359,8 +360,8 @@ class CodebookEditor(QDialog):
     def _dropped(self, label_id: int, target: QTreeWidgetItem, zone: str) -> None:
         label = self._book.label(label_id)
         if target.data(0, LAYER) != label.layer:
-            QMessageBox.warning(self, "Codebook", f"{label.name} is a {LAYER_NAMES[label.layer]} label; "
-                                f"it can only move within {LAYER_NAMES[label.layer]}.")
+            QMessageBox.warning(self, "Codebook", as_text(f"{label.name} is a {LAYER_NAMES[label.layer]} label; "
+                                                  f"it can only move within {LAYER_NAMES[label.layer]}."))
             return
         target_id = target.data(0, LABEL_ID)
         into = self._book.label(target_id) if target_id else None
@@ -422,7 +423,7 @@ class CodebookEditor(QDialog):
             result = self._ops.run(f"Import codebook {Path(path).name}", codebook_io.import_codebook, self.project, path,
                                    scope=SCOPE)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot import codebook", str(exc))
+            QMessageBox.warning(self, "Cannot import codebook", as_text(str(exc)))
             return
         self.status.setText(f"Imported {Path(path).name}: {result.added} added, {result.updated} updated.")
 
@@ -434,7 +435,7 @@ class CodebookEditor(QDialog):
         try:
             codebook_io.export_codebook(self.project, path)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot export codebook", str(exc))
+            QMessageBox.warning(self, "Cannot export codebook", as_text(str(exc)))
             return
         self.status.setText(f"Exported to {path}")
 

@@ -16,6 +16,7 @@ from ..core.model import Annotation
 from ..core.project import Project
 from ..core.store import Change
 from .operations import Operations
+from .plain_text import as_text, plain_tip
 
 
 class EntityOffer(QPushButton):
@@ -91,7 +92,7 @@ class EntityOffer(QPushButton):
         self._offered = annotation
         label = self._project.codebook.label(annotation.label_id)
         self.setText(f"Create entity ‘{name[:40]}’")
-        self.setToolTip(f"Add ‘{name}’ to the entity registry as a {label.name} and link this tag to it")
+        self.setToolTip(plain_tip(f"Add ‘{name}’ to the entity registry as a {label.name} and link this tag to it"))
         self.show()
 
     def create(self) -> None:
@@ -108,7 +109,7 @@ class EntityOffer(QPushButton):
             entity = self._ops.run(f"Create entity {name}", self._project.entities.split_mention,
                                    annotation.id, name, document_id=annotation.document_id)
         except (ProjectError, AnnotationError) as exc:
-            QMessageBox.warning(self.window(), "Cannot create the entity", str(exc))
+            QMessageBox.warning(self.window(), "Cannot create the entity", as_text(str(exc)))
             return
         self.window().statusBar().showMessage(
             f"Created entity {entity.name}; View › Entities (Ctrl+Shift+E) lists its mentions.", 5000)

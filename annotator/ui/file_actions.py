@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.formats import file_dialog_filters
 from ..core.project import PROJECT_SUFFIX, Project
+from .plain_text import as_text
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
 
@@ -77,8 +78,8 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
     if job.error is not None:
         if isinstance(job.error, EXPECTED_ERRORS):
             QMessageBox.warning(parent, "Import stopped",
-                                f"The import stopped: {job.error}\n\nThe files imported before this are in the "
-                                "project; import the rest again (files already there are skipped).")
+                                as_text(f"The import stopped: {job.error}\n\nThe files imported before this are in the "
+                                        "project; import the rest again (files already there are skipped)."))
         return ImportReport([])
     show_import_report(parent, job.result)
     return job.result
@@ -94,10 +95,10 @@ def show_import_report(parent: QWidget, report: ImportReport) -> None:
     text = "\n".join(report.summary_lines())
     if report.refused or report.skipped or report.cancelled or report.to_check:
         box = QMessageBox(QMessageBox.Warning if report.refused else QMessageBox.Information,
-                          "Import finished", text.splitlines()[0] if text else "Nothing imported.", parent=parent)
+                          "Import finished", as_text(text.splitlines()[0] if text else "Nothing imported."), parent=parent)
         box.setObjectName("importReport")
         box.setDetailedText(text)
-        box.setInformativeText("\n".join(text.splitlines()[1:8]))
+        box.setInformativeText(as_text("\n".join(text.splitlines()[1:8])))
         box.open()
     elif hasattr(parent, "statusBar"):
         # No timeout: the analyst may look back from the new document minutes later; the next message replaces it.

@@ -28,6 +28,7 @@ from .document_info import DocumentInfoPanel
 from .document_panel import DocumentPanel
 from .entities_panel import EntitiesPanel
 from .panels import AnnotationPanel
+from .plain_text import as_text, clip, escape, rich_tip
 from .reader import ReaderView
 from .reader_room import ReaderRoom
 from .target_popup import TargetPopup, words_on_screen
@@ -260,7 +261,8 @@ class MainWindow(QMainWindow):
             key = label.key or ""  # a label may have no key: the toolbar still tags with it
             action = QAction(label_icon(label.color, key), label.name, self)
             action.setObjectName(f"label_{key or label.id}")
-            action.setToolTip(f"<b>{label.name}</b>{f' — key <b>{key}</b>' if key else ''}<br/>{label.description}")
+            action.setToolTip(rich_tip(f"<b>{escape(clip(label.name, 100))}</b>{f' — key <b>{escape(key)}</b>' if key else ''}"
+                                       f"<br/>{escape(clip(label.description, 400, 8))}"))
             # The key is handled by the reader (plain letters must still type in text fields).
             action.setShortcutVisibleInContextMenu(True)
             action.setText(f"{label.name}\t{key}" if key else label.name)
@@ -381,7 +383,7 @@ class MainWindow(QMainWindow):
             # roles: a stance's target and holder, each an entity link or free text
             annotation = self.ops.tag(doc_id, label, start, end, **(roles or {}))
         except (AnnotationError, ProjectError) as exc:
-            QMessageBox.warning(self, "Cannot tag", str(exc))
+            QMessageBox.warning(self, "Cannot tag", as_text(str(exc)))
             return
         if doc_id == self.current_doc_id:
             self.reader.select_span(end, end)
@@ -412,7 +414,7 @@ class MainWindow(QMainWindow):
             annotation = self.ops.run("Adjust span", self.project.annotations.set_span, annotation_id, start, end,
                                       document_id=self.current_doc_id, merge_key=("span", annotation_id))
         except AnnotationError as exc:
-            QMessageBox.warning(self, "Cannot adjust the span", str(exc))
+            QMessageBox.warning(self, "Cannot adjust the span", as_text(str(exc)))
             return
         except KeyError:
             QMessageBox.warning(self, "Cannot adjust the span", "That annotation no longer exists; select another.")
@@ -497,7 +499,7 @@ class MainWindow(QMainWindow):
         path = file_actions.ask_new_project_path(self)
         if path is not None:
             if path.exists():
-                QMessageBox.warning(self, "New project", f"{path} already exists. Use File › Open project to open it.")
+                QMessageBox.warning(self, "New project", as_text(f"{path} already exists. Use File › Open project to open it."))
                 return
             self._switch_to(path, create=True)
 
@@ -514,7 +516,7 @@ class MainWindow(QMainWindow):
             if project is None:
                 return
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            QMessageBox.warning(self, "Cannot open project", as_text(str(exc)))
             return
         self._save_window()
         self.set_project(project)
@@ -553,7 +555,7 @@ class MainWindow(QMainWindow):
         keys = ", ".join(f"{label.key} {label.name}" for label in self.project.codebook.codable_labels() if label.key)
         QMessageBox.information(
             self, "Keyboard shortcuts",
-            "Select text, then press a label key to tag it:\n" + keys + "\n\n"
+            as_text("Select text, then press a label key to tag it:\n" + keys + "\n\n"
             "Alt+key: tag the exact selection (no snapping to whole words)\n"
             "Delete: delete the selected annotation\nCtrl+Z / Ctrl+Shift+Z: undo / redo\n"
             "Ctrl+F: find; Enter next match; Esc closes and keeps the match selected\n"
@@ -561,7 +563,7 @@ class MainWindow(QMainWindow):
             "F2: edit the document title\n"
             "Tab / Shift+Tab: next / previous annotation; Ctrl+Enter: mark done, open the next to do\n"
             "Selected annotation, nothing selected: Shift+Left / Shift+Right extend its start / end, "
-            "Alt+Right / Alt+Left shrink its start / end (add Ctrl for whole words)",
+            "Alt+Right / Alt+Left shrink its start / end (add Ctrl for whole words)"),
         )
 
     def show_about(self) -> None:

@@ -22,6 +22,7 @@ from ..core.project import Project
 from ..core.store import Change
 from .colors import label_icon
 from .duplicate_flags import flag_icon, flag_tooltip
+from .plain_text import clip, escape, plain_tip, rich_tip
 
 ANNOTATION_ID_ROLE = Qt.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.UserRole + 2
@@ -117,7 +118,7 @@ class DocumentListModel(RecordTableModel):
             return STATUS_NAMES.get(doc.status, doc.status)
         if column == self.TITLE and role == _TOOLTIP:
             flags = flag_tooltip(self._project, doc.id) if listed.flags else ""
-            return f"{doc.title}\n{flags}" if flags else doc.title
+            return plain_tip(f"{clip(doc.title, 300)}\n{flags}" if flags else doc.title)
         if column == self.TITLE and role == _DECORATION:
             return flag_icon(listed.flags)  # None when there is no flag or all are dismissed
         if column == self.COUNT and role == _ALIGNMENT:
@@ -339,15 +340,15 @@ class AnnotationListModel(QAbstractListModel):
             return f"{label.name}: {snippet}{suffix}"
         if role == self._DECORATION:
             return icon
-        parts = [f"<b>{label.name}</b> ({LAYER_NAMES[label.layer]}), characters {a.start}–{a.end}"]
+        parts = [f"<b>{escape(clip(label.name, 100))}</b> ({LAYER_NAMES[label.layer]}), characters {a.start}–{a.end}"]
         for role in ("target", "holder", "source"):
             name = self._project.annotations.display_role(a, role)
             if name:
-                parts.append(f"{role.capitalize()}: {name}")
+                parts.append(f"{role.capitalize()}: {escape(clip(name, 100))}")
         if a.note:
-            parts.append(f"Note: {a.note}")
-        parts.append(f"{a.annotator}, {a.updated_at}")
-        return "<br/>".join(parts)
+            parts.append(f"Note: {escape(clip(a.note, 300, 6))}")
+        parts.append(escape(f"{a.annotator}, {a.updated_at}"))
+        return rich_tip("<br/>".join(parts))
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "codebook_changed":

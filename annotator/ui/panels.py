@@ -19,6 +19,7 @@ from .attribute_form import AttributeForm
 from .label_combo import LabelCombo
 from .models import ANNOTATION_ID_ROLE, AnnotationListModel
 from .operations import Operations
+from .plain_text import as_text
 from .target_popup import TargetPopup, complete_targets, resolve_role
 
 Selection = Callable[[], "tuple[int, int] | None"]  # the reader's selection, in code points
@@ -66,6 +67,7 @@ class AnnotationPanel(QWidget):
         self.label_combo.labelChosen.connect(self._label_chosen)
         form.addRow("Label:", self.label_combo)
         self.label_text = QLabel(_NOTHING_SELECTED, details)
+        self.label_text.setTextFormat(Qt.RichText)  # markup of its own around the escaped snippet
         self.label_text.setWordWrap(True)
         self.label_text.setAlignment(Qt.AlignLeft | Qt.AlignTop)  # beside "Text:", however tall the row grows
         # No row takes spare height: a row that grew put its field ~50 px below its caption.
@@ -87,6 +89,7 @@ class AnnotationPanel(QWidget):
         form.addRow("Source:", self.source_edit)
         self.cue_text = QLabel("—", details)
         self.cue_text.setObjectName("cueText")
+        self.cue_text.setTextFormat(Qt.RichText)  # an escaped cue: AT&amp;T shows as AT&T
         self.set_cue = QPushButton("Set from selection", details)
         self.set_cue.setObjectName("setCue")
         self.set_cue.setToolTip("Select the attribution words in the reader (‘said’, ‘according to’), then press this.")
@@ -316,7 +319,7 @@ class AnnotationPanel(QWidget):
             # Keywords bound first: set_role's text= would collide with run()'s own first parameter.
             self._ops.run(what, partial(action, **kwargs), a.id, *args, document_id=a.document_id, merge_key=merge_key)
         except (AnnotationError, ProjectError) as exc:
-            QMessageBox.warning(self, what, str(exc))
+            QMessageBox.warning(self, what, as_text(str(exc)))
             self._shown_id = None  # show the stored values again, not what was refused
             self._show_details(self._current)
             return False

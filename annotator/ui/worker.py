@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from ..core.errors import ImportRefused, ProjectError
 from ..core.project import Project
 from ..core.store import Change
+from .plain_text import as_text
 from .titles import fit_title
 
 # (done, total, what is being worked on) -> False to stop; the job passes it to the core.
@@ -183,7 +184,7 @@ def run_with_progress(parent: QWidget | None, project: Project, work: Work, *, t
                                 "Wait for it to finish, or cancel it, then try again.")
         return None
     job = Job(project, work)
-    progress = QProgressDialog(label(0, 0, ""), "Cancel", 0, 0, parent)
+    progress = QProgressDialog(as_text(label(0, 0, "")), "Cancel", 0, 0, parent)
     progress.setObjectName(object_name)
     progress.setWindowTitle(title)
     fit_title(progress)
@@ -208,7 +209,7 @@ def run_with_progress(parent: QWidget | None, project: Project, work: Work, *, t
             text = label(done, total, what)
             if within is not None:
                 text += f"\n{within[0][:1].upper()}{within[0][1:]}… {within[1]:.0%} of this file"
-            progress.setLabelText(text)
+            progress.setLabelText(as_text(text))
         value = done * scale + (round(within[1] * scale) if within is not None else 0)
         progress.setValue(min(value, total * scale) if total else 0)
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from annotator.core.corpus import ColumnMapping, import_corpus
 from annotator.core.project import Project
+from tests.support import shown_text
 from tests.ui.conftest import open_titled
 
 
@@ -197,7 +198,7 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
         lines = wrapped_layout(index.data(), view.font(), cell.width() - 8)
         assert cell.height() >= lines.boundingRect().height(), f"{model.index(row, 0).data()} is cut off"
     url = model.index(model.row_of("url"), 1)
-    assert url.data(Qt.ToolTipRole) == LONG_URL
+    assert shown_text(url.data(Qt.ToolTipRole)) == LONG_URL
     # Copy: the whole url, as stored.
     view.setFocus()
     view.setCurrentIndex(url)
@@ -209,7 +210,7 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
     # The source path is shortened to the label's width, never cut; the tooltip and Copy give all of it.
     source = info.source
     assert QFontMetrics(source.font()).horizontalAdvance(source.text()) <= source.contentsRect().width()
-    assert source.toolTip() == LONG_SOURCE
+    assert shown_text(source.toolTip()) == LONG_SOURCE
     copy = next(a for a in source.actions() if "Copy" in a.text())
     copy.trigger()
     assert QApplication.clipboard().text() == LONG_SOURCE
