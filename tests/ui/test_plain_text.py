@@ -164,7 +164,7 @@ def test_every_text_from_data_shows_as_text(open_window, hostile_path: Path, qtb
     # The walk saw data in each kind of place the issue names, and in the other windows.
     seen = "\n".join(sorted(places))
     for expected in ("documentList", "labelBar", "memoResults", "metadataTable", "_FactLabel", "entityMentions",
-                     "QLabel '' in AttributeForm text", "QLabel '' in TargetPopup", "annotationList",
+                     "QLabel '' in QGroupBox text", "QLabel '' in TargetPopup", "annotationList",
                      "annotationTable", "codebookTree", "SearchPanel", "attributeTable", "QLabel '' in TagMentionsDialog"):
         assert expected.lower() in seen.lower(), f"no data text seen in {expected}:\n{seen}"
     assert table.isVisible() and memos.results.count() >= 3
