@@ -28,6 +28,7 @@ from .decoding import decode_bytes
 from .errors import ImportRefused, ProjectError
 from .fingerprints import fingerprint
 from .metadata import MAX_KEY_CHARS, iso_date
+from .names import shown, storable
 from .search_index import add_to_index
 from .store import Change, now
 from .titles import detect_title
@@ -138,7 +139,7 @@ class CorpusReport:
         return not self.refused
 
     def summary_lines(self) -> list[str]:
-        parts = [f"Imported {_count(len(self.imported), 'document')} from {self.path.name}"]
+        parts = [f"Imported {_count(len(self.imported), 'document')} from {shown(self.path.name)}"]
         if self.skipped:
             parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
         if self.refused:
@@ -335,7 +336,7 @@ def import_corpus(project: Project, path: str | os.PathLike, mapping: ColumnMapp
     table = _read(path)
     mapping.check(table.columns)
     report = CorpusReport(path, total=len(table.rows))
-    source = str(path.absolute())
+    source = storable(path.absolute())  # SQLite takes no lone surrogates from a name that is not UTF-8
     known: dict[str, str] = {}  # sha256 -> the row that brought it in this import
     passages: dict[int, list] = {}  # repeated passages, found while each text was at hand
 

@@ -23,6 +23,7 @@ from .documents import text_sha256
 from .errors import ImportRefused, ProjectError
 from .extract import IMPORTABLE_SUFFIXES, extract
 from .fingerprints import METHOD, Fingerprint, fingerprint
+from .names import shown, storable
 from .read_ahead import ReadAhead
 from .search_index import add_to_index
 from .store import Change, now
@@ -89,8 +90,8 @@ class ImportReport:
             parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
         if self.refused:
             parts.append(f"refused {_count(len(self.refused), 'file')}")
-        details = [f"  {o.path}: {o.reason}" for o in self.outcomes if o.status != "imported"]
-        details += [f"  {o.path}: {o.note}" for o in self.to_check]
+        details = [f"  {shown(o.path)}: {o.reason}" for o in self.outcomes if o.status != "imported"]
+        details += [f"  {shown(o.path)}: {o.note}" for o in self.to_check]
         lines = [", ".join(parts) + (":" if details else ".")] + details
         if self.cancelled:
             lines.append("Import cancelled; the remaining files were not imported.")
@@ -320,7 +321,8 @@ def _prepare(path: Path, max_bytes: int) -> _Prepared:
         return _Prepared(path, FileOutcome(path, "refused", "no such file or folder"))
     except OSError as exc:
         return _Prepared(path, FileOutcome(path, "refused", exc.strerror or str(exc)))
-    return _from_bytes(data, path, str(path.absolute()), max_bytes)
+    # A name that is not UTF-8 is stored with its stray bytes escaped: SQLite takes no lone surrogates.
+    return _from_bytes(data, path, storable(path.absolute()), max_bytes)
 
 
 def _from_bytes(data: bytes, path: Path, source: str, max_bytes: int) -> _Prepared:
@@ -349,7 +351,7 @@ def _store(project: Project, item: _Prepared) -> FileOutcome:
             with project.store.write(undoable=False) as db:
                 doc_id = db.execute(_INSERT_DOCUMENT, values).lastrowid
                 project.metadata.set_many(doc_id, item.metadata)
-    except (ProjectError, sqlite3.Error) as exc:
+    except (ProjectError, sqlite3.Error, UnicodeError) as exc:
         existing = conn.execute("SELECT id, title FROM documents WHERE sha256 = ?", (item.sha256,)).fetchone()
         if existing is not None:
             return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from ..core.names import shown
 from ..core.project import PROJECT_SUFFIX, Project
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
@@ -68,7 +69,7 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
         return ImportReport([])
 
     def work(worker: Project, report: Report) -> ImportReport:
-        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, path.name))
+        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, shown(path.name)))
 
     job = run_with_progress(parent, project, work, title="Import documents", label=_importing,
                             object_name="importProgress")

@@ -7,11 +7,16 @@ and never ends an import with a traceback or a summary that hides a loss.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
+from annotator import cli
 from annotator.core.extract.html import TOO_DEEP
 from annotator.core.importing import import_paths
 from annotator.core.project import Project
+from tests.ui.conftest import open_window  # noqa: F401  (fixture)
 
 BEFORE = "Before the deep point the minister spoke about the budget for the coming year at length."
 AFTER = "After the deep point the article reports the election results district by district."
@@ -81,3 +86,91 @@ def test_markdown_nested_within_reason_is_still_read_as_markdown(project: Projec
 
     text = project.documents.get(outcome.document_id).text
     assert "A quoted line." in text and AFTER in text and outcome.note == ""
+
+
+# -- names that are not text (items 7 and 20) -----------------------------------------------------
+
+NOT_UTF8 = os.fsdecode(b"caf\xe9.txt")
+FORGED = "evil\nImported 99 documents, all fine.txt"
+
+
+def folder_with_odd_names(tmp_path: Path) -> Path:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for n in range(8):
+        (folder / f"article {n}.txt").write_text(f"Article {n}\n\nThe council met for the {n}th time.\n",
+                                                 encoding="utf-8")
+    (folder / NOT_UTF8).write_text("Café opens\n\nThe café opened on the square.\n", encoding="utf-8")
+    (folder / FORGED).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)  # refused: a picture
+    return folder
+
+
+def test_a_file_name_that_is_not_utf8_imports_with_the_rest_of_the_folder(project: Project, tmp_path):
+    # Before: UnicodeEncodeError from SQLite on the stored source, and none of the 9 files imported.
+    folder = folder_with_odd_names(tmp_path)
+
+    report = import_paths(project, [folder])
+
+    assert len(report.imported) == 9 and len(report.refused) == 1
+    sources = {d.source for d in map(project.documents.get, (o.document_id for o in report.imported))}
+    assert str(folder / r"caf\xe9.txt") in sources
+    assert project.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_command_line_report_quotes_odd_names_on_one_line(tmp_path, capsys, monkeypatch):
+    folder = folder_with_odd_names(tmp_path)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)  # show the per-file progress lines too
+
+    code = cli.main(["import", "--project", str(tmp_path / "p.annotator"), str(folder)])
+
+    out, err = capsys.readouterr()
+    assert code == 1  # one file refused
+    headline, detail = out.splitlines()  # no third line forged by the newline in a name
+    assert headline == "Imported 9 documents, refused 1 file:"
+    assert detail.startswith(f'  "{folder}/evil\\nImported 99 documents, all fine.txt": binary file')
+    progress = err.splitlines()
+    assert len(progress) == 10 and all(line.startswith("[") for line in progress)
+    assert f'"{folder}/caf\\xe9.txt"' in [line.split("] ", 1)[1] for line in progress]
+    assert "Traceback" not in err
+
+
+def test_the_window_imports_a_folder_with_odd_names_and_reports_them_quoted(open_window, tmp_path, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "empty.annotator"
+    Project(path).close()
+    window = open_window(path)
+    folder = folder_with_odd_names(tmp_path)
+
+    window.import_files(paths=[folder])
+
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "importReport") is not None)
+    box = window.findChild(QMessageBox, "importReport")
+    assert box.text() == "Imported 9 documents, refused 1 file:"
+    assert box.detailedText().splitlines()[1].startswith(f'  "{folder}/evil\\nImported 99 documents')
+    assert "Café opens" in [d.title for d in window.project.documents.summaries()]
+    box.close()
+
+
+def test_a_newline_in_a_file_name_forges_no_line_of_the_report(project: Project, tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Good\n\nA good article.\n", encoding="utf-8")
+    (folder / FORGED).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+
+    lines = import_paths(project, [folder]).summary_lines()
+
+    assert len(lines) == 2 and lines[0] == "Imported 1 document, refused 1 file:"
+    assert lines[1].startswith(f'  "{folder}/evil\\nImported 99 documents, all fine.txt": binary file')
+
+
+def test_a_corpus_file_whose_name_is_not_utf8_imports_and_reports_its_name_escaped(project: Project, tmp_path):
+    from annotator.core.corpus import ColumnMapping, import_corpus
+
+    corpus = tmp_path / os.fsdecode(b"r\xe9sum\xe9s.csv")
+    corpus.write_text("title,text\nOne,The first article.\nTwo,The second article.\n", encoding="utf-8")
+
+    report = import_corpus(project, corpus, ColumnMapping(text="text", title="title"))
+
+    assert report.summary_lines() == ['Imported 2 documents from "r\\xe9sum\\xe9s.csv".']
+    assert project.documents.get(report.imported[0].document_id).source == f"{tmp_path}/r\\xe9sum\\xe9s.csv#row 2"
