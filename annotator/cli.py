@@ -232,7 +232,12 @@ def _import_corpora(project: Project, paths: list[Path], args: argparse.Namespac
     printer = _progress_printer()
     for path, mapping in mappings:
         progress = None if printer is None else (lambda done, total, p=path: printer(done - 1, total, p))
-        report = import_corpus(project, path, mapping, on_progress=progress)
+        try:
+            report = import_corpus(project, path, mapping, on_progress=progress)
+        except ImportRefused as exc:  # the file changed since its mapping was settled
+            print(f"Refused {shown(path)}: {exc.reason}")
+            code = 1
+            continue
         for line in report.summary_lines():
             print(line)
         code = max(code, 0 if report.ok else 1)

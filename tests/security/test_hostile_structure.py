@@ -8,6 +8,8 @@ and never ends an import with a traceback or a summary that hides a loss.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,69 @@ def test_a_corpus_file_whose_name_is_not_utf8_imports_and_reports_its_name_escap
 
     assert report.summary_lines() == ['Imported 2 documents from "r\\xe9sum\\xe9s.csv".']
     assert project.documents.get(report.imported[0].document_id).source == f"{tmp_path}/r\\xe9sum\\xe9s.csv#row 2"
+
+
+# -- corpus rows over the size limit (item 8) ------------------------------------------------------
+
+MEASURE_IMPORT = """
+import resource, sys
+from pathlib import Path
+from annotator.core.corpus import ColumnMapping, import_corpus
+from annotator.core.project import Project
+
+folder = Path(sys.argv[1])
+project = Project(folder / "p.annotator")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+report = import_corpus(project, folder / "corpus.csv", ColumnMapping(text="text", title="title"))
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(grown // 1024)
+print("\\n".join(report.summary_lines()))
+"""
+
+
+def corpus_with_a_huge_row(path: Path, megabytes: int) -> Path:
+    paragraph = "The same sentence again, " * 40 + "\n"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write('title,text\nBefore,"The row before the huge one."\nHuge,"')
+        for _ in range(megabytes * 1024 * 1024 // len(paragraph)):
+            f.write(paragraph)
+        f.write('"\nAfter,"The row after the huge one."\n')
+    return path
+
+
+def test_a_corpus_row_over_the_limit_is_refused_by_number_in_bounded_memory(tmp_path):
+    # Before: the 60 MB row was imported past the 50 MB limit, peaking near 3 GB (7.7 GB and a
+    # MemoryError for 500 MB, losing the rows around it).
+    corpus_with_a_huge_row(tmp_path / "corpus.csv", 60)
+
+    run = subprocess.run([sys.executable, "-c", MEASURE_IMPORT, str(tmp_path)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}, check=True)
+
+    grown_mb, *summary = run.stdout.splitlines()
+    assert summary == [
+        "Imported 2 documents from corpus.csv, refused 1 row:",
+        "  row 3: larger than one document may be (60 MB; the limit is 50 MB of text); "
+        "shorten or split it and import again",
+    ]
+    assert int(grown_mb) < 4 * 50  # the limit for one document, not the file, bounds the memory
+
+
+def test_rows_over_the_project_limit_are_refused_and_the_others_imported(project: Project, tmp_path):
+    from annotator.core.corpus import ColumnMapping, import_corpus
+    from annotator.core.importing import set_import_limit
+
+    set_import_limit(project, 0.001)  # about 1 KB
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join([
+        '{"title": "Short", "text": "A short article."}',
+        '{"title": "Long", "text": "' + "word " * 400 + '"}',  # 2 KB of characters
+        '{"title": "Korean", "text": "' + "가" * 500 + '"}',  # 500 characters, 1.5 KB in UTF-8
+        '{"title": "Also short", "text": "Another short article."}',
+    ]) + "\n", encoding="utf-8")
+
+    report = import_corpus(project, path, ColumnMapping(text="text", title="title"))
+
+    assert [(o.row, o.status) for o in report.outcomes] == [
+        ("line 1", "imported"), ("line 2", "refused"), ("line 3", "refused"), ("line 4", "imported")]
+    assert report.refused[0].reason.startswith("larger than one document may be (2.0 KB; the limit is 1.0 KB")
+    assert report.refused[1].reason.startswith("larger than one document may be (1.5 KB; the limit is 1.0 KB")
