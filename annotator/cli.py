@@ -6,12 +6,13 @@ Only the GUI path imports Qt, so the subcommands work on machines without a disp
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from .core.errors import ProjectError
+from .core.errors import DISK_FULL, ProjectError, is_disk_full
 from .core.names import shown
 from .core.project import Project, default_project_path
 
@@ -36,9 +37,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ProjectError as exc:
-        return _fail(str(exc))
+        return _fail(DISK_FULL if is_disk_full(exc) else str(exc))
     except OSError as exc:
-        return _fail(_describe_os_error(exc))
+        return _fail(DISK_FULL if is_disk_full(exc) else _describe_os_error(exc))
+    except sqlite3.Error as exc:
+        if not is_disk_full(exc):
+            raise
+        return _fail(DISK_FULL)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -19,6 +19,7 @@ import hashlib
 import itertools
 import os
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from .corpus_reading import JSONL_SUFFIXES, Layout, layout_of, read_rows, too_large_row
 from .decoding import MAX_TEXT_BYTES
-from .errors import ImportRefused, ProjectError
+from .errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
 from .fingerprints import fingerprint
 from .importing import import_limit
 from .metadata import MAX_KEY_CHARS, iso_date
@@ -126,6 +127,7 @@ class CorpusReport:
     outcomes: list[RowOutcome] = field(default_factory=list)
     cancelled: bool = False
     total: int = 0  # article rows in the file
+    disk_full: bool = False  # the import stopped because nothing more could be saved
 
     def _with(self, status: str) -> list[RowOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -137,7 +139,7 @@ class CorpusReport:
 
     @property
     def ok(self) -> bool:
-        return not self.refused
+        return not self.refused and not self.disk_full
 
     def summary_lines(self) -> list[str]:
         parts = [f"Imported {_count(len(self.imported), 'document')} from {shown(self.path.name)}"]
@@ -152,6 +154,8 @@ class CorpusReport:
             lines.append(f"Import cancelled after {_count(len(self.outcomes), 'row')}; "
                          f"the other {_count(left, 'row')} were not imported. Import the file again to add them "
                          "(rows already imported are skipped as duplicates).")
+        if self.disk_full:
+            lines.append(disk_full_stop(self.total - len(self.outcomes), "row"))
         return lines
 
 
@@ -287,19 +291,37 @@ def import_corpus(project: Project, path: str | os.PathLike, mapping: ColumnMapp
         batch = list(itertools.islice(rows, BATCH_ROWS))
         if not batch:
             break
-        with project.store.write(undoable=False) as db:
-            added = [RowOutcome(row, "refused", reason) if values is None else
-                     _import_row(db, row, values, mapping, scan.columns, source, scan.layout.encoding, known,
-                                 remember, max_bytes)
-                     for row, values, reason in batch]
-            if any(o.status == "imported" for o in added):  # one event a batch: the list reloads once, not per row
-                project.store.notify(Change("documents_added"))
+        saved = set(passages)
+        try:
+            with project.store.write(undoable=False) as db:
+                added = [RowOutcome(row, "refused", reason) if values is None else
+                         _import_row(db, row, values, mapping, scan.columns, source, scan.layout.encoding, known,
+                                     remember, max_bytes)
+                         for row, values, reason in batch]
+                if any(o.status == "imported" for o in added):  # one event a batch: the list reloads once
+                    project.store.notify(Change("documents_added"))
+        except (ProjectError, sqlite3.Error) as exc:
+            if not is_disk_full(exc):
+                raise
+            # The batch rolled back whole; the batches before it are kept.
+            for doc_id in set(passages) - saved:
+                del passages[doc_id]
+            # Rows refused for their size stay listed; the others count among those not imported.
+            report.outcomes.extend(RowOutcome(row, "refused", reason) for row, values, reason in batch
+                                   if values is None)
+            report.disk_full = True
+            break
         report.outcomes.extend(added)
         if on_progress is not None and on_progress(len(report.outcomes), report.total) is False:
             report.cancelled = len(report.outcomes) < report.total
             break
     rows.close()
-    project.duplicates.scan(passages, passages=passages)  # imported rows; syndicated copies are common in corpora
+    try:
+        project.duplicates.scan(passages, passages=passages)  # imported rows; syndicated copies are common
+    except (ProjectError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        report.disk_full = True  # the documents are saved; only their duplicate flags are not
     return report
 
 

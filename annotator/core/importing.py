@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .decoding import MAX_TEXT_BYTES, too_large_reason
 from .documents import text_sha256
-from .errors import ImportRefused, ProjectError
+from .errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
 from .extract import IMPORTABLE_SUFFIXES, extract
 from .fingerprints import METHOD, Fingerprint, fingerprint
 from .names import shown, storable
@@ -58,6 +58,8 @@ class FileOutcome:
 class ImportReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     cancelled: bool = False
+    disk_full: bool = False  # the import stopped because nothing more could be saved
+    not_reached: int = 0  # files left unread when it stopped
 
     @property
     def imported(self) -> list[FileOutcome]:
@@ -77,11 +79,11 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.refused
+        return not self.refused and not self.disk_full
 
     def summary_lines(self) -> list[str]:
         """A headline count, then one "  path: reason" line per file that was not imported."""
-        if not self.outcomes and not self.cancelled:
+        if not self.outcomes and not self.cancelled and not self.disk_full:
             return ["Nothing to import."]
         parts = [f"Imported {_count(len(self.imported), 'document')}"]
         if self.to_check:
@@ -95,6 +97,8 @@ class ImportReport:
         lines = [", ".join(parts) + (":" if details else ".")] + details
         if self.cancelled:
             lines.append("Import cancelled; the remaining files were not imported.")
+        if self.disk_full:
+            lines.append(disk_full_stop(self.not_reached, "file"))
         return lines
 
 
@@ -162,12 +166,17 @@ def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | N
 
 def _store_one(project: Project, item: _Prepared) -> FileOutcome:
     """Store one prepared file in a transaction of its own, indexed and fingerprinted with it."""
-    with project.store.write(undoable=False):
-        outcome = _store(project, item)
-        if outcome.status == "imported":
-            add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
-            project.duplicates.remember(outcome.document_id, item.fingerprint)
-            project.store.notify(Change("documents_added", document_id=outcome.document_id))
+    try:
+        with project.store.write(undoable=False):
+            outcome = _store(project, item)
+            if outcome.status == "imported":
+                add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
+                project.duplicates.remember(outcome.document_id, item.fingerprint)
+                project.store.notify(Change("documents_added", document_id=outcome.document_id))
+    except (ProjectError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        return _unsaved(FileOutcome(item.path, "imported"), exc)
     return outcome
 
 
@@ -196,7 +205,7 @@ def import_paths(
     with ReadAhead(files, lambda path: _prepare(path, max_bytes), lambda item: item.size) as prepared:
         items = iter(prepared)
         finished = False
-        while not finished and not report.cancelled:
+        while not finished and not report.cancelled and not report.disk_full:
             batch: list[tuple[FileOutcome, _Prepared]] = []
             try:
                 with project.store.write(undoable=False):
@@ -214,13 +223,23 @@ def import_paths(
                         project.store.notify(Change("documents_added"))
             except (ProjectError, sqlite3.Error) as exc:
                 # The batch rolled back as a whole: none of its files is in the project.
-                batch = [(_unsaved(o, exc) if o.status == "imported" else o, item) for o, item in batch]
+                # A full disk refuses every file after it too: stop, and count the batch's files
+                # among those not imported rather than list each with the same reason.
+                report.disk_full = is_disk_full(exc)
+                batch = [(_unsaved(o, exc) if o.status == "imported" else o, item) for o, item in batch
+                         if not (report.disk_full and o.status == "imported")]
             for outcome, item in batch:
                 report.outcomes.append(outcome)
                 if outcome.status == "imported" and item.fingerprint.passages:
                     passages[outcome.document_id] = item.fingerprint.passages
+    report.not_reached = len(files) - len(report.outcomes) if report.disk_full else 0
     imported_ids = [o.document_id for o in report.imported]
-    project.duplicates.scan(imported_ids, passages=passages)  # flags near-duplicates and repeats
+    try:
+        project.duplicates.scan(imported_ids, passages=passages)  # flags near-duplicates and repeats
+    except (ProjectError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        report.disk_full = True  # the documents are saved; only their duplicate flags are not
     return report
 
 
@@ -352,6 +371,8 @@ def _store(project: Project, item: _Prepared) -> FileOutcome:
                 doc_id = db.execute(_INSERT_DOCUMENT, values).lastrowid
                 project.metadata.set_many(doc_id, item.metadata)
     except (ProjectError, sqlite3.Error, UnicodeError) as exc:
+        if is_disk_full(exc):
+            raise  # the batch rolls back and the import stops: no later file can be saved either
         existing = conn.execute("SELECT id, title FROM documents WHERE sha256 = ?", (item.sha256,)).fetchone()
         if existing is not None:
             return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’",
@@ -366,7 +387,8 @@ _INSERT_DOCUMENT = ("INSERT INTO documents(title, source, sha256, encoding, impo
 
 
 def _unsaved(outcome: FileOutcome, exc: Exception) -> FileOutcome:
-    return FileOutcome(outcome.path, "refused", f"could not save it in the project ({exc})")
+    why = "the disk is full" if is_disk_full(exc) else str(exc)
+    return FileOutcome(outcome.path, "refused", f"could not save it in the project ({why})")
 
 
 def _count(n: int, noun: str) -> str:

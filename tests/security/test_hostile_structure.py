@@ -242,3 +242,59 @@ def test_rows_over_the_project_limit_are_refused_and_the_others_imported(project
         ("line 1", "imported"), ("line 2", "refused"), ("line 3", "refused"), ("line 4", "imported")]
     assert report.refused[0].reason.startswith("larger than one document may be (2.0 KB; the limit is 1.0 KB")
     assert report.refused[1].reason.startswith("larger than one document may be (1.5 KB; the limit is 1.0 KB")
+
+
+# -- a full disk during a command-line import (item 9) ---------------------------------------------
+
+def article(n: int) -> str:
+    # Distinct words, so no two articles look alike to the duplicate check.
+    return f"Article {n}\n\n" + " ".join(f"w{n}x{i}" for i in range(1500)) + "\n"
+
+
+@pytest.fixture
+def small_disk(monkeypatch):
+    """The project file may grow by this many pages, then SQLite answers SQLITE_FULL, as on a full disk."""
+    from annotator.core import corpus, importing
+
+    monkeypatch.setattr(importing, "BATCH_FILES", 4)  # a few files a transaction, so some are saved first
+    monkeypatch.setattr(corpus, "BATCH_ROWS", 4)
+    opened = cli._open_for_import
+
+    def open_small(args):
+        project = opened(args)
+        pages = project.store.conn.execute("PRAGMA page_count").fetchone()[0]
+        project.store.conn.execute(f"PRAGMA max_page_count = {pages + 60}")
+        return project
+
+    monkeypatch.setattr(cli, "_open_for_import", open_small)
+
+
+@pytest.mark.parametrize("kind", ["folder", "corpus"])
+def test_a_full_disk_stops_the_import_with_a_summary_of_what_was_saved(small_disk, tmp_path, capsys, kind):
+    # Before: a folder listed every later file as "could not save it (database or disk is full)" and
+    # never said the disk was full; a corpus ended in a sqlite3.OperationalError traceback.
+    if kind == "folder":
+        source = tmp_path / "incoming"
+        source.mkdir()
+        for n in range(40):
+            (source / f"article {n:02}.txt").write_text(article(n), encoding="utf-8")
+        noun = "files"
+    else:
+        source = tmp_path / "corpus.csv"
+        source.write_text("title,text\n" + "".join(f'Article {n},"{article(n)}"\n' for n in range(40)),
+                          encoding="utf-8")
+        noun = "rows"
+    project_path = tmp_path / "p.annotator"
+
+    code = cli.main(["import", "--project", str(project_path), str(source)])
+
+    out, err = capsys.readouterr()
+    headline, stop = out.splitlines()
+    imported = int(headline.split()[1])
+    assert 0 < imported < 40 and headline.startswith(f"Imported {imported} documents")
+    assert stop.startswith(f"The disk is full, so the import stopped; {40 - imported} more {noun} were not "
+                           "imported. Free some disk space and import again")
+    assert code == 1 and err == ""
+    with Project(project_path, create=False) as project:
+        assert project.documents.count() == imported
+    assert cli.main(["check", "--project", str(project_path)]) == 0
