@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -298,3 +299,86 @@ def test_a_full_disk_stops_the_import_with_a_summary_of_what_was_saved(small_dis
     with Project(project_path, create=False) as project:
         assert project.documents.count() == imported
     assert cli.main(["check", "--project", str(project_path)]) == 0
+
+
+# -- PDF pages that share one large content stream (item 17) ---------------------------------------
+
+PDF_LINE = b"BT /F1 12 Tf 72 720 Td (Shared words on every page.) Tj ET\n"
+
+
+def shared_stream_pdf(pages: int, content_bytes: int, *, refs_per_page: int = 1, streams: int = 1) -> bytes:
+    """A PDF of a few kilobytes whose pages draw the same large, compressible content stream(s)."""
+    packed = zlib.compress(PDF_LINE * (content_bytes // len(PDF_LINE)), 9)
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"}
+    for n in range(streams):  # objects 4, 5, ...: the same instructions, stored once each
+        objects[4 + n] = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    kids = []
+    for n in range(pages):
+        number = 4 + streams + n
+        kids.append(b"%d 0 R" % number)
+        contents = b" ".join([b"%d 0 R" % (4 + n % streams)] * refs_per_page)
+        objects[number] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                           b"/Resources << /Font << /F1 3 0 R >> >> /Contents [" + contents + b"] >>")
+    objects[2] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size + b"".join(b"%010d 00000 n \n" % offsets[n]
+                                                                    for n in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+@pytest.fixture
+def pages_parsed(monkeypatch) -> list[int]:
+    """How many times pypdf parsed a page's drawing instructions for its text."""
+    from pypdf import PageObject
+
+    calls: list[int] = []
+    extract_text = PageObject.extract_text
+    monkeypatch.setattr(PageObject, "extract_text", lambda page, *a, **k: calls.append(1) or extract_text(page, *a, **k))
+    return calls
+
+
+def test_pages_sharing_one_content_stream_are_read_once_and_each_keeps_its_text(project: Project, tmp_path,
+                                                                                 pages_parsed):
+    # Before: each of the 20 pages parsed the shared 1 MB stream again, 34 s for a 5.6 KB file.
+    pdf = tmp_path / "shared.pdf"
+    pdf.write_bytes(shared_stream_pdf(20, 1024 * 1024))
+    assert pdf.stat().st_size < 8 * 1024
+
+    [outcome] = import_paths(project, [pdf]).outcomes
+
+    assert outcome.status == "imported"
+    per_page = (1024 * 1024) // len(PDF_LINE)
+    assert project.documents.get(outcome.document_id).text.count("Shared words on every page.") == 20 * per_page
+    assert len(pages_parsed) == 1
+
+
+def test_a_page_drawing_one_stream_many_times_is_refused_unread(project: Project, tmp_path, pages_parsed):
+    pdf = tmp_path / "repeated.pdf"
+    pdf.write_bytes(shared_stream_pdf(1, 1024 * 1024, refs_per_page=20))
+
+    [outcome] = import_paths(project, [pdf]).outcomes
+
+    assert (outcome.status, outcome.reason) == ("refused", (
+        "this PDF holds more drawing instructions than Annotator reads (20 MB on page 1; the limit is 16 MB a "
+        "page); print it to a new PDF or save the article as text, and import that"))
+    assert pages_parsed == []
+
+
+def test_the_drawing_instructions_read_from_one_pdf_are_capped(project: Project, tmp_path, pages_parsed,
+                                                                monkeypatch):
+    from annotator.core.extract import pdf as reader
+
+    monkeypatch.setattr(reader, "MAX_FILE_CONTENT", 3 * 1024 * 1024)
+    pdf = tmp_path / "many.pdf"
+    pdf.write_bytes(shared_stream_pdf(8, 1024 * 1024, streams=8))  # eight different 1 MB streams
+
+    [outcome] = import_paths(project, [pdf]).outcomes
+
+    assert outcome.status == "refused"
+    assert "(4 MB on pages 1 to 4; the limit is 3 MB a file)" in outcome.reason
+    assert len(pages_parsed) == 3  # the pages before the limit, and no more
