@@ -13,7 +13,8 @@ from importlib import metadata
 from pathlib import Path
 
 from .core import formats
-from .core.errors import ProjectError
+from .core.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
+from .core.names import shown
 from .core.project import Project, default_project_path
 
 PROG = "annotator"
@@ -37,11 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ProjectError as exc:
-        return _fail(str(exc))
+        return _fail(DISK_FULL_MESSAGE if is_disk_full(exc) else str(exc))
     except OSError as exc:
-        return _fail(_describe_os_error(exc))
+        return _fail(DISK_FULL_MESSAGE if is_disk_full(exc) else _describe_os_error(exc))
     except sqlite3.DatabaseError as exc:
-        return _fail(_describe_sqlite_error(exc))
+        return _fail(DISK_FULL_MESSAGE if is_disk_full(exc) else _describe_sqlite_error(exc))
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -208,35 +209,40 @@ def _import_corpora(project: Project, paths: list[Path], args: argparse.Namespac
         try:
             columns = sniff_corpus(path).columns
         except ImportRefused as exc:
-            print(f"Refused {path}: {exc.reason}")
+            print(f"Refused {shown(path)}: {exc.reason}")
             code = 1
             continue
         guessed = guess_mapping(columns)
         if "text" not in given and not guessed.text:
-            raise ProjectError(f"{path}: cannot tell which column holds the article text; the columns are: "
+            raise ProjectError(f"{shown(path)}: cannot tell which column holds the article text; the columns are: "
                                f"{', '.join(columns)}. Name it with --text-column COLUMN.")
         named: dict[str, str] = {}
         for role, name in given.items():
             try:
                 named[role] = resolve_column(name, columns)
             except ProjectError as exc:
-                raise ProjectError(f"{path}: {exc} Name one of them with --{role}-column.") from None
+                raise ProjectError(f"{shown(path)}: {exc} Name one of them with --{role}-column.") from None
         # The flags win over the guess, for their roles and for their columns.
         roles = {r: c for r, c in guessed.roles().items() if r not in named and c not in named.values()}
         roles.update(named)
         if "text" not in roles:  # a flag gave the guessed text column another role
-            raise ProjectError(f"{path}: no column is left for the article text; name it with --text-column COLUMN "
-                               f"(the columns are: {', '.join(columns)}).")
+            raise ProjectError(f"{shown(path)}: no column is left for the article text; name it with "
+                               f"--text-column COLUMN (the columns are: {', '.join(columns)}).")
         mapping = ColumnMapping(**roles)
         try:
             mapping.check(columns)
         except ProjectError as exc:
-            raise ProjectError(f"{path}: {exc}") from None
+            raise ProjectError(f"{shown(path)}: {exc}") from None
         mappings.append((path, mapping))
     printer = _progress_printer()
     for path, mapping in mappings:
         progress = None if printer is None else (lambda done, total, p=path: printer(done - 1, total, p))
-        report = import_corpus(project, path, mapping, on_progress=progress)
+        try:
+            report = import_corpus(project, path, mapping, on_progress=progress)
+        except ImportRefused as exc:  # the file changed since its mapping was settled
+            print(f"Refused {shown(path)}: {exc.reason}")
+            code = 1
+            continue
         for line in report.summary_lines():
             print(line)
         code = max(code, 0 if report.ok else 1)
@@ -379,7 +385,7 @@ def _progress_printer() -> Callable[[int, int, Path], None] | None:
         return None  # keep logs and pipes free of progress noise
 
     def report(done: int, total: int, path: Path) -> None:
-        print(f"[{done + 1}/{total}] {path}", file=sys.stderr, flush=True)
+        print(f"[{done + 1}/{total}] {shown(path)}", file=sys.stderr, flush=True)
 
     return report
 
@@ -391,7 +397,7 @@ def _fail(message: str) -> int:
 
 def _describe_os_error(exc: OSError) -> str:
     if exc.filename and exc.strerror:
-        return f"{exc.filename}: {exc.strerror}"
+        return f"{shown(exc.filename)}: {exc.strerror}"
     return str(exc)
 
 

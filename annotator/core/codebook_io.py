@@ -260,11 +260,12 @@ def import_codebook(project: Any, path: str | os.PathLike, *, mode: str = "merge
     before = {label.id: (_shape(label), book.attributes(label.id)) for label in current}
     with project.store.write():
         try:
-            ids = _apply(book, rows, existing, leaving)
+            ids = _apply(book, rows, leaving)
         except ProjectError as exc:  # found halfway: the whole import rolls back
             raise ProjectError(f"{name}: {exc} Nothing was imported.") from None
+    after = {label.id: label for label in book.labels()}  # read once: book.label() scans every label
     updated = sum(1 for label_id in ids.values() if label_id in before
-                  and before[label_id] != (_shape(book.label(label_id)), book.attributes(label_id)))
+                  and before[label_id] != (_shape(after[label_id]), book.attributes(label_id)))
     return CodebookImport(added=sum(1 for i in ids.values() if i not in before), updated=updated, removed=len(leaving))
 
 
@@ -295,49 +296,8 @@ def _refuse_conflicts(name: str, book: Any, rows: list[dict], existing: dict[str
                                f"to {row['name']!r}. Change one of the keys, then import again; nothing was changed.")
 
 
-def _apply(book: Any, rows: list[dict], existing: dict[str, Label], leaving: list[Label]) -> dict[str, int]:
-    # Keys come off first, so two labels can swap keys without colliding on the way.
-    for row in rows:
-        old = existing.get(row["name"].casefold())
-        if old is not None and old.key and old.key != row["key"]:
-            book.set_key(old.id, None)
-    ids: dict[str, int] = {}
-    for row in rows:  # tree order: a group is in place before its contents
-        fold = row["name"].casefold()
-        parent_id = ids[row["parent"].casefold()] if row["parent"] else None
-        old = existing.get(fold)
-        if old is None:
-            add = book.add_group if row["is_group"] else book.add_label
-            label_id = add(row["name"], row["layer"], color=row["color"], description=row["description"],
-                           memo=row["memo"], parent_id=parent_id).id
-        else:
-            label_id = old.id
-            book.rename(label_id, row["name"])
-            book.set_color(label_id, row["color"])
-            book.set_description(label_id, row["description"])
-            book.set_memo(label_id, row["memo"])
-            if old.parent_id != parent_id:
-                book.move(label_id, parent_id, len(book.children(parent_id, row["layer"])))
-        ids[fold] = label_id
-        present = {a.name.casefold(): a for a in book.attributes(label_id)}
-        for attribute in row["attributes"]:
-            match = present.get(attribute["name"].casefold())
-            if match is None:
-                book.add_attribute(label_id, **attribute)
-            else:
-                book.update_attribute(match.id, **attribute)
-    for row in rows:
-        if row["key"]:
-            book.set_key(ids[row["name"].casefold()], row["key"])
-    # Siblings take the file's order; labels the file does not mention follow them.
-    slots: dict[tuple[str, int | None], int] = {}
-    for row in rows:
-        parent_id = ids[row["parent"].casefold()] if row["parent"] else None
-        index = slots.get((row["layer"], parent_id), 0)
-        slots[(row["layer"], parent_id)] = index + 1
-        siblings = [label.id for label in book.children(parent_id, row["layer"])]
-        if siblings.index(ids[row["name"].casefold()]) != index:
-            book.move(ids[row["name"].casefold()], parent_id, index)
+def _apply(book: Any, rows: list[dict], leaving: list[Label]) -> dict[str, int]:
+    ids = book.merge_rows(rows, clear_keys=leaving)  # in one pass: an import edit grows with the labels only
     for label in reversed(leaving):  # contents before their groups
         book.delete(label.id)
     return ids

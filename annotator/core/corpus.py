@@ -4,8 +4,10 @@ The analyst says which columns hold the text, title, date, url, outlet and
 author (guess_mapping proposes an answer); every other column becomes document
 metadata. A file that cannot be read as a whole (wrong encoding, a broken quoted
 field, a line that is not JSON) is refused before anything is written. Rows are
-then judged one by one: a row without text is refused with its row number, a row
-whose text is already in the project (or earlier in the file) is skipped.
+then judged one by one: a row without text, or larger than the project's limit
+for one document, is refused with its row number, a row whose text is already in
+the project (or earlier in the file) is skipped. The file is read as a stream,
+one row held at a time (corpus_reading.py), so its size does not decide the memory.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, so the first
 article of a CSV file is row 2. JSON Lines files are numbered by line.
@@ -13,22 +15,24 @@ article of a CSV file is row 2. JSON Lines files are numbered by line.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
+import itertools
 import os
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .decoding import decode_bytes
-from .errors import ImportRefused, ProjectError
+from .corpus_reading import JSONL_SUFFIXES, Layout, layout_of, read_rows, too_large_row
+from .decoding import MAX_TEXT_BYTES
+from .errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
 from .fingerprints import fingerprint
 from .formats import suffixes
+from .importing import import_limit
 from .metadata import MAX_KEY_CHARS, iso_date
+from .names import shown, storable
 from .search_index import add_to_index
 from .store import Change, now
 from .titles import detect_title
@@ -36,7 +40,6 @@ from .titles import detect_title
 if TYPE_CHECKING:
     from .project import Project
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CORPUS_SUFFIXES = suffixes("corpus")
 # A corpus holds many articles, so it may be far larger than one text file.
 MAX_CORPUS_BYTES = 512 * 1024 * 1024
@@ -125,6 +128,7 @@ class CorpusReport:
     outcomes: list[RowOutcome] = field(default_factory=list)
     cancelled: bool = False
     total: int = 0  # article rows in the file
+    disk_full: bool = False  # the import stopped because nothing more could be saved
 
     def _with(self, status: str) -> list[RowOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -136,10 +140,10 @@ class CorpusReport:
 
     @property
     def ok(self) -> bool:
-        return not self.refused
+        return not self.refused and not self.disk_full
 
     def summary_lines(self) -> list[str]:
-        parts = [f"Imported {_count(len(self.imported), 'document')} from {self.path.name}"]
+        parts = [f"Imported {_count(len(self.imported), 'document')} from {shown(self.path.name)}"]
         if self.skipped:
             parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
         if self.refused:
@@ -151,6 +155,8 @@ class CorpusReport:
             lines.append(f"Import cancelled after {_count(len(self.outcomes), 'row')}; "
                          f"the other {_count(left, 'row')} were not imported. Import the file again to add them "
                          "(rows already imported are skipped as duplicates).")
+        if self.disk_full:
+            lines.append(disk_full_stop(self.total - len(self.outcomes), "row"))
         return lines
 
 
@@ -158,120 +164,55 @@ class CorpusReport:
 
 
 @dataclass
-class _Table:
-    kind: str
-    encoding: str
-    delimiter: str | None
+class _Scan:
+    """A corpus file read through once: sound as a whole, its columns, first rows and row count."""
+
+    layout: Layout
     columns: list[str]
-    rows: list[tuple[str, dict[str, str]]]  # (row name, column -> value)
+    sample_rows: list[dict[str, str]]
+    rows: int
 
 
 def sniff_corpus(path: str | os.PathLike) -> CorpusPreview:
     """Read a corpus file for the mapping step; raise ImportRefused when it cannot be read."""
-    table = _read(Path(path))
-    return CorpusPreview(Path(path), table.kind, table.columns, [values for _, values in table.rows[:SAMPLE_ROWS]],
-                         table.encoding, table.delimiter, len(table.rows))
+    scan = _scan(Path(path), MAX_TEXT_BYTES)
+    return CorpusPreview(Path(path), scan.layout.kind, scan.columns, scan.sample_rows, scan.layout.encoding,
+                         scan.layout.delimiter, scan.rows)
 
 
-def _read(path: Path) -> _Table:
+def _scan(path: Path, max_bytes: int) -> _Scan:
+    """Read the whole file once, holding one row at a time, so a file that cannot be read is refused
+    before anything is written; rows over max_bytes are counted, not held."""
     if not is_corpus_file(path):
         raise ImportRefused("not a corpus file; save it as .csv, .tsv or .jsonl (one article per row)")
     try:
         size = path.stat().st_size
-        if size > MAX_CORPUS_BYTES:
-            raise ImportRefused(f"file too large ({size // (1024 * 1024)} MiB; the limit is "
-                                f"{MAX_CORPUS_BYTES // (1024 * 1024)} MiB); split it into smaller files")
-        data = path.read_bytes()
     except OSError as exc:
         raise ImportRefused(exc.strerror or str(exc)) from None
-    text, encoding = decode_bytes(data, max_bytes=MAX_CORPUS_BYTES)
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        table = _read_jsonl(text, encoding)
-    else:
-        table = _read_csv(text, encoding, tab=path.suffix.lower() == ".tsv")
+    if size > MAX_CORPUS_BYTES:
+        raise ImportRefused(f"file too large ({size // (1024 * 1024)} MiB; the limit is "
+                            f"{MAX_CORPUS_BYTES // (1024 * 1024)} MiB); split it into smaller files")
+    layout = layout_of(path)
+    columns, rows = read_rows(path, layout, max_bytes=max_bytes)
+    found: dict[str, None] = dict.fromkeys(columns)  # an ordered set: JSON keys in the order they first appear
+    sample: list[dict[str, str]] = []
+    count = 0
+    for _name, values, _reason in rows:
+        count += 1
+        if values is None:
+            continue
+        if layout.kind == "jsonl":
+            found.update(dict.fromkeys(values))
+        if len(sample) < SAMPLE_ROWS:
+            sample.append(values)
+    if layout.kind == "jsonl" and not count:
+        raise ImportRefused("holds no JSON objects; write one article per line and import again")
     # Column names become metadata field names, which have a length limit.
-    too_long = next((c for c in table.columns if len(c) > MAX_KEY_CHARS), None)
+    too_long = next((c for c in found if len(c) > MAX_KEY_CHARS), None)
     if too_long is not None:
         raise ImportRefused(f"the column name ‘{too_long[:30]}…’ is longer than {MAX_KEY_CHARS} characters; "
                             "shorten it and import again")
-    return table
-
-
-def _read_csv(text: str, encoding: str, *, tab: bool) -> _Table:
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if tab else max(",;\t|", key=first_line.count)
-    if first_line.count(delimiter) == 0:
-        delimiter = ","  # a single column: nothing to split on
-    # Articles run far past the csv module's default 128 KB field limit.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CORPUS_BYTES))
-    # strict: an unclosed quote must refuse the file, not swallow every row after it.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
-    columns: list[str] = []
-    rows: list[tuple[str, dict[str, str]]] = []
-    start = 1  # the line the record being read starts on: where a broken quote opened
-    try:
-        for number, cells in enumerate(reader, start=1):
-            start = reader.line_num + 1
-            if number == 1:
-                if not any(cell.strip() for cell in cells):
-                    raise ImportRefused("the first row is empty; it must name the columns (text, title, ...)")
-                columns = _column_names(cells)
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue  # a blank line between records
-            if len(cells) > len(columns):
-                raise ImportRefused(f"row {number} has {len(cells)} fields but the header names {len(columns)} "
-                                    "columns; quote fields that contain the separator and import again")
-            cells += [""] * (len(columns) - len(cells))  # trailing empty cells are often left out
-            rows.append((f"row {number}", dict(zip(columns, cells))))
-    except csv.Error as exc:
-        raise ImportRefused(f"broken quoted field in the row starting on line {start} ({exc}); "
-                            "check the quotes there and import again") from None
-    return _Table("csv", encoding, delimiter, columns, rows)
-
-
-def _column_names(cells: list[str]) -> list[str]:
-    """Header cells as column names: blanks get a position name, repeats a number."""
-    names: list[str] = []
-    for position, cell in enumerate(cells, start=1):
-        name = " ".join(cell.split()) or f"column {position}"
-        base, n = name, 1
-        while name in names:
-            n += 1
-            name = f"{base} ({n})"
-        names.append(name)
-    return names
-
-
-def _read_jsonl(text: str, encoding: str) -> _Table:
-    if text.lstrip().startswith("["):
-        raise ImportRefused("holds a JSON array, not one JSON object per line; "
-                            "write one article per line (JSON Lines) and import again")
-    columns: dict[str, None] = {}  # an ordered set: keys in the order they first appear
-    rows: list[tuple[str, dict[str, str]]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            raise ImportRefused(f"line {number} is not valid JSON ({exc}); fix or remove it and import again") from None
-        if not isinstance(record, dict):
-            raise ImportRefused(f"line {number} holds a JSON {type(record).__name__}, not an object; "
-                                'write each article as {"text": ..., "title": ...} and import again')
-        values = {" ".join(str(key).split()) or "(no name)": _json_value(value) for key, value in record.items()}
-        columns.update(dict.fromkeys(values))
-        rows.append((f"line {number}", values))
-    if not rows:
-        raise ImportRefused("holds no JSON objects; write one article per line and import again")
-    return _Table("jsonl", encoding, None, list(columns), rows)
-
-
-def _json_value(value: object) -> str:
-    if value is None or isinstance(value, str):
-        return value or ""
-    # Numbers, true/false, lists and objects as JSON, so nothing is lost or reformatted.
-    return json.dumps(value, ensure_ascii=False)
+    return _Scan(layout, list(found), sample, count)
 
 
 # -- mapping ---------------------------------------------------------------------------
@@ -333,10 +274,12 @@ def import_corpus(project: Project, path: str | os.PathLike, mapping: ColumnMapp
     edit (like importing a text file): it is as permanent as adding the file.
     """
     path = Path(path)
-    table = _read(path)
-    mapping.check(table.columns)
-    report = CorpusReport(path, total=len(table.rows))
-    source = str(path.absolute())
+    max_bytes = import_limit(project)
+    # Read through once before writing: a file that cannot be read as a whole changes nothing.
+    scan = _scan(path, max_bytes)
+    mapping.check(scan.columns)
+    report = CorpusReport(path, total=scan.rows)
+    source = storable(path.absolute())  # SQLite takes no lone surrogates from a name that is not UTF-8
     known: dict[str, str] = {}  # sha256 -> the row that brought it in this import
     passages: dict[int, list] = {}  # repeated passages, found while each text was at hand
 
@@ -344,26 +287,54 @@ def import_corpus(project: Project, path: str | os.PathLike, mapping: ColumnMapp
         found = fingerprint(text)
         project.duplicates.remember(doc_id, found)
         passages[doc_id] = found.passages
-    for first in range(0, len(table.rows), BATCH_ROWS):
-        batch = table.rows[first:first + BATCH_ROWS]
-        with project.store.write(undoable=False) as db:
-            added = [_import_row(db, row, values, mapping, table.columns, source, table.encoding, known, remember)
-                     for row, values in batch]
-            if any(o.status == "imported" for o in added):  # one event a batch: the list reloads once, not per row
-                project.store.notify(Change("documents_added"))
+    _columns, rows = read_rows(path, scan.layout, max_bytes=max_bytes)
+    while True:
+        batch = list(itertools.islice(rows, BATCH_ROWS))
+        if not batch:
+            break
+        saved = set(passages)
+        try:
+            with project.store.write(undoable=False) as db:
+                added = [RowOutcome(row, "refused", reason) if values is None else
+                         _import_row(db, row, values, mapping, scan.columns, source, scan.layout.encoding, known,
+                                     remember, max_bytes)
+                         for row, values, reason in batch]
+                if any(o.status == "imported" for o in added):  # one event a batch: the list reloads once
+                    project.store.notify(Change("documents_added"))
+        except (ProjectError, sqlite3.Error) as exc:
+            if not is_disk_full(exc):
+                raise
+            # The batch rolled back whole; the batches before it are kept.
+            for doc_id in set(passages) - saved:
+                del passages[doc_id]
+            # Rows refused for their size stay listed; the others count among those not imported.
+            report.outcomes.extend(RowOutcome(row, "refused", reason) for row, values, reason in batch
+                                   if values is None)
+            report.disk_full = True
+            break
         report.outcomes.extend(added)
         if on_progress is not None and on_progress(len(report.outcomes), report.total) is False:
             report.cancelled = len(report.outcomes) < report.total
             break
-    project.duplicates.scan(passages, passages=passages)  # imported rows; syndicated copies are common in corpora
+    rows.close()
+    try:
+        project.duplicates.scan(passages, passages=passages)  # imported rows; syndicated copies are common
+    except (ProjectError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        report.disk_full = True  # the documents are saved; only their duplicate flags are not
     return report
 
 
 def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, columns: list[str], source: str,
-                encoding: str, known: dict[str, str], remember: Callable[[int, str], None]) -> RowOutcome:
+                encoding: str, known: dict[str, str], remember: Callable[[int, str], None],
+                max_bytes: int) -> RowOutcome:
     text = values.get(mapping.text, "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return RowOutcome(row, "refused", f"no text in the column ‘{mapping.text}’; fill it in or remove the row")
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:  # a row within the limit in characters can still be over it in bytes
+        return RowOutcome(row, "refused", too_large_row(size, max_bytes))
     if "\x00" in text:
         return RowOutcome(row, "refused", "the text holds NUL characters; remove them and import again")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -8,6 +8,7 @@ happily "decode" a PNG; only then is a legacy encoding guessed.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import charset_normalizer
@@ -123,6 +124,16 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:
+    encoding = _guess_legacy(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ImportRefused(UNKNOWN_ENCODING) from None
+    # Hyphenated like the Unicode names above; Python accepts either spelling.
+    return text, encoding.replace("_", "-")
+
+
+def _guess_legacy(data: bytes) -> str:
     best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY_CANDIDATES).best()
     if best is None:
         raise ImportRefused(UNKNOWN_ENCODING)
@@ -132,12 +143,37 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     elif encoding in _LATIN_SINGLE_BYTE and _cp1252_fits(data, best.chaos):
         # Without C1 bytes cp1252 and Latin-1 read the same; name the standard one.
         encoding = "cp1252" if _C1_BYTES.search(data) else "latin-1"
+    return encoding
+
+
+def stream_encoding(head: bytes, *, whole: bool) -> tuple[str, str, int]:
+    """How to read a file too large to hold, judged by its first bytes: (codec, encoding name, bytes to skip).
+
+    The same order as decode_bytes: a byte-order mark, binary signs, strict UTF-8,
+    then a legacy guess. head is the whole file when whole is true; otherwise it
+    may end inside a character. The reader finds out whether the rest agrees.
+    """
+    if not head.strip():
+        raise ImportRefused(EMPTY)
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            raise ImportRefused(_binary(f"looks like {kind}"))
+    for bom, codec, name in _BOMS:
+        if head.startswith(bom):
+            if not head[len(bom):].strip():
+                raise ImportRefused(EMPTY)
+            return codec, name, len(bom)
+    if b"\x00" in head:
+        raise ImportRefused(_binary("contains NUL bytes; if it is UTF-16 text, save it as UTF-8"))
+    if _mostly_control(head[:_SAMPLE].decode("latin-1")):
+        raise ImportRefused(_binary("many control characters"))
     try:
-        text = data.decode(encoding)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
+        return "utf-8", "utf-8", 0
     except UnicodeDecodeError:
-        raise ImportRefused(UNKNOWN_ENCODING) from None
-    # Hyphenated like the Unicode names above; Python accepts either spelling.
-    return text, encoding.replace("_", "-")
+        pass
+    encoding = _guess_legacy(head)
+    return encoding, encoding.replace("_", "-"), 0
 
 
 def _korean_codec(data: bytes) -> str:
@@ -180,6 +216,11 @@ def _mostly_control(text: str) -> bool:
 
 def _binary(why: str) -> str:
     return f"binary file ({why}); import {names()} files"
+
+
+def size_text(size: int) -> str:
+    """A size as messages write it: 51 MB, 600 KB, 12 bytes."""
+    return _size(size)
 
 
 def _size(size: int) -> str:

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from .decoding import MAX_TEXT_BYTES, too_large_reason
 from .documents import text_sha256
-from .errors import ImportRefused, ProjectError
+from .errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
 from .extract import IMPORTABLE_SUFFIXES, Extracted, extract
 from .formats import suffixes
 from .fingerprints import METHOD, Cancelled, Fingerprint, fingerprint
+from .names import shown, storable
 from .read_ahead import ReadAhead
 from .search_index import add_to_index
 from .store import Change, now
@@ -106,6 +107,8 @@ class ImportReport:
     cancelled: bool = False
     total: int = 0  # files found
     cancelled_at: Path | None = None  # the file under way when Cancel was pressed: not imported
+    disk_full: bool = False  # the import stopped because nothing more could be saved
+    not_reached: int = 0  # files left unread when it stopped
 
     @property
     def imported(self) -> list[FileOutcome]:
@@ -125,11 +128,11 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.refused
+        return not self.refused and not self.disk_full
 
     def summary_lines(self) -> list[str]:
         """A headline count, then one "  path: reason" line per file that was not imported."""
-        if not self.outcomes and not self.cancelled:
+        if not self.outcomes and not self.cancelled and not self.disk_full:
             return ["Nothing to import."]
         parts = [f"Imported {_count(len(self.imported), 'document')}"]
         if self.to_check:
@@ -138,11 +141,13 @@ class ImportReport:
             parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
         if self.refused:
             parts.append(f"refused {_count(len(self.refused), 'file')}")
-        details = [f"  {o.path}: {o.reason}" for o in self.outcomes if o.status != "imported"]
-        details += [f"  {o.path}: {o.note}" for o in self.to_check]
+        details = [f"  {shown(o.path)}: {o.reason}" for o in self.outcomes if o.status != "imported"]
+        details += [f"  {shown(o.path)}: {o.note}" for o in self.to_check]
         lines = [", ".join(parts) + (":" if details else ".")] + details
         if self.cancelled:
             lines.append(self._cancelled_line())
+        if self.disk_full:
+            lines.append(disk_full_stop(self.not_reached, "file"))
         return lines
 
     def _cancelled_line(self) -> str:
@@ -150,8 +155,8 @@ class ImportReport:
             return "Import cancelled; the remaining files were not imported."
         after = self.total - len(self.outcomes) - 1
         if after <= 0:
-            return f"Import cancelled: {self.cancelled_at.name} was not imported."
-        return f"Import cancelled: {self.cancelled_at.name} and the {_count(after, 'file')} after it were not imported."
+            return f"Import cancelled: {shown(self.cancelled_at.name)} was not imported."
+        return f"Import cancelled: {shown(self.cancelled_at.name)} and the {_count(after, 'file')} after it were not imported."
 
 
 def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -218,12 +223,17 @@ def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | N
 
 def _store_one(project: Project, item: _Prepared) -> FileOutcome:
     """Store one prepared file in a transaction of its own, indexed and fingerprinted with it."""
-    with project.store.write(undoable=False):
-        outcome = _store(project, item)
-        if outcome.status == "imported":
-            add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
-            project.duplicates.remember(outcome.document_id, item.fingerprint)
-            project.store.notify(Change("documents_added", document_id=outcome.document_id))
+    try:
+        with project.store.write(undoable=False):
+            outcome = _store(project, item)
+            if outcome.status == "imported":
+                add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
+                project.duplicates.remember(outcome.document_id, item.fingerprint)
+                project.store.notify(Change("documents_added", document_id=outcome.document_id))
+    except (ProjectError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        return _unsaved(FileOutcome(item.path, "imported"), exc)
     return outcome
 
 
@@ -261,7 +271,7 @@ def import_paths(
     with ReadAhead(list(enumerate(files)), prepare, lambda item: item.size) as prepared:
         items = iter(prepared)
         finished = False
-        while not finished and not report.cancelled:
+        while not finished and not report.cancelled and not report.disk_full:
             batch: list[tuple[FileOutcome, _Prepared]] = []
             try:
                 with project.store.write(undoable=False):
@@ -280,13 +290,23 @@ def import_paths(
                         project.store.notify(Change("documents_added"))
             except (ProjectError, sqlite3.Error) as exc:
                 # The batch rolled back as a whole: none of its files is in the project.
-                batch = [(_unsaved(o, exc) if o.status == "imported" else o, item) for o, item in batch]
+                # A full disk refuses every file after it too: stop, and count the batch's files
+                # among those not imported rather than list each with the same reason.
+                report.disk_full = is_disk_full(exc)
+                batch = [(_unsaved(o, exc) if o.status == "imported" else o, item) for o, item in batch
+                         if not (report.disk_full and o.status == "imported")]
             for outcome, item in batch:
                 report.outcomes.append(outcome)
                 if outcome.status == "imported" and item.fingerprint.passages:
                     passages[outcome.document_id] = item.fingerprint.passages
+    report.not_reached = len(files) - len(report.outcomes) if report.disk_full else 0
     imported_ids = [o.document_id for o in report.imported]
-    project.duplicates.scan(imported_ids, passages=passages)  # flags near-duplicates and repeats
+    try:
+        project.duplicates.scan(imported_ids, passages=passages)  # flags near-duplicates and repeats
+    except (ProjectError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        report.disk_full = True  # the documents are saved; only their duplicate flags are not
     return report
 
 
@@ -422,7 +442,7 @@ def _prepare(path: Path, max_bytes: int, make_steps: Callable[[], _Steps] | None
         del data  # the bytes go before the text is fingerprinted: one copy of the file at a time
         if isinstance(found, _Prepared):
             return found
-        return _finish(found, path, str(path.absolute()), size, steps)
+        return _finish(found, path, storable(path.absolute()), size, steps)
     except Cancelled:
         return _Prepared(path, cancelled=True)
 
@@ -483,7 +503,9 @@ def _store(project: Project, item: _Prepared) -> FileOutcome:
             with project.store.write(undoable=False) as db:
                 doc_id = db.execute(_INSERT_DOCUMENT, values).lastrowid
                 project.metadata.set_many(doc_id, item.metadata)
-    except (ProjectError, sqlite3.Error) as exc:
+    except (ProjectError, sqlite3.Error, UnicodeError) as exc:
+        if is_disk_full(exc):
+            raise  # the batch rolls back and the import stops: no later file can be saved either
         existing = conn.execute("SELECT id, title FROM documents WHERE sha256 = ?", (item.sha256,)).fetchone()
         if existing is not None:
             return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’",
@@ -498,7 +520,8 @@ _INSERT_DOCUMENT = ("INSERT INTO documents(title, source, sha256, encoding, impo
 
 
 def _unsaved(outcome: FileOutcome, exc: Exception) -> FileOutcome:
-    return FileOutcome(outcome.path, "refused", f"could not save it in the project ({exc})")
+    why = "the disk is full" if is_disk_full(exc) else str(exc)
+    return FileOutcome(outcome.path, "refused", f"could not save it in the project ({why})")
 
 
 def _count(n: int, noun: str) -> str:

@@ -22,6 +22,7 @@ from ..core.corpus import (
     ROLES, ColumnMapping, CorpusPreview, CorpusReport, guess_mapping, import_corpus, is_corpus_file, sniff_corpus,
 )
 from ..core.errors import ImportRefused, ProjectError
+from ..core.names import shown
 from ..core.project import Project
 from .plain_text import as_text, escape, plain_tip
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
@@ -38,7 +39,7 @@ class CorpusMappingDialog(QDialog):
     def __init__(self, preview: CorpusPreview, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("corpusMappingDialog")
-        self.setWindowTitle(f"Import {preview.path.name}")
+        self.setWindowTitle(f"Import {shown(preview.path.name)}")
         self.preview = preview
         layout = QVBoxLayout(self)
         how = f"{preview.row_count_estimate} articles, {preview.encoding}"
@@ -129,7 +130,7 @@ def import_corpus_files(parent: QWidget, project: Project, paths: list[Path],
         preview = sniff_corpus(path)
     except ImportRefused as exc:
         QApplication.restoreOverrideCursor()
-        QMessageBox.warning(parent, "Cannot import", as_text(f"{path.name}: {exc.reason}"))
+        QMessageBox.warning(parent, "Cannot import", as_text(f"{shown(path.name)}: {exc.reason}"))
         import_corpus_files(parent, project, rest, on_done)
         return
     QApplication.restoreOverrideCursor()
@@ -154,7 +155,8 @@ def run_corpus_import(parent: QWidget, project: Project, path: Path, mapping: Co
         return import_corpus(worker, path, mapping, on_progress=lambda done, total: report(done, total, path.name))
 
     def label(done: int, total: int, _what: str) -> str:
-        return f"Importing {path.name}: {done:,} of {total:,} rows" if total else f"Reading {path.name}…"
+        name = shown(path.name)
+        return f"Importing {name}: {done:,} of {total:,} rows" if total else f"Reading {name}…"
 
     job = run_with_progress(parent, project, work, title="Import documents", label=label,
                             object_name="corpusProgress")
@@ -162,7 +164,7 @@ def run_corpus_import(parent: QWidget, project: Project, path: Path, mapping: Co
         return None
     if job.error is not None:
         if isinstance(job.error, EXPECTED_ERRORS):
-            QMessageBox.warning(parent, "Cannot import", as_text(f"{path.name}: {getattr(job.error, 'reason', job.error)}"))
+            QMessageBox.warning(parent, "Cannot import", as_text(f"{shown(path.name)}: {getattr(job.error, 'reason', job.error)}"))
         return None
     report = job.result
     from .file_actions import show_import_report  # file_actions routes corpus files here

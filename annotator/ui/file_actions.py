@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.formats import file_dialog_filters
+from ..core.names import shown
 from ..core.project import PROJECT_SUFFIX, Project
 from .plain_text import as_text
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
@@ -68,8 +69,8 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
 
     def work(worker: Project, report: Report) -> ImportReport:
         # A big file reports its phases (reading, decoding, ...) so the bar moves inside it and Cancel answers.
-        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, path.name),
-                            on_step=lambda s: report.within(s.index, s.total, s.path.name, s.phase, s.fraction))
+        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, shown(path.name)),
+                            on_step=lambda s: report.within(s.index, s.total, shown(s.path.name), s.phase, s.fraction))
 
     job = run_with_progress(parent, project, work, title="Import documents", label=_importing,
                             object_name="importProgress")

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..core.errors import ProjectError
+from ..core.names import shown
 from ..core.project import Project
 from .plain_text import as_text
 from .worker import EXPECTED_ERRORS, run_with_progress
@@ -30,7 +31,8 @@ def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> l
         if path.suffix.lower() != ".qdc":
             # A whole project can hold thousands of articles: it is read on a worker thread.
             job = run_with_progress(parent, project, lambda worker, _report, path=path: import_qdpx(worker, path),
-                                    title="Import project", label=lambda *_args, path=path: f"Importing {path.name}…",
+                                    title="Import project",
+                                    label=lambda *_args, name=shown(path.name): f"Importing {name}…",
                                     object_name="refiProgress")
             if job is None or (job.error is not None and not isinstance(job.error, EXPECTED_ERRORS)):
                 continue
@@ -44,7 +46,7 @@ def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> l
                 ops = getattr(parent, "ops", None)
                 if ops is not None:
                     # A codebook import only edits the codebook: one step Ctrl+Z takes back.
-                    report = ops.run(f"Import codebook {path.name}", import_qdc, project, path)
+                    report = ops.run(f"Import codebook {shown(path.name)}", import_qdc, project, path)
                 else:
                     report = import_qdc(project, path)
             except ProjectError as exc:

@@ -32,6 +32,11 @@ _STATED_SHARE = 0.6
 STUB_WORDS = 80
 _LARGE_PAGE_CHARS = 30_000
 NO_ARTICLE = "no article text found in this web page; copy the article into a text file and import that"
+# libxml2 reads 256 levels of nested elements, or 2,048 when asked for huge trees, and
+# silently drops everything after the level it cannot enter; pages past even that are refused.
+MAX_DEPTH = 2048
+TOO_DEEP = (f"this web page nests its markup more than {MAX_DEPTH:,} levels deep, so the text after that "
+            "point cannot be read; open it in a browser, copy the article into a text file and import that")
 
 # Byte-order marks (UTF-8, UTF-16, UTF-32) outrank any declaration; decode_bytes reads them.
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -56,11 +61,8 @@ _CONTENT_LANGUAGE = re.compile(
 def read_html(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
     markup, encoding = _decode(data, max_bytes)
     from trafilatura import bare_extraction  # loads lxml, justext and date tables: only when a page comes
-    from trafilatura.utils import load_html
 
-    tree = load_html(markup)
-    if tree is None:
-        raise ImportRefused(NO_ARTICLE)
+    tree = _parse(markup)
     things = json_ld(tree)
     stated = article_body(tree, things)
     remove_boilerplate(tree)
@@ -91,6 +93,31 @@ def read_html(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
     notes = (stub_note(body_words),) if _looks_like_stub(body_words, len(markup), stated) else ()
     return Extracted(clean_text("\n\n".join(paragraphs)), title,
                      {key: value for key, value in metadata.items() if value}, encoding, notes)
+
+
+def _parse(markup: str):
+    """The page as an element tree, whole: a page nested past what the parser reads is refused, not cut short."""
+    from lxml.etree import ParserError
+    from lxml.html import HTMLParser, fromstring
+    from trafilatura.utils import repair_faulty_html
+
+    # trafilatura's own parser settings, but for the depth: its load_html stops at 256 levels and keeps
+    # the page up to there, which imported a stub and called it a success. One parser per page: the
+    # read-ahead thread may parse while another page is parsed elsewhere.
+    parser = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                        remove_pis=True, huge_tree=True)
+    try:
+        tree = fromstring(repair_faulty_html(markup, markup[:50].lower()).encode("utf-8", "surrogatepass"),
+                          parser=parser)
+    except ParserError:  # an empty document
+        raise ImportRefused(NO_ARTICLE) from None
+    # The error log keeps about a hundred entries; the depth error ends the parse, so it is the last.
+    last = parser.error_log.last_error
+    if last is not None and "Excessive depth" in last.message:
+        raise ImportRefused(TOO_DEEP)
+    if tree is None:
+        raise ImportRefused(NO_ARTICLE)
+    return tree
 
 
 def _body(extracted: list[str], stated: list[str]) -> list[str]:

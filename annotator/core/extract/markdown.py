@@ -38,12 +38,22 @@ _FIELD = re.compile(r"([A-Za-z_][\w -]*?)\s*:\s*(.*)")
 _FRONT_MATTER_LINES = 200
 _TAGS = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
 _INDENT = "  "
+# markdown-it drops every block nested deeper than its maxNesting (20 by default), and the lines
+# after it with them. Its block parser recurses, so the limit is raised only as far as stays well
+# inside Python's recursion limit; a file nested deeper is kept as written instead.
+_MAX_NESTING = 200
+TOO_DEEP_NOTE = (f"nested more than {_MAX_NESTING} levels deep to read as Markdown: kept as written, "
+                 "markup included; check it")
 
 
 def read_markdown(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
     source, encoding = decode_bytes(data, max_bytes=max_bytes)
     fields, body = _front_matter(source)
-    text, heading = _plain_text(body)
+    notes: tuple[str, ...] = ()
+    try:
+        text, heading = _plain_text(body)
+    except _TooDeep:
+        text, heading, notes = body, "", (TOO_DEEP_NOTE,)
     if not text.strip():
         raise ImportRefused(NO_TEXT)
     title = fields.pop("title", "") or heading
@@ -52,7 +62,11 @@ def read_markdown(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
         key = _FIELDS.get(name.casefold(), name)
         if value and key not in metadata:
             metadata[key] = iso_date(value) if key == "date" else value
-    return Extracted(clean_text(text), title or None, metadata, encoding)
+    return Extracted(clean_text(text), title or None, metadata, encoding, notes)
+
+
+class _TooDeep(Exception):
+    """The file nests blocks deeper than the parser reads; the text past that depth would be lost."""
 
 
 def _front_matter(source: str) -> tuple[dict[str, str], str]:
@@ -90,7 +104,11 @@ def _plain_text(source: str) -> tuple[str, str]:
     """The text without markup, and the first heading (a level-1 heading if there is one)."""
     from markdown_it import MarkdownIt  # loaded only when a Markdown file comes
 
-    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(source)
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser.options["maxNesting"] = _MAX_NESTING
+    tokens = parser.parse(source)
+    if any(token.level >= _MAX_NESTING - 1 for token in tokens):
+        raise _TooDeep
     out: list[str] = []
     lists: list[str] = []  # open lists, innermost last: "ul" or "ol"
     prefix = ""

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..codebook_io import codebook_data, default_codebook, validate_codebook
 from ..errors import AnnotationError, ProjectError
+from ..names import shown
 from .codes import children, read_codes
 from .plan import Plan, read_plan
 from .reading import Archive, Refused, local, parse_xml, read_codebook_bytes
@@ -42,8 +43,8 @@ def import_qdpx(project_or_path: Any, path: str | os.PathLike) -> RefiImport:
         try:
             plan = read_plan(archive.project_xml(), archive)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise Refused(f"{path.name}: its annotator: lines do not have the documented form ({exc}); the file is "
-                          "damaged. Nothing was imported; export it again.") from None
+            raise Refused(f"{shown(path.name)}: its annotator: lines do not have the documented form ({exc}); "
+                          "the file is damaged. Nothing was imported; export it again.") from None
     if hasattr(project_or_path, "store"):
         return _import_plan(project_or_path, path, plan)
     from ..project import Project  # project.py must not depend on this package
@@ -54,9 +55,9 @@ def import_qdpx(project_or_path: Any, path: str | os.PathLike) -> RefiImport:
 
 def _import_plan(project: Any, path: Path, plan: Plan) -> RefiImport:
     restore = plan.ours and is_pristine(project)
-    report = RefiImport(path.name, "restored" if restore else "merged")
+    report = RefiImport(shown(path.name), "restored" if restore else "merged")
     # Documents are created, not edited: like any document import this is not an undoable edit.
-    with _refusing(path.name), project.store.write(undoable=False) as db:
+    with _refusing(shown(path.name)), project.store.write(undoable=False) as db:
         # Restored rows arrive parents and children in any order; the keys are checked at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
         writer = Writer(project, db, report, restore=restore)
@@ -77,18 +78,18 @@ def import_qdc(project: Any, path: str | os.PathLike) -> RefiImport:
     how codes from other tools find their layer).
     """
     path = Path(path)
-    root = parse_xml(read_codebook_bytes(path), path.name)
+    root = parse_xml(read_codebook_bytes(path), shown(path.name))
     if local(root.tag) != "CodeBook":
-        raise Refused(f"{path.name} holds a <{local(root.tag)}>, not a REFI-QDA <CodeBook>. "
+        raise Refused(f"{shown(path.name)} holds a <{local(root.tag)}>, not a REFI-QDA <CodeBook>. "
                       "Choose a .qdc codebook exported by a QDA program.")
     labels = []
     for codes in children(root, "Codes"):
-        labels += read_codes(codes, path.name, lambda _code: "")[0]
-    report = RefiImport(path.name, "codebook")
+        labels += read_codes(codes, shown(path.name), lambda _code: "")[0]
+    report = RefiImport(shown(path.name), "codebook")
     for sets in children(root, "Sets"):
         for item in children(sets, "Set"):
             report.notes.append(f"The set ‘{item.get('name') or ''}’ was not kept: Annotator's codebook has no sets.")
-    with _refusing(path.name), project.store.write():
+    with _refusing(shown(path.name)), project.store.write():
         Writer(project, None, report).labels(labels)
     return report
 

@@ -24,6 +24,7 @@ import defusedxml.ElementTree as safe_xml
 
 from ..decoding import MAX_TEXT_BYTES
 from ..errors import ProjectError
+from ..names import shown
 
 MAX_XML_BYTES = 256 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024  # everything inside one .qdpx, uncompressed
@@ -87,7 +88,7 @@ class Archive:
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self.name = self.path.name
+        self.name = shown(self.path.name)  # for messages only
         try:
             self._zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:

@@ -1,0 +1,57 @@
+"""File names as a report may print them and a project may store them.
+
+A file name is whatever bytes the file system holds. On Linux a name that is
+not UTF-8 reaches Python with its stray bytes as lone surrogates, which SQLite,
+UTF-8 output and Qt all refuse; and a newline, a carriage return or a
+right-to-left override in a name would forge or disguise a line of a report.
+So names are shown and stored through these two functions, never raw.
+"""
+
+from __future__ import annotations
+
+import os
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(path: str | os.PathLike) -> str:
+    """A path for a one-line message: as it is when every character prints, else quoted with escapes.
+
+    Quoting only the odd names keeps ordinary (and Korean) names readable and
+    copyable; a quoted name is unambiguous ("a\\nb.txt" is one name, not two lines).
+    """
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if name.isprintable():
+        return name
+    return '"' + "".join(_escape(ch) for ch in name) + '"'
+
+
+def storable(path: str | os.PathLike) -> str:
+    """A path as text any UTF-8 store takes: bytes that are not UTF-8 written as \\xNN, the rest unchanged."""
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    return os.fsencode(name).decode("utf-8", "backslashreplace") if _has_surrogates(name) else name
+
+
+def _escape(ch: str) -> str:
+    if ch.isprintable():
+        return "\\" + ch if ch in '\\"' else ch
+    code = ord(ch)
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
