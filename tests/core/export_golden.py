@@ -84,6 +84,9 @@ def build_golden_project(path: Path) -> Project:
     p.annotations.link_entity(named.id, amazon.id)
     p.annotations.add(d2, against, *span_of(ENGLISH, "prices fell"), target="Walmart", holder="Amazon")
     p.annotations.add(d2, against, target="Walmart")
+    # The default codebook's colours are a design choice that changes; the exports must not.
+    for n, label_id in enumerate(row[0] for row in p.store.query("SELECT id FROM labels ORDER BY id")):
+        book.set_color(label_id, f"#{(n * 2654435761) % 0xFFFFFF:06X}")
     return p
 
 
