@@ -97,3 +97,16 @@ def paywalled_page() -> bytes:
     page = re.sub(r',\s*"articleBody":"[^"]*"', "", page)
     state = '<script>window.__STATE__={"ads":[' + ",".join(['{"slot":"mpu","sizes":[300,250]}'] * 1200) + "]}</script>"
     return page.replace("</body>", state + "</body>").encode("utf-8")
+
+
+def shown_text(text: str) -> str:
+    """What the analyst reads for a tooltip or label text Qt formats by itself: the rendered
+    text when Qt takes it for markup (Qt.mightBeRichText), else the text as it is. Zero-width
+    spaces (where a long word may wrap) are invisible, so they are not part of what is read."""
+    from PySide6.QtGui import QTextDocument, Qt
+
+    if not Qt.mightBeRichText(text):
+        return text
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText().replace("\u200b", "")

@@ -24,6 +24,7 @@ from ..core.model import LAYER_NAMES, LAYERS
 from ..core.project import Project
 from ..core.store import Change
 from .colors import label_icon
+from .plain_text import as_text, clip, escape, plain_tip, rich_tip
 from .target_popup import complete_targets
 
 if TYPE_CHECKING:
@@ -121,8 +122,9 @@ class AnnotationTableModel(QAbstractTableModel):
             return label_icon(r.label_color, "", 14) if column == self.LABEL else None
         if column == self.TEXT:
             where = f"characters {r.start}–{r.end}" if r.start is not None else "the whole document"
-            return f"{r.text[:1000]}\n\n{r.document_title}, {where}" + (f"\n\nNote: {r.note}" if r.note else "")
-        return self._display(r, column) or None
+            note = f"\n\nNote: {clip(r.note, 200, 4)}" if r.note else ""
+            return rich_tip(escape(f"{clip(r.text, 400, 8)}\n\n{clip(r.document_title, 150)}, {where}{note}"))
+        return plain_tip(self._display(r, column)) or None
 
     def _display(self, r: AnnotationRow, column: int) -> str:
         if column == self.DOCUMENT:
@@ -305,7 +307,7 @@ class AnnotationTableWindow(QWidget):
                 self.model.set_filter(flt)
                 self.view.scrollToTop()
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot filter the annotations", str(exc))
+            QMessageBox.warning(self, "Cannot filter the annotations", as_text(str(exc)))
 
     def clear_filters(self) -> None:
         widgets = (self.layer_combo, self.label_combo, self.entity_edit, self.text_edit, self.value_edit)
@@ -349,7 +351,7 @@ class AnnotationTableWindow(QWidget):
 
     def _filter_dropped(self, reason: str) -> None:
         self.clear_filters()
-        QMessageBox.warning(self, "Filter cleared", f"{reason}\nThe table shows every annotation again.")
+        QMessageBox.warning(self, "Filter cleared", as_text(f"{reason}\nThe table shows every annotation again."))
 
     # -- the rest --------------------------------------------------------------------
 

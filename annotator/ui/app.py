@@ -13,6 +13,7 @@ from ..core.errors import ProjectError
 from ..core.lock import ProjectLocked
 from ..core.project import APP_NAME, Project, open_default_project
 from .errors import install_error_handler
+from .plain_text import as_text
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -47,7 +48,7 @@ def run_gui(project_path: Path | None = None) -> int:
         if project is None:
             return 0
     except ProjectError as exc:
-        QMessageBox.critical(None, "Cannot open project", str(exc))
+        QMessageBox.critical(None, "Cannot open project", as_text(str(exc)))
         return 2
     from .main_window import MainWindow
 

@@ -21,6 +21,7 @@ from ..core.backup import BackupInfo, back_up_now, backup_dir, backup_on_open_at
 from ..core.backup import restore_backup
 from ..core.errors import ProjectError
 from ..core.project import Project
+from .plain_text import as_text, plain_label, plain_tip
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -110,7 +111,7 @@ class BackupDialog(QDialog):
         self.setWindowTitle(f"Backups of {window.project.name}")
         self.resize(760, 420)
         layout = QVBoxLayout(self)
-        self.where = QLabel(self)
+        self.where = plain_label(QLabel(self))
         self.where.setObjectName("backupFolder")
         self.where.setWordWrap(True)
         self.where.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -160,7 +161,7 @@ class BackupDialog(QDialog):
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 if not info.readable:
-                    item.setToolTip(info.problem)
+                    item.setToolTip(plain_tip(info.problem))
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
@@ -180,7 +181,7 @@ class BackupDialog(QDialog):
         try:
             made = back_up_now(self.window_.project)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Back up now", str(exc))
+            QMessageBox.warning(self, "Back up now", as_text(str(exc)))
             return
         self.refresh()
         self.window_.statusBar().showMessage(f"Backed up to {made}", 8000)
@@ -221,11 +222,11 @@ class BackupDialog(QDialog):
             window.set_project(Project(path))
         except ProjectError as exc:
             QMessageBox.critical(window, "Cannot open project",
-                                 f"{exc}\n\nOpen it again with File › Open project when the problem is solved.")
+                                 as_text(f"{exc}\n\nOpen it again with File › Open project when the problem is solved."))
             self.reject()
             return
         if problem is not None:
-            QMessageBox.warning(self, "Restore backup", problem)
+            QMessageBox.warning(self, "Restore backup", as_text(problem))
             self.refresh()
             return
         kept = f"; the project as it was is kept as backup {saved.name}" if saved is not None else ""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from ..core.model import ATTRIBUTE_KINDS, LAYER_NAMES, Attribute, Label
 from .colors import label_icon
+from .plain_text import plain_label
 
 LABEL_ID = Qt.UserRole + 1
 LAYER = Qt.UserRole + 2
@@ -113,7 +114,7 @@ class DeleteLabelDialog(QDialog):
         text = f"{used} annotation{'s' * (used != 1)} {'use' if used != 1 else 'uses'} ‘{label.name}’."
         if typed:
             text += f"\n{typed} registry entit{'ies' if typed != 1 else 'y'} have it as their type; they move too."
-        layout.addWidget(QLabel(text, self))
+        layout.addWidget(plain_label(QLabel(text, self)))
         self.move_choice = QRadioButton("Move them to:", self)
         self.target = QComboBox(self)
         for other in others:

@@ -23,6 +23,7 @@ from ..core.corpus import (
 )
 from ..core.errors import ImportRefused, ProjectError
 from ..core.project import Project
+from .plain_text import as_text, escape, plain_tip
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
 ROLE_NAMES = {"text": "Text", "title": "Title", "date": "Date", "url": "URL", "outlet": "Outlet", "author": "Author"}
@@ -43,7 +44,9 @@ class CorpusMappingDialog(QDialog):
         how = f"{preview.row_count_estimate} articles, {preview.encoding}"
         if preview.delimiter:
             how += f", separated by {_DELIMITER_NAMES.get(preview.delimiter, repr(preview.delimiter))}"
-        layout.addWidget(QLabel(f"<b>{preview.path.name}</b>: {how}. The first rows:", self))
+        intro = QLabel(f"<b>{escape(preview.path.name)}</b>: {escape(how)}. The first rows:", self)
+        intro.setTextFormat(Qt.RichText)
+        layout.addWidget(intro)
         self.table = QTableWidget(len(preview.sample_rows), len(preview.columns), self)
         self.table.setObjectName("corpusPreview")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -53,7 +56,7 @@ class CorpusMappingDialog(QDialog):
                 value = values.get(name, "")
                 item = QTableWidgetItem(" ".join(value.split())[:_CELL_CHARS])
                 if len(value) > _CELL_CHARS or "\n" in value:
-                    item.setToolTip(value[:_TIP_CHARS])
+                    item.setToolTip(plain_tip(value[:_TIP_CHARS]))
                 self.table.setItem(row, column, item)
         layout.addWidget(self.table, 1)
         form = QFormLayout()
@@ -110,7 +113,7 @@ class CorpusMappingDialog(QDialog):
         try:
             self.mapping().check(self.preview.columns)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Choose the columns", str(exc))
+            QMessageBox.warning(self, "Choose the columns", as_text(str(exc)))
             return
         super().accept()
 
@@ -126,7 +129,7 @@ def import_corpus_files(parent: QWidget, project: Project, paths: list[Path],
         preview = sniff_corpus(path)
     except ImportRefused as exc:
         QApplication.restoreOverrideCursor()
-        QMessageBox.warning(parent, "Cannot import", f"{path.name}: {exc.reason}")
+        QMessageBox.warning(parent, "Cannot import", as_text(f"{path.name}: {exc.reason}"))
         import_corpus_files(parent, project, rest, on_done)
         return
     QApplication.restoreOverrideCursor()
@@ -159,7 +162,7 @@ def run_corpus_import(parent: QWidget, project: Project, path: Path, mapping: Co
         return None
     if job.error is not None:
         if isinstance(job.error, EXPECTED_ERRORS):
-            QMessageBox.warning(parent, "Cannot import", f"{path.name}: {getattr(job.error, 'reason', job.error)}")
+            QMessageBox.warning(parent, "Cannot import", as_text(f"{path.name}: {getattr(job.error, 'reason', job.error)}"))
         return None
     report = job.result
     from .file_actions import show_import_report  # file_actions routes corpus files here

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
 from ..core.model import Annotation, Label
+from .plain_text import plain_tip
 from .positions import PositionMap
 
 
@@ -28,7 +29,7 @@ def cue_marks(document: QTextDocument, claims: list[Annotation], labels: dict[in
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.DotLine)
         fmt.setUnderlineColor(QColor(label.color if label else "#999999").darker(130))
-        fmt.setToolTip(f"Attribution cue of this {label.name if label else 'claim'}")
+        fmt.setToolTip(plain_tip(f"Attribution cue of this {label.name if label else 'claim'}"))
         mark = QTextEdit.ExtraSelection()
         mark.cursor = cursor
         mark.format = fmt

@@ -20,6 +20,7 @@ from ..core.project import Project
 from ..core.store import Change
 from .models import RecordTableModel
 from .operations import Operations
+from .plain_text import as_text, plain_label, plain_tip
 
 
 class MetadataModel(RecordTableModel):
@@ -54,7 +55,7 @@ class MetadataModel(RecordTableModel):
         if role == Qt.EditRole:
             return value
         if role == Qt.ToolTipRole and index.column() == self.VALUE:
-            return value
+            return plain_tip(value)
         if role == Qt.TextAlignmentRole and index.column() == self.FIELD:
             return int(Qt.AlignLeft | Qt.AlignTop)  # beside the first line of a value that wraps
         return None
@@ -135,6 +136,7 @@ class _FactLabel(QLabel):
     def __init__(self, parent=None):
         super().__init__("", parent)
         self._full = ""
+        plain_label(self)
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.setMinimumWidth(40)
         copy = QAction("Copy", self)
@@ -144,7 +146,7 @@ class _FactLabel(QLabel):
 
     def set_full_text(self, text: str) -> None:
         self._full = text
-        self.setToolTip(text if text not in ("", "—") else "")
+        self.setToolTip(plain_tip(text) if text not in ("", "—") else "")
         self._elide()
 
     def full_text(self) -> str:
@@ -298,7 +300,7 @@ class DocumentInfoPanel(QGroupBox):
         try:
             self._ops.run(text, self._project.metadata.set_many, self._doc_id, values, document_id=self._doc_id)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot change the document info", str(exc))
+            QMessageBox.warning(self, "Cannot change the document info", as_text(str(exc)))
             return False
         return True
 
@@ -313,8 +315,8 @@ class DocumentInfoPanel(QGroupBox):
         name = " ".join(new.split())
         if name in fields:
             QMessageBox.warning(self, "Cannot rename the field",
-                                f"This document already has a field ‘{name}’. Edit that field's value instead, "
-                                "or choose another name.")
+                                as_text(f"This document already has a field ‘{name}’. Edit that field's value instead, "
+                                        "or choose another name."))
             return
         self._edit(f"Rename {old} to {name}", {old: None, name: fields.get(old)})
 

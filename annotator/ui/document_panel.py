@@ -15,6 +15,7 @@ from ..core.store import Change
 from .colors import label_icon
 from .duplicate_flags import DuplicateFlags
 from .operations import Operations
+from .plain_text import as_text
 from .target_popup import complete_targets, resolve_role
 
 
@@ -93,7 +94,7 @@ class DocumentPanel(QGroupBox):
             self._ops.run("Edit document memo", self._project.documents.set_memo, self._doc_id, text,
                           document_id=self._doc_id, merge_key=("document memo", self._doc_id))
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot save the memo", str(exc))
+            QMessageBox.warning(self, "Cannot save the memo", as_text(str(exc)))
 
     def _show_memo(self, force: bool = False) -> None:
         # While the analyst is typing, an unrelated refresh must not overwrite the field.

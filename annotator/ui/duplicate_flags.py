@@ -19,6 +19,7 @@ from ..core.errors import ProjectError
 from ..core.project import Project
 from ..core.store import Change
 from .operations import Operations
+from .plain_text import as_text, plain_tip
 
 MARKS = {"near_duplicate": "⚠", "repeated_passage": "⟳"}
 
@@ -124,7 +125,7 @@ class DuplicateFlags(QWidget):
         try:
             self._ops.run(text, action, flag.id, document_id=flag.document_id)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot change the flag", str(exc))
+            QMessageBox.warning(self, "Cannot change the flag", as_text(str(exc)))
             self._refresh()
 
     # -- showing --------------------------------------------------------------------
@@ -139,7 +140,7 @@ class DuplicateFlags(QWidget):
         for flag in self._flags:
             text = f"{MARKS[flag.kind]} {self._project.duplicates.describe(flag)}"
             item = QListWidgetItem(text + (" (dismissed)" if flag.dismissed else ""))
-            item.setToolTip(text)
+            item.setToolTip(plain_tip(text))
             if flag.dismissed:
                 item.setForeground(grey)
             self.list.addItem(item)

@@ -25,6 +25,7 @@ from .entity_dialogs import DeleteEntityDialog, MergeDialog
 from .entity_offer import EntityOffer
 from .entity_table import ENTITY_ID_ROLE, EntityTableModel, NameFilter
 from .operations import Operations
+from .plain_text import as_text, plain_tip
 from .tag_mentions_dialog import TagMentionsDialog
 from .titles import fit_title
 
@@ -147,7 +148,7 @@ class EntitiesPanel(QDockWidget):
         self.detach()
         self._project, self._ops, self._current_document = project, ops, current_document
         self._unsubscribe = project.subscribe(self._on_change)
-        self.offer_button.set_project(project, ops)
+        self.offer_button.set_project(project, ops, current_document)
         self._fill_types()
         self.refresh()
 
@@ -264,7 +265,7 @@ class EntitiesPanel(QDockWidget):
         for mention in self._project.entities.mentions(entity.id):
             # Title on its own line, then the context: a long title no longer hides the mention.
             item = QListWidgetItem(f"{mention.document_title}\n    {mention.context}")
-            item.setToolTip(f"{mention.text} — {mention.document_title}, characters {mention.start}–{mention.end}")
+            item.setToolTip(plain_tip(f"{mention.text} — {mention.document_title}, characters {mention.start}–{mention.end}"))
             item.setData(Qt.UserRole, (mention.document_id, mention.annotation_id, mention.text))
             self.mention_list.addItem(item)
 
@@ -281,7 +282,7 @@ class EntitiesPanel(QDockWidget):
             self.refresh()
             return result
         except (ProjectError, AnnotationError) as exc:
-            QMessageBox.warning(self, "Entities", str(exc))
+            QMessageBox.warning(self, "Entities", as_text(str(exc)))
             self._show(self._entity.id if self._entity else None, keep_typing=False)
             return None
         finally:
@@ -355,7 +356,7 @@ class EntitiesPanel(QDockWidget):
         self.split_dialog = QInputDialog(self.window())
         self.split_dialog.setWindowTitle("Split mention")
         fit_title(self.split_dialog)
-        self.split_dialog.setLabelText(f"This mention of {self._entity.name} becomes an entity of its own, named:")
+        self.split_dialog.setLabelText(as_text(f"This mention of {self._entity.name} becomes an entity of its own, named:"))
         self.split_dialog.setTextValue(text)
         self.split_dialog.textValueSelected.connect(
             lambda name: self._edit("Split mention", self._project.entities.split_mention, annotation_id, name,
@@ -381,6 +382,12 @@ class EntitiesPanel(QDockWidget):
     def offer_entity(self, annotation: Annotation) -> None:
         """After a tag: say which entity it linked to, or offer (in the status bar) to create one."""
         self.offer_button.offer(annotation)
+
+    def annotation_selected(self, annotation: Annotation | None) -> None:
+        self.offer_button.follow(annotation)  # an offer for another tag is stale
+
+    def document_shown(self, document_id: int | None) -> None:
+        self.offer_button.document_shown(document_id)
 
     def _created(self, entity_id: int) -> None:
         if self.isVisible():

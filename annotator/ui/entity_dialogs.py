@@ -6,6 +6,7 @@ Both are window-modal but opened with open(), so the event loop keeps running
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from ..core.entities import EntitySummary
@@ -26,6 +27,7 @@ class _ChooseEntity(QDialog):
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         self.explanation = QLabel(text, self)
+        self.explanation.setTextFormat(Qt.RichText)  # markup of its own around escaped names
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
         self.choice = QComboBox(self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import ProjectError
 from ..core.export_formats import FORMATS, ExportCancelled, describe_count, export, preview
 from ..core.project import Project
+from .plain_text import as_text
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
 PREVIEW_ROWS = 5
@@ -246,7 +247,7 @@ def export_to(parent: QWidget, project: Project, what: str, out: Path, excel: bo
     if job.error is not None:
         if isinstance(job.error, EXPECTED_ERRORS):
             QMessageBox.warning(parent, "Export failed",
-                                f"Could not write {out}:\n{job.error}\n\nChoose another place and try again.")
+                                as_text(f"Could not write {out}:\n{job.error}\n\nChoose another place and try again."))
         return None
     if job.result is None:
         _status(parent, "Export cancelled; no file was written.")

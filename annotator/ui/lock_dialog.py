@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import ProjectError
 from ..core.lock import ProjectLocked
 from ..core.project import Project
+from .plain_text import as_text, plain_tip
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -51,7 +52,7 @@ def open_despite_lock(parent: QWidget | None, locked: ProjectLocked) -> Project 
             return Project(locked.path, create=False, read_only=True)
         return Project(locked.path, create=False, take_over=True)
     except ProjectError as exc:
-        QMessageBox.warning(parent, "Cannot open project", str(exc))
+        QMessageBox.warning(parent, "Cannot open project", as_text(str(exc)))
         return None
 
 
@@ -62,13 +63,13 @@ def ask(parent: QWidget | None, locked: ProjectLocked) -> str | None:
     box.setObjectName("projectLockedDialog")
     where = (f"on {holder.host} since {holder.since()} ({f'{holder.user}, ' if holder.user else ''}"
              f"process {holder.pid})") if holder else "in another Annotator"
-    box.setText(f"‘{locked.path.name}’ is open in Annotator {where}.")
+    box.setText(as_text(f"‘{locked.path.name}’ is open in Annotator {where}."))
     info = ("Only one Annotator can change a project at a time, so that nobody's work is overwritten. "
             "You can open it read-only to read, search and export it; to code, close it there first.")
     if locked.can_take_over:
         info += (f"\n\nThe lock is from another computer and is old: if Annotator is no longer running on "
                  f"{holder.host if holder else 'that computer'}, you can take the project over.")
-    box.setInformativeText(info)
+    box.setInformativeText(as_text(info))
     read_only = box.addButton(OPEN_READ_ONLY, QMessageBox.AcceptRole)
     take_over = box.addButton(TAKE_OVER, QMessageBox.DestructiveRole) if locked.can_take_over else None
     box.addButton(QMessageBox.Cancel)
@@ -86,11 +87,11 @@ def _confirm_take_over(parent: QWidget | None, locked: ProjectLocked) -> bool:
     host = locked.holder.host if locked.holder else "the other computer"
     box = QMessageBox(QMessageBox.Warning, "Take over the project?", "", QMessageBox.NoButton, parent)
     box.setObjectName("takeOverDialog")
-    box.setText(f"Annotator cannot tell from here whether it is still running on {host}.")
-    box.setInformativeText(
+    box.setText(as_text(f"Annotator cannot tell from here whether it is still running on {host}."))
+    box.setInformativeText(as_text(
         f"If it is, and both of you change ‘{locked.path.name}’, one of you will lose work. Take over only if "
         f"you are sure Annotator is closed on {host} (for example, that computer crashed or was switched off)."
-    )
+    ))
     confirm = box.addButton("Take over", QMessageBox.DestructiveRole)
     box.addButton(QMessageBox.Cancel)
     box.setDefaultButton(QMessageBox.Cancel)
@@ -118,7 +119,7 @@ def show_mode(window: "MainWindow") -> None:
     if not read_only:
         return
     reason = project.store.read_only_reason or ""
-    badge.setToolTip(f"Nothing can be changed: {reason}")
+    badge.setToolTip(plain_tip(f"Nothing can be changed: {reason}"))
     window.setWindowTitle(f"{project.name} — Read-only — Annotator")
     window.statusBar().showMessage(f"Read-only: {reason}", 15000)
     message = f"Read-only, nothing can be changed: {reason}"

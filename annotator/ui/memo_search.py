@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.memos import KIND_NAMES, MemoHit, search_memos
+from .plain_text import plain_tip
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -66,7 +67,7 @@ class MemoSearchDialog(QDialog):
         for hit in hits:
             item = QListWidgetItem(describe(hit))
             item.setData(_HIT_ROLE, hit)
-            item.setToolTip(hit.memo[:500])
+            item.setToolTip(plain_tip(hit.memo))
             self.results.addItem(item)
         self.count.setText(f"{len(hits)} memo{'s' if len(hits) != 1 else ''}" if hits else "No memo matches.")
         if hits:

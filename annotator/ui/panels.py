@@ -8,7 +8,7 @@ from functools import partial
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-    QPushButton, QScrollArea, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QTabWidget, QTableView, QVBoxLayout, QWidget,
 )
 
 from ..core.errors import AnnotationError, ProjectError
@@ -19,6 +19,7 @@ from .attribute_form import AttributeForm
 from .label_combo import LabelCombo
 from .models import ANNOTATION_ID_ROLE, AnnotationListModel
 from .operations import Operations
+from .plain_text import as_text
 from .target_popup import TargetPopup, complete_targets, resolve_role
 
 Selection = Callable[[], "tuple[int, int] | None"]  # the reader's selection, in code points
@@ -58,13 +59,19 @@ class AnnotationPanel(QWidget):
         # The form below needs the room once a claim shows its source, cue and attributes.
         layout.addWidget(self.view, 2)
         details = QGroupBox("Selected annotation", self)
-        self.form = form = QFormLayout(details)
+        self.form = form = QFormLayout()
+        column = QVBoxLayout(details)
+        column.addLayout(form)
+        column.addStretch(1)  # spare height goes below the form, never between a caption and its field
         self.label_combo = LabelCombo(details)
         self.label_combo.labelChosen.connect(self._label_chosen)
         form.addRow("Label:", self.label_combo)
         self.label_text = QLabel(_NOTHING_SELECTED, details)
+        self.label_text.setTextFormat(Qt.RichText)  # markup of its own around the escaped snippet
         self.label_text.setWordWrap(True)
         self.label_text.setAlignment(Qt.AlignLeft | Qt.AlignTop)  # beside "Text:", however tall the row grows
+        # No row takes spare height: a row that grew put its field ~50 px below its caption.
+        self.label_text.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
         form.addRow("Text:", self.label_text)
         self.entity_edit = self._name_field("entityEdit", "Registry entity, e.g. Walmart", self._entity_edited,
                                             project.entities.names)
@@ -82,6 +89,7 @@ class AnnotationPanel(QWidget):
         form.addRow("Source:", self.source_edit)
         self.cue_text = QLabel("—", details)
         self.cue_text.setObjectName("cueText")
+        self.cue_text.setTextFormat(Qt.RichText)  # an escaped cue: AT&amp;T shows as AT&T
         self.set_cue = QPushButton("Set from selection", details)
         self.set_cue.setObjectName("setCue")
         self.set_cue.setToolTip("Select the attribution words in the reader (‘said’, ‘according to’), then press this.")
@@ -99,9 +107,8 @@ class AnnotationPanel(QWidget):
         self.role_warning = QLabel("", details)
         self.role_warning.setStyleSheet(_WARNING)
         form.addRow(self.role_warning)
-        self.attributes = AttributeForm(details)
+        self.attributes = AttributeForm(form, after=self.role_warning)
         self.attributes.valueEdited.connect(self._value_edited)
-        form.addRow(self.attributes)
         self.note_edit = QPlainTextEdit(details)
         self.note_edit.setPlaceholderText("Note (saved when you leave the field)")
         self.note_edit.setMaximumHeight(70)
@@ -134,6 +141,7 @@ class AnnotationPanel(QWidget):
 
     def _row(self, *widgets: QWidget) -> QWidget:
         row = QWidget(self)
+        row.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)  # see label_text: never taller than its fields
         box = QHBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
         for i, widget in enumerate(widgets):
@@ -311,7 +319,7 @@ class AnnotationPanel(QWidget):
             # Keywords bound first: set_role's text= would collide with run()'s own first parameter.
             self._ops.run(what, partial(action, **kwargs), a.id, *args, document_id=a.document_id, merge_key=merge_key)
         except (AnnotationError, ProjectError) as exc:
-            QMessageBox.warning(self, what, str(exc))
+            QMessageBox.warning(self, what, as_text(str(exc)))
             self._shown_id = None  # show the stored values again, not what was refused
             self._show_details(self._current)
             return False
@@ -447,9 +455,19 @@ def _esc(text: str) -> str:
 
 
 def reveal(widget) -> None:
-    """Bring forward whatever tab page holds the widget (QTabWidget pages live in a QStackedWidget)."""
+    """Bring forward whatever tab page holds the widget.
+
+    A QTabWidget keeps its pages in a QStackedWidget, but the tab widget owns which
+    page is shown: switching the stack directly leaves the tab bar highlighting the
+    old tab, and a click on that tab then changes nothing. So a tab page is shown
+    through its tab widget; only a plain stack is switched itself.
+    """
     page, parent = widget, widget.parentWidget()
     while parent is not None:
         if isinstance(parent, QStackedWidget):
-            parent.setCurrentWidget(page)
+            tabs = parent.parentWidget()
+            if isinstance(tabs, QTabWidget) and tabs.indexOf(page) >= 0:
+                tabs.setCurrentWidget(page)
+            else:
+                parent.setCurrentWidget(page)
         page, parent = parent, parent.parentWidget()

@@ -20,6 +20,7 @@ from ..core.annotations import default_annotator
 from ..core.backup import DEFAULT_KEEP, MAX_KEEP, backups_to_keep, set_backups_to_keep
 from ..core.errors import ProjectError
 from . import settings
+from .plain_text import as_text
 from .reader import READER_FAMILIES
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ class PreferencesDialog(QDialog):
         try:
             name = check_name(self.name.text())
         except ValueError as exc:
-            QMessageBox.warning(self, "Annotator name", str(exc))
+            QMessageBox.warning(self, "Annotator name", as_text(str(exc)))
             self.name.setFocus()
             return
         self.result_prefs = Preferences(
@@ -164,7 +165,7 @@ def open_preferences(window: MainWindow) -> PreferencesDialog:
                 try:  # a setting, not coding work: project_info is outside the undo log, so no undo step
                     window.ops.run("Backups to keep", set_backups_to_keep, window.project, dialog.keep_backups.value())
                 except ProjectError as exc:
-                    QMessageBox.warning(window, "Backups to keep", str(exc))
+                    QMessageBox.warning(window, "Backups to keep", as_text(str(exc)))
             window.statusBar().showMessage(f"Preferences saved; new annotations are by {dialog.result_prefs.annotator}.", 5000)
 
     dialog.accepted.connect(accepted)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..core.errors import ProjectError
 from ..core.project import Project
+from .plain_text import as_text
 from .worker import EXPECTED_ERRORS, run_with_progress
 
 REFI_SUFFIXES = (".qdpx", ".qdc")
@@ -34,7 +35,7 @@ def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> l
             if job is None or (job.error is not None and not isinstance(job.error, EXPECTED_ERRORS)):
                 continue
             if job.error is not None:
-                QMessageBox.warning(parent, "Import refused", str(job.error))
+                QMessageBox.warning(parent, "Import refused", as_text(str(job.error)))
                 continue
             report = job.result
         else:
@@ -47,7 +48,7 @@ def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> l
                 else:
                     report = import_qdc(project, path)
             except ProjectError as exc:
-                QMessageBox.warning(parent, "Import refused", str(exc))
+                QMessageBox.warning(parent, "Import refused", as_text(str(exc)))
                 continue
             finally:
                 QApplication.restoreOverrideCursor()
@@ -62,9 +63,9 @@ def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> l
 
 def _show(parent: QWidget, lines: list[str]) -> None:
     if len(lines) > 1:  # something was skipped or kept as a memo: worth a look
-        box = QMessageBox(QMessageBox.Information, "Import finished", lines[0], parent=parent)
+        box = QMessageBox(QMessageBox.Information, "Import finished", as_text(lines[0]), parent=parent)
         box.setObjectName("refiImportReport")
-        box.setInformativeText("\n".join(line.strip() for line in lines[1:8]))
+        box.setInformativeText(as_text("\n".join(line.strip() for line in lines[1:8])))
         box.setDetailedText("\n".join(lines))
         box.open()
     elif hasattr(parent, "statusBar"):

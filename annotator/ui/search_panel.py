@@ -21,6 +21,7 @@ from ..core.errors import ProjectError
 from ..core.project import Project
 from ..core.search import SearchCancelled, Searcher, SearchFilter, SearchPage, document_hits
 from ..core.search_query import parse
+from .plain_text import as_text, plain_label
 from .search_results import DOCUMENT_ROLE, KIND_ROLE, SPAN_ROLE, HitDelegate, SearchResultsModel
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class SearchPanel(QWidget):
         for widget, stretch in ((self.label_combo, 1), (self.entity_combo, 1), (self.meta, 1)):
             filters.addWidget(widget, stretch)
         layout.addLayout(filters)
-        self.status = QLabel(HELP, self)
+        self.status = plain_label(QLabel(HELP, self))
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -319,7 +320,7 @@ class SearchPanel(QWidget):
         self.status.setStyleSheet(_WARNING if warning else "")
         self.status.setText(text)
         if warning and loud:  # asked for with Enter: say it where it cannot be missed
-            QMessageBox.warning(self, "Cannot search", text)
+            QMessageBox.warning(self, "Cannot search", as_text(text))
 
     # -- going to a hit -------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.search import DocumentHits, Hit, SearchPage
+from .plain_text import clip, plain_tip
 
 KIND_ROLE = Qt.UserRole + 10  # "document", "hit", "more" (documents) or "rest" (the rest of a document's hits)
 DOCUMENT_ROLE = Qt.UserRole + 11  # the document id
@@ -132,7 +133,7 @@ class SearchResultsModel(QAbstractItemModel):
             if role == SPAN_ROLE:
                 return (doc.hits[0].start, doc.hits[0].end) if doc.hits else None
             if role == Qt.ToolTipRole:
-                return f"{doc.title}\nEnter: open it at its first hit"
+                return plain_tip(f"{clip(doc.title, 300)}\nEnter: open it at its first hit")
             return None
         if kind == "rest":
             if role == Qt.DisplayRole:
@@ -152,7 +153,7 @@ class SearchResultsModel(QAbstractItemModel):
         if role == SPAN_ROLE:
             return (hit.start, hit.end)
         if role == Qt.ToolTipRole:
-            return hit_line(hit)
+            return plain_tip(hit_line(hit))
         return None
 
     def _kind(self, index: QModelIndex) -> str:

@@ -12,6 +12,7 @@ from ..core.entities import Candidate
 from ..core.errors import AnnotationError, ProjectError
 from ..core.project import Project
 from .operations import Operations
+from .plain_text import as_text, plain_tip
 from .titles import fit_title
 
 
@@ -31,6 +32,7 @@ class TagMentionsDialog(QDialog):
         names = ", ".join(f"‘{name}’" for name in (self._entity.name, *self._entity.aliases))
         intro = QLabel(f"Occurrences of {_esc(names)}, whole words, in any case or width. "
                        "Uncheck the ones that mean something else.")
+        intro.setTextFormat(Qt.RichText)  # markup of its own around escaped names
         intro.setWordWrap(True)
         layout.addWidget(intro)
         scope = QHBoxLayout()
@@ -88,7 +90,7 @@ class TagMentionsDialog(QDialog):
             where = f"{candidate.document_title}: " if corpus else ""
             text = f"{where}{candidate.text} — {candidate.context}"
             item = QListWidgetItem(text + ("   (already tagged)" if candidate.tagged else ""))
-            item.setToolTip(f"{candidate.document_title}, characters {candidate.start}–{candidate.end}")
+            item.setToolTip(plain_tip(f"{candidate.document_title}, characters {candidate.start}–{candidate.end}"))
             if candidate.tagged:
                 # Shown for the overview, but nothing to do: an entity span is already there.
                 item.setFlags(item.flags() & ~Qt.ItemIsEnabled & ~Qt.ItemIsUserCheckable)
@@ -129,7 +131,7 @@ class TagMentionsDialog(QDialog):
             self._ops.run(f"Tag {len(chosen)} mentions of {self._entity.name}", self._project.entities.tag_mentions,
                           self._entity.id, chosen, document_id=next(iter(documents)) if len(documents) == 1 else None)
         except (ProjectError, AnnotationError) as exc:
-            QMessageBox.warning(self, "Cannot tag these mentions", str(exc))
+            QMessageBox.warning(self, "Cannot tag these mentions", as_text(str(exc)))
             return
         super().accept()
 

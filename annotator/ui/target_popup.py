@@ -83,7 +83,8 @@ class TargetPopup(QDialog):
         snippet = " ".join(span_text.split())
         if len(snippet) > 90:
             snippet = snippet[:87] + "…"
-        intro = QLabel(f"<b>{label_name}</b> toward which target?<br/><i>{_esc(snippet)}</i>")
+        intro = QLabel(f"<b>{_esc(label_name)}</b> toward which target?<br/><i>{_esc(snippet)}</i>")
+        intro.setTextFormat(Qt.RichText)  # markup of its own around escaped data
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.edit = QLineEdit(self)

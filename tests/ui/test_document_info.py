@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from annotator.core.corpus import ColumnMapping, import_corpus
 from annotator.core.project import Project
+from tests.support import shown_text
 from tests.ui.conftest import open_titled
 
 
@@ -197,7 +198,7 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
         lines = wrapped_layout(index.data(), view.font(), cell.width() - 8)
         assert cell.height() >= lines.boundingRect().height(), f"{model.index(row, 0).data()} is cut off"
     url = model.index(model.row_of("url"), 1)
-    assert url.data(Qt.ToolTipRole) == LONG_URL
+    assert shown_text(url.data(Qt.ToolTipRole)) == LONG_URL
     # Copy: the whole url, as stored.
     view.setFocus()
     view.setCurrentIndex(url)
@@ -209,7 +210,24 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
     # The source path is shortened to the label's width, never cut; the tooltip and Copy give all of it.
     source = info.source
     assert QFontMetrics(source.font()).horizontalAdvance(source.text()) <= source.contentsRect().width()
-    assert source.toolTip() == LONG_SOURCE
+    assert shown_text(source.toolTip()) == LONG_SOURCE
     copy = next(a for a in source.actions() if "Copy" in a.text())
     copy.trigger()
     assert QApplication.clipboard().text() == LONG_SOURCE
+
+
+def test_the_add_field_hints_are_not_cut_off_at_the_default_width(open_window, seeded_path, qtbot):
+    """Issue 11, item 6: the "New …" placeholder was clipped."""
+    from PySide6.QtGui import QFontMetrics
+
+    window = open_window(seeded_path)
+    tabs = window.side_tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Document"))
+    info = window.document_info
+    qtbot.waitUntil(info.isVisible)
+    QApplication.processEvents()
+    for edit in (info.new_key, info.new_value):
+        margins = edit.textMargins()
+        # QLineEdit's frame and inner margin take about 2 + 2 px a side beyond contentsRect.
+        room = edit.contentsRect().width() - margins.left() - margins.right() - 8
+        assert QFontMetrics(edit.font()).horizontalAdvance(edit.placeholderText()) <= room, edit.placeholderText()

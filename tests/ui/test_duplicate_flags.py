@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 
 from annotator.core.importing import import_paths
 from annotator.core.project import Project
+from tests.support import shown_text
 from tests.ui.conftest import open_titled
 from annotator.ui.panels import reveal
 
@@ -53,7 +54,7 @@ def test_the_list_marks_seed_002_and_says_why(open_window, seeded_path) -> None:
         "Walmart Vs Amazon And Why Cloud Expertise Makes Or Breaks E-Commerce"]
     model = window.doc_view.model()
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data().startswith(SEED_002))
-    tooltip = model.index(row, 0).data(Qt.ToolTipRole)
+    tooltip = shown_text(model.index(row, 0).data(Qt.ToolTipRole))
     assert tooltip.splitlines()[1].startswith("⟳ Repeated passage: 1,327 words from ‘Shutterstock Much has")
 
 
