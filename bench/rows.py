@@ -88,6 +88,14 @@ def _export(ctx: Context) -> list[Line]:
                  "ms", 3000, "csv.writer alone writing the same rows, pre-fetched into a list, to a file")]
 
 
+def _export_memory(ctx: Context) -> list[Line]:
+    n = f"{ctx.spec.annotations:,}"
+    reference = "peak growth of the CSV export of the same archive, in a child of its own"
+    return [Line(label, f"export memory: {title} of all {n} annotations, peak growth over the open project",
+                 "MB", None, reference)
+            for label, title in (("6b", "JSON Lines"), ("6c", "W3C Web Annotation"), ("6d", "REFI-QDA .qdpx"))]
+
+
 def _memory(ctx: Context) -> list[Line]:
     return [Line("7", "memory: resident set with the archive open in the main window, document 1 painted",
                  "MB", 300, "resident set of the bare QMainWindow + QPlainTextEdit child")]
@@ -106,7 +114,7 @@ def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
     from .rows_gui import row_dense, row_open, row_table, row_tag
-    from .rows_process import row_bigfile, row_import, row_memory, row_startup
+    from .rows_process import row_bigfile, row_export_memory, row_import, row_memory, row_startup
 
     return [
         Row("startup", row_startup, _startup),
@@ -117,9 +125,11 @@ def rows() -> list[Row]:
         Row("bigfile", row_bigfile, _bigfile),
         Row("search", row_search, _search),
         Row("export", row_export, _export),
+        Row("export-memory", row_export_memory, _export_memory),
         Row("memory", row_memory, _memory),
         Row("table", row_table, _table),
     ]
 
 
-ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "memory", "table"]
+ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "export-memory", "memory",
+            "table"]

@@ -229,3 +229,40 @@ def _check_imported(target: Path, files: list[Path]) -> None:
             check(doc_id in found, f"the full-text index does not find {word!r} in document {doc_id}")
     finally:
         conn.close()
+
+
+# -- 6b-6d. peak memory of the streamed exports -------------------------------------------
+
+_STREAMED = (("jsonl", ".jsonl"), ("webanno", ".jsonld"), ("qdpx", ".qdpx"))
+
+
+def row_export_memory(ctx: Context, results: list[RowResult]) -> None:
+    """Each format's peak growth in a child, beside the CSV export's (which streams rows in C) in another."""
+    path = ctx.shared_archive()
+    _documents, annotations = _archive_counts(path)
+    home = ctx.home / "export-memory"
+    home.mkdir(parents=True, exist_ok=True)
+    csv_out = ctx.workdir / "memory.csv"
+    try:
+        for result, (name, suffix) in zip(results, _STREAMED):
+            out = ctx.workdir / f"memory{suffix}"
+            for i in ctx.timed_rounds():
+                seen = fields_of(line_with(run_child("bench.probe_export", [name, str(path), str(out)], home,
+                                                     timeout=1800).lines, "EXPORT"), "EXPORT")
+                base = fields_of(line_with(run_child("bench.probe_export", ["csv", str(path), str(csv_out)], home,
+                                                     timeout=1800).lines, "EXPORT"), "EXPORT")
+                check(int(base.get("count", "0")) == annotations, f"the CSV export wrote {base.get('count')} rows")
+                wrote = int(seen.get("count", "0"))
+                check(wrote == (annotations if name == "webanno" else 1 if name == "qdpx" else ctx.spec.documents),
+                      f"the {name} export wrote {wrote} records")
+                check(out.stat().st_size > 0, f"the {name} export wrote an empty file")
+                if i >= ctx.warmup:
+                    result.samples.append(float(seen["growth_mb"]))
+                    result.reference.append(float(base["growth_mb"]))
+            result.checked = True
+            result.notes.append(f"{name}: {out.stat().st_size / 1e6:,.0f} MB written in {seen['seconds']} s "
+                                f"(last run); peak {seen['peak_mb']} MB resident over {seen['base_mb']} MB with "
+                                "the project open")
+            out.unlink(missing_ok=True)
+    finally:
+        csv_out.unlink(missing_ok=True)

@@ -52,6 +52,16 @@ class Annotations:
         rows = self._store.query(f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? {_ORDER}", (doc_id,))
         return [Annotation(*row) for row in rows]
 
+    def stream_document(self, doc_id: int, *, document_level: bool) -> Iterator[Annotation]:
+        """for_document's spans (or its whole-document codes), one at a time from a cursor of their own.
+
+        Exports walk a document this way: it may carry a million annotations, too many to hold as records.
+        """
+        where = "span_start IS NULL" if document_level else "span_start IS NOT NULL"
+        cursor = self._store.conn.execute(
+            f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND {where} {_ORDER}", (doc_id,))
+        return (Annotation(*row) for row in cursor)
+
     def spans_for_document(self, doc_id: int) -> list[SpanRow]:
         """The document's span annotations in reading order, as light rows: a 1 MB article may
         carry 10,000 spans, and a full record for each costs more than opening it should."""

@@ -29,6 +29,7 @@ AnnotationPage with every annotation, per the W3C Web Annotation Data Model. The
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -70,37 +71,70 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
 def export_jsonl(project: Any, out: str | os.PathLike) -> int:
-    """Write one JSON object per document to `out`; return the number of documents."""
+    """Write one JSON object per document to `out`; return the number of documents.
+
+    Each line is written in pieces, a span at a time, so a document with a million
+    annotations never has its record, or its line, in memory whole.
+    """
     out = _check_target(project, out)
-    records = _limited(jsonl_records(project))
-    return write_text(out, (json.dumps(record, ensure_ascii=False) + "\n" for record in records), records)
+    context = _Context(project)
+    documents = _limited(context.documents())
+
+    def pieces() -> Iterator[str]:
+        for doc_id, title, text, status, memo, _sha in documents:
+            head = {"id": doc_id, "title": title, "text": text, "meta": context.metadata(doc_id), "status": status,
+                    "memo": memo}
+            # json.dumps writes a list as "[" + items joined by ", " + "]": the same bytes as the whole record.
+            yield json.dumps(head, ensure_ascii=False)[:-1] + ', "spans": ['
+            for n, (a, values) in enumerate(_with_values(project, doc_id, document_level=False)):
+                yield (", " if n else "") + json.dumps(_span(context, a, values), ensure_ascii=False)
+            yield '], "document_codes": ['
+            for n, (a, values) in enumerate(_with_values(project, doc_id, document_level=True)):
+                yield (", " if n else "") + json.dumps(_code(context, a, values), ensure_ascii=False)
+            yield "]}\n"
+
+    return write_text(out, pieces(), documents)
 
 
 def jsonl_records(project: Any) -> Iterator[dict[str, Any]]:
-    """The JSON Lines records, one per document in id order."""
+    """The JSON Lines records, one per document in id order (each whole: export_jsonl streams instead)."""
     context = _Context(project)
     for doc_id, title, text, status, memo, _sha in context.documents():
-        annotations = project.annotations.for_document(doc_id)
-        values = project.values.for_annotations(a.id for a in annotations)
-        spans, codes = [], []
-        for a in annotations:
-            label, layer = context.labels[a.label_id]
-            roles = {
-                "target": context.name(a.target_entity_id, a.target), "target_entity_id": a.target_entity_id,
-                "holder": context.name(a.holder_entity_id, a.holder), "holder_entity_id": a.holder_entity_id,
-            }
-            common = {"attributes": values[a.id], "note": a.note}
-            if a.is_document_level:
-                codes.append({"id": a.id, "label": label, "layer": layer, **roles, **common})
-                continue
-            spans.append({
-                "start": a.start, "end": a.end, "label": label, "layer": layer, "text": a.text, "id": a.id,
-                "entity": context.name(a.entity_id, None), "entity_id": a.entity_id, **roles,
-                "source": context.name(a.source_entity_id, a.source), "source_entity_id": a.source_entity_id,
-                "cue_start": a.cue_start, "cue_end": a.cue_end, **common,
-            })
+        spans = [_span(context, a, v) for a, v in _with_values(project, doc_id, document_level=False)]
+        codes = [_code(context, a, v) for a, v in _with_values(project, doc_id, document_level=True)]
         yield {"id": doc_id, "title": title, "text": text, "meta": context.metadata(doc_id), "status": status,
                "memo": memo, "spans": spans, "document_codes": codes}
+
+
+def _roles(context: "_Context", a: Annotation) -> dict[str, Any]:
+    return {"target": context.name(a.target_entity_id, a.target), "target_entity_id": a.target_entity_id,
+            "holder": context.name(a.holder_entity_id, a.holder), "holder_entity_id": a.holder_entity_id}
+
+
+def _span(context: "_Context", a: Annotation, values: dict[str, str]) -> dict[str, Any]:
+    label, layer = context.labels[a.label_id]
+    return {
+        "start": a.start, "end": a.end, "label": label, "layer": layer, "text": a.text, "id": a.id,
+        "entity": context.name(a.entity_id, None), "entity_id": a.entity_id, **_roles(context, a),
+        "source": context.name(a.source_entity_id, a.source), "source_entity_id": a.source_entity_id,
+        "cue_start": a.cue_start, "cue_end": a.cue_end, "attributes": values, "note": a.note,
+    }
+
+
+def _code(context: "_Context", a: Annotation, values: dict[str, str]) -> dict[str, Any]:
+    label, layer = context.labels[a.label_id]
+    return {"id": a.id, "label": label, "layer": layer, **_roles(context, a), "attributes": values, "note": a.note}
+
+
+def _with_values(project: Any, doc_id: int, *, document_level: bool,
+                 batch: int = 500) -> Iterator[tuple[Annotation, dict[str, str]]]:
+    """A document's spans (or whole-document codes) in reading order with their attribute values,
+    fetched a batch at a time, so memory holds a batch however many the document has."""
+    annotations = project.annotations.stream_document(doc_id, document_level=document_level)
+    while chunk := list(itertools.islice(annotations, batch)):
+        values = project.values.for_annotations(a.id for a in chunk)
+        for a in chunk:
+            yield a, values[a.id]
 
 
 # -- W3C Web Annotation --------------------------------------------------------------
@@ -144,10 +178,10 @@ def web_annotations(project: Any) -> Iterator[dict[str, Any]]:
     for doc_id, _title, text, _status, _memo, sha in context.documents():
         url = context.metadata(doc_id).get("url", "").strip()
         source = url if _IRI.fullmatch(url) else f"urn:annotator:document:{sha}"
-        annotations = project.annotations.for_document(doc_id)
-        values = project.values.for_annotations(a.id for a in annotations)
-        for a in annotations:
-            yield _web_annotation(context, a, text, source, sha, values[a.id])
+        # Whole-document codes first, then spans in reading order: the order for_document gives.
+        for document_level in (True, False):
+            for a, values in _with_values(project, doc_id, document_level=document_level):
+                yield _web_annotation(context, a, text, source, sha, values)
 
 
 def _web_annotation(context: "_Context", a: Annotation, text: str, source: str, sha: str,

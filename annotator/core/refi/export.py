@@ -10,9 +10,16 @@ mentions. Positions are code points into the UTF-8 source files.
 
 from __future__ import annotations
 
+import io
+import itertools
 import os
 import re
+import tempfile
+import time
 import zipfile
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +30,7 @@ from . import payload
 from ..store import now
 from .dates import utc
 from .ids import Guids, project_namespace
-from .xmlout import Node, serialize
+from .xmlout import Node, end, fragment, serialize, start
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -54,7 +61,7 @@ class _Exporter:
         self.project = project
         self.guid = Guids(project_namespace(project))
         self.book = project.codebook
-        self.notes: list[Node] = []
+        self.notes = _Notes()
         self.users: dict[str, str] = {}
         # Who and when, for what Annotator does not record them on (the project, documents,
         # label memos): whoever exports, and the span of the project's own dates.
@@ -123,76 +130,69 @@ class _Exporter:
 
     # -- sources --------------------------------------------------------------------
 
-    def sources(self) -> tuple[list[Node], list[Node], dict[str, bytes]]:
+    def sources(self, write: Callable[[str], Any]) -> None:
+        """Every TextSource, written as it is made: a document, then its selections a batch at a time."""
         conn = self.project.store.conn
-        metadata: dict[int, list[list[Any]]] = {}
-        keys: dict[str, str] = {}
-        for order, (doc_id, key, value) in enumerate(
-                conn.execute("SELECT document_id, key, value FROM document_metadata ORDER BY rowid")):
-            metadata.setdefault(doc_id, []).append([key, value, order])
-            keys.setdefault(key, self.guid("variable", key))
+        metadata_order, value_order = _Ranks(conn, "document_metadata"), _Ranks(conn, "annotation_values")
         flag_columns = [row[1] for row in conn.execute("PRAGMA table_info(document_flags)")]
-        flags: dict[int, list[dict[str, Any]]] = {}
-        for row in conn.execute("SELECT * FROM document_flags ORDER BY id"):
-            flags.setdefault(row[flag_columns.index("document_id")], []).append(dict(zip(flag_columns, row)))
-        values: dict[int, list[list[Any]]] = {}
-        for order, (annotation_id, attribute_id, value) in enumerate(
-                conn.execute("SELECT annotation_id, attribute_id, value FROM annotation_values ORDER BY rowid")):
-            values.setdefault(annotation_id, []).append([attribute_id, value, order])
         names = {attribute_id: name for attribute_id, name in conn.execute("SELECT id, name FROM label_attributes")}
-        files: dict[str, bytes] = {}
-        nodes = []
-        # Documents kept apart from another with the same text, and the REFI-QDA source each came from.
-        origins = {row[0]: row[1:] for row in conn.execute(
-            "SELECT id, twin, refi_guid FROM documents WHERE twin <> 0 OR refi_guid <> ''")}
         for doc_id in self.project.documents.ids():
             document = self.project.documents.get(doc_id)
             guid = self.guid("document", doc_id)
             data: dict[str, Any] = {"kind": "document", "id": doc_id, "source": document.source,
                                     "encoding": document.encoding, "status": document.status,
                                     "sha256": document.sha256}
-            if doc_id in metadata:
-                data["metadata"] = metadata[doc_id]
-            if doc_id in flags:
-                data["flags"] = flags[doc_id]
-            twin, refi_guid = origins.get(doc_id, (0, ""))
+            metadata = [[key, value, metadata_order(rowid)] for key, value, rowid in conn.execute(
+                "SELECT key, value, rowid FROM document_metadata WHERE document_id = ? ORDER BY rowid", (doc_id,))]
+            if metadata:
+                data["metadata"] = metadata
+            flags = [dict(zip(flag_columns, row)) for row in conn.execute(
+                "SELECT * FROM document_flags WHERE document_id = ? ORDER BY id", (doc_id,))]
+            if flags:
+                data["flags"] = flags
+            # Documents kept apart from another with the same text, and the REFI-QDA source each came from.
+            twin, refi_guid = conn.execute("SELECT twin, refi_guid FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if twin:
                 data["twin"] = twin
             if refi_guid:
                 data["refi_guid"] = refi_guid
-            file_name = f"{guid}.txt"
             # A document's text never changes after its import: it was created and last modified then.
             imported = date_or_exact(data, "imported_at", document.imported_at, self.first)
             node = Node("TextSource", {"guid": guid, "name": payload.keep_exact(data, "title", document.title),
-                                       "plainTextPath": f"internal://{file_name}", "creatingUser": self.me,
+                                       "plainTextPath": f"internal://{guid}.txt", "creatingUser": self.me,
                                        "creationDateTime": imported, "modifyingUser": self.me,
                                        "modifiedDateTime": imported})
-            description = node.add("Description")
-            try:
-                files[f"sources/{file_name}"] = document.text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ProjectError(f"Document {doc_id} ‘{document.title}’ holds characters UTF-8 cannot store; "
-                                   "nothing was exported.") from None
-            annotations = self.project.annotations.for_document(doc_id)
-            for annotation in annotations:
-                if not annotation.is_document_level:
-                    self.selection(node, annotation, values.get(annotation.id, []), names, document.text)
-            for annotation in annotations:
-                if annotation.is_document_level:
-                    self.whole_document(node, annotation, values.get(annotation.id, []), names, document.text)
             memo = self.project.documents.memo(doc_id)
+            # The Description goes first, so the memo's exact text joins the payload now; its Note comes last.
+            payload.keep_exact(data, "memo", memo or None)
+            node.add("Description", payload.with_payload("", data))
+            write(start(node, 2))
+            for level, add in ((False, self.selection), (True, self.whole_document)):
+                for batch in self._annotated(doc_id, level, value_order):
+                    for annotation, values in batch:
+                        add(node, annotation, values, names, document.text)
+                    _flush(node, 3, write)
             if memo:
                 self.note(node, "document", doc_id, f"Memo on {document.title}", memo, data,
                           stamps=(self.me, imported, imported))
-            for key, value, _order in metadata.get(doc_id, []):
+            for key, value, _order in metadata:
                 variable_value = node.add("VariableValue")
-                variable_value.add("VariableRef", targetGUID=keys[key])
+                variable_value.add("VariableRef", targetGUID=self.guid("variable", key))
                 variable_value.add("TextValue", payload.visible(value))
-            description.text = payload.with_payload("", data)
-            nodes.append(node)
-        variables = [Node("Variable", {"guid": guid, "name": payload.visible(key), "typeOfVariable": "Text"})
-                     for key, guid in keys.items()]
-        return nodes, variables, files
+            _flush(node, 3, write)
+            write(end("TextSource", 2))
+
+    def _annotated(self, doc_id: int, document_level: bool,
+                   order: "_Ranks") -> Iterator[list[tuple[Annotation, list[list[Any]]]]]:
+        """A document's selections (or whole-document codings) with their values, 500 at a time."""
+        annotations = self.project.annotations.stream_document(doc_id, document_level=document_level)
+        while chunk := list(itertools.islice(annotations, 500)):
+            values: dict[int, list[list[Any]]] = {}
+            for annotation_id, attribute_id, value, rowid in self.project.store.conn.execute(
+                    "SELECT annotation_id, attribute_id, value, rowid FROM annotation_values "
+                    f"WHERE annotation_id IN ({', '.join('?' * len(chunk))}) ORDER BY rowid", [a.id for a in chunk]):
+                values.setdefault(annotation_id, []).append([attribute_id, value, order(rowid)])
+            yield [(annotation, values.get(annotation.id, [])) for annotation in chunk]
 
     def annotation_payload(self, annotation: Annotation, values: list[list[Any]]) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": "annotation", "id": annotation.id}
@@ -261,9 +261,8 @@ class _Exporter:
 
     # -- entities -----------------------------------------------------------------------
 
-    def cases(self) -> list[Node]:
+    def cases(self, write: Callable[[str], Any]) -> None:
         conn = self.project.store.conn
-        nodes = []
         for (entity_id,) in conn.execute("SELECT id FROM entities ORDER BY id").fetchall():
             entity = self.project.entities.get(entity_id)
             aliases = conn.execute("SELECT id, alias FROM entity_aliases WHERE entity_id = ? ORDER BY id",
@@ -275,41 +274,130 @@ class _Exporter:
             node = Node("Case", {"guid": self.guid("entity", entity.id), "name": name})
             node.add("Description", payload.with_payload(memo, data))
             node.add("CodeRef", targetGUID=self.guid("label", entity.label_id))
-            mentions = conn.execute("SELECT id, document_id FROM annotations WHERE entity_id = ? "
-                                    "AND span_start IS NOT NULL ORDER BY document_id, span_start, id",
-                                    (entity_id,)).fetchall()
-            for doc_id in dict.fromkeys(doc_id for _id, doc_id in mentions):
-                node.add("SourceRef", targetGUID=self.guid("document", doc_id))
-            for annotation_id, _doc_id in mentions:
-                node.add("SelectionRef", targetGUID=self.guid("annotation", annotation_id))
-            nodes.append(node)
-        return nodes
+            write(start(node, 2))
+            _flush(node, 3, write)
+            # An entity may be mentioned a million times: its references stream from the database.
+            mentioned = "FROM annotations WHERE entity_id = ? AND span_start IS NOT NULL"
+            for (doc_id,) in conn.execute(f"SELECT DISTINCT document_id {mentioned} ORDER BY document_id",
+                                          (entity_id,)):
+                write(fragment(Node("SourceRef", {"targetGUID": self.guid("document", doc_id)}), 3))
+            for (annotation_id,) in conn.execute(f"SELECT id {mentioned} ORDER BY document_id, span_start, id",
+                                                 (entity_id,)):
+                write(fragment(Node("SelectionRef", {"targetGUID": self.guid("annotation", annotation_id)}), 3))
+            write(end("Case", 2))
 
-    def project_node(self) -> tuple[Node, dict[str, bytes]]:
+    def write_project(self, write: Callable[[str], Any]) -> None:
+        """project.qde, element by element, with memory flat however large the project.
+
+        The schema's order is Users, CodeBook, Variables, Cases, Sources, Notes: the
+        users and variables are found with a query before the sources, and the notes
+        made along the way wait in a spool file until the sources are written.
+        """
+        conn = self.project.store.conn
         root = Node("Project", {"xmlns": PROJECT_NS, "name": payload.visible(self.project.name), "origin": _origin(),
                                 "creatingUserGUID": self.me, "creationDateTime": self.first,
                                 "modifyingUserGUID": self.me, "modifiedDateTime": self.last})
         codes = self.codes(with_notes=True)
-        cases = self.cases()
-        sources, variables, files = self.sources()
+        # Users in the order the sources name them: each document's selections, then its whole-document codings.
+        for (name,) in conn.execute("SELECT annotator FROM annotations "
+                                    "ORDER BY document_id, span_start IS NULL, span_start, span_end DESC, id"):
+            self.user(name)
+        write('<?xml version="1.0" encoding="utf-8"?>\n' + start(root, 0))
         if self.users:
-            users = root.add("Users")
+            users = Node("Users")
             for name, guid in self.users.items():
                 users.add("User", guid=guid, name=payload.visible(name))
-        root.add("CodeBook").add("Codes").extend(codes)
-        if variables:
-            root.add("Variables").extend(variables)
-        if cases:
-            root.add("Cases").extend(cases)
-        if sources:
-            root.add("Sources").extend(sources)
+            write(fragment(users, 1))
+        book = Node("CodeBook")
+        book.add("Codes").extend(codes)
+        write(fragment(book, 1))
+        keys = [key for (key,) in conn.execute("SELECT key FROM document_metadata GROUP BY key ORDER BY min(rowid)")]
+        if keys:
+            write(fragment(Node("Variables", children=[
+                Node("Variable", {"guid": self.guid("variable", key), "name": payload.visible(key),
+                                  "typeOfVariable": "Text"}) for key in keys]), 1))
+        for tag, part, present in (("Cases", self.cases, "entities"), ("Sources", self.sources, "documents")):
+            if conn.execute(f"SELECT EXISTS(SELECT 1 FROM {present})").fetchone()[0]:
+                write(start(Node(tag), 1))
+                part(write)
+                write(end(tag, 1))
         if self.notes:
-            root.add("Notes").extend(self.notes)
-        root.add("Description", payload.with_payload(
+            write(start(Node("Notes"), 1))
+            self.notes.copy_to(write)
+            write(end("Notes", 1))
+        write(fragment(Node("Description", text=payload.with_payload(
             "Exported by Annotator; see docs/refi-qda.md for the annotator: lines.",
             {"kind": "project", "format": payload.FORMAT, "version": payload.VERSION,
-             "namespace": str(self.guid.namespace)}))
-        return root, files
+             "namespace": str(self.guid.namespace)})), 1))
+        write(end("Project", 0))
+
+    def sources_files(self) -> Iterator[tuple[str, bytes]]:
+        """(member name, UTF-8 text) of every source, one document at a time."""
+        for doc_id, title, text in self.project.store.conn.execute("SELECT id, title, text FROM documents ORDER BY id"):
+            try:
+                yield f"sources/{self.guid('document', doc_id)}.txt", text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ProjectError(f"Document {doc_id} ‘{title}’ holds characters UTF-8 cannot store; "
+                                   "nothing was exported.") from None
+
+    def needs_zip64(self) -> bool:
+        """Whether project.qde might pass 2 GB, past which its zip entry must have ZIP64 headers from the start.
+
+        A streamed member's size is unknown when its header is written, so this is a generous estimate:
+        every character four bytes, escaped, and a few kilobytes of markup per row.
+        """
+        conn = self.project.store.conn
+        rows, chars = conn.execute("SELECT count(*), coalesce(sum(length(text) + length(note)), 0) "
+                                   "FROM annotations").fetchone()
+        for table, columns in (("documents", "length(title) + length(memo)"), ("document_metadata", "length(value)"),
+                               ("entities", "length(name) + length(memo)"), ("labels", "length(memo)")):
+            count, size = conn.execute(f"SELECT count(*), coalesce(sum({columns}), 0) FROM {table}").fetchone()
+            rows, chars = rows + count, chars + size
+        return 12 * chars + 3000 * rows > zipfile.ZIP64_LIMIT
+
+
+class _Notes:
+    """The Notes made while writing, serialized at once and kept in a spool file (on disk past a megabyte):
+    they are written after the Sources, and a project may hold a note on each of a million annotations."""
+
+    def __init__(self):
+        self._file: Any = None
+        self.count = 0
+
+    def append(self, note: Node) -> None:
+        if self._file is None:
+            self._file = tempfile.SpooledTemporaryFile(1024 * 1024, "w+", encoding="utf-8", newline="")
+        self._file.write(fragment(note, 2))
+        self.count += 1
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def copy_to(self, write: Callable[[str], Any]) -> None:
+        self._file.seek(0)
+        while chunk := self._file.read(64 * 1024):
+            write(chunk)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+class _Ranks:
+    """A row's place in its table's rowid order (0, 1, 2...), as the payload's order numbers have it:
+    eight bytes a row are kept, not the rows."""
+
+    def __init__(self, conn: Any, table: str):
+        self._rowids = array("q", (rowid for (rowid,) in conn.execute(f"SELECT rowid FROM {table} ORDER BY rowid")))
+
+    def __call__(self, rowid: int) -> int:
+        return bisect_left(self._rowids, rowid)
+
+
+def _flush(node: Node, depth: int, write: Callable[[str], Any]) -> None:
+    """Write the children made so far, and forget them."""
+    write("".join(fragment(child, depth) for child in node.children))
+    node.children.clear()
 
 
 def _date_span(conn) -> tuple[str, str]:
@@ -331,10 +419,13 @@ def _date_span(conn) -> tuple[str, str]:
 
 
 def export_qdpx(project: Any, path: str | os.PathLike) -> Path:
-    """Write the project as a REFI-QDA project file (a zip of project.qde and sources/)."""
+    """Write the project as a REFI-QDA project file (a zip of project.qde and sources/), streamed."""
     path = Path(path)
-    root, files = _Exporter(project).project_node()
-    _write_atomically(path, lambda handle: _zip(handle, serialize(root).encode("utf-8"), files))
+    exporter = _Exporter(project)
+    try:
+        _write_atomically(path, lambda handle: _zip(handle, exporter))
+    finally:
+        exporter.notes.close()
     return path
 
 
@@ -348,10 +439,17 @@ def export_qdc(project: Any, path: str | os.PathLike) -> Path:
     return path
 
 
-def _zip(handle, qde: bytes, files: dict[str, bytes]) -> None:
+def _zip(handle, exporter: _Exporter) -> None:
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.qde", qde)
-        for name, data in files.items():
+        # Dated and permitted as writestr would: only the size is unknown until the end.
+        info = zipfile.ZipInfo("project.qde", date_time=time.localtime(time.time())[:6])
+        info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+        with archive.open(info, "w", force_zip64=exporter.needs_zip64()) as member:
+            text = io.TextIOWrapper(member, encoding="utf-8", newline="")
+            exporter.write_project(text.write)
+            text.flush()
+            text.detach()  # the member is closed by its own with, which writes its sizes
+        for name, data in exporter.sources_files():
             archive.writestr(name, data)
 
 

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import Element
 
 from . import payload
 from .codes import PlanLabel, as_int, child_text, children, read_codes
+from ..decoding import MAX_TEXT_BYTES
 from .reading import Archive, Refused, local
 
 _SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
@@ -91,6 +92,9 @@ class _Reader:
         self.variables = {v.get("guid"): v.get("name") or "" for v in self._all("Variables", "Variable")}
         self.notes: dict[str, Element] = {n.get("guid"): n for n in self._all("Notes", "Note")}
         self.used_notes: set[str] = set()
+        # A member many sources or notes name is read and decoded once; each still counts in the budget.
+        self._texts: dict[str, str] = {}
+        self._normal: dict[str, tuple[str, Any]] = {}  # such a text as a document holds it (a str hashes once)
 
     def _all(self, outer: str, inner: str) -> list[Element]:
         return [item for box in children(self.root, outer) for item in children(box, inner)]
@@ -100,9 +104,34 @@ class _Reader:
     def note_text(self, note: Element) -> str:
         text = child_text(note, "PlainTextContent")
         if text is None and note.get("plainTextPath"):
-            data = self.archive.source_text(note.get("plainTextPath"))
-            text = _decode(data, self.what, note.get("name") or "a note") if isinstance(data, bytes) else ""
-        return text or ""
+            text = self.member_text(note.get("plainTextPath"), note.get("name") or "a note")
+        return "" if isinstance(text, _Unread) else text or ""
+
+    def member_text(self, reference: str, name: str) -> "str | _Unread":
+        """The text of the member a plainTextPath names, or why it was not read (an _Unread)."""
+        found = self.archive.locate(reference)
+        if isinstance(found, str):
+            return _Unread(found)
+        self.archive.charge(found)
+        if found.filename not in self._texts:
+            self._texts[found.filename] = _decode(self.archive.read(found, MAX_TEXT_BYTES) or b"", self.what, name)
+        return self._texts[found.filename]
+
+    def references(self) -> list[str]:
+        """Every plainTextPath the import will read, once for each time it is read."""
+        found = []
+        for box in children(self.root, "Sources"):
+            for source in children(box, "TextSource"):
+                if child_text(source, "PlainTextContent") is None:
+                    found.append(source.get("plainTextPath") or "")
+        refs: dict[str, int] = {}
+        for element in self.root.iter():
+            if local(element.tag) == "NoteRef":
+                refs[element.get("targetGUID")] = refs.get(element.get("targetGUID"), 0) + 1
+        for guid, note in self.notes.items():
+            if child_text(note, "PlainTextContent") is None and note.get("plainTextPath"):
+                found += [note.get("plainTextPath")] * max(1, refs.get(guid, 0))
+        return [reference for reference in found if reference.strip()]
 
     def notes_of(self, element: Element) -> list[Element]:
         found = []
@@ -119,6 +148,7 @@ class _Reader:
     # -- the whole file ---------------------------------------------------------------------
 
     def plan(self) -> Plan:
+        self.archive.check_expansion(self.references())
         _human, project_data = payload.split(child_text(self.root, "Description"))
         ours = bool(project_data and project_data.get("kind") == "project" and project_data.get("format") == payload.FORMAT)
         if ours and (as_int(project_data.get("version")) or 0) > payload.VERSION:
@@ -196,14 +226,20 @@ class _Reader:
         if inline is not None:
             raw = inline
         else:
-            raw_bytes = self.archive.source_text(source.get("plainTextPath") or "")
-            if isinstance(raw_bytes, str):
-                self.leftovers.append(f"Source ‘{name}’ was not imported: {raw_bytes}. Import that text as a "
+            raw = self.member_text(source.get("plainTextPath") or "", name)
+            if isinstance(raw, _Unread):
+                self.leftovers.append(f"Source ‘{name}’ was not imported: {raw}. Import that text as a "
                                       "document instead.")
                 return None
-            raw = _decode(raw_bytes, self.what, name)
         exact = data is not None and hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest() == data.get("sha256")
-        text, at = (raw, lambda p: p) if exact else _normalise(raw)
+        if exact:
+            text, at = raw, lambda p: p
+        elif inline is None:
+            if raw not in self._normal:
+                self._normal[raw] = _normalise(raw)
+            text, at = self._normal[raw]
+        else:
+            text, at = _normalise(raw)
         if not text:
             self.leftovers.append(f"Source ‘{name}’ was not imported: it has no text.")
             return None
@@ -308,6 +344,10 @@ def read_plan(root: Element, archive: Archive) -> Plan:
     return _Reader(root, archive).plan()
 
 
+class _Unread(str):
+    """Why a source's or note's file was not read, told apart from a text."""
+
+
 def _ref(element: Element, name: str) -> str:
     found = children(element, name)
     return (found[0].get("targetGUID") or "") if found else ""
@@ -332,6 +372,8 @@ def _normalise(raw: str):
     """Text without a leading BOM and with \\n line ends, and a function moving the file's positions to it."""
     if raw.startswith("\ufeff"):
         raw = raw[1:]
+    if "\r" not in raw:  # the usual case: the text itself, not one more copy of it
+        return raw, lambda position: position
     dropped = [match.start() for match in re.finditer("\r\n", raw)]
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     return text, lambda position: position - bisect.bisect_left(dropped, position)

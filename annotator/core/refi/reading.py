@@ -14,6 +14,8 @@ import os
 import re
 import stat
 import zipfile
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -98,6 +100,8 @@ class Archive:
             raise Refused(f"{self.name} cannot be read as a REFI-QDA project ({reason}); a .qdpx is a zip of "
                           "project.qde and its sources. Choose a .qdpx exported by a QDA program.") from None
         self._folded: dict[str, list[zipfile.ZipInfo]] = {}  # names ignoring case, for a last resort
+        self._expanded = 0  # bytes of text handed out so far, a member counted once per use
+        self._uses: Counter[str] = Counter()
         try:
             self._members = self._check_members()
         except BaseException:
@@ -163,7 +167,15 @@ class Archive:
         return parse_xml(data, f"{self.name}: project.qde")
 
     def source_text(self, reference: str) -> bytes | str:
-        """The bytes of the source a plainTextPath names inside the archive, or why it was not read.
+        """The bytes of the source a plainTextPath names inside the archive, or why it was not read."""
+        found = self.locate(reference)
+        if isinstance(found, str):
+            return found
+        self.charge(found)
+        return self.read(found, MAX_TEXT_BYTES) or b""
+
+    def locate(self, reference: str) -> zipfile.ZipInfo | str:
+        """The member a plainTextPath names, or why it is not read.
 
         internal://name is sources/name, as the standard says. Some tools write a path
         relative to the archive instead (board.txt, sources\\board.txt, ./board%202017.txt):
@@ -179,7 +191,7 @@ class Archive:
             found = self._first([f"sources/{name}", f"sources/{unquote(name)}"])
             if isinstance(found, str):
                 raise Refused(f"{self.name}: the source file sources/{name} {found}. {_AGAIN}")
-            return self.read(found, MAX_TEXT_BYTES) or b""
+            return found
         if not reference.strip():
             return "it names no file"
         if _SCHEME.match(reference):
@@ -194,7 +206,45 @@ class Archive:
         found = self._first(candidates)
         if isinstance(found, str):
             return f"its text file ({reference}) {found}"
-        return self.read(found, MAX_TEXT_BYTES) or b""
+        return found
+
+    def check_expansion(self, references: Iterable[str]) -> None:
+        """Refuse, before reading any of them, texts that would expand past the cap.
+
+        Each source or note that names a member becomes its own copy of that text in
+        the project, so a member counts once for every reference to it: 100 sources
+        naming one 49 MB file are 4.9 GB, however small the archive.
+        """
+        qde = self.member("project.qde")
+        total = qde.file_size if qde is not None else 0
+        uses: Counter[str] = Counter()
+        sizes: dict[str, int] = {}
+        for reference in references:
+            found = self.locate(reference)
+            if isinstance(found, zipfile.ZipInfo):
+                uses[found.filename] += 1
+                sizes[found.filename] = found.file_size
+                total += found.file_size
+        if total > MAX_ARCHIVE_BYTES:
+            raise Refused(self._too_much(total, uses, sizes))
+
+    def charge(self, info: zipfile.ZipInfo) -> None:
+        """Count one more use of a member's text (its size is checked against what is read)."""
+        self._expanded += info.file_size
+        self._uses[info.filename] += 1
+        if self._expanded > MAX_ARCHIVE_BYTES:
+            raise Refused(self._too_much(self._expanded, self._uses, {info.filename: info.file_size}))
+
+    def _too_much(self, total: int, uses: Counter[str], sizes: dict[str, int]) -> str:
+        name, times = max(uses.items(), key=lambda item: (item[1] * sizes.get(item[0], 0), item[1]),
+                          default=("", 0))
+        why = ""
+        if times > 1:
+            why = (f": {name} ({_megabytes(sizes.get(name, 0))}) is the text of {times} sources or notes, and "
+                   "each gets its own copy")
+        return (f"{self.name} would expand to {_megabytes(total)} of text{why}, more than the "
+                f"{_megabytes(MAX_ARCHIVE_BYTES)} Annotator imports from one file. Nothing was imported; split the "
+                "project in the tool that made it and export the parts.")
 
     def _first(self, names: list[str]) -> zipfile.ZipInfo | str:
         """The first name naming a member, or why none does."""
@@ -211,3 +261,7 @@ def _clean(name: str) -> str:
     """A member name as tools mean it: / between folders, without leading ./ or doubled slashes."""
     name = re.sub(r"/{2,}", "/", name.replace("\\", "/"))
     return re.sub(r"^(\./)+", "", name)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 ** 3:.1f} GB" if size >= 1024 ** 3 else f"{max(1, round(size / 1024 ** 2))} MB"

@@ -46,9 +46,23 @@ def _value(value: object) -> str:
 
 def serialize(root: Node) -> str:
     """The document as text, children indented (only elements without text hold children)."""
-    out = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + fragment(root, 0)
+
+
+def start(node: Node, depth: int) -> str:
+    """An element's start tag on its own line, for writers that stream its children after it."""
+    return f"{'  ' * depth}<{node.tag}{_attributes(node.attrs)}>\n"
+
+
+def end(tag: str, depth: int) -> str:
+    return f"{'  ' * depth}</{tag}>\n"
+
+
+def fragment(root: Node, depth: int) -> str:
+    """An element and everything in it, as serialize writes it at that depth."""
+    out = []
     # Iterative, so a deep code hierarchy cannot exhaust the recursion limit.
-    stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
+    stack: list[tuple[Node, int, bool]] = [(root, depth, False)]
     while stack:
         node, depth, closing = stack.pop()
         pad = "  " * depth
