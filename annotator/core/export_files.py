@@ -11,6 +11,7 @@ import contextlib
 import csv
 import errno
 import functools
+import io
 import itertools
 import operator
 import os
@@ -53,9 +54,23 @@ def write_csv(
     return counted.count
 
 
+def write_csv_bytes(out: str | os.PathLike, columns: Sequence[str], write_rows: Callable[[Any], int], *,
+                    excel: bool = False) -> int:
+    """Like write_csv, for rows already encoded: write_rows(binary file) writes them as UTF-8 CSV bytes
+    after the header and returns their count. The Excel variant's byte-order mark and header are
+    written here, exactly as write_csv writes them.
+    """
+    header = io.StringIO(newline="")
+    csv.writer(header, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
+        [_excel_cell(c) for c in columns] if excel else columns)
+    with atomic_output(Path(out), binary=True) as f:
+        f.write(("\ufeff" if excel else "").encode("utf-8") + header.getvalue().encode("utf-8"))
+        return write_rows(f)
+
+
 @contextlib.contextmanager
-def atomic_output(out: Path, *, encoding: str = "utf-8") -> Iterator[Any]:
-    """A text file that appears at `out` whole or not at all.
+def atomic_output(out: Path, *, encoding: str = "utf-8", binary: bool = False) -> Iterator[Any]:
+    """A text file (or with binary, a bytes one) that appears at `out` whole or not at all.
 
     Writing goes to a temporary file beside `out`, synced and renamed over it at the
     end, and removed if anything fails; errors name `out`, not the temporary file.
@@ -66,7 +81,7 @@ def atomic_output(out: Path, *, encoding: str = "utf-8") -> Iterator[Any]:
     try:
         # Mode "x" creates with the usual permissions (umask), unlike mkstemp's 0600,
         # so the exported file can be shared like any other the user saves.
-        with open(tmp, "x", encoding=encoding, newline="") as f:
+        with (open(tmp, "xb") if binary else open(tmp, "x", encoding=encoding, newline="")) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())
