@@ -5,15 +5,17 @@ formats each row with printf() and joins a block of rows with group_concat(), so
 Python handles one bytes object per block, in C-speed bytes methods only.
 
 The fields come out of SQLite separated by the byte 0xFF and each row ends in
-0xFE CR LF. Neither byte occurs in UTF-8 text, so Python can find every field
+0xFE. Neither byte occurs in UTF-8 text, so Python can find every field
 that needs quoting (one holding a comma, a quote, CR or LF) with bytes.find, quote
-it, and turn the separators into commas with one bytes.translate. The result is
+it, and turn the separators into commas and CRLFs with bytes.translate and replace. The result is
 byte for byte what csv.writer writes for the same rows (exporting.py's format);
 tests/core/test_export_sqlcsv.py compares the two on hostile text.
 
 A block whose text holds those bytes anyway (a database another program wrote
 invalid UTF-8 into), or that SQLite cannot build, is written through csv.writer
-instead, so the output stays exact whatever the data. Blocks follow the reading
+instead, so the output stays exact whatever the text. Values of a type the app
+never stores in these columns (a fraction or a blob a hand edit left) are written
+as SQLite prints them, where csv.writer would print Python's spelling. Blocks follow the reading
 order: ranges of document ids, a document with very many annotations split by
 span start, each range read through the reading-order index.
 """
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 _FIELD, _ROW = b"\xff", b"\xfe"
-_FIELD_SQL, _ROW_SQL = "CAST(x'ff' AS TEXT)", "CAST(x'fe0d0a' AS TEXT)"
+_FIELD_SQL, _ROW_SQL = "CAST(x'ff' AS TEXT)", "CAST(x'fe' AS TEXT)"
 _TO_COMMAS = bytes.maketrans(_FIELD, b",")
 _SPECIALS = (b",", b'"', b"\r", b"\n")
 # SQLite 3.40 takes at most 127 arguments per function; wider rows are built by several printf calls.
@@ -93,17 +95,11 @@ def _finish(block: bytes, rows: int, fields: int) -> bytes | bytearray | None:
     done = 0
     found = {special: block.find(special) for special in _SPECIALS}
     while True:
-        for special in (b"\r", b"\n"):  # a row's own end, 0xFE CR LF, is no field's content
-            at = found[special]
-            while at >= 0 and block[at - (1 if special == b"\r" else 2)] == 0xFE:
-                at = block.find(special, at + 1)
-            found[special] = at
         hits = [at for at in found.values() if at >= 0]
         if not hits:
             break
         at = min(hits)
-        row_start = block.rfind(_ROW, 0, at)
-        start = max(block.rfind(_FIELD, 0, at) + 1, row_start + 3 if row_start >= 0 else 0)
+        start = max(block.rfind(_FIELD, 0, at), block.rfind(_ROW, 0, at)) + 1
         field_end, row_end = block.find(_FIELD, at), block.find(_ROW, at)
         end = field_end if 0 <= field_end < row_end else row_end
         quoted += block[done:start]
@@ -117,8 +113,8 @@ def _finish(block: bytes, rows: int, fields: int) -> bytes | bytearray | None:
     if done:
         quoted += block[done:]
         block = quoted
-    out = block.translate(_TO_COMMAS, _ROW)
-    if len(block) - len(out) != rows:
+    out = block.translate(_TO_COMMAS).replace(_ROW, b"\r\n")
+    if len(out) - len(block) != rows:
         return None  # the text itself holds 0xFE
     return out
 

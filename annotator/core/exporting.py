@@ -19,8 +19,10 @@ docs/csv-format.md describes every column of the four files and how to read them
 in pandas, R, Excel and SPSS; keep it in step with the column lists below.
 
 Export reads the schema directly rather than going through the entity, attribute
-and memo APIs: the file format follows the stored data, and one streamed query
-per file keeps a 100,000-row export fast and its memory flat.
+and memo APIs: the file format follows the stored data, and streamed queries keep
+a large export fast and its memory flat. The annotations file, the big one, is
+formatted by SQLite itself a block of rows at a time (export_sqlcsv.py), to the
+same bytes csv.writer writes.
 """
 
 from __future__ import annotations
