@@ -6,11 +6,13 @@ Only the GUI path imports Qt, so the subcommands work on machines without a disp
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
+from .core import formats
 from .core.errors import ProjectError
 from .core.project import Project, default_project_path
 
@@ -38,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(_describe_os_error(exc))
+    except sqlite3.DatabaseError as exc:
+        return _fail(_describe_sqlite_error(exc))
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -62,17 +66,18 @@ def _parser() -> argparse.ArgumentParser:
     default_note = f"default: your default project, {default_project_path()}"
 
     p = commands.add_parser("import", help="import articles, corpus files or REFI-QDA projects into a project",
-                            description="Import articles into a project, one document per file: plain text, "
-                            "Markdown, HTML, DOCX or PDF; folders are searched for those. A corpus file (.csv, "
-                            ".tsv, .jsonl) brings one document per row (see the --*-column options). A REFI-QDA project (.qdpx) from "
+                            description=f"Import articles into a project, one document per file: "
+                            f"{formats.names('article')} ({', '.join(formats.suffixes('article'))}); folders are "
+                            f"searched for those. A corpus file ({', '.join(formats.suffixes('corpus'))}) brings one "
+                            "document per row (see the --*-column options). A REFI-QDA project (.qdpx) from "
                             "another QDA program brings its sources, codes and codings; a .qdc brings its codebook.")
     p.add_argument("--project", type=Path, metavar="PATH",
                    help=f"project file, created if it does not exist ({default_note})")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR",
                    help="an article, a corpus file, a .qdpx/.qdc file, or a folder of articles")
-    p.add_argument("--max-mb", type=str, metavar="MB",
-                   help="refuse articles larger than MB megabytes of text (default: the project's import.max_mb "
-                   "setting, else 50)")
+    p.add_argument("--max-mb", type=str, metavar="MIB",
+                   help="refuse articles larger than MIB mebibytes (MiB, 1024 x 1024 bytes) of text (default: the "
+                   "project's import.max_mb setting, else 50)")
     p.add_argument("--force", action="store_true",
                    help="take the project over from an Annotator on another computer whose lock is more than "
                    "12 hours old; only when you are sure it is no longer running there")
@@ -170,7 +175,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return max(code, refi_code)
 
 
-REFI_SUFFIXES = (".qdpx", ".qdc")
+REFI_SUFFIXES = formats.suffixes("refi")
 
 
 def _import_refi(project: Project, paths: list[Path]) -> int:
@@ -326,11 +331,11 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _size(size: float) -> str:
-    for unit in ("bytes", "KB", "MB"):
+    for unit in ("bytes", "KiB", "MiB"):
         if size < 1024:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024
-    return f"{size:.1f} GB"
+    return f"{size:.1f} GiB"
 
 
 def _open_for_import(args: argparse.Namespace) -> Project:
@@ -388,6 +393,20 @@ def _describe_os_error(exc: OSError) -> str:
     if exc.filename and exc.strerror:
         return f"{exc.filename}: {exc.strerror}"
     return str(exc)
+
+
+def _describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:
+    from .core.errors import DAMAGED, DISK_FULL, READ_ONLY, damaged_message, storage_problem
+
+    problem = storage_problem(exc)
+    if problem == DISK_FULL:
+        return (f"The disk is full ({exc}). What was being written was rolled back whole; the project keeps "
+                "everything saved before. Free some disk space and run the command again.")
+    if problem == DAMAGED:
+        return damaged_message("The project", str(exc))
+    if problem == READ_ONLY:
+        return f"The project cannot be written here ({exc}). Copy it to a folder you can write to."
+    return f"The project could not be read or written ({exc})."
 
 
 def _version() -> str:

@@ -61,6 +61,10 @@ class ArchiveSpec:
 
 
 SMALL = ArchiveSpec(documents=300, annotations=3_000, big_chars=60_000, big_annotations=600, article_chars=1_500)
+# Issue 12, item 15: one article of a million characters carrying a million annotations (row 2b/2c).
+DENSE = ArchiveSpec(documents=2, annotations=1_000_000, big_chars=1_000_000, big_annotations=1_000_000)
+DENSE_SMALL = ArchiveSpec(documents=2, annotations=20_000, big_chars=60_000, big_annotations=20_000,
+                          article_chars=1_500)
 
 
 def vocabulary() -> tuple[list[str], list[str]]:

@@ -55,6 +55,21 @@ class Context:
     _shared: Path | None = None
 
     @property
+    def dense_spec(self) -> archive.ArchiveSpec:
+        """The archive of row 2b/2c: one document carrying very many annotations."""
+        return archive.DENSE_SMALL if self.quick else archive.DENSE
+
+    def dense_archive(self) -> Path:
+        """A working copy of the dense archive (built once and cached like the main one)."""
+        folder = self.workdir / "dense"
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / "archive-dense.annotator"
+        if not copy.exists():
+            shutil.copyfile(archive.cached(self.dense_spec, folder=None if self.cache else self.workdir / "built"),
+                            copy)
+        return copy
+
+    @property
     def profiling(self) -> bool:
         return self.profiler is not None
 

@@ -47,6 +47,15 @@ def _open(ctx: Context) -> list[Line]:
                  "start (bisect per block) + repaint")]
 
 
+def _dense(ctx: Context) -> list[Line]:
+    s = ctx.dense_spec
+    what = f"document 1 of {s.big_chars:,} characters carrying {s.big_annotations:,} annotations"
+    return [Line("2b", f"open dense: {what}, open_document to first paint", "ms", 100,
+                 "QPlainTextEdit.setPlainText of the same text + repaint, no highlights"),
+            Line("2c", f"open dense: resident memory one second after {what} was painted", "MB", 300,
+                 "resident set of the bare QMainWindow + QPlainTextEdit child")]
+
+
 def _tag(ctx: Context) -> list[Line]:
     return [Line("3", "tag: key press on a selection in document 1 to committed row and repainted highlight",
                  "ms", 10, "one INSERT + COMMIT in a scratch table, sqlite3 WAL, synchronous=NORMAL like the app")]
@@ -59,6 +68,12 @@ def _import(ctx: Context) -> list[Line]:
                  "s", 60, raw),
             Line("4b", "import: peak resident memory of the importing process (first/last in the notes)", "MB",
                  None, "peak resident memory of that reference child")]
+
+
+def _bigfile(ctx: Context) -> list[Line]:
+    return [Line("4c", "import: one big plain-text file (48 MiB; 4 MiB with --quick), peak memory growth "
+                 "over the file's size", "x", 8, "the same growth for the raw reference: read the file, insert its text into a plain "
+                 "table (no index, no checks), over its own start")]
 
 
 def _search(ctx: Context) -> list[Line]:
@@ -97,14 +112,16 @@ def _table(ctx: Context) -> list[Line]:
 def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
-    from .rows_gui import row_open, row_table, row_tag
-    from .rows_process import row_import, row_memory, row_startup
+    from .rows_gui import row_dense, row_open, row_table, row_tag
+    from .rows_process import row_bigfile, row_import, row_memory, row_startup
 
     return [
         Row("startup", row_startup, _startup),
         Row("open", row_open, _open),
+        Row("dense", row_dense, _dense),
         Row("tag", row_tag, _tag),
         Row("import", row_import, _import),
+        Row("bigfile", row_bigfile, _bigfile),
         Row("search", row_search, _search),
         Row("export", row_export, _export),
         Row("memory", row_memory, _memory),
@@ -112,4 +129,4 @@ def rows() -> list[Row]:
     ]
 
 
-ROW_KEYS = ["startup", "open", "tag", "import", "search", "export", "memory", "table"]
+ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "memory", "table"]

@@ -1,4 +1,4 @@
-"""Rows measured in this process's Qt: open (2), tag (3) and the annotation table (8).
+"""Rows measured in this process's Qt: open (2), open dense (2b, 2c), tag (3) and the annotation table (8).
 
 Each runs one untimed warm-up round (unless --quick), then the timed rounds, and
 checks what the analyst would see: the whole text, spans highlighted where the
@@ -13,7 +13,9 @@ import re
 import sqlite3
 import time
 
-from .common import CheckFailed, Context, check, discard, dispose, formats_at, paint_counter, show
+from .common import (
+    CheckFailed, Context, check, discard, dispose, fields_of, formats_at, line_with, paint_counter, run_child, show,
+)
 from .reference_highlighter import IntervalHighlighter, qt_spans
 from .report import RowResult
 
@@ -111,6 +113,106 @@ def row_open(ctx: Context, results: list[RowResult]) -> None:
     result.checked = True
     result.notes.append(f"document 1: {len(text):,} code points, {len(spans):,} span annotations; document 2 "
                         "shown before each run; the reference's time includes sorting the spans")
+
+
+# -- 2b, 2c. open a document carrying a million annotations ------------------------------------
+
+
+def row_dense(ctx: Context, results: list[RowResult]) -> None:
+    """Issue 12, item 15: the window used to read every span (6.4 s, +420 MB) before painting the first screen."""
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from annotator.core.project import Project
+    from annotator.ui.main_window import MainWindow
+
+    timing, memory = results
+    app = QApplication.instance()
+    path = ctx.dense_archive()
+    project = Project(path)
+    total = ctx.dense_spec.big_annotations
+    text, other = project.documents.text(BIG), 2
+    first = project.store.conn.execute(
+        "SELECT span_start FROM annotations WHERE document_id = ? ORDER BY span_start LIMIT 1", (BIG,)).fetchone()[0]
+    window = MainWindow(project)
+    try:
+        show(window)
+        reader = window.reader
+        painted = paint_counter(reader.viewport())
+        for i in ctx.timed_rounds():
+            window.open_document(other)
+            app.processEvents()
+            gc.collect()
+            before = painted.count
+            with ctx.clock(profile=i >= ctx.warmup) as c:
+                window.open_document(BIG)
+                reader.viewport().repaint()
+            check(painted.count > before, "the reader viewport was not painted by repaint()")
+            app.processEvents()
+            if i >= ctx.warmup:
+                timing.samples.append(c.ms)
+        check(reader.document().characterCount() - 1 == reader.positions.qt_length,
+              "the reader does not hold the whole text")
+        check(formats_at(reader.document(), reader.positions.to_qt(first)) > 0, "the first span is not highlighted")
+        listed = window.annotation_panel.model
+        check(listed.rowCount() == total, f"the annotation list counts {listed.rowCount()} rows of {total}")
+        fetched = getattr(reader._highlighter, "fetched", None)  # None: a build that read every span
+        _scroll_to(reader, reader.positions.qt_length)  # the end, read when scrolled to
+        last = project.store.conn.execute(
+            "SELECT span_start FROM annotations WHERE document_id = ? ORDER BY span_start DESC LIMIT 1",
+            (BIG,)).fetchone()[0]
+        _scroll_to(reader, reader.positions.to_qt(last))
+        check(formats_at(reader.document(), reader.positions.to_qt(last)) > 0, "the last span is not highlighted")
+        size = reader.viewport().size()
+    finally:
+        dispose(window)
+        project.close()
+
+    edit = QPlainTextEdit()
+    edit.setReadOnly(True)
+    edit.resize(size)
+    other_text = "A short note."
+    try:
+        show(edit)
+        base_painted = paint_counter(edit.viewport())
+        for i in ctx.timed_rounds():
+            edit.setPlainText(other_text)
+            app.processEvents()
+            gc.collect()
+            before = base_painted.count
+            with ctx.clock() as c:
+                edit.setPlainText(text)
+                edit.viewport().repaint()
+            check(base_painted.count > before, "the reference viewport was not painted by repaint()")
+            app.processEvents()
+            if i >= ctx.warmup:
+                timing.reference.append(c.ms)
+    finally:
+        dispose(edit)
+    timing.checked = True
+    timing.notes.append(f"{len(text):,} code points, {total:,} span annotations; "
+                        f"{'all' if fetched is None else f'{fetched:,}'} spans read by the highlighter "
+                        f"over all {len(ctx.timed_rounds())} opens; document 2 shown before each run; the first "
+                        "and the last span checked highlighted (the last once scrolled to)")
+
+    home = ctx.home / "dense"
+    home.mkdir(parents=True, exist_ok=True)
+    for i in ctx.timed_rounds():
+        counted = i >= ctx.warmup
+        child = run_child("bench.probe_memory", [str(path), "1"], home,
+                          profile=ctx.profile_file("dense") if counted else None)
+        seen = fields_of(line_with(child.lines, "MEMORY"), "MEMORY")
+        check("rss_mb" in seen and seen.get("current") == "1", f"the app child failed: {child.lines}")
+        check(int(seen.get("reader_chars", "0")) >= len(text) and int(seen.get("painted", "0")) > 0,
+              "the app child did not show and paint document 1")
+        bare = run_child("bench.probe_memory", ["--bare"], home)
+        base = fields_of(line_with(bare.lines, "MEMORY"), "MEMORY")
+        check("rss_mb" in base and int(base.get("painted", "0")) > 0, f"the bare child failed: {bare.lines}")
+        if counted:
+            memory.samples.append(float(seen["rss_mb"]))
+            memory.reference.append(float(base["rss_mb"]))
+    memory.checked = True
+    memory.notes.append(f"VmRSS one second after the dense document was painted; peak (VmHWM) in the last run "
+                        f"{float(seen['peak_mb']):,.0f} MB, bare {float(base['peak_mb']):,.0f} MB")
 
 
 # -- 3. tag: key press to committed row and repainted highlight -------------------------------

@@ -150,6 +150,61 @@ def row_import(ctx: Context, results: list[RowResult]) -> None:
                         f"over the run ({len(rss)} samples 0.5 s apart, shown by deciles): {_deciles(rss)}")
 
 
+# -- 4c. one big text file ----------------------------------------------------------------
+
+
+BIGFILE_RUNS = 3
+
+
+def row_bigfile(ctx: Context, results: list[RowResult]) -> None:
+    """Peak resident memory an import of one big text file adds, over the file's size (issue 11, item 5)."""
+    [ratio] = results
+    work = ctx.workdir / "bigfile"
+    work.mkdir(parents=True, exist_ok=True)
+    home = ctx.home / "bigfile"
+    home.mkdir(parents=True, exist_ok=True)
+    (work / "alone").mkdir(exist_ok=True)  # the raw reference reads a folder
+    big, tiny = work / "alone" / "big.txt", work / "tiny.txt"
+    _write_big_text(big, (4 if ctx.quick else 48) * 1024 * 1024)
+    tiny.write_text("A tiny article\n\nOne line of body.\n", encoding="utf-8")
+    size = big.stat().st_size
+    growths, seconds = [], []
+    try:
+        for i in range(BIGFILE_RUNS):
+            peaks = {}
+            for name, file in (("tiny", tiny), ("big", big)):
+                child = run_child("bench.probe_import", [str(file), str(work / f"{name}-{i}.annotator")], home,
+                                  timeout=600)
+                seen = fields_of(line_with(child.lines, "IMPORT"), "IMPORT")
+                check(seen.get("imported") == "1", f"{name}.txt: {seen.get('imported')} imported")
+                peaks[name] = float(seen["peak_mb"])
+                if name == "big":
+                    seconds.append(float(seen["seconds"]))
+            raw = run_child("bench.probe_import", [str(big.parent), str(work / f"raw-{i}.sqlite"), "--raw"], home,
+                            timeout=600)
+            base = fields_of(line_with(raw.lines, "IMPORT"), "IMPORT")
+            check(base.get("imported") == "1", f"the raw insert stored {base.get('imported')} rows")
+            growths.append((peaks["big"] - peaks["tiny"]) * 1024 * 1024)
+            ratio.samples.append(growths[-1] / size)
+            ratio.reference.append((float(base["peak_mb"]) - float(base["first_mb"])) * 1024 * 1024 / size)
+        ratio.checked = True
+        ratio.notes.append(f"{size / 1024 / 1024:.0f} MiB of prose, {BIGFILE_RUNS} runs; peak (VmHWM) minus the "
+                           f"peak importing a one-line file: median {statistics.median(growths) / 1024 / 1024:.0f} "
+                           f"MiB; import took a median {statistics.median(seconds):.1f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_big_text(path: Path, size: int) -> None:
+    rng = random.Random(48)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9))) for _ in range(20_000)]
+    written = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while written < size:
+            paragraph = " ".join(rng.choices(vocabulary, k=rng.randint(40, 120))) + ".\n\n"
+            written += out.write(paragraph)
+
+
 def _deciles(samples: list[float]) -> str:
     if len(samples) <= 11:
         return " → ".join(f"{s:.0f}" for s in samples)

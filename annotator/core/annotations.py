@@ -59,6 +59,13 @@ class Annotations:
             "SELECT id, label_id, span_start, span_end, cue_start, cue_end FROM annotations "
             f"WHERE document_id = ? AND span_start IS NOT NULL {_ORDER}", (doc_id,))))
 
+    def spans_of(self, doc_id: int):
+        """The document's spans read a range or a page at a time (a StoredSpans): what views of a long
+        document ask, instead of spans_for_document's every row."""
+        from .doc_spans import StoredSpans  # it builds on SpanRow, defined here
+
+        return StoredSpans(self._store, doc_id)
+
     def document_level(self, doc_id: int) -> list[Annotation]:
         rows = self._store.query(
             f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND span_start IS NULL ORDER BY id", (doc_id,)

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import lock as project_lock
+from . import lock_os, partial_files
 from . import schema
-from .errors import ProjectError
+from .errors import DAMAGED, DISK_FULL, READ_ONLY, ProjectError, damaged_message, storage_problem
 
 if TYPE_CHECKING:
     from .project import Project
@@ -140,7 +141,9 @@ def _source(project_or_path: Project | Store | str | os.PathLike) -> Iterator[tu
         raise ProjectError(f"No project file at {path}; check the path.")
     try:
         # Read-write without create: closing then tidies the -wal/-shm a read-only connection would leave.
-        conn = sqlite3.connect(_uri(path, "mode=rw" if os.access(path, os.W_OK) else "mode=ro"), uri=True,
+        # A read-only file, folder or disk is read as it lies (see read_only_uri), not called damaged.
+        writable = lock_os.why_read_only(path) is None
+        conn = sqlite3.connect(_uri(path, "mode=rw") if writable else project_lock.read_only_uri(path), uri=True,
                                isolation_level=None)
     except sqlite3.Error as exc:
         raise ProjectError(f"Cannot read {path} ({exc}).") from exc
@@ -157,6 +160,8 @@ def _check_annotator_file(conn: sqlite3.Connection, path: Path) -> int:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = schema.user_version(conn)
     except sqlite3.DatabaseError as exc:
+        if storage_problem(exc) == READ_ONLY:
+            raise ProjectError(project_lock.cannot_read_message(path, exc)) from exc
         raise ProjectError(f"{path} is not an Annotator project or is damaged ({exc}).") from exc
     if app_id != schema.APPLICATION_ID:
         raise ProjectError(f"{path} is not an Annotator project; choose a .annotator file.")
@@ -165,8 +170,7 @@ def _check_annotator_file(conn: sqlite3.Connection, path: Path) -> int:
 
 def _copy(conn: sqlite3.Connection, target: Path) -> None:
     """Copy a database into a new file at target, whole or not at all, and flush it to disk."""
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    partial = partial_files.partial_path(target)
     try:
         dest = sqlite3.connect(partial, isolation_level=None)
         try:
@@ -177,13 +181,14 @@ def _copy(conn: sqlite3.Connection, target: Path) -> None:
         finally:
             dest.close()
         if check != "ok":
-            raise ProjectError(f"The copy failed its check ({check}); the project may be damaged. "
-                               "Run `annotator check` on it.")
+            raise ProjectError(f"The copy failed its check ({check}): the project may be damaged. Run "
+                               "`annotator check` on it, and restore a backup (`annotator restore --list`) if so.")
         _fsync(partial)
         os.replace(partial, target)
         _fsync_dir(target.parent)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, *(Path(f"{partial}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
         raise
 
 
@@ -233,12 +238,25 @@ def _backup_from(conn: sqlite3.Connection, path: Path, reason: str, now: datetim
     folder = backup_dir(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        partial_files.sweep(folder)  # full-size copies a killed backup left behind
         target = _free_name(folder, stamp, reason)
         _copy(conn, target)
     except (OSError, sqlite3.Error) as exc:
         raise ProjectError(f"Could not back up {path.name} into {folder} ({exc}). "
-                           "Free some disk space or make that folder writable.") from exc
+                           + _what_to_do(exc, path)) from exc
     return target
+
+
+def _what_to_do(exc: BaseException, path: Path) -> str:
+    """The way out that fits what went wrong: space, permission, or a damaged project (never space for damage)."""
+    problem = storage_problem(exc)
+    if problem == DISK_FULL:
+        return "The disk is full: free some disk space and try again."
+    if problem == READ_ONLY:
+        return "Annotator may not write there: make that folder writable, or choose another place for the project."
+    if problem == DAMAGED:
+        return damaged_message(f"The project {path.name}")
+    return "Free some disk space or make that folder writable, then try again."
 
 
 # -- listing and pruning ---------------------------------------------------------------
@@ -353,6 +371,7 @@ def restore_backup(project_path: str | os.PathLike, backup_path: str | os.PathLi
                 _remove_stale_companions(project_path)
             elif os.name == "nt":
                 current.close()  # Windows cannot rename over a file that is still open
+            partial_files.sweep(project_path.parent)  # what a killed restore left
             _copy(source, project_path)  # a whole new file beside it, flushed, then one rename over the old
     except (OSError, sqlite3.Error) as exc:
         raise ProjectError(f"Could not restore {project_path.name} ({exc}); the project was left as it was.") from exc

@@ -1,8 +1,10 @@
 """`annotator check`: is a project file whole, and does every row still keep the rules the core keeps?
 
 The file is opened read-only and never migrated, so checking a damaged or older
-project cannot make it worse. Besides SQLite's own integrity and foreign-key
-checks, it looks for what only Annotator knows is wrong: a span whose stored
+project cannot make it worse. Only a -journal or -wal that a killed writer left beside
+it is settled first, as any writer opening it would: judged without it, a sound file
+looked damaged (a hot journal cannot be rolled back by a read-only connection).
+Besides SQLite's own integrity and foreign-key checks, it looks for what only Annotator knows is wrong: a span whose stored
 text no longer equals the document's text there, an annotation coded with a
 group, a stance without a target, a value its attribute would refuse, and so on.
 Each problem is one line that names the row, so an analyst can find it.
@@ -16,11 +18,12 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import lock as project_lock
+from . import lock_os, schema
 from .attributes import normalise
 from .codebook_io import attribute_from_row
 from .documents import text_sha256
-from .errors import AnnotationError
+from .errors import READ_ONLY, AnnotationError, storage_problem
 from .model import ATTRIBUTE_KINDS, LAYERS, STATUSES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -87,10 +90,18 @@ def check_project(path: str | Path) -> CheckReport:
     try:
         report.error = _unreadable(report.path)
         if report.error is None:
+            _settle(report.path)
             with closing(_open_read_only(report.path)) as conn:
                 _check(conn, report)
     except sqlite3.DatabaseError as exc:
-        report.error = f"{report.path} cannot be read: {exc}. The file is damaged; {_RESTORE}."
+        if storage_problem(exc) == READ_ONLY:
+            # A journal left by an interrupted write that only a writer can roll back: not damage.
+            report.error = (f"{report.path} cannot be checked here: {exc}. An edit cut short left a journal "
+                            f"beside it that must be rolled back first, and {report.path.parent} cannot be "
+                            "written to. Open the project in Annotator where you may write to its folder, "
+                            "or copy the project with its -journal/-wal file there, then check it again.")
+        else:
+            report.error = f"{report.path} cannot be read: {exc}. The file is damaged; {_RESTORE}."
     except OSError as exc:
         report.error = f"{report.path} cannot be read: {exc.strerror or exc}."
     report._close_kinds()
@@ -123,6 +134,33 @@ def _unreadable(path: Path) -> str | None:
         return (f"{path} is truncated: it holds {size:,} bytes, but its header says {pages * page_size:,}. "
                 f"It cannot be opened or checked; {_RESTORE}.")
     return None
+
+
+def _settle(path: Path) -> None:
+    """Roll back or fold in what a killed writer left beside the file (a hot -journal, a -wal), as any
+    writer opening it would first, so the check judges the file as it stands, not a half-done write.
+
+    Only when nobody has the project open (its lock is taken for the moment) and it may be written;
+    otherwise the check reads it as it is and says so if it cannot.
+    """
+    if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
+        return
+    if lock_os.why_read_only(path) is not None:
+        return
+    try:
+        held = project_lock.acquire(path)
+    except (project_lock.ProjectLocked, OSError):
+        return  # a live writer's -wal is current; its reader sees the latest edits through it
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls back a hot journal
+        finally:
+            conn.close()  # the last connection folds the -wal into the file and removes it
+    except sqlite3.DatabaseError:
+        pass  # the check that follows names what is wrong
+    finally:
+        held.release()
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:

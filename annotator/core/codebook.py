@@ -19,9 +19,11 @@ from .store import Change, Store, now
 
 __all__ = ["Codebook", "default_codebook", "validate_codebook"]  # the last two live with the file format
 
-# New labels take the first of these no other label uses, so they stand apart at once.
-PALETTE = ("#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#9C755F", "#E15759",
-           "#FF9DA7", "#2CA02C", "#D62728", "#9467BD", "#17BECF", "#BCBD22", "#1F77B4", "#8C564B")
+# New labels take the first of these no other label uses, so they stand apart at once: the
+# default codebook's colours, then four chosen to differ from all of them as clearly as they
+# differ from each other (as highlights, CIEDE2000 of at least 8; tests/ui/test_palette.py).
+PALETTE = ("#4879B0", "#F18B13", "#97BD79", "#B478BC", "#76B7B2", "#EDC948", "#A66C47", "#DC287A",
+           "#F19B9E", "#149A16", "#D42024", "#8C8C8C", "#9043DC", "#02137C", "#1CB2EF", "#0DF2BB", "#74631E")
 _LABEL_COLUMNS = "id, name, layer, key, color, description, sort_order, parent_id, is_group, memo"
 _ATTRIBUTE_COLUMNS = "id, label_id, name, kind, choices, required, description, sort_order"
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProjectError
+from .export_files import atomic_output
 from .model import ATTRIBUTE_KINDS, LAYER_NAMES, LAYERS, Attribute, Label
 
 FORMAT = "annotator-codebook"
@@ -219,7 +220,8 @@ def export_codebook(project: Any, path: str | os.PathLike) -> Path:
     path = Path(path)
     text = json.dumps(codebook_data(project), ensure_ascii=False, indent=2) + "\n"
     try:
-        path.write_text(text, encoding="utf-8")
+        with atomic_output(path) as handle:  # never half a codebook under its name
+            handle.write(text)
     except OSError as exc:
         raise ProjectError(f"Cannot write {path}: {exc.strerror or exc}. Choose another folder or file name.") from None
     return path

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from .decoding import decode_bytes
 from .errors import ImportRefused, ProjectError
 from .fingerprints import fingerprint
+from .formats import suffixes
 from .metadata import MAX_KEY_CHARS, iso_date
 from .search_index import add_to_index
 from .store import Change, now
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-CORPUS_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES)
+CORPUS_SUFFIXES = suffixes("corpus")
 # A corpus holds many articles, so it may be far larger than one text file.
 MAX_CORPUS_BYTES = 512 * 1024 * 1024
 # Rows per transaction: large enough that 10,000 rows take seconds, small enough
@@ -178,8 +179,8 @@ def _read(path: Path) -> _Table:
     try:
         size = path.stat().st_size
         if size > MAX_CORPUS_BYTES:
-            raise ImportRefused(f"file too large ({size // (1024 * 1024)} MB; the limit is "
-                                f"{MAX_CORPUS_BYTES // (1024 * 1024)} MB); split it into smaller files")
+            raise ImportRefused(f"file too large ({size // (1024 * 1024)} MiB; the limit is "
+                                f"{MAX_CORPUS_BYTES // (1024 * 1024)} MiB); split it into smaller files")
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRefused(exc.strerror or str(exc)) from None

@@ -13,6 +13,7 @@ import re
 import charset_normalizer
 
 from .errors import ImportRefused
+from .formats import names
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 
@@ -178,11 +179,12 @@ def _mostly_control(text: str) -> bool:
 
 
 def _binary(why: str) -> str:
-    return f"binary file ({why}); import text, HTML, DOCX or PDF"
+    return f"binary file ({why}); import {names()} files"
 
 
 def _size(size: int) -> str:
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+    # Binary units, named as such: the file dialogs show sizes in MiB, and the limit is counted in them.
+    for unit, scale in (("MiB", 1024 * 1024), ("KiB", 1024)):
         if size >= scale:
             value = size / scale
             return f"{value:.0f} {unit}" if value >= 10 or value == int(value) else f"{value:.1f} {unit}"

@@ -18,7 +18,21 @@ from .store import Change, Store, now
 
 
 def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # A megabyte at a time: encoding a 48 MB text whole would copy it just to hash it.
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _HASH_CHARS):
+        digest.update(text[start:start + _HASH_CHARS].encode("utf-8"))
+    return digest.hexdigest()
+
+
+_HASH_CHARS = 1 << 20
+
+
+def utf8_length(text: str) -> int:
+    """len(text.encode("utf-8")) without the copy."""
+    if text.isascii():
+        return len(text)
+    return sum(len(text[start:start + _HASH_CHARS].encode("utf-8")) for start in range(0, len(text), _HASH_CHARS))
 
 
 # The last few texts read, per store: tagging checks and snaps spans against the text, and

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .annotations import Annotations
 from .entity_records import Candidate, EntityUsage, Mention, Use
-from .entity_text import clean_name, context_line, distinct_names, find_names, fold
+from .entity_text import clean_name, context_line, distinct_names, find_names, fold, name_in_span
 from .errors import ProjectError
 from .model import Annotation, Entity, Label
 from .store import Change, Store, now
@@ -23,6 +23,13 @@ from .store import Change, Store, now
 __all__ = ["Candidate", "Entities", "EntitySummary", "EntityUsage", "Mention", "Use", "fold"]
 
 # Every column through which an annotation points at an entity, by the role it plays.
+# Entity-layer labels that tag values, not referents: a date or an amount is coded
+# where it occurs, and the registry (who and what, across documents) has no record for it.
+# Matched by name, folded: the codebook has no field for it, and these are the names
+# value types go by in the default codebook and in common NER schemes.
+VALUE_TYPES = frozenset({"date", "time", "date or time", "period", "duration", "figure", "number", "amount",
+                         "money", "percent", "percentage", "quantity", "ordinal", "cardinal", "statistic"})
+
 LINK_COLUMNS = {"mentions": "entity_id", "sources": "source_entity_id", "targets": "target_entity_id",
                 "holders": "holder_entity_id"}
 
@@ -69,6 +76,25 @@ class Entities:
         for entity_id, alias in self._store.query("SELECT entity_id, alias FROM entity_aliases ORDER BY id"):
             found[entity_id] = found.get(entity_id, ()) + (alias,)
         return found
+
+    def is_registry_type(self, label: Label | int) -> bool:
+        """Whether spans of this label name registry entities: an entity-layer label, not a group, not a value."""
+        found = self._codebook.label(label if isinstance(label, int) else label.id)
+        return found.layer == "entity" and not found.is_group and fold(found.name) not in VALUE_TYPES
+
+    def offer_for(self, annotation: Annotation) -> str | None:
+        """The name to offer creating an entity under for a tagged span, or None when there is nothing to offer.
+
+        Nothing for a value (a Date, a Figure), a document-level tag, a span already
+        linked, or a name that already is an entity of the span's type.
+        """
+        if annotation.is_document_level or annotation.entity_id is not None \
+                or not self.is_registry_type(annotation.label_id):
+            return None
+        name = name_in_span(annotation.text)
+        if not name or self.match(name, label=annotation.label_id) is not None:
+            return None
+        return name
 
     def names(self) -> list[str]:
         rows = self._store.query("SELECT name FROM entities UNION SELECT alias FROM entity_aliases")
@@ -296,7 +322,8 @@ class Entities:
         label = self._codebook.label(annotation.label_id)
         if label.layer != "entity" or annotation.entity_id is not None or annotation.is_document_level:
             return None
-        entity = self.match(annotation.text, label=label)
+        # 월마트가 tagged exactly names 월마트 as much as 월마트 tagged alone.
+        entity = self.match(annotation.text, label=label) or self.match(name_in_span(annotation.text), label=label)
         if entity is not None:
             self._annotations.link_entity(annotation.id, entity.id)
         return entity

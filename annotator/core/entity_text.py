@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .particles import stem_length
 from .words import _PARTICLES, is_word_char
 
 CONTEXT_WIDTH = 120
@@ -34,6 +35,20 @@ def fold(text: str) -> str:
 
 def clean_name(name: str) -> str:
     return " ".join((name or "").split())
+
+
+def name_in_span(text: str) -> str:
+    """The entity name a tagged span proposes: its words, without a Korean particle after the last.
+
+    An exact tag (Alt+key) may take 월마트가 whole; the entity it names is 월마트,
+    and an entity named 월마트가 would never match the next 월마트 tagged.
+    """
+    name = clean_name(text)
+    end = len(name)
+    start = end
+    while start > 0 and is_word_char(name[start - 1]):
+        start -= 1
+    return name[:start + stem_length(name[start:end])] if start < end else name
 
 
 def distinct_names(names: Iterable[str]) -> list[str]:

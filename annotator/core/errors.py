@@ -15,3 +15,48 @@ class ImportRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+# What went wrong underneath, for messages that say what is true: a full disk, a damaged
+# file and a folder Annotator may not write to each need a different thing done about them.
+DISK_FULL = "full"
+DAMAGED = "damaged"
+READ_ONLY = "read-only"
+
+_SQLITE_KINDS = {13: DISK_FULL, 11: DAMAGED, 26: DAMAGED, 8: READ_ONLY}  # SQLITE_FULL, CORRUPT, NOTADB, READONLY
+_ERRNO_KINDS = {"ENOSPC": DISK_FULL, "EDQUOT": DISK_FULL, "EROFS": READ_ONLY, "EACCES": READ_ONLY,
+                "EPERM": READ_ONLY}
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """DISK_FULL, DAMAGED or READ_ONLY when exc (or what caused it) is one of those, else None."""
+    import errno
+    import sqlite3
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, sqlite3.Error):
+            code = getattr(exc, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF in _SQLITE_KINDS:
+                return _SQLITE_KINDS[code & 0xFF]
+            text = str(exc).lower()
+            if "disk is full" in text:
+                return DISK_FULL
+            if "malformed" in text or "not a database" in text:
+                return DAMAGED
+            if "readonly database" in text:
+                return READ_ONLY
+        elif isinstance(exc, OSError) and exc.errno is not None:
+            kind = _ERRNO_KINDS.get(errno.errorcode.get(exc.errno, ""))
+            if kind is not None:
+                return kind
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def damaged_message(name: str, detail: str = "") -> str:
+    """The file is damaged, what was seen, and the way out."""
+    seen = f" ({detail})" if detail else ""
+    return (f"{name} is damaged{seen}. Nothing more is written to it: restore a backup (`annotator restore "
+            f"--list` shows them) or run `annotator check` on it to see what is wrong.")

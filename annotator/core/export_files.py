@@ -15,12 +15,12 @@ import io
 import itertools
 import operator
 import os
-import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+from . import partial_files
 from .errors import ProjectError
 
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula
@@ -63,25 +63,28 @@ def write_csv_bytes(out: str | os.PathLike, columns: Sequence[str], write_rows: 
     header = io.StringIO(newline="")
     csv.writer(header, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
         [_excel_cell(c) for c in columns] if excel else columns)
-    with atomic_output(Path(out), binary=True) as f:
+    with atomic_output(Path(out), encoding=None) as f:
         f.write(("\ufeff" if excel else "").encode("utf-8") + header.getvalue().encode("utf-8"))
         return write_rows(f)
 
 
 @contextlib.contextmanager
-def atomic_output(out: Path, *, encoding: str = "utf-8", binary: bool = False) -> Iterator[Any]:
-    """A text file (or with binary, a bytes one) that appears at `out` whole or not at all.
+def atomic_output(out: Path, *, encoding: str | None = "utf-8") -> Iterator[Any]:
+    """A text file (binary with encoding=None) that appears at `out` whole or not at all.
 
-    Writing goes to a temporary file beside `out`, synced and renamed over it at the
-    end, and removed if anything fails; errors name `out`, not the temporary file.
+    Writing goes to a partial file beside `out` (partial_files.py), synced and renamed
+    over it at the end, and removed if anything fails; errors name `out`, not the
+    partial file. Partial files a killed export left in that folder are deleted first.
     """
     if out.is_dir():
         raise IsADirectoryError(errno.EISDIR, "Is a folder, not a file; choose a file name", str(out))
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
+    partial_files.sweep(out.parent)
+    tmp = partial_files.partial_path(out)
     try:
         # Mode "x" creates with the usual permissions (umask), unlike mkstemp's 0600,
         # so the exported file can be shared like any other the user saves.
-        with (open(tmp, "xb") if binary else open(tmp, "x", encoding=encoding, newline="")) as f:
+        text = encoding is not None
+        with open(tmp, "x" if text else "xb", encoding=encoding, newline="" if text else None) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import compress
 from dataclasses import dataclass, field
+
 
 SHINGLE_WORDS = 5
 MIN_REPEAT_WORDS = 40
@@ -49,7 +52,17 @@ _ASCII_SEPARATORS = bytes(b if b >= 128 or chr(b).isalnum() or b == ord("_") els
 # 64-bit platforms, but an implementation detail. The method number folds in the hash of
 # a fixed tuple, so a Python that hashes tuples differently recomputes stored keys
 # instead of silently never matching them.
+# A text longer than this is fingerprinted a chunk at a time into arrays of a few bytes per
+# word: the word lists, tuples and sets of the direct way take hundreds of bytes per word,
+# which made a 48 MB file cost 2 GB (issue 11, item 5).
+CHUNK_CHARS = 1 << 20
+ChunkCallback = Callable[[float], "bool | None"]
+
 METHOD = zlib.crc32(f"oph-{BINS}x{BANDS}x{ROWS}-v1:{hash((1, 2, 3, 4, 5))}".encode()) & 0x7FFFFFFF
+
+
+class Cancelled(Exception):
+    """The caller's on_chunk answered False: the fingerprint was abandoned between chunks."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +77,15 @@ class Fingerprint:
     passages: list[tuple[int, int, int, int, int]] = field(default_factory=list)
 
 
-def fingerprint(text: str) -> Fingerprint:
-    """The LSH keys of a text and its repeated passages; safe to run on any thread."""
+def fingerprint(text: str, *, on_chunk: ChunkCallback | None = None) -> Fingerprint:
+    """The LSH keys of a text and its repeated passages; safe to run on any thread.
+
+    A text longer than CHUNK_CHARS is read a chunk at a time into compact arrays (see
+    _large_fingerprint): the same keys, in a few bytes per word instead of hundreds.
+    on_chunk(fraction done) runs between chunks; returning False raises Cancelled.
+    """
+    if len(text) > CHUNK_CHARS:
+        return _large_fingerprint(text, on_chunk)
     hashes = list(map(zlib.crc32, _words(text)))
     shingle_list = list(map(hash, zip(*(hashes[i:] for i in range(SHINGLE_WORDS)))))
     distinct = set(shingle_list)
@@ -96,12 +116,21 @@ def _words(text: str) -> list[bytes]:
 def band_keys(shingle_set: Iterable[int]) -> list[int]:
     """The LSH keys, one per band, from a one-permutation MinHash signature of the shingles."""
     signature = [_EMPTY] * BINS
+    _lower(signature, shingle_set)
+    return _keys(signature)
+
+
+def _lower(signature: list[int], shingle_set: Iterable[int]) -> None:
+    """Lower each bin of the signature to the least shingle hash that falls in it."""
     for h in shingle_set:
         # Tuple hashes end with a multiply that spreads every input bit into the top bits,
         # so those choose the bin; a negative bin indexes the list's upper half.
         b = h >> _BIN_SHIFT
         if h < signature[b]:
             signature[b] = h
+
+
+def _keys(signature: list[int]) -> list[int]:
     if _EMPTY in signature:
         # Short texts leave bins empty: each borrows the next filled bin's value, shifted by
         # the distance, so similar short texts still agree on most bins (densification).
@@ -205,6 +234,11 @@ def repeated_runs(shingle_list: list[int]) -> list[tuple[int, int, int]]:
         words = min(n + SHINGLE_WORDS - 1, j - i)
         if words >= MIN_REPEAT_WORDS:
             runs.append((words, i, j))
+    return _longest(runs)
+
+
+def _longest(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """(first word, repeat's first word, words) of the longest runs (words, i, j) whose repeats do not overlap."""
     kept: list[tuple[int, int, int]] = []
     for words, i, j in sorted(runs, key=lambda r: (-r[0], r[1], r[2])):
         if all(j + words <= q or q + w <= j for _, q, w in kept):
@@ -225,3 +259,122 @@ def _passages(text: str, shingle_list: list[int]) -> list[tuple[int, int, int, i
         return []
     spans = [m.span() for m in _TOKEN.finditer(text)]
     return [(spans[i][0], spans[i + w - 1][1], spans[j][0], spans[j + w - 1][1], w) for i, j, w in runs]
+
+
+# -- long texts, a chunk at a time ---------------------------------------------------------
+
+def _large_fingerprint(text: str, on_chunk: ChunkCallback | None) -> Fingerprint:
+    """fingerprint() of a long text: the same keys, and the same repeated runs, in compact arrays.
+
+    Words are hashed a chunk at a time into 4 bytes each, shingles into 8 bytes each, and
+    the MinHash signature is lowered chunk by chunk (a minimum does not care about order).
+    """
+    pieces = list(_pieces(text))
+    words = array("I")
+    firsts: list[int] = []  # the index of each piece's first word
+    for n, (start, end) in enumerate(pieces):
+        firsts.append(len(words))
+        words.extend(map(zlib.crc32, _words(text[start:end])))
+        _tick(on_chunk, 0.5 * (n + 1) / len(pieces))
+    firsts.append(len(words))
+    shingle_array = array("q")
+    signature = [_EMPTY] * BINS
+    count = max(0, len(words) - SHINGLE_WORDS + 1)
+    step = CHUNK_CHARS // 8  # words per round: a piece's worth
+    for first in range(0, count, step):
+        piece = words[first:first + step + SHINGLE_WORDS - 1]
+        hashed = list(map(hash, zip(*(piece[i:] for i in range(SHINGLE_WORDS)))))
+        shingle_array.extend(hashed)
+        _lower(signature, set(hashed))
+        _tick(on_chunk, 0.5 + 0.4 * min(1.0, (first + step) / count))
+    del words
+    bands = _PACK.pack(*_keys(signature)) if shingle_array else b""
+    runs = _anchored_runs(shingle_array)
+    del shingle_array
+    passages = _offsets(text, pieces, firsts, runs)
+    _tick(on_chunk, 1.0)
+    return Fingerprint(bands, passages)
+
+
+def _tick(on_chunk: ChunkCallback | None, fraction: float) -> None:
+    if on_chunk is not None and on_chunk(fraction) is False:
+        raise Cancelled
+
+
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of pieces of at most CHUNK_CHARS, each cut at whitespace so no word is split.
+
+    Casefolding and the word split work character by character, so the pieces' words are
+    the whole text's words. A piece without any whitespace (a megabyte of one "word") is cut
+    where it ends.
+    """
+    start, size = 0, len(text)
+    while start < size:
+        end = min(start + CHUNK_CHARS, size)
+        if end < size:
+            cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end), text.rfind("\t", start, end))
+            end = cut + 1 if cut > start else end
+        yield start, end
+        start = end
+
+
+def _anchored_runs(shingle_array: array) -> list[tuple[int, int, int]]:
+    """repeated_runs() without a pair set or a Counter over every shingle.
+
+    A repeated run of min_run shingles or more holds a shingle at a multiple of min_run (an
+    anchor): every position whose shingle equals an anchor's seeds a pair, which is then
+    extended both ways along its diagonal, once per run. A shingle found more than
+    MAX_SHINGLE_OCCURRENCES times is a chant or a list, as in repeated_runs, and seeds nothing.
+    """
+    min_run = MIN_REPEAT_WORDS - SHINGLE_WORDS + 1
+    size = len(shingle_array)
+    anchors = set(shingle_array[::min_run])
+    hits = list(compress(range(size), map(anchors.__contains__, shingle_array)))
+    del anchors
+    where: dict[int, list[int]] = defaultdict(list)
+    for position in hits:
+        where[shingle_array[position]].append(position)
+    covered: dict[int, list[tuple[int, int]]] = defaultdict(list)  # diagonal -> runs found on it
+    runs = []
+    for positions in where.values():
+        if not 1 < len(positions) <= MAX_SHINGLE_OCCURRENCES:
+            continue
+        for n, i in enumerate(positions):
+            for j in positions[n + 1:]:
+                if any(start <= i < end for start, end in covered[j - i]):
+                    continue
+                start, length = _extend(shingle_array, i, j)
+                covered[j - i].append((start, start + length))
+                words = min(length + SHINGLE_WORDS - 1, j - i)
+                if length >= min_run and words >= MIN_REPEAT_WORDS:
+                    runs.append((words, start, start + j - i))
+    return _longest(runs)
+
+
+def _extend(s: array, i: int, j: int) -> tuple[int, int]:
+    """(first, length) of the longest run of equal shingles s[first + k] == s[first + (j - i) + k] through i."""
+    while i > 0 and s[i - 1] == s[j - 1]:
+        i, j = i - 1, j - 1
+    length, size, block = 0, len(s), 4096
+    while j + length + block <= size and s[i + length:i + length + block] == s[j + length:j + length + block]:
+        length += block  # compared a block at a time in C: a repeated half of a book is millions long
+    while j + length < size and s[i + length] == s[j + length]:
+        length += 1
+    return i, length
+
+
+def _offsets(text: str, pieces: list[tuple[int, int]], firsts: list[int],
+             runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int, int]]:
+    """The runs' word numbers as code points of the text, reading only the pieces they fall in."""
+    needed = {w for i, j, words in runs for w in (i, i + words - 1, j, j + words - 1)}
+    spans: dict[int, tuple[int, int]] = {}
+    for n, (start, end) in enumerate(pieces):
+        wanted = [w for w in needed if firsts[n] <= w < firsts[n + 1]]
+        if not wanted:
+            continue
+        found = [m.span() for m in _TOKEN.finditer(text, start, end)]
+        if len(found) != firsts[n + 1] - firsts[n]:
+            continue  # the two word splits disagree here (a rare casefold): leave its runs out
+        spans.update((w, found[w - firsts[n]]) for w in wanted)
+    return [(spans[i][0], spans[i + w - 1][1], spans[j][0], spans[j + w - 1][1], w) for i, j, w in runs
+            if all(k in spans for k in (i, i + w - 1, j, j + w - 1))]

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 from .decoding import MAX_TEXT_BYTES, too_large_reason
 from .documents import text_sha256
 from .errors import ImportRefused, ProjectError
-from .extract import IMPORTABLE_SUFFIXES, extract
-from .fingerprints import METHOD, Fingerprint, fingerprint
+from .extract import IMPORTABLE_SUFFIXES, Extracted, extract
+from .formats import suffixes
+from .fingerprints import METHOD, Cancelled, Fingerprint, fingerprint
 from .read_ahead import ReadAhead
 from .search_index import add_to_index
 from .store import Change, now
@@ -34,13 +35,59 @@ if TYPE_CHECKING:  # project.py imports this module lazily; keep the dependency 
 SEED_PACKAGE = "annotator.seeds"
 
 ProgressCallback = Callable[[int, int, Path], bool]
-NO_DOCUMENTS_IN_FOLDER = "folder holds no files to import (.txt, .md, .html, .docx or .pdf)"
-# The project setting for the largest file import takes, in megabytes of text (default 50).
+# What happens to one file, in order; a big file reports each with how much of the file is done.
+PHASES = ("reading", "decoding", "checking duplicates", "storing", "indexing")
+# Where each phase starts and ends in a big text file's time (measured on 20 to 50 MB of text), so
+# the bar moves at an even pace through the file.
+_PHASE_SPANS = {"reading": (0.0, 0.04), "decoding": (0.04, 0.08), "checking duplicates": (0.08, 0.7),
+                "storing": (0.7, 0.8), "indexing": (0.8, 1.0)}
+# Files this large report their phases and can be cancelled in the middle; smaller ones take
+# a few milliseconds, and a report per phase would slow an import of 100,000 articles.
+STEP_BYTES = 1024 * 1024
+_READ_BYTES = 4 * 1024 * 1024
+NO_DOCUMENTS_IN_FOLDER = f"folder holds no files to import ({', '.join(suffixes('article'))})"
+# The project setting for the largest file import takes, in MiB of text (default 50).
 MAX_MB_SETTING = "import.max_mb"
 # A batch is committed after this many files or this many seconds, whichever comes first:
 # few commits, a crash loses little, and the file never stays locked long for the window.
 BATCH_FILES = 1000
 BATCH_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class Step:
+    """Progress inside one big file: its place among the files, the phase, and how much of it is done."""
+
+    index: int  # from 0, among the files found
+    total: int  # files found
+    path: Path
+    phase: str  # one of PHASES
+    fraction: float  # of the whole file, 0..1
+
+
+StepCallback = Callable[[Step], "bool | None"]
+
+
+class _Steps:
+    """Reports one big file's phases to on_step, and raises Cancelled when it answers False."""
+
+    def __init__(self, on_step: StepCallback | None, index: int, total: int, path: Path):
+        self._on_step, self._index, self._total, self._path = on_step, index, total, path
+
+    @property
+    def active(self) -> bool:
+        return self._on_step is not None
+
+    def __call__(self, phase: str, within: float = 0.0) -> None:
+        if self._on_step is None:
+            return
+        start, end = _PHASE_SPANS[phase]
+        step = Step(self._index, self._total, self._path, phase, start + (end - start) * min(max(within, 0.0), 1.0))
+        if self._on_step(step) is False:
+            raise Cancelled
+
+
+_QUIET = _Steps(None, 0, 0, Path())
 
 
 @dataclass
@@ -57,6 +104,8 @@ class FileOutcome:
 class ImportReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     cancelled: bool = False
+    total: int = 0  # files found
+    cancelled_at: Path | None = None  # the file under way when Cancel was pressed: not imported
 
     @property
     def imported(self) -> list[FileOutcome]:
@@ -93,8 +142,16 @@ class ImportReport:
         details += [f"  {o.path}: {o.note}" for o in self.to_check]
         lines = [", ".join(parts) + (":" if details else ".")] + details
         if self.cancelled:
-            lines.append("Import cancelled; the remaining files were not imported.")
+            lines.append(self._cancelled_line())
         return lines
+
+    def _cancelled_line(self) -> str:
+        if self.cancelled_at is None:
+            return "Import cancelled; the remaining files were not imported."
+        after = self.total - len(self.outcomes) - 1
+        if after <= 0:
+            return f"Import cancelled: {self.cancelled_at.name} was not imported."
+        return f"Import cancelled: {self.cancelled_at.name} and the {_count(after, 'file')} after it were not imported."
 
 
 def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -175,6 +232,7 @@ def import_paths(
     paths: Iterable[str | os.PathLike],
     *,
     on_progress: ProgressCallback | None = None,
+    on_step: StepCallback | None = None,
     max_bytes: int | None = None,
 ) -> ImportReport:
     """Import files and folders. on_progress(done, total, path) runs before each
@@ -186,25 +244,34 @@ def import_paths(
     under way, and a cancel or a refused file keeps every other file. While one
     file is stored, the next ones are read, decoded and fingerprinted on a second
     thread (SQLite indexes the text without holding Python's lock, so both cores work).
+
+    on_step(Step) reports the phases of each file of STEP_BYTES or more; returning False
+    cancels in the middle of that file, which is then not imported (nothing of it is kept).
     """
     if max_bytes is None:
         max_bytes = import_limit(project)
     files = collect_files(paths)
-    report = ImportReport([])
+    report = ImportReport([], total=len(files))
     passages: dict[int, list] = {}
-    with ReadAhead(files, lambda path: _prepare(path, max_bytes), lambda item: item.size) as prepared:
+
+    def prepare(numbered: tuple[int, Path]) -> _Prepared:
+        index, path = numbered
+        return _prepare(path, max_bytes, lambda: _Steps(on_step, index, len(files), path))
+
+    with ReadAhead(list(enumerate(files)), prepare, lambda item: item.size) as prepared:
         items = iter(prepared)
         finished = False
         while not finished and not report.cancelled:
             batch: list[tuple[FileOutcome, _Prepared]] = []
             try:
                 with project.store.write(undoable=False):
-                    finished, report.cancelled = _store_batch(project, items, batch, len(report.outcomes),
-                                                              len(files), on_progress)
+                    finished, report.cancelled_at = _store_batch(project, items, batch, len(report.outcomes),
+                                                                 len(files), on_progress)
+                    report.cancelled = report.cancelled_at is not None
                     imported = [(o.document_id, item.fingerprint) for o, item in batch if o.status == "imported"]
                     # Indexed with the batch, in its transaction: a failure rolls back the batch whole.
                     add_to_index(project.store.conn, ((o.document_id, item.title, item.text)
-                                                      for o, item in batch if o.status == "imported"))
+                                                      for o, item in batch if o.status == "imported" and not item.indexed))
                     if imported:
                         project.store.conn.executemany(
                             "INSERT OR REPLACE INTO document_fingerprints(document_id, method, bands) "
@@ -224,17 +291,39 @@ def import_paths(
 
 
 def _store_batch(project: Project, items: Iterator[_Prepared], batch: list, done: int, total: int,
-                 on_progress: ProgressCallback | None) -> tuple[bool, bool]:
-    """Store files into the open transaction until the batch is full; (no files left, cancelled)."""
+                 on_progress: ProgressCallback | None) -> tuple[bool, Path | None]:
+    """Store files into the open transaction until the batch is full; (no files left, the file cancelled at)."""
     started = time.monotonic()
     for item in items:
         # Only an explicit False cancels: a callback that only prints returns None.
-        if on_progress is not None and on_progress(done + len(batch), total, item.path) is False:
-            return True, True
-        batch.append((item.outcome or _store(project, item), item))
+        if item.cancelled or (on_progress is not None and on_progress(done + len(batch), total, item.path) is False):
+            return True, item.path
+        if item.outcome is not None:
+            outcome = item.outcome
+        elif item.steps.active:
+            try:
+                outcome = _store_big(project, item)
+            except Cancelled:
+                return True, item.path
+        else:
+            outcome = _store(project, item)
+        batch.append((outcome, item))
         if len(batch) >= BATCH_FILES or time.monotonic() - started >= BATCH_SECONDS:
-            return False, False
-    return True, False
+            return False, None
+    return True, None
+
+
+def _store_big(project: Project, item: _Prepared) -> FileOutcome:
+    """Store and index a big file in a savepoint of its own: a cancel in between drops it and only it."""
+    with project.store.write(undoable=False):
+        item.steps("storing")
+        outcome = _store(project, item)
+        if outcome.status == "imported":
+            item.steps("indexing")
+            add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
+            item.indexed = True
+            item.steps("indexing", 1.0)
+    return outcome
 
 
 def import_limit(project: Project) -> int:
@@ -263,7 +352,7 @@ def megabytes_to_bytes(megabytes: float | str) -> int:
     except (TypeError, ValueError):
         value = float("nan")
     if not 0 < value < float("inf"):
-        raise ProjectError(f"{megabytes!r} is not a size limit; give a positive number of megabytes, e.g. 50.")
+        raise ProjectError(f"{megabytes!r} is not a size limit; give a positive number of MiB, e.g. 50.")
     return max(1, int(value * 1024 * 1024))
 
 
@@ -303,9 +392,12 @@ class _Prepared:
     fingerprint: Fingerprint = Fingerprint(b"")
     size: int = 0  # bytes read, for the read-ahead budget
     note: str = ""
+    cancelled: bool = False  # Cancel was pressed while it was read: neither imported nor refused
+    steps: _Steps = _QUIET
+    indexed: bool = False  # a big file is indexed in its own savepoint, not with its batch
 
 
-def _prepare(path: Path, max_bytes: int) -> _Prepared:
+def _prepare(path: Path, max_bytes: int, make_steps: Callable[[], _Steps] | None = None) -> _Prepared:
     """Everything about a file that needs no project: safe to run on the read-ahead thread."""
     try:
         info = path.stat()
@@ -315,23 +407,65 @@ def _prepare(path: Path, max_bytes: int) -> _Prepared:
         if info.st_size > max_bytes:
             # Checked before reading: a huge file should not be loaded just to be refused.
             return _Prepared(path, FileOutcome(path, "refused", too_large_reason(info.st_size, max_bytes)))
-        data = path.read_bytes()
+        steps = make_steps() if make_steps is not None and info.st_size >= STEP_BYTES else _QUIET
+        data = _read(path, info.st_size, steps)
     except FileNotFoundError:
         return _Prepared(path, FileOutcome(path, "refused", "no such file or folder"))
     except OSError as exc:
         return _Prepared(path, FileOutcome(path, "refused", exc.strerror or str(exc)))
-    return _from_bytes(data, path, str(path.absolute()), max_bytes)
+    except Cancelled:
+        return _Prepared(path, cancelled=True)
+    try:
+        steps("decoding")
+        found = _extract(data, path, max_bytes)
+        size = len(data)
+        del data  # the bytes go before the text is fingerprinted: one copy of the file at a time
+        if isinstance(found, _Prepared):
+            return found
+        return _finish(found, path, str(path.absolute()), size, steps)
+    except Cancelled:
+        return _Prepared(path, cancelled=True)
+
+
+def _read(path: Path, size: int, steps: _Steps) -> bytes | bytearray:
+    """The file's bytes; a big file is read in pieces into one buffer, so Cancel answers in between."""
+    if not steps.active:
+        return path.read_bytes()
+    buffer = bytearray(size)
+    done = 0
+    with open(path, "rb") as file, memoryview(buffer) as view:
+        while done < size:
+            steps("reading", done / size)
+            count = file.readinto(view[done:done + _READ_BYTES])
+            if not count:
+                break
+            done += count
+    del buffer[done:]  # the file shrank while it was read
+    return buffer
 
 
 def _from_bytes(data: bytes, path: Path, source: str, max_bytes: int) -> _Prepared:
+    found = _extract(data, path, max_bytes)
+    return found if isinstance(found, _Prepared) else _finish(found, path, source, len(data), _QUIET)
+
+
+def _extract(data: bytes | bytearray, path: Path, max_bytes: int) -> Extracted | _Prepared:
     try:
-        found = extract(path, data, max_bytes=max_bytes)
+        return extract(path, data, max_bytes=max_bytes)
     except ImportRefused as exc:
         return _Prepared(path, FileOutcome(path, "refused", exc.reason))
+
+
+def _finish(found: Extracted, path: Path, source: str, size: int, steps: _Steps) -> _Prepared:
     text = found.text
+    steps("checking duplicates")
+    sha256 = text_sha256(text)
+    if steps.active:
+        found_print = fingerprint(text, on_chunk=lambda fraction: steps("checking duplicates", fraction))
+    else:
+        found_print = fingerprint(text)
     return _Prepared(path, None, text, (found.title or detect_title(text)).strip() or UNTITLED, source,
-                     found.encoding, found.metadata, text_sha256(text), fingerprint(text), len(data),
-                     "; ".join(found.notes))
+                     found.encoding, found.metadata, sha256, found_print, size, "; ".join(found.notes), steps=steps)
 
 
 def _store(project: Project, item: _Prepared) -> FileOutcome:

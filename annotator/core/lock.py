@@ -17,6 +17,12 @@ A stale lock is cleared by renaming it to a unique name and checking that the
 renamed file is the one judged stale before deleting it, so two Annotators
 clearing the same crashed lock never delete each other's fresh one.
 
+The lock file sits beside the project's real path (symlinks resolved), and the writer
+also holds an OS lock on a byte of the project file itself (lock_os.try_identity_lock),
+so a second writer through a symlink or a hard link is refused like one through the same
+name: two writers through two names of one file would each keep their own -wal file
+beside it, and together damage the project.
+
 Opening read-only takes no lock: readers never conflict with the writer.
 """
 
@@ -80,12 +86,18 @@ class LockHolder:
 class ProjectLocked(ProjectError):
     """Another Annotator process has the project open for editing."""
 
-    def __init__(self, project_path: Path, holder: LockHolder | None, *, can_take_over: bool = False):
+    def __init__(self, project_path: Path, holder: LockHolder | None, *, can_take_over: bool = False,
+                 other_name: bool = False):
         self.path = Path(project_path)
         self.holder = holder
         # Only for a lock from another computer that is old: nothing here can prove it dead.
         self.can_take_over = can_take_over
-        where = holder.describe() if holder else "in another Annotator (its lock file cannot be read)"
+        if holder is not None:
+            where = holder.describe()
+        elif other_name:
+            where = "under another name (a link to this same file)"
+        else:
+            where = "in another Annotator (its lock file cannot be read)"
         message = (f"‘{self.path.name}’ is open in Annotator {where}. Only one Annotator can change a project "
                    "at a time: open it read-only, or close it there first.")
         if can_take_over:
@@ -95,7 +107,8 @@ class ProjectLocked(ProjectError):
 
 
 def lock_path(project_path: str | os.PathLike) -> Path:
-    project_path = Path(project_path)
+    # The real path: through a symlink, every opener finds the one lock file.
+    project_path = Path(os.path.realpath(project_path))
     return project_path.with_name(project_path.name + LOCK_SUFFIX)
 
 
@@ -109,6 +122,12 @@ class Lock:
     def holder(self) -> LockHolder:
         assert self._held is not None, "released"
         return self._held.holder
+
+    def pin(self) -> None:
+        """Hold the project file itself, now that it exists; raises ProjectLocked when a writer
+        holds it through another name (a hard link). acquire() already pinned a file that existed."""
+        assert self._held is not None, "released"
+        self._held.pin()
 
     def release(self) -> None:
         held, self._held = self._held, None
@@ -128,12 +147,38 @@ class _Held:
     def __init__(self, path: Path, fd: int, holder: LockHolder):
         self.path, self.fd, self.holder = path, fd, holder
         self.count = 1
+        self.file_fd = -1  # a handle on the project file, holding its identity lock
+        self.file_id: tuple[int, int] | None = None
+
+    def pin(self) -> None:
+        if self.file_fd >= 0:
+            return
+        project = path_of(self.path)
+        try:
+            fd = os.open(project, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        except (FileNotFoundError, PermissionError):
+            return  # a new project (pinned once created) or a file this process may only read
+        identity = _identity(os.fstat(fd))
+        state = lock_os.try_identity_lock(fd)
+        if state is not True:
+            lock_os.close_fd(fd)
+            if state is False:
+                mine = next((h for h in _held.values() if h.file_id == identity and h is not self), None)
+                raise ProjectLocked(project, mine.holder if mine else None, other_name=True)
+            return  # no such lock here: the lock file alone guards it
+        self.file_fd, self.file_id = fd, identity
 
     def drop(self) -> None:
         self.count -= 1
         if self.count > 0:
             return
         _held.pop(_key(self.path), None)
+        if self.file_fd >= 0:
+            # Closing a handle on the project drops any classic fcntl lock this process holds on it,
+            # SQLite's included; the Store closed its connection first, so none of its are left.
+            lock_os.drop_identity_lock(self.file_fd)
+            lock_os.close_fd(self.file_fd)
+            self.file_fd, self.file_id = -1, None
         fd_stat = os.fstat(self.fd)
         if os.name == "nt":  # Windows cannot delete a file that is still open
             lock_os.close_fd(self.fd)
@@ -163,6 +208,7 @@ def acquire(project_path: str | os.PathLike, *, take_over: bool = False) -> Lock
     path = lock_path(project_path)
     held = _held.get(_key(path))
     if held is not None and held.holder.pid == os.getpid():  # a forked child holds nothing
+        held.pin()  # a file created since the first opener
         held.count += 1
         return Lock(held)
     verdict: ProjectLocked | None = None
@@ -170,6 +216,11 @@ def acquire(project_path: str | os.PathLike, *, take_over: bool = False) -> Lock
         held = _create(path)
         if held is not None:
             _held[_key(path)] = held
+            try:
+                held.pin()
+            except BaseException:
+                held.drop()
+                raise
             return Lock(held)
         verdict = _judge(path, take_over=take_over, clear=True)
         if verdict is not None and attempt >= 4:
@@ -228,6 +279,23 @@ def refuse_upgrade_read_only(found: int, current: int, reason: str | None) -> No
         raise ProjectError(f"This project was made by an older Annotator (schema {found}) and must be upgraded "
                            f"to schema {current} before it can be opened, which changes the file; it opens "
                            f"read-only here because {reason} It was left as it was.")
+
+
+def read_only_uri(project_path: str | os.PathLike, query: str = "mode=ro", *, unwritten: bool = False) -> str:
+    """An SQLite URI that reads a project without changing it, also where nothing can be created beside it.
+
+    SQLite reads a WAL project through a -shm file it creates beside it; where it cannot
+    (a read-only folder or disk) and no -wal holds edits not yet in the file, nobody is
+    writing it (a writer needs its lock file and -wal there), so it is read as it lies.
+    unwritten says the caller knows nobody writes it (a damaged file it just had locked):
+    read as it lies then too, leaving no -wal or -shm beside it.
+    """
+    path = Path(project_path)
+    uri = f"{path.resolve().as_uri()}?{query}"
+    beside = os.access(path.resolve().parent, os.W_OK) and not lock_os.on_read_only_disk(path)
+    if (unwritten or not beside) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def cannot_read_message(project_path: Path, exc: Exception) -> str:
@@ -389,7 +457,11 @@ def _key(path: Path) -> str:
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
-    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+    return _identity(a) == _identity(b)
+
+
+def _identity(st: os.stat_result) -> tuple[int, int]:
+    return st.st_dev, st.st_ino
 
 
 def _unlink_quietly(path: Path) -> None:

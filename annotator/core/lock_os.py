@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import getpass
 import os
+import struct
 from pathlib import Path
 
 try:
@@ -43,6 +44,47 @@ def try_os_lock(fd: int) -> bool | None:
         except OSError:
             return False
     return None
+
+
+# SQLite locks the 512 bytes from 1 GiB of a database file (never data); this byte, past them,
+# is ours. The lock is advisory: no read or write of the file is ever hindered by it.
+_IDENTITY_BYTE = 0x40000000 + 4096
+
+
+def try_identity_lock(fd: int) -> bool | None:
+    """Hold the file behind fd (opened for writing) against every other holder, by whatever path it was opened.
+
+    True: held; False: another handle holds it; None: not available here. An open-file-description
+    lock: it belongs to this handle, so neither another Project in this process nor SQLite closing
+    its own handles to the file drops it (a classic fcntl lock dies with any close in the process).
+    Linux only; elsewhere the lock file alone guards the project, by its resolved path.
+    """
+    record = _flock_record("F_WRLCK")
+    if record is None:
+        return None
+    try:
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, record)
+        return True
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        return None  # no such lock on this kernel or file system
+
+
+def drop_identity_lock(fd: int) -> None:
+    record = _flock_record("F_UNLCK")
+    if record is not None:
+        try:
+            fcntl.fcntl(fd, fcntl.F_OFD_SETLK, record)
+        except OSError:
+            pass
+
+
+def _flock_record(kind: str) -> bytes | None:
+    if fcntl is None or not hasattr(fcntl, "F_OFD_SETLK") or struct.calcsize("P") != 8:
+        return None
+    # struct flock on 64-bit Linux: l_type, l_whence (short), l_start, l_len (off_t), l_pid (0 for OFD locks).
+    return struct.pack("hhqqi4x", getattr(fcntl, kind), os.SEEK_SET, _IDENTITY_BYTE, 1, 0)
 
 
 def close_fd(fd: int) -> None:
@@ -92,8 +134,18 @@ def user_name() -> str:
         return ""
 
 
+def on_read_only_disk(path: Path) -> bool:
+    """Whether the file system holding path is mounted read-only (a CD, a locked share, a snapshot)."""
+    try:
+        return bool(os.statvfs(path).f_flag & getattr(os, "ST_RDONLY", 0))
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
 def why_read_only(path: Path) -> str | None:
     """Why an existing project cannot be changed here (no write permission), or None."""
+    if on_read_only_disk(path):
+        return f"it is on a read-only disk or file system ({path.parent})"
     if not os.access(path, os.W_OK):
         return f"the file {path.name} is read-only (you have no permission to change it)"
     # SQLite keeps its write-ahead log (-wal, -shm) and we keep the lock file beside the project.

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import history, lock, schema
-from .errors import ProjectError
+from .errors import DISK_FULL, READ_ONLY, ProjectError, damaged_message, storage_problem
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Change:
 
 
 Listener = Callable[[Change], None]
+# How long opening a project for writing may spend checking it for damage: all of a
+# project up to a few hundred megabytes; past that, whatever the time allows.
+CHECK_SECONDS = 1.0
 # How long a job's connection waits for the window's edit to commit before giving up.
 WORKER_BUSY_SECONDS = 30.0
 
@@ -59,13 +63,32 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One writer at a time (see lock.py); read_only_reason says why edits are refused, or is None.
         self._lock, self.read_only_reason = lock.claim(self.path, read_only=read_only, take_over=take_over)
+        damage = self._open()
+        if damage is not None:
+            # Damaged: every further write could spread the damage, so it opens read-only and says why.
+            self._lock, self.read_only_reason = None, damage
+            self._open(unwritten=True)
+        self._opened()
+
+    def _open(self, *, unwritten: bool = False) -> str | None:
+        """Connect and bring the file up to date; or, for a file opened for writing that fails its
+        integrity check, close again and return why (then nothing has been written to it)."""
         conn = None
         try:
             if self.read_only:
-                conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
-                                       check_same_thread=False)
+                conn = sqlite3.connect(lock.read_only_uri(self.path, unwritten=unwritten), uri=True,
+                                       isolation_level=None, check_same_thread=False)
             else:
+                fresh = not Path(f"{self.path}-wal").exists()
+                if fresh and self.path.exists() and self.path.stat().st_size > 0:
+                    # Checked before a writing connection creates its -wal beside it (on a damaged
+                    # file it cannot remove it again), through one that reads the file as it lies.
+                    damage = _damage(lock.read_only_uri(self.path, unwritten=True))
+                    if damage is not None:
+                        self._lock.release()
+                        return damage
                 conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+                self._lock.pin()  # a new file exists only now
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
             self._db = None
@@ -76,28 +99,43 @@ class Store:
             if self.read_only:
                 lock.refuse_upgrade_read_only(found, schema.SCHEMA_VERSION, self.read_only_reason)
                 history.install(conn)  # temp tables only: the file stays as it is
-                return self._opened()
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+                return None
+            # A -wal left by a crash is replayed by this connection, so only it can check the file as it is.
+            damage = _damage(conn) if found > 0 and not fresh else None
+            if damage is not None:
+                conn.close()
+                self._lock.release()
+                return damage
             if found < schema.SCHEMA_VERSION:
                 if found > 0:  # 0 is a brand-new file: nothing to keep
                     self._back_up_before_migration(found)
+                # Still in the file's own journal mode: a refused or failed upgrade rolls back to
+                # the file byte for byte (switching to WAL first would have rewritten its header).
                 schema.migrate(self.db)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
             history.install(conn)
         except BaseException as exc:
             if conn is not None:
                 conn.close()  # a refused file keeps no -wal/-shm files beside it
             if self._lock is not None:
                 self._lock.release()
-            if self.read_only and isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            problem = storage_problem(exc)
+            if self.read_only and (problem == READ_ONLY or "unable to open" in str(exc)):
                 raise ProjectError(lock.cannot_read_message(self.path, exc)) from exc
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise ProjectError(
-                    f"{self.path} is not an Annotator project or is damaged ({exc}). "
-                    "Choose another file or restore a backup."
-                ) from exc
-            raise
-        self._opened()
+            if problem == DISK_FULL:
+                raise ProjectError(f"The disk holding {self.path.name} is full, so it could not be opened ({exc}). "
+                                   "Free some disk space and open it again; it was left as it was.") from exc
+            if problem == READ_ONLY:
+                raise ProjectError(f"Annotator may not write to {self.path} ({exc}). Copy the project to a "
+                                   "folder you can write to, or open it read-only.") from exc
+            raise ProjectError(
+                f"{self.path} is not an Annotator project or is damaged ({exc}). "
+                "Choose another file or restore a backup."
+            ) from exc
+        return None
 
     def _opened(self) -> None:
         self._listeners: list[Listener] = []
@@ -154,7 +192,7 @@ class Store:
         worker = Store.__new__(Store)
         worker.path, worker._lock, worker.read_only_reason, worker._db = self.path, None, self.read_only_reason, None
         if self.read_only:
-            worker.conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+            worker.conn = sqlite3.connect(lock.read_only_uri(self.path), uri=True, isolation_level=None,
                                           check_same_thread=False, timeout=WORKER_BUSY_SECONDS)
         else:
             worker.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
@@ -305,3 +343,31 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _damage(conn_or_uri: sqlite3.Connection | str) -> str | None:
+    """Why the file is damaged, from SQLite's quick check (bounded in time), or None."""
+    if isinstance(conn_or_uri, str):
+        try:
+            conn = sqlite3.connect(conn_or_uri, uri=True)
+        except sqlite3.Error:
+            return None  # cannot even be opened: the writing connection says why
+        with contextlib.closing(conn):
+            return _damage(conn)
+    conn = conn_or_uri
+    deadline = time.monotonic() + CHECK_SECONDS
+    conn.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+    try:
+        found = [line for (row,) in conn.execute("PRAGMA quick_check(3)") for line in str(row).splitlines()
+                 if line.strip() and not line.startswith("***")]
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc):
+            return None  # too big to check in the time: `annotator check` does it whole
+        raise
+    except sqlite3.DatabaseError as exc:
+        found = [str(exc)]
+    finally:
+        conn.set_progress_handler(None, 0)
+    if found == ["ok"]:
+        return None
+    return damaged_message("it", "SQLite's check found: " + "; ".join(found)[:300])

@@ -1,8 +1,10 @@
 """The Codebook window: labels in a tree (layers > groups > labels) and the selected one's details.
 
-Every change goes through Operations.run, so Ctrl+Z takes it back like any tag. The
-window follows codebook_changed events, whoever made the change (this window, an
-undo in the main window, an import).
+Every change goes through Operations.run, so Ctrl+Z in the main window takes it back
+like any tag. The window's own Undo and Redo reach only the edits made in it: an
+annotation edit behind the dialog is never undone from here. The window follows
+codebook_changed events, whoever made the change (this window, an undo in the main
+window, an import).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QColorDialog, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QToolButton,
     QTreeWidgetItem, QVBoxLayout,
@@ -27,6 +29,8 @@ from .operations import Operations
 
 __all__ = ["CodebookEditor", "LABEL_ID", "LAYER"]
 
+SCOPE = "codebook"  # the edits this window made, on the shared undo stack
+
 
 class CodebookEditor(QDialog):
     def __init__(self, project: Project, ops: Operations, parent=None):
@@ -41,11 +45,11 @@ class CodebookEditor(QDialog):
         self._items: dict[int, QTreeWidgetItem] = {}
         self.delete_dialog: DeleteLabelDialog | None = None
         self.attribute_dialog: AttributeDialog | None = None
-        for make, keys in ((ops.undo_stack.createUndoAction, ["Ctrl+Z"]),
-                           (ops.undo_stack.createRedoAction, ["Ctrl+Shift+Z", "Ctrl+Y"])):
-            action = make(self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            self.addAction(action)
+        self.undo_action = self._history_action("Undo", ["Ctrl+Z"], self.undo)
+        self.redo_action = self._history_action("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo)
+        stack = ops.undo_stack
+        for signal in (stack.indexChanged, stack.undoTextChanged, stack.redoTextChanged):
+            signal.connect(self._history_changed)
         self.tree = LabelTree(self)
         self.tree.currentItemChanged.connect(lambda item, _previous: self._selected(item))
         self.tree.dropped.connect(self._dropped)
@@ -61,7 +65,7 @@ class CodebookEditor(QDialog):
         row = QHBoxLayout()
         self.import_button = self._button(row, "Import…", self.import_file)
         self.export_button = self._button(row, "Export…", self.export_file)
-        for action in self.actions():
+        for action in (self.undo_action, self.redo_action):
             button = QToolButton(self)
             button.setDefaultAction(action)
             row.addWidget(button)
@@ -86,7 +90,47 @@ class CodebookEditor(QDialog):
         layout.addWidget(self.details, 1)
         self.resize(900, 560)
         self._unsubscribe = project.subscribe(self._on_change)
+        self._history_changed()
         self.refresh()
+
+    def _history_action(self, text: str, keys: list[str], slot) -> QAction:
+        # The caption stays "Undo" / "Redo": the step goes in the tooltip, so a long
+        # label name never widens the window.
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda checked=False: slot())
+        self.addAction(action)
+        return action
+
+    # -- undo, scoped to this window ----------------------------------------------
+
+    def _next_undo(self):
+        stack = self._ops.undo_stack
+        command = stack.command(stack.index() - 1) if stack.canUndo() else None
+        return command if getattr(command, "scope", None) == SCOPE else None
+
+    def _next_redo(self):
+        stack = self._ops.undo_stack
+        command = stack.command(stack.index()) if stack.canRedo() else None
+        return command if getattr(command, "scope", None) == SCOPE else None
+
+    def _history_changed(self, *_args) -> None:
+        for action, command, verb in ((self.undo_action, self._next_undo(), "Undo"),
+                                      (self.redo_action, self._next_redo(), "Redo")):
+            action.setEnabled(command is not None and not self.project.read_only)
+            action.setToolTip(f"{verb} {command.text()}" if command is not None else
+                              f"Nothing to {verb.lower()} here: the last step was not made in the Codebook window")
+
+    def undo(self) -> None:
+        """Undo the last edit if this window made it; an edit made elsewhere since is left alone."""
+        if self._next_undo() is not None:
+            self._commit_texts()
+            if self._next_undo() is not None:
+                self._ops.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self._next_redo() is not None:
+            self._ops.undo_stack.redo()
 
     def _button(self, row: QHBoxLayout, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
@@ -96,6 +140,9 @@ class CodebookEditor(QDialog):
         return button
 
     def detach(self) -> None:
+        stack = self._ops.undo_stack
+        for signal in (stack.indexChanged, stack.undoTextChanged, stack.redoTextChanged):
+            signal.disconnect(self._history_changed)
         self._unsubscribe()
 
     # -- showing the codebook ----------------------------------------------------
@@ -210,7 +257,7 @@ class CodebookEditor(QDialog):
     def _run(self, text: str, action, *args, **kwargs) -> bool:
         """One undoable edit; a refusal is shown as the core worded it."""
         try:
-            self._ops.run(text, action, *args, **kwargs)
+            self._ops.run(text, action, *args, scope=SCOPE, **kwargs)
         except (ProjectError, AnnotationError) as exc:
             self._show(self.tree.currentItem())  # fields show the codebook again, not the refused input
             QMessageBox.warning(self, "Codebook", str(exc))
@@ -272,7 +319,7 @@ class CodebookEditor(QDialog):
         name = next(n for n in (base if i == 1 else f"{base} {i}" for i in range(1, 10_000)) if not self._book.by_name(n))
         add = self._book.add_group if group else self._book.add_label
         label = self._ops.run(f"Add {'group' if group else 'label'} {name}", add, name, layer, parent_id=parent_id,
-                              index=index)
+                              index=index, scope=SCOPE)
         self._label_id = label.id
         self.refresh()
         self.name_edit.setFocus()
@@ -372,7 +419,8 @@ class CodebookEditor(QDialog):
         if not path:
             return
         try:
-            result = self._ops.run(f"Import codebook {Path(path).name}", codebook_io.import_codebook, self.project, path)
+            result = self._ops.run(f"Import codebook {Path(path).name}", codebook_io.import_codebook, self.project, path,
+                                   scope=SCOPE)
         except ProjectError as exc:
             QMessageBox.warning(self, "Cannot import codebook", str(exc))
             return

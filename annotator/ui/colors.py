@@ -25,6 +25,19 @@ def blend(colors: list[str], base: str = "#FFFFFF", alpha: float = TINT_ALPHA) -
     return QColor.fromRgbF(r, g, b)
 
 
+def _luminance(color: QColor) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF()) + 0.0722 * linear(color.blueF())
+
+
+def key_color(color: str) -> str:
+    """Black or white, whichever contrasts more with the swatch (WCAG): white on orange read poorly."""
+    luminance = _luminance(QColor(color))
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#FFFFFF"
+
+
 @lru_cache(maxsize=256)
 def label_icon(color: str, key: str, size: int = 18) -> QIcon:
     """A swatch in the label's colour with its key letter, for toolbars and lists."""
@@ -37,7 +50,7 @@ def label_icon(color: str, key: str, size: int = 18) -> QIcon:
     painter.setPen(fill.darker(130))
     painter.drawRoundedRect(1, 1, size - 2, size - 2, 4, 4)
     if key:
-        painter.setPen(Qt.black if fill.lightnessF() > 0.6 else Qt.white)
+        painter.setPen(QColor(key_color(color)))
         font = painter.font()
         font.setBold(True)
         font.setPixelSize(int(size * 0.62))

@@ -21,7 +21,8 @@ class CoreEdit(QUndoCommand):
     MERGE_ID = 1001
 
     def __init__(self, store: Store, text: str, changeset: Changeset, *, document_id: int | None = None,
-                 merge_key: object = None, on_replay: Callable[[int | None], None] | None = None):
+                 merge_key: object = None, on_replay: Callable[[int | None, str], None] | None = None,
+                 scope: str | None = None):
         super().__init__(text)
         self._store = store
         self._undo: Changeset | None = changeset
@@ -30,13 +31,17 @@ class CoreEdit(QUndoCommand):
         self.document_id = document_id
         self._merge_key = merge_key
         self._on_replay = on_replay
+        # Which window made the edit ("codebook" for the Codebook window), so that window
+        # can offer to undo its own edits and nothing behind it.
+        self.scope = scope
 
     def id(self) -> int:
         return self.MERGE_ID if self._merge_key is not None else -1
 
     def mergeWith(self, other) -> bool:  # noqa: N802
         # Typing a note or a target field makes many small edits; undo takes them back as one.
-        if not isinstance(other, CoreEdit) or other._merge_key != self._merge_key or self._undo is None:
+        if not isinstance(other, CoreEdit) or other._merge_key != self._merge_key or self._undo is None \
+                or other.scope != self.scope:
             return False
         if other._undo is None or other._undo.first <= self._undo.last:
             return False
@@ -48,12 +53,12 @@ class CoreEdit(QUndoCommand):
             self._first_redo = False
             return
         self._undo = self._store.undo(self._redo)
-        self._replayed()
+        self._replayed(f"Redid: {self.text()}")
 
     def undo(self) -> None:
         self._redo = self._store.undo(self._undo)
-        self._replayed()
+        self._replayed(f"Undid: {self.text()}")
 
-    def _replayed(self) -> None:
+    def _replayed(self, message: str) -> None:
         if self._on_replay is not None:
-            self._on_replay(self.document_id)
+            self._on_replay(self.document_id, message)

@@ -147,7 +147,7 @@ class EntitiesPanel(QDockWidget):
         self.detach()
         self._project, self._ops, self._current_document = project, ops, current_document
         self._unsubscribe = project.subscribe(self._on_change)
-        self.offer_button.set_project(project, ops)
+        self.offer_button.set_project(project, ops, current_document)
         self._fill_types()
         self.refresh()
 
@@ -381,6 +381,12 @@ class EntitiesPanel(QDockWidget):
     def offer_entity(self, annotation: Annotation) -> None:
         """After a tag: say which entity it linked to, or offer (in the status bar) to create one."""
         self.offer_button.offer(annotation)
+
+    def annotation_selected(self, annotation: Annotation | None) -> None:
+        self.offer_button.follow(annotation)  # an offer for another tag is stale
+
+    def document_shown(self, document_id: int | None) -> None:
+        self.offer_button.document_shown(document_id)
 
     def _created(self, entity_id: int) -> None:
         if self.isVisible():

@@ -6,6 +6,8 @@ waits in the status bar until the next tag replaces it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
@@ -17,7 +19,14 @@ from .operations import Operations
 
 
 class EntityOffer(QPushButton):
-    """A "Create entity ‘X’" button; emits created(entity_id) once the entity exists and the tag links to it."""
+    """A "Create entity ‘X’" button; emits created(entity_id) once the entity exists and the tag links to it.
+
+    The offer belongs to one tag in the open document. It follows that tag (a span
+    narrowed or widened offers its new words; a relabel to a Date takes the offer
+    away) and goes when the analyst moves on: another annotation selected, another
+    document opened, the tag undone. Clicking it creates the entity from the tag as
+    it is stored now, never from text an older offer showed.
+    """
 
     created = Signal(int)
 
@@ -29,48 +38,75 @@ class EntityOffer(QPushButton):
         self._project: Project | None = None
         self._ops: Operations | None = None
         self._offered: Annotation | None = None
+        self._current_document: Callable[[], int | None] = lambda: None
         self.hide()
 
-    def set_project(self, project: Project | None, ops: Operations | None) -> None:
+    def set_project(self, project: Project | None, ops: Operations | None,
+                    current_document: Callable[[], int | None] | None = None) -> None:
         self._project, self._ops = project, ops
+        self._current_document = current_document or (lambda: None)
         self.withdraw()
+
+    def offered(self) -> Annotation | None:
+        return self._offered
 
     def withdraw(self) -> None:
         self._offered = None
         self.hide()
 
-    def on_change(self, change: Change) -> None:
-        # Undoing the tag takes the offer with it.
-        if self._offered is not None and change.kind == "annotation_removed" \
-                and change.annotation_id == self._offered.id:
+    def follow(self, annotation: Annotation | None) -> None:
+        """The analyst selected an annotation: an offer for another one is stale."""
+        if self._offered is not None and (annotation is None or annotation.id != self._offered.id):
             self.withdraw()
+
+    def document_shown(self, document_id: int | None) -> None:
+        if self._offered is not None and self._offered.document_id != document_id:
+            self.withdraw()
+
+    def on_change(self, change: Change) -> None:
+        if self._offered is None or change.annotation_id != self._offered.id:
+            return
+        if change.kind == "annotation_removed":  # undoing the tag takes the offer with it
+            self.withdraw()
+        elif change.kind == "annotation_changed":
+            self._show_offer(self._project.annotations.find(self._offered.id))
 
     def offer(self, annotation: Annotation) -> None:
         """After a tag: say which entity it linked to, or offer to create one."""
         self.withdraw()
-        if self._project is None:
-            return
-        label = self._project.codebook.label(annotation.label_id)
-        if label.layer != "entity" or annotation.is_document_level:
+        if self._project is None or annotation.is_document_level:
             return
         if annotation.entity_id is not None:
+            label = self._project.codebook.label(annotation.label_id)
             name = self._project.entities.get(annotation.entity_id).name
             self.window().statusBar().showMessage(f"Tagged {label.name}: linked to entity {name}", 5000)
             return
+        self._show_offer(annotation)
+
+    def _show_offer(self, annotation: Annotation | None) -> None:
+        name = self._project.entities.offer_for(annotation) if annotation is not None else None
+        if name is None:
+            self.withdraw()
+            return
         self._offered = annotation
-        name = " ".join(annotation.text.split())
+        label = self._project.codebook.label(annotation.label_id)
         self.setText(f"Create entity ‘{name[:40]}’")
         self.setToolTip(f"Add ‘{name}’ to the entity registry as a {label.name} and link this tag to it")
         self.show()
 
     def create(self) -> None:
-        annotation = self._offered
+        offered = self._offered
         self.withdraw()
-        if annotation is None or self._ops is None:
+        if offered is None or self._ops is None:
+            return
+        # Read the tag again: what the button said may be older than the span.
+        annotation = self._project.annotations.find(offered.id)
+        name = self._project.entities.offer_for(annotation) if annotation is not None else None
+        if name is None or annotation.document_id != self._current_document():
             return
         try:
-            entity = self._ops.run(f"Create entity {annotation.text}", self._project.entities.split_mention,
-                                   annotation.id, document_id=annotation.document_id)
+            entity = self._ops.run(f"Create entity {name}", self._project.entities.split_mention,
+                                   annotation.id, name, document_id=annotation.document_id)
         except (ProjectError, AnnotationError) as exc:
             QMessageBox.warning(self.window(), "Cannot create the entity", str(exc))
             return

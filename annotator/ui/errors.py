@@ -20,6 +20,7 @@ from types import TracebackType
 import platformdirs
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ..core.errors import DAMAGED, DISK_FULL, READ_ONLY, storage_problem
 from ..core.project import APP_NAME, data_dir
 
 log = logging.getLogger("annotator")
@@ -91,21 +92,40 @@ def show_error_dialog(exc: BaseException, details: str, path: Path) -> QMessageB
         return None
     if _dialog is not None and _dialog.isVisible():
         return _dialog
-    box = QMessageBox(QMessageBox.Warning, "Something went wrong",
-                      "Annotator hit an unexpected problem and did not finish what you just asked for.",
-                      parent=QApplication.activeWindow())
+    title, text, advice = _what_happened(exc, path)
+    box = QMessageBox(QMessageBox.Warning, title, text, parent=QApplication.activeWindow())
     box.setObjectName(DIALOG_NAME)
-    box.setInformativeText(
-        "No data was lost: every edit you made before this is saved in the project file, "
-        "and an edit is saved whole or not at all, never half-way.\n\n"
-        f"Details were written to the log, {path}. Please include that file when you report this. "
-        "You can keep working; if the problem repeats, save your notes and restart Annotator."
-    )
+    box.setInformativeText(advice)
     box.setDetailedText(details or f"{type(exc).__name__}: {exc}")
     box.finished.connect(_forget)
     _dialog = box
     box.open()  # not exec(): a nested event loop inside a failing slot can fail again
     return box
+
+
+_SAFE = ("No data was lost: every edit you made before this is saved in the project file, "
+         "and an edit is saved whole or not at all, never half-way.")
+
+
+def _what_happened(exc: BaseException, path: Path) -> tuple[str, str, str]:
+    """Title, text and advice: what is true, when it is known (a full disk is not a bug)."""
+    problem = storage_problem(exc)
+    if problem == DISK_FULL:
+        return ("The disk is full", "The disk holding the project is full, so what you just did was not saved.",
+                f"{_SAFE} Free some disk space, then do it again.")
+    if problem == DAMAGED:
+        return ("The project file is damaged",
+                "Annotator found damage in the project file and did not finish what you just asked for.",
+                "Make no more changes to it: restore a backup (File › Restore backup…) or run `annotator check` "
+                f"on it to see what is wrong. Details were written to the log, {path}.")
+    if problem == READ_ONLY:
+        return ("The project cannot be written", "Annotator may not write to the project file or its folder, "
+                "so what you just did was not saved.",
+                f"{_SAFE} Copy the project to a folder you can write to, or ask for write permission there.")
+    return ("Something went wrong",
+            "Annotator hit an unexpected problem and did not finish what you just asked for.",
+            f"{_SAFE}\n\nDetails were written to the log, {path}. Please include that file when you report this. "
+            "You can keep working; if the problem repeats, save your notes and restart Annotator.")
 
 
 def _forget() -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from ..core.formats import file_dialog_filters
 from ..core.project import PROJECT_SUFFIX, Project
 from .worker import EXPECTED_ERRORS, Report, run_with_progress
 
@@ -38,10 +39,7 @@ def ask_import_paths(parent: QWidget, folder: bool = False) -> list[Path]:
         name = QFileDialog.getExistingDirectory(parent, "Import a folder of articles")
         return [Path(name)] if name else []
     names, _ = QFileDialog.getOpenFileNames(parent, "Import documents", str(Path.home()),
-                                            "Articles (*.html *.htm *.docx *.pdf *.md *.markdown *.txt *.text);;"
-                                            "Corpus files, one article per row (*.csv *.tsv *.jsonl *.ndjson);;"
-                                            "REFI-QDA projects and codebooks (*.qdpx *.qdc);;"
-                                            "All files (*)")
+                                            ";;".join(file_dialog_filters()))
     return [Path(n) for n in names]
 
 
@@ -68,7 +66,9 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
         return ImportReport([])
 
     def work(worker: Project, report: Report) -> ImportReport:
-        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, path.name))
+        # A big file reports its phases (reading, decoding, ...) so the bar moves inside it and Cancel answers.
+        return import_paths(worker, paths, on_progress=lambda done, total, path: report(done, total, path.name),
+                            on_step=lambda s: report.within(s.index, s.total, s.path.name, s.phase, s.fraction))
 
     job = run_with_progress(parent, project, work, title="Import documents", label=_importing,
                             object_name="importProgress")
@@ -100,7 +100,8 @@ def show_import_report(parent: QWidget, report: ImportReport) -> None:
         box.setInformativeText("\n".join(text.splitlines()[1:8]))
         box.open()
     elif hasattr(parent, "statusBar"):
-        parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.", 8000)
+        # No timeout: the analyst may look back from the new document minutes later; the next message replaces it.
+        parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.")
 
 
 def run_export(parent, project) -> None:

@@ -1,16 +1,18 @@
 """Paints annotation highlights through QSyntaxHighlighter over a sorted interval index.
 
 Formats applied by a highlighter live in each block's layout. A 1 MB article has
-thousands of paragraphs and may carry 10,000 spans; formatting all of them on
-open took most of a second, so a long text is highlighted lazily: a paragraph
-gets its formats just before it is first painted, and a tag, an edit or an undo
-re-highlights only the paragraphs its span touches.
+thousands of paragraphs and may carry a million spans; reading and formatting all
+of them on open took seconds (issue 12, item 15), so a long text is highlighted
+lazily: a paragraph gets its formats just before it is first painted, from the
+spans of a window around it that are read when it is needed, and a tag, an edit
+or an undo re-highlights only the paragraphs its span touches.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from typing import NamedTuple
 
 from PySide6.QtCore import SIGNAL, SLOT, QObject
@@ -21,8 +23,13 @@ from .colors import blend
 # Longer spans (in UTF-16 units) are rare; they are kept aside so that a lookup
 # never has to look further back than this from a paragraph's start.
 LONG_SPAN = 4096
-# Texts longer than this (UTF-16 units) are highlighted paragraph by paragraph as shown.
+# Texts longer than this (UTF-16 units), or carrying more spans than WHOLE_SPANS, are
+# highlighted paragraph by paragraph as shown; shorter ones all at once.
 LAZY_FROM = 50_000
+WHOLE_SPANS = 20_000
+# The spans read for a paragraph about to be shown cover this much text before and after
+# it (UTF-16 units): a screenful or two, so scrolling reads again only every few screens.
+WINDOW_BEFORE, WINDOW_AFTER = 2_000, 8_000
 # How QSyntaxHighlighter hears of new text. Setting a long text makes it call
 # highlightBlock for each of thousands of paragraphs (about 10 ms in Python even
 # when each returns at once); unhooked meanwhile, that pass is skipped. Should a
@@ -102,12 +109,18 @@ class SpanIndex:
         return found
 
 
+Fetch = Callable[[int, int], "list[Span]"]  # spans overlapping a range of Qt positions, as the store has them
+
+
 class SpanHighlighter(QSyntaxHighlighter):
     _can_unhook = True
 
     def __init__(self, document: QTextDocument):
         super().__init__(document)
         self._index = SpanIndex()
+        self._fetch: Fetch = lambda _begin, _end: []
+        self._window = (0, 0)  # the Qt positions [lo, hi) over which the index holds every span
+        self.fetched = 0  # spans read into the index so far: what opening costs, for tests and profiling
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._base = "#FFFFFF"  # the reader's background: tints are mixed over it
         self._loading = False  # the text is being set: its own pass over every block skips the work
@@ -125,19 +138,19 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats.clear()
         if not len(self._index):
             return
-        if self.pending:  # only what was painted has formats to redo; the rest gets them when shown
-            shown = [n for n, done in enumerate(self._done) if done]
+        if self._done:  # every paragraph is redone when next shown; the reader redoes those in view now
             self._done = bytearray(len(self._done))
-            self._repaint_blocks(shown)
         else:
             self.rehighlight()
 
-    def load(self, spans: list[Span], text_length: int) -> None:
-        """Spans of a text about to be set. A long text is highlighted as its paragraphs are shown."""
-        self._index = SpanIndex(spans)
+    def load(self, fetch: Fetch, text_length: int, whole: bool) -> None:
+        """How to read the spans of a text about to be set. With `whole`, all are read now and the text
+        is highlighted in the one pass that setting it makes; otherwise paragraphs are highlighted as shown."""
+        self._fetch, self._window, self._index = fetch, (0, 0), SpanIndex()
         self._done = bytearray()
-        # A short text gets every highlight in the one pass that setting it makes.
-        self._loading = text_length > LAZY_FROM
+        if whole:
+            self._read_window(0, text_length + 1)
+        self._loading = not whole
         if self._loading and not self._unhooked and SpanHighlighter._can_unhook:
             self._unhooked = QObject.disconnect(self.document(), _TEXT_CHANGED, self, _REFORMAT)
             SpanHighlighter._can_unhook = self._unhooked  # failed once (renamed slot): do not warn on every open
@@ -166,27 +179,56 @@ class SpanHighlighter(QSyntaxHighlighter):
         if self._done:
             self._repaint_blocks(n for n, done in enumerate(self._done) if not done)
 
-    def set_spans(self, spans: list[Span]) -> None:
-        """Replace all spans; repaint only paragraphs whose spans changed."""
-        old, self._index = self._index, SpanIndex(spans)
-        changed = set(old.spans()).symmetric_difference(self._index.spans())
-        self._repaint_spans(changed)
+    def reload(self) -> None:
+        """Many spans changed (labels recoloured, a bulk edit): read them again; repaint what changed."""
+        if self._done:  # a long text: each paragraph is redone when next shown (the reader redoes those in view)
+            self._window, self._index = (0, 0), SpanIndex()
+            self._done = bytearray(len(self._done))
+            return
+        old = self._index
+        self._read_window(*self._window)
+        self._repaint_spans(set(old.spans()).symmetric_difference(self._index.spans()))
 
     def put(self, span: Span) -> None:
         """Add a span or move/recolour the one with its annotation id; repaint only the paragraphs it touches."""
-        old = self._index.remove(span.annotation_id)
-        self._index.add(span)
+        old = self._forget(span.annotation_id)
+        if self._window[0] < span.end and span.start < self._window[1]:
+            self._index.add(span)
         if old != span:  # a note or a role changed: nothing to repaint
             self._repaint_spans([span] if old is None else [old, span])
 
     def remove(self, annotation_id: int) -> None:
-        old = self._index.remove(annotation_id)
+        old = self._forget(annotation_id)
         if old is not None:
             self._repaint_spans([old])
 
+    def _forget(self, annotation_id: int) -> Span | None:
+        old = self._index.remove(annotation_id)
+        if old is None and self._done:
+            # It lay outside the spans read: wherever it was painted, paragraphs are redone when next shown.
+            lo, hi = self._window
+            doc = self.document()
+            first, last = doc.findBlock(lo).blockNumber(), doc.findBlock(max(lo, hi - 1)).blockNumber()
+            kept = self._done[first:last + 1] if hi > lo else b""
+            self._done = bytearray(len(self._done))
+            self._done[first:first + len(kept)] = kept
+        return old
+
     def spans_at(self, position: int) -> list[Span]:
         """Spans covering a Qt position, outermost first."""
+        self._cover(position, position + 1)
         return self._index.overlapping(position, position + 1)
+
+    def _cover(self, begin: int, end: int) -> None:
+        """Make sure the index holds every span over [begin, end), reading a window around it if not."""
+        lo, hi = self._window
+        if not lo <= begin or not end <= hi:
+            self._read_window(max(0, begin - WINDOW_BEFORE), end + WINDOW_AFTER)
+
+    def _read_window(self, lo: int, hi: int) -> None:
+        self._index = SpanIndex(self._fetch(lo, hi))
+        self._window = (lo, hi)
+        self.fetched += len(self._index)
 
     # -- repainting ------------------------------------------------------------------
 
@@ -225,6 +267,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.passes += 1
         begin = block.position()
         length = block.length() - 1  # UTF-16 units without the paragraph separator (len(text) counts code points)
+        self._cover(begin, begin + max(length, 1))
         spans = self._index.overlapping(begin, begin + max(length, 1))
         if not spans:
             return

@@ -20,6 +20,7 @@ from . import backup_dialog, file_actions, preferences, settings
 from .colors import label_icon
 from .document_filter import DocumentFilter
 from .find_bar import FindBar
+from .label_bar import LabelBar
 from .lock_dialog import open_despite_lock, show_mode
 from .models import DocumentListModel
 from .operations import Operations
@@ -42,10 +43,13 @@ class MainWindow(QMainWindow):
         self.current_doc_id: int | None = None
         self._unsubscribe = None
         self._build_menus()
-        self.label_bar = QToolBar("Labels", self)
-        self.label_bar.setObjectName("labelBar")
-        self.label_bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-        self.addToolBar(Qt.TopToolBarArea, self.label_bar)
+        # One toolbar whose buttons wrap onto a second row rather than hide behind an arrow.
+        self.label_toolbar = QToolBar("Labels", self)
+        self.label_toolbar.setObjectName("labelToolbar")
+        self.label_toolbar.setMovable(False)  # across the top: a side toolbar would stack every label
+        self.label_bar = LabelBar(self.label_toolbar)
+        self.label_toolbar.addWidget(self.label_bar)
+        self.addToolBar(Qt.TopToolBarArea, self.label_toolbar)
         self.selection_label = QLabel("")
         self.statusBar().addPermanentWidget(self.selection_label)
         self.entities_panel = EntitiesPanel(self, self.statusBar())
@@ -178,6 +182,7 @@ class MainWindow(QMainWindow):
         self.entities_panel.set_project(project, self.ops, lambda: self.current_doc_id)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
         self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
+        self.annotation_panel.annotationActivated.connect(self.entities_panel.annotation_selected)
         # Two tabs: the spans being coded, and the document as a whole (status, stance,
         # memo, duplicates, metadata). Stacked in one column they squeezed the list.
         document_tab = QScrollArea(self)
@@ -250,11 +255,7 @@ class MainWindow(QMainWindow):
         layer = None
         for label in labels:
             if label.layer != layer:
-                if layer is not None:
-                    self.label_bar.addSeparator()
-                caption = QLabel(f" {LAYER_NAMES[label.layer]}: ")
-                caption.setStyleSheet("color: palette(mid); font-weight: bold;")
-                self.label_bar.addWidget(caption)
+                self.label_bar.add_caption(f"{LAYER_NAMES[label.layer]}:")
                 layer = label.layer
             key = label.key or ""  # a label may have no key: the toolbar still tags with it
             action = QAction(label_icon(label.color, key), label.name, self)
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
             action.setText(f"{label.name}\t{key}" if key else label.name)
             action.setIconText(label.name)
             action.triggered.connect(lambda checked=False, lab=label: self._tag_from_action(lab))
-            self.label_bar.addAction(action)
+            self.label_bar.add_label_action(action)
             actions.append((label, action))
         self.reader.label_actions = actions
 
@@ -305,27 +306,28 @@ class MainWindow(QMainWindow):
         if doc_id == self.current_doc_id and doc_id is not None:
             return
         self.current_doc_id = doc_id
+        self.entities_panel.document_shown(doc_id)  # an offer names text of the document it was made in
         labels = self.project.codebook.labels()
         if doc_id is None:
             self.reader.set_document("", labels, [])
             self.reader.setPlaceholderText("No documents yet: File › Import documents, or drop text files here.")
-            annotations = None
         else:
             doc = self.project.documents.get(doc_id)
-            # Light rows: a long article may carry 10,000 spans; views read whole records as needed.
-            annotations = self.project.annotations.spans_for_document(doc_id)
-            self.reader.set_document(doc.text, labels, annotations)
-        self.annotation_panel.set_document(doc_id, annotations)
+            # A document may carry a million spans: the reader and the list read those they show.
+            self.reader.set_document(doc.text, labels, self.project.annotations.spans_of(doc_id))
+        self.annotation_panel.set_document(doc_id)
         self.document_panel.set_document(doc_id)
         self.document_info.set_document(doc_id)
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
 
-    def _show_replayed(self, doc_id: int | None) -> None:
-        """After undo or redo, show the document the edit was in, as editors show the undone line."""
+    def _show_replayed(self, doc_id: int | None, message: str) -> None:
+        """After undo or redo, show the document the edit was in, as editors show the undone line,
+        and say what was undone: the status bar may still read "Tagged …" from the edit itself."""
         if doc_id is not None and doc_id != self.current_doc_id:
             self.open_document(doc_id)
+        self.statusBar().showMessage(message, 5000)
 
     def step_document(self, step: int) -> None:
         rows = self.doc_filter.proxy.rowCount()
@@ -464,7 +466,7 @@ class MainWindow(QMainWindow):
         """Labels were added, renamed, recoloured, moved or deleted: toolbar, highlights and list follow."""
         self._build_label_bar(self.project.codebook.codable_labels())
         if self.current_doc_id is not None:
-            self.reader.set_annotations(self.project.annotations.spans_for_document(self.current_doc_id))
+            self.reader.set_annotations()
         self.annotation_panel.set_document(self.current_doc_id)
 
     def _on_change(self, change: Change) -> None:
@@ -472,7 +474,7 @@ class MainWindow(QMainWindow):
             self._codebook_changed()
         if change.document_id == self.current_doc_id and change.kind.startswith("annotation"):
             if change.annotation_id is None:
-                self.reader.set_annotations(self.project.annotations.spans_for_document(self.current_doc_id))
+                self.reader.set_annotations()
             else:  # one span: only the paragraphs it touches are highlighted again
                 self.reader.put_annotation(change.annotation_id, self.project.annotations.find(change.annotation_id))
             if change.kind == "annotation_removed":
@@ -529,7 +531,7 @@ class MainWindow(QMainWindow):
         paths = paths if paths is not None else file_actions.ask_import_paths(self, folder)
         if paths:
             report = file_actions.run_import(self, self.project, paths)
-            if report.imported and self.current_doc_id is None:
+            if report.imported:  # what was just imported is what the analyst wants to see
                 self.open_document(report.imported[0].document_id)
 
     def export(self) -> None:

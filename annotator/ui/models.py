@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 
+from ..core.doc_spans import ListedSpans
 from ..core.documents import DocumentQuery
 from ..core.duplicates import flagged_among
 from ..core.model import LAYER_NAMES, STATUS_NAMES, Annotation, DocumentSummary
@@ -217,14 +218,17 @@ def _extends(old: Sequence[int], new: Sequence[int]) -> bool:
 
 
 class AnnotationListModel(QAbstractListModel):
-    """The span annotations of one document, in text order.
+    """The span annotations of one document, in text order, read a page at a time.
 
-    Rows are light (SpanRow) and a row's whole record is read when it is shown,
-    so a document with 10,000 spans lists at once; a stored change inserts,
-    moves, updates or removes its one row instead of reloading the list.
+    A document may carry a million spans (issue 12, item 15): the model knows their
+    count and keeps a few pages of light rows (SpanRow) around the rows shown, each
+    row's whole record read when it is shown. A stored change inserts, moves,
+    updates or removes its one row instead of reloading the list.
     """
 
     rowLeaving = Signal(int)  # row about to be removed: the panel lets go of it before Qt moves the current row
+    PAGE_SIZE = 200
+    KEPT_PAGES = 8  # the screenful, its neighbours, and some to scroll back to
     # The view asks for a dozen roles per row on every paint; only these have answers. Plain
     # ints: comparing an int with a Qt enum costs microseconds in PySide6, on every call.
     _DISPLAY, _DECORATION, _TOOLTIP, _ID = (int(r) for r in (Qt.DisplayRole, Qt.DecorationRole, Qt.ToolTipRole,
@@ -235,10 +239,10 @@ class AnnotationListModel(QAbstractListModel):
         super().__init__(parent)
         self._project = project
         self._doc_id: int | None = None
-        self._rows: list = []  # SpanRow, or Annotation once read again after a change
-        # Reading order of each row, and rows by id: built when first needed, not on open.
-        self._keys: list[tuple[int, int, int]] | None = None
-        self._by_id: dict[int, object] | None = None
+        self._spans = None  # the document's StoredSpans, or ListedSpans over rows handed in
+        self._count = 0
+        self._pages: OrderedDict[int, list] = OrderedDict()  # page number -> SpanRows (or Annotations)
+        self.page_fetches = 0  # pages read, for tests and the bench
         self._records: dict[int, Annotation] = {}  # whole records of the rows shown so far
         self._labels: dict[int, tuple] = {}  # label id -> (label, its swatch), read once per codebook
         self._unsubscribe = project.subscribe(self._on_change)
@@ -247,33 +251,41 @@ class AnnotationListModel(QAbstractListModel):
         self._unsubscribe()
 
     def set_document(self, doc_id: int | None, annotations: list | None = None) -> None:
-        """Show a document's spans; pass its annotations (or SpanRows) in reading order, as the
-        store lists them, when the caller already loaded them."""
+        """Show a document's spans, read from the project as shown (or from `annotations`, when given)."""
         self.beginResetModel()
         self._doc_id = doc_id
-        self._records, self._labels = {}, {}
-        self._rows = self._load(annotations)
-        self._keys = self._by_id = None
+        self._records, self._labels, self._pages = {}, {}, OrderedDict()
+        if doc_id is None:
+            self._spans = None
+        elif annotations is not None:
+            self._spans = ListedSpans(annotations)
+        else:
+            self._spans = self._project.annotations.spans_of(doc_id)
+        self._count = self._spans.count() if self._spans is not None else 0
         self.endResetModel()
 
-    def _load(self, annotations: list | None = None) -> list:
-        if self._doc_id is None:
-            return []
-        if annotations is None:
-            annotations = self._project.annotations.spans_for_document(self._doc_id)
-        return [a for a in annotations if a.start is not None]  # whole-document ones have no span
+    def _row(self, row: int):
+        """The light row at `row`, reading its page unless it is kept."""
+        number, offset = divmod(row, self.PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            page = self._spans.page(number * self.PAGE_SIZE, self.PAGE_SIZE)
+            self.page_fetches += 1
+            self._pages[number] = page
+            while len(self._pages) > self.KEPT_PAGES:
+                self._pages.popitem(last=False)
+        self._pages.move_to_end(number)
+        return page[offset] if offset < len(page) else None
 
-    def _index(self) -> tuple[list[tuple[int, int, int]], dict[int, object]]:
-        if self._keys is None or self._by_id is None:
-            self._keys = [(a.start, -a.end, a.id) for a in self._rows]
-            self._by_id = {a.id: a for a in self._rows}
-        return self._keys, self._by_id
+    def kept_rows(self) -> int:
+        """How many rows are held in memory now (the rest stay in the file)."""
+        return sum(len(page) for page in self._pages.values())
 
     def annotations(self) -> list[Annotation]:
-        return [self.annotation(row) for row in range(len(self._rows))]
+        return [self.annotation(row) for row in range(self._count)]
 
     def annotation(self, row: int) -> Annotation:
-        a = self._rows[row]
+        a = self._row(row)
         if isinstance(a, Annotation):
             return a
         record = self._records.get(a.id)
@@ -281,26 +293,38 @@ class AnnotationListModel(QAbstractListModel):
             if len(self._records) > 2048:  # a long scroll through the list: keep memory flat
                 self._records.clear()
             # The view asks row by row; one query reads the screenful around the row instead.
-            page = [b.id for b in self._rows[max(0, row - 16):row + 48]
-                    if not isinstance(b, Annotation) and b.id not in self._records]
+            page = [b.id for b in (self._row(r) for r in range(max(0, row - 16), min(self._count, row + 48)))
+                    if b is not None and not isinstance(b, Annotation) and b.id not in self._records]
             self._records.update((found.id, found) for found in self._project.annotations.get_many(page))
             record = self._records.get(a.id) or self._project.annotations.get(a.id)
         return record
 
+    def _kept_row(self, annotation_id: int) -> int:
+        for number, page in self._pages.items():
+            for offset, a in enumerate(page):
+                if a.id == annotation_id:
+                    return number * self.PAGE_SIZE + offset
+        return -1
+
     def row_of(self, annotation_id: int) -> int:
-        keys, by_id = self._index()
-        a = by_id.get(annotation_id)
-        return -1 if a is None else bisect_left(keys, (a.start, -a.end, a.id))
+        row = self._kept_row(annotation_id)
+        if row >= 0 or self._spans is None:
+            return row
+        found = self._spans.find(annotation_id)
+        return -1 if found is None else self._spans.rank(found)
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def data(self, index: QModelIndex, role: int = 0):
         role = int(role)
         if role not in self._ROLES or not index.isValid():
             return None
         if role == self._ID:
-            return self._rows[index.row()].id
+            row = self._row(index.row())
+            return None if row is None else row.id
+        if self._row(index.row()) is None:  # gone since the count was read; the change that follows refreshes
+            return None
         a = self.annotation(index.row())
         if a.label_id not in self._labels:
             label = self._project.codebook.label(a.label_id)
@@ -333,47 +357,52 @@ class AnnotationListModel(QAbstractListModel):
         if change.annotation_id is None:
             self.set_document(self._doc_id)
         else:
-            self._follow(change.annotation_id)
+            self._follow(change.annotation_id, change.kind == "annotation_added")
 
-    def _follow(self, annotation_id: int) -> None:
+    def _follow(self, annotation_id: int, added: bool) -> None:
         """Bring one row in line with the store: insert, move, update or remove it."""
         self._records.pop(annotation_id, None)
         stored = self._project.annotations.find(annotation_id)
-        old = self.row_of(annotation_id)
-        if stored is None or stored.is_document_level:
+        if isinstance(self._spans, ListedSpans):
+            self._spans.changed(annotation_id, stored)
+        old = -1 if added else self._kept_row(annotation_id)
+        gone = stored is None or stored.is_document_level
+        if old < 0 and not added:
+            # Not among the rows read: where it was is not known here, but no row on screen shows it.
+            if gone:
+                self.set_document(self._doc_id)
+            else:
+                self._relayout()
+            return
+        if gone and old >= 0:
+            self.rowLeaving.emit(old)  # while its page is kept: the panel finds the row it shows
+        self._pages.clear()  # rows after the change shift by one; pages are read again as shown
+        if gone:
             if old >= 0:
-                self.rowLeaving.emit(old)
                 self.beginRemoveRows(QModelIndex(), old, old)
-                self._take(old)
+                self._count -= 1
                 self.endRemoveRows()
             return
-        key = (stored.start, -stored.end, stored.id)
-        keys, _ = self._index()
+        row = self._spans.rank(stored)
         if old < 0:
-            row = bisect_left(keys, key)
             self.beginInsertRows(QModelIndex(), row, row)
-            self._put(row, key, stored)
+            self._count += 1
             self.endInsertRows()
             return
-        row = bisect_left(keys, key)
-        row = row - 1 if row > old else row  # where it goes once taken out of its old place
         if row != old:  # a span moved past its neighbours: the row moves, the selection follows it
-            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), row if row < old else row + 1)
-            self._take(old)
-            self._put(row, key, stored)
+            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), row + 1 if row > old else row)
             self.endMoveRows()
-        else:
-            self._take(old)
-            self._put(row, key, stored)
         self.dataChanged.emit(self.index(row), self.index(row))
 
-    def _take(self, row: int) -> None:
-        keys, by_id = self._index()
-        del by_id[self._rows[row].id]
-        del self._rows[row], keys[row]
-
-    def _put(self, row: int, key: tuple[int, int, int], a: Annotation) -> None:
-        keys, by_id = self._index()
-        self._rows.insert(row, a)
-        keys.insert(row, key)
-        by_id[a.id] = a
+    def _relayout(self) -> None:
+        """Rows may have moved: read pages again, keeping the current and selected rows on their annotations."""
+        self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()
+        ids = [self._row(index.row()).id if 0 <= index.row() < self._count else None for index in kept]
+        self._pages.clear()
+        moved = []
+        for index, annotation_id in zip(kept, ids):
+            row = self.row_of(annotation_id) if annotation_id is not None else -1
+            moved.append(self.index(row) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(kept, moved)
+        self.layoutChanged.emit()

@@ -20,22 +20,26 @@ class Operations:
     def __init__(self, project: Project, undo_stack: QUndoStack):
         self.project = project
         self.undo_stack = undo_stack
-        # Called with the document an undo or redo touched, so the window can show it.
-        self.on_replay: Callable[[int | None], None] | None = None
+        # Called with the document an undo or redo touched and what was done ("Undid: Tag Person"),
+        # so the window can show both.
+        self.on_replay: Callable[[int | None, str], None] | None = None
         self.snap_words = True  # Preferences › Snap selections to whole words
 
     def run(self, text: str, action: Callable, *args, document_id: int | None = None,
-            merge_key: object = None, **kwargs):
-        """Run a core action as one undoable edit and return its result."""
+            merge_key: object = None, scope: str | None = None, **kwargs):
+        """Run a core action as one undoable edit and return its result.
+
+        scope names the window the edit was made in (see CoreEdit.scope).
+        """
         result, changeset = self.project.store.edit(action, *args, **kwargs)
         if changeset is not None:
             self.undo_stack.push(CoreEdit(self.project.store, text, changeset, document_id=document_id,
-                                          merge_key=merge_key, on_replay=self._replayed))
+                                          merge_key=merge_key, on_replay=self._replayed, scope=scope))
         return result
 
-    def _replayed(self, document_id: int | None) -> None:
+    def _replayed(self, document_id: int | None, message: str) -> None:
         if self.on_replay is not None:
-            self.on_replay(document_id)
+            self.on_replay(document_id, message)
 
     def span_for_tag(self, doc_id: int, start: int, end: int, exact: bool) -> tuple[int, int]:
         """Where a tag on this selection lands: snapped to whole words unless exact or snapping is off."""

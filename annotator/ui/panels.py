@@ -8,7 +8,7 @@ from functools import partial
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-    QPushButton, QScrollArea, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QTabWidget, QTableView, QVBoxLayout, QWidget,
 )
 
 from ..core.errors import AnnotationError, ProjectError
@@ -58,13 +58,18 @@ class AnnotationPanel(QWidget):
         # The form below needs the room once a claim shows its source, cue and attributes.
         layout.addWidget(self.view, 2)
         details = QGroupBox("Selected annotation", self)
-        self.form = form = QFormLayout(details)
+        self.form = form = QFormLayout()
+        column = QVBoxLayout(details)
+        column.addLayout(form)
+        column.addStretch(1)  # spare height goes below the form, never between a caption and its field
         self.label_combo = LabelCombo(details)
         self.label_combo.labelChosen.connect(self._label_chosen)
         form.addRow("Label:", self.label_combo)
         self.label_text = QLabel(_NOTHING_SELECTED, details)
         self.label_text.setWordWrap(True)
         self.label_text.setAlignment(Qt.AlignLeft | Qt.AlignTop)  # beside "Text:", however tall the row grows
+        # No row takes spare height: a row that grew put its field ~50 px below its caption.
+        self.label_text.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
         form.addRow("Text:", self.label_text)
         self.entity_edit = self._name_field("entityEdit", "Registry entity, e.g. Walmart", self._entity_edited,
                                             project.entities.names)
@@ -99,9 +104,8 @@ class AnnotationPanel(QWidget):
         self.role_warning = QLabel("", details)
         self.role_warning.setStyleSheet(_WARNING)
         form.addRow(self.role_warning)
-        self.attributes = AttributeForm(details)
+        self.attributes = AttributeForm(form, after=self.role_warning)
         self.attributes.valueEdited.connect(self._value_edited)
-        form.addRow(self.attributes)
         self.note_edit = QPlainTextEdit(details)
         self.note_edit.setPlaceholderText("Note (saved when you leave the field)")
         self.note_edit.setMaximumHeight(70)
@@ -134,6 +138,7 @@ class AnnotationPanel(QWidget):
 
     def _row(self, *widgets: QWidget) -> QWidget:
         row = QWidget(self)
+        row.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)  # see label_text: never taller than its fields
         box = QHBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
         for i, widget in enumerate(widgets):
@@ -447,9 +452,19 @@ def _esc(text: str) -> str:
 
 
 def reveal(widget) -> None:
-    """Bring forward whatever tab page holds the widget (QTabWidget pages live in a QStackedWidget)."""
+    """Bring forward whatever tab page holds the widget.
+
+    A QTabWidget keeps its pages in a QStackedWidget, but the tab widget owns which
+    page is shown: switching the stack directly leaves the tab bar highlighting the
+    old tab, and a click on that tab then changes nothing. So a tab page is shown
+    through its tab widget; only a plain stack is switched itself.
+    """
     page, parent = widget, widget.parentWidget()
     while parent is not None:
         if isinstance(parent, QStackedWidget):
-            parent.setCurrentWidget(page)
+            tabs = parent.parentWidget()
+            if isinstance(tabs, QTabWidget) and tabs.indexOf(page) >= 0:
+                tabs.setCurrentWidget(page)
+            else:
+                parent.setCurrentWidget(page)
         page, parent = parent, parent.parentWidget()

@@ -14,10 +14,11 @@ from PySide6.QtGui import QFont, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip
 
 from ..core.annotations import SpanRow
+from ..core.doc_spans import ListedSpans, StoredSpans, key_of
 from ..core.model import Annotation, Label
 from ..core.words import snap_to_words
 from .cue_marks import cue_marks
-from .highlighter import Span, SpanHighlighter
+from .highlighter import LAZY_FROM, WHOLE_SPANS, Span, SpanHighlighter
 from .span_editing import EdgeDrag, SpanEditing
 from .positions import PositionMap
 
@@ -38,6 +39,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
     annotationStepped = Signal(int)  # Tab / Shift+Tab chose this annotation
     _marks: list = []  # the selection's mark, kept so the claims' cue underlines can join it
     _cues: dict = {}  # claims with an attribution cue, by id
+    _LAST = 1 << 62  # past any span's end: (offset, -_LAST, 0) sorts before every span starting at offset
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,10 +61,13 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self.role_name = None
         # A document's spans arrive as light rows; the window hands in how to read a whole annotation.
         self.fetch_annotation: Callable[[int], Annotation] | None = None
-        self._annotations: dict[int, Annotation | SpanRow] = {}
+        # The shown text's spans, asked a range at a time: a document may carry a million of them.
+        self._source: StoredSpans | ListedSpans = ListedSpans([])
         self._cues = {}
         self._selected: Annotation | None = None
         self._alt_selection = False
+        self._cue_timer = QTimer(self, singleShot=True, interval=0)
+        self._cue_timer.timeout.connect(lambda: self.setExtraSelections(self._marks))
         self._flash_timer = QTimer(self, interval=180)
         self._flash_timer.timeout.connect(self._flash_step)
         self._flash_left = 0
@@ -76,35 +81,48 @@ class ReaderView(SpanEditing, QPlainTextEdit):
 
     # -- content ---------------------------------------------------------------
 
-    def set_document(self, text: str, labels: list[Label], annotations: Iterable[Annotation | SpanRow]) -> None:
-        """Show a text and its span annotations (full records or SpanRows; whole-document ones are skipped)."""
+    def set_document(self, text: str, labels: list[Label],
+                     annotations: StoredSpans | Iterable[Annotation | SpanRow]) -> None:
+        """Show a text and its span annotations: the store's StoredSpans (read as the text is shown), or
+        full records or SpanRows in a list (whole-document ones are skipped)."""
         self._flash_timer.stop()
         self._cues = {}
+        self._cue_timer.stop()
         self.setExtraSelections([])
         self._map = PositionMap(text)
         self._text, self._selected_id = text, None
         self._drag.finish()
         self._labels = {label.id: label for label in labels}
-        # Spans first: a short text is then highlighted in the pass that setting it makes,
-        # a long one paragraph by paragraph as it is shown.
-        self._highlighter.load(self._take(annotations), self._map.qt_length)
+        self._source = annotations if isinstance(annotations, StoredSpans) else ListedSpans(annotations)
+        self._selected = None
+        # Spans first: a short text is then highlighted in the pass that setting it makes, a long one
+        # (or one with very many spans) paragraph by paragraph as it is shown, reading the spans there.
+        whole = self._map.qt_length <= LAZY_FROM and self._source.count(at_most=WHOLE_SPANS + 1) <= WHOLE_SPANS
+        self._highlighter.load(self._fetch_spans, self._map.qt_length, whole)
         try:
             self.setPlainText(text)
         finally:
             self._highlighter.loaded()
-        self.setExtraSelections(self._marks)
         self.moveCursor(QTextCursor.Start)
         self._highlight_shown()
+        self.setExtraSelections(self._marks)
 
     def set_labels(self, labels: list[Label]) -> None:
         self._labels = {label.id: label for label in labels}
 
-    def set_annotations(self, annotations: Iterable[Annotation | SpanRow]) -> None:
-        """All spans of the shown text anew (labels recoloured); repaints only what changed."""
-        self._highlighter.set_spans(self._take(annotations))
+    def set_annotations(self, annotations: StoredSpans | Iterable[Annotation | SpanRow] | None = None) -> None:
+        """All spans of the shown text anew (labels recoloured, a bulk edit); repaints only what changed.
+        None: read them again from the same place."""
+        if annotations is not None:
+            self._source = annotations if isinstance(annotations, StoredSpans) else ListedSpans(annotations)
+        else:
+            self._source.changed(-1)
+        self._selected = None
+        self._highlighter.reload()
+        self._highlight_shown()
         self.setExtraSelections(self._marks)
         if self._selected_id is not None:  # it may have moved (adjusted, undone): its mark follows
-            self.set_selected_annotation(self._annotations.get(self._selected_id))
+            self.set_selected_annotation(self._source.find(self._selected_id))
 
     def put_annotation(self, annotation_id: int, annotation: Annotation | SpanRow | None) -> None:
         """Follow one stored change: an added or changed annotation, or None when it was deleted.
@@ -113,10 +131,10 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         """
         had_cue = self._cues.pop(annotation_id, None) is not None
         if annotation is None or annotation.is_document_level:
-            self._annotations.pop(annotation_id, None)
+            self._source.changed(annotation_id, None)
             self._highlighter.remove(annotation_id)
         else:
-            self._annotations[annotation_id] = annotation
+            self._source.changed(annotation_id, annotation)
             self._highlighter.put(self._span(annotation))
             if annotation.cue_start is not None:
                 self._cues[annotation_id] = annotation
@@ -124,17 +142,22 @@ class ReaderView(SpanEditing, QPlainTextEdit):
             self.setExtraSelections(self._marks)
         if annotation_id == self._selected_id:  # moved, undone or gone: the mark follows
             self._selected = None
-            self.set_selected_annotation(self._annotations.get(annotation_id))
+            self.set_selected_annotation(self._source.find(annotation_id))
 
-    def _take(self, annotations: Iterable[Annotation | SpanRow]) -> list[Span]:
-        self._annotations = {a.id: a for a in annotations if a.start is not None}  # whole-document ones have no span
-        self._cues = {a.id: a for a in self._annotations.values() if a.cue_start is not None}
-        self._selected = None
+    def _fetch_spans(self, qt_begin: int, qt_end: int) -> list[Span]:
+        """The highlighter's question: the spans over a range of Qt positions, as the store has them now."""
+        rows = self._source.overlapping(self._map.from_qt(min(qt_begin, self._map.qt_length)),
+                                        self._map.from_qt(min(qt_end, self._map.qt_length)) + (qt_end > qt_begin))
+        # Cues are underlined for the claims read, those around the text shown: not a scan of every span.
+        cues = {a.id: a for a in rows if a.cue_start is not None}
+        if cues.keys() != self._cues.keys():
+            self._cues = cues
+            self._cue_timer.start()  # asked while a paragraph is being highlighted: redraw the marks after
         if not self._map.identical:
-            return [self._span(a) for a in self._annotations.values()]
-        # No character takes two Qt positions: 10,000 spans need no conversion each.
+            return [self._span(a) for a in rows]
+        # No character takes two Qt positions: thousands of spans need no conversion each.
         colors = {label_id: label.color for label_id, label in self._labels.items()}
-        return [Span(a.id, a.start, a.end, colors.get(a.label_id, "#999999")) for a in self._annotations.values()]
+        return [Span(a.id, a.start, a.end, colors.get(a.label_id, "#999999")) for a in rows]
 
     def _span(self, annotation: Annotation | SpanRow) -> Span:
         label = self._labels.get(annotation.label_id)
@@ -143,16 +166,15 @@ class ReaderView(SpanEditing, QPlainTextEdit):
 
     def _full(self, annotation_id: int) -> Annotation:
         """The whole record of a shown annotation (labels, roles, note) for tooltips and editing."""
-        known = self._annotations[annotation_id]
-        if isinstance(known, Annotation) or self.fetch_annotation is None:
-            return known
         if self._selected is not None and self._selected.id == annotation_id:
             return self._selected
-        return self.fetch_annotation(annotation_id)
+        if self.fetch_annotation is not None:
+            return self.fetch_annotation(annotation_id)
+        return self._source.find(annotation_id)
 
     def set_selected_annotation(self, annotation: Annotation | SpanRow | None) -> None:
         """The annotation the arrows, Tab and the drag handles work on (None: plain text selection)."""
-        annotation = self._annotations.get(annotation.id) if annotation is not None else None
+        annotation = self._source.find(annotation.id) if annotation is not None else None
         if annotation is None:  # gone, or a whole-document annotation: nothing to mark
             self.clear_mark()
             return
@@ -169,9 +191,11 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self._mark_span(strong=False)
 
     def selected_annotation(self) -> Annotation | None:
-        if self._selected_id is None or self._selected_id not in self._annotations:
+        if self._selected_id is None:
             return None
         if self._selected is None:  # read once: the pointer asks on every move for the drag handles
+            if self._source.find(self._selected_id) is None:
+                return None
             self._selected = self._full(self._selected_id)
         return self._selected
 
@@ -197,7 +221,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
     def annotations_at(self, offset: int) -> list[Annotation]:
         """Annotations covering a code-point offset, outermost first."""
         spans = self._highlighter.spans_at(self._map.to_qt(offset))
-        return [self._full(s.annotation_id) for s in spans if s.annotation_id in self._annotations]
+        return [self._full(s.annotation_id) for s in spans]
 
     def setExtraSelections(self, selections) -> None:  # noqa: N802
         # Cues stay underlined whatever mark the selected annotation shows.
@@ -349,6 +373,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         """Give the paragraphs in view their highlights before they are painted."""
         if not self._highlighter.pending:
             return
+        # Only the paragraphs in view (and the spans over them, with a margin) are worked on before a paint.
         block, offset, bottom = self.firstVisibleBlock(), self.contentOffset(), self.viewport().height()
         while block.isValid():
             # Highlighted before it is measured: measuring lays the paragraph out, highlighting again would redo that.
@@ -371,6 +396,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
     def _follow_palette(self) -> None:
         # The system theme reaches the reader as a palette: tints follow its background.
         self._highlighter.set_base_color(self._base_color())
+        self._highlight_shown()
 
     def _base_color(self) -> str:
         return self.palette().color(QPalette.Base).name()

@@ -11,9 +11,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
+from ..core.doc_spans import key_of
 from ..core.model import Annotation
 from ..core.words import next_char, previous_char, step_span
-from .colors import blend
+from .colors import blend, key_color
 from .positions import PositionMap
 
 EDGE_GRAB_PIXELS = 4  # how near a span's end the pointer turns into a resize handle
@@ -50,22 +51,6 @@ def stuck_hint(step: str, by_word: bool) -> str:
     if by_word:
         return "Only one word is left in the annotation; shrink it by characters with Alt+arrow (no Ctrl)."
     return "The annotation cannot get shorter; press Delete to remove it."
-
-
-def neighbour(annotations: list[Annotation], current_id: int | None, caret: int, step: int) -> Annotation | None:
-    """The next (step=1) or previous (step=-1) span annotation in text order, wrapping around.
-
-    With no annotation selected, the first one from the caret on (or the last one before it).
-    """
-    ordered = sorted((a for a in annotations if not a.is_document_level), key=lambda a: (a.start, -a.end, a.id))
-    if not ordered:
-        return None
-    ids = [a.id for a in ordered]
-    if current_id in ids:
-        return ordered[(ids.index(current_id) + step) % len(ordered)]
-    if step > 0:
-        return next((a for a in ordered if a.start >= caret), ordered[0])
-    return next((a for a in reversed(ordered) if a.start < caret), ordered[-1])
 
 
 class EdgeDrag:
@@ -121,7 +106,7 @@ class SpanEditing:
     """Mixed into ReaderView: the selected annotation's mark and flash, the boundary
     keys, Tab between annotations, and the drag handles.
 
-    Relies on the reader's _text, _map, _labels, _annotations, _selected_id, _drag,
+    Relies on the reader's _text, _map, _labels, _source, _selected_id, _drag,
     _flash_*, _base_color and its hint / spanAdjustRequested / annotationStepped signals.
     """
 
@@ -168,7 +153,7 @@ class SpanEditing:
         fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
         fmt.setUnderlineColor(base.darker(160))
         if strong:
-            fmt.setForeground(QColor("#FFFFFF") if base.lightnessF() < 0.6 else QColor("#000000"))
+            fmt.setForeground(QColor(key_color(color)))
         selection.format = fmt
         self.setExtraSelections([selection])
 
@@ -195,7 +180,11 @@ class SpanEditing:
 
     def _step_annotation(self, step: int) -> None:
         caret = self._map.from_qt(self.textCursor().position())
-        found = neighbour(list(self._annotations.values()), self._selected_id, caret, step)
+        current = self._source.find(self._selected_id) if self._selected_id is not None else None
+        # Asked of the store, not a list of every span: with none selected, the first from the caret on
+        # (or the last before it); past either end it wraps around.
+        key = (caret, -self._LAST, 0) if current is None else key_of(current)
+        found = self._source.after(key, step) or self._source.after(None, step)
         if found is None:
             self.hint.emit("This document has no tagged spans yet: select text and press a label key.")
         else:

@@ -30,12 +30,14 @@ from ..core.store import Change
 from .titles import fit_title
 
 # (done, total, what is being worked on) -> False to stop; the job passes it to the core.
+# It also has within(done, total, what, phase, fraction): progress inside one long item.
 Report = Callable[[int, int, str], bool]
 Work = Callable[[Project, Report], Any]
 
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ProjectError, ImportRefused, OSError)
 POLL_MS = 100
 SHOW_AFTER_MS = 400  # a job that ends sooner never flashes a dialog
+WITHIN_STEPS = 100
 
 _running: list[Job] = []  # kept referenced until they end; also tells a second job to wait
 
@@ -51,6 +53,7 @@ class Job(QObject):
         self._work = work
         self._lock = threading.Lock()
         self._progress: tuple[int, int, str] = (0, 0, "")
+        self._within: tuple[str, float] | None = None  # (phase, fraction of the item) inside a long item
         self._cancel = threading.Event()
         self.result: Any = None
         self.error: BaseException | None = None
@@ -80,6 +83,11 @@ class Job(QObject):
         with self._lock:
             return self._progress
 
+    def within(self) -> tuple[str, float] | None:
+        """The phase of the item under way and how much of it is done, when the work reports one."""
+        with self._lock:
+            return self._within
+
     def wait(self) -> None:
         """Run the event loop until the job has ended (the window stays live meanwhile)."""
         if not self.running:
@@ -101,6 +109,13 @@ class Job(QObject):
     def _report(self, done: int, total: int, what: str) -> bool:
         with self._lock:
             self._progress = (done, total, what)
+            self._within = None
+        return not self._cancel.is_set()
+
+    def _report_within(self, done: int, total: int, what: str, phase: str, fraction: float) -> bool:
+        with self._lock:
+            self._progress = (done, total, what)
+            self._within = (phase, fraction)
         return not self._cancel.is_set()
 
     def _run(self) -> None:
@@ -111,12 +126,23 @@ class Job(QObject):
             return
         unsubscribe = worker.subscribe(self.changes.append)
         try:
-            self.result = self._work(worker, self._report)
+            self.result = self._work(worker, _Reporter(self))
         except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
             self.error, self.details = exc, traceback.format_exc()
         finally:
             unsubscribe()
             worker.close()
+
+
+class _Reporter:
+    """What the work calls: report(done, total, what), or report.within(..., phase, fraction) inside an item."""
+
+    def __init__(self, job: Job):
+        self._job = job
+        self.within = job._report_within
+
+    def __call__(self, done: int, total: int, what: str) -> bool:
+        return self._job._report(done, total, what)
 
 
 class _Thread(QThread):
@@ -171,13 +197,20 @@ def run_with_progress(parent: QWidget | None, project: Project, work: Work, *, t
 
     def show_progress() -> None:
         done, total, what = job.progress()
-        if total and progress.maximum() != total:
-            progress.setMaximum(total)
+        within = job.within()
+        # Inside a long item the bar counts hundredths of items, so it moves while one big file is read.
+        scale = WITHIN_STEPS if within is not None else 1
+        if total and progress.maximum() != total * scale:
+            progress.setMaximum(total * scale)
         if job.cancelled:
             progress.setLabelText("Cancelling: finishing what is under way…")
         else:
-            progress.setLabelText(label(done, total, what))
-        progress.setValue(min(done, total) if total else 0)
+            text = label(done, total, what)
+            if within is not None:
+                text += f"\n{within[0][:1].upper()}{within[0][1:]}… {within[1]:.0%} of this file"
+            progress.setLabelText(text)
+        value = done * scale + (round(within[1] * scale) if within is not None else 0)
+        progress.setValue(min(value, total * scale) if total else 0)
 
     timer.timeout.connect(show_progress)
     timer.start()

@@ -289,3 +289,21 @@ def test_commands_never_load_qt(project_path, tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_full_disk_is_named_not_a_traceback(tmp_path, monkeypatch, capsys):
+    # Issue 12 (items 9, 19 in the command line): SQLite's "database or disk is full" reached the user as a traceback.
+    import sqlite3
+
+    from annotator.core import stats
+
+    path = tmp_path / "study.annotator"
+    Project(path).close()
+
+    def full(project):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(stats, "project_stats", full)
+    assert main(["stats", "--project", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Free some disk space" in err and "Traceback" not in err

@@ -117,7 +117,7 @@ def test_known_binary_formats_are_named(data: bytes, kind: str) -> None:
     with pytest.raises(ImportRefused) as caught:
         decode_bytes(data)
     assert caught.value.reason.startswith(f"binary file (looks like {kind}")
-    assert caught.value.reason.endswith("; import text, HTML, DOCX or PDF")
+    assert caught.value.reason.endswith("; import plain text, Markdown, HTML, DOCX, PDF, CSV, TSV, JSON Lines, REFI-QDA project or REFI-QDA codebook files")
 
 
 def test_nul_bytes_without_a_bom_are_refused() -> None:

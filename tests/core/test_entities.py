@@ -433,3 +433,35 @@ def test_delete_of_an_entity_only_mentioned_unlinks_its_mentions(project, doc_fa
     assert project.annotations.get(mention.id).entity_id is None
     assert project.annotations.get(mention.id).text == "Walmart"  # the tag itself stays
     assert project.entities.all() == []
+
+
+# -- what a fresh tag offers to create (issue 11, item 4) -------------------------------------
+
+
+def test_an_exact_tag_with_a_korean_particle_offers_and_links_the_name_without_it(project, doc_factory, label):
+    from annotator.core.entity_text import name_in_span
+
+    assert [name_in_span(t) for t in ("월마트가", "아마존웹서비스를", "AWS는", " Amazon  Web\nServices ", "주가")] == [
+        "월마트", "아마존웹서비스", "AWS", "Amazon Web Services", "주가"]  # 주가 (a stock price) is one word
+    doc = doc_factory(KOREAN)
+    exact = project.annotations.add(doc, label("Organization"), *_at(KOREAN, "월마트가"))
+    assert exact.text == "월마트가"
+    assert project.entities.offer_for(exact) == "월마트"
+    walmart = project.entities.split_mention(exact.id, project.entities.offer_for(exact))
+    assert walmart.name == "월마트"
+    again = project.annotations.add(doc, label("Organization"), *_at(KOREAN, "월마트의"))
+    assert project.entities.link_new_annotation(again).id == walmart.id  # 월마트의 names 월마트 too
+
+
+def test_values_and_known_names_offer_nothing(project, doc_factory, label):
+    doc = doc_factory("Walmart said on 3 May that 5% of suppliers left.")
+    date = project.annotations.add(doc, label("Date"), 16, 21)
+    figure = project.annotations.add(doc, label("Figure"), 27, 29)
+    claim = project.annotations.add(doc, label("Claim"), 0, 21)
+    assert [project.entities.offer_for(a) for a in (date, figure, claim)] == [None, None, None]
+    assert not project.entities.is_registry_type(label("Date"))
+    assert project.entities.is_registry_type(label("Organization"))
+    walmart = project.annotations.add(doc, label("Organization"), 0, 7)
+    assert project.entities.offer_for(walmart) == "Walmart"
+    project.entities.create("Walmart", label("Organization"))
+    assert project.entities.offer_for(walmart) is None

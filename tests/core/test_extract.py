@@ -206,7 +206,7 @@ def test_word_zip_bomb_is_refused_before_it_is_unpacked() -> None:
     assert len(data) < 1024 * 1024
     reason = refusal("bomb.docx", data)
     assert reason.startswith("this Word file looks like a zip bomb: its part word/media/image1.png would inflate")
-    assert reason.endswith("to 64 MB; it was not opened")
+    assert reason.endswith("to 64 MiB; it was not opened")
 
 
 def test_word_file_that_would_unpack_beyond_the_limit_is_refused() -> None:
@@ -218,7 +218,7 @@ def test_word_file_that_would_unpack_beyond_the_limit_is_refused() -> None:
     assert len(data) < 400 * 1024
     reason = refusal("big.docx", data, max_bytes=400 * 1024)
     assert reason.startswith("this Word file would unpack to ")
-    assert reason.endswith(" MB, more than the limit of 1.6 MB; it was not opened")
+    assert reason.endswith(" MiB, more than the limit of 1.6 MiB; it was not opened")
 
 
 @pytest.mark.parametrize(
@@ -386,7 +386,7 @@ def test_text_that_unpacks_beyond_the_limit_is_refused() -> None:
     long_text = " ".join(f"word{i:05d}" for i in range(60_000))
     data = docx_bytes(lambda d: d.add_paragraph(long_text))
     assert len(data) < 500 * 1024
-    assert refusal("long.docx", data, max_bytes=500 * 1024).startswith("file too large (586 KB")
+    assert refusal("long.docx", data, max_bytes=500 * 1024).startswith("file too large (586 KiB")
 
 
 # -- files that try to reach outside themselves ------------------------------------------------

@@ -113,8 +113,8 @@ def test_source_is_the_absolute_path(tmp_path: Path, proj: Project) -> None:
     [
         (b"", "empty file"),
         (b"  \r\n\n\t", "empty file"),
-        (PNG, "binary file (looks like PNG image); import text, HTML, DOCX or PDF"),
-        (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00", "binary file (looks like ELF program); import text, HTML, DOCX or PDF"),
+        (PNG, "binary file (looks like PNG image); import plain text, Markdown, HTML, DOCX, PDF, CSV, TSV, JSON Lines, REFI-QDA project or REFI-QDA codebook files"),
+        (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00", "binary file (looks like ELF program); import plain text, Markdown, HTML, DOCX, PDF, CSV, TSV, JSON Lines, REFI-QDA project or REFI-QDA codebook files"),
         (b"text\x00with\x00nuls", "binary file (contains NUL bytes"),
     ],
     ids=["empty", "blank", "png", "elf", "nul"],
@@ -147,7 +147,7 @@ def test_unreadable_file_reports_the_os_reason(tmp_path: Path, proj: Project, mo
 
 def test_too_large_is_refused_before_reading(tmp_path: Path, proj: Project) -> None:
     outcome = import_file(proj, write(tmp_path / "big.txt", b"x" * 2048), max_bytes=1024)
-    assert outcome.status == "refused" and "limit is 1 KB" in outcome.reason
+    assert outcome.status == "refused" and "limit is 1 KiB" in outcome.reason
 
 
 def test_folder_with_good_and_bad_files(tmp_path: Path, proj: Project) -> None:
@@ -167,7 +167,7 @@ def test_folder_with_good_and_bad_files(tmp_path: Path, proj: Project) -> None:
     assert [o.title for o in report.imported] == ["First story", "Second story", "기사 제목"]
     assert {o.path.name: o.reason for o in report.refused} == {
         "empty.txt": "empty file",
-        "image.txt": "binary file (looks like PNG image); import text, HTML, DOCX or PDF",
+        "image.txt": "binary file (looks like PNG image); import plain text, Markdown, HTML, DOCX, PDF, CSV, TSV, JSON Lines, REFI-QDA project or REFI-QDA codebook files",
     }
     assert [s.title for s in proj.documents.summaries()] == ["First story", "Second story", "기사 제목"]
     lines = report.summary_lines()
@@ -180,7 +180,7 @@ def test_folder_without_documents_is_reported(tmp_path: Path, proj: Project) -> 
     write(tmp_path / "docs" / "photo.jpg", b"\xff\xd8\xff\xe0")
     report = import_paths(proj, [tmp_path / "docs"])
     assert [(o.status, o.reason) for o in report.outcomes] == [
-        ("refused", "folder holds no files to import (.txt, .md, .html, .docx or .pdf)")
+        ("refused", "folder holds no files to import (.txt, .text, .md, .markdown, .html, .htm, .docx, .pdf)")
     ]
 
 
@@ -230,7 +230,7 @@ def test_cancel_keeps_files_already_imported(tmp_path: Path, proj: Project) -> N
     assert calls == [(0, 4, "0.txt"), (1, 4, "1.txt"), (2, 4, "2.txt")]
     assert report.cancelled
     assert [s.title for s in proj.documents.summaries()] == ["Story 0", "Story 1"]
-    assert report.summary_lines()[-1] == "Import cancelled; the remaining files were not imported."
+    assert report.summary_lines()[-1] == "Import cancelled: 2.txt and the 1 file after it were not imported."
 
 
 def test_progress_callback_returning_none_does_not_cancel(tmp_path: Path, proj: Project) -> None:

@@ -38,7 +38,7 @@ HOLDER = """
 import sys
 from annotator.core.project import Project
 project = Project(sys.argv[1])
-project.documents.add(title="Saved by the other Annotator", text="Coded elsewhere.")
+project.documents.add(title="Saved by the other Annotator", text=sys.argv[2])
 print("ready", flush=True)
 sys.stdin.read()
 project.close()
@@ -46,9 +46,9 @@ project.close()
 
 
 @contextmanager
-def held_elsewhere(path: Path) -> Iterator[subprocess.Popen]:
+def held_elsewhere(path: Path, text: str = "Coded elsewhere.") -> Iterator[subprocess.Popen]:
     """A second Annotator process with `path` open until the block ends (or the test kills it)."""
-    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), text], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = child.stdout.readline()
@@ -414,3 +414,45 @@ def test_an_empty_lock_left_by_a_crash_during_creation_does_not_block_reopening(
     os.utime(lock_file, (old, old))
     with Project(path) as project:  # nobody holds it: cleared, no ten-second wait
         assert project.documents.count() == 0
+
+
+# -- the file itself, by any name (issue 12, item 4) --------------------------------------
+
+
+def test_a_second_writer_through_a_hard_link_or_a_symlink_is_refused(tmp_path: Path) -> None:
+    # Through a hard link each writer kept its own -wal beside its own name, and the file ended damaged.
+    path = make_project(tmp_path / "study.annotator")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    hard = elsewhere / "linked.annotator"
+    os.link(path, hard)
+    soft = elsewhere / "shortcut.annotator"
+    soft.symlink_to(path)
+    with held_elsewhere(path) as child:
+        for other in (hard, soft):
+            with pytest.raises(ProjectLocked) as refused:
+                Project(other)
+            assert "is open in Annotator" in str(refused.value) and "read-only" in str(refused.value)
+        # The symlink finds the holder's own lock file, so it is named.
+        with pytest.raises(ProjectLocked, match=f"process {child.pid}"):
+            Project(soft)
+    # And the other way round: the link holds it, the first name is refused.
+    with held_elsewhere(hard, "Coded through the link."):
+        with pytest.raises(ProjectLocked):
+            Project(path)
+    with Project(hard) as project:  # once nobody holds it, any name opens it
+        assert project.documents.count() == 3
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["linked.annotator", "shortcut.annotator"]
+
+
+def test_one_process_cannot_write_one_file_through_two_names(tmp_path: Path) -> None:
+    path = make_project(tmp_path / "study.annotator")
+    hard = tmp_path / "linked.annotator"
+    os.link(path, hard)
+    with Project(path):
+        with pytest.raises(ProjectLocked, match=f"process {os.getpid()}"):
+            Project(hard)
+        with Project(path) as again:  # the same name is a reopening, as before
+            assert not again.read_only
+    with Project(hard) as project:
+        assert not project.read_only

@@ -108,7 +108,7 @@ ARTICLE_CASES = {
     "nul bytes": ("data.txt", lambda d: b"text\x00with\x00nuls" * 20, "binary file (contains NUL bytes"),
     "undecodable": ("legacy.txt", lambda d: bytes(range(128, 256)) * 4, "cannot tell the text encoding"),
     "false byte-order mark": ("marked.txt", lambda d: b"\xff\xfe\x00", "marked as UTF-16-LE but not valid"),
-    "over the default 50 MB": ("huge.txt", None, "file too large (51 MB; the limit is 50 MB of text)"),
+    "over the default 50 MB": ("huge.txt", None, "file too large (51 MiB; the limit is 50 MiB of text)"),
     "docx zip bomb": ("bomb.docx", lambda d: docx_zip_bomb(), "this Word file looks like a zip bomb"),
     "docx billion laughs": ("laughs.docx", lambda d: docx_with_xml_bomb(), "cannot read this Word file"),
     "docx that is text": ("renamed.docx", lambda d: b"Plain text someone renamed.", "not a Word .docx file"),
@@ -137,7 +137,7 @@ def test_hostile_articles_are_refused_in_one_line_and_change_nothing(seeded, tmp
     assert files_under(tmp_path) == on_disk
 
 
-TOO_LONG = "file too large (600 KB; the limit is 512 KB of text)"
+TOO_LONG = "file too large (600 KiB; the limit is 512 KiB of text)"
 
 
 def long_article(folder: Path) -> Path:
@@ -161,7 +161,7 @@ def test_the_size_limit_is_a_project_setting(seeded, tmp_path):
 
 @pytest.mark.parametrize("bad", ["0", "-5", "lots", "nan", "inf", ""])
 def test_a_size_limit_that_is_no_positive_number_is_refused_and_not_stored(seeded, bad):
-    with pytest.raises(ProjectError, match="is not a size limit; give a positive number of megabytes, e.g. 50"):
+    with pytest.raises(ProjectError, match="is not a size limit; give a positive number of MiB, e.g. 50"):
         set_import_limit(seeded, bad)
     assert seeded.store.info(MAX_MB_SETTING) is None
 
@@ -177,7 +177,7 @@ def test_the_command_line_takes_the_limit_with_max_mb(tmp_path, capsys):
 
     elsewhere = tmp_path / "other.annotator"
     assert cli.main(["import", "--project", str(elsewhere), "--max-mb", "ten", str(article)]) != 0
-    assert "'ten' is not a size limit; give a positive number of megabytes" in capsys.readouterr().err
+    assert "'ten' is not a size limit; give a positive number of MiB" in capsys.readouterr().err
     assert not elsewhere.exists()  # refused before the project was even created
 
 

@@ -361,3 +361,35 @@ def test_the_tree_shows_layers_groups_and_labels_with_keys_and_uses(open_window,
     assert (organization.text(1), organization.text(2)) == ("O", "1")
     assert organization.data(0, LABEL_ID) == window.project.codebook.by_key("O").id
     assert not organization.icon(0).isNull()
+
+
+def test_the_editors_undo_reaches_only_its_own_edits_and_keeps_the_window_width(open_window, seeded_path, qtbot):
+    """Issue 11, item 6a: the button read "Undo Tag Against" and would undo a tag behind the dialog."""
+    from PySide6.QtWidgets import QToolButton
+
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, DOC)
+    tag(window, qtbot, "Walmart", Qt.Key_O)
+    editor = open_editor(window, qtbot)
+    buttons = {b.text(): b for b in editor.findChildren(QToolButton) if b.text() in ("Undo", "Redo")}
+    assert set(buttons) == {"Undo", "Redo"}
+    undo = buttons["Undo"]
+    assert not undo.isEnabled()  # the tag is the main window's step, not the codebook's
+    width = editor.width()
+    undo_in_editor(editor, qtbot)
+    assert len(window.project.annotations.for_document(doc_id)) == 1
+
+    click_item(editor, qtbot, "Quote")
+    type_into(qtbot, editor.name_edit, "Quoted words, direct or reported, from any source")
+    assert undo.isEnabled() and undo.text() == "Undo"
+    assert undo.toolTip() == "Undo Rename label Quote → Quoted words, direct or reported, from any source"
+    QApplication.processEvents()
+    assert editor.width() == width
+
+    qtbot.mouseClick(undo, Qt.LeftButton)
+    assert window.project.codebook.by_name("Quote") is not None
+    assert len(window.project.annotations.for_document(doc_id)) == 1  # the tag behind the dialog stays
+    assert not undo.isEnabled()
+    undo_in_editor(editor, qtbot)  # Ctrl+Z in the editor leaves the tag alone too
+    assert len(window.project.annotations.for_document(doc_id)) == 1
+    assert buttons["Redo"].isEnabled() and buttons["Redo"].text() == "Redo"

@@ -213,3 +213,20 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
     copy = next(a for a in source.actions() if "Copy" in a.text())
     copy.trigger()
     assert QApplication.clipboard().text() == LONG_SOURCE
+
+
+def test_the_add_field_hints_are_not_cut_off_at_the_default_width(open_window, seeded_path, qtbot):
+    """Issue 11, item 6: the "New …" placeholder was clipped."""
+    from PySide6.QtGui import QFontMetrics
+
+    window = open_window(seeded_path)
+    tabs = window.side_tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Document"))
+    info = window.document_info
+    qtbot.waitUntil(info.isVisible)
+    QApplication.processEvents()
+    for edit in (info.new_key, info.new_value):
+        margins = edit.textMargins()
+        # QLineEdit's frame and inner margin take about 2 + 2 px a side beyond contentsRect.
+        room = edit.contentsRect().width() - margins.left() - margins.right() - 8
+        assert QFontMetrics(edit.font()).horizontalAdvance(edit.placeholderText()) <= room, edit.placeholderText()

@@ -112,7 +112,7 @@ def test_the_field_filter_and_the_list_agree_after_an_import(open_window, archiv
     assert doc_filter.summary.text() == f"Showing {DOCUMENTS // 3} of {DOCUMENTS + 1} documents"
 
 
-def test_an_import_adds_rows_at_the_end_and_keeps_the_selection(open_window, archive_path, qtbot, tmp_path):
+def test_an_import_adds_rows_at_the_end_and_selects_the_new_document(open_window, archive_path, qtbot, tmp_path):
     window = open_window(archive_path)
     view = window.doc_view
     view.selectRow(5)
@@ -121,7 +121,10 @@ def test_an_import_adds_rows_at_the_end_and_keeps_the_selection(open_window, arc
     window.import_files(paths=[article])
     qtbot.waitUntil(lambda: window.doc_model.rowCount() == DOCUMENTS + 1)
     assert window.doc_model.index(DOCUMENTS, 0).data() == window.project.documents.get(DOCUMENTS + 1).title
-    assert view.currentIndex().row() == 5 and window.current_doc_id == 6
+    # What was just imported is shown and selected, at the end of the list (issue 11, item 5).
+    assert view.currentIndex().row() == DOCUMENTS and window.current_doc_id == DOCUMENTS + 1
+    assert view.selectionModel().isRowSelected(DOCUMENTS, view.rootIndex())
+    assert window.reader.toPlainText() == "A new article about the harbour."
 
 
 def test_renaming_in_the_list_changes_that_row_alone(open_window, archive_path, qtbot):

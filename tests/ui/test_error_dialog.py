@@ -125,3 +125,29 @@ def test_starting_the_app_installs_the_handler(qapp, seeded_path, monkeypatch, a
     assert seen["project"] == seeded_path
     assert seen["hook"].__module__ == errors.__name__
     assert (annotator_home / "logs" / "annotator.log").exists()
+
+
+def test_tagging_on_a_full_disk_says_the_disk_is_full_and_that_nothing_was_lost(
+        open_window, seeded_path, qtbot, monkeypatch, error_handler):
+    # Issue 12, item 19: this said "Something went wrong", as if Annotator had a bug.
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    select_phrase(window, "마이크로소프트")
+    qtbot.keyClick(window.reader, Qt.Key_O)
+    [kept] = window.project.annotations.for_document(doc_id)
+
+    def full_disk(self, *args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")  # what SQLite raises on SQLITE_FULL
+
+    monkeypatch.setattr(Annotations, "add", full_disk)
+    select_phrase(window, "아마존")
+    qtbot.keyClick(window.reader, Qt.Key_O)
+
+    qtbot.waitUntil(lambda: len(error_dialogs()) == 1)
+    [box] = error_dialogs()
+    shown = box.windowTitle() + "\n" + box.text() + "\n" + box.informativeText()
+    assert box.windowTitle() == "The disk is full"
+    assert "not saved" in shown and "No data was lost" in shown and "Free some disk space" in shown
+    assert "Something went wrong" not in shown and "unexpected" not in shown
+    assert [a.id for a in window.project.annotations.for_document(doc_id)] == [kept.id]
+    qtbot.mouseClick(box.button(QMessageBox.Ok), Qt.LeftButton)

@@ -118,7 +118,7 @@ def test_the_window_stays_live_during_an_import_and_cancel_keeps_the_files_befor
     assert ticks_while_held >= 5
     box = window.findChild(QMessageBox, "importReport")
     assert box is not None and box.text() == "Imported 50 documents."
-    assert "Import cancelled; the remaining files were not imported." in box.detailedText()
+    assert "Import cancelled: 050.txt and the 69 files after it were not imported." in box.detailedText()
     box.close()
     # Every file before the cancel is in, each whole; none after it. The list shows them.
     project = window.project

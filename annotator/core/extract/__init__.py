@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from ..decoding import MAX_TEXT_BYTES, too_large_reason
+from ..documents import utf8_length
 from ..errors import ImportRefused
+from ..formats import suffixes
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt", ".text")
 # What a folder import picks up; a file the user names is read whatever its name.
-IMPORTABLE_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES + (".docx", ".pdf")
+IMPORTABLE_SUFFIXES = suffixes("article")
 
 _BOM = b"\xef\xbb\xbf"
 _HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
@@ -52,6 +54,8 @@ def extract(path: str | os.PathLike, data: bytes, *, max_bytes: int = MAX_TEXT_B
         raise ImportRefused(too_large_reason(len(data), max_bytes))
     kind = kind_of(PurePath(path).name, data)
     reader = _reader(kind)
+    if kind != "plain":
+        data = bytes(data)  # the import reads into a bytearray; the parsers want bytes
     try:
         found = reader(data, max_bytes=max_bytes)
     except ImportRefused:
@@ -62,8 +66,9 @@ def extract(path: str | os.PathLike, data: bytes, *, max_bytes: int = MAX_TEXT_B
     except Exception as exc:  # noqa: BLE001 - a hostile file can make any parser raise anything
         raise ImportRefused(f"cannot read this {_NAMES[kind]} ({_short(exc)}); it may be damaged: "
                             "open it and save it again, or save the article as plain text") from None
-    if len(found.text.encode("utf-8")) > max_bytes:
-        raise ImportRefused(too_large_reason(len(found.text.encode("utf-8")), max_bytes))
+    size = utf8_length(found.text)
+    if size > max_bytes:
+        raise ImportRefused(too_large_reason(size, max_bytes))
     return found
 
 
@@ -78,7 +83,7 @@ def kind_of(name: str, data: bytes) -> str:
         return "html"
     if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
-    if _HTML_START.match(data.removeprefix(_BOM)[:4096]):
+    if _HTML_START.match(data[:4096 + len(_BOM)].removeprefix(_BOM)[:4096]):
         return "html"
     return "plain"
 

@@ -121,5 +121,5 @@ def _table_rows(table) -> list[str]:
 def _mb(size: int) -> str:
     megabytes = size / (1024 * 1024)
     if megabytes >= 10:
-        return f"{megabytes:.0f} MB"
-    return f"{megabytes:.1f} MB" if megabytes >= 1 else f"{size // 1024} KB"
+        return f"{megabytes:.0f} MiB"
+    return f"{megabytes:.1f} MiB" if megabytes >= 1 else f"{size // 1024} KiB"

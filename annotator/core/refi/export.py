@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from ..errors import ProjectError
+from ..export_files import atomic_output
 from ..model import LAYER_NAMES, LAYERS, Annotation, Label
 from . import payload
 from ..store import now
@@ -358,16 +358,8 @@ def _zip(handle, qde: bytes, files: dict[str, bytes]) -> None:
 def _write_atomically(path: Path, write) -> None:
     """Write beside the target and rename, so a failed export never leaves half a file under its name."""
     try:
-        handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", delete=False)
-    except OSError as exc:
-        raise ProjectError(f"Cannot write {path}: {exc.strerror or exc}. Choose another folder.") from None
-    try:
-        with handle:
+        # atomic_output: the user's usual file mode (umask), and a partial name the next export can clear.
+        with atomic_output(path, encoding=None) as handle:
             write(handle)
-        os.replace(handle.name, path)
     except OSError as exc:
-        Path(handle.name).unlink(missing_ok=True)
         raise ProjectError(f"Cannot write {path}: {exc.strerror or exc}. Choose another folder or file name.") from None
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise

@@ -55,7 +55,7 @@ def parse_xml(data: bytes, what: str) -> Element:
 def read_limited(handle, limit: int, what: str) -> bytes:
     data = handle.read(limit + 1)
     if len(data) > limit:
-        raise Refused(f"{what} is larger than {limit // (1024 * 1024)} MB, more than Annotator imports. "
+        raise Refused(f"{what} is larger than {limit // (1024 * 1024)} MiB, more than Annotator imports. "
                       "Split the project in the tool that made it and export the parts.")
     return data
 
