@@ -10,7 +10,8 @@ machine:
 3. tag: key press to committed row and repainted highlight (one INSERT + COMMIT in WAL)
 4. import 100,000 article files, indexed; peak memory     (executemany into a plain table)
 5. search: common word, rare word, phrase; first page     (raw FTS5 MATCH ... LIMIT 50)
-6. CSV export of 1,000,000 annotations                    (csv.writer over pre-fetched rows)
+6. CSV export of 1,000,000 annotations                    (csv.writer over pre-fetched rows; 6b: the
+                                                           sqlite3 shell on the same query, when installed)
 7. resident memory, archive open, document 1 painted      (the bare window's)
 8. annotation table: jump to last row, filter by label    (the raw SQLite queries)
 

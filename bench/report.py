@@ -71,7 +71,8 @@ def _line(r: RowResult) -> list[str]:
     if not r.ok:
         return [r.label, r.title, r.unit, "0", "FAILED", "-", "-", target, "-", "-"]
     base = statistics.median(r.reference)
-    ratio = f"{r.median / base:,.1f}x" if base > 0 else "-"
+    # Two decimals below 10x: a ratio is read against limits such as 1.3x.
+    ratio = (f"{r.median / base:.2f}x" if r.median < 10 * base else f"{r.median / base:,.1f}x") if base > 0 else "-"
     return [r.label, r.title, r.unit, str(len(r.samples)), fmt(r.median), fmt(min(r.samples)),
             fmt(max(r.samples)), target, fmt(base), ratio]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import os
 import random
 import sqlite3
+import subprocess
 import unicodedata
 
 from . import archive
@@ -171,17 +173,45 @@ def _check_csv(out, conn: sqlite3.Connection, expected: int) -> None:
         check(text == document[start:end], f"annotation {row[0]}: text != document_text[start:end]")
 
 
+def _shell_query(conn) -> str:
+    """The export's own query for the sqlite3 shell: its one Python function (a claim's cue) as SQL."""
+    from annotator.core.exporting import _CUE_FUNCTION, annotations_sql, attribute_columns
+
+    class _Project:  # attribute_columns reads only project.store.conn
+        class store:
+            pass
+
+    project = _Project()
+    project.store.conn = conn
+    sql = annotations_sql(conn, attribute_columns(project))
+    cue = f"{_CUE_FUNCTION}(a.document_id, a.cue_start, a.cue_end)"
+    check(cue in sql, "the export's query no longer calls the cue function as the bench expects")
+    sql = sql.replace(cue, "(SELECT substr(text, a.cue_start + 1, a.cue_end - a.cue_start) "
+                           "FROM documents WHERE id = a.document_id)")
+    check("annotator_" not in sql, f"the export's query calls a Python function the shell lacks: {sql}")
+    return sql
+
+
+def _run_shell(path, sql: str, out) -> None:
+    with open(out, "wb") as f:
+        done = subprocess.run(["sqlite3", "-readonly", "-csv", str(path), sql], stdout=f,
+                              stderr=subprocess.PIPE, check=False)
+        check(done.returncode == 0, f"sqlite3 shell exited {done.returncode}: {done.stderr.decode()[-300:]}")
+        os.fsync(f.fileno())  # the export fsyncs its file; the shell's is made as durable, inside the time
+
+
 def row_export(ctx: Context, results: list[RowResult]) -> None:
     from annotator.core.export_formats import export
     from annotator.core.exporting import ANNOTATION_COLUMNS
     from annotator.core.project import Project
 
-    [result] = results
+    result, shell = results[0], (results[1] if len(results) > 1 else None)
     path = ctx.shared_archive()
-    out, base_out = ctx.workdir / "export.csv", ctx.workdir / "reference.csv"
+    out, base_out, shell_out = ctx.workdir / "export.csv", ctx.workdir / "reference.csv", ctx.workdir / "shell.csv"
     expected = ctx.spec.annotations
     try:
         with Project(path) as project:
+            shell_sql = _shell_query(project.store.conn) if shell is not None else ""
             for i in ctx.timed_rounds():
                 out.unlink(missing_ok=True)
                 gc.collect()
@@ -190,8 +220,19 @@ def row_export(ctx: Context, results: list[RowResult]) -> None:
                 check(written == expected, f"export wrote {written} rows, not {expected}")
                 if i >= ctx.warmup:
                     result.samples.append(c.ms)
+                if shell is not None:  # A/B interleaved: a busy machine slows both sides alike
+                    shell_out.unlink(missing_ok=True)
+                    with ctx.clock() as s:
+                        _run_shell(path, shell_sql, shell_out)
+                    if i >= ctx.warmup:
+                        shell.reference.append(s.ms)
+                        shell.samples.append(c.ms)
             size = out.stat().st_size
             _check_csv(out, project.store.conn, expected)
+            if shell is not None:
+                with open(shell_out, "rb") as f:
+                    rows = sum(1 for _ in csv.reader(io.TextIOWrapper(f, encoding="utf-8", newline="")))
+                check(rows == expected, f"the sqlite3 shell wrote {rows} rows, not {expected}")
             prefetched = project.store.conn.execute(_PREFETCH).fetchall()
         check(len(prefetched) == expected, f"the reference pre-fetched {len(prefetched)} rows")
         for i in ctx.timed_rounds():
@@ -210,6 +251,13 @@ def row_export(ctx: Context, results: list[RowResult]) -> None:
     finally:
         out.unlink(missing_ok=True)
         base_out.unlink(missing_ok=True)
+        shell_out.unlink(missing_ok=True)
     result.checked = True
     result.notes.append(f"{expected:,} annotations, {size / 1e6:,.0f} MB of CSV; 300 random rows checked against "
                         "the database; both sides fsync their file")
+    if shell is None:
+        result.notes.append("no sqlite3 shell on PATH: the second reference (6b) was skipped")
+    else:
+        shell.checked = True
+        shell.notes.append("the shell writes no header and quotes more than RFC 4180 needs (cells with a space, "
+                           "empty strings), so its file differs; its row count is checked")

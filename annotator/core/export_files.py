@@ -11,6 +11,7 @@ import contextlib
 import csv
 import errno
 import functools
+import io
 import itertools
 import operator
 import os
@@ -51,6 +52,20 @@ def write_csv(
         counted = _Counted(rows if row_filter is None else row_filter(rows))
         writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel and not inert else counted)
     return counted.count
+
+
+def write_csv_bytes(out: str | os.PathLike, columns: Sequence[str], write_rows: Callable[[Any], int], *,
+                    excel: bool = False) -> int:
+    """Like write_csv, for rows already encoded: write_rows(binary file) writes them as UTF-8 CSV bytes
+    after the header and returns their count. The Excel variant's byte-order mark and header are
+    written here, exactly as write_csv writes them.
+    """
+    header = io.StringIO(newline="")
+    csv.writer(header, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
+        [_excel_cell(c) for c in columns] if excel else columns)
+    with atomic_output(Path(out), encoding=None) as f:
+        f.write(("\ufeff" if excel else "").encode("utf-8") + header.getvalue().encode("utf-8"))
+        return write_rows(f)
 
 
 @contextlib.contextmanager

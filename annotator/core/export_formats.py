@@ -211,7 +211,7 @@ def export(project: Any, name: str, out: str | os.PathLike, *, what: str = "anno
     fmt = _format(name)
     if excel and not fmt.excel:
         raise ProjectError(f"{fmt.title} has no Excel variant; export it without the Excel option.")
-    token = ROW_FILTER.set(_watch(on_progress) if on_progress is not None else None)
+    token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)
     try:
         return fmt.writer(project, out, excel=excel, what=what)
     finally:
@@ -226,14 +226,30 @@ def describe_count(name: str, what: str, count: int) -> str:
     return f"{count} {unit if count == 1 else plural}"
 
 
-def _watch(on_progress: Callable[[int], bool | None], every: int = 100) -> Callable[[Iterable[Any]], Iterator[Any]]:
-    def rows(items: Iterable[Any]) -> Iterator[Any]:
+class _Watch:
+    """A ROW_FILTER that reports every `every` rows and cancels when on_progress says False.
+
+    Exporters that write a block of rows at a time call advance(rows so far) after each
+    block instead of passing rows through; the reports are the same.
+    """
+
+    def __init__(self, on_progress: Callable[[int], bool | None], every: int = 100):
+        self._on_progress, self._every, self._reported = on_progress, every, 0
+
+    def __call__(self, items: Iterable[Any]) -> Iterator[Any]:
         for n, item in enumerate(items, 1):
-            if n % every == 0 and on_progress(n) is False:
-                raise ExportCancelled("Export cancelled; no file was written.")
+            if n % self._every == 0:
+                self._report(n)
             yield item
 
-    return rows
+    def advance(self, rows: int) -> None:
+        for n in range(self._reported + self._every, rows + 1, self._every):
+            self._report(n)
+
+    def _report(self, n: int) -> None:
+        self._reported = n
+        if self._on_progress(n) is False:
+            raise ExportCancelled("Export cancelled; no file was written.")
 
 
 def _format(name: str) -> ExportFormat:

@@ -19,8 +19,10 @@ docs/csv-format.md describes every column of the four files and how to read them
 in pandas, R, Excel and SPSS; keep it in step with the column lists below.
 
 Export reads the schema directly rather than going through the entity, attribute
-and memo APIs: the file format follows the stored data, and one streamed query
-per file keeps a 100,000-row export fast and its memory flat.
+and memo APIs: the file format follows the stored data, and streamed queries keep
+a large export fast and its memory flat. The annotations file, the big one, is
+formatted by SQLite itself a block of rows at a time (export_sqlcsv.py), to the
+same bytes csv.writer writes.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 # The writing side lives in export_files; its names stay importable from here, where other exporters look.
-from .export_files import _FORMULA_STARTS, ROW_FILTER, _check_target, _excel_cell, atomic_output, write_csv  # noqa: F401
+from . import export_sqlcsv
+from .export_files import (  # noqa: F401
+    _FORMULA_STARTS, ROW_FILTER, _check_target, _excel_cell, atomic_output, write_csv, write_csv_bytes,
+)
 from .metadata import STANDARD_KEYS
 
 ANNOTATION_COLUMNS = [
@@ -121,11 +126,19 @@ def export_annotations(project: Any, out: str | os.PathLike, *, excel: bool = Fa
     conn.create_function(_CUE_FUNCTION, 3, cue)
     conn.create_function(_ATTRIBUTE_FUNCTION, 2, lambda attribute_id, value: _attribute_text(
         kinds.get(attribute_id, ""), value, excel), deterministic=True)
+    columns = ANNOTATION_COLUMNS + [c for c, _ in attr_columns]
+    row_filter = ROW_FILTER.get()
     try:
+        # SQLite builds the CSV itself, a block of rows at a time, unless something must see every
+        # row (the preview's first rows): then csv.writer writes them, to the same bytes.
+        advance = getattr(row_filter, "advance", None)
+        if (row_filter is None or advance is not None) and export_sqlcsv.applies(conn):
+            return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
+                conn, f, cells, _ANNOTATION_FROM_ONLY, _ANNOTATION_ORDER, empty=empty, advance=advance), excel=excel)
         rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM}")
         if empty:
             rows = map(operator.add, rows, itertools.repeat((None,) * empty))
-        return write_csv(out, ANNOTATION_COLUMNS + [c for c, _ in attr_columns], rows, excel=excel, inert=excel)
+        return write_csv(out, columns, rows, excel=excel, inert=excel)
     finally:
         cue.forget()  # the functions stay registered (Python 3.11 cannot remove one); the text need not
 
@@ -168,10 +181,11 @@ _ANNOTATION_CELLS: list[tuple[str, str, bool]] = [
     ("cue_text", f"CASE WHEN a.cue_start IS NOT NULL AND a.cue_end IS NOT NULL "
                  f"THEN {_CUE_FUNCTION}(a.document_id, a.cue_start, a.cue_end) END", False),
 ]
-_ANNOTATION_FROM = (
-    "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id "
-    "ORDER BY a.document_id, a.span_start, a.span_end DESC, a.id"
+_ANNOTATION_FROM_ONLY = (
+    "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
 )
+_ANNOTATION_ORDER = "a.document_id, a.span_start, a.span_end DESC, a.id"
+_ANNOTATION_FROM = f"{_ANNOTATION_FROM_ONLY} ORDER BY {_ANNOTATION_ORDER}"
 # The text columns above only ever hold text or NULL (TEXT affinity), so the first code point decides.
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in _FORMULA_STARTS)
 
