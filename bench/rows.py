@@ -100,7 +100,7 @@ def _export_memory(ctx: Context) -> list[Line]:
     reference = "peak growth of the CSV export of the same archive, in a child of its own"
     return [Line(label, f"export memory: {title} of all {n} annotations, peak growth over the open project",
                  "MB", None, reference)
-            for label, title in (("6b", "JSON Lines"), ("6c", "W3C Web Annotation"), ("6d", "REFI-QDA .qdpx"))]
+            for label, title in (("6c", "JSON Lines"), ("6d", "W3C Web Annotation"), ("6e", "REFI-QDA .qdpx"))]
 
 
 def _memory(ctx: Context) -> list[Line]:
