@@ -54,19 +54,7 @@ def row_open(ctx: Context, results: list[RowResult]) -> None:
     try:
         show(window)
         reader = window.reader
-        painted = paint_counter(reader.viewport())
-        for i in ctx.timed_rounds():
-            window.open_document(other)  # the measured open always replaces another document
-            app.processEvents()
-            gc.collect()
-            before = painted.count
-            with ctx.clock(profile=i >= ctx.warmup) as c:
-                window.open_document(BIG)
-                reader.viewport().repaint()
-            check(painted.count > before, "the reader viewport was not painted by repaint()")
-            app.processEvents()
-            if i >= ctx.warmup:
-                result.samples.append(c.ms)
+        _time_opens(ctx, app, window, other, result.samples)
         check(window.current_doc_id == BIG, "document 1 is not the open document")
         check(reader.document().characterCount() - 1 == reader.positions.qt_length,
               "the reader does not hold the whole text")
@@ -137,19 +125,7 @@ def row_dense(ctx: Context, results: list[RowResult]) -> None:
     try:
         show(window)
         reader = window.reader
-        painted = paint_counter(reader.viewport())
-        for i in ctx.timed_rounds():
-            window.open_document(other)
-            app.processEvents()
-            gc.collect()
-            before = painted.count
-            with ctx.clock(profile=i >= ctx.warmup) as c:
-                window.open_document(BIG)
-                reader.viewport().repaint()
-            check(painted.count > before, "the reader viewport was not painted by repaint()")
-            app.processEvents()
-            if i >= ctx.warmup:
-                timing.samples.append(c.ms)
+        _time_opens(ctx, app, window, other, timing.samples)
         check(reader.document().characterCount() - 1 == reader.positions.qt_length,
               "the reader does not hold the whole text")
         check(formats_at(reader.document(), reader.positions.to_qt(first)) > 0, "the first span is not highlighted")
@@ -414,3 +390,21 @@ def row_table(ctx: Context, results: list[RowResult]) -> None:
                       "scrollToBottom to the last screen painted and its last row read")
     filtered.notes.append(f"{organizations:,} Organization rows; timed from choosing the label to the first "
                           "screen painted (the reference counts them too: the window shows the count)")
+
+
+def _time_opens(ctx, app, window, other: int, samples: list) -> None:
+    """Time opening document BIG to its first paint, each round replacing document `other`."""
+    reader = window.reader
+    painted = paint_counter(reader.viewport())
+    for i in ctx.timed_rounds():
+        window.open_document(other)  # the measured open always replaces another document
+        app.processEvents()
+        gc.collect()
+        before = painted.count
+        with ctx.clock(profile=i >= ctx.warmup) as c:
+            window.open_document(BIG)
+            reader.viewport().repaint()
+        check(painted.count > before, "the reader viewport was not painted by repaint()")
+        app.processEvents()
+        if i >= ctx.warmup:
+            samples.append(c.ms)

@@ -24,6 +24,7 @@ from ..core.model import LAYER_NAMES, LAYERS
 from ..core.project import Project
 from ..core.store import Change
 from .colors import label_icon
+from .models import kept_page
 from .plain_text import as_text, clip, escape, plain_tip, rich_tip
 from .target_popup import complete_targets
 
@@ -91,20 +92,14 @@ class AnnotationTableModel(QAbstractTableModel):
         if not 0 <= row < self._count:
             return None
         number, offset = divmod(row, PAGE_SIZE)
-        rows = self._pages.get(number)
-        if rows is None:
-            try:
-                rows = query.page(self._project, self.filter, sort=self.SORT_KEYS[self.sort_column],
-                                  descending=self.sort_order == Qt.DescendingOrder,
-                                  offset=number * PAGE_SIZE, limit=PAGE_SIZE)
-            except ProjectError:  # the filter's entity or label went away: the refresh says so
-                self._refresh_timer.start()
-                return None
-            self.page_fetches += 1
-            self._pages[number] = rows
-            while len(self._pages) > KEPT_PAGES:
-                self._pages.popitem(last=False)
-        self._pages.move_to_end(number)
+        try:
+            rows, fetched = kept_page(self._pages, number, KEPT_PAGES, lambda: query.page(
+                self._project, self.filter, sort=self.SORT_KEYS[self.sort_column],
+                descending=self.sort_order == Qt.DescendingOrder, offset=number * PAGE_SIZE, limit=PAGE_SIZE))
+        except ProjectError:  # the filter's entity or label went away: the refresh says so
+            self._refresh_timer.start()
+            return None
+        self.page_fetches += fetched
         return rows[offset] if offset < len(rows) else None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):

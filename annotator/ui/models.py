@@ -9,7 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
@@ -26,6 +26,22 @@ from .plain_text import clip, escape, plain_tip, rich_tip
 
 ANNOTATION_ID_ROLE = Qt.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.UserRole + 2
+
+
+
+def kept_page(pages: OrderedDict, number: int, kept: int, read: Callable[[], list]) -> tuple[list, bool]:
+    """Page `number` of a lazy model, read with `read()` unless kept; (the page, whether it was read).
+
+    Only the `kept` most recently used pages stay, so a million-row model holds a few screenfuls."""
+    page = pages.get(number)
+    fetched = page is None
+    if fetched:
+        page = read()
+        pages[number] = page
+        while len(pages) > kept:
+            pages.popitem(last=False)
+    pages.move_to_end(number)
+    return page, fetched
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -83,15 +99,9 @@ class DocumentListModel(RecordTableModel):
     def _listed(self, row: int) -> _ListedDocument | None:
         """The row's document, reading its page from the file unless it is kept."""
         number, offset = divmod(row, self.PAGE_SIZE)
-        page = self._pages.get(number)
-        if page is None:
-            ids = self._ids[number * self.PAGE_SIZE:(number + 1) * self.PAGE_SIZE]
-            page = self._read(ids)
-            self.page_fetches += 1
-            self._pages[number] = page
-            while len(self._pages) > self.KEPT_PAGES:
-                self._pages.popitem(last=False)
-        self._pages.move_to_end(number)
+        page, fetched = kept_page(self._pages, number, self.KEPT_PAGES,
+                                  lambda: self._read(self._ids[number * self.PAGE_SIZE:(number + 1) * self.PAGE_SIZE]))
+        self.page_fetches += fetched
         return page[offset] if offset < len(page) else None
 
     def _read(self, ids: Sequence[int]) -> list[_ListedDocument | None]:
@@ -268,14 +278,9 @@ class AnnotationListModel(QAbstractListModel):
     def _row(self, row: int):
         """The light row at `row`, reading its page unless it is kept."""
         number, offset = divmod(row, self.PAGE_SIZE)
-        page = self._pages.get(number)
-        if page is None:
-            page = self._spans.page(number * self.PAGE_SIZE, self.PAGE_SIZE)
-            self.page_fetches += 1
-            self._pages[number] = page
-            while len(self._pages) > self.KEPT_PAGES:
-                self._pages.popitem(last=False)
-        self._pages.move_to_end(number)
+        page, fetched = kept_page(self._pages, number, self.KEPT_PAGES,
+                                  lambda: self._spans.page(number * self.PAGE_SIZE, self.PAGE_SIZE))
+        self.page_fetches += fetched
         return page[offset] if offset < len(page) else None
 
     def kept_rows(self) -> int:
