@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..core.formats import file_dialog_filters
-from ..core.names import shown
-from ..core.project import PROJECT_SUFFIX, Project
-from .plain_text import as_text
-from .worker import EXPECTED_ERRORS, Report, run_with_progress
-
+from annotator.core.common.names import shown
+from annotator.core.corpus.import_formats import file_dialog_filters
+from annotator.core.project import Project
+from annotator.core.store.paths import PROJECT_SUFFIX
+from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.worker import EXPECTED_ERRORS, Report, run_with_progress
+from annotator.ui.corpus.import_report import show_import_report
 
 if TYPE_CHECKING:
-    from ..core.importing import ImportReport
+    from annotator.core.corpus.importing import ImportReport
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 
@@ -51,10 +52,9 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
     The window stays live meanwhile; Cancel keeps the files already imported.
     """
     # Encoding detection loads charset tables; pay for it on the first import, not at launch.
-    from ..core.importing import ImportReport, import_paths
-    from .corpus_dialog import import_corpus_files, split_corpus_files
-
-    from .refi_import import import_refi_files, split_refi_files
+    from annotator.core.corpus.importing import ImportReport, import_paths
+    from annotator.ui.corpus.corpus_dialog import import_corpus_files, split_corpus_files
+    from annotator.ui.interchange.refi_import import import_refi_files, split_refi_files
 
     # REFI-QDA projects and codebooks from other QDA programs are imported whole, each with its own report.
     refi, paths = split_refi_files(paths)
@@ -92,22 +92,8 @@ def _importing(done: int, total: int, name: str) -> str:
     return f"Importing {name} ({min(done + 1, total):,} of {total:,})"
 
 
-def show_import_report(parent: QWidget, report: ImportReport) -> None:
-    text = "\n".join(report.summary_lines())
-    if report.refused or report.skipped or report.cancelled or report.to_check:
-        box = QMessageBox(QMessageBox.Warning if report.refused else QMessageBox.Information,
-                          "Import finished", as_text(text.splitlines()[0] if text else "Nothing imported."), parent=parent)
-        box.setObjectName("importReport")
-        box.setDetailedText(text)
-        box.setInformativeText(as_text("\n".join(text.splitlines()[1:8])))
-        box.open()
-    elif hasattr(parent, "statusBar"):
-        # No timeout: the analyst may look back from the new document minutes later; the next message replaces it.
-        parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.")
-
-
 def run_export(parent, project) -> None:
     """File › Export. The dialog (pygments, every exporter) loads on first use, not at launch."""
-    from .export_dialog import run_export as run
+    from annotator.ui.interchange.export_dialog import run_export as run
 
     run(parent, project)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import lock_os
+from annotator.core.common import lock_os
 from annotator.core.project import Project
 
 NOBODY = 65534
@@ -30,9 +30,9 @@ NOBODY = 65534
 AS_ORDINARY_USER = """
 import contextlib, io, json, os, sys
 import annotator.cli, annotator.cli_search
-import annotator.core.stats, annotator.core.export_formats, annotator.core.backup, annotator.core.check
-import annotator.core.search, annotator.core.exporting, annotator.core.export_json, annotator.core.importing
-import annotator.core.corpus, _strptime
+import annotator.core.coding.stats, annotator.core.interchange.formats, annotator.core.safety.backup, annotator.core.safety.check
+import annotator.core.search.fulltext, annotator.core.interchange.tables, annotator.core.interchange.json_formats, annotator.core.corpus.importing
+import annotator.core.corpus.corpus_files, _strptime
 from annotator.cli import _parser, main
 _parser()  # reads the installed version's metadata
 if os.geteuid() == 0:

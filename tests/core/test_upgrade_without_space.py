@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import backup, schema, store
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.safety import backup
+from annotator.core.store import database as store
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

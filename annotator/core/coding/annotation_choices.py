@@ -7,7 +7,8 @@ pick from; typed names match without regard to case or spacing, as fold() compar
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from annotator.core.common.protocols import ProjectLike
 
 
 def fold(text: str | None) -> str:
@@ -15,13 +16,13 @@ def fold(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def entity_choices(project: Any) -> list[tuple[int, str]]:
+def entity_choices(project: ProjectLike) -> list[tuple[int, str]]:
     """Registry entities to filter by, as (id, name) in name order."""
     rows = project.store.conn.execute("SELECT id, name FROM entities").fetchall()
     return sorted(((row[0], row[1]) for row in rows), key=lambda item: (fold(item[1]), item[0]))
 
 
-def entity_named(project: Any, name: str) -> int | None:
+def entity_named(project: ProjectLike, name: str) -> int | None:
     """The registry entity a typed name or alias stands for (case and spacing aside), or None."""
     wanted = fold(name)
     if not wanted:
@@ -34,7 +35,7 @@ def entity_named(project: Any, name: str) -> int | None:
     return hits[0][1] if hits else None
 
 
-def attribute_names(project: Any) -> list[str]:
+def attribute_names(project: ProjectLike) -> list[str]:
     """Every attribute name in the codebook, once each (labels may share a name, e.g. verdict)."""
     names: dict[str, str] = {}
     for (name,) in project.store.conn.execute("SELECT name FROM label_attributes ORDER BY sort_order, id"):
@@ -42,7 +43,7 @@ def attribute_names(project: Any) -> list[str]:
     return sorted(names.values(), key=fold)
 
 
-def attribute_values(project: Any, name: str) -> list[str]:
+def attribute_values(project: ProjectLike, name: str) -> list[str]:
     """Values an attribute of this name offers (its choices) or holds somewhere, for completion."""
     values: dict[str, str] = {}
     conn = project.store.conn

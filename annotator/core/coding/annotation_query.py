@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # The filter bar's choices live in annotation_choices; the table and search reach them from here.
-from .annotation_choices import attribute_names, attribute_values, entity_choices, entity_named, fold  # noqa: F401
-from .errors import ProjectError
-from .model import LAYERS
+from annotator.core.coding.annotation_choices import (
+    fold,
+)  # noqa: F401
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LAYERS
+from annotator.core.common.protocols import ProjectLike
 
 SORTS = ("document", "label", "layer", "start", "text", "target", "annotator", "created_at", "updated_at")
 MAX_PAGE = 5000
@@ -84,7 +87,7 @@ class AnnotationRow:
         return self.target or self.source or self.entity_name or ""
 
 
-def count(project: Any, flt: AnnotationFilter) -> int:
+def count(project: ProjectLike, flt: AnnotationFilter) -> int:
     """How many annotations the filter lets through."""
     state = _state(project)
     if flt not in state.counts:  # a sorted list of ids, once made, has already counted them
@@ -95,7 +98,7 @@ def count(project: Any, flt: AnnotationFilter) -> int:
     return state.counts[flt]
 
 
-def page(project: Any, flt: AnnotationFilter, *, sort: str = "document", descending: bool = False,
+def page(project: ProjectLike, flt: AnnotationFilter, *, sort: str = "document", descending: bool = False,
          offset: int = 0, limit: int = 200) -> list[AnnotationRow]:
     """Rows offset..offset+limit of the filtered annotations in the given order.
 
@@ -112,7 +115,7 @@ def page(project: Any, flt: AnnotationFilter, *, sort: str = "document", descend
     return rows_by_id(project, ids)
 
 
-def rows_by_id(project: Any, ids: list[int]) -> list[AnnotationRow]:
+def rows_by_id(project: ProjectLike, ids: list[int]) -> list[AnnotationRow]:
     """The table rows of these annotations, in the order given; ids no longer there are left out."""
     conn = project.store.conn
     found: dict[int, tuple] = {}
@@ -170,7 +173,7 @@ def _order_by(sort: str, descending: bool) -> tuple[str, set[str]]:
     return ", ".join(f"{expr} {'ASC' if asc != descending else 'DESC'}" for expr, asc in terms), joins
 
 
-def _conditions(project: Any, flt: AnnotationFilter, extra_joins: set[str] = frozenset(),
+def _conditions(project: ProjectLike, flt: AnnotationFilter, extra_joins: set[str] = frozenset(),
                 labels: set[int] | None = None) -> tuple[str, str, list]:
     """(joins, WHERE clause, parameters) for a filter checked to name real things; `labels` replaces its own."""
     conn = project.store.conn
@@ -239,7 +242,7 @@ def _attribute_ids(conn: sqlite3.Connection, name: str) -> list[int]:
     return ids
 
 
-def _text_matches(project: Any, needle: str) -> array:
+def _text_matches(project: ProjectLike, needle: str) -> array:
     """Ids of the annotations whose text, target, source, holder or note contains the needle.
 
     Case-folding is Python's (SQLite's lower() knows only ASCII), so this reads
@@ -273,7 +276,7 @@ def _contains(needle: str, *values: str | None) -> int:
     return 0
 
 
-def _install_functions(project: Any) -> None:
+def _install_functions(project: ProjectLike) -> None:
     state = _state(project)
     if not state.functions:
         # Python's casefold, not SQLite's lower(), which knows only ASCII (Ä, Σ, Ǆ...).
@@ -300,7 +303,7 @@ _STATES: "weakref.WeakKeyDictionary[Any, _State]" = weakref.WeakKeyDictionary()
 _KEPT_ORDERS = 2  # the current order and the previous one, so flipping a header back is free
 
 
-def _state(project: Any) -> _State:
+def _state(project: ProjectLike) -> _State:
     """What this project's queries remember, dropped the moment the file changes.
 
     total_changes moves with every write on our connection (undo included) and
@@ -315,7 +318,7 @@ def _state(project: Any) -> _State:
     return state
 
 
-def _page_ids(project: Any, flt: AnnotationFilter, sort: str, descending: bool, offset: int, limit: int) -> list[int]:
+def _page_ids(project: ProjectLike, flt: AnnotationFilter, sort: str, descending: bool, offset: int, limit: int) -> list[int]:
     state = _state(project)
     key = (flt, sort, descending)
     kept = state.orders.get(key)
@@ -332,7 +335,7 @@ def _page_ids(project: Any, flt: AnnotationFilter, sort: str, descending: bool, 
     return ids[offset:offset + limit].tolist()
 
 
-def _index_serves(project: Any, flt: AnnotationFilter, sort: str, descending: bool) -> bool:
+def _index_serves(project: ProjectLike, flt: AnnotationFilter, sort: str, descending: bool) -> bool:
     """Whether SQLite reads this order straight from an index, so that a page costs only its rows."""
     state = _state(project)
     key = (flt, sort, descending)
@@ -343,7 +346,7 @@ def _index_serves(project: Any, flt: AnnotationFilter, sort: str, descending: bo
     return state.plans[key]
 
 
-def _walk(project: Any, flt: AnnotationFilter, sort: str, descending: bool, offset: int, limit: int) -> list[int]:
+def _walk(project: ProjectLike, flt: AnnotationFilter, sort: str, descending: bool, offset: int, limit: int) -> list[int]:
     """A page by LIMIT/OFFSET over the index; past the middle, from the far end in the reverse order.
 
     OFFSET steps over every row before the page: backwards, the last page is a first page.
@@ -364,7 +367,7 @@ def _walk(project: Any, flt: AnnotationFilter, sort: str, descending: bool, offs
     return [row[0] for row in conn.execute(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))]
 
 
-def _id_query(project: Any, flt: AnnotationFilter, sort: str, descending: bool) -> tuple[str, list]:
+def _id_query(project: ProjectLike, flt: AnnotationFilter, sort: str, descending: bool) -> tuple[str, list]:
     if sort == "document" and not flt.text_contains:
         labels = _label_set(project.store.conn, flt)
         if labels is not None and 1 < len(labels) <= _MERGED_LABELS:
@@ -374,7 +377,7 @@ def _id_query(project: Any, flt: AnnotationFilter, sort: str, descending: bool) 
     return f"SELECT a.id FROM annotations a {joins} WHERE {where} ORDER BY {order}", params
 
 
-def _merged_id_query(project: Any, flt: AnnotationFilter, labels: list[int], descending: bool) -> tuple[str, list]:
+def _merged_id_query(project: ProjectLike, flt: AnnotationFilter, labels: list[int], descending: bool) -> tuple[str, list]:
     """Reading order over several labels as one arm per label, merged by SQLite.
 
     No index holds a layer's or a group's rows in reading order, but the
@@ -392,7 +395,7 @@ def _merged_id_query(project: Any, flt: AnnotationFilter, labels: list[int], des
     return f"{' UNION ALL '.join(arms)} ORDER BY {order}", params
 
 
-def query_plan(project: Any, flt: AnnotationFilter, *, sort: str = "document", descending: bool = False) -> list[str]:
+def query_plan(project: ProjectLike, flt: AnnotationFilter, *, sort: str = "document", descending: bool = False) -> list[str]:
     """SQLite's plan for a page's ids, to check which orders an index serves."""
     sql, params = _id_query(project, flt, sort, descending)
     return [row[-1] for row in project.store.conn.execute(f"EXPLAIN QUERY PLAN {sql} LIMIT 1 OFFSET 0", params)]

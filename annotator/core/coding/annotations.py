@@ -6,12 +6,12 @@ import getpass
 import json
 import unicodedata
 from collections.abc import Iterator
-from typing import NamedTuple
 
-from .documents import document_text
-from .errors import AnnotationError
-from .model import ROLE_LAYERS, Annotation, Label
-from .store import Change, Store, now
+from annotator.core.coding.doc_spans import SpanRow, StoredSpans
+from annotator.core.common.errors import AnnotationError
+from annotator.core.common.model import ROLE_LAYERS, Annotation, Label
+from annotator.core.corpus.documents import document_text
+from annotator.core.store.database import Change, Store, now
 
 _COLUMNS = (
     "id, document_id, label_id, span_start, span_end, text, target, note, annotator, created_at, updated_at, "
@@ -21,18 +21,6 @@ _COLUMNS = (
 # longer first at a tie so an outer span lists before the span nested in it. The
 # (document_id, span_start, span_end DESC) index serves this order without a sort.
 _ORDER = "ORDER BY span_start, span_end DESC, id"
-
-
-class SpanRow(NamedTuple):
-    """A span annotation's place and label: enough to draw and list thousands at once (get(id) has the rest)."""
-
-    id: int
-    label_id: int
-    start: int
-    end: int
-    cue_start: int | None = None
-    cue_end: int | None = None
-    is_document_level = False  # not a field: a SpanRow always has a span
 
 
 def default_annotator() -> str:
@@ -72,7 +60,6 @@ class Annotations:
     def spans_of(self, doc_id: int):
         """The document's spans read a range or a page at a time (a StoredSpans): what views of a long
         document ask, instead of spans_for_document's every row."""
-        from .doc_spans import StoredSpans  # it builds on SpanRow, defined here
 
         return StoredSpans(self._store, doc_id)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from .errors import AnnotationError
-from .model import Attribute
-from .store import Change, Store, now
+from annotator.core.common.errors import AnnotationError
+from annotator.core.common.model import Attribute
+from annotator.core.store.database import Change, Store, now
 
 # SQLite refuses statements with too many bound parameters; ask in slices.
 _CHUNK = 500

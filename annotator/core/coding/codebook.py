@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .codebook_io import (
-    GROUP_COLOR, attribute_from_row, clean_attribute, clean_color, clean_key, clean_name, default_codebook,
-    stored_attribute, validate_codebook,
+from annotator.core.coding.codebook_files import (
+    GROUP_COLOR,
+    attribute_from_row,
+    clean_attribute,
+    clean_color,
+    clean_key,
+    clean_name,
+    default_codebook,
+    stored_attribute,
+    validate_codebook,
 )
-from .errors import ProjectError
-from .model import LAYER_NAMES, LAYERS, Attribute, Label
-from .store import Change, Store, now
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LAYER_NAMES, LAYERS, Attribute, Label
+from annotator.core.store.database import Change, Store, now
 
 __all__ = ["Codebook", "default_codebook", "validate_codebook"]  # the last two live with the file format
 

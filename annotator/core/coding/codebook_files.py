@@ -17,9 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ProjectError
-from .export_files import atomic_output
-from .model import ATTRIBUTE_KINDS, LAYER_NAMES, LAYERS, Attribute, Label
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import ATTRIBUTE_KINDS, LAYER_NAMES, LAYERS, Attribute, Label
+from annotator.core.common.partial_files import atomic_output
+from annotator.core.common.protocols import ProjectLike
 
 FORMAT = "annotator-codebook"
 VERSION = 2
@@ -189,7 +190,7 @@ def read_codebook_file(path: str | os.PathLike) -> list[dict]:
 # -- export ----------------------------------------------------------------------------------
 
 
-def codebook_data(project: Any, name: str = "") -> dict:
+def codebook_data(project: ProjectLike, name: str = "") -> dict:
     """The project's codebook as a format-2 document."""
     book = project.codebook
 
@@ -215,7 +216,7 @@ def codebook_data(project: Any, name: str = "") -> dict:
                         "labels": [entry(label) for label in book.children(None, layer)]} for layer in LAYERS]}
 
 
-def export_codebook(project: Any, path: str | os.PathLike) -> Path:
+def export_codebook(project: ProjectLike, path: str | os.PathLike) -> Path:
     """Write the codebook as JSON (format 2) for another project or a colleague to import."""
     path = Path(path)
     text = json.dumps(codebook_data(project), ensure_ascii=False, indent=2) + "\n"
@@ -239,7 +240,7 @@ class CodebookImport:
     removed: int
 
 
-def import_codebook(project: Any, path: str | os.PathLike, *, mode: str = "merge") -> CodebookImport:
+def import_codebook(project: ProjectLike, path: str | os.PathLike, *, mode: str = "merge") -> CodebookImport:
     """Bring a codebook file into the project as one edit.
 
     merge: labels match by name (ignoring case); matches take the file's key,

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from .annotations import SpanRow
-from .store import Store
+from annotator.core.store.database import Store
 
 # Spans longer than this (code points) are rare; they are read once and kept, so that a
 # range query never scans further back than this from the range's start.
@@ -27,6 +27,18 @@ _WHERE = "document_id = ? AND span_start IS NOT NULL"
 _ORDER = "ORDER BY span_start, span_end DESC, id"
 _BACKWARDS = "ORDER BY span_start DESC, span_end, id DESC"
 Key = tuple  # (start, -end, id): reading order, an outer span before the one nested in it
+
+
+class SpanRow(NamedTuple):
+    """A span annotation's place and label: enough to draw and list thousands at once (get(id) has the rest)."""
+
+    id: int
+    label_id: int
+    start: int
+    end: int
+    cue_start: int | None = None
+    cue_end: int | None = None
+    is_document_level = False  # not a field: a SpanRow always has a span
 
 
 def key_of(row: SpanRow) -> Key:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+
+from annotator.core.common.protocols import ProjectLike
 
 MEMO_KINDS = ("document", "annotation", "entity", "label")
 KIND_NAMES = {"document": "Document", "annotation": "Annotation", "entity": "Entity", "label": "Label"}
@@ -29,7 +30,7 @@ class MemoHit:
     document_title: str = ""  # where an annotation is
 
 
-def all_memos(project: Any) -> list[MemoHit]:
+def all_memos(project: ProjectLike) -> list[MemoHit]:
     """Every memo with something in it: documents, then annotation notes in reading order, entities, labels."""
     conn = project.store.conn
     titles = dict(conn.execute("SELECT id, title FROM documents").fetchall())
@@ -58,7 +59,7 @@ def all_memos(project: Any) -> list[MemoHit]:
     return [memo for memo in found if memo.memo.strip()]
 
 
-def search_memos(project: Any, query: str) -> list[MemoHit]:
+def search_memos(project: ProjectLike, query: str) -> list[MemoHit]:
     """Memos containing query, ignoring case (Hangul and other scripts alike); all memos when it is blank."""
     query = query.strip()
     pattern = re.compile(re.escape(query), re.IGNORECASE) if query else None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
-from .model import LAYER_NAMES, LAYERS, STATUS_NAMES, STATUSES
+from annotator.core.common.model import LAYER_NAMES, LAYERS, STATUS_NAMES, STATUSES
+from annotator.core.common.protocols import ProjectLike
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Stats:
     by_status: dict[str, int]  # every status, in STATUSES order
 
 
-def project_stats(project: Any) -> Stats:
+def project_stats(project: ProjectLike) -> Stats:
     store = project.store
     per_label = dict(store.query("SELECT label_id, count(*) FROM annotations GROUP BY label_id"))
     by_label = [LabelCount(l.name, l.layer, per_label.get(l.id, 0)) for l in project.codebook.codable_labels()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .particles import NOUN_ENDINGS, ending_cuts, stem_length
+from annotator.core.coding.particles import NOUN_ENDINGS, ending_cuts, stem_length
 
 # The particles a noun may carry, longest first; entity_text accepts a name followed by one of these.
 _PARTICLES = list(NOUN_ENDINGS)

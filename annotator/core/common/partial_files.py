@@ -16,15 +16,18 @@ another running Annotator is writing is never taken from under it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import secrets
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from . import lock_os
+from annotator.core.common import lock_os
 
 MARK = ".annotator-partial"
 # A partial file of another machine, or of an earlier boot of this one, untouched this long is abandoned.
@@ -84,3 +87,32 @@ def sweep(folder: Path) -> list[Path]:
             with contextlib.suppress(OSError):
                 Path(f"{path}{suffix}").unlink()
     return removed
+
+
+@contextlib.contextmanager
+def atomic_output(out: Path, *, encoding: str | None = "utf-8") -> Iterator[Any]:
+    """A text file (binary with encoding=None) that appears at `out` whole or not at all.
+
+    Writing goes to a partial file beside `out` (named as above), synced and renamed
+    over it at the end, and removed if anything fails; errors name `out`, not the
+    partial file. Partial files a killed export left in that folder are deleted first.
+    """
+    if out.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a folder, not a file; choose a file name", str(out))
+    sweep(out.parent)
+    tmp = partial_path(out)
+    try:
+        # Mode "x" creates with the usual permissions (umask), unlike mkstemp's 0600,
+        # so the exported file can be shared like any other the user saves.
+        text = encoding is not None
+        with open(tmp, "x" if text else "xb", encoding=encoding, newline="" if text else None) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        # The temporary name means nothing to the user; report the file they asked for.
+        if isinstance(exc, OSError) and exc.filename == str(tmp):
+            exc.filename, exc.filename2 = str(out), None
+        raise

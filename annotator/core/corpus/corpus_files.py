@@ -23,22 +23,19 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .corpus_reading import JSONL_SUFFIXES, Layout, layout_of, read_rows, too_large_row
-from .decoding import MAX_TEXT_BYTES
-from .errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
-from .fingerprints import fingerprint
-from .formats import suffixes
-from .importing import import_limit
-from .metadata import MAX_KEY_CHARS, iso_date
-from .names import shown, storable
-from .search_index import add_to_index
-from .store import Change, now
-from .titles import detect_title
-
-if TYPE_CHECKING:
-    from .project import Project
+from annotator.core.common.errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
+from annotator.core.common.names import shown, storable
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.corpus.corpus_reading import Layout, layout_of, read_rows, too_large_row
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES
+from annotator.core.corpus.fingerprints import fingerprint
+from annotator.core.corpus.import_formats import suffixes
+from annotator.core.corpus.importing import import_limit
+from annotator.core.corpus.metadata import MAX_KEY_CHARS, iso_date
+from annotator.core.corpus.titles import detect_title
+from annotator.core.search.index import add_to_index
+from annotator.core.store.database import Change, now
 
 CORPUS_SUFFIXES = suffixes("corpus")
 # A corpus holds many articles, so it may be far larger than one text file.
@@ -265,7 +262,7 @@ def resolve_column(name: str, columns: list[str]) -> str:
 # -- importing -------------------------------------------------------------------------
 
 
-def import_corpus(project: Project, path: str | os.PathLike, mapping: ColumnMapping, *,
+def import_corpus(project: ProjectLike, path: str | os.PathLike, mapping: ColumnMapping, *,
                   on_progress: ProgressCallback | None = None) -> CorpusReport:
     """Import every row as a document with metadata, BATCH_ROWS rows per transaction.
 

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .decoding import MAX_TEXT_BYTES, UNKNOWN_ENCODING, size_text, stream_encoding
-from .errors import ImportRefused
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, UNKNOWN_ENCODING, size_text, stream_encoding
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 # The encoding is judged by the first megabyte; the reading checks the rest agrees.

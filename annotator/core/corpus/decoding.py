@@ -13,8 +13,8 @@ import re
 
 import charset_normalizer
 
-from .errors import ImportRefused
-from .formats import names
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.import_formats import names
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 

@@ -11,10 +11,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import ProjectError
-from .model import STATUSES, Document, DocumentSummary
-from .search_index import add_to_index
-from .store import Change, Store, now
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import STATUSES, Document, DocumentSummary
+from annotator.core.search.index import add_to_index
+from annotator.core.store.database import Change, Store, now
 
 
 def text_sha256(text: str) -> str:

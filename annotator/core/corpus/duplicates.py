@@ -28,12 +28,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .errors import ProjectError
-from .fingerprints import (  # noqa: F401 - the text functions are part of this module's interface
-    METHOD, MIN_REPEAT_WORDS, SHINGLE_WORDS, Fingerprint, candidates, fingerprint, jaccard, repeated_passages,
-    shingles, word_hashes,
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus.fingerprints import (
+    METHOD,
+    Fingerprint,
+    candidates,
+    fingerprint,
+    jaccard,
+    shingles,
+    word_hashes,
 )
-from .store import Change, Store
+from annotator.core.store.database import Change, Store
 
 FLAG_KINDS = ("near_duplicate", "repeated_passage")
 

@@ -20,9 +20,8 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from itertools import compress
 from dataclasses import dataclass, field
-
+from itertools import compress
 
 SHINGLE_WORDS = 5
 MIN_REPEAT_WORDS = 40

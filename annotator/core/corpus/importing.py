@@ -16,22 +16,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .decoding import MAX_TEXT_BYTES, too_large_reason
-from .documents import text_sha256
-from .errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
-from .extract import IMPORTABLE_SUFFIXES, Extracted, extract
-from .formats import suffixes
-from .fingerprints import METHOD, Cancelled, Fingerprint, fingerprint
-from .names import shown, storable
-from .read_ahead import ReadAhead
-from .search_index import add_to_index
-from .store import Change, now
-from .titles import UNTITLED, detect_title
-
-if TYPE_CHECKING:  # project.py imports this module lazily; keep the dependency one-way
-    from .project import Project
+from annotator.core.common.errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
+from annotator.core.common.names import shown, storable
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.common.read_ahead import ReadAhead
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, too_large_reason
+from annotator.core.corpus.documents import text_sha256
+from annotator.core.corpus.extract import IMPORTABLE_SUFFIXES, Extracted, extract
+from annotator.core.corpus.fingerprints import METHOD, Cancelled, Fingerprint, fingerprint
+from annotator.core.corpus.import_formats import suffixes
+from annotator.core.corpus.titles import UNTITLED, detect_title
+from annotator.core.search.index import add_to_index
+from annotator.core.store.database import Change, now
 
 SEED_PACKAGE = "annotator.seeds"
 
@@ -208,7 +205,7 @@ def _walk(folder: Path) -> list[tuple[str, Path]]:
     return [(relative, Path(full)) for _parts, relative, full in entries]
 
 
-def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | None = None) -> FileOutcome:
+def import_file(project: ProjectLike, path: str | os.PathLike, *, max_bytes: int | None = None) -> FileOutcome:
     """Import one file as a document; the outcome says what happened and why.
 
     max_bytes defaults to the project's import.max_mb setting (see import_limit).
@@ -221,7 +218,7 @@ def import_file(project: Project, path: str | os.PathLike, *, max_bytes: int | N
     return _store_one(project, item)
 
 
-def _store_one(project: Project, item: _Prepared) -> FileOutcome:
+def _store_one(project: ProjectLike, item: _Prepared) -> FileOutcome:
     """Store one prepared file in a transaction of its own, indexed and fingerprinted with it."""
     try:
         with project.store.write(undoable=False):
@@ -238,7 +235,7 @@ def _store_one(project: Project, item: _Prepared) -> FileOutcome:
 
 
 def import_paths(
-    project: Project,
+    project: ProjectLike,
     paths: Iterable[str | os.PathLike],
     *,
     on_progress: ProgressCallback | None = None,
@@ -310,7 +307,7 @@ def import_paths(
     return report
 
 
-def _store_batch(project: Project, items: Iterator[_Prepared], batch: list, done: int, total: int,
+def _store_batch(project: ProjectLike, items: Iterator[_Prepared], batch: list, done: int, total: int,
                  on_progress: ProgressCallback | None) -> tuple[bool, Path | None]:
     """Store files into the open transaction until the batch is full; (no files left, the file cancelled at)."""
     started = time.monotonic()
@@ -333,7 +330,7 @@ def _store_batch(project: Project, items: Iterator[_Prepared], batch: list, done
     return True, None
 
 
-def _store_big(project: Project, item: _Prepared) -> FileOutcome:
+def _store_big(project: ProjectLike, item: _Prepared) -> FileOutcome:
     """Store and index a big file in a savepoint of its own: a cancel in between drops it and only it."""
     with project.store.write(undoable=False):
         item.steps("storing")
@@ -346,7 +343,7 @@ def _store_big(project: Project, item: _Prepared) -> FileOutcome:
     return outcome
 
 
-def import_limit(project: Project) -> int:
+def import_limit(project: ProjectLike) -> int:
     """The largest file the project imports, in bytes: its import.max_mb setting, else 50 MB.
 
     A stored value that is not a positive number (edited by hand, say) falls back
@@ -359,7 +356,7 @@ def import_limit(project: Project) -> int:
         return MAX_TEXT_BYTES
 
 
-def set_import_limit(project: Project, megabytes: float | str) -> None:
+def set_import_limit(project: ProjectLike, megabytes: float | str) -> None:
     """Set the project's import size limit (import.max_mb) in megabytes of text."""
     megabytes_to_bytes(megabytes)  # refuse a bad value before storing it
     project.store.set_info(MAX_MB_SETTING, str(megabytes).strip())
@@ -376,7 +373,7 @@ def megabytes_to_bytes(megabytes: float | str) -> int:
     return max(1, int(value * 1024 * 1024))
 
 
-def import_seeds(project: Project) -> ImportReport:
+def import_seeds(project: ProjectLike) -> ImportReport:
     """Import the bundled sample articles, read as package data so installed copies work too."""
     seeds = sorted(
         (entry for entry in resources.files(SEED_PACKAGE).iterdir() if entry.name.endswith(".txt")),
@@ -488,7 +485,7 @@ def _finish(found: Extracted, path: Path, source: str, size: int, steps: _Steps)
                      found.encoding, found.metadata, sha256, found_print, size, "; ".join(found.notes), steps=steps)
 
 
-def _store(project: Project, item: _Prepared) -> FileOutcome:
+def _store(project: ProjectLike, item: _Prepared) -> FileOutcome:
     """Store a prepared file inside the caller's write: imported, skipped as a duplicate, or refused."""
     conn = project.store.conn
     values = (item.title, item.source, item.sha256, item.encoding, now(), item.text)

@@ -13,8 +13,8 @@ import email.utils
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from .errors import ProjectError
-from .store import Change, Store
+from annotator.core.common.errors import ProjectError
+from annotator.core.store.database import Change, Store
 
 # The keys importers fill in; the panel and the exports list these first.
 STANDARD_KEYS = ("outlet", "author", "date", "url", "language")

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .particles import stem_length
-from .words import _PARTICLES, is_word_char
+from annotator.core.coding.particles import stem_length
+from annotator.core.coding.words import _PARTICLES, is_word_char
 
 CONTEXT_WIDTH = 120
 _PARTICLE_SET = frozenset(_PARTICLES)

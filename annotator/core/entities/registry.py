@@ -13,12 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .annotations import Annotations
-from .entity_records import Candidate, EntityUsage, Mention, Use
-from .entity_text import clean_name, context_line, distinct_names, find_names, fold, name_in_span
-from .errors import ProjectError
-from .model import Annotation, Entity, Label
-from .store import Change, Store, now
+from annotator.core.coding.annotations import Annotations
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import Annotation, Entity, Label
+from annotator.core.entities.mentions import (
+    clean_name,
+    context_line,
+    distinct_names,
+    find_names,
+    fold,
+    name_in_span,
+)
+from annotator.core.entities.records import Candidate, EntityUsage, Mention, Use
+from annotator.core.store.database import Change, Store, now
 
 __all__ = ["Candidate", "Entities", "EntitySummary", "EntityUsage", "Mention", "Use", "fold"]
 

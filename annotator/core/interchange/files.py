@@ -7,9 +7,7 @@ write_csv, so a failed or cancelled export never leaves a half-written file behi
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import errno
 import functools
 import io
 import itertools
@@ -20,8 +18,9 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from . import partial_files
-from .errors import ProjectError
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.partial_files import atomic_output
+from annotator.core.common.protocols import ProjectLike
 
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula
 # (tab and CR are included because some spreadsheets strip them and then see "=").
@@ -68,35 +67,6 @@ def write_csv_bytes(out: str | os.PathLike, columns: Sequence[str], write_rows: 
         return write_rows(f)
 
 
-@contextlib.contextmanager
-def atomic_output(out: Path, *, encoding: str | None = "utf-8") -> Iterator[Any]:
-    """A text file (binary with encoding=None) that appears at `out` whole or not at all.
-
-    Writing goes to a partial file beside `out` (partial_files.py), synced and renamed
-    over it at the end, and removed if anything fails; errors name `out`, not the
-    partial file. Partial files a killed export left in that folder are deleted first.
-    """
-    if out.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a folder, not a file; choose a file name", str(out))
-    partial_files.sweep(out.parent)
-    tmp = partial_files.partial_path(out)
-    try:
-        # Mode "x" creates with the usual permissions (umask), unlike mkstemp's 0600,
-        # so the exported file can be shared like any other the user saves.
-        text = encoding is not None
-        with open(tmp, "x" if text else "xb", encoding=encoding, newline="" if text else None) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        # The temporary name means nothing to the user; report the file they asked for.
-        if isinstance(exc, OSError) and exc.filename == str(tmp):
-            exc.filename, exc.filename2 = str(out), None
-        raise
-
-
 class _Counted:
     """Passes rows through and counts them without a Python call per row, so writerows streams in C."""
 
@@ -120,7 +90,7 @@ def _excel_cell(value: Any) -> Any:
     return value
 
 
-def _check_target(project: Any, out: str | os.PathLike) -> Path:
+def _check_target(project: ProjectLike, out: str | os.PathLike) -> Path:
     out = Path(out)
     # A slip in a file dialog or a command line must never turn the project into a CSV.
     project_file = Path(project.path).resolve()

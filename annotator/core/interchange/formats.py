@@ -11,7 +11,7 @@ Formats (``annotator export --format NAME``; docs/export-formats.md has the deta
   document and one column per coded variable (see CODING_TABLE below).
 * ``jsonl`` and ``webanno``: JSON Lines for NLP pipelines and W3C Web Annotation
   (export_json.py).
-* ``qdpx`` and ``qdc``: REFI-QDA project and codebook, written by annotator.core.refi
+* ``qdpx`` and ``qdc``: REFI-QDA project and codebook, written by annotator.core.interchange.refi
   when that package is present.
 
 The CSV tables have the research variant (exact values, UTF-8) and the Excel variant
@@ -35,9 +35,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ProjectError
-from .export_json import JSONL_FIELDS, WEBANNO_FIELDS, export_jsonl, export_webanno, metadata_order
-from .exporting import EXPORTERS, ROW_FILTER, _check_target, write_csv
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.interchange.json_formats import (
+    JSONL_FIELDS,
+    WEBANNO_FIELDS,
+    export_jsonl,
+    export_webanno,
+    metadata_order,
+)
+from annotator.core.interchange.tables import EXPORTERS, ROW_FILTER, _check_target, write_csv
 
 CODING_TABLE = """\
 document_id, title, status, memo       the document
@@ -68,7 +75,7 @@ class ExportFormat:
     fields: list[str] = field(default_factory=list)  # for formats that are not tables
 
     def available(self) -> bool:
-        """False for REFI-QDA when annotator.core.refi is missing or cannot load."""
+        """False for REFI-QDA when annotator.core.interchange.refi is missing or cannot load."""
         if self.syntax not in ("xml", "zip"):
             return True
         try:
@@ -81,7 +88,7 @@ class ExportFormat:
 # -- document x label matrix ---------------------------------------------------------
 
 
-def export_matrix(project: Any, out: str | os.PathLike, *, binary: bool = False, excel: bool = False) -> int:
+def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool = False, excel: bool = False) -> int:
     """Write the document x label matrix (counts, or 0/1 with binary); return the document count."""
     out = _check_target(project, out)
     conn = project.store.conn
@@ -105,7 +112,7 @@ def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
 # -- document-level coding table -----------------------------------------------------
 
 
-def export_document_coding(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
+def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write the coding table (CODING_TABLE), one row per document; return the row count."""
     out = _check_target(project, out)
     conn = project.store.conn
@@ -158,14 +165,14 @@ def _unique(columns: Iterable[str]) -> list[str]:
 # -- the registry --------------------------------------------------------------------
 
 
-def _csv(project: Any, out: str | os.PathLike, *, excel: bool = False, what: str = "annotations") -> int:
+def _csv(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False, what: str = "annotations") -> int:
     if what not in EXPORTERS:
         raise ProjectError(f"Unknown CSV export {what!r}; choose one of {', '.join(EXPORTERS)}.")
     return EXPORTERS[what](project, out, excel=excel)
 
 
 def _refi(function: str) -> Callable[..., int]:
-    def write(project: Any, out: str | os.PathLike, **_options: Any) -> int:
+    def write(project: ProjectLike, out: str | os.PathLike, **_options: Any) -> int:
         try:
             module = _refi_module()
         except ImportError as exc:
@@ -201,7 +208,7 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 """Export formats by the name the command line and the export dialog use."""
 
 
-def export(project: Any, name: str, out: str | os.PathLike, *, what: str = "annotations", excel: bool = False,
+def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str = "annotations", excel: bool = False,
            on_progress: Callable[[int], bool | None] | None = None) -> int:
     """Write export `name` to `out`; return how many rows or records it holds (1 for REFI-QDA's one file).
 
@@ -261,7 +268,7 @@ def _format(name: str) -> ExportFormat:
 # -- preview -------------------------------------------------------------------------
 
 
-def preview(project: Any, name: str, what: str = "annotations", rows: int = 5, *,
+def preview(project: ProjectLike, name: str, what: str = "annotations", rows: int = 5, *,
             excel: bool = False) -> tuple[list[str], str]:
     """(columns, text): the export's exact column list and the beginning of the file it writes.
 

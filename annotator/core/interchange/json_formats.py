@@ -37,10 +37,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .exporting import ROW_FILTER, _check_target, atomic_output
-from .metadata import STANDARD_KEYS
-from .model import Annotation
-from .store import now
+from annotator.core.common.model import Annotation
+from annotator.core.common.partial_files import atomic_output
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.corpus.metadata import STANDARD_KEYS
+from annotator.core.interchange.tables import ROW_FILTER, _check_target
+from annotator.core.store.database import now
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT = 32
@@ -70,7 +72,7 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 # -- JSON Lines ----------------------------------------------------------------------
 
 
-def export_jsonl(project: Any, out: str | os.PathLike) -> int:
+def export_jsonl(project: ProjectLike, out: str | os.PathLike) -> int:
     """Write one JSON object per document to `out`; return the number of documents.
 
     Each line is written in pieces, a span at a time, so a document with a million
@@ -96,7 +98,7 @@ def export_jsonl(project: Any, out: str | os.PathLike) -> int:
     return write_text(out, pieces(), documents)
 
 
-def jsonl_records(project: Any) -> Iterator[dict[str, Any]]:
+def jsonl_records(project: ProjectLike) -> Iterator[dict[str, Any]]:
     """The JSON Lines records, one per document in id order (each whole: export_jsonl streams instead)."""
     context = _Context(project)
     for doc_id, title, text, status, memo, _sha in context.documents():
@@ -126,7 +128,7 @@ def _code(context: "_Context", a: Annotation, values: dict[str, str]) -> dict[st
     return {"id": a.id, "label": label, "layer": layer, **_roles(context, a), "attributes": values, "note": a.note}
 
 
-def _with_values(project: Any, doc_id: int, *, document_level: bool,
+def _with_values(project: ProjectLike, doc_id: int, *, document_level: bool,
                  batch: int = 500) -> Iterator[tuple[Annotation, dict[str, str]]]:
     """A document's spans (or whole-document codes) in reading order with their attribute values,
     fetched a batch at a time, so memory holds a batch however many the document has."""
@@ -140,7 +142,7 @@ def _with_values(project: Any, doc_id: int, *, document_level: bool,
 # -- W3C Web Annotation --------------------------------------------------------------
 
 
-def export_webanno(project: Any, out: str | os.PathLike) -> int:
+def export_webanno(project: ProjectLike, out: str | os.PathLike) -> int:
     """Write every annotation as a W3C Web Annotation collection (JSON-LD); return the count."""
     out = _check_target(project, out)
     conn = project.store.conn
@@ -172,7 +174,7 @@ def export_webanno(project: Any, out: str | os.PathLike) -> int:
     return write_text(out, pieces(), items)
 
 
-def web_annotations(project: Any) -> Iterator[dict[str, Any]]:
+def web_annotations(project: ProjectLike) -> Iterator[dict[str, Any]]:
     """Every annotation as a Web Annotation object, documents in id order, each in reading order."""
     context = _Context(project)
     for doc_id, _title, text, _status, _memo, sha in context.documents():
@@ -248,7 +250,7 @@ def metadata_order(key: str) -> tuple[int, str]:
 class _Context:
     """Small lookups both JSON exports need, loaded once; texts stream one document at a time."""
 
-    def __init__(self, project: Any):
+    def __init__(self, project: ProjectLike):
         self._conn = conn = project.store.conn
         self.labels = {label_id: (name, layer) for label_id, name, layer in conn.execute(
             "SELECT id, name, layer FROM labels")}

@@ -27,20 +27,27 @@ same bytes csv.writer writes.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import re
 import unicodedata
-import itertools
-import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.corpus.metadata import STANDARD_KEYS
+
 # The writing side lives in export_files; its names stay importable from here, where other exporters look.
-from . import export_sqlcsv
-from .export_files import (  # noqa: F401
-    _FORMULA_STARTS, ROW_FILTER, _check_target, _excel_cell, atomic_output, write_csv, write_csv_bytes,
+from annotator.core.interchange import sqlcsv as export_sqlcsv
+from annotator.core.interchange.files import (
+    _FORMULA_STARTS,
+    ROW_FILTER,
+    _check_target,
+    _excel_cell,
+    write_csv,
+    write_csv_bytes,
 )
-from .metadata import STANDARD_KEYS
 
 ANNOTATION_COLUMNS = [
     "annotation_id", "document_id", "document_title", "layer", "label", "start", "end",
@@ -75,7 +82,7 @@ class _Number(str):
 # -- annotations ---------------------------------------------------------------------
 
 
-def attribute_columns(project: Any) -> list[tuple[str, str]]:
+def attribute_columns(project: ProjectLike) -> list[tuple[str, str]]:
     """(column, attribute name) for every attribute name in the codebook, in codebook order.
 
     Labels that share an attribute name (an "intensity" on Favor and on Against)
@@ -101,12 +108,12 @@ def attribute_columns(project: Any) -> list[tuple[str, str]]:
     return list(columns.values())
 
 
-def annotation_columns(project: Any) -> list[str]:
+def annotation_columns(project: ProjectLike) -> list[str]:
     """The header export_annotations writes for this project."""
     return ANNOTATION_COLUMNS + [column for column, _ in attribute_columns(project)]
 
 
-def export_annotations(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
+def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write every annotation to `out` as CSV; return the number of rows written.
 
     Reads only through project.store.conn, so a worker thread can pass a project
@@ -290,7 +297,7 @@ def _slug(name: str) -> str:
 # -- documents, entities, memos -------------------------------------------------------
 
 
-def export_documents(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
+def export_documents(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write every document (with its full text and memo) to `out` as CSV; return the row count."""
     out = _check_target(project, out)
     conn = project.store.conn
@@ -308,7 +315,7 @@ def export_documents(project: Any, out: str | os.PathLike, *, excel: bool = Fals
 METADATA_PREFIX = "meta_"
 
 
-def metadata_columns(project: Any) -> list[tuple[str, str]]:
+def metadata_columns(project: ProjectLike) -> list[tuple[str, str]]:
     """(column, metadata key) for every key any document has, in the document info panel's order.
 
     A key keeps its own spelling (meta_언론사), with each run of spaces as one underscore
@@ -333,7 +340,7 @@ def _metadata_order(key: str) -> tuple[int, str]:
     return (STANDARD_KEYS.index(key) if key in STANDARD_KEYS else len(STANDARD_KEYS)), key.casefold()
 
 
-def export_entities(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
+def export_entities(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write the entity registry to `out` as CSV, one row per entity; return the row count.
 
     mention_count counts the entity spans linked to the entity; document_count the
@@ -383,7 +390,7 @@ ORDER BY document_id, rank, span_start, span_end DESC, id
 """
 
 
-def export_memos(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
+def export_memos(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write every non-empty memo and note to `out` as CSV, one row each; return the row count.
 
     Rows come per document (its memo, then the notes on its annotations in reading

@@ -21,16 +21,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import lock as project_lock
-from . import lock_os, partial_files
-from . import schema
-from .errors import DAMAGED, DISK_FULL, READ_ONLY, ProjectError, damaged_message, storage_problem
-
-if TYPE_CHECKING:
-    from .project import Project
-    from .store import Store
+from annotator.core.common import lock_os, partial_files
+from annotator.core.common.errors import (
+    DAMAGED,
+    DISK_FULL,
+    READ_ONLY,
+    ProjectError,
+    damaged_message,
+    storage_problem,
+)
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.store import lock as project_lock
+from annotator.core.store import schema
+from annotator.core.store.database import Store
 
 KEEP_KEY = "backups.keep"
 DEFAULT_KEEP = 10
@@ -77,7 +81,7 @@ def _beside(project_path: Path) -> Path:
 
 
 def _fallback(project_path: Path) -> Path:
-    from .project import data_dir  # project.py imports the store, which loads this module lazily
+    from annotator.core.store.paths import data_dir
 
     digest = hashlib.sha256(str(project_path.resolve()).encode("utf-8")).hexdigest()[:10]
     return data_dir() / "backups" / f"{project_path.name.removesuffix(SUFFIX)}-{digest}"
@@ -100,7 +104,7 @@ def _all_dirs(project_path: Path) -> list[Path]:
 # -- settings ------------------------------------------------------------------------
 
 
-def backups_to_keep(project: Project) -> int:
+def backups_to_keep(project: ProjectLike) -> int:
     """How many backups to keep; stored in the project so the app and the command line agree."""
     return _stored_keep(project.store.conn)
 
@@ -114,7 +118,7 @@ def _stored_keep(conn: sqlite3.Connection) -> int:
         return DEFAULT_KEEP
 
 
-def set_backups_to_keep(project: Project, keep: int) -> None:
+def set_backups_to_keep(project: ProjectLike, keep: int) -> None:
     if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= MAX_KEEP:
         raise ProjectError(f"Keep between 1 and {MAX_KEEP} backups (asked for {keep!r}); 10 is the default.")
     project.store.set_info(KEEP_KEY, str(keep))
@@ -128,9 +132,9 @@ def _uri(path: Path, query: str) -> str:
 
 
 @contextlib.contextmanager
-def _source(project_or_path: Project | Store | str | os.PathLike) -> Iterator[tuple[Path, sqlite3.Connection]]:
+def _source(project_or_path: ProjectLike | Store | str | os.PathLike) -> Iterator[tuple[Path, sqlite3.Connection]]:
     """The project's path and a connection to read it from: the open one, or a new one closed afterwards."""
-    store = getattr(project_or_path, "store", project_or_path)  # a Project, a Store, or a path
+    store = getattr(project_or_path, "store", project_or_path)  # a ProjectLike, a Store, or a path
     if hasattr(store, "conn"):
         if store.conn.in_transaction:
             raise ProjectError("Cannot back up in the middle of an edit; try again when it has finished.")
@@ -215,7 +219,7 @@ def _free_name(folder: Path, stamp: str, reason: str) -> Path:
     return target
 
 
-def make_backup(project_or_path: Project | Store | str | os.PathLike, reason: str,
+def make_backup(project_or_path: ProjectLike | Store | str | os.PathLike, reason: str,
                 *, now: datetime | None = None) -> Path:
     """Copy the project (open, or at a path) into its backups folder; return the copy's path."""
     if not _REASON.fullmatch(reason or "") or len(reason) > 60:
@@ -224,7 +228,7 @@ def make_backup(project_or_path: Project | Store | str | os.PathLike, reason: st
         return _backup_from(conn, path, reason, now)
 
 
-def back_up_now(project_or_path: Project | Store | str | os.PathLike) -> Path:
+def back_up_now(project_or_path: ProjectLike | Store | str | os.PathLike) -> Path:
     """A backup made on request (the app's Back up now, `annotator backup`); the newest N are kept."""
     with _source(project_or_path) as (path, conn):
         made = _backup_from(conn, path, "manual", None)
@@ -318,7 +322,7 @@ def prune(project_path: str | os.PathLike, keep: int = DEFAULT_KEEP) -> list[Pat
     return removed
 
 
-def maybe_backup_on_open(project: Project, keep: int | None = None, min_interval: float = ON_OPEN_INTERVAL,
+def maybe_backup_on_open(project: ProjectLike, keep: int | None = None, min_interval: float = ON_OPEN_INTERVAL,
                          *, now: datetime | None = None) -> Path | None:
     """Back up a project just opened, unless a backup is younger than min_interval seconds.
 

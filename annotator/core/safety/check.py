@@ -18,13 +18,17 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lock as project_lock
-from . import lock_os, schema
-from .attributes import normalise
-from .codebook_io import attribute_from_row
-from .documents import text_sha256
-from .errors import READ_ONLY, AnnotationError, storage_problem
-from .model import ATTRIBUTE_KINDS, LAYERS, STATUSES
+from annotator.core.coding.attributes import normalise
+from annotator.core.coding.codebook_files import attribute_from_row
+from annotator.core.common import lock_os
+from annotator.core.common.errors import READ_ONLY, AnnotationError, ProjectError, storage_problem
+from annotator.core.common.model import ATTRIBUTE_KINDS, LAYERS, STATUSES
+from annotator.core.corpus.documents import text_sha256
+from annotator.core.safety.backup import make_backup
+from annotator.core.search.index import rebuild_index
+from annotator.core.store import lock as project_lock
+from annotator.core.store import schema
+from annotator.core.store.database import Store
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Past this many problems of one kind, more lines tell the analyst nothing new.
@@ -189,7 +193,7 @@ def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
     report.schema_version = version
     _check_sqlite(conn, report)
     if "documents_fts" in tables:
-        from .search_index import check_index  # a connection of its own: see there why
+        from annotator.core.search.index import check_index  # a connection of its own: see there why
 
         fine, line = check_index(report.path)
         if fine is False:
@@ -433,3 +437,17 @@ def _quote(text: object, limit: int = 40) -> str:
     if len(shown) > limit:
         shown = shown[: limit - 1] + "…"
     return f"“{shown}”"
+
+
+def repair(path: str | Path) -> int:
+    """`annotator check --repair`: rebuild a project's search index, refused while another Annotator has it open.
+
+    Returns how many documents were indexed.
+    """
+    try:
+        store = Store(Path(path), create=False, backup=make_backup)
+    except project_lock.ProjectLocked as exc:
+        raise ProjectError(f"{exc} Close it there and run check --repair again; nothing was changed.") from None
+    with closing(store):
+        rebuild_index(store)
+        return store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -26,10 +26,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .errors import ProjectError
-from .search_query import TOKENIZER, ParsedQuery, hits, parse
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.search.query import TOKENIZER, ParsedQuery, hits, parse
 
 CONTEXT = 60  # code points of context on each side of a hit
 MAX_LIMIT = 1000
@@ -137,7 +137,7 @@ class Searcher:
         self.close()
 
 
-def search(project: Any, query: str, flt: SearchFilter = SearchFilter(), *, offset: int = 0, limit: int = 50,
+def search(project: ProjectLike, query: str, flt: SearchFilter = SearchFilter(), *, offset: int = 0, limit: int = 50,
            hits_per_document: int = 5) -> SearchPage:
     """Documents matching `query` (see search_query.py), in document order, a page at a time.
 
@@ -151,7 +151,7 @@ def search(project: Any, query: str, flt: SearchFilter = SearchFilter(), *, offs
     return _search(conn, query, flt, offset, limit, hits_per_document, lambda: False)
 
 
-def document_hits(project: Any, query: str, document_id: int) -> DocumentHits:
+def document_hits(project: ProjectLike, query: str, document_id: int) -> DocumentHits:
     """Every hit of `query` in one document, in text order: a result row lists only the first few.
 
     project: a Project or an sqlite3 connection. Raises ProjectError when the document is gone.
@@ -163,7 +163,7 @@ def document_hits(project: Any, query: str, document_id: int) -> DocumentHits:
     return found[0]
 
 
-def query_plan(project: Any, query: str, flt: SearchFilter = SearchFilter()) -> list[str]:
+def query_plan(project: ProjectLike, query: str, flt: SearchFilter = SearchFilter()) -> list[str]:
     """SQLite's plan for a page of results, to check that the index drives it and nothing is sorted."""
     conn = project if isinstance(project, sqlite3.Connection) else project.store.conn
     where, params = _where(conn, parse(query), flt)

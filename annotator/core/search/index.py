@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from .errors import ProjectError
+from annotator.core.store.database import Store
 
 
 def add_to_index(conn: sqlite3.Connection, documents: Iterable[tuple[int, str, str]]) -> None:
@@ -56,24 +55,7 @@ def check_index(path: str | Path) -> tuple[bool | None, str]:
         conn.close()
 
 
-def rebuild_index(project: Any) -> None:
+def rebuild_index(store: Store) -> None:
     """Rebuild the search index from the documents' titles and texts (not an undoable edit)."""
-    with project.store.write(undoable=False) as db:
+    with store.write(undoable=False) as db:
         db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
-
-
-def repair(path: str | Path) -> int:
-    """`annotator check --repair`: rebuild a project's index, refused while another Annotator has it open.
-
-    Returns how many documents were indexed.
-    """
-    from .lock import ProjectLocked
-    from .project import Project
-
-    try:
-        project = Project(path, create=False)
-    except ProjectLocked as exc:
-        raise ProjectError(f"{exc} Close it there and run check --repair again; nothing was changed.") from None
-    with project:
-        rebuild_index(project)
-        return project.documents.count()

@@ -32,7 +32,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import ProjectError
+from annotator.core.common.errors import ProjectError
 
 # In folded text a separator is a space and a character the tokenizer drops (a
 # combining accent) is NUL: folding keeps one character per character, so offsets

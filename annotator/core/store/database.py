@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import history, lock, schema
-from .errors import DISK_FULL, READ_ONLY, ProjectError, damaged_message, storage_problem
+from annotator.core.common.errors import DISK_FULL, READ_ONLY, ProjectError, damaged_message, storage_problem
+from annotator.core.store import history, lock, schema
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,12 @@ def now() -> str:
 
 
 class Store:
-    def __init__(self, path: Path, *, create: bool = True, read_only: bool = False, take_over: bool = False):
+    def __init__(self, path: Path, *, create: bool = True, read_only: bool = False, take_over: bool = False,
+                 backup: Callable[[Store, str], object] | None = None):
+        """backup(store, reason) copies the file aside before a schema upgrade (safety.backup.make_backup,
+        handed in by the project: the store sits below the backups); without it an old file is not upgraded."""
         self.path = Path(path)
+        self._backup = backup
         if (not create or read_only) and not self.path.exists():
             raise ProjectError(f"No project file at {self.path}.")
         if self.path.exists() and self.path.is_dir():
@@ -149,10 +153,11 @@ class Store:
     def _back_up_before_migration(self, found: int) -> None:
         # The file as the older Annotator left it, so a failed or regretted upgrade can be
         # undone by restoring this copy; no copy, no upgrade.
-        from .backup import make_backup  # only opening an old file needs it
-
+        if self._backup is None:
+            raise ProjectError(f"{self.path.name} must be upgraded from schema {found} to open it, and is upgraded "
+                               "only after a backup; open it as a project. It was left as it was.")
         try:
-            make_backup(self, f"before-schema-{found}-to-{schema.SCHEMA_VERSION}")
+            self._backup(self, f"before-schema-{found}-to-{schema.SCHEMA_VERSION}")
         except ProjectError as exc:
             raise ProjectError(f"{exc} The project must be upgraded from schema {found} to open it, and is "
                                "upgraded only after a backup; it was left as it was.") from exc
@@ -191,6 +196,7 @@ class Store:
         """
         worker = Store.__new__(Store)
         worker.path, worker._lock, worker.read_only_reason, worker._db = self.path, None, self.read_only_reason, None
+        worker._backup = None  # a second connection never upgrades the file
         if self.read_only:
             worker.conn = sqlite3.connect(lock.read_only_uri(self.path), uri=True, isolation_level=None,
                                           check_same_thread=False, timeout=WORKER_BUSY_SECONDS)

@@ -38,9 +38,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import lock_os
-from .errors import ProjectError
-
+from annotator.core.common import lock_os
+from annotator.core.common.errors import ProjectError
 
 LOCK_SUFFIX = ".lock"
 # A lock from another computer older than this may be taken over, if the analyst says so.
@@ -443,7 +442,7 @@ _version_cache: list[str] = []
 
 def _version() -> str:
     if not _version_cache:
-        from .. import __version__
+        from annotator import __version__
 
         _version_cache.append(__version__)
     return _version_cache[0]

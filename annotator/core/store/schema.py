@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .errors import ProjectError
+from annotator.core.common.errors import ProjectError
 
 if TYPE_CHECKING:  # loaded at run time only when a file is created or migrated
     import sqlite_utils

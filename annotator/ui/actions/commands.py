@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from ..core.history import Changeset
-from ..core.store import Store
+from annotator.core.store.database import Store
+from annotator.core.store.history import Changeset
 
 
 class CoreEdit(QUndoCommand):

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoStack
 
-from ..core.model import STATUS_NAMES, Annotation, Label
-from ..core.project import Project
-from ..core.words import snap_to_words
-from .commands import CoreEdit
+from annotator.core.coding.words import snap_to_words
+from annotator.core.common.model import STATUS_NAMES, Annotation, Label
+from annotator.core.project import Project
+from annotator.ui.actions.commands import CoreEdit
 
 
 class Operations:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
@@ -13,7 +12,7 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.models import ANNOTATION_ID_ROLE, kept_page
-from annotator.ui.common.plain_text import clip, escape, plain_tip, rich_tip
+from annotator.ui.common.plain_text import clip, escape, rich_tip
 
 
 class AnnotationListModel(QAbstractListModel):

@@ -7,20 +7,36 @@ from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-    QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QTabWidget, QTableView, QVBoxLayout, QWidget,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.errors import AnnotationError, ProjectError
-from ..core.model import Annotation, Label
-from ..core.project import Project
-from ..core.store import Change
-from .attribute_form import AttributeForm
-from .label_combo import LabelCombo
-from .models import ANNOTATION_ID_ROLE, AnnotationListModel
-from .operations import Operations
-from .plain_text import as_text
-from .target_popup import TargetPopup, complete_targets, resolve_role
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import Annotation, Label
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.actions.operations import Operations
+from annotator.ui.coding.annotation_list import AnnotationListModel
+from annotator.ui.coding.attribute_form import AttributeForm
+from annotator.ui.coding.label_combo import LabelCombo
+from annotator.ui.coding.target_popup import TargetPopup, resolve_role
+from annotator.ui.common.completion import complete_targets
+from annotator.ui.common.models import ANNOTATION_ID_ROLE
+from annotator.ui.common.plain_text import as_text
 
 Selection = Callable[[], "tuple[int, int] | None"]  # the reader's selection, in code points
 _NOTHING_SELECTED = "<span style='color:gray'>No tag selected: click one in the reader or the list.</span>"

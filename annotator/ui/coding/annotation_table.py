@@ -13,23 +13,33 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core import annotation_query as query
-from ..core.annotation_query import AnnotationFilter, AnnotationRow
-from ..core.errors import ProjectError
-from ..core.model import LAYER_NAMES, LAYERS
-from ..core.project import Project
-from ..core.store import Change
-from .colors import label_icon
-from .models import kept_page
-from .plain_text import as_text, clip, escape, plain_tip, rich_tip
-from .target_popup import complete_targets
+from annotator.core.coding import annotation_choices as choices
+from annotator.core.coding import annotation_query as query
+from annotator.core.coding.annotation_query import AnnotationFilter, AnnotationRow
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LAYER_NAMES, LAYERS
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.completion import complete_targets
+from annotator.ui.common.models import kept_page
+from annotator.ui.common.plain_text import as_text, clip, escape, plain_tip, rich_tip
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
 PAGE_SIZE = 200
 _DISPLAY, _DECORATION, _TOOLTIP = int(Qt.DisplayRole), int(Qt.DecorationRole), int(Qt.ToolTipRole)
@@ -248,7 +258,7 @@ class AnnotationTableWindow(QWidget):
         self._fill_labels()
         self.label_combo.currentIndexChanged.connect(self.apply_filter)
         self.entity_edit = self._field("entityFilter", "Entity (name or alias)")
-        complete_targets(self.entity_edit, lambda: [name for _id, name in query.entity_choices(self.project)])
+        complete_targets(self.entity_edit, lambda: [name for _id, name in choices.entity_choices(self.project)])
         self.entity_edit.editingFinished.connect(self.apply_filter)
         self.text_edit = self._field("textFilter", "Text, target, source, holder or note contains…")
         # Typing filters as it goes, once the analyst pauses.
@@ -265,7 +275,7 @@ class AnnotationTableWindow(QWidget):
         self.attribute_combo.activated.connect(lambda _i: self.apply_filter())
         self.attribute_combo.lineEdit().returnPressed.connect(self.apply_filter)
         self.value_edit = self._field("attributeValue", "Value (empty: any)")
-        complete_targets(self.value_edit, lambda: query.attribute_values(self.project, self.attribute_combo.currentText()))
+        complete_targets(self.value_edit, lambda: choices.attribute_values(self.project, self.attribute_combo.currentText()))
         self.value_edit.returnPressed.connect(self.apply_filter)
         clear = QPushButton("Clear filters", self)
         clear.setObjectName("clearFilters")
@@ -281,7 +291,7 @@ class AnnotationTableWindow(QWidget):
     def current_filter(self) -> AnnotationFilter:
         """The filter the bar describes; raises ProjectError for input that names nothing."""
         entity_text = self.entity_edit.text().strip()
-        entity_id = query.entity_named(self.project, entity_text) if entity_text else None
+        entity_id = choices.entity_named(self.project, entity_text) if entity_text else None
         if entity_text and entity_id is None:
             raise ProjectError(f"No entity in the registry is called {entity_text!r}; "
                                "pick one from the suggestions or clear the field.")
@@ -341,7 +351,7 @@ class AnnotationTableWindow(QWidget):
         text = self.attribute_combo.currentText()
         with QSignalBlocker(self.attribute_combo):
             self.attribute_combo.clear()
-            self.attribute_combo.addItems(["", *query.attribute_names(self.project)])
+            self.attribute_combo.addItems(["", *choices.attribute_names(self.project)])
             self.attribute_combo.setEditText(text)
 
     def _filter_dropped(self, reason: str) -> None:

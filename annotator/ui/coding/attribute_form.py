@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ..core.model import Attribute
-from .plain_text import plain_label, plain_tip
+from annotator.core.common.model import Attribute
+from annotator.ui.common.plain_text import plain_label, plain_tip
 
 # Digits with an optional sign and decimal point; the core reads and normalises the number.
 _NUMBER = QRegularExpression(r"^\s*[-+]?\d*([.]\d*)?\s*$")

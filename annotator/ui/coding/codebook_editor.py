@@ -14,19 +14,36 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QColorDialog, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QToolButton,
-    QTreeWidgetItem, QVBoxLayout,
+    QColorDialog,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidgetItem,
+    QToolButton,
+    QTreeWidgetItem,
+    QVBoxLayout,
 )
 
-from ..core import codebook_io
-from ..core.errors import AnnotationError, ProjectError
-from ..core.model import LAYER_NAMES, LAYERS, Attribute, Label
-from ..core.project import Project
-from ..core.store import Change
-from .codebook_widgets import KIND_NAMES, LABEL_ID, LAYER, AttributeDialog, DeleteLabelDialog, LabelForm, LabelTree
-from .colors import label_icon
-from .operations import Operations
-from .plain_text import as_text, plain_label, plain_tip
+from annotator.core.coding import codebook_files as codebook_io
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import LAYER_NAMES, LAYERS, Attribute, Label
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.actions.operations import Operations
+from annotator.ui.coding.codebook_widgets import (
+    KIND_NAMES,
+    LABEL_ID,
+    LAYER,
+    AttributeDialog,
+    DeleteLabelDialog,
+    LabelForm,
+    LabelTree,
+)
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
 
 __all__ = ["CodebookEditor", "LABEL_ID", "LAYER"]
 

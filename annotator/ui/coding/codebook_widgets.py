@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QTreeWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTreeWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.model import ATTRIBUTE_KINDS, LAYER_NAMES, Attribute, Label
-from .colors import label_icon
-from .plain_text import plain_label
+from annotator.core.common.model import ATTRIBUTE_KINDS, LAYER_NAMES, Attribute, Label
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.plain_text import plain_label
 
 LABEL_ID = Qt.UserRole + 1
 LAYER = Qt.UserRole + 2

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
-    QPlainTextEdit, QPushButton,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
 )
 
-from ..core.errors import ProjectError
-from ..core.model import STATUS_NAMES, STATUSES
-from ..core.project import Project
-from ..core.store import Change
-from .colors import label_icon
-from .duplicate_flags import DuplicateFlags
-from .operations import Operations
-from .plain_text import as_text
-from .target_popup import complete_targets, resolve_role
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import STATUS_NAMES, STATUSES
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.actions.operations import Operations
+from annotator.ui.coding.target_popup import resolve_role
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.completion import complete_targets
+from annotator.ui.common.plain_text import as_text
+from annotator.ui.corpus.duplicate_flags import DuplicateFlags
 
 
 class DocumentPanel(QGroupBox):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from ..core.model import LAYER_NAMES, Label
-from .colors import label_icon
+from annotator.core.common.model import LAYER_NAMES, Label
+from annotator.ui.common.colors import label_icon
 
 
 class LabelCombo(QComboBox):

@@ -8,54 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRect, QStringListModel, Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
-    QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QTextEdit, QVBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
 )
 
-from ..core.model import Entity
-from .titles import fit_title
+from annotator.core.common.model import Entity
+from annotator.ui.common.completion import target_completer
+from annotator.ui.common.titles import fit_title
 
 Match = Callable[[str], Entity | None]
 GAP = 8  # between the words and the popup
 # The title bar and borders a window manager adds, not known before the popup is first shown.
 FRAME = 40
 FRAME_SIDES = 10
-
-
-def target_completer(names: list[str], parent) -> QCompleter:
-    completer = QCompleter(names, parent)
-    completer.setCaseSensitivity(Qt.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchContains)
-    return completer
-
-
-class _RefreshOnFocus(QObject):
-    """Keeps one completer per field and refreshes its names when the field gets focus.
-
-    Replacing the completer instead would crash: closing the completer's own
-    popup gives the field focus again while that completer is still handling the key.
-    """
-
-    def __init__(self, edit: QLineEdit, names: Callable[[], list[str]]):
-        super().__init__(edit)
-        self._names = names
-        self._model = QStringListModel(edit)
-        completer = QCompleter(self._model, edit)
-        completer.setCaseSensitivity(Qt.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchContains)
-        edit.setCompleter(completer)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.FocusIn and event.reason() != Qt.PopupFocusReason:
-            self._model.setStringList(self._names())
-        return False
-
-
-def complete_targets(edit: QLineEdit, names: Callable[[], list[str]]) -> None:
-    """Offer target names in a field, asking the project only when the field gets focus."""
-    edit.installEventFilter(_RefreshOnFocus(edit, names))
 
 
 def resolve_role(text: str, match: Match | None) -> tuple[int | None, str | None]:

@@ -20,8 +20,8 @@ from types import TracebackType
 import platformdirs
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..core.errors import DAMAGED, DISK_FULL, READ_ONLY, storage_problem
-from ..core.project import APP_NAME, data_dir
+from annotator.core.common.errors import DAMAGED, DISK_FULL, READ_ONLY, storage_problem
+from annotator.core.store.paths import APP_NAME, data_dir
 
 log = logging.getLogger("annotator")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import Qt
 from PySide6 import QtGui
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 TIP_CHARS = 600

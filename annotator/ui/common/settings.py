@@ -8,7 +8,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QSettings
 
-from ..core.project import APP_NAME, data_dir
+from annotator.core.store.paths import APP_NAME, data_dir
 
 MAX_RECENT = 8
 

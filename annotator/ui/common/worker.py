@@ -24,11 +24,11 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from ..core.errors import ImportRefused, ProjectError
-from ..core.project import Project
-from ..core.store import Change
-from .plain_text import as_text
-from .titles import fit_title
+from annotator.core.common.errors import ImportRefused, ProjectError
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.titles import fit_title
 
 # (done, total, what is being worked on) -> False to stop; the job passes it to the core.
 # It also has within(done, total, what, phase, fraction): progress inside one long item.
@@ -231,7 +231,7 @@ def run_with_progress(parent: QWidget | None, project: Project, work: Work, *, t
 
 
 def show_unexpected(exc: BaseException, details: str) -> None:
-    from .errors import log, log_path, show_error_dialog
+    from annotator.ui.common.errors import log, log_path, show_error_dialog
 
     log.error("Unexpected error in a background job\n%s", details)
     show_error_dialog(exc, details, log_path())

@@ -14,18 +14,36 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-    QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.corpus import (
-    ROLES, ColumnMapping, CorpusPreview, CorpusReport, guess_mapping, import_corpus, is_corpus_file, sniff_corpus,
+from annotator.core.common.errors import ImportRefused, ProjectError
+from annotator.core.common.names import shown
+from annotator.core.corpus.corpus_files import (
+    ROLES,
+    ColumnMapping,
+    CorpusPreview,
+    CorpusReport,
+    guess_mapping,
+    import_corpus,
+    is_corpus_file,
+    sniff_corpus,
 )
-from ..core.errors import ImportRefused, ProjectError
-from ..core.names import shown
-from ..core.project import Project
-from .plain_text import as_text, escape, plain_tip
-from .worker import EXPECTED_ERRORS, Report, run_with_progress
+from annotator.core.project import Project
+from annotator.ui.common.plain_text import as_text, escape, plain_tip
+from annotator.ui.common.worker import EXPECTED_ERRORS, Report, run_with_progress
 
 ROLE_NAMES = {"text": "Text", "title": "Title", "date": "Date", "url": "URL", "outlet": "Outlet", "author": "Author"}
 _CELL_CHARS = 120  # a preview cell shows the start of a long article; its tooltip shows more
@@ -167,7 +185,7 @@ def run_corpus_import(parent: QWidget, project: Project, path: Path, mapping: Co
             QMessageBox.warning(parent, "Cannot import", as_text(f"{shown(path.name)}: {getattr(job.error, 'reason', job.error)}"))
         return None
     report = job.result
-    from .file_actions import show_import_report  # file_actions routes corpus files here
+    from annotator.ui.corpus.import_report import show_import_report  # file_actions routes corpus files here
 
     show_import_report(parent, report)
     if report.imported and getattr(parent, "current_doc_id", 0) is None:

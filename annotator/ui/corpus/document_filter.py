@@ -18,13 +18,12 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ..core.documents import DocumentQuery
-from ..core.project import Project
-from ..core.store import Change
-from .colors import label_icon
-from .models import DocumentListModel
-from .target_popup import complete_targets
-
+from annotator.core.corpus.documents import DocumentQuery
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.completion import complete_targets
+from annotator.ui.corpus.document_list import DocumentListModel
 
 # A filter that took longer than this (a title over 100,000 documents: about 0.2 s) waits for a
 # pause in typing, so the letters typed meanwhile are not held up one query each.

@@ -10,17 +10,31 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QCompleter, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMessageBox, QPushButton, QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
-    QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QApplication,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
 )
 
-from ..core.errors import ProjectError
-from ..core.project import Project
-from ..core.store import Change
-from .models import RecordTableModel
-from .operations import Operations
-from .plain_text import as_text, plain_label, plain_tip
+from annotator.core.common.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.actions.operations import Operations
+from annotator.ui.common.models import RecordTableModel
+from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
 
 
 class MetadataModel(RecordTableModel):

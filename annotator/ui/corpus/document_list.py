@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 
+from annotator.core.common.model import STATUS_NAMES, DocumentSummary
 from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.corpus.duplicates import flagged_among
-from annotator.core.common.model import STATUS_NAMES, DocumentSummary
 from annotator.core.project import Project
 from annotator.core.store.database import Change
 from annotator.ui.common.models import DOCUMENT_ID_ROLE, RecordTableModel, kept_page
-from annotator.ui.common.plain_text import clip, escape, plain_tip, rich_tip
+from annotator.ui.common.plain_text import clip, plain_tip
 from annotator.ui.corpus.duplicate_flags import flag_icon, flag_tooltip
 
 

@@ -10,16 +10,25 @@ from __future__ import annotations
 
 from PySide6.QtGui import QIcon, QPalette, QTextCursor
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
-    QStyle, QVBoxLayout, QWidget,
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.duplicates import Flag
-from ..core.errors import ProjectError
-from ..core.project import Project
-from ..core.store import Change
-from .operations import Operations
-from .plain_text import as_text, plain_tip
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus.duplicates import Flag
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.actions.operations import Operations
+from annotator.ui.common.plain_text import as_text, plain_tip
 
 MARKS = {"near_duplicate": "⚠", "repeated_passage": "⟳"}
 

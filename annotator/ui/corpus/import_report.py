@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.corpus.importing import ImportReport
+from annotator.ui.common.plain_text import as_text
 
 
 def show_import_report(parent: QWidget, report: ImportReport) -> None:

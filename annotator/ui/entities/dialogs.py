@@ -9,10 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from ..core.entities import EntitySummary
-from ..core.model import Entity
-from ..core.project import Project
-from .titles import fit_title
+from annotator.core.common.model import Entity
+from annotator.core.entities.registry import EntitySummary
+from annotator.core.project import Project
+from annotator.ui.common.titles import fit_title
 
 
 def _describe(project: Project, summary: EntitySummary) -> str:

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from ..core.errors import AnnotationError, ProjectError
-from ..core.model import Annotation
-from ..core.project import Project
-from ..core.store import Change
-from .operations import Operations
-from .plain_text import as_text, plain_tip
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import Annotation
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.actions.operations import Operations
+from annotator.ui.common.plain_text import as_text, plain_tip
 
 
 class EntityOffer(QPushButton):

@@ -11,23 +11,39 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QComboBox, QDockWidget, QFormLayout, QGridLayout, QHeaderView, QInputDialog,
-    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QStatusBar,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFormLayout,
+    QGridLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStatusBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.errors import AnnotationError, ProjectError
-from ..core.model import Annotation, Entity
-from ..core.project import Project
-from ..core.store import Change
-from .colors import label_icon
-from .entity_dialogs import DeleteEntityDialog, MergeDialog
-from .entity_offer import EntityOffer
-from .entity_table import ENTITY_ID_ROLE, EntityTableModel, NameFilter
-from .operations import Operations
-from .plain_text import as_text, plain_tip
-from .tag_mentions_dialog import TagMentionsDialog
-from .titles import fit_title
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import Annotation, Entity
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.ui.actions.operations import Operations
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.plain_text import as_text, plain_tip
+from annotator.ui.common.titles import fit_title
+from annotator.ui.entities.dialogs import DeleteEntityDialog, MergeDialog
+from annotator.ui.entities.offer import EntityOffer
+from annotator.ui.entities.table import ENTITY_ID_ROLE, EntityTableModel, NameFilter
+from annotator.ui.entities.tag_mentions import TagMentionsDialog
 
 
 class EntitiesPanel(QDockWidget):

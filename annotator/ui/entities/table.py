@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
-from ..core.entities import EntitySummary, fold
-from ..core.project import Project
-from .colors import label_icon
-from .models import RecordTableModel
+from annotator.core.entities.registry import EntitySummary, fold
+from annotator.core.project import Project
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.models import RecordTableModel
 
 ENTITY_ID_ROLE = Qt.UserRole + 1
 SORT_ROLE = Qt.UserRole + 2

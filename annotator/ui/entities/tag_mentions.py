@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QRadioButton,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
     QVBoxLayout,
 )
 
-from ..core.entities import Candidate
-from ..core.errors import AnnotationError, ProjectError
-from ..core.project import Project
-from .operations import Operations
-from .plain_text import as_text, plain_tip
-from .titles import fit_title
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.entities.registry import Candidate
+from annotator.core.project import Project
+from annotator.ui.actions.operations import Operations
+from annotator.ui.common.plain_text import as_text, plain_tip
+from annotator.ui.common.titles import fit_title
 
 
 class TagMentionsDialog(QDialog):

@@ -14,15 +14,27 @@ from pygments.lexers import JsonLdLexer, JsonLexer, XmlLexer
 from pygments.token import Name, Number, Punctuation, String, Text, Whitespace
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListView, QListWidget,
-    QListWidgetItem, QMessageBox, QTextBrowser, QVBoxLayout, QWidget,
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.errors import ProjectError
-from ..core.export_formats import FORMATS, ExportCancelled, describe_count, export, preview
-from ..core.project import Project
-from .plain_text import as_text
-from .worker import EXPECTED_ERRORS, Report, run_with_progress
+from annotator.core.common.errors import ProjectError
+from annotator.core.interchange.formats import FORMATS, ExportCancelled, describe_count, export, preview
+from annotator.core.project import Project
+from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.worker import EXPECTED_ERRORS, Report, run_with_progress
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 20_000  # a row can hold a whole article; past this the preview says it is cut

@@ -7,11 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ..core.errors import ProjectError
-from ..core.names import shown
-from ..core.project import Project
-from .plain_text import as_text
-from .worker import EXPECTED_ERRORS, run_with_progress
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.names import shown
+from annotator.core.project import Project
+from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.worker import EXPECTED_ERRORS, run_with_progress
 
 REFI_SUFFIXES = (".qdpx", ".qdc")
 
@@ -24,7 +24,7 @@ def split_refi_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> list:
     """Import each file whole or not at all; a refusal is shown and the next file goes on."""
-    from ..core.refi import import_qdc, import_qdpx  # the XML stack loads only when it is needed
+    from annotator.core.interchange.refi import import_qdc, import_qdpx  # the XML stack loads only when it is needed
 
     reports = []
     for path in paths:

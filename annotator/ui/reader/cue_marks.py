@@ -9,9 +9,9 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
-from ..core.model import Annotation, Label
-from .plain_text import plain_tip
-from .positions import PositionMap
+from annotator.core.common.model import Annotation, Label
+from annotator.ui.common.plain_text import plain_tip
+from annotator.ui.common.positions import PositionMap
 
 
 def cue_marks(document: QTextDocument, claims: list[Annotation], labels: dict[int, Label],

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from PySide6.QtCore import SIGNAL, SLOT, QObject
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
 
-from .colors import blend
+from annotator.ui.common.colors import blend
 
 # Longer spans (in UTF-16 units) are rare; they are kept aside so that a lookup
 # never has to look further back than this from a paragraph's start.

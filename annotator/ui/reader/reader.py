@@ -13,14 +13,13 @@ from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip
 
-from ..core.annotations import SpanRow
-from ..core.doc_spans import ListedSpans, StoredSpans, key_of
-from ..core.model import Annotation, Label
-from ..core.words import snap_to_words
-from .cue_marks import cue_marks
-from .highlighter import LAZY_FROM, WHOLE_SPANS, Span, SpanHighlighter
-from .span_editing import EdgeDrag, SpanEditing
-from .positions import PositionMap
+from annotator.core.coding.doc_spans import ListedSpans, SpanRow, StoredSpans
+from annotator.core.coding.words import snap_to_words
+from annotator.core.common.model import Annotation, Label
+from annotator.ui.common.positions import PositionMap
+from annotator.ui.reader.cue_marks import cue_marks
+from annotator.ui.reader.highlighter import LAZY_FROM, WHOLE_SPANS, Span, SpanHighlighter
+from annotator.ui.reader.span_editing import EdgeDrag, SpanEditing
 
 READING_WIDTH_CHARS = 78
 # A chosen font comes first; these stay behind it so Hangul never shows as boxes.

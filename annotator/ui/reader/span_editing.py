@@ -11,11 +11,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
-from ..core.doc_spans import key_of
-from ..core.model import Annotation
-from ..core.words import next_char, previous_char, step_span
-from .colors import blend, key_color
-from .positions import PositionMap
+from annotator.core.coding.doc_spans import key_of
+from annotator.core.coding.words import next_char, previous_char, step_span
+from annotator.core.common.model import Annotation
+from annotator.ui.common.colors import blend, key_color
+from annotator.ui.common.positions import PositionMap
 
 EDGE_GRAB_PIXELS = 4  # how near a span's end the pointer turns into a resize handle
 

@@ -13,18 +13,33 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
 )
 
-from ..core.backup import BackupInfo, back_up_now, backup_dir, backup_on_open_at, backups_to_keep, list_backups
-from ..core.backup import restore_backup
-from ..core.errors import ProjectError
-from ..core.project import Project
-from .plain_text import as_text, plain_label, plain_tip
+from annotator.core.common.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.safety.backup import (
+    BackupInfo,
+    back_up_now,
+    backup_dir,
+    backup_on_open_at,
+    backups_to_keep,
+    list_backups,
+    restore_backup,
+)
+from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
 COLUMNS = ("Date", "Reason", "Documents", "Annotations", "Size")
 

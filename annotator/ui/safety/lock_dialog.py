@@ -16,17 +16,27 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QLabel, QLineEdit, QMessageBox,
-    QPlainTextEdit, QTabBar, QTextEdit, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
 )
 
-from ..core.errors import ProjectError
-from ..core.lock import ProjectLocked
-from ..core.project import Project
-from .plain_text import as_text, plain_tip
+from annotator.core.common.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.store.lock import ProjectLocked
+from annotator.ui.common.plain_text import as_text, plain_tip
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
 OPEN_READ_ONLY = "Open read-only"
 TAKE_OVER = "Take over…"

@@ -6,14 +6,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QSplitter, QVBoxLayout,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
 )
 
-from ..core.memos import KIND_NAMES, MemoHit, search_memos
-from .plain_text import plain_tip
+from annotator.core.coding.memos import KIND_NAMES, MemoHit, search_memos
+from annotator.ui.common.plain_text import plain_tip
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
 _HIT_ROLE = Qt.UserRole + 1
 

@@ -13,19 +13,27 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core import annotation_query
-from ..core.errors import ProjectError
-from ..core.project import Project
-from ..core.search import SearchCancelled, Searcher, SearchFilter, SearchPage, document_hits
-from ..core.search_query import parse
-from .plain_text import as_text, plain_label
-from .search_results import DOCUMENT_ROLE, KIND_ROLE, SPAN_ROLE, HitDelegate, SearchResultsModel
+from annotator.core.coding import annotation_choices
+from annotator.core.common.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.search.fulltext import SearchCancelled, Searcher, SearchFilter, SearchPage, document_hits
+from annotator.core.search.query import parse
+from annotator.ui.common.plain_text import as_text, plain_label
+from annotator.ui.search.results import DOCUMENT_ROLE, KIND_ROLE, SPAN_ROLE, HitDelegate, SearchResultsModel
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
 PAGE = 50
 HELP = ('Words must all occur; "exact phrase"; amaz* for word starts; amazon OR walmart; -word leaves out. '
@@ -383,7 +391,7 @@ class SearchPanel(QWidget):
         combo.blockSignals(True)
         combo.clear()
         combo.addItem("Any entity", None)
-        for entity_id, name in annotation_query.entity_choices(self._project):
+        for entity_id, name in annotation_choices.entity_choices(self._project):
             combo.addItem(name, entity_id)
         combo.setCurrentIndex(max(combo.findData(keep), 0) if keep is not None else 0)
         combo.blockSignals(False)

@@ -14,8 +14,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ..core.search import DocumentHits, Hit, SearchPage
-from .plain_text import clip, plain_tip
+from annotator.core.search.fulltext import DocumentHits, Hit, SearchPage
+from annotator.ui.common.plain_text import clip, plain_tip
 
 KIND_ROLE = Qt.UserRole + 10  # "document", "hit", "more" (documents) or "rest" (the rest of a document's hits)
 DOCUMENT_ROLE = Qt.UserRole + 11  # the document id

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from ..decoding import MAX_TEXT_BYTES, too_large_reason
-from ..documents import utf8_length
-from ..errors import ImportRefused
-from ..formats import suffixes
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, too_large_reason
+from annotator.core.corpus.documents import utf8_length
+from annotator.core.corpus.extract.text import Extracted, one_line
+from annotator.core.corpus.import_formats import suffixes
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -29,23 +29,7 @@ IMPORTABLE_SUFFIXES = suffixes("article")
 _BOM = b"\xef\xbb\xbf"
 _HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
 # C0 controls other than tab and newline come from PDF and Word internals, never from the article.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
-_BLANK_LINES = re.compile(r"\n{3,}")
 # Chinese and Japanese are written without spaces; two of their characters count as a word.
-_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,2}|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """What a reader found: the text to store, a title if the file states one, and metadata."""
-
-    text: str
-    title: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    encoding: str = ""
-    # Things the analyst should look at although the file was read ("body looks like a stub ...").
-    notes: tuple[str, ...] = ()
 
 
 def extract(path: str | os.PathLike, data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:
@@ -88,39 +72,18 @@ def kind_of(name: str, data: bytes) -> str:
     return "plain"
 
 
-def clean_text(text: str) -> str:
-    """Tidy text that a reader assembled: no stray controls, trailing spaces or runs of blank lines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROLS.sub("", text)
-    text = _TRAILING_SPACE.sub("\n", text + "\n")
-    return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
-
-
-def word_count(text: str) -> int:
-    return len(_WORDS.findall(text))
-
-
-def stub_note(words: int) -> str:
-    return f"body looks like a stub ({words} {'word' if words == 1 else 'words'}): check it"
-
-
-def one_line(value: object) -> str:
-    """A title or metadata value on one line, as the source gave it but without layout whitespace."""
-    return " ".join(str(value).split()) if value is not None else ""
-
-
 def _reader(kind: str):
     # Imported on use: the HTML extractor alone takes a third of a second to load.
     if kind == "pdf":
-        from .pdf import read_pdf as reader
+        from annotator.core.corpus.extract.pdf import read_pdf as reader
     elif kind == "docx":
-        from .docx import read_docx as reader
+        from annotator.core.corpus.extract.docx import read_docx as reader
     elif kind == "html":
-        from .html import read_html as reader
+        from annotator.core.corpus.extract.html import read_html as reader
     elif kind == "markdown":
-        from .markdown import read_markdown as reader
+        from annotator.core.corpus.extract.markdown import read_markdown as reader
     else:
-        from .plain import read_plain as reader
+        from annotator.core.corpus.extract.plain import read_plain as reader
     return reader
 
 

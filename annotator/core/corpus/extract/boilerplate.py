@@ -16,7 +16,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from . import one_line
+from annotator.core.corpus.extract.text import one_line
 
 _LABEL = re.compile(
     r"(?:explore further|related(?: (?:articles?|stories|story|coverage|content|posts?|reading|links?|news))?"

@@ -15,9 +15,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..decoding import MAX_TEXT_BYTES
-from ..errors import ImportRefused
-from . import Extracted, clean_text, one_line
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES
+from annotator.core.corpus.extract.text import Extracted, clean_text, one_line
 
 NOT_A_PACKAGE = ("not a Word .docx file (it is not a ZIP package; it may be renamed or damaged); "
                  "open it in Word and save it as .docx")

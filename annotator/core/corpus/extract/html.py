@@ -16,13 +16,13 @@ import codecs
 import re
 from urllib.parse import urlsplit
 
-from ..decoding import MAX_TEXT_BYTES, decode_bytes
-from ..errors import ImportRefused
-from ..metadata import iso_date
-from ..titles import strip_site_name
-from . import Extracted, clean_text, one_line, stub_note, word_count
-from .boilerplate import is_boilerplate_line, remove_boilerplate
-from .structured import article_body, json_ld, page_urls, site_names
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, decode_bytes
+from annotator.core.corpus.extract.boilerplate import is_boilerplate_line, remove_boilerplate
+from annotator.core.corpus.extract.structured import article_body, json_ld, page_urls, site_names
+from annotator.core.corpus.extract.text import Extracted, clean_text, one_line, stub_note, word_count
+from annotator.core.corpus.metadata import iso_date
+from annotator.core.corpus.titles import strip_site_name
 
 # A body the page shows counts as found when it has at least this share of the
 # words the page states in structured data; less, and the stated body is used.

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 
-from ..decoding import MAX_TEXT_BYTES, decode_bytes
-from ..errors import ImportRefused
-from ..metadata import iso_date
-from . import Extracted, clean_text, one_line
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, decode_bytes
+from annotator.core.corpus.extract.text import Extracted, clean_text, one_line
+from annotator.core.corpus.metadata import iso_date
 
 NO_TEXT = "this Markdown file has no text once its markup is removed; check that it is the right file"
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import io
 import logging
 
-from ..decoding import MAX_TEXT_BYTES, too_large_reason
-from ..errors import ImportRefused
-from . import Extracted, clean_text
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, too_large_reason
+from annotator.core.corpus.extract.text import Extracted, clean_text
 
 NO_TEXT_LAYER = ("no text layer (scanned?); run OCR on it (for example OCRmyPDF) "
                  "and import the PDF it makes")

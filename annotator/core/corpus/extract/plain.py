@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..decoding import MAX_TEXT_BYTES, decode_bytes
-from . import Extracted
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, decode_bytes
+from annotator.core.corpus.extract.text import Extracted
 
 
 def read_plain(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> Extracted:

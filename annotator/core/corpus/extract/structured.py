@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from . import one_line
+from annotator.core.corpus.extract.text import one_line
 
 # schema.org types that hold an article's text in articleBody: Article and its
 # kinds (NewsArticle, ReportageNewsArticle, AnalysisNewsArticle...) and postings.

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from ..model import LAYER_NAMES, LAYERS
-from . import payload
-from .reading import Refused, local
+from annotator.core.common.model import LAYER_NAMES, LAYERS
+from annotator.core.interchange.refi import payload
+from annotator.core.interchange.refi.reading import Refused, local
 
 MAX_DEPTH = 64
 _LAYER_BY_NAME = {name.casefold(): layer for layer, name in LAYER_NAMES.items()}

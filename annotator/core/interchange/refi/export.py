@@ -23,14 +23,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectError
-from ..export_files import atomic_output
-from ..model import LAYER_NAMES, LAYERS, Annotation, Label
-from . import payload
-from ..store import now
-from .dates import utc
-from .ids import Guids, project_namespace
-from .xmlout import Node, end, fragment, serialize, start
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LAYER_NAMES, LAYERS, Annotation, Label
+from annotator.core.common.partial_files import atomic_output
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.interchange.refi import payload
+from annotator.core.interchange.refi.dates import utc
+from annotator.core.interchange.refi.ids import Guids, project_namespace
+from annotator.core.interchange.refi.xmlout import Node, end, fragment, serialize, start
+from annotator.core.store.database import now
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -57,7 +58,7 @@ def date_or_exact(data: dict[str, Any], key: str, value: str | None, fallback: s
 
 
 class _Exporter:
-    def __init__(self, project: Any):
+    def __init__(self, project: ProjectLike):
         self.project = project
         self.guid = Guids(project_namespace(project))
         self.book = project.codebook
@@ -418,7 +419,7 @@ def _date_span(conn) -> tuple[str, str]:
     return min(found), max(found)
 
 
-def export_qdpx(project: Any, path: str | os.PathLike) -> Path:
+def export_qdpx(project: ProjectLike, path: str | os.PathLike) -> Path:
     """Write the project as a REFI-QDA project file (a zip of project.qde and sources/), streamed."""
     path = Path(path)
     exporter = _Exporter(project)
@@ -429,7 +430,7 @@ def export_qdpx(project: Any, path: str | os.PathLike) -> Path:
     return path
 
 
-def export_qdc(project: Any, path: str | os.PathLike) -> Path:
+def export_qdc(project: ProjectLike, path: str | os.PathLike) -> Path:
     """Write the codebook as a REFI-QDA codebook file (.qdc)."""
     path = Path(path)
     exporter = _Exporter(project)

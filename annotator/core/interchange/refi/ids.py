@@ -8,12 +8,13 @@ before, and a tool that re-imports the file can tell updated objects from new on
 from __future__ import annotations
 
 import uuid
-from typing import Any
+
+from annotator.core.common.protocols import ProjectLike
 
 INFO_KEY = "refi_namespace"
 
 
-def project_namespace(project: Any) -> uuid.UUID:
+def project_namespace(project: ProjectLike) -> uuid.UUID:
     """The project's GUID namespace, created (and saved) the first time it is needed."""
     stored = project.store.info(INFO_KEY)
     if stored:
@@ -26,7 +27,7 @@ def project_namespace(project: Any) -> uuid.UUID:
     return namespace
 
 
-def set_namespace(project: Any, namespace: uuid.UUID) -> None:
+def set_namespace(project: ProjectLike, namespace: uuid.UUID) -> None:
     # Bookkeeping, not an edit: there is nothing for the analyst to undo.
     with project.store.write(undoable=False) as db:
         db.execute("INSERT INTO project_info(key, value) VALUES (?, ?) "

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from ..codebook_io import codebook_data, default_codebook, validate_codebook
-from ..errors import AnnotationError, ProjectError
-from ..names import shown
-from .codes import children, read_codes
-from .plan import Plan, read_plan
-from .reading import Archive, Refused, local, parse_xml, read_codebook_bytes
-from .writer import RefiImport, Writer
+from annotator.core.coding.codebook_files import codebook_data, default_codebook, validate_codebook
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.names import shown
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.interchange.refi.codes import children, read_codes
+from annotator.core.interchange.refi.plan import Plan, read_plan
+from annotator.core.interchange.refi.reading import Archive, Refused, local, parse_xml, read_codebook_bytes
+from annotator.core.interchange.refi.writer import RefiImport, Writer
 
 __all__ = ["RefiImport", "import_qdc", "import_qdpx", "is_pristine"]
 
 
-def is_pristine(project: Any) -> bool:
+def is_pristine(project: ProjectLike) -> bool:
     """Nothing in the project yet: no documents, no entities, and the default codebook untouched."""
     conn = project.store.conn
     if conn.execute("SELECT EXISTS(SELECT 1 FROM documents) OR EXISTS(SELECT 1 FROM entities)").fetchone()[0]:
@@ -35,8 +36,12 @@ def is_pristine(project: Any) -> bool:
         return False
 
 
-def import_qdpx(project_or_path: Any, path: str | os.PathLike) -> RefiImport:
-    """Import a REFI-QDA project; project_or_path is an open Project or a project file (created when missing)."""
+def import_qdpx(project: ProjectLike | Callable[[], ProjectLike], path: str | os.PathLike) -> RefiImport:
+    """Import a REFI-QDA project into an open project, or into the one `project()` opens (and closes after).
+
+    The opener is called only once the file has been read and found sound, so a refused file
+    creates no project file.
+    """
     path = Path(path)
     # The whole file is read and checked before the project is opened: a refused file creates nothing.
     with Archive(path) as archive:
@@ -45,15 +50,13 @@ def import_qdpx(project_or_path: Any, path: str | os.PathLike) -> RefiImport:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise Refused(f"{shown(path.name)}: its annotator: lines do not have the documented form ({exc}); "
                           "the file is damaged. Nothing was imported; export it again.") from None
-    if hasattr(project_or_path, "store"):
-        return _import_plan(project_or_path, path, plan)
-    from ..project import Project  # project.py must not depend on this package
-
-    with Project(project_or_path) as project:
+    if not callable(project):
         return _import_plan(project, path, plan)
+    with project() as opened:
+        return _import_plan(opened, path, plan)
 
 
-def _import_plan(project: Any, path: Path, plan: Plan) -> RefiImport:
+def _import_plan(project: ProjectLike, path: Path, plan: Plan) -> RefiImport:
     restore = plan.ours and is_pristine(project)
     report = RefiImport(shown(path.name), "restored" if restore else "merged")
     # Documents are created, not edited: like any document import this is not an undoable edit.
@@ -71,7 +74,7 @@ def _import_plan(project: Any, path: Path, plan: Plan) -> RefiImport:
     return report
 
 
-def import_qdc(project: Any, path: str | os.PathLike) -> RefiImport:
+def import_qdc(project: ProjectLike, path: str | os.PathLike) -> RefiImport:
     """Bring a REFI-QDA codebook into the project's codebook as one undoable edit.
 
     Codes map to labels of the same name; the others are added (see codes.py for

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from . import payload
-from .codes import PlanLabel, as_int, child_text, children, read_codes
-from ..decoding import MAX_TEXT_BYTES
-from .reading import Archive, Refused, local
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES
+from annotator.core.interchange.refi import payload
+from annotator.core.interchange.refi.codes import PlanLabel, as_int, child_text, children, read_codes
+from annotator.core.interchange.refi.reading import Archive, Refused, local
 
 _SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 _VALUE_KINDS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue")

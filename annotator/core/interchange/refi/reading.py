@@ -24,9 +24,9 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as safe_xml
 
-from ..decoding import MAX_TEXT_BYTES
-from ..errors import ProjectError
-from ..names import shown
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.names import shown
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES
 
 MAX_XML_BYTES = 256 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024  # everything inside one .qdpx, uncompressed

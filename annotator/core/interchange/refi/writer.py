@@ -14,18 +14,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..attributes import normalise
-from ..codebook_io import GROUP_COLOR, clean_attribute, clean_color, clean_key, stored_attribute, validate_codebook
-from ..documents import text_sha256
-from ..entity_text import fold
-from ..errors import AnnotationError, ProjectError
-from ..model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
-from ..search_index import add_to_index
-from ..store import Change, now
-from .codes import PlanLabel
-from .dates import utc
-from .ids import INFO_KEY
-from .plan import Plan, PlanAnnotation, PlanDocument
+from annotator.core.coding.attributes import normalise
+from annotator.core.coding.codebook_files import (
+    GROUP_COLOR,
+    clean_attribute,
+    clean_color,
+    clean_key,
+    stored_attribute,
+    validate_codebook,
+)
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.corpus.documents import text_sha256
+from annotator.core.entities.mentions import fold
+from annotator.core.interchange.refi.codes import PlanLabel
+from annotator.core.interchange.refi.dates import utc
+from annotator.core.interchange.refi.ids import INFO_KEY
+from annotator.core.interchange.refi.plan import Plan, PlanAnnotation, PlanDocument
+from annotator.core.search.index import add_to_index
+from annotator.core.store.database import Change, now
 
 
 @dataclass
@@ -63,7 +71,7 @@ class RefiImport:
 
 
 class Writer:
-    def __init__(self, project: Any, db, report: RefiImport, *, restore: bool = False):
+    def __init__(self, project: ProjectLike, db, report: RefiImport, *, restore: bool = False):
         self.project = project
         self.book = project.codebook
         self.db = db
