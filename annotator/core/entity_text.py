@@ -28,8 +28,16 @@ def _fold_piece(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
-def fold(text: str) -> str:
-    """The form names are compared in: "ＡＷＳ", "aws" and " AWS " all fold to "aws"."""
+def fold(text: str | None) -> str:
+    """The form names are compared in: "ＡＷＳ", "aws" and " AWS " all fold to "aws".
+
+    The one rule for matching what an analyst typed against names, attribute names and
+    values everywhere (registry, table filters, search, stance targets, export columns).
+    """
+    if not text:
+        return ""
+    if text.isascii():  # NFKC leaves ASCII alone and lower() is its casefold: the filters' common case, faster
+        return " ".join(text.lower().split())
     return " ".join(_fold_piece(text).split())
 
 

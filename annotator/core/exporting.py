@@ -37,6 +37,7 @@ from typing import Any
 
 # The writing side lives in export_files; its names stay importable from here, where other exporters look.
 from . import export_sqlcsv
+from .entity_text import fold
 from .export_files import (  # noqa: F401
     _FORMULA_STARTS, ROW_FILTER, _check_target, _excel_cell, atomic_output, write_csv, write_csv_bytes,
 )
@@ -89,14 +90,14 @@ def attribute_columns(project: Any) -> list[tuple[str, str]]:
     columns: dict[str, tuple[str, str]] = {}  # folded name -> (column, name as first spelled)
     taken: set[str] = set()
     for (name,) in rows:
-        if _fold(name) in columns:
+        if fold(name) in columns:
             continue
         base = ATTRIBUTE_PREFIX + _slug(name)
         column, n = base, 1
         while column in taken:
             n += 1
             column = f"{base}_{n}"
-        columns[_fold(name)] = (column, name)
+        columns[fold(name)] = (column, name)
         taken.add(column)
     return list(columns.values())
 
@@ -206,7 +207,7 @@ def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: boo
     cells = [_inert_sql(sql) if excel and text else sql for _column, sql, text in _ANNOTATION_CELLS]
     attributes: dict[str, list[tuple[int, str]]] = {}
     for attribute_id, name, kind in conn.execute("SELECT id, name, kind FROM label_attributes ORDER BY id"):
-        attributes.setdefault(_fold(name), []).append((int(attribute_id), kind))
+        attributes.setdefault(fold(name), []).append((int(attribute_id), kind))
     used: dict[int, set[int]] = {}  # attribute id -> labels of the annotations holding a value for it
     for attribute_id, label_id in conn.execute(
         "SELECT DISTINCT v.attribute_id, a.label_id FROM annotation_values v "
@@ -214,7 +215,7 @@ def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: boo
     ):
         used.setdefault(attribute_id, set()).add(int(label_id))
     for _column, name in attr_columns:
-        column_attributes = attributes.get(_fold(name), [])
+        column_attributes = attributes.get(fold(name), [])
         labels = set().union(*(used.get(attribute_id, ()) for attribute_id, _kind in column_attributes))
         cells.append(_attribute_sql(column_attributes, labels, excel) if labels else "NULL")
     while cells[-1] == "NULL":
@@ -273,10 +274,6 @@ def _attribute_cell(kind: str, value: str) -> Any:
     if kind == "number" and _PLAIN_NUMBER.fullmatch(value):
         return _Number(value)
     return value
-
-
-def _fold(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _slug(name: str) -> str:
