@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProjectError
-from .export_json import JSONL_FIELDS, WEBANNO_FIELDS, export_jsonl, export_webanno, metadata_order
+from .export_json import JSONL_FIELDS, WEBANNO_FIELDS, export_jsonl, export_webanno
 from .exporting import EXPORTERS, ROW_FILTER, _check_target, write_csv
+from .metadata import key_order
 
 CODING_TABLE = """\
 document_id, title, status, memo       the document
@@ -109,7 +110,7 @@ def export_document_coding(project: Any, out: str | os.PathLike, *, excel: bool 
     """Write the coding table (CODING_TABLE), one row per document; return the row count."""
     out = _check_target(project, out)
     conn = project.store.conn
-    keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=metadata_order)
+    keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=key_order)
     labels = project.codebook.codable_labels()
     stances = [label for label in labels if label.layer == "stance"]
     counts = _label_counts(conn)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .exporting import ROW_FILTER, _check_target, atomic_output
-from .metadata import STANDARD_KEYS
+from .metadata import key_order
 from .model import Annotation
 from .store import now
 
@@ -240,11 +240,6 @@ def _xsd_datetime(stamp: str) -> str:
 # -- shared --------------------------------------------------------------------------
 
 
-def metadata_order(key: str) -> tuple[int, str]:
-    """Metadata fields in the order the document info panel lists them: the standard ones first."""
-    return (STANDARD_KEYS.index(key), "") if key in STANDARD_KEYS else (len(STANDARD_KEYS), key)
-
-
 class _Context:
     """Small lookups both JSON exports need, loaded once; texts stream one document at a time."""
 
@@ -259,7 +254,7 @@ class _Context:
 
     def metadata(self, doc_id: int) -> dict[str, str]:
         rows = self._conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,))
-        return dict(sorted(rows, key=lambda row: metadata_order(row[0])))
+        return dict(sorted(rows, key=lambda row: key_order(row[0])))
 
     def name(self, entity_id: int | None, text: str | None) -> str | None:
         """A role as it reads: the linked entity's name, else the free text."""

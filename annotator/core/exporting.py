@@ -41,7 +41,7 @@ from .entity_text import fold
 from .export_files import (  # noqa: F401
     _FORMULA_STARTS, ROW_FILTER, _check_target, _excel_cell, atomic_output, write_csv, write_csv_bytes,
 )
-from .metadata import STANDARD_KEYS
+from .metadata import key_order
 
 ANNOTATION_COLUMNS = [
     "annotation_id", "document_id", "document_title", "layer", "label", "start", "end",
@@ -314,7 +314,7 @@ def metadata_columns(project: Any) -> list[tuple[str, str]]:
     columns: list[tuple[str, str]] = []
     taken: set[str] = set()
     keys = [key for (key,) in project.store.conn.execute("SELECT DISTINCT key FROM document_metadata")]
-    for key in sorted(keys, key=_metadata_order):
+    for key in sorted(keys, key=key_order):
         base = METADATA_PREFIX + "_".join(key.split())
         column, n = base, 1
         while column in taken:
@@ -323,11 +323,6 @@ def metadata_columns(project: Any) -> list[tuple[str, str]]:
         columns.append((column, key))
         taken.add(column)
     return columns
-
-
-def _metadata_order(key: str) -> tuple[int, str]:
-    # DocumentMetadata.keys' order, read here through the export's own connection.
-    return (STANDARD_KEYS.index(key) if key in STANDARD_KEYS else len(STANDARD_KEYS)), key.casefold()
 
 
 def export_entities(project: Any, out: str | os.PathLike, *, excel: bool = False) -> int:
