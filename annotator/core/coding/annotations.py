@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import getpass
 import json
-import unicodedata
 from collections.abc import Iterator
 
 from annotator.core.coding.doc_spans import SpanRow, StoredSpans
 from annotator.core.common.errors import AnnotationError
+from annotator.core.common.folding import fold
 from annotator.core.common.model import ROLE_LAYERS, Annotation, Label
 from annotator.core.corpus.documents import document_text
 from annotator.core.store.database import Change, Store, now
@@ -116,8 +116,8 @@ class Annotations:
         for (name,) in rows:
             clean = " ".join(name.split())
             if clean:
-                seen.setdefault(clean.casefold(), clean)
-        return sorted(seen.values(), key=str.casefold)
+                seen.setdefault(fold(clean), clean)
+        return sorted(seen.values(), key=fold)
 
     def display_role(self, annotation: Annotation, role: str) -> str | None:
         """What a role reads as: the linked entity's name, else the free text, else None.
@@ -142,14 +142,14 @@ class Annotations:
         equal to it or to any name of that entity; case and spacing do not matter.
         With label_id, only stances of that label (e.g. Against) count.
         """
-        wanted = _fold(target)
+        wanted = fold(target)
         if not wanted:
             return []
         names: dict[int, set[str]] = {}
         for entity_id, name in self._store.query(
             "SELECT id, name FROM entities UNION ALL SELECT entity_id, alias FROM entity_aliases"
         ):
-            names.setdefault(entity_id, set()).add(_fold(name))
+            names.setdefault(entity_id, set()).add(fold(name))
         entity_ids = [entity_id for entity_id, folded in names.items() if wanted in folded]
         accepted = {wanted}.union(*(names[entity_id] for entity_id in entity_ids))
         stance = "SELECT a.document_id FROM annotations a JOIN labels l ON l.id = a.label_id WHERE l.layer = 'stance'"
@@ -159,7 +159,7 @@ class Annotations:
             params.append(label_id)
         # Free text is folded here, not in SQL: SQLite's lower() knows only ASCII.
         distinct = stance.replace("a.document_id", "DISTINCT a.target", 1) + " AND a.target IS NOT NULL"
-        texts = [text for (text,) in self._store.query(distinct, tuple(params)) if _fold(text) in accepted]
+        texts = [text for (text,) in self._store.query(distinct, tuple(params)) if fold(text) in accepted]
         found: set[int] = set()
         for column, values in (("a.target", texts), ("a.target_entity_id", entity_ids)):
             for chunk in _chunks(values):
@@ -384,12 +384,6 @@ class Annotations:
 
 _DOCUMENT_NEEDS_TARGET = "A document-level stance needs a target."
 _SPAN_NEEDS_TARGET = "A stance needs a target: name the entity or topic it is toward (e.g. Amazon)."
-
-
-def _fold(text: str) -> str:
-    """Compare names the way the entity registry does: case, width and spacing do not matter."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return " ".join(folded.split())
 
 
 def _chunks(values: list, size: int = 500) -> Iterator[list]:

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from annotator.core.coding.annotations import Annotations
 from annotator.core.common.errors import ProjectError
+from annotator.core.common.folding import fold
 from annotator.core.common.model import Annotation, Entity, Label
 from annotator.core.entities.mentions import (
     clean_name,
     context_line,
     distinct_names,
     find_names,
-    fold,
     name_in_span,
 )
 from annotator.core.entities.records import Candidate, EntityUsage, Mention, Use

@@ -37,13 +37,8 @@ from typing import Any
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.protocols import ProjectLike
-from annotator.core.interchange.json_formats import (
-    JSONL_FIELDS,
-    WEBANNO_FIELDS,
-    export_jsonl,
-    export_webanno,
-    metadata_order,
-)
+from annotator.core.corpus.metadata import key_order
+from annotator.core.interchange.json_formats import JSONL_FIELDS, WEBANNO_FIELDS, export_jsonl, export_webanno
 from annotator.core.interchange.tables import EXPORTERS, ROW_FILTER, _check_target, write_csv
 
 CODING_TABLE = """\
@@ -116,7 +111,7 @@ def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, exce
     """Write the coding table (CODING_TABLE), one row per document; return the row count."""
     out = _check_target(project, out)
     conn = project.store.conn
-    keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=metadata_order)
+    keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=key_order)
     labels = project.codebook.codable_labels()
     stances = [label for label in labels if label.layer == "stance"]
     counts = _label_counts(conn)

@@ -40,7 +40,7 @@ from typing import Any
 from annotator.core.common.model import Annotation
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
-from annotator.core.corpus.metadata import STANDARD_KEYS
+from annotator.core.corpus.metadata import key_order
 from annotator.core.interchange.tables import ROW_FILTER, _check_target
 from annotator.core.store.database import now
 
@@ -242,11 +242,6 @@ def _xsd_datetime(stamp: str) -> str:
 # -- shared --------------------------------------------------------------------------
 
 
-def metadata_order(key: str) -> tuple[int, str]:
-    """Metadata fields in the order the document info panel lists them: the standard ones first."""
-    return (STANDARD_KEYS.index(key), "") if key in STANDARD_KEYS else (len(STANDARD_KEYS), key)
-
-
 class _Context:
     """Small lookups both JSON exports need, loaded once; texts stream one document at a time."""
 
@@ -261,7 +256,7 @@ class _Context:
 
     def metadata(self, doc_id: int) -> dict[str, str]:
         rows = self._conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,))
-        return dict(sorted(rows, key=lambda row: metadata_order(row[0])))
+        return dict(sorted(rows, key=lambda row: key_order(row[0])))
 
     def name(self, entity_id: int | None, text: str | None) -> str | None:
         """A role as it reads: the linked entity's name, else the free text."""

@@ -35,8 +35,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from annotator.core.common.folding import fold
 from annotator.core.common.protocols import ProjectLike
-from annotator.core.corpus.metadata import STANDARD_KEYS
+from annotator.core.corpus.metadata import key_order
 
 # The writing side lives in export_files; its names stay importable from here, where other exporters look.
 from annotator.core.interchange import sqlcsv as export_sqlcsv
@@ -96,14 +97,14 @@ def attribute_columns(project: ProjectLike) -> list[tuple[str, str]]:
     columns: dict[str, tuple[str, str]] = {}  # folded name -> (column, name as first spelled)
     taken: set[str] = set()
     for (name,) in rows:
-        if _fold(name) in columns:
+        if fold(name) in columns:
             continue
         base = ATTRIBUTE_PREFIX + _slug(name)
         column, n = base, 1
         while column in taken:
             n += 1
             column = f"{base}_{n}"
-        columns[_fold(name)] = (column, name)
+        columns[fold(name)] = (column, name)
         taken.add(column)
     return list(columns.values())
 
@@ -213,7 +214,7 @@ def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: boo
     cells = [_inert_sql(sql) if excel and text else sql for _column, sql, text in _ANNOTATION_CELLS]
     attributes: dict[str, list[tuple[int, str]]] = {}
     for attribute_id, name, kind in conn.execute("SELECT id, name, kind FROM label_attributes ORDER BY id"):
-        attributes.setdefault(_fold(name), []).append((int(attribute_id), kind))
+        attributes.setdefault(fold(name), []).append((int(attribute_id), kind))
     used: dict[int, set[int]] = {}  # attribute id -> labels of the annotations holding a value for it
     for attribute_id, label_id in conn.execute(
         "SELECT DISTINCT v.attribute_id, a.label_id FROM annotation_values v "
@@ -221,7 +222,7 @@ def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: boo
     ):
         used.setdefault(attribute_id, set()).add(int(label_id))
     for _column, name in attr_columns:
-        column_attributes = attributes.get(_fold(name), [])
+        column_attributes = attributes.get(fold(name), [])
         labels = set().union(*(used.get(attribute_id, ()) for attribute_id, _kind in column_attributes))
         cells.append(_attribute_sql(column_attributes, labels, excel) if labels else "NULL")
     while cells[-1] == "NULL":
@@ -282,10 +283,6 @@ def _attribute_cell(kind: str, value: str) -> Any:
     return value
 
 
-def _fold(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def _slug(name: str) -> str:
     # Accents come off first (Café -> cafe); a name with no Latin letters or digits
     # at all (판정) keeps a usable column name through the fallback.
@@ -324,7 +321,7 @@ def metadata_columns(project: ProjectLike) -> list[tuple[str, str]]:
     columns: list[tuple[str, str]] = []
     taken: set[str] = set()
     keys = [key for (key,) in project.store.conn.execute("SELECT DISTINCT key FROM document_metadata")]
-    for key in sorted(keys, key=_metadata_order):
+    for key in sorted(keys, key=key_order):
         base = METADATA_PREFIX + "_".join(key.split())
         column, n = base, 1
         while column in taken:
@@ -333,11 +330,6 @@ def metadata_columns(project: ProjectLike) -> list[tuple[str, str]]:
         columns.append((column, key))
         taken.add(column)
     return columns
-
-
-def _metadata_order(key: str) -> tuple[int, str]:
-    # DocumentMetadata.keys' order, read here through the export's own connection.
-    return (STANDARD_KEYS.index(key) if key in STANDARD_KEYS else len(STANDARD_KEYS)), key.casefold()
 
 
 def export_entities(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
