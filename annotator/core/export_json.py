@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .exporting import ROW_FILTER, _check_target, atomic_output
+from .export_files import ROW_FILTER, atomic_output, check_target
 from .metadata import STANDARD_KEYS
 from .model import Annotation
 from .store import now
@@ -76,7 +76,7 @@ def export_jsonl(project: Any, out: str | os.PathLike) -> int:
     Each line is written in pieces, a span at a time, so a document with a million
     annotations never has its record, or its line, in memory whole.
     """
-    out = _check_target(project, out)
+    out = check_target(project, out)
     context = _Context(project)
     documents = _limited(context.documents())
 
@@ -142,7 +142,7 @@ def _with_values(project: Any, doc_id: int, *, document_level: bool,
 
 def export_webanno(project: Any, out: str | os.PathLike) -> int:
     """Write every annotation as a W3C Web Annotation collection (JSON-LD); return the count."""
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
     total = conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
     corpus = hashlib.sha256()

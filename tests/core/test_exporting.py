@@ -20,8 +20,8 @@ from annotator.core.exporting import (
     export_documents,
     export_entities,
     export_memos,
-    write_csv,
 )
+from annotator.core.export_files import write_csv
 
 # Every id and offset column: pandas reads them as nullable integers (see docs/csv-format.md).
 INT_COLUMNS = ["start", "end", "cue_start", "cue_end", "entity_id", "source_entity_id",
