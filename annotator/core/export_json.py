@@ -48,7 +48,7 @@ QUOTE_CONTEXT = 32
 
 SPAN_FIELDS = [
     "start", "end", "label", "layer", "text", "id", "entity", "entity_id", "target", "target_entity_id",
-    "source", "source_entity_id", "holder", "holder_entity_id", "cue_start", "cue_end", "attributes", "note",
+    "holder", "holder_entity_id", "source", "source_entity_id", "cue_start", "cue_end", "attributes", "note",
 ]
 CODE_FIELDS = ["id", "label", "layer", "target", "target_entity_id", "holder", "holder_entity_id",
                "attributes", "note"]
