@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 
 from annotator.core.coding.doc_spans import SpanRow, StoredSpans
+from annotator.core.coding.words import snap_to_words
 from annotator.core.common.errors import AnnotationError
 from annotator.core.common.folding import fold
 from annotator.core.common.model import ROLE_LAYERS, Annotation, Label
@@ -167,6 +168,19 @@ class Annotations:
                 rows = self._store.query(f"{stance} AND {column} IN ({marks})", (*params, *chunk))
                 found.update(doc_id for (doc_id,) in rows)
         return sorted(found)
+
+    def selection_span(self, doc_id: int, start: int | None, end: int | None, *,
+                       exact: bool = False) -> tuple[int | None, int | None]:
+        """Where a selection the analyst made lands: out to whole words, unless exact.
+
+        The last word's Korean particle stays out (월마트가 lands on 월마트). A whole-document
+        code (None, None) and a document that is not there are left as they are, for
+        add() to accept or refuse. Tagging (Entities.tag_and_link) and setting a cue snap here.
+        """
+        if exact or start is None or end is None:
+            return start, end
+        text = document_text(self._store, doc_id)
+        return (start, end) if text is None else snap_to_words(text, start, end)
 
     def add(
         self,
@@ -337,12 +351,16 @@ class Annotations:
         self._check_entity(entity_id)
         return self._apply(current, {f"{role}_entity_id": entity_id, role: text})
 
-    def set_cue(self, annotation_id: int, start: int | None, end: int | None) -> Annotation:
-        """Mark the words that attribute a claim ("according to"), or clear them with None."""
+    def set_cue(self, annotation_id: int, start: int | None, end: int | None, *, exact: bool = True) -> Annotation:
+        """Mark the words that attribute a claim ("according to"), or clear them with None.
+
+        exact=False takes [start, end) as a selection and snaps it to whole words (selection_span).
+        """
         current = self.get(annotation_id)
         label = self._labels.label(current.label_id)
         if label.layer != "claim":
             raise AnnotationError("Only claims have an attribution cue.")
+        start, end = self.selection_span(current.document_id, start, end, exact=exact)
         if start is not None or end is not None:
             self._check(current.document_id, label, start, end)
         return self._apply(current, {"cue_start": start, "cue_end": end})

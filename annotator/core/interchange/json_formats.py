@@ -41,7 +41,7 @@ from annotator.core.common.model import Annotation
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
-from annotator.core.interchange.tables import ROW_FILTER, _check_target
+from annotator.core.interchange.files import ROW_FILTER, check_target
 from annotator.core.store.database import now
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -50,7 +50,7 @@ QUOTE_CONTEXT = 32
 
 SPAN_FIELDS = [
     "start", "end", "label", "layer", "text", "id", "entity", "entity_id", "target", "target_entity_id",
-    "source", "source_entity_id", "holder", "holder_entity_id", "cue_start", "cue_end", "attributes", "note",
+    "holder", "holder_entity_id", "source", "source_entity_id", "cue_start", "cue_end", "attributes", "note",
 ]
 CODE_FIELDS = ["id", "label", "layer", "target", "target_entity_id", "holder", "holder_entity_id",
                "attributes", "note"]
@@ -78,7 +78,7 @@ def export_jsonl(project: ProjectLike, out: str | os.PathLike) -> int:
     Each line is written in pieces, a span at a time, so a document with a million
     annotations never has its record, or its line, in memory whole.
     """
-    out = _check_target(project, out)
+    out = check_target(project, out)
     context = _Context(project)
     documents = _limited(context.documents())
 
@@ -144,7 +144,7 @@ def _with_values(project: ProjectLike, doc_id: int, *, document_level: bool,
 
 def export_webanno(project: ProjectLike, out: str | os.PathLike) -> int:
     """Write every annotation as a W3C Web Annotation collection (JSON-LD); return the count."""
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
     total = conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
     corpus = hashlib.sha256()
