@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ import contextlib, io, json, os, sys
 import annotator.cli, annotator.cli_search
 import annotator.core.stats, annotator.core.export_formats, annotator.core.backup, annotator.core.check
 import annotator.core.search, annotator.core.exporting, annotator.core.export_json, annotator.core.importing
-import annotator.core.corpus, _strptime
+import annotator.core.corpus, annotator.core.refi.export, _strptime
 from annotator.cli import _parser, main
 _parser()  # reads the installed version's metadata
 if os.geteuid() == 0:
@@ -99,6 +100,21 @@ def test_reading_commands_work_on_a_project_in_a_read_only_folder(read_only_fold
     assert "Minister claims" in search[1]
     backup_file = Path(backup[1].strip())
     assert backup_file.is_file() and backup_file.is_relative_to(path.parent.parent / "home")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["study.annotator"]
+
+
+def test_a_qdpx_exports_from_a_project_in_a_read_only_folder(read_only_folder: Path) -> None:
+    # The REFI exporter saved its GUID namespace into the project, which a read-only folder refused.
+    path = read_only_folder
+    before = path.read_bytes()
+    out = path.parent.parent / "out" / "study.qdpx"
+    [(code, stdout, stderr)] = run_as_ordinary_user(
+        ["export", "--project", str(path), "--format", "qdpx", "--out", str(out)])
+    assert code == 0, stderr
+    assert stdout.startswith("Wrote 1 project to")
+    with zipfile.ZipFile(out) as qdpx:
+        assert "Minister claims" in qdpx.read("project.qde").decode("utf-8")
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["study.annotator"]
 
