@@ -371,13 +371,18 @@ def _open_existing(args: argparse.Namespace) -> Project:
 
     path = args.project or args.top_project or default_project_path()
     try:
-        return Project(path, create=False)
+        project = Project(path, create=False)
     except ProjectLocked as exc:
         # Reading beside the app is safe: export and stats see everything it has saved.
         project = Project(path, create=False, read_only=True)
         where = exc.holder.describe() if exc.holder else "in another process"
-        print(f"{PROG}: note: {exc.path.name} is open in Annotator {where}; reading it read-only.", file=sys.stderr)
+        print(f"{PROG}: note: {shown(exc.path.name)} is open in Annotator {where}; reading it read-only.",
+              file=sys.stderr)
         return project
+    if project.read_only:  # a read-only folder or disk, or a damaged file: reading works, and says so
+        print(f"{PROG}: note: reading {shown(project.path.name)} read-only: {project.store.read_only_reason}",
+              file=sys.stderr)
+    return project
 
 
 def _progress_printer() -> Callable[[int, int, Path], None] | None:

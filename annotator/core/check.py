@@ -39,6 +39,7 @@ class CheckReport:
     path: Path
     error: str | None = None
     schema_version: int | None = None
+    read_only: str | None = None  # why the file cannot be changed here, which a check never needs
     counts: dict[str, int] = field(default_factory=dict)
     passed: list[str] = field(default_factory=list)  # checks that found nothing, for the report
     problems: list[str] = field(default_factory=list)  # one line each, capped per kind
@@ -71,6 +72,8 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         lines = [f"Project: {self.path}"]
+        if self.read_only is not None:
+            lines.append(f"Read-only here: {self.read_only}; checked as it is, without changing it.")
         if self.schema_version is not None:
             lines.append(f"Schema: {self.schema_version}" + _version_note(self.schema_version))
         if self.counts:
@@ -90,6 +93,7 @@ def check_project(path: str | Path) -> CheckReport:
     try:
         report.error = _unreadable(report.path)
         if report.error is None:
+            report.read_only = lock_os.why_read_only(report.path)
             _settle(report.path)
             with closing(_open_read_only(report.path)) as conn:
                 _check(conn, report)
@@ -168,9 +172,13 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     # changes to replay, so "immutable" reads it without creating -wal and -shm files
     # that a read-only connection could never remove. Otherwise those files hold the
     # latest edits, and a plain read-only connection reads them without writing the file.
-    live = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
-    query = "mode=ro" if live else "mode=ro&immutable=1"
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
+    # Where no -shm can be made beside a -wal, read_only_uri reads it from a copy instead.
+    if Path(f"{path}-wal").exists():
+        uri = project_lock.read_only_uri(path)
+    else:
+        live = Path(f"{path}-journal").exists()
+        uri = f"{path.resolve().as_uri()}?{'mode=ro' if live else 'mode=ro&immutable=1'}"
+    conn = sqlite3.connect(uri, uri=True)
     # Damaged bytes inside a text become U+FFFD, so the row they are in is named (its
     # fingerprint no longer matches) instead of the whole check stopping there.
     conn.text_factory = lambda data: data.decode("utf-8", errors="replace")
