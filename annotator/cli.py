@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .core import formats
 from .core.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
-from .core.names import shown
+from .core.names import shown, shown_text
 from .core.project import Project, default_project_path
 
 PROG = "annotator"
@@ -188,7 +188,7 @@ def _import_refi(project: Project, paths: list[Path]) -> int:
         try:
             report = (import_qdc if path.suffix.lower() == ".qdc" else import_qdpx)(project, path)
         except ProjectError as exc:
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
             code = 1
             continue
         for line in report.summary_lines():
@@ -257,7 +257,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     what = args.what or "annotations"
     with _open_existing(args) as project:
         count = export(project, args.format, args.out, what=what, excel=args.excel)
-    print(f"Wrote {describe_count(args.format, what, count)} to {args.out}")
+    print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 
 
@@ -281,7 +281,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from .core.stats import format_stats, project_stats
 
     with _open_existing(args) as project:
-        print(f"Project: {project.path}")
+        print(f"Project: {shown(project.path)}")
         print(format_stats(project_stats(project)))
     return 0
 
@@ -304,7 +304,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
         with Project(path, create=False) as project:
             set_backups_to_keep(project, args.keep)
     # By path, through a connection of its own: works while the app has the project open.
-    print(back_up_now(path))
+    print(shown(back_up_now(path)))
     return 0
 
 
@@ -315,12 +315,12 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     backups = list_backups(path)
     if args.list:
         if not backups:
-            print(f"No backups of {path} yet (they go to {backup_dir(path)}).")
+            print(f"No backups of {shown(path)} yet (they go to {shown(backup_dir(path))}).")
         for info in backups:
             counts = (f"{info.documents:>6} documents {info.annotations:>7} annotations" if info.readable
-                      else f"unreadable: {info.problem}")
-            print(f"{info.created.astimezone():%Y-%m-%d %H:%M}  {info.why:<34} {counts} {_size(info.size):>9}  "
-                  f"{info.path}")
+                      else f"unreadable: {shown_text(info.problem)}")
+            print(f"{info.created.astimezone():%Y-%m-%d %H:%M}  {shown_text(info.why):<34} {counts} "
+                  f"{_size(info.size):>9}  {shown(info.path)}")
         return 0
     if args.latest:
         readable = [info for info in backups if info.readable]
@@ -330,9 +330,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     else:
         chosen = args.backup
     saved = restore_backup(path, chosen)
-    print(f"Restored {path} from {chosen}")
+    print(f"Restored {shown(path)} from {shown(chosen)}")
     if saved is not None:
-        print(f"The project as it was is kept as {saved}")
+        print(f"The project as it was is kept as {shown(saved)}")
     return 0
 
 
@@ -396,7 +396,8 @@ def _progress_printer() -> Callable[[int, int, Path], None] | None:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    # Messages are one line; one that names a title or a file holding a newline stays one, quoted.
+    print(f"{PROG}: error: {shown_text(message)}", file=sys.stderr)
     return 2
 
 

@@ -25,6 +25,7 @@ from .codebook_io import attribute_from_row
 from .documents import text_sha256
 from .errors import READ_ONLY, AnnotationError, storage_problem
 from .model import ATTRIBUTE_KINDS, LAYERS, STATUSES
+from .names import shown, shown_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Past this many problems of one kind, more lines tell the analyst nothing new.
@@ -71,7 +72,7 @@ class CheckReport:
                 self.problems.append(f"... and {count - SHOWN_PER_KIND:,} more: {kind}.")
 
     def lines(self) -> list[str]:
-        lines = [f"Project: {self.path}"]
+        lines = [f"Project: {shown(self.path)}"]
         if self.read_only is not None:
             lines.append(f"Read-only here: {self.read_only}; checked as it is, without changing it.")
         if self.schema_version is not None:
@@ -236,8 +237,8 @@ def _check_sqlite(conn: sqlite3.Connection, report: CheckReport) -> None:
         value = None
         if rowid is not None:
             value = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
-        shown = value[0] if value else "?"
-        report.add("foreign keys", f"{table} row {rowid}: {column} = {shown} points to no row in {parent}.")
+        found = shown_text(str(value[0])) if value else "?"
+        report.add("foreign keys", f"{table} row {rowid}: {column} = {found} points to no row in {parent}.")
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -318,7 +319,7 @@ def _check_documents(conn: sqlite3.Connection, labels: dict[int, _Label], report
 
 def _check_annotation(row: dict, text: str, where: str, labels: dict[int, _Label], report: CheckReport) -> None:
     label = labels.get(row["label_id"])
-    name = f"Annotation {row['id']}" + (f" ({label.name})" if label else "") + f" in {where}"
+    name = f"Annotation {row['id']}" + (f" ({shown_text(label.name)})" if label else "") + f" in {where}"
     start, end = row["span_start"], row["span_end"]
     if (start is None) != (end is None):
         report.add("spans", f"{name} has a start or an end but not both ({start}-{end}).")
@@ -366,7 +367,7 @@ def _check_values(conn: sqlite3.Connection, labels: dict[int, _Label], report: C
     for annotation_id, label_id, value, *attribute_row in rows:
         _attribute_id, owner_id, attribute_name, kind = attribute_row[:4]
         labelled = labels.get(label_id)
-        name = f"Annotation {annotation_id}" + (f" ({labelled.name})" if labelled else "")
+        name = f"Annotation {annotation_id}" + (f" ({shown_text(labelled.name)})" if labelled else "")
         if owner_id != label_id:
             owner = labels.get(owner_id)
             report.add("values", f"{name} has a value for {_quote(attribute_name)}, an attribute of "
@@ -437,7 +438,9 @@ def _plural(n: int, singular: str, plural: str | None = None) -> str:
 
 
 def _quote(text: object, limit: int = 40) -> str:
-    shown = " ".join(str(text).split())
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + "…"
-    return f"“{shown}”"
+    """Text from the file, short, in quotation marks; or quoted with escapes when it holds a control character."""
+    flat = " ".join(str(text).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    safe = shown_text(flat)
+    return f"“{flat}”" if safe == flat else safe

@@ -32,7 +32,7 @@ from .fingerprints import fingerprint
 from .formats import suffixes
 from .importing import import_limit
 from .metadata import MAX_KEY_CHARS, iso_date
-from .names import shown, storable
+from .names import shown, shown_text, storable
 from .search_index import add_to_index
 from .store import Change, now
 from .titles import detect_title
@@ -342,7 +342,7 @@ def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, co
         return RowOutcome(row, "skipped", f"same text as {known[sha]}")
     existing = db.execute("SELECT id, title FROM documents WHERE sha256 = ?", (sha,)).fetchone()
     if existing is not None:
-        return RowOutcome(row, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’", existing[0])
+        return RowOutcome(row, "skipped", f"same text as document {existing[0]} ‘{shown_text(existing[1])}’", existing[0])
     title = " ".join(values.get(mapping.title, "").split()) if mapping.title else ""
     title = title or detect_title(text)
     cursor = db.execute(

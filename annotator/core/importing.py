@@ -24,7 +24,7 @@ from .errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
 from .extract import IMPORTABLE_SUFFIXES, Extracted, extract
 from .formats import suffixes
 from .fingerprints import METHOD, Cancelled, Fingerprint, fingerprint
-from .names import shown, storable
+from .names import shown, shown_text, storable
 from .read_ahead import ReadAhead
 from .search_index import add_to_index
 from .store import Change, now
@@ -508,7 +508,7 @@ def _store(project: Project, item: _Prepared) -> FileOutcome:
             raise  # the batch rolls back and the import stops: no later file can be saved either
         existing = conn.execute("SELECT id, title FROM documents WHERE sha256 = ?", (item.sha256,)).fetchone()
         if existing is not None:
-            return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’",
+            return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{shown_text(existing[1])}’",
                                existing[0], existing[1])
         # Rolled back; report it like any refusal so the batch goes on.
         return FileOutcome(item.path, "refused", f"could not save it in the project ({exc})")

@@ -20,6 +20,7 @@ from ..documents import text_sha256
 from ..entity_text import fold
 from ..errors import AnnotationError, ProjectError
 from ..model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
+from ..names import shown_text
 from ..search_index import add_to_index
 from ..store import Change, now
 from .codes import PlanLabel
@@ -54,11 +55,12 @@ class RefiImport:
                     f"{_count(self.annotations, 'annotation')}, {_count(self.entities, 'entity', 'entities')}, "
                     f"{_count(self.labels_added, 'new label')}.")
         lines = [head]
-        lines += [f"  skipped {line}" for line in self.skipped]
+        # Notes name the file's titles and codes: each stays on its line, quoted if it holds a control character.
+        lines += [f"  skipped {shown_text(line)}" for line in self.skipped]
         if self.kept_as_memos:
             lines.append(f"  {_count(self.kept_as_memos, 'part')} Annotator has no place for "
                          f"{'was' if self.kept_as_memos == 1 else 'were'} kept as text in document memos.")
-        lines += [f"  {line}" for line in self.notes]
+        lines += [f"  {shown_text(line)}" for line in self.notes]
         return lines
 
 
