@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import platformdirs
@@ -11,6 +12,7 @@ from .annotations import Annotations
 from .attributes import AttributeValues
 from .codebook import Codebook, default_codebook
 from .documents import Documents
+from .errors import ProjectError, is_disk_full
 from .duplicates import Duplicates
 from .entities import Entities
 from .metadata import DocumentMetadata
@@ -34,8 +36,12 @@ class Project:
             self._attach()
             if not self.codebook.labels() and not self.store.read_only:
                 self.codebook.install(default_codebook())
-        except BaseException:
+        except BaseException as exc:
             self.store.close()
+            if isinstance(exc, sqlite3.DatabaseError) and is_disk_full(exc):
+                # Rolled back whole: the next open with room installs the codebook.
+                raise ProjectError(f"The disk holding {self.store.path.name} is full, so its starting codebook "
+                                   f"could not be saved ({exc}). Free some disk space and open it again.") from exc
             raise
 
     def _attach(self) -> None:
