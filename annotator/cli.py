@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from .core import formats
-from .core.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
-from .core.names import shown, shown_text
-from .core.project import Project, default_project_path
+from annotator.core.common.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
+from annotator.core.common.names import shown, shown_text
+from annotator.core.corpus import import_formats as formats
+from annotator.core.project import Project
+from annotator.core.store.paths import default_project_path
 
 PROG = "annotator"
 
@@ -28,11 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors; keep main() returning an int
         return exc.code if isinstance(exc.code, int) else 2
     if args.selftest:
-        from .selftest import run_selftest
+        from annotator.selftest import run_selftest
 
         return run_selftest()
     if args.command is None:
-        from .ui.app import run_gui  # lazy: the subcommands must never load Qt
+        from annotator.ui.app import run_gui  # lazy: the subcommands must never load Qt
 
         return run_gui(args.top_project)
     try:
@@ -88,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                        "from the column names; other columns become document metadata)")
     p.set_defaults(command="import", handler=_cmd_import)
 
-    from .core.export_formats import FORMATS  # no Qt, no pandas: cheap enough for every launch
+    from annotator.core.interchange.formats import FORMATS  # no Qt, no pandas: cheap enough for every launch
 
     p = commands.add_parser("export", help="export the project as CSV, a coding matrix, JSON Lines, "
                             "Web Annotation or REFI-QDA",
@@ -113,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.set_defaults(command="stats", handler=_cmd_stats)
 
-    from .cli_search import add_command as add_search_command  # no Qt: cheap for every launch
+    from annotator.cli_search import add_command as add_search_command  # no Qt: cheap for every launch
 
     add_search_command(commands, _open_existing)
 
@@ -153,8 +154,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .core.corpus import is_corpus_file
-    from .core.importing import import_paths, megabytes_to_bytes  # pulls in charset detection; only import needs it
+    from annotator.core.corpus.corpus_files import is_corpus_file
+    from annotator.core.corpus.importing import (  # pulls in charset detection; only import needs it
+        import_paths,
+        megabytes_to_bytes,
+    )
 
     # A bad --max-mb is refused before anything is opened or imported.
     limit = None if args.max_mb is None else megabytes_to_bytes(args.max_mb)
@@ -181,7 +185,7 @@ REFI_SUFFIXES = formats.suffixes("refi")
 
 def _import_refi(project: Project, paths: list[Path]) -> int:
     """REFI-QDA projects (.qdpx) and codebooks (.qdc) from other QDA programs, each whole or not at all."""
-    from .core.refi import import_qdc, import_qdpx
+    from annotator.core.interchange.refi import import_qdc, import_qdpx
 
     code = 0
     for path in paths:
@@ -198,8 +202,15 @@ def _import_refi(project: Project, paths: list[Path]) -> int:
 
 def _import_corpora(project: Project, paths: list[Path], args: argparse.Namespace) -> int:
     """CSV and JSON Lines files, one article per row, mapped by the --*-column flags or by guessing."""
-    from .core.corpus import ROLES, ColumnMapping, guess_mapping, import_corpus, resolve_column, sniff_corpus
-    from .core.errors import ImportRefused
+    from annotator.core.common.errors import ImportRefused
+    from annotator.core.corpus.corpus_files import (
+        ROLES,
+        ColumnMapping,
+        guess_mapping,
+        import_corpus,
+        resolve_column,
+        sniff_corpus,
+    )
 
     code = 0
     given = {role: getattr(args, f"{role}_column") for role in ROLES if getattr(args, f"{role}_column")}
@@ -250,7 +261,7 @@ def _import_corpora(project: Project, paths: list[Path], args: argparse.Namespac
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .core.export_formats import describe_count, export
+    from annotator.core.interchange.formats import describe_count, export
 
     if args.what is not None and args.format != "csv":
         raise ProjectError(f"--what chooses among the CSV exports; leave it out with --format {args.format}.")
@@ -262,10 +273,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .core.check import check_project
+    from annotator.core.safety.check import check_project
 
     if args.repair:
-        from .core.search_index import repair
+        from annotator.core.safety.check import repair
 
         count = repair(args.project or args.top_project or default_project_path())
         print(f"Rebuilt the search index of {count:,} documents.")
@@ -278,7 +289,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from .core.stats import format_stats, project_stats
+    from annotator.core.coding.stats import format_stats, project_stats
 
     with _open_existing(args) as project:
         print(f"Project: {shown(project.path)}")
@@ -288,7 +299,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def _backup_on_open(project: Project) -> None:
     """Once an hour, a copy before an import changes the project; a failed copy warns but does not stop it."""
-    from .core.backup import maybe_backup_on_open
+    from annotator.core.safety.backup import maybe_backup_on_open
 
     try:
         maybe_backup_on_open(project)
@@ -297,7 +308,7 @@ def _backup_on_open(project: Project) -> None:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from .core.backup import back_up_now, set_backups_to_keep
+    from annotator.core.safety.backup import back_up_now, set_backups_to_keep
 
     path = args.project or args.top_project or default_project_path()
     if args.keep is not None:
@@ -309,7 +320,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from .core.backup import backup_dir, list_backups, restore_backup
+    from annotator.core.safety.backup import backup_dir, list_backups, restore_backup
 
     path = args.project or args.top_project or default_project_path()
     backups = list_backups(path)
@@ -345,8 +356,8 @@ def _size(size: float) -> str:
 
 
 def _open_for_import(args: argparse.Namespace) -> Project:
-    from .core.lock import ProjectLocked
-    from .core.project import open_default_project
+    from annotator.core.store.lock import ProjectLocked
+    from annotator.core.workspace import open_default_project
 
     project_path = args.project or args.top_project
     try:
@@ -367,7 +378,7 @@ def _open_for_import(args: argparse.Namespace) -> Project:
 def _open_existing(args: argparse.Namespace) -> Project:
     # Reading commands never create a project: a typo in --project should say so,
     # not leave an empty project file behind.
-    from .core.lock import ProjectLocked
+    from annotator.core.store.lock import ProjectLocked
 
     path = args.project or args.top_project or default_project_path()
     try:
@@ -408,7 +419,7 @@ def _describe_os_error(exc: OSError) -> str:
 
 
 def _describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:
-    from .core.errors import DAMAGED, DISK_FULL, READ_ONLY, damaged_message, storage_problem
+    from annotator.core.common.errors import DAMAGED, DISK_FULL, READ_ONLY, damaged_message, storage_problem
 
     problem = storage_problem(exc)
     if problem == DISK_FULL:

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .core.errors import ProjectError
-from .core.names import shown_text
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.names import shown_text
 
 DESCRIPTION = (
     'Search the titles and texts of every document. Words must all occur; "an exact phrase" between quotes; '
@@ -42,8 +42,8 @@ def _run_opened(args: argparse.Namespace, open_existing) -> int:
 
 
 def run(args: argparse.Namespace, project) -> int:
-    from .core import annotation_query
-    from .core.search import SearchFilter, search
+    from annotator.core.coding import annotation_choices
+    from annotator.core.search.fulltext import SearchFilter, search
 
     labels = []
     for name in args.label:
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, project) -> int:
         labels.append(label.id)
     entity_id = None
     if args.entity:
-        entity_id = annotation_query.entity_named(project, args.entity)
+        entity_id = annotation_choices.entity_named(project, args.entity)
         if entity_id is None:
             raise ProjectError(f"No entity in the registry is called {args.entity!r} (by name or alias).")
     metadata = []

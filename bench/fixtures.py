@@ -19,7 +19,7 @@ CACHE_ROOT = Path(__file__).resolve().parent / ".cache"
 
 
 def cache_key() -> str:
-    from annotator.core.schema import SCHEMA_VERSION
+    from annotator.core.store.schema import SCHEMA_VERSION
 
     digest = hashlib.sha256()
     # The codebook decides the fixtures' label ids; the seeds decide their texts.

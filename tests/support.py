@@ -103,7 +103,7 @@ def shown_text(text: str) -> str:
     """What the analyst reads for a tooltip or label text Qt formats by itself: the rendered
     text when Qt takes it for markup (Qt.mightBeRichText), else the text as it is. Zero-width
     spaces (where a long word may wrap) are invisible, so they are not part of what is read."""
-    from PySide6.QtGui import QTextDocument, Qt
+    from PySide6.QtGui import Qt, QTextDocument
 
     if not Qt.mightBeRichText(text):
         return text

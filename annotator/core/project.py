@@ -6,20 +6,17 @@ import os
 import sqlite3
 from pathlib import Path
 
-import platformdirs
-
-from .annotations import Annotations
-from .attributes import AttributeValues
-from .codebook import Codebook, default_codebook
-from .documents import Documents
-from .errors import ProjectError, is_disk_full
-from .duplicates import Duplicates
-from .entities import Entities
-from .metadata import DocumentMetadata
-from .store import Store
-
-PROJECT_SUFFIX = ".annotator"
-APP_NAME = "Annotator"
+from annotator.core.coding.annotations import Annotations
+from annotator.core.coding.attributes import AttributeValues
+from annotator.core.coding.codebook import Codebook, default_codebook
+from annotator.core.common.errors import ProjectError, is_disk_full
+from annotator.core.corpus.documents import Documents
+from annotator.core.corpus.duplicates import Duplicates
+from annotator.core.corpus.metadata import DocumentMetadata
+from annotator.core.entities.registry import Entities
+from annotator.core.safety.backup import make_backup
+from annotator.core.store.database import Store
+from annotator.core.store.paths import PROJECT_SUFFIX
 
 
 class Project:
@@ -31,7 +28,7 @@ class Project:
         write permission opens read-only by itself (store.read_only_reason says why).
         take_over clears an old lock from another computer; only when the analyst asked to.
         """
-        self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over)
+        self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over, backup=make_backup)
         try:
             self._attach()
             if not self.codebook.labels() and not self.store.read_only:
@@ -91,26 +88,3 @@ class Project:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def data_dir() -> Path:
-    """Where the default project lives; ANNOTATOR_HOME overrides it (tests, portable installs)."""
-    override = os.environ.get("ANNOTATOR_HOME")
-    if override:
-        return Path(override)
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
-
-
-def default_project_path() -> Path:
-    return data_dir() / f"default{PROJECT_SUFFIX}"
-
-
-def open_default_project(*, take_over: bool = False) -> Project:
-    """Open the default project; on first launch create it with the bundled seed articles."""
-    path = default_project_path()
-    first_launch = not path.exists()
-    project = Project(path, take_over=take_over)
-    if first_launch:
-        from .importing import import_seeds  # charset detection loads tables; only the first launch needs it
-
-        import_seeds(project)
-    return project

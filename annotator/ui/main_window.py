@@ -7,31 +7,44 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
-    QTableView, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.errors import AnnotationError, ProjectError
-from ..core.lock import ProjectLocked
-from ..core.model import LAYER_NAMES, Label
-from ..core.project import Project
-from ..core.store import Change
-from . import backup_dialog, file_actions, preferences, settings
-from .colors import label_icon
-from .document_filter import DocumentFilter
-from .find_bar import FindBar
-from .label_bar import LabelBar
-from .lock_dialog import open_despite_lock, show_mode
-from .models import DocumentListModel
-from .operations import Operations
-from .document_info import DocumentInfoPanel
-from .document_panel import DocumentPanel
-from .entities_panel import EntitiesPanel
-from .panels import AnnotationPanel
-from .plain_text import as_text, clip, escape, rich_tip
-from .reader import ReaderView
-from .reader_room import ReaderRoom
-from .target_popup import TargetPopup, words_on_screen
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import LAYER_NAMES, Label
+from annotator.core.project import Project
+from annotator.core.store.database import Change
+from annotator.core.store.lock import ProjectLocked
+from annotator.ui import file_menu, preferences
+from annotator.ui.actions.operations import Operations
+from annotator.ui.coding.annotation_panel import AnnotationPanel
+from annotator.ui.coding.document_panel import DocumentPanel
+from annotator.ui.coding.label_bar import LabelBar
+from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
+from annotator.ui.common import settings
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.plain_text import as_text, clip, escape, rich_tip
+from annotator.ui.corpus.document_filter import DocumentFilter
+from annotator.ui.corpus.document_info import DocumentInfoPanel
+from annotator.ui.corpus.document_list import DocumentListModel
+from annotator.ui.entities.panel import EntitiesPanel
+from annotator.ui.reader.find_bar import FindBar
+from annotator.ui.reader.reader import ReaderView
+from annotator.ui.reader.reader_room import ReaderRoom
+from annotator.ui.safety import backup_dialog
+from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
 
 
 class MainWindow(QMainWindow):
@@ -111,12 +124,12 @@ class MainWindow(QMainWindow):
 
     # Windows opened from a menu are loaded when first asked for, not at start-up.
     def _open_annotation_table(self) -> None:
-        from .annotation_table import open_annotation_table
+        from annotator.ui.coding.annotation_table import open_annotation_table
 
         open_annotation_table(self)
 
     def _open_memo_search(self) -> None:
-        from .memo_search import open_memo_search
+        from annotator.ui.search.memo_search import open_memo_search
 
         open_memo_search(self)
 
@@ -242,7 +255,7 @@ class MainWindow(QMainWindow):
     def search_panel(self):
         """The Search tab's panel, built on first use (the tab shown, or Find in project)."""
         if self._search_panel is None:
-            from .search_panel import SearchPanel
+            from annotator.ui.search.panel import SearchPanel
 
             self._search_panel = SearchPanel(self.project, self)
             self._search_page.layout().addWidget(self._search_panel)
@@ -290,7 +303,7 @@ class MainWindow(QMainWindow):
         if self._search_panel is not None:
             self._search_panel.detach()
         if getattr(self, "annotation_table", None) is not None:  # it reads this project only
-            from .annotation_table import close_annotation_table
+            from annotator.ui.coding.annotation_table import close_annotation_table
 
             close_annotation_table(self)
         if getattr(self, "codebook_editor", None) is not None:  # it edits this project only
@@ -456,7 +469,7 @@ class MainWindow(QMainWindow):
 
     def open_codebook(self) -> None:
         """Ctrl+K: the Codebook window, beside the reader so labels can be tried out at once."""
-        from .codebook_editor import CodebookEditor  # loaded when first asked for
+        from annotator.ui.coding.codebook_editor import CodebookEditor  # loaded when first asked for
 
         if getattr(self, "codebook_editor", None) is None:
             self.codebook_editor = CodebookEditor(self.project, self.ops, self)
@@ -496,7 +509,7 @@ class MainWindow(QMainWindow):
     # -- files -------------------------------------------------------------------
 
     def new_project(self) -> None:
-        path = file_actions.ask_new_project_path(self)
+        path = file_menu.ask_new_project_path(self)
         if path is not None:
             if path.exists():
                 QMessageBox.warning(self, "New project", as_text(f"{path} already exists. Use File › Open project to open it."))
@@ -504,7 +517,7 @@ class MainWindow(QMainWindow):
             self._switch_to(path, create=True)
 
     def open_project(self, path: Path | None = None) -> None:
-        path = path or file_actions.ask_open_project_path(self)
+        path = path or file_menu.ask_open_project_path(self)
         if path is not None:
             self._switch_to(path, create=False)
 
@@ -530,14 +543,14 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def import_files(self, folder: bool = False, paths: list[Path] | None = None) -> None:
-        paths = paths if paths is not None else file_actions.ask_import_paths(self, folder)
+        paths = paths if paths is not None else file_menu.ask_import_paths(self, folder)
         if paths:
-            report = file_actions.run_import(self, self.project, paths)
+            report = file_menu.run_import(self, self.project, paths)
             if report.imported:  # what was just imported is what the analyst wants to see
                 self.open_document(report.imported[0].document_id)
 
     def export(self) -> None:
-        file_actions.run_export(self, self.project)
+        file_menu.run_export(self, self.project)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -567,7 +580,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
-        from .. import __version__
+        from annotator import __version__
 
         QMessageBox.about(self, "About Annotator",
                           f"Annotator {__version__}\nClaims, entities and stance in news.\nProject: {self.project.path}")

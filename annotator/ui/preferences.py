@@ -12,19 +12,28 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFontComboBox, QFormLayout, QLabel, QLineEdit,
-    QMessageBox, QSpinBox, QVBoxLayout,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFontComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
 )
 
-from ..core.annotations import default_annotator
-from ..core.backup import DEFAULT_KEEP, MAX_KEEP, backups_to_keep, set_backups_to_keep
-from ..core.errors import ProjectError
-from . import settings
-from .plain_text import as_text
-from .reader import READER_FAMILIES
+from annotator.core.coding.annotations import default_annotator
+from annotator.core.common.errors import ProjectError
+from annotator.core.safety.backup import DEFAULT_KEEP, MAX_KEEP, backups_to_keep, set_backups_to_keep
+from annotator.ui.common import settings
+from annotator.ui.common.plain_text import as_text
+from annotator.ui.reader.reader import READER_FAMILIES
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
 DEFAULT_POINT_SIZE = 12.5
 MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 48.0

@@ -17,14 +17,14 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from unittest import mock
 
+from annotator.core.interchange.refi.ids import set_namespace
 from annotator.core.project import Project
-from annotator.core.refi.ids import set_namespace
 from tests.support import span_of
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 STAMP = "2024-05-06T07:08:09+00:00"
-_CLOCKED = ("annotations", "attributes", "codebook", "corpus", "documents", "entities", "export_json", "importing",
-            "refi.export")
+_CLOCKED = ("coding.annotations", "coding.attributes", "coding.codebook", "corpus.corpus_files", "corpus.documents",
+            "entities.registry", "interchange.json_formats", "corpus.importing", "interchange.refi.export")
 
 KOREAN = ("서울 🚀 발사: 월마트 👩‍👩‍👧 와 아마존이 경쟁한다. 김지호 대변인은 \"가격이 내렸다\"고 말했다.\r\n"
           "둘째 문단 & <태그> 그대로.")
@@ -92,8 +92,8 @@ def build_golden_project(path: Path) -> Project:
 
 def exports(project: Project, folder: Path) -> dict[str, bytes]:
     """Each export's bytes by fixture name; a .qdpx gives its members (its zip headers hold the time)."""
-    from annotator.core.export_json import export_jsonl, export_webanno
-    from annotator.core.refi import export_qdpx
+    from annotator.core.interchange.json_formats import export_jsonl, export_webanno
+    from annotator.core.interchange.refi import export_qdpx
 
     export_jsonl(project, folder / "golden.jsonl")
     export_webanno(project, folder / "golden.jsonld")

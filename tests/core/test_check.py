@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import schema
-from annotator.core.check import SHOWN_PER_KIND, check_project
 from annotator.core.project import Project
+from annotator.core.safety.check import SHOWN_PER_KIND, check_project
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT = ("월마트가 아마존의 클라우드를 버렸다 🚀. \"We are done,\" said Kim Ji-ho. "

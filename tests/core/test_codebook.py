@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from annotator.core.codebook import default_codebook, validate_codebook
-from annotator.core.errors import ProjectError
-from annotator.core.model import LAYERS
+from annotator.core.coding.codebook import default_codebook, validate_codebook
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LAYERS
 
 DEFAULT = [
     # (layer, name, key)
@@ -144,8 +144,8 @@ def test_file_that_is_not_a_codebook_is_refused():
 
 
 def test_refused_codebook_installs_nothing(tmp_path):
-    from annotator.core.codebook import Codebook
-    from annotator.core.store import Store
+    from annotator.core.coding.codebook import Codebook
+    from annotator.core.store.database import Store
 
     store = Store(tmp_path / "bare.annotator")
     try:
@@ -165,7 +165,7 @@ def _codebook_work(tmp_path, labels: int, *, twice: bool = False) -> int:
     """SQLite virtual-machine steps (in hundreds) an import of a codebook of this many labels costs."""
     import json
 
-    from annotator.core.codebook_io import FORMAT, import_codebook
+    from annotator.core.coding.codebook_files import FORMAT, import_codebook
     from annotator.core.project import Project
 
     folder = tmp_path / f"{labels}-{twice}"
@@ -201,7 +201,7 @@ def _replace_statements(tmp_path, labels: int) -> tuple[int, int]:
     (all of them, those that read the whole codebook)."""
     import json
 
-    from annotator.core.codebook_io import FORMAT, codebook_data, import_codebook
+    from annotator.core.coding.codebook_files import FORMAT, codebook_data, import_codebook
     from annotator.core.project import Project
 
     folder = tmp_path / f"replace-{labels}"

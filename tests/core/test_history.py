@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.store import Change
+from annotator.core.store.database import Change
 from tests.support import dump
-
 
 
 def do_undo_redo(project, edit):

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from annotator.core.errors import ProjectError
-from annotator.core.metadata import iso_date
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus.metadata import iso_date
 from annotator.core.project import Project
-from annotator.core.store import Change
+from annotator.core.store.database import Change
 from tests.support import dump
 
 

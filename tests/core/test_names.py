@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.names import shown, shown_text, storable
+from annotator.core.common.names import shown, shown_text, storable
 
 NOT_UTF8 = os.fsdecode(b"caf\xe9.txt")  # how Linux hands Python a Latin-1 name
 

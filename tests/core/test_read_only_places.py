@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import lock_os
+from annotator.core.common import lock_os
 from annotator.core.project import Project
 
 NOBODY = 65534
@@ -32,9 +32,9 @@ NOBODY = 65534
 AS_ORDINARY_USER = """
 import contextlib, io, json, os, sys
 import annotator.cli, annotator.cli_search
-import annotator.core.stats, annotator.core.export_formats, annotator.core.backup, annotator.core.check
-import annotator.core.search, annotator.core.exporting, annotator.core.export_json, annotator.core.importing
-import annotator.core.corpus, annotator.core.refi.export, _strptime
+import annotator.core.coding.stats, annotator.core.interchange.formats, annotator.core.safety.backup, annotator.core.safety.check
+import annotator.core.search.fulltext, annotator.core.interchange.tables, annotator.core.interchange.json_formats, annotator.core.corpus.importing
+import annotator.core.corpus.corpus_files, annotator.core.interchange.refi.export, _strptime
 from annotator.cli import _parser, main
 _parser()  # reads the installed version's metadata
 if os.geteuid() == 0:
@@ -133,7 +133,7 @@ def test_a_writing_command_says_the_folder_is_read_only_not_damaged(read_only_fo
 def test_the_apps_search_reads_a_project_in_a_read_only_folder(read_only_folder: Path) -> None:
     # The search panel's own connection asked SQLite for a -shm beside the project, which failed there.
     [(code, stdout, stderr)] = run_as_ordinary_user(["python", (
-        "from annotator.core.search import Searcher\n"
+        "from annotator.core.search.fulltext import Searcher\n"
         f"with Searcher({str(read_only_folder)!r}) as searcher:\n"
         "    print([doc.title for doc in searcher.search('minister').documents])\n")])
     assert (code, stdout) == (0, "['Minister claims']\n"), stderr

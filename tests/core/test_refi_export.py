@@ -8,10 +8,10 @@ import zipfile
 import pytest
 import xmlschema
 
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
+from annotator.core.interchange.refi import export_qdc, export_qdpx
+from annotator.core.interchange.refi.payload import PREFIX, split
 from annotator.core.project import Project
-from annotator.core.refi import export_qdc, export_qdpx
-from annotator.core.refi.payload import PREFIX, split
 from tests.core.refi_support import FIXTURES, KOREAN, NS, build_rich_project, payload_of, qde_root
 
 
@@ -166,7 +166,7 @@ def test_exporting_to_a_missing_folder_says_so_and_leaves_nothing(project, tmp_p
 def test_a_failed_export_keeps_the_old_file_and_leaves_no_temporary_file(project, tmp_path, monkeypatch):
     out = tmp_path / "study.qdpx"
     out.write_bytes(b"old")
-    from annotator.core.refi import export as module
+    from annotator.core.interchange.refi import export as module
 
     def broken(*_args):
         raise OSError(28, "No space left on device")
@@ -214,7 +214,7 @@ def test_every_element_that_can_say_who_and_when_says_it(project, rich, tmp_path
     assert {"Project", "TextSource", "PlainTextSelection", "Coding", "Note"} <= seen & set(expected)
     # What stood in for the missing signature and the odd date does not come back in their place.
     with Project(tmp_path / "copy.annotator") as copy:
-        from annotator.core.refi import import_qdpx
+        from annotator.core.interchange.refi import import_qdpx
 
         import_qdpx(copy, out)
         assert copy.annotations.get(unsigned.id).annotator == ""

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotator.core import schema
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -297,8 +297,8 @@ def test_schema_v2_project_opens_with_its_registry_roles_and_memos(tmp_path):
 
 def test_schema_v3_project_opens_with_every_document_searchable_and_its_metadata(tmp_path):
     """Schema 4 builds the full-text index from the documents already there, in the migration."""
-    from annotator.core.search import search
-    from annotator.core.search_index import check_index
+    from annotator.core.search.fulltext import search
+    from annotator.core.search.index import check_index
 
     fixture = _fixture_script()
     path = tmp_path / "v3.annotator"
@@ -343,7 +343,7 @@ def test_schema_v3_project_opens_with_every_document_searchable_and_its_metadata
 
 def test_schema_v4_project_gains_the_label_reading_order_index(tmp_path):
     """Schema 6 indexes each label's annotations in reading order; the file keeps all its rows."""
-    from annotator.core import annotation_query
+    from annotator.core.coding import annotation_query
 
     path = tmp_path / "v4.annotator"
     db = sqlite_utils.Database(_raw(path))

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import backup, schema, store
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.safety import backup
+from annotator.core.store import database as store
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -86,7 +88,7 @@ def test_creating_a_project_where_its_shm_cannot_grow_says_the_disk_is_full(tmp_
 
 def test_creating_a_project_with_no_room_for_its_codebook_says_the_disk_is_full(tmp_path: Path,
                                                                                  monkeypatch) -> None:
-    from annotator.core.codebook import Codebook
+    from annotator.core.coding.codebook import Codebook
 
     def install_on_a_full_disk(self, data):
         # What SQLite raises when the commit cannot write the -wal (SQLITE_FULL).

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from annotator import cli
-from annotator.core.extract.html import TOO_DEEP
-from annotator.core.importing import import_paths
+from annotator.core.corpus.extract.html import TOO_DEEP
+from annotator.core.corpus.importing import import_paths
 from annotator.core.project import Project
 from tests.ui.conftest import open_window  # noqa: F401  (fixture)
 
@@ -168,7 +168,7 @@ def test_a_newline_in_a_file_name_forges_no_line_of_the_report(project: Project,
 
 
 def test_a_corpus_file_whose_name_is_not_utf8_imports_and_reports_its_name_escaped(project: Project, tmp_path):
-    from annotator.core.corpus import ColumnMapping, import_corpus
+    from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
 
     corpus = tmp_path / os.fsdecode(b"r\xe9sum\xe9s.csv")
     corpus.write_text("title,text\nOne,The first article.\nTwo,The second article.\n", encoding="utf-8")
@@ -184,7 +184,7 @@ def test_a_corpus_file_whose_name_is_not_utf8_imports_and_reports_its_name_escap
 MEASURE_IMPORT = """
 import resource, sys
 from pathlib import Path
-from annotator.core.corpus import ColumnMapping, import_corpus
+from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
 from annotator.core.project import Project
 
 folder = Path(sys.argv[1])
@@ -225,8 +225,8 @@ def test_a_corpus_row_over_the_limit_is_refused_by_number_in_bounded_memory(tmp_
 
 
 def test_rows_over_the_project_limit_are_refused_and_the_others_imported(project: Project, tmp_path):
-    from annotator.core.corpus import ColumnMapping, import_corpus
-    from annotator.core.importing import set_import_limit
+    from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
+    from annotator.core.corpus.importing import set_import_limit
 
     set_import_limit(project, 0.001)  # about 1 KB
     path = tmp_path / "corpus.jsonl"
@@ -255,7 +255,8 @@ def article(n: int) -> str:
 @pytest.fixture
 def small_disk(monkeypatch):
     """The project file may grow by this many pages, then SQLite answers SQLITE_FULL, as on a full disk."""
-    from annotator.core import corpus, importing
+    from annotator.core.corpus import corpus_files as corpus
+    from annotator.core.corpus import importing
 
     monkeypatch.setattr(importing, "BATCH_FILES", 4)  # a few files a transaction, so some are saved first
     monkeypatch.setattr(corpus, "BATCH_ROWS", 4)
@@ -371,7 +372,7 @@ def test_a_page_drawing_one_stream_many_times_is_refused_unread(project: Project
 
 def test_the_drawing_instructions_read_from_one_pdf_are_capped(project: Project, tmp_path, pages_parsed,
                                                                 monkeypatch):
-    from annotator.core.extract import pdf as reader
+    from annotator.core.corpus.extract import pdf as reader
 
     monkeypatch.setattr(reader, "MAX_FILE_CONTENT", 3 * 1024 * 1024)
     pdf = tmp_path / "many.pdf"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QTextDocument
 
-from annotator.core.importing import import_seeds
+from annotator.core.corpus.importing import import_seeds
 from annotator.core.project import Project
+from annotator.ui.common import settings
 from annotator.ui.main_window import MainWindow
-from annotator.ui import settings
 
 
 @pytest.fixture

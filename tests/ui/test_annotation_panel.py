@@ -123,7 +123,7 @@ def test_claim_source_cue_and_attributes(open_window, registry_path, qtbot):
 
 def test_set_cue_without_a_selection_says_what_to_do(open_window, registry_path, qtbot, monkeypatch):
     warnings = []
-    monkeypatch.setattr("annotator.ui.panels.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_panel.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(registry_path)
     open_titled(window, "What If Walmart")
     tag(window, qtbot, CLAIM, Qt.Key_C)
@@ -177,7 +177,7 @@ def test_stance_with_target_entity_and_holder_then_relabel(open_window, registry
 
 def test_emptying_a_stance_target_is_refused_and_the_target_stays(open_window, registry_path, qtbot, monkeypatch):
     warnings = []
-    monkeypatch.setattr("annotator.ui.panels.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_panel.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(registry_path)
     open_titled(window, "What If Walmart")
     tag(window, qtbot, "Amazon responded curtly", Qt.Key_N)

@@ -14,8 +14,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from annotator.core.project import Project
-from annotator.core.store import Change
-from annotator.ui.annotation_table import AnnotationTableModel, AnnotationTableWindow
+from annotator.core.store.database import Change
+from annotator.ui.coding.annotation_table import AnnotationTableModel, AnnotationTableWindow
 
 from .conftest import open_titled, select_phrase
 
@@ -215,7 +215,7 @@ def test_double_click_or_enter_opens_the_document_at_that_span(open_window, seed
 
 def test_an_unknown_entity_is_refused_with_a_message_and_the_table_stays(open_window, seeded_path, qtbot, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(seeded_path)
     open_titled(window, "What If Walmart")
     tag(window, qtbot, "Amazon", Qt.Key_O)
@@ -367,7 +367,7 @@ def _coded_seeds(path: Path) -> dict[str, int]:
 
 def test_filter_by_attribute_value_and_by_entity_alias(open_window, seeded_path, qtbot, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     made = _coded_seeds(seeded_path)
     window = open_window(seeded_path)
     table = open_table(window, qtbot)

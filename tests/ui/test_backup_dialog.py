@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from annotator.core.backup import backups_to_keep, list_backups
 from annotator.core.project import Project
-from annotator.ui.backup_dialog import BackupDialog, OnOpenBackup, when
+from annotator.core.safety.backup import backups_to_keep, list_backups
+from annotator.ui.safety.backup_dialog import BackupDialog, OnOpenBackup, when
 
 from .conftest import select_phrase
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from annotator.core import backup
-from annotator.core.backup import list_backups
 from annotator.core.project import Project
-from annotator.ui.backup_dialog import OnOpenBackup
+from annotator.core.safety import backup
+from annotator.core.safety.backup import list_backups
+from annotator.ui.safety.backup_dialog import OnOpenBackup
 
 from .conftest import select_phrase
 

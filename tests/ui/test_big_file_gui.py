@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from annotator.core import importing
-from annotator.core.importing import Step, import_seeds
+from annotator.core.corpus import importing
+from annotator.core.corpus.importing import Step, import_seeds
 from annotator.core.project import Project
 from tests.core.test_big_file_import import big_text
 from tests.ui.test_worker import press_cancel, when_visible

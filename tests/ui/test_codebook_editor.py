@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QHelpEvent
 from PySide6.QtWidgets import QApplication, QColorDialog, QFileDialog, QLabel, QMessageBox, QToolTip
 
-from annotator.ui.codebook_editor import LABEL_ID, LAYER
+from annotator.ui.coding.codebook_editor import LABEL_ID, LAYER
 
 from .conftest import open_titled, select_phrase
 

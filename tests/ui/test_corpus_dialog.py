@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QProgressDialog, QPushButton
 
-from annotator.core.corpus import BATCH_ROWS
+from annotator.core.corpus.corpus_files import BATCH_ROWS
 from annotator.core.project import Project
-from annotator.ui import corpus_dialog
-from annotator.ui.corpus_dialog import CorpusMappingDialog
+from annotator.ui.corpus import corpus_dialog
+from annotator.ui.corpus.corpus_dialog import CorpusMappingDialog
 from tests.ui.test_worker import when_visible
 
 ROWS = [
@@ -46,7 +46,7 @@ def choose(qtbot, dialog: CorpusMappingDialog, role: str, column: str) -> None:
 
 def test_mapping_dialog_previews_rows_and_imports_with_the_chosen_columns(qtbot, open_window, tmp_path, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.corpus.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(tmp_path / "empty.annotator")
     window.import_files(paths=[write_corpus(tmp_path / "wire.csv")])
     dialog = mapping_dialog(qtbot, window)
@@ -133,7 +133,7 @@ def test_cancel_stops_the_import_after_the_first_batch(qtbot, open_window, tmp_p
 
 def test_a_broken_corpus_file_is_refused_before_the_mapping_step(qtbot, open_window, tmp_path, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.corpus.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     path = tmp_path / "broken.csv"
     path.write_text('title,text\nOne,"an unclosed quote\nTwo,more\n', encoding="utf-8")
     window = open_window(tmp_path / "study.annotator")

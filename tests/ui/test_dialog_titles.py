@@ -100,7 +100,10 @@ def test_the_stance_popup_and_the_entity_dialogs_show_their_whole_titles(open_wi
 
 
 def test_the_menu_dialogs_show_their_whole_titles(open_window, seeded_path, qtbot, monkeypatch):
-    from annotator.ui import backup_dialog, export_dialog, memo_search, preferences
+    from annotator.ui import preferences
+    from annotator.ui.interchange import export_dialog
+    from annotator.ui.safety import backup_dialog
+    from annotator.ui.search import memo_search
 
     window = open_window(seeded_path)
     shown = []

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from annotator.core.corpus import ColumnMapping, import_corpus
+from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
 from annotator.core.project import Project
 from tests.support import shown_text
 from tests.ui.conftest import open_titled
@@ -86,7 +86,7 @@ def test_edit_a_value_in_place_then_undo(open_window, corpus_path, qtbot):
 
 def test_add_rename_and_remove_fields_each_undo_in_one_step(open_window, corpus_path, qtbot, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.document_info.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.corpus.document_info.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(corpus_path)
     doc_id = open_titled(window, "Tariff talks stall")
     info = window.document_info
@@ -180,7 +180,7 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
     from PySide6.QtGui import QFontMetrics
     from PySide6.QtWidgets import QScrollArea
 
-    from annotator.ui.document_info import wrapped_layout
+    from annotator.ui.corpus.document_info import wrapped_layout
 
     window = open_window(long_values_path)
     tabs = window.side_tabs

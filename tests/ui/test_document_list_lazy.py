@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from annotator.core.project import Project
-from annotator.ui import document_filter
+from annotator.ui.corpus import document_filter
 from tests.core.test_document_listing import fill
 
 from .conftest import select_phrase

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 
-from annotator.core.importing import import_paths
+from annotator.core.corpus.importing import import_paths
 from annotator.core.project import Project
+from annotator.ui.coding.annotation_panel import reveal
 from tests.support import shown_text
 from tests.ui.conftest import open_titled
-from annotator.ui.panels import reveal
 
 SEED_002 = "Walmart Vs Amazon"
 

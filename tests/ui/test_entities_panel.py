@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from annotator.ui.entities_panel import ENTITY_ID_ROLE
+from annotator.ui.entities.panel import ENTITY_ID_ROLE
 
 from .conftest import open_titled, select_phrase
 

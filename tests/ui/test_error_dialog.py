@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.annotations import Annotations
+from annotator.core.coding.annotations import Annotations
 from annotator.ui import app as gui_app
-from annotator.ui import errors
+from annotator.ui.common import errors
 from annotator.ui.main_window import MainWindow
 
 from .conftest import open_titled, select_phrase

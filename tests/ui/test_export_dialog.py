@@ -11,10 +11,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from annotator.core.export_formats import export, preview
+from annotator.core.interchange.formats import export, preview
 from annotator.core.project import Project
-from annotator.ui.export_dialog import CHOICES, CUT_NOTE, ELISION, ExportDialog, export_to
-
+from annotator.ui.interchange.export_dialog import CHOICES, CUT_NOTE, ELISION, ExportDialog, export_to
 from tests.support import span_of
 from tests.ui.test_worker import hold_export, press_cancel, when_visible
 

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from tests.support import dump_connection
 from annotator.core.project import Project
+from tests.support import dump_connection
 
 from .conftest import open_titled, select_phrase
 

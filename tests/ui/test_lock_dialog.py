@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from annotator.core.lock import lock_path
 from annotator.core.project import Project
+from annotator.core.store.lock import lock_path
 from annotator.ui.main_window import MainWindow
 from tests.core.test_lock import held_elsewhere, write_lock
 from tests.ui.conftest import open_titled, select_phrase

@@ -15,11 +15,17 @@ import pytest
 from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QApplication, QHeaderView, QLabel, QToolTip, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QToolTip,
+    QWidget,
 )
 
 from annotator.core.project import Project
-from annotator.ui import plain_text
+from annotator.ui.common import plain_text
 from tests.support import shown_text
 
 BOLD = "<b>bold</b>"
@@ -142,8 +148,8 @@ def test_every_text_from_data_shows_as_text(open_window, hostile_path: Path, qtb
     entity = project.entities.all()[0]
     window.entities_panel.select(entity.id)
     window.entities_panel.tag_other_mentions()
-    from annotator.ui.annotation_table import open_annotation_table
-    from annotator.ui.memo_search import open_memo_search
+    from annotator.ui.coding.annotation_table import open_annotation_table
+    from annotator.ui.search.memo_search import open_memo_search
 
     table = open_annotation_table(window)
     memos = open_memo_search(window)

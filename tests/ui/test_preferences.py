@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from annotator.core.annotations import default_annotator
+from annotator.core.coding.annotations import default_annotator
 from annotator.core.project import Project
-from annotator.ui.colors import blend
+from annotator.ui.common.colors import blend
 
 from .conftest import select_phrase
 

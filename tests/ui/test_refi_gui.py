@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.project import Project
-from annotator.ui.export_dialog import ExportDialog
+from annotator.ui.interchange.export_dialog import ExportDialog
 from tests.core.refi_files import BILLION_LAUGHS, FOREIGN_QDC, FOREIGN_TEXT, foreign_qdpx, write_qdpx
 from tests.core.refi_support import FIXTURES
 from tests.support import dump, span_of
@@ -120,7 +120,7 @@ def test_importing_a_qdc_adds_labels_and_ctrl_z_takes_them_back(open_window, see
 def test_importing_an_annotator_qdpx_into_a_new_project_restores_it_and_clears_old_undo_steps(
         open_window, coded_path, qtbot, tmp_path, monkeypatch):
     with Project(coded_path) as original:
-        from annotator.core.refi import export_qdpx
+        from annotator.core.interchange.refi import export_qdpx
 
         out = export_qdpx(original, tmp_path / "study.qdpx")
         expected = dump(original)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project import Project
-from annotator.ui import search_panel as panel_module
+from annotator.ui.search import panel as panel_module
 from tests.support import span_of
 
 EMOJI_KOREAN = "🚀👩‍👩‍👧 발표: 삼성전자가 새 칩을 공개했다. 🚀 분석가들은 삼성전자는 물론 경쟁사도 주목했다."

@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextCursor
 
-from annotator.core.exporting import export_annotations
+from annotator.core.interchange.tables import export_annotations
 from annotator.core.project import Project
-from annotator.ui.colors import blend
+from annotator.ui.common.colors import blend
 
 from .conftest import open_titled, select_phrase
 

@@ -170,7 +170,7 @@ def test_dropping_files_on_the_window_imports_them(open_window, tmp_path, qtbot)
 
 
 def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp_path, qtbot, monkeypatch):
-    from annotator.ui import file_actions
+    from annotator.ui import file_menu
     from tests.ui.test_worker import hold_import_at, press_cancel, when_visible
 
     path = tmp_path / "cancel.annotator"
@@ -189,7 +189,7 @@ def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp
         return True
 
     when_visible(window, qtbot, "importProgress", cancel)
-    report = file_actions.run_import(window, window.project, files)
+    report = file_menu.run_import(window, window.project, files)
     assert report.cancelled
     assert [d.title for d in window.project.documents.summaries()] == ["Headline 0", "Headline 1"]
     box = window.findChild(QMessageBox, "importReport")
@@ -198,7 +198,7 @@ def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp
 
 
 def test_recent_projects_remember_what_was_opened(open_window, seeded_path, tmp_path):
-    from annotator.ui import settings
+    from annotator.ui.common import settings
 
     other = tmp_path / "other.annotator"
     Project(other).close()
@@ -228,7 +228,7 @@ def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash
 def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window, seeded_path, tmp_path):
     import csv
 
-    from annotator.ui.export_dialog import ExportDialog, export_to
+    from annotator.ui.interchange.export_dialog import ExportDialog, export_to
 
     window = open_window(seeded_path)
     dialog = ExportDialog(window.project, window)

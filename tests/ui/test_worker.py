@@ -15,12 +15,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
-from annotator.core import importing
-from annotator.core.errors import ProjectError
-from annotator.core.project import Project
-from annotator.ui import export_dialog, worker
-from annotator.ui.export_dialog import export_to
-from annotator.ui.file_actions import run_import
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus import importing
+from annotator.ui.common import worker
+from annotator.ui.file_menu import run_import
+from annotator.ui.interchange import export_dialog
+from annotator.ui.interchange.export_dialog import export_to
 
 
 def hold_import_at(monkeypatch: pytest.MonkeyPatch, at: int) -> threading.Event:

@@ -1,0 +1,307 @@
+"""Every export an analyst can take elsewhere, by name, and the preview the export dialog shows.
+
+Formats (``annotator export --format NAME``; docs/export-formats.md has the details):
+
+* ``csv``: one row per annotation, document, entity or memo (exporting.py, docs/csv-format.md).
+* ``matrix`` / ``matrix-binary``: the document x label table. One row per document
+  (``document_id``, ``title``), then one column per codable label in codebook order,
+  headed by the label's name, holding how many annotations of that label the document
+  has (spans and whole-document codes alike), or 1/0 for whether it has any.
+* ``coding``: the document-level coding table for SPSS, R or Stata, one row per
+  document and one column per coded variable (see CODING_TABLE below).
+* ``jsonl`` and ``webanno``: JSON Lines for NLP pipelines and W3C Web Annotation
+  (export_json.py).
+* ``qdpx`` and ``qdc``: REFI-QDA project and codebook, written by annotator.core.interchange.refi
+  when that package is present.
+
+The CSV tables have the research variant (exact values, UTF-8) and the Excel variant
+(``excel=True``: a byte-order mark, and text cells starting = + - @ made inert), the
+same as exporting.py's. Every export reads the project and never changes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import itertools
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.protocols import ProjectLike
+from annotator.core.interchange.json_formats import (
+    JSONL_FIELDS,
+    WEBANNO_FIELDS,
+    export_jsonl,
+    export_webanno,
+    metadata_order,
+)
+from annotator.core.interchange.tables import EXPORTERS, ROW_FILTER, _check_target, write_csv
+
+CODING_TABLE = """\
+document_id, title, status, memo       the document
+meta_<key>                             one per metadata field in the project: outlet, author, date, url,
+                                       language (those present), then the others alphabetically
+n_<label>                              one per codable label: its annotations in the document (spans + whole-document)
+targets_<stance label>                 one per stance label: the targets it codes the whole document toward,
+                                       in the order coded, joined with "; " (e.g. "Amazon; Walmart")
+"""
+"""The coding table's columns. Names are SPSS/R/Stata variable names: lower case, runs of
+anything but letters, digits and _ become _, and a clash gets _2, _3..."""
+TARGET_SEPARATOR = "; "
+
+
+class ExportCancelled(Exception):
+    """The analyst cancelled a long export; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    title: str
+    suffix: str
+    writer: Callable[..., int]  # (project, out, *, excel, what) -> how many `unit`s it wrote
+    syntax: str  # how the file reads: csv, json, xml or zip (for the preview)
+    excel: bool = False  # has an Excel variant
+    unit: str = "document"  # what the count counts
+    fields: list[str] = field(default_factory=list)  # for formats that are not tables
+
+    def available(self) -> bool:
+        """False for REFI-QDA when annotator.core.interchange.refi is missing or cannot load."""
+        if self.syntax not in ("xml", "zip"):
+            return True
+        try:
+            _refi_module()
+        except ImportError:
+            return False
+        return True
+
+
+# -- document x label matrix ---------------------------------------------------------
+
+
+def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool = False, excel: bool = False) -> int:
+    """Write the document x label matrix (counts, or 0/1 with binary); return the document count."""
+    out = _check_target(project, out)
+    conn = project.store.conn
+    labels = project.codebook.codable_labels()
+    counts = _label_counts(conn)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for doc_id, title in conn.execute("SELECT id, title FROM documents ORDER BY id"):
+            values = [counts.get((doc_id, label.id), 0) for label in labels]
+            yield (doc_id, title, *([int(v > 0) for v in values] if binary else values))
+
+    columns = _unique(["document_id", "title", *(label.name for label in labels)])
+    return write_csv(out, columns, rows(), excel=excel)
+
+
+def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
+    return {(doc_id, label_id): n for doc_id, label_id, n in conn.execute(
+        "SELECT document_id, label_id, count(*) FROM annotations GROUP BY document_id, label_id")}
+
+
+# -- document-level coding table -----------------------------------------------------
+
+
+def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
+    """Write the coding table (CODING_TABLE), one row per document; return the row count."""
+    out = _check_target(project, out)
+    conn = project.store.conn
+    keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=metadata_order)
+    labels = project.codebook.codable_labels()
+    stances = [label for label in labels if label.layer == "stance"]
+    counts = _label_counts(conn)
+    targets: dict[tuple[int, int], list[str]] = {}
+    for doc_id, label_id, target in conn.execute(
+        "SELECT a.document_id, a.label_id, coalesce(e.name, a.target) FROM annotations a "
+        "LEFT JOIN entities e ON e.id = a.target_entity_id WHERE a.span_start IS NULL ORDER BY a.id"
+    ):
+        coded = targets.setdefault((doc_id, label_id), [])
+        if target and target not in coded:  # the same target coded twice is one value
+            coded.append(target)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for doc_id, title, status, memo in conn.execute("SELECT id, title, status, memo FROM documents ORDER BY id"):
+            meta = dict(conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,)))
+            yield (doc_id, title, status, memo, *(meta.get(key) for key in keys),
+                   *(counts.get((doc_id, label.id), 0) for label in labels),
+                   *(TARGET_SEPARATOR.join(targets.get((doc_id, label.id), ())) or None for label in stances))
+
+    columns = _unique(["document_id", "title", "status", "memo",
+                       *(f"meta_{variable_name(key)}" for key in keys),
+                       *(f"n_{variable_name(label.name)}" for label in labels),
+                       *(f"targets_{variable_name(label.name)}" for label in stances)])
+    return write_csv(out, columns, rows(), excel=excel)
+
+
+def variable_name(name: str) -> str:
+    """A name SPSS, R and Stata take as a variable: lower case letters (any script), digits and _."""
+    slug = re.sub(r"\W+", "_", unicodedata.normalize("NFKC", name).casefold()).strip("_")
+    return slug or "x"
+
+
+def _unique(columns: Iterable[str]) -> list[str]:
+    taken: set[str] = set()
+    unique = []
+    for column in columns:
+        name, n = column, 1
+        while name.casefold() in taken:  # SPSS and Stata do not tell case apart
+            n += 1
+            name = f"{column}_{n}"
+        taken.add(name.casefold())
+        unique.append(name)
+    return unique
+
+
+# -- the registry --------------------------------------------------------------------
+
+
+def _csv(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False, what: str = "annotations") -> int:
+    if what not in EXPORTERS:
+        raise ProjectError(f"Unknown CSV export {what!r}; choose one of {', '.join(EXPORTERS)}.")
+    return EXPORTERS[what](project, out, excel=excel)
+
+
+def _refi(function: str) -> Callable[..., int]:
+    def write(project: ProjectLike, out: str | os.PathLike, **_options: Any) -> int:
+        try:
+            module = _refi_module()
+        except ImportError as exc:
+            raise ProjectError(f"REFI-QDA export is not available here ({exc}); choose another format.") from exc
+        getattr(module, function)(project, _check_target(project, out))
+        return 1  # one project or one codebook file
+
+    return write
+
+
+def _refi_module() -> Any:
+    # Imported on first use: REFI-QDA lives in its own package, which loads an XML stack.
+    return importlib.import_module(f"{__package__}.refi.export")
+
+
+FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("csv", "CSV table", ".csv", _csv, "csv", excel=True),
+    ExportFormat("matrix", "Document × label matrix (counts)", ".csv",
+                 lambda p, out, *, excel=False, **_: export_matrix(p, out, excel=excel), "csv", excel=True),
+    ExportFormat("matrix-binary", "Document × label matrix (0/1)", ".csv",
+                 lambda p, out, *, excel=False, **_: export_matrix(p, out, binary=True, excel=excel), "csv",
+                 excel=True),
+    ExportFormat("coding", "Document coding table (SPSS, R, Stata)", ".csv",
+                 lambda p, out, *, excel=False, **_: export_document_coding(p, out, excel=excel), "csv", excel=True),
+    ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", lambda p, out, **_: export_jsonl(p, out),
+                 "json", fields=JSONL_FIELDS),
+    ExportFormat("webanno", "W3C Web Annotation (JSON-LD)", ".jsonld", lambda p, out, **_: export_webanno(p, out),
+                 "json", unit="annotation", fields=WEBANNO_FIELDS),
+    ExportFormat("qdpx", "REFI-QDA project (MAXQDA, ATLAS.ti, NVivo)", ".qdpx", _refi("export_qdpx"), "zip",
+                 unit="project"),
+    ExportFormat("qdc", "REFI-QDA codebook", ".qdc", _refi("export_qdc"), "xml", unit="codebook"),
+)}
+"""Export formats by the name the command line and the export dialog use."""
+
+
+def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str = "annotations", excel: bool = False,
+           on_progress: Callable[[int], bool | None] | None = None) -> int:
+    """Write export `name` to `out`; return how many rows or records it holds (1 for REFI-QDA's one file).
+
+    on_progress(rows so far) is called every 100 rows; returning False cancels, raising
+    ExportCancelled and leaving `out` as it was.
+    """
+    fmt = _format(name)
+    if excel and not fmt.excel:
+        raise ProjectError(f"{fmt.title} has no Excel variant; export it without the Excel option.")
+    token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)
+    try:
+        return fmt.writer(project, out, excel=excel, what=what)
+    finally:
+        ROW_FILTER.reset(token)
+
+
+def describe_count(name: str, what: str, count: int) -> str:
+    """What an export wrote, in words: "3 annotations", "1 document", "1 project"."""
+    unit = {"annotations": "annotation", "documents": "document", "entities": "entity",
+            "memos": "memo"}[what] if name == "csv" else _format(name).unit
+    plural = "entities" if unit == "entity" else f"{unit}s"
+    return f"{count} {unit if count == 1 else plural}"
+
+
+class _Watch:
+    """A ROW_FILTER that reports every `every` rows and cancels when on_progress says False.
+
+    Exporters that write a block of rows at a time call advance(rows so far) after each
+    block instead of passing rows through; the reports are the same.
+    """
+
+    def __init__(self, on_progress: Callable[[int], bool | None], every: int = 100):
+        self._on_progress, self._every, self._reported = on_progress, every, 0
+
+    def __call__(self, items: Iterable[Any]) -> Iterator[Any]:
+        for n, item in enumerate(items, 1):
+            if n % self._every == 0:
+                self._report(n)
+            yield item
+
+    def advance(self, rows: int) -> None:
+        for n in range(self._reported + self._every, rows + 1, self._every):
+            self._report(n)
+
+    def _report(self, n: int) -> None:
+        self._reported = n
+        if self._on_progress(n) is False:
+            raise ExportCancelled("Export cancelled; no file was written.")
+
+
+def _format(name: str) -> ExportFormat:
+    if name not in FORMATS:
+        raise ProjectError(f"Unknown export format {name!r}; choose one of {', '.join(FORMATS)}.")
+    return FORMATS[name]
+
+
+# -- preview -------------------------------------------------------------------------
+
+
+def preview(project: ProjectLike, name: str, what: str = "annotations", rows: int = 5, *,
+            excel: bool = False) -> tuple[list[str], str]:
+    """(columns, text): the export's exact column list and the beginning of the file it writes.
+
+    The text is what the real export writes, cut after `rows` rows (documents for
+    JSON Lines, annotations for Web Annotation), so the preview cannot drift from the
+    file. Formats that are not tables list their fields instead of columns; a REFI-QDA
+    project lists the files inside it and shows the start of project.qde.
+    """
+    fmt = _format(name)
+    with tempfile.TemporaryDirectory(prefix="annotator-preview-") as folder:
+        out = Path(folder) / f"preview{fmt.suffix}"
+        token = ROW_FILTER.set(lambda items: itertools.islice(items, rows))
+        try:
+            fmt.writer(project, out, excel=excel and fmt.excel, what=what)
+        finally:
+            ROW_FILTER.reset(token)
+        if fmt.syntax == "zip":
+            return _zip_preview(out)
+        text = out.read_text(encoding="utf-8-sig")  # the Excel variant's BOM is not content
+    if fmt.syntax == "csv":
+        return next(csv.reader(io.StringIO(text)), []), text
+    if fmt.syntax == "xml":
+        return list(fmt.fields), _head(text)
+    return list(fmt.fields), text
+
+
+def _zip_preview(path: Path) -> tuple[list[str], str]:
+    with zipfile.ZipFile(path) as archive:
+        members = archive.namelist()
+        main = next((m for m in members if m.endswith(".qde")), None)
+        text = _head(archive.read(main).decode("utf-8-sig")) if main else ""
+    return members, text
+
+
+def _head(text: str, lines: int = 60) -> str:
+    return "".join(text.splitlines(keepends=True)[:lines])

@@ -1,0 +1,22 @@
+"""The report after documents came in: what was imported, skipped, refused, and what to check."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from annotator.core.corpus.importing import ImportReport
+from annotator.ui.common.plain_text import as_text
+
+
+def show_import_report(parent: QWidget, report: ImportReport) -> None:
+    text = "\n".join(report.summary_lines())
+    if report.refused or report.skipped or report.cancelled or report.to_check:
+        box = QMessageBox(QMessageBox.Warning if report.refused else QMessageBox.Information,
+                          "Import finished", as_text(text.splitlines()[0] if text else "Nothing imported."), parent=parent)
+        box.setObjectName("importReport")
+        box.setDetailedText(text)
+        box.setInformativeText(as_text("\n".join(text.splitlines()[1:8])))
+        box.open()
+    elif hasattr(parent, "statusBar"):
+        # No timeout: the analyst may look back from the new document minutes later; the next message replaces it.
+        parent.statusBar().showMessage(text.splitlines()[0] if text else "Nothing to import.")
