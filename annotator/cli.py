@@ -304,7 +304,7 @@ def _backup_on_open(project: Project) -> None:
     try:
         maybe_backup_on_open(project)
     except ProjectError as exc:
-        print(f"{PROG}: warning: {exc}", file=sys.stderr)
+        print(f"{PROG}: warning: {shown_text(str(exc))}", file=sys.stderr)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:

@@ -130,4 +130,8 @@ NAMES: dict[tuple[str, str], str] = {
     ("annotator.ui.coding.target_popup", "target_completer"): "annotator.ui.common.completion",
     ("annotator.ui.file_actions", "show_import_report"): "annotator.ui.corpus.import_report",
     ("annotator.ui.file_menu", "show_import_report"): "annotator.ui.corpus.import_report",
+    ("annotator.core.entity_text", "fold"): "annotator.core.common.folding",
+    ("annotator.core.entities.mentions", "fold"): "annotator.core.common.folding",
+    ("annotator.core.entities", "fold"): "annotator.core.common.folding",
+    ("annotator.core.entities.registry", "fold"): "annotator.core.common.folding",
 }

@@ -378,28 +378,29 @@ class MainWindow(QMainWindow):
         if self.current_doc_id is None:
             return
         doc_id = self.current_doc_id
-        start, end = self.ops.span_for_tag(doc_id, start, end, exact)
         if label.layer == "stance":
+            # The popup asks about the words selected; the tag snaps them when it is made (Operations.tag).
             text = self.project.documents.text(doc_id)[start:end]
             popup = TargetPopup(label.name, text, self.project.annotations.targets(), self,
                                 match=self.project.entities.match)
-            popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, roles))
+            popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, exact, roles))
             popup.finished.connect(popup.deleteLater)
             self.target_popup = popup
             popup.place_beside(words_on_screen(self.reader, *self.reader.positions.span_to_qt(start, end)))
             popup.open()
             return
-        self._commit_tag(doc_id, label, start, end)
+        self._commit_tag(doc_id, label, start, end, exact)
 
-    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, roles: dict | None = None) -> None:
+    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, exact: bool,
+                    roles: dict | None = None) -> None:
         try:
             # roles: a stance's target and holder, each an entity link or free text
-            annotation = self.ops.tag(doc_id, label, start, end, **(roles or {}))
+            annotation = self.ops.tag(doc_id, label, start, end, exact=exact, **(roles or {}))
         except (AnnotationError, ProjectError) as exc:
             QMessageBox.warning(self, "Cannot tag", as_text(str(exc)))
             return
         if doc_id == self.current_doc_id:
-            self.reader.select_span(end, end)
+            self.reader.select_span(annotation.end, annotation.end)
             self.annotation_panel.select(annotation.id)
         snippet = " ".join(annotation.text.split())[:60]
         self.statusBar().showMessage(f"Tagged {label.name}: {snippet}", 5000)

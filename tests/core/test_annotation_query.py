@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import unicodedata
 
 import pytest
 
@@ -145,7 +146,9 @@ def _nocase(text: str) -> str:
 
 
 def _fold(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
+    """As the registry compares names: NFKC, casefold, NFKC again, spacing collapsed."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text or "").casefold())
+    return " ".join(folded.split())
 
 
 def _document_key(r: AnnotationRow) -> tuple:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.common.errors import ProjectError
+from annotator.core.common.folding import fold
 from annotator.core.entities.mentions import context_line
-from annotator.core.entities.registry import Candidate, EntitySummary, fold
+from annotator.core.entities.registry import Candidate, EntitySummary
 from tests.support import dump
 
 ARTICLE = "Walmart told suppliers to leave AWS. Walmart’s rival Amazon Web Services said little."

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from annotator.core.common.errors import ProjectError
+from annotator.core.interchange.files import write_csv
 from annotator.core.interchange.tables import (
     ANNOTATION_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -19,7 +20,6 @@ from annotator.core.interchange.tables import (
     export_documents,
     export_entities,
     export_memos,
-    write_csv,
 )
 from tests.support import read_csv_rows as _read
 from tests.support import read_with_pandas as _read_with_pandas

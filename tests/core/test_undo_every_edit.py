@@ -54,6 +54,9 @@ def _edits():
         "entity alias": lambda c: c["p"].entities.add_alias(c["amazon"].id, "아마존"),
         "entity delete with reassignment": lambda c: c["p"].entities.delete(c["amazon"].id,
                                                                           reassign_to=c["walmart"].id),
+        "tag a selection, linked": lambda c: c["p"].entities.tag_and_link(c["doc"], c["org"], *at("almart", 2)),
+        "tag a selection, entity created": lambda c: c["p"].entities.tag_and_link(
+            c["doc"], c["org"], *at("AWS"), create_entity=True),
         "bulk tagging": lambda c: c["p"].entities.tag_mentions(
             c["walmart"].id, c["p"].entities.find_mentions(c["walmart"].id, c["doc"])),
         "codebook rename": lambda c: c["p"].codebook.rename(c["org"].id, "Company"),

@@ -109,6 +109,21 @@ def test_stance_asks_for_target_with_completion_from_entities(open_window, seede
     assert [(a.text, a.target) for a in stances] == [("Amazon responded curtly", "Amazon")]
 
 
+@pytest.mark.parametrize("alt, stored", [(False, "Amazon responded curtly"), (True, "mazon responded curt")])
+def test_a_stance_from_a_partial_selection_is_snapped_once_it_has_its_target(open_window, seeded_path, qtbot,
+                                                                             alt, stored):
+    window = open_window(seeded_path)
+    doc_id = open_titled(window, "What If Walmart")
+    select_phrase(window, "mazon responded curt")
+    qtbot.keyClick(window.reader, Qt.Key_A, Qt.AltModifier if alt else Qt.NoModifier)
+    popup = window.target_popup
+    qtbot.keyClicks(popup.edit, "Walmart")
+    qtbot.keyClick(popup.edit, Qt.Key_Return)
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    [stance] = window.project.annotations.for_document(doc_id)
+    assert (stance.text, stance.target) == (stored, "Walmart")
+
+
 def test_cancelled_stance_popup_tags_nothing(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
     doc_id = open_titled(window, "What If Walmart")

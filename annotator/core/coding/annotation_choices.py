@@ -1,19 +1,15 @@
 """What the annotation table's filter bar offers and how it compares what the analyst types.
 
 The table (and corpus search) lists registry entities and attribute names and values to
-pick from; typed names match without regard to case or spacing, as fold() compares them.
+pick from; typed names match as the entity registry matches them (entity_text.fold).
 """
 
 from __future__ import annotations
 
 import json
 
+from annotator.core.common.folding import fold
 from annotator.core.common.protocols import ProjectLike
-
-
-def fold(text: str | None) -> str:
-    """How filters compare words: case and spacing do not matter."""
-    return " ".join((text or "").split()).casefold()
 
 
 def entity_choices(project: ProjectLike) -> list[tuple[int, str]]:
@@ -23,7 +19,7 @@ def entity_choices(project: ProjectLike) -> list[tuple[int, str]]:
 
 
 def entity_named(project: ProjectLike, name: str) -> int | None:
-    """The registry entity a typed name or alias stands for (case and spacing aside), or None."""
+    """The registry entity a typed name or alias stands for (case, width and spacing aside), or None."""
     wanted = fold(name)
     if not wanted:
         return None

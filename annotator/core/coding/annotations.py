@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import getpass
 import json
-import unicodedata
 from collections.abc import Iterator
 
 from annotator.core.coding.doc_spans import SpanRow, StoredSpans
+from annotator.core.coding.words import snap_to_words
 from annotator.core.common.errors import AnnotationError
+from annotator.core.common.folding import fold
 from annotator.core.common.model import ROLE_LAYERS, Annotation, Label
 from annotator.core.corpus.documents import document_text
 from annotator.core.store.database import Change, Store, now
@@ -116,8 +117,8 @@ class Annotations:
         for (name,) in rows:
             clean = " ".join(name.split())
             if clean:
-                seen.setdefault(clean.casefold(), clean)
-        return sorted(seen.values(), key=str.casefold)
+                seen.setdefault(fold(clean), clean)
+        return sorted(seen.values(), key=fold)
 
     def display_role(self, annotation: Annotation, role: str) -> str | None:
         """What a role reads as: the linked entity's name, else the free text, else None.
@@ -142,14 +143,14 @@ class Annotations:
         equal to it or to any name of that entity; case and spacing do not matter.
         With label_id, only stances of that label (e.g. Against) count.
         """
-        wanted = _fold(target)
+        wanted = fold(target)
         if not wanted:
             return []
         names: dict[int, set[str]] = {}
         for entity_id, name in self._store.query(
             "SELECT id, name FROM entities UNION ALL SELECT entity_id, alias FROM entity_aliases"
         ):
-            names.setdefault(entity_id, set()).add(_fold(name))
+            names.setdefault(entity_id, set()).add(fold(name))
         entity_ids = [entity_id for entity_id, folded in names.items() if wanted in folded]
         accepted = {wanted}.union(*(names[entity_id] for entity_id in entity_ids))
         stance = "SELECT a.document_id FROM annotations a JOIN labels l ON l.id = a.label_id WHERE l.layer = 'stance'"
@@ -159,7 +160,7 @@ class Annotations:
             params.append(label_id)
         # Free text is folded here, not in SQL: SQLite's lower() knows only ASCII.
         distinct = stance.replace("a.document_id", "DISTINCT a.target", 1) + " AND a.target IS NOT NULL"
-        texts = [text for (text,) in self._store.query(distinct, tuple(params)) if _fold(text) in accepted]
+        texts = [text for (text,) in self._store.query(distinct, tuple(params)) if fold(text) in accepted]
         found: set[int] = set()
         for column, values in (("a.target", texts), ("a.target_entity_id", entity_ids)):
             for chunk in _chunks(values):
@@ -167,6 +168,19 @@ class Annotations:
                 rows = self._store.query(f"{stance} AND {column} IN ({marks})", (*params, *chunk))
                 found.update(doc_id for (doc_id,) in rows)
         return sorted(found)
+
+    def selection_span(self, doc_id: int, start: int | None, end: int | None, *,
+                       exact: bool = False) -> tuple[int | None, int | None]:
+        """Where a selection the analyst made lands: out to whole words, unless exact.
+
+        The last word's Korean particle stays out (월마트가 lands on 월마트). A whole-document
+        code (None, None) and a document that is not there are left as they are, for
+        add() to accept or refuse. Tagging (Entities.tag_and_link) and setting a cue snap here.
+        """
+        if exact or start is None or end is None:
+            return start, end
+        text = document_text(self._store, doc_id)
+        return (start, end) if text is None else snap_to_words(text, start, end)
 
     def add(
         self,
@@ -337,12 +351,16 @@ class Annotations:
         self._check_entity(entity_id)
         return self._apply(current, {f"{role}_entity_id": entity_id, role: text})
 
-    def set_cue(self, annotation_id: int, start: int | None, end: int | None) -> Annotation:
-        """Mark the words that attribute a claim ("according to"), or clear them with None."""
+    def set_cue(self, annotation_id: int, start: int | None, end: int | None, *, exact: bool = True) -> Annotation:
+        """Mark the words that attribute a claim ("according to"), or clear them with None.
+
+        exact=False takes [start, end) as a selection and snaps it to whole words (selection_span).
+        """
         current = self.get(annotation_id)
         label = self._labels.label(current.label_id)
         if label.layer != "claim":
             raise AnnotationError("Only claims have an attribution cue.")
+        start, end = self.selection_span(current.document_id, start, end, exact=exact)
         if start is not None or end is not None:
             self._check(current.document_id, label, start, end)
         return self._apply(current, {"cue_start": start, "cue_end": end})
@@ -384,12 +402,6 @@ class Annotations:
 
 _DOCUMENT_NEEDS_TARGET = "A document-level stance needs a target."
 _SPAN_NEEDS_TARGET = "A stance needs a target: name the entity or topic it is toward (e.g. Amazon)."
-
-
-def _fold(text: str) -> str:
-    """Compare names the way the entity registry does: case, width and spacing do not matter."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return " ".join(folded.split())
 
 
 def _chunks(values: list, size: int = 500) -> Iterator[list]:

@@ -23,15 +23,16 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
-from annotator.core.common.errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
+from annotator.core.common.errors import ImportRefused, ProjectError, is_disk_full
 from annotator.core.common.names import shown, shown_text, storable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.corpus_reading import Layout, layout_of, read_rows, too_large_row
 from annotator.core.corpus.decoding import MAX_TEXT_BYTES
 from annotator.core.corpus.fingerprints import fingerprint
 from annotator.core.corpus.import_formats import suffixes
-from annotator.core.corpus.importing import import_limit
+from annotator.core.corpus.importing import BatchReport, import_limit
 from annotator.core.corpus.metadata import MAX_KEY_CHARS, iso_date
 from annotator.core.corpus.titles import detect_title
 from annotator.core.search.index import add_to_index
@@ -115,46 +116,23 @@ class RowOutcome:
     status: str  # 'imported' | 'skipped' | 'refused'
     reason: str = ""
     document_id: int | None = None
+    note: str = ""  # none yet: rows carry their text as given, with nothing to look at twice
 
 
 @dataclass
-class CorpusReport:
-    """What an import did, row by row; reads like importing.ImportReport so the same views show it."""
+class CorpusReport(BatchReport):
+    """What an import of one corpus file did, row by row."""
 
-    path: Path
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    cancelled: bool = False
-    total: int = 0  # article rows in the file
-    disk_full: bool = False  # the import stopped because nothing more could be saved
+    path: Path = field(kw_only=True)
 
-    def _with(self, status: str) -> list[RowOutcome]:
-        return [o for o in self.outcomes if o.status == status]
+    unit: ClassVar[str] = "row"
+    again: ClassVar[str] = "the file"
 
-    imported = property(lambda self: self._with("imported"))
-    skipped = property(lambda self: self._with("skipped"))
-    refused = property(lambda self: self._with("refused"))
-    to_check = property(lambda self: [])  # rows carry their text as given: nothing to look at twice
+    def _source(self) -> str:
+        return f" from {shown(self.path.name)}"
 
-    @property
-    def ok(self) -> bool:
-        return not self.refused and not self.disk_full
-
-    def summary_lines(self) -> list[str]:
-        parts = [f"Imported {_count(len(self.imported), 'document')} from {shown(self.path.name)}"]
-        if self.skipped:
-            parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
-        if self.refused:
-            parts.append(f"refused {_count(len(self.refused), 'row')}")
-        details = [f"  {o.row}: {o.reason}" for o in self.outcomes if o.status != "imported"]
-        lines = [", ".join(parts) + (":" if details else ".")] + details
-        if self.cancelled:
-            left = self.total - len(self.outcomes)
-            lines.append(f"Import cancelled after {_count(len(self.outcomes), 'row')}; "
-                         f"the other {_count(left, 'row')} were not imported. Import the file again to add them "
-                         "(rows already imported are skipped as duplicates).")
-        if self.disk_full:
-            lines.append(disk_full_stop(self.total - len(self.outcomes), "row"))
-        return lines
+    def _place(self, outcome: RowOutcome) -> str:
+        return outcome.row
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -275,7 +253,7 @@ def import_corpus(project: ProjectLike, path: str | os.PathLike, mapping: Column
     # Read through once before writing: a file that cannot be read as a whole changes nothing.
     scan = _scan(path, max_bytes)
     mapping.check(scan.columns)
-    report = CorpusReport(path, total=scan.rows)
+    report = CorpusReport(path=path, total=scan.rows)
     source = storable(path.absolute())  # SQLite takes no lone surrogates from a name that is not UTF-8
     known: dict[str, str] = {}  # sha256 -> the row that brought it in this import
     passages: dict[int, list] = {}  # repeated passages, found while each text was at hand
@@ -373,7 +351,3 @@ def metadata_of(values: dict[str, str], mapping: ColumnMapping, columns: list[st
             key = f"{column} (column)" if column.casefold() in meta else column
             meta[key] = values.get(column, "").strip()
     return {key: value for key, value in meta.items() if value}
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 from annotator.core.common.errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
 from annotator.core.common.names import shown, shown_text, storable
@@ -99,57 +100,85 @@ class FileOutcome:
 
 
 @dataclass
-class ImportReport:
-    outcomes: list[FileOutcome] = field(default_factory=list)
+class BatchReport:
+    """What an import did to each of its files or rows: counts, refusals, notes worth a look, and the summary.
+
+    ImportReport (files) and corpus.CorpusReport (the rows of one file) are both one, so the
+    CLI and the window show either the same way and the same outcomes read the same.
+    An outcome has a status ('imported' | 'skipped' | 'refused'), a reason and a note.
+    """
+
+    outcomes: list = field(default_factory=list)
     cancelled: bool = False
-    total: int = 0  # files found
-    cancelled_at: Path | None = None  # the file under way when Cancel was pressed: not imported
+    total: int = 0  # files found, or article rows in the file
     disk_full: bool = False  # the import stopped because nothing more could be saved
-    not_reached: int = 0  # files left unread when it stopped
+
+    unit: ClassVar[str] = "file"  # what one outcome is, in the summary's words
+    again: ClassVar[str] = "the files"  # what to import again after a cancel
+
+    def _with(self, status: str) -> list:
+        return [o for o in self.outcomes if o.status == status]
+
+    imported = property(lambda self: self._with("imported"))
+    skipped = property(lambda self: self._with("skipped"))
+    refused = property(lambda self: self._with("refused"))
 
     @property
-    def imported(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "imported"]
-
-    @property
-    def skipped(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "skipped"]
-
-    @property
-    def refused(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "refused"]
-
-    @property
-    def to_check(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "imported" and o.note]
+    def to_check(self) -> list:
+        return [o for o in self.imported if o.note]
 
     @property
     def ok(self) -> bool:
         return not self.refused and not self.disk_full
 
+    @property
+    def not_reached(self) -> int:
+        """Items left unread when a full disk stopped the import."""
+        return max(0, self.total - len(self.outcomes)) if self.disk_full else 0
+
     def summary_lines(self) -> list[str]:
-        """A headline count, then one "  path: reason" line per file that was not imported."""
+        """A headline count, then one "  place: reason" line per item that was not imported or needs a look."""
         if not self.outcomes and not self.cancelled and not self.disk_full:
-            return ["Nothing to import."]
-        parts = [f"Imported {_count(len(self.imported), 'document')}"]
+            return [f"Nothing to import{self._source()}."]
+        parts = [f"Imported {_count(len(self.imported), 'document')}{self._source()}"]
         if self.to_check:
             parts.append(f"{len(self.to_check)} to check")
         if self.skipped:
             parts.append(f"skipped {_count(len(self.skipped), 'duplicate')}")
         if self.refused:
-            parts.append(f"refused {_count(len(self.refused), 'file')}")
-        details = [f"  {shown(o.path)}: {o.reason}" for o in self.outcomes if o.status != "imported"]
-        details += [f"  {shown(o.path)}: {o.note}" for o in self.to_check]
+            parts.append(f"refused {_count(len(self.refused), self.unit)}")
+        details = [f"  {self._place(o)}: {o.reason}" for o in self.outcomes if o.status != "imported"]
+        details += [f"  {self._place(o)}: {o.note}" for o in self.to_check]
         lines = [", ".join(parts) + (":" if details else ".")] + details
         if self.cancelled:
             lines.append(self._cancelled_line())
         if self.disk_full:
-            lines.append(disk_full_stop(self.not_reached, "file"))
+            lines.append(disk_full_stop(self.not_reached, self.unit))
         return lines
+
+    def _source(self) -> str:
+        return ""
+
+    def _place(self, outcome) -> str:
+        return shown(outcome.path)
+
+    def _cancelled_line(self) -> str:
+        done = len(self.outcomes)
+        left = max(0, self.total - done)
+        return (f"Import cancelled after {_count(done, self.unit)}; the other {_count(left, self.unit)} "
+                f"{'was' if left == 1 else 'were'} not imported. Import {self.again} again to add them "
+                f"({self.unit}s already imported are skipped as duplicates).")
+
+
+@dataclass
+class ImportReport(BatchReport):
+    """Files imported as documents, each with its outcome."""
+
+    cancelled_at: Path | None = None  # the file under way when Cancel was pressed: not imported
 
     def _cancelled_line(self) -> str:
         if self.cancelled_at is None:
-            return "Import cancelled; the remaining files were not imported."
+            return super()._cancelled_line()
         after = self.total - len(self.outcomes) - 1
         if after <= 0:
             return f"Import cancelled: {shown(self.cancelled_at.name)} was not imported."
@@ -296,7 +325,6 @@ def import_paths(
                 report.outcomes.append(outcome)
                 if outcome.status == "imported" and item.fingerprint.passages:
                     passages[outcome.document_id] = item.fingerprint.passages
-    report.not_reached = len(files) - len(report.outcomes) if report.disk_full else 0
     imported_ids = [o.document_id for o in report.imported]
     try:
         project.duplicates.scan(imported_ids, passages=passages)  # flags near-duplicates and repeats

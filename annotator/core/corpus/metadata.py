@@ -34,7 +34,7 @@ class DocumentMetadata:
     def get(self, doc_id: int) -> dict[str, str]:
         """The document's metadata, standard keys first, then the others alphabetically."""
         rows = self._store.query("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,))
-        return {key: value for key, value in sorted(rows, key=lambda row: _key_order(row[0]))}
+        return {key: value for key, value in sorted(rows, key=lambda row: key_order(row[0]))}
 
     def set(self, doc_id: int, key: str, value: str | None) -> None:
         """Set one field as one undoable edit; None or a blank value removes it."""
@@ -67,7 +67,7 @@ class DocumentMetadata:
     def keys(self) -> list[str]:
         """Every key some document has, standard keys first, then the others alphabetically."""
         rows = self._store.query("SELECT DISTINCT key FROM document_metadata")
-        return sorted((row[0] for row in rows), key=_key_order)
+        return sorted((row[0] for row in rows), key=key_order)
 
     def documents_where(self, key: str, contains: str) -> list[int]:
         """Ids of documents whose `key` holds `contains`, ignoring case; "" matches any value.
@@ -114,9 +114,12 @@ def iso_date(value: str) -> str:
     return text
 
 
-def _key_order(key: str) -> tuple[int, str]:
+def key_order(key: str) -> tuple[int, str, str]:
+    """The sort key for metadata fields: the standard ones in their order, then the rest
+    alphabetically with case aside (outlet, alpha, Zeta). The one order the Document info
+    panel, the field filter and every export list fields in."""
     rank = STANDARD_KEYS.index(key) if key in STANDARD_KEYS else len(STANDARD_KEYS)
-    return rank, key.casefold()
+    return rank, key.casefold(), key  # the key itself last: "Desk" and "desk" never tie
 
 
 def _clean_key(key: str) -> str:

@@ -15,22 +15,13 @@ from collections.abc import Iterable
 
 from annotator.core.coding.particles import stem_length
 from annotator.core.coding.words import _PARTICLES, is_word_char
+from annotator.core.common.folding import fold, fold_piece
 
 CONTEXT_WIDTH = 120
 _PARTICLE_SET = frozenset(_PARTICLES)
 # Scripts written without spaces between words: a name may sit flush against its neighbours.
 _UNSPACED = ("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA",
              "THAI", "LAO", "KHMER", "MYANMAR")
-
-
-def _fold_piece(text: str) -> str:
-    # NFKC again after casefold: casefolding can leave a sequence NFKC would compose.
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-
-
-def fold(text: str) -> str:
-    """The form names are compared in: "ＡＷＳ", "aws" and " AWS " all fold to "aws"."""
-    return " ".join(_fold_piece(text).split())
 
 
 def clean_name(name: str) -> str:
@@ -101,7 +92,7 @@ def folded_with_origins(text: str) -> tuple[str, list[int], list[int]]:
             j = i + 1
             while j < n and _joins_previous(text[j]):
                 j += 1
-            piece = _fold_piece(text[i:j])
+            piece = fold_piece(text[i:j])
         if piece.isspace():
             if space_end == i:
                 ends[-1] = j  # a run of white space folds to one space

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from annotator.core.coding.annotations import Annotations
 from annotator.core.common.errors import ProjectError
+from annotator.core.common.folding import fold
 from annotator.core.common.model import Annotation, Entity, Label
 from annotator.core.entities.mentions import (
     clean_name,
     context_line,
     distinct_names,
     find_names,
-    fold,
     name_in_span,
 )
 from annotator.core.entities.records import Candidate, EntityUsage, Mention, Use
@@ -307,7 +308,30 @@ class Entities:
             db.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
             self._store.notify(Change("entities_changed"))
 
-    # -- tagging mentions ----------------------------------------------------------------
+    # -- tagging -------------------------------------------------------------------------
+
+    def tag_and_link(self, doc_id: int, label: Label, start: int | None, end: int | None, *,
+                     exact: bool = False, create_entity: bool = False, **roles: Any) -> Annotation:
+        """Tag a selection (or the whole document, with None, None) as the analyst means it, as one edit.
+
+        The span snaps out to whole words, leaving a Korean particle out, unless exact
+        (Annotations.selection_span). An entity span is then linked to the registry entity
+        of its type that its words name; with create_entity, when none does, an entity is
+        created under the name the registry offers for it (offer_for) and linked. roles are
+        Annotations.add's target, holder, source and note options. Being one store edit,
+        one undo takes back the tag with its link (and the entity it created).
+        """
+        start, end = self._annotations.selection_span(doc_id, start, end, exact=exact)
+        with self._store.write():
+            added = self._annotations.add(doc_id, label, start, end, **roles)
+            if label.layer != "entity":
+                return added
+            if self.link_new_annotation(added) is None and create_entity:
+                name = self.offer_for(added)
+                if name is not None:
+                    self.split_mention(added.id, name)
+            return self._annotations.get(added.id)
+
 
     def tag_mentions(self, entity_id: int, candidates: Iterable[Candidate], label: Label | int | None = None
                      ) -> list[Annotation]:

@@ -3,6 +3,7 @@
 exporting.py describes the CSV format and its two variants; every export (CSV, matrix,
 coding table, JSON) writes its file through atomic_output, and the CSV ones through
 write_csv, so a failed or cancelled export never leaves a half-written file behind.
+Every exporter imports what it uses from here: check_target first, then these writers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from annotator.core.common.protocols import ProjectLike
 
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula
 # (tab and CR are included because some spreadsheets strip them and then see "=").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # export_formats sets this around a write to see or cut short the rows as they stream
 # out: the export dialog's preview needs only the first rows, and a long export reports
@@ -46,10 +47,10 @@ def write_csv(
     with atomic_output(Path(out), encoding="utf-8-sig" if excel else "utf-8") as f:
         writer = csv.writer(f, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         # Headers too: the matrix names a column after each label, and a label may be called "=HYPERLINK(…)".
-        writer.writerow([_excel_cell(c) for c in columns] if excel else columns)
+        writer.writerow([excel_cell(c) for c in columns] if excel else columns)
         row_filter = ROW_FILTER.get()
         counted = _Counted(rows if row_filter is None else row_filter(rows))
-        writer.writerows(([_excel_cell(v) for v in row] for row in counted) if excel and not inert else counted)
+        writer.writerows(([excel_cell(v) for v in row] for row in counted) if excel and not inert else counted)
     return counted.count
 
 
@@ -61,7 +62,7 @@ def write_csv_bytes(out: str | os.PathLike, columns: Sequence[str], write_rows: 
     """
     header = io.StringIO(newline="")
     csv.writer(header, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
-        [_excel_cell(c) for c in columns] if excel else columns)
+        [excel_cell(c) for c in columns] if excel else columns)
     with atomic_output(Path(out), encoding=None) as f:
         f.write(("\ufeff" if excel else "").encode("utf-8") + header.getvalue().encode("utf-8"))
         return write_rows(f)
@@ -84,13 +85,15 @@ class _Counted:
         return next(self._numbers) - 1
 
 
-def _excel_cell(value: Any) -> Any:
-    if type(value) is str and value.startswith(_FORMULA_STARTS):
+def excel_cell(value: Any) -> Any:
+    """The Excel variant's cell: text starting with one of FORMULA_STARTS gets a leading apostrophe."""
+    if type(value) is str and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _check_target(project: ProjectLike, out: str | os.PathLike) -> Path:
+def check_target(project: ProjectLike, out: str | os.PathLike) -> Path:
+    """`out` as a Path, once it is known not to be the project's own database (or its -wal/-shm)."""
     out = Path(out)
     # A slip in a file dialog or a command line must never turn the project into a CSV.
     project_file = Path(project.path).resolve()

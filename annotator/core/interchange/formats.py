@@ -33,18 +33,19 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.protocols import ProjectLike
+from annotator.core.corpus.metadata import key_order
+from annotator.core.interchange.files import ROW_FILTER, check_target, write_csv
 from annotator.core.interchange.json_formats import (
     JSONL_FIELDS,
     WEBANNO_FIELDS,
     export_jsonl,
     export_webanno,
-    metadata_order,
 )
-from annotator.core.interchange.tables import EXPORTERS, ROW_FILTER, _check_target, write_csv
+from annotator.core.interchange.tables import EXPORTERS
 
 CODING_TABLE = """\
 document_id, title, status, memo       the document
@@ -59,6 +60,12 @@ anything but letters, digits and _ become _, and a clash gets _2, _3..."""
 TARGET_SEPARATOR = "; "
 
 
+class Writer(Protocol):
+    """A format's writer: write `out` from `project`; return how many `unit`s it wrote."""
+
+    def __call__(self, project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int: ...
+
+
 class ExportCancelled(Exception):
     """The analyst cancelled a long export; nothing was written."""
 
@@ -68,7 +75,7 @@ class ExportFormat:
     name: str
     title: str
     suffix: str
-    writer: Callable[..., int]  # (project, out, *, excel, what) -> how many `unit`s it wrote
+    writer: Writer
     syntax: str  # how the file reads: csv, json, xml or zip (for the preview)
     excel: bool = False  # has an Excel variant
     unit: str = "document"  # what the count counts
@@ -90,7 +97,7 @@ class ExportFormat:
 
 def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool = False, excel: bool = False) -> int:
     """Write the document x label matrix (counts, or 0/1 with binary); return the document count."""
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
     labels = project.codebook.codable_labels()
     counts = _label_counts(conn)
@@ -114,9 +121,9 @@ def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
 
 def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write the coding table (CODING_TABLE), one row per document; return the row count."""
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
-    keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=metadata_order)
+    keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=key_order)
     labels = project.codebook.codable_labels()
     stances = [label for label in labels if label.layer == "stance"]
     counts = _label_counts(conn)
@@ -163,24 +170,60 @@ def _unique(columns: Iterable[str]) -> list[str]:
 
 
 # -- the registry --------------------------------------------------------------------
+# Every format's writer takes the same arguments, so export() and preview() call any of
+# them alike: excel is True only for a format with an Excel variant (export() refuses it
+# for the others), and `what` names the CSV table, which only the CSV format reads.
 
 
-def _csv(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False, what: str = "annotations") -> int:
+def write_csv_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """One of the four CSV tables (annotations, documents, entities, memos); return its row count."""
     if what not in EXPORTERS:
         raise ProjectError(f"Unknown CSV export {what!r}; choose one of {', '.join(EXPORTERS)}.")
     return EXPORTERS[what](project, out, excel=excel)
 
 
-def _refi(function: str) -> Callable[..., int]:
-    def write(project: ProjectLike, out: str | os.PathLike, **_options: Any) -> int:
-        try:
-            module = _refi_module()
-        except ImportError as exc:
-            raise ProjectError(f"REFI-QDA export is not available here ({exc}); choose another format.") from exc
-        getattr(module, function)(project, _check_target(project, out))
-        return 1  # one project or one codebook file
+def write_matrix_counts(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """The document x label matrix of annotation counts; return the document count."""
+    return export_matrix(project, out, excel=excel)
 
-    return write
+
+def write_matrix_binary(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """The document x label matrix of 1/0 (has any such annotation); return the document count."""
+    return export_matrix(project, out, binary=True, excel=excel)
+
+
+def write_coding_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """The document-level coding table (CODING_TABLE); return the document count."""
+    return export_document_coding(project, out, excel=excel)
+
+
+def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """JSON Lines, one record per document; return the document count."""
+    return export_jsonl(project, out)
+
+
+def write_webanno(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """W3C Web Annotation (JSON-LD); return the annotation count."""
+    return export_webanno(project, out)
+
+
+def write_qdpx(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """A REFI-QDA project (.qdpx); return 1, the one project written."""
+    _refi_export().export_qdpx(project, check_target(project, out))
+    return 1
+
+
+def write_qdc(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+    """A REFI-QDA codebook (.qdc); return 1, the one codebook written."""
+    _refi_export().export_qdc(project, check_target(project, out))
+    return 1
+
+
+def _refi_export() -> Any:
+    try:
+        return _refi_module()
+    except ImportError as exc:
+        raise ProjectError(f"REFI-QDA export is not available here ({exc}); choose another format.") from exc
 
 
 def _refi_module() -> Any:
@@ -189,21 +232,15 @@ def _refi_module() -> Any:
 
 
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("csv", "CSV table", ".csv", _csv, "csv", excel=True),
-    ExportFormat("matrix", "Document × label matrix (counts)", ".csv",
-                 lambda p, out, *, excel=False, **_: export_matrix(p, out, excel=excel), "csv", excel=True),
-    ExportFormat("matrix-binary", "Document × label matrix (0/1)", ".csv",
-                 lambda p, out, *, excel=False, **_: export_matrix(p, out, binary=True, excel=excel), "csv",
-                 excel=True),
-    ExportFormat("coding", "Document coding table (SPSS, R, Stata)", ".csv",
-                 lambda p, out, *, excel=False, **_: export_document_coding(p, out, excel=excel), "csv", excel=True),
-    ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", lambda p, out, **_: export_jsonl(p, out),
-                 "json", fields=JSONL_FIELDS),
-    ExportFormat("webanno", "W3C Web Annotation (JSON-LD)", ".jsonld", lambda p, out, **_: export_webanno(p, out),
-                 "json", unit="annotation", fields=WEBANNO_FIELDS),
-    ExportFormat("qdpx", "REFI-QDA project (MAXQDA, ATLAS.ti, NVivo)", ".qdpx", _refi("export_qdpx"), "zip",
-                 unit="project"),
-    ExportFormat("qdc", "REFI-QDA codebook", ".qdc", _refi("export_qdc"), "xml", unit="codebook"),
+    ExportFormat("csv", "CSV table", ".csv", write_csv_table, "csv", excel=True),
+    ExportFormat("matrix", "Document × label matrix (counts)", ".csv", write_matrix_counts, "csv", excel=True),
+    ExportFormat("matrix-binary", "Document × label matrix (0/1)", ".csv", write_matrix_binary, "csv", excel=True),
+    ExportFormat("coding", "Document coding table (SPSS, R, Stata)", ".csv", write_coding_table, "csv", excel=True),
+    ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", write_jsonl, "json", fields=JSONL_FIELDS),
+    ExportFormat("webanno", "W3C Web Annotation (JSON-LD)", ".jsonld", write_webanno, "json", unit="annotation",
+                 fields=WEBANNO_FIELDS),
+    ExportFormat("qdpx", "REFI-QDA project (MAXQDA, ATLAS.ti, NVivo)", ".qdpx", write_qdpx, "zip", unit="project"),
+    ExportFormat("qdc", "REFI-QDA codebook", ".qdc", write_qdc, "xml", unit="codebook"),
 )}
 """Export formats by the name the command line and the export dialog use."""
 

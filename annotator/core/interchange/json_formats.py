@@ -40,8 +40,8 @@ from typing import Any
 from annotator.core.common.model import Annotation
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
-from annotator.core.corpus.metadata import STANDARD_KEYS
-from annotator.core.interchange.tables import ROW_FILTER, _check_target
+from annotator.core.corpus.metadata import key_order
+from annotator.core.interchange.files import ROW_FILTER, check_target
 from annotator.core.store.database import now
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -50,7 +50,7 @@ QUOTE_CONTEXT = 32
 
 SPAN_FIELDS = [
     "start", "end", "label", "layer", "text", "id", "entity", "entity_id", "target", "target_entity_id",
-    "source", "source_entity_id", "holder", "holder_entity_id", "cue_start", "cue_end", "attributes", "note",
+    "holder", "holder_entity_id", "source", "source_entity_id", "cue_start", "cue_end", "attributes", "note",
 ]
 CODE_FIELDS = ["id", "label", "layer", "target", "target_entity_id", "holder", "holder_entity_id",
                "attributes", "note"]
@@ -78,7 +78,7 @@ def export_jsonl(project: ProjectLike, out: str | os.PathLike) -> int:
     Each line is written in pieces, a span at a time, so a document with a million
     annotations never has its record, or its line, in memory whole.
     """
-    out = _check_target(project, out)
+    out = check_target(project, out)
     context = _Context(project)
     documents = _limited(context.documents())
 
@@ -144,7 +144,7 @@ def _with_values(project: ProjectLike, doc_id: int, *, document_level: bool,
 
 def export_webanno(project: ProjectLike, out: str | os.PathLike) -> int:
     """Write every annotation as a W3C Web Annotation collection (JSON-LD); return the count."""
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
     total = conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
     corpus = hashlib.sha256()
@@ -242,11 +242,6 @@ def _xsd_datetime(stamp: str) -> str:
 # -- shared --------------------------------------------------------------------------
 
 
-def metadata_order(key: str) -> tuple[int, str]:
-    """Metadata fields in the order the document info panel lists them: the standard ones first."""
-    return (STANDARD_KEYS.index(key), "") if key in STANDARD_KEYS else (len(STANDARD_KEYS), key)
-
-
 class _Context:
     """Small lookups both JSON exports need, loaded once; texts stream one document at a time."""
 
@@ -261,7 +256,7 @@ class _Context:
 
     def metadata(self, doc_id: int) -> dict[str, str]:
         rows = self._conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,))
-        return dict(sorted(rows, key=lambda row: metadata_order(row[0])))
+        return dict(sorted(rows, key=lambda row: key_order(row[0])))
 
     def name(self, entity_id: int | None, text: str | None) -> str | None:
         """A role as it reads: the linked entity's name, else the free text."""

@@ -35,16 +35,15 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from annotator.core.common.folding import fold
 from annotator.core.common.protocols import ProjectLike
-from annotator.core.corpus.metadata import STANDARD_KEYS
-
-# The writing side lives in export_files; its names stay importable from here, where other exporters look.
+from annotator.core.corpus.metadata import key_order
 from annotator.core.interchange import sqlcsv as export_sqlcsv
 from annotator.core.interchange.files import (
-    _FORMULA_STARTS,
+    FORMULA_STARTS,
     ROW_FILTER,
-    _check_target,
-    _excel_cell,
+    check_target,
+    excel_cell,
     write_csv,
     write_csv_bytes,
 )
@@ -96,14 +95,14 @@ def attribute_columns(project: ProjectLike) -> list[tuple[str, str]]:
     columns: dict[str, tuple[str, str]] = {}  # folded name -> (column, name as first spelled)
     taken: set[str] = set()
     for (name,) in rows:
-        if _fold(name) in columns:
+        if fold(name) in columns:
             continue
         base = ATTRIBUTE_PREFIX + _slug(name)
         column, n = base, 1
         while column in taken:
             n += 1
             column = f"{base}_{n}"
-        columns[_fold(name)] = (column, name)
+        columns[fold(name)] = (column, name)
         taken.add(column)
     return list(columns.values())
 
@@ -119,7 +118,7 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
     Reads only through project.store.conn, so a worker thread can pass a project
     whose store is its own connection.
     """
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
     attr_columns = attribute_columns(project)
     cells = _annotation_cells(conn, attr_columns, excel)
@@ -194,13 +193,13 @@ _ANNOTATION_FROM_ONLY = (
 _ANNOTATION_ORDER = "a.document_id, a.span_start, a.span_end DESC, a.id"
 _ANNOTATION_FROM = f"{_ANNOTATION_FROM_ONLY} ORDER BY {_ANNOTATION_ORDER}"
 # The text columns above only ever hold text or NULL (TEXT affinity), so the first code point decides.
-_FORMULA_CODES = ", ".join(str(ord(c)) for c in _FORMULA_STARTS)
+_FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 
 
 def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bool = False) -> str:
     """The one query export_annotations streams: each cell as the CSV holds it, in reading order.
 
-    The Excel variant's apostrophe is added in SQL, by the test _excel_cell makes.
+    The Excel variant's apostrophe is added in SQL, by the test excel_cell makes.
     An attribute cell is looked up by the (annotation_id, attribute_id) key, and only
     on rows whose label has values in that column: found up front, from the values
     themselves, so even a value its label no longer defines is written, as before.
@@ -213,7 +212,7 @@ def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: boo
     cells = [_inert_sql(sql) if excel and text else sql for _column, sql, text in _ANNOTATION_CELLS]
     attributes: dict[str, list[tuple[int, str]]] = {}
     for attribute_id, name, kind in conn.execute("SELECT id, name, kind FROM label_attributes ORDER BY id"):
-        attributes.setdefault(_fold(name), []).append((int(attribute_id), kind))
+        attributes.setdefault(fold(name), []).append((int(attribute_id), kind))
     used: dict[int, set[int]] = {}  # attribute id -> labels of the annotations holding a value for it
     for attribute_id, label_id in conn.execute(
         "SELECT DISTINCT v.attribute_id, a.label_id FROM annotation_values v "
@@ -221,7 +220,7 @@ def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: boo
     ):
         used.setdefault(attribute_id, set()).add(int(label_id))
     for _column, name in attr_columns:
-        column_attributes = attributes.get(_fold(name), [])
+        column_attributes = attributes.get(fold(name), [])
         labels = set().union(*(used.get(attribute_id, ()) for attribute_id, _kind in column_attributes))
         cells.append(_attribute_sql(column_attributes, labels, excel) if labels else "NULL")
     while cells[-1] == "NULL":
@@ -260,7 +259,7 @@ class _CueText:
             row = self._cursor.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
             self._document_id, self._text = document_id, row[0] if row else ""
         cue = self._text[start:end]
-        return _excel_cell(cue) if self._excel else cue
+        return excel_cell(cue) if self._excel else cue
 
     def forget(self) -> None:
         self._document_id, self._text = None, ""
@@ -268,7 +267,7 @@ class _CueText:
 
 def _attribute_text(kind: str, value: str, excel: bool) -> Any:
     cell = _attribute_cell(kind, value)
-    return _excel_cell(cell) if excel else cell
+    return excel_cell(cell) if excel else cell
 
 
 def _attribute_cell(kind: str, value: str) -> Any:
@@ -280,10 +279,6 @@ def _attribute_cell(kind: str, value: str) -> Any:
     if kind == "number" and _PLAIN_NUMBER.fullmatch(value):
         return _Number(value)
     return value
-
-
-def _fold(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _slug(name: str) -> str:
@@ -299,7 +294,7 @@ def _slug(name: str) -> str:
 
 def export_documents(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write every document (with its full text and memo) to `out` as CSV; return the row count."""
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
     meta = metadata_columns(project)
     # One streamed query: texts can be large and there may be 100,000 of them. Each metadata
@@ -324,7 +319,7 @@ def metadata_columns(project: ProjectLike) -> list[tuple[str, str]]:
     columns: list[tuple[str, str]] = []
     taken: set[str] = set()
     keys = [key for (key,) in project.store.conn.execute("SELECT DISTINCT key FROM document_metadata")]
-    for key in sorted(keys, key=_metadata_order):
+    for key in sorted(keys, key=key_order):
         base = METADATA_PREFIX + "_".join(key.split())
         column, n = base, 1
         while column in taken:
@@ -335,11 +330,6 @@ def metadata_columns(project: ProjectLike) -> list[tuple[str, str]]:
     return columns
 
 
-def _metadata_order(key: str) -> tuple[int, str]:
-    # DocumentMetadata.keys' order, read here through the export's own connection.
-    return (STANDARD_KEYS.index(key) if key in STANDARD_KEYS else len(STANDARD_KEYS)), key.casefold()
-
-
 def export_entities(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
     """Write the entity registry to `out` as CSV, one row per entity; return the row count.
 
@@ -347,7 +337,7 @@ def export_entities(project: ProjectLike, out: str | os.PathLike, *, excel: bool
     documents those spans are in. Claims and stances that only name it as a source,
     target or holder are not mentions.
     """
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
     aliases: dict[int, list[str]] = {}
     for entity_id, alias in conn.execute("SELECT entity_id, alias FROM entity_aliases ORDER BY entity_id, id"):
@@ -396,7 +386,7 @@ def export_memos(project: ProjectLike, out: str | os.PathLike, *, excel: bool = 
     Rows come per document (its memo, then the notes on its annotations in reading
     order), then entity memos by entity id, then label memos in codebook order.
     """
-    out = _check_target(project, out)
+    out = check_target(project, out)
     conn = project.store.conn
 
     def rows() -> Iterator[tuple[Any, ...]]:

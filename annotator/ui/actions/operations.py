@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoStack
 
-from annotator.core.coding.words import snap_to_words
 from annotator.core.common.model import STATUS_NAMES, Annotation, Label
 from annotator.core.project import Project
 from annotator.ui.actions.commands import CoreEdit
@@ -41,24 +40,13 @@ class Operations:
         if self.on_replay is not None:
             self.on_replay(document_id, message)
 
-    def span_for_tag(self, doc_id: int, start: int, end: int, exact: bool) -> tuple[int, int]:
-        """Where a tag on this selection lands: snapped to whole words unless exact or snapping is off."""
-        if exact or not self.snap_words:
-            return start, end
-        return snap_to_words(self.project.documents.text(doc_id), start, end)
-
-    def tag(self, doc_id: int, label: Label, start: int | None, end: int | None, **roles) -> Annotation:
-        """Tag a span (or the whole document); roles are Annotations.add's target/holder/source options."""
-        if label.layer == "entity":
-            # Tag and link to the registry entity it names as one step: one Ctrl+Z takes back both.
-            def tag_and_link() -> Annotation:
-                added = self.project.annotations.add(doc_id, label, start, end, **roles)
-                self.project.entities.link_new_annotation(added)
-                return self.project.annotations.get(added.id)
-
-            return self.run(f"Tag {label.name}", tag_and_link, document_id=doc_id)
-        return self.run(f"Tag {label.name}", self.project.annotations.add, doc_id, label, start, end,
-                        document_id=doc_id, **roles)
+    def tag(self, doc_id: int, label: Label, start: int | None, end: int | None, *, exact: bool = False,
+            **roles) -> Annotation:
+        """Tag a selection (or the whole document) as one undoable step; Entities.tag_and_link snaps it
+        to whole words (unless exact or snapping is off) and links an entity span to its registry entity.
+        roles are Annotations.add's target/holder/source options."""
+        return self.run(f"Tag {label.name}", self.project.entities.tag_and_link, doc_id, label, start, end,
+                        document_id=doc_id, exact=exact or not self.snap_words, **roles)
 
     def delete(self, annotation: Annotation) -> None:
         name = self.project.codebook.label(annotation.label_id).name

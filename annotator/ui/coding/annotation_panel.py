@@ -424,8 +424,7 @@ class AnnotationPanel(QWidget):
             QMessageBox.warning(self, "Set cue", "Select the attribution words in the reader first "
                                 "(e.g. ‘said’ or ‘according to’), then press Set from selection.")
             return
-        start, end = self._ops.span_for_tag(a.document_id, *span, exact=False)
-        self._edit("Set cue", self._project.annotations.set_cue, start, end)
+        self._edit("Set cue", self._project.annotations.set_cue, *span, exact=not self._ops.snap_words)
 
     def _value_edited(self, attribute_id: int, value: object) -> None:
         a = self._current

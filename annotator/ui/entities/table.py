@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
-from annotator.core.entities.registry import EntitySummary, fold
+from annotator.core.common.folding import fold
+from annotator.core.entities.registry import EntitySummary
 from annotator.core.project import Project
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.models import RecordTableModel

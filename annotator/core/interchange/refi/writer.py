@@ -24,11 +24,11 @@ from annotator.core.coding.codebook_files import (
     validate_codebook,
 )
 from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.folding import fold
 from annotator.core.common.model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
 from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.documents import text_sha256
-from annotator.core.entities.mentions import fold
 from annotator.core.interchange.refi.codes import PlanLabel
 from annotator.core.interchange.refi.dates import utc
 from annotator.core.interchange.refi.ids import INFO_KEY
