@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.team.span_f1 import match_spans, pairwise_span_f1, span_f1
+from annotator.core.team.span_f1 import match_spans, pairwise_span_f1, pairwise_span_f1_by_label, span_f1
 from annotator.core.team.spans import Span
 
 DOCS = {1: 100, 2: 100}
@@ -51,13 +51,30 @@ def test_f1_per_label_looks_at_that_label_only():
 
 def test_pairwise_f1_averages_every_pair_of_coders():
     spans = {"ann": [Span(1, 0, 10, "x")], "bo": [Span(1, 0, 10, "x")], "cy": [Span(1, 2, 10, "x")]}
-    mean, pairs = pairwise_span_f1(spans, DOCS, overlap=False)
-    assert pairs[("ann", "bo")].value == 1.0 and pairs[("ann", "cy")].value == 0.0
-    assert mean.value == pytest.approx(1 / 3)
+    assert span_f1(spans["ann"], spans["bo"], DOCS, overlap=False).value == 1.0
+    assert span_f1(spans["ann"], spans["cy"], DOCS, overlap=False).value == 0.0
+    mean = pairwise_span_f1(spans, DOCS, overlap=False)
+    assert mean.value == pytest.approx(1 / 3)  # ann-bo 1, ann-cy 0, bo-cy 0
     assert (mean.coders, mean.documents, mean.units) == (3, 2, 3)
-    assert pairwise_span_f1(spans, DOCS, overlap=True)[0].value == 1.0
+    assert pairwise_span_f1(spans, DOCS, overlap=True).value == 1.0
+
+
+def test_f1_by_label_and_pooled_in_one_pass():
+    spans = {"ann": [Span(1, 0, 10, "x"), Span(1, 20, 30, "y"), Span(2, 0, 5, "y")],
+             "bo": [Span(1, 0, 10, "x"), Span(1, 20, 31, "y")],
+             "cy": [Span(1, 0, 10, "x")]}
+    pooled, per_label = pairwise_span_f1_by_label(spans, DOCS, overlap=False)
+    assert per_label["x"].value == 1.0 and per_label["x"].units == 3
+    # y: ann-bo 0 of 3 spans; ann-cy 0 of 2; bo-cy 0 of 1.
+    assert per_label["y"].value == 0.0 and per_label["y"].units == 3
+    # Pooled per pair: ann-bo 2 x 1 / 5, ann-cy 2 x 1 / 4, bo-cy 2 x 1 / 3.
+    assert pooled.value == pytest.approx((2 / 5 + 2 / 4 + 2 / 3) / 3)
+    assert pooled.units == 6
+    for label in ("x", "y"):
+        assert pairwise_span_f1(spans, DOCS, overlap=False, label=label) == per_label[label]
 
 
 def test_pairwise_f1_of_one_coder_says_why():
-    mean, pairs = pairwise_span_f1({"ann": [Span(1, 0, 10, "x")]}, DOCS, overlap=True)
-    assert mean.value is None and mean.reason == "needs at least two coders; there is 1" and pairs == {}
+    mean = pairwise_span_f1({"ann": [Span(1, 0, 10, "x")]}, DOCS, overlap=True)
+    assert mean.value is None and mean.reason == "needs at least two coders; there is 1"
+    assert pairwise_span_f1({"ann": [Span(1, 0, 10, "x")]}, DOCS, overlap=True, label="x") == mean

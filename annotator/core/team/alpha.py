@@ -48,7 +48,7 @@ def _shortfall(measure: str, data: Reliability, units: list[Counter], coders: in
     return None
 
 
-def _check_values(values: set, level: str, order: Sequence | None) -> list:
+def _check_values(values: list, level: str, order: Sequence | None) -> list:
     """The values in their order (ordinal, interval, ratio), or a ValueError naming what does not fit."""
     if level not in LEVELS:
         raise ValueError(f"unknown level of measurement {level!r}; one of {', '.join(LEVELS)}")
@@ -67,7 +67,8 @@ def _check_values(values: set, level: str, order: Sequence | None) -> list:
         missing = [v for v in values if v not in known]
         if missing:
             raise ValueError(f"the value {missing[0]!r} is not among the ordered choices")
-        return [v for v in order if v in values]
+        present = set(values)
+        return [v for v in order if v in present]
     return list(values)
 
 
@@ -125,7 +126,7 @@ def krippendorff_alpha(data: Reliability, level: str = "nominal", *, order: Sequ
     how many documents the units come from, when that is not one per unit.
     """
     units, coders = _pairable(data)
-    ordered = _check_values({v for row in data for v in row if v is not None}, level, order)
+    ordered = _check_values(list(dict.fromkeys(v for row in data for v in row if v is not None)), level, order)
     short = _shortfall("alpha", data, units, coders, level=level, documents=documents)
     if short is not None:
         return short

@@ -43,13 +43,19 @@ def _join(marks: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return joined
 
 
-def _units(spans: Iterable[Span], documents: Mapping[Hashable, int], label: str | None) -> Units:
-    """One coder's units of `label` per document (every label, when None)."""
+def _units(spans: Iterable[Span]) -> Units:
+    """One coder's units per document, overlapping marks joined."""
     marks: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
     for span in spans:
-        if label is None or span.label == label:
-            marks[span.document].append((span.start, span.end))
+        marks[span.document].append((span.start, span.end))
     return {document: _join(found) for document, found in marks.items()}
+
+
+def _by_label(spans: Iterable[Span]) -> dict[str, list[Span]]:
+    found: dict[str, list[Span]] = defaultdict(list)
+    for span in spans:
+        found[span.label].append(span)
+    return found
 
 
 def _pair_misfit(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
@@ -140,7 +146,7 @@ def unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]], documents: Map
     if short is not None:
         return short
     spans = _prepared(spans_by_coder, documents)
-    coded = [_units(found, documents, label) for found in spans.values()]
+    coded = [_units(s for s in found if s.label == label) for found in spans.values()]
     return _figure("u_alpha", *_disagreements(coded, documents), len(spans), len(documents), f"{label!r}")
 
 
@@ -150,15 +156,15 @@ def layer_unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]], document
     short = _shortfall("u_alpha", len(spans_by_coder), documents)
     if short is not None:
         return short, {}
-    spans = _prepared(spans_by_coder, documents)
+    grouped = [_by_label(found) for found in _prepared(spans_by_coder, documents).values()]
     if labels is None:
-        labels = sorted({span.label for found in spans.values() for span in found})
+        labels = sorted({label for coded in grouped for label in coded})
     per_label, sum_o, sum_e, n = {}, 0.0, 0.0, 0
     for label in labels:
-        d_o, d_e, n_c = _disagreements([_units(found, documents, label) for found in spans.values()], documents)
-        per_label[label] = _figure("u_alpha", d_o, d_e, n_c, len(spans), len(documents), f"{label!r}")
+        d_o, d_e, n_c = _disagreements([_units(coded.get(label, ())) for coded in grouped], documents)
+        per_label[label] = _figure("u_alpha", d_o, d_e, n_c, len(grouped), len(documents), f"{label!r}")
         sum_o, sum_e, n = sum_o + d_o, sum_e + d_e, n + n_c
-    return _figure("u_alpha", sum_o, sum_e, n, len(spans), len(documents), "any of these labels"), per_label
+    return _figure("u_alpha", sum_o, sum_e, n, len(grouped), len(documents), "any of these labels"), per_label
 
 
 def binary_unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]],
@@ -167,6 +173,5 @@ def binary_unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]],
     short = _shortfall("binary_u_alpha", len(spans_by_coder), documents)
     if short is not None:
         return short
-    spans = _prepared(spans_by_coder, documents)
-    coded = [_units(found, documents, None) for found in spans.values()]
-    return _figure("binary_u_alpha", *_disagreements(coded, documents), len(spans), len(documents), "any span")
+    coded = [_units(found) for found in _prepared(spans_by_coder, documents).values()]
+    return _figure("binary_u_alpha", *_disagreements(coded, documents), len(coded), len(documents), "any span")
