@@ -121,3 +121,15 @@ def test_percent_agreement_of_two_coders_is_the_share_of_units_alike():
 def test_percent_agreement_with_nothing_coded_twice_says_why():
     figure = percent_agreement([[1, N], [N, 1]])
     assert figure.value is None and figure.reason == "no unit was coded by two coders"
+
+
+def test_computing_agreement_loads_no_numpy():
+    # The window and the command line start without numpy; agreement must not pull it in either.
+    import subprocess
+    import sys
+
+    code = ("import sys; from annotator.core.team import alpha, kappa, unitizing, span_f1, table; "
+            "alpha.krippendorff_alpha([[1, 2], [2, 2], [1, 1]], 'ordinal'); "
+            "assert 'numpy' not in sys.modules, 'numpy loaded'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
