@@ -49,6 +49,10 @@ class DocumentPanel(QGroupBox):
         self.target = QLineEdit(self)
         self.target.setPlaceholderText("Target, e.g. Amazon")
         self.stance = QComboBox(self)
+        # A label's whole name can be long; the box shows its start and the tooltip the rest,
+        # so the panel (and the dock beside the reader) keeps its width.
+        self.stance.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.stance.setMinimumContentsLength(12)
         self._fill_stances()
         self.add_button = QPushButton("Add stance", self)
         self.add_button.clicked.connect(self._add_stance)
@@ -136,6 +140,7 @@ class DocumentPanel(QGroupBox):
         self.stance.clear()
         for label in self._project.codebook.in_layer("stance"):
             self.stance.addItem(label_icon(label.color, label.key or ""), label.name, label.id)
+            self.stance.setItemData(self.stance.count() - 1, label.name, Qt.ToolTipRole)
         self.stance.setCurrentIndex(max(0, self.stance.findData(chosen)))
 
     def _on_change(self, change: Change) -> None:
