@@ -34,6 +34,7 @@ from annotator.core.common.model import LAYER_NAMES, LAYERS
 from annotator.core.project import Project
 from annotator.core.store.database import Change
 from annotator.ui.common.colors import label_icon
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.models import kept_page
 from annotator.ui.common.plain_text import as_text, clip, escape, plain_tip, rich_tip
@@ -253,7 +254,7 @@ class AnnotationTableWindow(QWidget):
         for layer in (None, *LAYERS):
             self.layer_combo.addItem(LAYER_NAMES[layer] if layer else "All layers", layer)
         self.layer_combo.currentIndexChanged.connect(self._layer_changed)
-        self.label_combo = QComboBox(self)
+        self.label_combo = data_combo(self)
         self.label_combo.setObjectName("labelFilter")
         self._fill_labels()
         self.label_combo.currentIndexChanged.connect(self.apply_filter)
@@ -266,7 +267,7 @@ class AnnotationTableWindow(QWidget):
         self._typing.timeout.connect(self.apply_filter)
         self.text_edit.textChanged.connect(lambda _text: self._typing.start())
         self.text_edit.returnPressed.connect(self.apply_filter)
-        self.attribute_combo = QComboBox(self)
+        self.attribute_combo = data_combo(self)
         self.attribute_combo.setObjectName("attributeName")
         self.attribute_combo.setEditable(True)
         self.attribute_combo.lineEdit().setPlaceholderText("Attribute")

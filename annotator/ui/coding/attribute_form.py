@@ -16,6 +16,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from annotator.core.common.model import Attribute
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import plain_label, plain_tip
 
 # Digits with an optional sign and decimal point; the core reads and normalises the number.
@@ -97,7 +98,7 @@ class AttributeForm(QObject):
 
     def _make(self, attribute: Attribute, parent: QWidget) -> QWidget:
         if attribute.kind == "choice":
-            combo = QComboBox(parent)
+            combo = data_combo(parent)
             if attribute.required:
                 combo.setPlaceholderText("choose…")
             else:

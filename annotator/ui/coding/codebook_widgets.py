@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.common.model import ATTRIBUTE_KINDS, LAYER_NAMES, Attribute, Label
 from annotator.ui.common.colors import label_icon
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import plain_label
 
 LABEL_ID = Qt.UserRole + 1
@@ -130,7 +131,7 @@ class DeleteLabelDialog(QDialog):
             text += f"\n{typed} registry entit{'ies' if typed != 1 else 'y'} have it as their type; they move too."
         layout.addWidget(plain_label(QLabel(text, self)))
         self.move_choice = QRadioButton("Move them to:", self)
-        self.target = QComboBox(self)
+        self.target = data_combo(self)
         for other in others:
             self.target.addItem(label_icon(other.color, other.key or ""), f"{other.name} ({LAYER_NAMES[other.layer]})",
                                 other.id)

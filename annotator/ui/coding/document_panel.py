@@ -23,6 +23,7 @@ from annotator.core.store.database import Change
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.target_popup import resolve_role
 from annotator.ui.common.colors import label_icon
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.plain_text import as_text
 from annotator.ui.corpus.duplicate_flags import DuplicateFlags
@@ -48,11 +49,7 @@ class DocumentPanel(QGroupBox):
         layout.addRow("Stance:", self.stances)
         self.target = QLineEdit(self)
         self.target.setPlaceholderText("Target, e.g. Amazon")
-        self.stance = QComboBox(self)
-        # A label's whole name can be long; the box shows its start and the tooltip the rest,
-        # so the panel (and the dock beside the reader) keeps its width.
-        self.stance.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.stance.setMinimumContentsLength(12)
+        self.stance = data_combo(self)
         self._fill_stances()
         self.add_button = QPushButton("Add stance", self)
         self.add_button.clicked.connect(self._add_stance)

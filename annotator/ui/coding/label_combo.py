@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from annotator.core.common.model import LAYER_NAMES, Label
 from annotator.ui.common.colors import label_icon
+from annotator.ui.common.combos import fit_to_short_names
 
 
 class LabelCombo(QComboBox):
@@ -21,6 +22,7 @@ class LabelCombo(QComboBox):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("labelCombo")
+        fit_to_short_names(self)
         self._items: tuple = ()
         self._typing = False
         self._pause = QTimer(self, singleShot=True, interval=QApplication.keyboardInputInterval())

@@ -42,6 +42,7 @@ from annotator.core.corpus.corpus_files import (
     sniff_corpus,
 )
 from annotator.core.project import Project
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import as_text, escape, plain_tip
 from annotator.ui.common.worker import EXPECTED_ERRORS, Report, run_with_progress
 
@@ -82,7 +83,7 @@ class CorpusMappingDialog(QDialog):
         guess = guess_mapping(preview.columns)
         self.combos: dict[str, QComboBox] = {}
         for role in ROLES:
-            combo = QComboBox(self)
+            combo = data_combo(self)
             combo.setObjectName(f"{role}Column")
             combo.addItem("(choose the column with the article text)" if role == "text" else "(none)", None)
             for name in preview.columns:

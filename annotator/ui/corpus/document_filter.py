@@ -16,12 +16,13 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.project import Project
 from annotator.core.store.database import Change
 from annotator.ui.common.colors import label_icon
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.corpus.document_list import DocumentListModel
 
@@ -57,7 +58,7 @@ class DocumentFilter(QWidget):
         complete_targets(self.target, project.annotations.targets)
         row.addWidget(self.target, 1)
         row.addWidget(QLabel("is", self))
-        self.stance = QComboBox(self)
+        self.stance = data_combo(self)
         self.stance.setObjectName("stanceFilter")
         self._fill_stances()
         row.addWidget(self.stance)
@@ -66,7 +67,7 @@ class DocumentFilter(QWidget):
         fields = QHBoxLayout(self.field_row)
         fields.setContentsMargins(0, 0, 0, 0)
         fields.addWidget(QLabel("Field", self.field_row))
-        self.field = QComboBox(self.field_row)
+        self.field = data_combo(self.field_row)
         self.field.setObjectName("metadataKeyFilter")
         fields.addWidget(self.field)
         fields.addWidget(QLabel("contains", self.field_row))

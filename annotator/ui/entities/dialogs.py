@@ -7,11 +7,12 @@ Both are window-modal but opened with open(), so the event loop keeps running
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from annotator.core.common.model import Entity
 from annotator.core.entities.registry import EntitySummary
 from annotator.core.project import Project
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.titles import fit_title
 
 
@@ -30,7 +31,7 @@ class _ChooseEntity(QDialog):
         self.explanation.setTextFormat(Qt.RichText)  # markup of its own around escaped names
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
-        self.choice = QComboBox(self)
+        self.choice = data_combo(self)
         layout.addWidget(self.choice)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.button(QDialogButtonBox.Ok).setText(ok_text)

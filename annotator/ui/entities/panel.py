@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QDockWidget,
     QFormLayout,
     QGridLayout,
@@ -38,6 +37,7 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.colors import label_icon
+from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import as_text, plain_tip
 from annotator.ui.common.titles import fit_title
 from annotator.ui.entities.dialogs import DeleteEntityDialog, MergeDialog
@@ -106,7 +106,7 @@ class EntitiesPanel(QDockWidget):
         self.name_edit = QLineEdit(details)
         self.name_edit.editingFinished.connect(self._name_edited)
         form.addRow("Name:", self.name_edit)
-        self.type_combo = QComboBox(details)
+        self.type_combo = data_combo(details)
         self.type_combo.activated.connect(self._type_chosen)
         form.addRow("Type:", self.type_combo)
         self.alias_list = QListWidget(details)
