@@ -187,8 +187,15 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
     tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Document"))
     info = window.document_info
     qtbot.waitUntil(info.isVisible)
-    QApplication.processEvents()
     view, model = info.fields, info.model
+
+    def rows_fit() -> bool:  # the panel refits its rows a moment after the dock settles its width
+        width = view.viewport().width()
+        return all(view.rowHeight(r) >= wrapped_layout(model.index(r, 1).data(), view.font(),
+                                                       view.visualRect(model.index(r, 1)).width() - 8)
+                   .boundingRect().height() for r in range(model.rowCount())) and width > 0
+
+    qtbot.waitUntil(rows_fit)
     viewport = view.viewport().rect()
     for row in range(model.rowCount()):
         index = model.index(row, 1)

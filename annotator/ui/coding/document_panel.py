@@ -25,7 +25,7 @@ from annotator.ui.coding.target_popup import resolve_role
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
-from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.plain_text import as_text, plain_tip
 from annotator.ui.corpus.duplicate_flags import DuplicateFlags
 
 
@@ -137,7 +137,7 @@ class DocumentPanel(QGroupBox):
         self.stance.clear()
         for label in self._project.codebook.in_layer("stance"):
             self.stance.addItem(label_icon(label.color, label.key or ""), label.name, label.id)
-            self.stance.setItemData(self.stance.count() - 1, label.name, Qt.ToolTipRole)
+            self.stance.setItemData(self.stance.count() - 1, plain_tip(label.name), Qt.ToolTipRole)
         self.stance.setCurrentIndex(max(0, self.stance.findData(chosen)))
 
     def _on_change(self, change: Change) -> None:

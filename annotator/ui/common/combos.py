@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-SHOWN_CHARS = 12
+from annotator.ui.common.plain_text import plain_tip
+
+SHOWN_CHARS = 8  # "Neutral", "Against": a typical label shows whole
 
 
 def data_combo(parent: QWidget | None = None, *, chars: int = SHOWN_CHARS) -> QComboBox:
@@ -19,5 +21,5 @@ def data_combo(parent: QWidget | None = None, *, chars: int = SHOWN_CHARS) -> QC
 def fit_to_short_names(combo: QComboBox, *, chars: int = SHOWN_CHARS) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(chars)
-    combo.currentTextChanged.connect(combo.setToolTip)
+    combo.currentTextChanged.connect(lambda text: combo.setToolTip(plain_tip(text)))
     return combo
