@@ -412,6 +412,10 @@ class Variables:
         if other is not None and other.id != variable_id:
             raise ProjectError(f"There is already a variable called {other.name!r}; choose another name.")
 
+    def touched(self) -> None:
+        """Say the codebook changed, inside the caller's write (codebook files call it after storing rows)."""
+        self._touched()
+
     def _touched(self) -> None:
         # Variables are part of the codebook: its views reload on this one event per edit.
         if Change("codebook_changed") not in (self._store._pending or ()):
