@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="for opening in Excel (CSV formats only): adds a byte-order mark and makes formula-like "
                    "cells inert; "
                    "text is then no longer exact, so use the default for analysis")
+    p.add_argument("--labels", action="store_true",
+                   help="with --format coding: write document variables' choices as their labels, not codes")
     p.set_defaults(command="export", handler=_cmd_export)
 
     p = commands.add_parser("stats", help="count documents and annotations",
@@ -117,6 +119,10 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_search import add_command as add_search_command  # no Qt: cheap for every launch
 
     add_search_command(commands, _open_existing)
+
+    from annotator.cli_team import add_commands as add_team_commands  # no Qt: cheap for every launch
+
+    add_team_commands(commands, _open_existing)
 
     p = commands.add_parser("check", help="check a project file for damage",
                             description="Check a project file without changing it: SQLite's integrity and "
@@ -267,7 +273,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ProjectError(f"--what chooses among the CSV exports; leave it out with --format {args.format}.")
     what = args.what or "annotations"
     with _open_existing(args) as project:
-        count = export(project, args.format, args.out, what=what, excel=args.excel)
+        count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels)
     print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 

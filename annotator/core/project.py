@@ -8,7 +8,10 @@ from pathlib import Path
 
 from annotator.core.coding.annotations import Annotations
 from annotator.core.coding.attributes import AttributeValues
+from annotator.core.coding.coders import Coders
+from annotator.core.coding.codesheet import Codesheet
 from annotator.core.coding.codebook import Codebook, default_codebook
+from annotator.core.coding.variables import Variables
 from annotator.core.common.errors import ProjectError, is_disk_full
 from annotator.core.corpus.documents import Documents
 from annotator.core.corpus.duplicates import Duplicates
@@ -44,7 +47,10 @@ class Project:
     def _attach(self) -> None:
         self.codebook = Codebook(self.store)
         self.documents = Documents(self.store)
-        self.annotations = Annotations(self.store, self.codebook)
+        self.coders = Coders(self.store)
+        self.annotations = Annotations(self.store, self.codebook, self.coders)
+        self.variables = Variables(self.store)
+        self.codesheet = Codesheet(self.store, self.variables, self.coders)
         self.entities = Entities(self.store, self.codebook, self.annotations)
         self.values = AttributeValues(self.store, self.codebook)
         self.duplicates = Duplicates(self.store)
@@ -59,6 +65,7 @@ class Project:
         worker.store = self.store.for_worker()
         try:
             worker._attach()
+            worker.coders.current_name = self.coders.current_name  # a job writes as whoever started it
         except BaseException:
             worker.store.close()
             raise

@@ -143,6 +143,15 @@ def test_attribute_values_that_do_not_fit_are_named(study):
     assert "Annotation 2 (Quote) has a value for “type”," in line and "an attribute of “Claim”, but is labelled “Quote”" in line
 
 
+def test_annotations_a_script_wrote_without_a_coder_are_named(study):
+    damage(study, "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, note, annotator, "
+                  "created_at, updated_at) SELECT document_id, label_id, span_start, span_end, text, '', 'script', "
+                  "created_at, updated_at FROM annotations WHERE text = '월마트'")
+    report = check_project(study)
+    assert report.exit_code == 1
+    assert "1 annotation belongs to no coder" in " ".join(report.problems)
+
+
 def test_a_document_text_changed_outside_annotator_is_named(study):
     damage(study, "UPDATE documents SET text = 'Samsung sold 6% more phones.' WHERE title = 'Second'")
     [line] = check_project(study).problems

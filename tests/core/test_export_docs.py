@@ -44,6 +44,8 @@ def small(tmp_path_factory):
     verdict = next(a for a in p.codebook.attributes(claim.id) if a.name == "verdict")
     p.values.set(said.id, verdict.id, "false")
     p.annotations.add(doc, favor, target="아마존")
+    p.variables.add("topic", "single_choice", choices=["Economy", "Politics"])
+    p.codesheet.set(doc, "topic", "Economy")
     yield p
     p.close()
 

@@ -151,6 +151,8 @@ def test_a_foreign_project_with_bom_and_crlf_sources_codes_what_its_positions_sa
                        ("Walmart", "Company"), ("아마존을 견제했다", "Cloud (2)"), ("cloud vendors", "Cloud (2)")}
     pressure = next(a for a in annotations if project.codebook.label(a.label_id).name == "Pressure")
     assert pressure.annotator == "Mina" and pressure.created_at == "2020-02-02T10:00:00+00:00"  # stored as UTC
+    assert project.coders.get(pressure.coder_id).name == "Mina"  # the coding's user is its coder (issue 14)
+    assert all(a.coder_id is not None for a in annotations)
     assert pressure.note == "Strong wording\n\nCheck the quote"
 
 

@@ -161,6 +161,7 @@ def test_events_arrive_after_commit_with_kind_and_ids(project, doc_factory, labe
     project.documents.set_status(doc, "done")
     assert seen == [
         (Change("documents_added", document_id=doc), 0),
+        (Change("coders_changed"), 1),  # the project's first annotation brought its coder
         (Change("annotation_added", doc, added.id), 1),
         (Change("annotation_changed", doc, added.id), 1),
         (Change("annotation_removed", doc, added.id), 0),

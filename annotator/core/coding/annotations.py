@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Iterator
 
+from annotator.core.coding.coders import Coders, default_annotator
 from annotator.core.coding.doc_spans import SpanRow, StoredSpans
 from annotator.core.coding.words import snap_to_words
 from annotator.core.common.errors import AnnotationError
@@ -16,7 +16,7 @@ from annotator.core.store.database import Change, Store, now
 
 _COLUMNS = (
     "id, document_id, label_id, span_start, span_end, text, target, note, annotator, created_at, updated_at, "
-    "entity_id, source_entity_id, source, target_entity_id, holder_entity_id, holder, cue_start, cue_end"
+    "entity_id, source_entity_id, source, target_entity_id, holder_entity_id, holder, cue_start, cue_end, coder_id"
 )
 # Document-level rows (no span: NULL sorts first) lead, then spans in reading order;
 # longer first at a tie so an outer span lists before the span nested in it. The
@@ -24,18 +24,23 @@ _COLUMNS = (
 _ORDER = "ORDER BY span_start, span_end DESC, id"
 
 
-def default_annotator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some sandboxes and services
-        return "analyst"
+__all__ = ["Annotations", "default_annotator"]
 
 
 class Annotations:
-    def __init__(self, store: Store, labels):
+    def __init__(self, store: Store, labels, coders: Coders | None = None):
         self._store = store
         self._labels = labels  # Codebook
-        self.annotator = default_annotator()
+        self.coders = coders or Coders(store)
+
+    @property
+    def annotator(self) -> str:
+        """The name new annotations are signed with: the current coder's (Coders.current_name)."""
+        return self.coders.current_name
+
+    @annotator.setter
+    def annotator(self, name: str) -> None:
+        self.coders.current_name = name
 
     def for_document(self, doc_id: int) -> list[Annotation]:
         rows = self._store.query(f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? {_ORDER}", (doc_id,))
@@ -225,6 +230,7 @@ class Annotations:
         row = {"document_id": doc_id, "label_id": label.id, "span_start": start, "span_end": end, "text": text,
                "note": note, "annotator": self.annotator, "created_at": stamp, "updated_at": stamp, **fields}
         with self._store.write() as db:
+            row["coder_id"] = self.coders.current_id(db)
             cursor = db.execute(
                 f"INSERT INTO annotations({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 tuple(row.values()),

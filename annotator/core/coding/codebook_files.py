@@ -2,7 +2,9 @@
 
 The format is documented in resources/codebook-format.md. Version 2 nests groups
 and labels and carries keys, colours, descriptions, memos and typed attributes;
-version 1 files (flat labels with keys) still read. Import merges by label name
+version 3 adds the codesheet's document variables. A codebook without variables
+is still written as version 2, so an older Annotator reads it; version 1 files
+(flat labels with keys) still read. Import merges labels and variables by name
 and is all or nothing: every refusal comes before the first change, and a
 problem found halfway rolls the whole import back.
 """
@@ -18,12 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.common.errors import ProjectError
-from annotator.core.common.model import ATTRIBUTE_KINDS, LAYER_NAMES, LAYERS, Attribute, Label
+from annotator.core.coding.variables import CHOICE_KINDS, clean_variable
+from annotator.core.common.model import ATTRIBUTE_KINDS, LAYER_NAMES, LAYERS, VARIABLE_KIND_NAMES, Attribute, Label, \
+    Variable
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
 
 FORMAT = "annotator-codebook"
-VERSION = 2
+VERSION = 3  # with document variables; without them a file is written as version 2
+READS = (1, 2, 3)
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 GROUP_COLOR = "#A0A0A0"
 
@@ -104,8 +109,8 @@ def validate_codebook(data: Any) -> list[dict]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProjectError(f"Not an Annotator codebook (missing format: {FORMAT}).")
     version = data.get("version", 1)
-    if version not in (1, 2):
-        raise ProjectError(f"Codebook format version {version!r} is not one this Annotator reads (1 or 2); "
+    if version not in READS:
+        raise ProjectError(f"Codebook format version {version!r} is not one this Annotator reads (1, 2 or 3); "
                            "update Annotator or export the codebook again.")
     layers = data.get("layers", [])
     if not isinstance(layers, list):
@@ -168,8 +173,33 @@ def validate_codebook(data: Any) -> list[dict]:
     return rows
 
 
+def validate_variables(data: Any) -> list[dict]:
+    """A codebook's document variables (format 3) as clean_variable rows in codesheet order; [] before format 3."""
+    if not isinstance(data, dict) or data.get("version", 1) in (1, 2):
+        return []
+    entries = data.get("variables", [])
+    if not isinstance(entries, list):
+        raise ProjectError("The codebook's variables must be a list.")
+    rows: list[dict] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise ProjectError(f"Each variable must be an object with a name and a type, not {entry!r}.")
+        row = clean_variable(entry.get("name"), entry.get("type"), question=entry.get("question", ""),
+                             level=entry.get("level"), required=entry.get("required", False),
+                             choices=entry.get("choices", []))
+        if any(row["name"].casefold() == other["name"].casefold() for other in rows):
+            raise ProjectError(f"Two variables are named {row['name']!r}; names must differ (ignoring case).")
+        rows.append(row)
+    return rows
+
+
 def read_codebook_file(path: str | os.PathLike) -> list[dict]:
     """A codebook file's label rows, or a ProjectError naming the file, the problem and the fix."""
+    return _read_codebook(path)[0]
+
+
+def _read_codebook(path: str | os.PathLike) -> tuple[list[dict], list[dict]]:
+    """A codebook file's label rows and variable rows, or a ProjectError naming the file, the problem and the fix."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -182,7 +212,7 @@ def read_codebook_file(path: str | os.PathLike) -> list[dict]:
     except OSError as exc:
         raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}. Check the file exists and may be read.") from None
     try:
-        return validate_codebook(data)
+        return validate_codebook(data), validate_variables(data)
     except ProjectError as exc:
         raise ProjectError(f"{path.name}: {exc} Fix the file and import it again; nothing was changed.") from None
 
@@ -191,7 +221,7 @@ def read_codebook_file(path: str | os.PathLike) -> list[dict]:
 
 
 def codebook_data(project: ProjectLike, name: str = "") -> dict:
-    """The project's codebook as a format-2 document."""
+    """The project's codebook as a format-2 document, or format 3 when it has document variables."""
     book = project.codebook
 
     def entry(label: Label) -> dict:
@@ -211,13 +241,27 @@ def codebook_data(project: ProjectLike, name: str = "") -> dict:
             ]
         return item
 
-    return {"format": FORMAT, "version": VERSION, "name": name or project.name,
-            "layers": [{"id": layer, "name": LAYER_NAMES[layer],
-                        "labels": [entry(label) for label in book.children(None, layer)]} for layer in LAYERS]}
+    data: dict[str, Any] = {
+        "format": FORMAT, "version": 2, "name": name or project.name,
+        "layers": [{"id": layer, "name": LAYER_NAMES[layer],
+                    "labels": [entry(label) for label in book.children(None, layer)]} for layer in LAYERS]}
+    variables = project.variables.list()
+    if variables:
+        data.update(version=VERSION, variables=[variable_entry(v) for v in variables])
+    return data
+
+
+def variable_entry(variable: Variable) -> dict:
+    """A document variable as a codebook file writes it."""
+    entry: dict[str, Any] = {"name": variable.name, "question": variable.question, "type": variable.kind,
+                             "level": variable.level, "required": variable.required}
+    if variable.kind in CHOICE_KINDS:
+        entry["choices"] = [{"code": c.code, "label": c.label} for c in variable.choices]
+    return entry
 
 
 def export_codebook(project: ProjectLike, path: str | os.PathLike) -> Path:
-    """Write the codebook as JSON (format 2) for another project or a colleague to import."""
+    """Write the codebook as JSON (format 2, or 3 with variables) for another project or a colleague to import."""
     path = Path(path)
     text = json.dumps(codebook_data(project), ensure_ascii=False, indent=2) + "\n"
     try:
@@ -247,21 +291,28 @@ def import_codebook(project: ProjectLike, path: str | os.PathLike, *, mode: str 
     colour, description, memo, group and attributes (attributes match by name;
     none are deleted); new ones are added; nothing is deleted. replace: also
     deletes the labels the file does not have, which must be unused.
+    Document variables match by name too: a match takes the file's question, level,
+    required flag and choices (keeping its own choices the file lacks), new ones go
+    at the end of the codesheet; replace deletes the unanswered ones the file lacks.
+    A variable whose type differs from the file's while it has answers, or a choice
+    code that means another label in the file, is refused.
     """
     if mode not in ("merge", "replace"):
         raise ProjectError(f"Unknown import mode {mode!r}; use merge or replace.")
     name = Path(path).name
-    rows = read_codebook_file(path)
+    rows, variable_rows = _read_codebook(path)
     book = project.codebook
     current = book.labels()
     existing = {label.name.casefold(): label for label in current}
     in_file = {row["name"].casefold() for row in rows}
     leaving = [label for label in current if label.name.casefold() not in in_file] if mode == "replace" else []
     _refuse_conflicts(name, book, rows, existing, leaving, mode)
+    variables = _variable_plan(name, project, variable_rows, mode)
     before = {label.id: (_shape(label), book.attributes(label.id)) for label in current}
-    with project.store.write():
+    with project.store.write() as db:
         try:
             ids = _apply(book, rows, leaving)
+            _apply_variables(project, db, variables)
         except ProjectError as exc:  # found halfway: the whole import rolls back
             raise ProjectError(f"{name}: {exc} Nothing was imported.") from None
     after = {label.id: label for label in book.labels()}  # read once: book.label() scans every label
@@ -307,3 +358,66 @@ def _apply(book: Any, rows: list[dict], leaving: list[Label]) -> dict[str, int]:
 
 def _shape(label: Label) -> tuple:
     return (label.name, label.key, label.color, label.description, label.memo, label.parent_id)
+
+
+# -- document variables ------------------------------------------------------------------------
+
+
+def _variable_plan(name: str, project: ProjectLike, rows: list[dict], mode: str) -> list[tuple[Variable | None, dict | None]]:
+    """(existing variable or None, the row to store or None to delete) for each change, every refusal first."""
+    current = project.variables.list()
+    existing = {variable.name.casefold(): variable for variable in current}
+    plan: list[tuple[Variable | None, dict | None]] = []
+    for row in rows:
+        old = existing.get(row["name"].casefold())
+        if old is None:
+            plan.append((None, row))
+            continue
+        if old.kind != row["kind"] and project.variables.answer_count(old.id):
+            raise ProjectError(f"{name}: variable {old.name!r} is a {VARIABLE_KIND_NAMES[old.kind]} with answers here "
+                               f"but a {VARIABLE_KIND_NAMES[row['kind']]} in the file. Rename one of them, then import "
+                               "again; nothing was changed.")
+        if old.kind == row["kind"] and old.kind in CHOICE_KINDS:
+            for choice in row["choices"]:
+                mine = old.label_of(choice.code)
+                if mine is not None and mine != choice.label:
+                    raise ProjectError(f"{name}: in variable {old.name!r}, code {choice.code} means {mine!r} here but "
+                                       f"{choice.label!r} in the file. Make the codes agree, then import again; "
+                                       "nothing was changed.")
+            given = {choice.code for choice in row["choices"]}
+            kept = [choice for choice in old.choices if choice.code not in given]
+            try:
+                row = clean_variable(row["name"], row["kind"], question=row["question"], level=row["level"],
+                                     required=row["required"], choices=[*row["choices"], *kept])
+            except ProjectError as exc:
+                raise ProjectError(f"{name}: {exc} Nothing was changed.") from None
+        try:
+            project.variables.check_fits(old, row)
+        except ProjectError as exc:
+            raise ProjectError(f"{name}: {exc} Nothing was changed.") from None
+        plan.append((old, row))
+    if mode == "replace":
+        in_file = {row["name"].casefold() for row in rows}
+        for variable in current:
+            if variable.name.casefold() in in_file:
+                continue
+            if project.variables.answer_count(variable.id):
+                raise ProjectError(f"{name}: variable {variable.name!r} has answers and is not in the file. Merge "
+                                   "instead of replacing, or remove it with its answers first.")
+            plan.append((variable, None))
+    return plan
+
+
+def _apply_variables(project: ProjectLike, db: Any, plan: list[tuple[Variable | None, dict | None]]) -> None:
+    variables = project.variables
+    order = len(variables.list())
+    for old, row in plan:
+        if old is None:
+            variables.insert(db, row, order)
+            order += 1
+        elif row is None:
+            variables.remove(old.id)
+        else:
+            variables.store_definition(db, old.id, row)
+    if plan:
+        variables.touched()

@@ -105,10 +105,55 @@ class Annotation:
     holder: str | None = None
     cue_start: int | None = None  # a claim's attribution cue ("said", "밝혔다")
     cue_end: int | None = None
+    coder_id: int | None = None  # whose annotation it is (coders); annotator is the name it was signed with
 
     @property
     def is_document_level(self) -> bool:
         return self.start is None
+
+
+@dataclass(frozen=True)
+class Coder:
+    """Someone who codes in the project; their annotations and codesheet answers are theirs."""
+
+    id: int
+    name: str
+
+
+# A document variable's type, and the level of measurement its answers are compared at.
+VARIABLE_KINDS = ("single_choice", "multiple_choice", "yes_no", "number", "date", "text")
+VARIABLE_KIND_NAMES = {"single_choice": "single choice", "multiple_choice": "multiple choice", "yes_no": "yes/no",
+                       "number": "number", "date": "date", "text": "short text"}
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a choice variable offers: an integer code and what it means (1 = Economy)."""
+
+    code: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A question the codesheet asks of every document (topic, tone, main actor...).
+
+    choices are in the order the scale ranks them (what an ordinal variable's order means);
+    a yes/no variable has none of its own: 1 = yes, 0 = no.
+    """
+
+    id: int
+    name: str
+    question: str
+    kind: str  # one of VARIABLE_KINDS
+    level: str  # one of LEVELS
+    required: bool = False
+    sort_order: int = 0
+    choices: tuple[Choice, ...] = ()
+
+    def label_of(self, code: int) -> str | None:
+        return next((choice.label for choice in self.choices if choice.code == code), None)
 
 
 ROLES = ("source", "target", "holder")

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from annotator.core.coding.annotations import Annotations
     from annotator.core.coding.attributes import AttributeValues
     from annotator.core.coding.codebook import Codebook
+    from annotator.core.coding.coders import Coders
+    from annotator.core.coding.codesheet import Codesheet
+    from annotator.core.coding.variables import Variables
     from annotator.core.corpus.documents import Documents
     from annotator.core.corpus.duplicates import Duplicates
     from annotator.core.corpus.metadata import DocumentMetadata
@@ -26,6 +29,9 @@ if TYPE_CHECKING:
 class ProjectLike(Protocol):
     store: Store
     codebook: Codebook
+    coders: Coders
+    variables: Variables
+    codesheet: Codesheet
     documents: Documents
     annotations: Annotations
     entities: Entities

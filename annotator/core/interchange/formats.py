@@ -30,12 +30,15 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from annotator.core.coding.variables import answer_text
 from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import Variable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
 from annotator.core.interchange.files import ROW_FILTER, check_target, write_csv
@@ -54,6 +57,9 @@ meta_<key>                             one per metadata field in the project: ou
 n_<label>                              one per codable label: its annotations in the document (spans + whole-document)
 targets_<stance label>                 one per stance label: the targets it codes the whole document toward,
                                        in the order coded, joined with "; " (e.g. "Amazon; Walmart")
+var_<variable>                         one per document variable, in codesheet order: the answer as a code (a
+                                       multiple choice's codes joined with "; "; yes/no 1 or 0), a number, a
+                                       date or a text; with labels=True a choice's label instead of its code
 """
 """The coding table's columns. Names are SPSS/R/Stata variable names: lower case, runs of
 anything but letters, digits and _ become _, and a clash gets _2, _3..."""
@@ -78,6 +84,7 @@ class ExportFormat:
     writer: Writer
     syntax: str  # how the file reads: csv, json, xml or zip (for the preview)
     excel: bool = False  # has an Excel variant
+    labels: bool = False  # can write choices as their labels instead of their codes (labels=True)
     unit: str = "document"  # what the count counts
     fields: list[str] = field(default_factory=list)  # for formats that are not tables
 
@@ -119,10 +126,19 @@ def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
 # -- document-level coding table -----------------------------------------------------
 
 
-def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
-    """Write the coding table (CODING_TABLE), one row per document; return the row count."""
+def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False,
+                           labels: bool = False, coder: str | None = None) -> int:
+    """Write the coding table (CODING_TABLE), one row per document; return the row count.
+
+    The var_ columns hold one coder's answers: `coder`'s, else the current coder's, else, when
+    the current coder has not coded here, the project's only coder's. (Every coder's answers
+    with a coder column is for exports that take --coder and --gold.)
+    """
     out = check_target(project, out)
     conn = project.store.conn
+    choice_labels = labels  # the name `labels` is the codebook's labels from here on
+    variables = project.variables.list()
+    answers = _answers(project, coder) if variables else {}
     keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=key_order)
     labels = project.codebook.codable_labels()
     stances = [label for label in labels if label.layer == "stance"]
@@ -141,13 +157,40 @@ def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, exce
             meta = dict(conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,)))
             yield (doc_id, title, status, memo, *(meta.get(key) for key in keys),
                    *(counts.get((doc_id, label.id), 0) for label in labels),
-                   *(TARGET_SEPARATOR.join(targets.get((doc_id, label.id), ())) or None for label in stances))
+                   *(TARGET_SEPARATOR.join(targets.get((doc_id, label.id), ())) or None for label in stances),
+                   *(_answer_cell(variable, answers.get((doc_id, variable.id)), choice_labels)
+                     for variable in variables))
 
     columns = _unique(["document_id", "title", "status", "memo",
                        *(f"meta_{variable_name(key)}" for key in keys),
                        *(f"n_{variable_name(label.name)}" for label in labels),
-                       *(f"targets_{variable_name(label.name)}" for label in stances)])
+                       *(f"targets_{variable_name(label.name)}" for label in stances),
+                       *(f"var_{variable_name(variable.name)}" for variable in variables)])
     return write_csv(out, columns, rows(), excel=excel)
+
+
+def _answers(project: ProjectLike, coder: str | None) -> dict[tuple[int, int], str]:
+    """(document, variable) -> the stored answer of the coder the coding table shows (see export_document_coding)."""
+    if coder is not None:
+        chosen = project.coders.named(coder)
+    else:
+        coders = project.coders.list()
+        chosen = project.coders.current or (coders[0] if len(coders) == 1 else None)
+    if chosen is None:
+        return {}
+    return {(doc_id, variable_id): value for doc_id, variable_id, value in project.store.conn.execute(
+        "SELECT document_id, variable_id, value FROM variable_values WHERE coder_id = ?", (chosen.id,))}
+
+
+def _answer_cell(variable: Variable, stored: str | None, labels: bool) -> Any:
+    """A number stays a number (never made inert as text by the Excel variant); codes are whole numbers."""
+    if stored is None:
+        return None
+    if variable.kind == "number":
+        return Decimal(stored)
+    if variable.kind in ("single_choice", "yes_no") and not labels:
+        return int(stored)
+    return answer_text(variable, stored, labels=labels, separator=TARGET_SEPARATOR)
 
 
 def variable_name(name: str) -> str:
@@ -192,9 +235,10 @@ def write_matrix_binary(project: ProjectLike, out: str | os.PathLike, *, excel: 
     return export_matrix(project, out, binary=True, excel=excel)
 
 
-def write_coding_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """The document-level coding table (CODING_TABLE); return the document count."""
-    return export_document_coding(project, out, excel=excel)
+def write_coding_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+                       labels: bool = False) -> int:
+    """The document-level coding table (CODING_TABLE), choices as labels with labels=True; return the document count."""
+    return export_document_coding(project, out, excel=excel, labels=labels)
 
 
 def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
@@ -235,7 +279,8 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("csv", "CSV table", ".csv", write_csv_table, "csv", excel=True),
     ExportFormat("matrix", "Document × label matrix (counts)", ".csv", write_matrix_counts, "csv", excel=True),
     ExportFormat("matrix-binary", "Document × label matrix (0/1)", ".csv", write_matrix_binary, "csv", excel=True),
-    ExportFormat("coding", "Document coding table (SPSS, R, Stata)", ".csv", write_coding_table, "csv", excel=True),
+    ExportFormat("coding", "Document coding table (SPSS, R, Stata)", ".csv", write_coding_table, "csv", excel=True,
+                 labels=True),
     ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", write_jsonl, "json", fields=JSONL_FIELDS),
     ExportFormat("webanno", "W3C Web Annotation (JSON-LD)", ".jsonld", write_webanno, "json", unit="annotation",
                  fields=WEBANNO_FIELDS),
@@ -246,17 +291,22 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 
 
 def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str = "annotations", excel: bool = False,
-           on_progress: Callable[[int], bool | None] | None = None) -> int:
+           labels: bool = False, on_progress: Callable[[int], bool | None] | None = None) -> int:
     """Write export `name` to `out`; return how many rows or records it holds (1 for REFI-QDA's one file).
 
-    on_progress(rows so far) is called every 100 rows; returning False cancels, raising
-    ExportCancelled and leaving `out` as it was.
+    labels writes choice answers as their labels (the coding table only). on_progress(rows so
+    far) is called every 100 rows; returning False cancels, raising ExportCancelled and leaving
+    `out` as it was.
     """
     fmt = _format(name)
     if excel and not fmt.excel:
         raise ProjectError(f"{fmt.title} has no Excel variant; export it without the Excel option.")
+    if labels and not fmt.labels:
+        raise ProjectError(f"{fmt.title} has no choice answers to write as labels; export it without --labels.")
     token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)
     try:
+        if labels:
+            return fmt.writer(project, out, excel=excel, what=what, labels=True)
         return fmt.writer(project, out, excel=excel, what=what)
     finally:
         ROW_FILTER.reset(token)

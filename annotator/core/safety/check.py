@@ -221,6 +221,11 @@ def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
         _check_values(conn, labels, report)
     if "entities" in tables:
         _check_entities(conn, labels, report)
+    if "coders" in tables:
+        unowned = conn.execute("SELECT count(*) FROM annotations WHERE coder_id IS NULL").fetchone()[0]
+        if unowned:
+            report.add("coders", f"{unowned:,} annotation{'s' * (unowned != 1)} belong{'s' * (unowned == 1)} to no "
+                       "coder (written by a tool that bypassed Annotator); every annotation must be a coder's.")
     if report.problem_count == before:
         report.passed.append("Annotator's rules (spans, labels, roles, values): ok")
 

@@ -29,7 +29,8 @@ from annotator.core.store import history, lock, schema
 class Change:
     """What changed, for views to refresh. kind is one of:
     documents_added, document_changed, annotation_added, annotation_removed,
-    annotation_changed, codebook_changed."""
+    annotation_changed, codebook_changed (labels, attributes or document variables),
+    coders_changed, codesheet_changed (a document's answers or coded mark)."""
 
     kind: str
     document_id: int | None = None

@@ -27,6 +27,11 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "documents": ("update",),
     "document_metadata": ("insert", "update", "delete"),
     "document_flags": ("update",),  # dismissing a flag is an edit; finding flags is part of import
+    "coders": ("insert", "update", "delete"),
+    "variables": ("insert", "update", "delete"),
+    "variable_choices": ("insert", "update", "delete"),
+    "variable_values": ("insert", "update", "delete"),
+    "coded_documents": ("insert", "update", "delete"),
 }
 UNLOGGED_COLUMNS = {"documents": {"text"}}
 

@@ -247,11 +247,88 @@ def _v7_refi_sources(db: sqlite_utils.Database) -> None:
     conn.execute("CREATE INDEX idx_documents_refi_guid ON documents(refi_guid) WHERE refi_guid <> ''")
 
 
+# Who an annotation was signed by before coders existed, when nobody signed it: the name
+# default_annotator() falls back to. Fixed, not the login of whoever upgrades the file first.
+UNSIGNED_CODER = "analyst"
+
+
+def _v8_coders_and_codesheet(db: sqlite_utils.Database) -> None:
+    """Coders, and the codesheet: document variables, their choices, and each coder's answers.
+
+    coders: everyone who codes in this project, by a unique name (nothing more: a project
+    exported and restored, or merged, must come back with the same rows). Every annotation belongs
+    to one (coder_id); its whole-document codes are annotations too, and its attribute
+    values belong to it, so they have its coder. The annotator column stays what the
+    annotation was signed with (exports and REFI-QDA users read it); a coder's rename
+    updates both. Existing annotations get the coder named by their annotator; an unsigned
+    one (empty annotator) goes to the project's only signer when there is exactly one, so
+    a one-person project stays one coder, and else to UNSIGNED_CODER.
+
+    variables: document-level questions (a codesheet), in sort_order; kind is one of
+    single_choice, multiple_choice, yes_no, number, date, text; level one of nominal,
+    ordinal, interval, ratio. variable_choices: a choice variable's integer codes and labels,
+    in the order an ordinal scale ranks them (sort_order), each code meaning one label.
+    variable_values: one answer per (document, variable, coder), stored as text in one
+    canonical form per kind (see coding/variables.py). coded_documents: a coder's explicit
+    word that a document is coded (a record imported as coded, or "nothing to code here"),
+    which no answer or annotation can say for a document with none; whether a document is
+    done is derived from it and the required variables, never stored.
+    """
+    conn = db.conn
+    conn.execute("CREATE TABLE coders (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+    conn.execute("CREATE UNIQUE INDEX idx_coders_name ON coders(name)")
+    conn.execute("ALTER TABLE annotations ADD COLUMN coder_id INTEGER REFERENCES coders(id)")
+    conn.execute("CREATE INDEX idx_annotations_coder_id ON annotations(coder_id, document_id)")
+    _coders_from_annotators(conn)
+    conn.execute(
+        "CREATE TABLE variables (id INTEGER PRIMARY KEY, name TEXT NOT NULL, question TEXT NOT NULL DEFAULT '', "
+        "kind TEXT NOT NULL, level TEXT NOT NULL, required INTEGER NOT NULL DEFAULT 0, "
+        "sort_order INTEGER NOT NULL DEFAULT 0)"
+    )
+    conn.execute("CREATE UNIQUE INDEX idx_variables_name ON variables(name)")
+    conn.execute(
+        "CREATE TABLE variable_choices (id INTEGER PRIMARY KEY, "
+        "variable_id INTEGER NOT NULL REFERENCES variables(id), code INTEGER NOT NULL, label TEXT NOT NULL, "
+        "sort_order INTEGER NOT NULL DEFAULT 0)"
+    )
+    conn.execute("CREATE UNIQUE INDEX idx_variable_choices_code ON variable_choices(variable_id, code)")
+    conn.execute("CREATE UNIQUE INDEX idx_variable_choices_label ON variable_choices(variable_id, label)")
+    conn.execute(
+        "CREATE TABLE variable_values (document_id INTEGER NOT NULL REFERENCES documents(id), "
+        "variable_id INTEGER NOT NULL REFERENCES variables(id), coder_id INTEGER NOT NULL REFERENCES coders(id), "
+        "value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (document_id, variable_id, coder_id))"
+    )
+    conn.execute("CREATE INDEX idx_variable_values_variable_id ON variable_values(variable_id)")
+    conn.execute("CREATE INDEX idx_variable_values_coder_id ON variable_values(coder_id, document_id)")
+    conn.execute(
+        "CREATE TABLE coded_documents (document_id INTEGER NOT NULL REFERENCES documents(id), "
+        "coder_id INTEGER NOT NULL REFERENCES coders(id), coded_at TEXT NOT NULL, "
+        "PRIMARY KEY (document_id, coder_id))"
+    )
+    conn.execute("CREATE INDEX idx_coded_documents_coder_id ON coded_documents(coder_id)")
+
+
+def _coders_from_annotators(conn: sqlite3.Connection) -> None:
+    """A coder for each name annotations were signed with, in order of first use; see _v8."""
+    signed: dict[str, list[str]] = {}  # clean name -> the stored spellings that mean it
+    unsigned: list[str] = []
+    for (raw,) in conn.execute("SELECT annotator FROM annotations GROUP BY annotator ORDER BY min(id)"):
+        name = " ".join((raw or "").split())
+        (signed.setdefault(name, []) if name else unsigned).append(raw)
+    if unsigned:
+        fallback = next(iter(signed)) if len(signed) == 1 else UNSIGNED_CODER
+        signed.setdefault(fallback, []).extend(unsigned)
+    for name, spellings in signed.items():
+        coder = conn.execute("INSERT INTO coders(name) VALUES (?)", (name,)).lastrowid
+        for raw in spellings:
+            conn.execute("UPDATE annotations SET coder_id = ? WHERE annotator IS ?", (coder, raw))
+
+
 # Index i holds the step that produces version i + 1. Never edit a shipped step:
 # add a new one, and keep a fixture of the old file in tests/fixtures/.
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [
     _v1_initial, _v2_coding_in_depth, _v3_document_metadata, _v4_full_text_search,
-    _v5_document_fingerprints, _v6_label_reading_order, _v7_refi_sources,
+    _v5_document_fingerprints, _v6_label_reading_order, _v7_refi_sources, _v8_coders_and_codesheet,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -379,7 +379,12 @@ class Writer:
             created = utc(annotation.created_at)
             self.undated += bool(annotation.created_at) and created is None
             created = created or now()
-        row.update(note=note, annotator=annotation.annotator, created_at=created,
+        # The coding's user is its coder; a coding nobody signed is the importing coder's, as the
+        # export names the exporting user for unsigned work.
+        coders = self.project.coders
+        coder_id = coders.id_for(self.db, annotation.annotator) if (annotation.annotator or "").strip() \
+            else coders.current_id(self.db)
+        row.update(note=note, annotator=annotation.annotator, coder_id=coder_id, created_at=created,
                    updated_at=(annotation.updated_at if self.restore else utc(annotation.updated_at)) or created)
         if self.restore:
             row["id"] = annotation.id

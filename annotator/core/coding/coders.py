@@ -1,0 +1,132 @@
+"""Coders: who codes in a project. Every annotation (whole-document codes included, and so the
+attribute values on it) and every codesheet answer belongs to one coder.
+
+The current coder is a name, not a row: the name in Preferences (the login name until one
+is set, or what `--coder` gives a command). Its row is added by the first edit it writes, in
+that edit's own transaction, so opening a project writes nothing and undoing a coder's first
+annotation takes the new coder away with it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.folding import fold
+from annotator.core.common.model import Coder
+from annotator.core.store.database import Change, Store
+from annotator.core.store.schema import UNSIGNED_CODER
+
+MAX_NAME_LENGTH = 100  # as Preferences allows for the annotator name
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some sandboxes and services
+        return UNSIGNED_CODER
+
+
+def clean_coder_name(name: object) -> str:
+    """A coder's name as stored (spacing tidied), or a ProjectError saying what to change."""
+    cleaned = " ".join(name.split()) if isinstance(name, str) else ""
+    if not cleaned:
+        raise ProjectError("A coder needs a name, e.g. initials or a login name.")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise ProjectError(f"Keep a coder's name under {MAX_NAME_LENGTH} characters; initials are enough.")
+    return cleaned
+
+
+class Coders:
+    def __init__(self, store: Store):
+        self._store = store
+        self.current_name = default_annotator()
+
+    # -- reading ---------------------------------------------------------------
+
+    def list(self) -> list[Coder]:
+        """Every coder, in the order they joined the project."""
+        return [Coder(*row) for row in self._store.query("SELECT id, name FROM coders ORDER BY id")]
+
+    def count(self) -> int:
+        return self._store.conn.execute("SELECT count(*) FROM coders").fetchone()[0]
+
+    def get(self, coder_id: int) -> Coder:
+        row = self._store.conn.execute("SELECT id, name FROM coders WHERE id = ?", (coder_id,)).fetchone()
+        if row is None:
+            raise ProjectError(f"There is no coder {coder_id}.")
+        return Coder(*row)
+
+    def by_name(self, name: str) -> Coder | None:
+        """The coder of that name; spacing and case aside when no name matches exactly."""
+        wanted = " ".join(name.split()) if isinstance(name, str) else ""
+        row = self._store.conn.execute("SELECT id, name FROM coders WHERE name = ?", (wanted,)).fetchone()
+        if row is not None:
+            return Coder(*row)
+        return next((coder for coder in self.list() if fold(coder.name) == fold(wanted)), None) if wanted else None
+
+    def named(self, name: str) -> Coder:
+        """by_name, or a ProjectError listing the coders there are."""
+        coder = self.by_name(name)
+        if coder is None:
+            known = ", ".join(c.name for c in self.list()) or "none yet"
+            raise ProjectError(f"No coder is called {name!r}; the project's coders are: {known}.")
+        return coder
+
+    @property
+    def current(self) -> Coder | None:
+        """The current coder's row, or None until they have coded anything in this project."""
+        return self.by_name(self._current_clean())
+
+    # -- writing ---------------------------------------------------------------
+
+    def add(self, name: str) -> Coder:
+        """A new coder, as one edit; a name another coder has (case aside) is refused."""
+        cleaned = clean_coder_name(name)
+        self._refuse_taken(cleaned)
+        with self._store.write() as db:
+            coder_id = self._insert(db, cleaned)
+        return self.get(coder_id)
+
+    def rename(self, coder_id: int, name: str) -> Coder:
+        """Give a coder another name; the annotations signed with the old name follow, as one edit."""
+        old = self.get(coder_id)
+        cleaned = clean_coder_name(name)
+        if cleaned == old.name:
+            return old
+        self._refuse_taken(cleaned, coder_id)
+        with self._store.write() as db:
+            db.execute("UPDATE coders SET name = ? WHERE id = ?", (cleaned, coder_id))
+            db.execute("UPDATE annotations SET annotator = ? WHERE coder_id = ? AND annotator = ?",
+                       (cleaned, coder_id, old.name))
+            self._store.notify(Change("coders_changed"))
+        if fold(self.current_name) == fold(old.name):
+            self.current_name = cleaned
+        return self.get(coder_id)
+
+    def current_id(self, db: sqlite3.Connection) -> int:
+        """The current coder's id, adding the coder inside the caller's write if they are new."""
+        return self.id_for(db, self._current_clean())
+
+    def id_for(self, db: sqlite3.Connection, name: str) -> int:
+        """The id of the coder of that name (blank: UNSIGNED_CODER), added inside the caller's write if new.
+
+        For imports that bring another coder's work: call it inside their write()."""
+        cleaned = " ".join(name.split()) if isinstance(name, str) and name.strip() else UNSIGNED_CODER
+        found = self.by_name(cleaned)
+        return found.id if found is not None else self._insert(db, clean_coder_name(cleaned))
+
+    def _insert(self, db: sqlite3.Connection, name: str) -> int:
+        coder_id = db.execute("INSERT INTO coders(name) VALUES (?)", (name,)).lastrowid
+        self._store.notify(Change("coders_changed"))
+        return coder_id
+
+    def _current_clean(self) -> str:
+        return " ".join(self.current_name.split()) if self.current_name and self.current_name.strip() \
+            else UNSIGNED_CODER
+
+    def _refuse_taken(self, name: str, coder_id: int | None = None) -> None:
+        other = self.by_name(name)
+        if other is not None and other.id != coder_id:
+            raise ProjectError(f"There is already a coder called {other.name!r}; choose another name.")
