@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import LAYER_NAMES, Label
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.lock import ProjectLocked
 from annotator.ui import file_menu, preferences
 from annotator.ui.actions.operations import Operations
@@ -486,14 +486,14 @@ class MainWindow(QMainWindow):
         self.annotation_panel.set_document(self.current_doc_id)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._codebook_changed()
-        if change.document_id == self.current_doc_id and change.kind.startswith("annotation"):
+        if change.document_id == self.current_doc_id and change.kind.touches_annotations:
             if change.annotation_id is None:
                 self.reader.set_annotations()
             else:  # one span: only the paragraphs it touches are highlighted again
                 self.reader.put_annotation(change.annotation_id, self.project.annotations.find(change.annotation_id))
-            if change.kind == "annotation_removed":
+            if change.kind == ChangeKind.ANNOTATION_REMOVED:
                 self.reader.clear_mark()
 
     # -- find, zoom --------------------------------------------------------------

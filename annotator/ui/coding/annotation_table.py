@@ -32,7 +32,7 @@ from annotator.core.coding.annotation_query import AnnotationFilter, AnnotationR
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LAYER_NAMES, LAYERS
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.models import kept_page
@@ -379,7 +379,7 @@ class AnnotationTableWindow(QWidget):
             self.openAnnotation.emit(row.document_id, row.id)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._fill_labels()
             self._fill_attributes()
 

@@ -31,7 +31,7 @@ from annotator.core.coding import codebook_files as codebook_io
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import LAYER_NAMES, LAYERS, Attribute, Label
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.codebook_widgets import (
     KIND_NAMES,
@@ -172,7 +172,7 @@ class CodebookEditor(QDialog):
             return None
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed" or change.kind.startswith("annotation"):  # names, counts
+        if change.kind == ChangeKind.CODEBOOK_CHANGED or change.kind.touches_annotations:  # names, counts
             self.refresh()
 
     def refresh(self) -> None:

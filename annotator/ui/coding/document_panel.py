@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import STATUS_NAMES, STATUSES
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.target_popup import resolve_role
 from annotator.ui.common.colors import label_icon
@@ -139,16 +139,16 @@ class DocumentPanel(QGroupBox):
         self.stance.setCurrentIndex(max(0, self.stance.findData(chosen)))
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":  # stance labels renamed, recoloured, added or removed
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:  # stance labels renamed, recoloured, added or removed
             self._fill_stances()
             self._refresh()
             return
         if change.document_id != self._doc_id or self._doc_id is None:
             return
         # Span tags do not show here; skip the reload for them (tagging must stay instant).
-        if change.kind == "document_changed" or self._shows(change.annotation_id):
+        if change.kind == ChangeKind.DOCUMENT_CHANGED or self._shows(change.annotation_id):
             self._refresh()
-        if change.kind == "document_changed":
+        if change.kind == ChangeKind.DOCUMENT_CHANGED:
             self._show_memo()
 
     def _shows(self, annotation_id: int | None) -> bool:

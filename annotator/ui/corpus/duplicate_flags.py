@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import ProjectError
 from annotator.core.corpus.duplicates import Flag
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.plain_text import as_text, plain_tip
 
@@ -167,7 +167,7 @@ class DuplicateFlags(QWidget):
         self.dismiss_button.setText("Restore" if flag is not None and flag.dismissed else "Dismiss")
 
     def _on_change(self, change: Change) -> None:
-        if self._doc_id is None or change.kind != "document_changed":
+        if self._doc_id is None or change.kind != ChangeKind.DOCUMENT_CHANGED:
             return
         # A renamed near-duplicate changes how its flag reads here.
         if change.document_id == self._doc_id or any(f.other_document_id == change.document_id for f in self._flags):

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import Annotation, Entity
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, plain_tip
@@ -187,10 +187,10 @@ class EntitiesPanel(QDockWidget):
 
     def _on_change(self, change: Change) -> None:
         self.offer_button.on_change(change)
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._fill_types()
-        if change.kind in ("entities_changed", "codebook_changed", "document_changed") or \
-                change.kind.startswith("annotation"):
+        if change.kind in (ChangeKind.ENTITIES_CHANGED, ChangeKind.CODEBOOK_CHANGED, ChangeKind.DOCUMENT_CHANGED) or \
+                change.kind.touches_annotations:
             # Bulk edits send one event per annotation: refresh once, after the last.
             self._refresh_timer.start()
 

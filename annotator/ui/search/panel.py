@@ -29,6 +29,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
 from annotator.core.search.fulltext import SearchCancelled, Searcher, SearchFilter, SearchPage, document_hits
 from annotator.core.search.query import parse
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.plain_text import as_text, plain_label
 from annotator.ui.search.results import DOCUMENT_ROLE, KIND_ROLE, SPAN_ROLE, HitDelegate, SearchResultsModel
 
@@ -215,14 +216,14 @@ class SearchPanel(QWidget):
         self.status.setText("Searching…")
         self._start(request, offset=0)
 
-    def _on_change(self, change) -> None:
+    def _on_change(self, change: Change) -> None:
         """Search again after an edit that can change the results: a title, a new document, or a
         tag while a label or entity filter is on. The current row stays where it was."""
         if self._shown_request is None and self._request is None:
             return
         _query, flt = self._shown_request or self._request
-        if change.kind in ("document_changed", "documents_added") or (
-                change.kind.startswith("annotation") and (flt.label_ids or flt.entity_id is not None)):
+        if change.kind in (ChangeKind.DOCUMENT_CHANGED, ChangeKind.DOCUMENTS_ADDED) or (
+                change.kind.touches_annotations and (flt.label_ids or flt.entity_id is not None)):
             self._typing.start()
 
     def _filters_edited(self) -> None:
