@@ -34,7 +34,7 @@ def tag(window, qtbot, phrase: str, key, occurrence: int = 1) -> None:
 
 def open_table(window, qtbot):
     qtbot.keyClick(window, Qt.Key_T, Qt.ControlModifier)
-    table = window.annotation_table
+    table = window.tool_window("annotation_table")
     assert table is not None and table.isVisible()
     qtbot.waitExposed(table)
     return table
@@ -421,7 +421,7 @@ def test_a_closed_table_catches_up_when_opened_again_and_leaves_with_its_project
     with Project(other) as project:
         project.documents.add(title="Other", text="Nothing tagged here.")
     window.open_project(other)
-    assert window.annotation_table is None and not table.isVisible()
+    assert window.tool_window("annotation_table") is None and not table.isVisible()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     fresh = open_table(window, qtbot)

@@ -44,7 +44,7 @@ def file_action(window, text: str):
 
 def open_dialog(window, qtbot) -> BackupDialog:
     file_action(window, "&Restore backup…").trigger()
-    dialog = window.backup_dialog
+    dialog = window.tool_window("backups")
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 
@@ -157,7 +157,7 @@ def test_an_unreadable_backup_is_listed_but_cannot_be_restored(article_path, ope
 def test_preferences_set_how_many_backups_the_project_keeps(article_path, open_window, qtbot):
     window = open_window(article_path)
     qtbot.keyClick(window, Qt.Key_Comma, Qt.ControlModifier)
-    prefs = window.preferences_dialog
+    prefs = window.tool_window("preferences")
     qtbot.waitUntil(prefs.isVisible)
     spin = prefs.keep_backups
     assert spin.value() == 10 and spin.isVisible()

@@ -27,7 +27,7 @@ def open_editor(window, qtbot):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key_K, Qt.ControlModifier)
-    editor = window.codebook_editor
+    editor = window.tool_window("codebook_editor")
     qtbot.waitUntil(editor.isActiveWindow)
     return editor
 

@@ -59,7 +59,7 @@ def test_search_finds_korean_memos_and_jumps_to_them(open_window, seeded_path, q
     open_titled(window, "What If Walmart")
 
     qtbot.keyClick(window, Qt.Key_M, Qt.ControlModifier | Qt.ShiftModifier)
-    dialog = window.memo_search
+    dialog = window.tool_window("memo_search")
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.results.count() == 2  # an empty query lists every memo
 
@@ -94,7 +94,7 @@ def test_an_entity_memo_is_shown_without_leaving_the_document(open_window, seede
     entity = window.project.entities.create("아마존", organization)
     window.project.entities.set_memo(entity.id, "AWS 포함 여부는 기사마다 판단")
     qtbot.keyClick(window, Qt.Key_M, Qt.ControlModifier | Qt.ShiftModifier)
-    dialog = window.memo_search
+    dialog = window.tool_window("memo_search")
     type_text(dialog.query, "aws")  # ASCII query, case-insensitive, inside a Korean memo
     assert dialog.results.item(0).text().startswith("Entity · 아마존")
     assert dialog.preview.toPlainText() == "AWS 포함 여부는 기사마다 판단"

@@ -28,7 +28,7 @@ def article_path(tmp_path: Path) -> Path:
 
 def open_preferences(window, qtbot):
     qtbot.keyClick(window, Qt.Key_Comma, Qt.ControlModifier)
-    dialog = window.preferences_dialog
+    dialog = window.tool_window("preferences")
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 

@@ -25,13 +25,14 @@ from annotator.ui.coding.target_popup import resolve_role
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.workbench import Workbench
 from annotator.ui.corpus.duplicate_flags import DuplicateFlags
 
 
 class DocumentPanel(QGroupBox):
     """Codes the document as a whole: its status, its stance toward targets, and a memo on it."""
 
-    def __init__(self, project: Project, ops: Operations, parent=None):
+    def __init__(self, project: Project, ops: Operations, parent=None, *, workbench: Workbench | None = None):
         super().__init__("Whole document", parent)
         self.setObjectName("documentPanel")
         self._project, self._ops = project, ops
@@ -69,7 +70,7 @@ class DocumentPanel(QGroupBox):
         self.memo.setTabChangesFocus(True)
         self.memo.installEventFilter(self)
         layout.addRow("Memo:", self.memo)
-        self.duplicates = DuplicateFlags(project, ops, self)  # hidden while the document has no flags
+        self.duplicates = DuplicateFlags(project, ops, self, workbench=workbench)  # hidden while there are none
         layout.addRow(self.duplicates)
         self._unsubscribe = project.subscribe(self._on_change)
         self.set_document(None)

@@ -341,8 +341,8 @@ class SearchPanel(QWidget):
         if kind == "rest":
             self.show_all_hits(index)
             return
-        span = index.data(SPAN_ROLE)
-        show_hit(self._window, index.data(DOCUMENT_ROLE), *(span if span else (None, None)))
+        span = index.data(SPAN_ROLE)  # code points; a document row has none
+        self._window.reveal(index.data(DOCUMENT_ROLE), span=tuple(span) if span else None)
 
     def _scrolled(self, value: int) -> None:
         bar = self.view.verticalScrollBar()
@@ -396,18 +396,3 @@ class SearchPanel(QWidget):
             combo.addItem(name, entity_id)
         combo.setCurrentIndex(max(combo.findData(keep), 0) if keep is not None else 0)
         combo.blockSignals(False)
-
-
-def show_hit(window: MainWindow, document_id: int, start: int | None, end: int | None) -> None:
-    """Open a document in the reader with the hit [start, end) (code points) selected and in view."""
-    try:
-        window.project.documents.get(document_id)
-    except KeyError:
-        QMessageBox.warning(window, "Search", "That document was removed after the search; search again.")
-        return
-    window.open_document(document_id)
-    reader = window.reader
-    if start is not None and end is not None and 0 <= start <= end <= reader.positions.length:
-        reader.select_span(start, end)  # code points; the reader converts to Qt positions
-        reader.centerCursor()
-    reader.setFocus()
