@@ -13,6 +13,7 @@ from annotator.core.safety.backup import backups_to_keep, list_backups
 from annotator.ui.safety.backup_dialog import BackupDialog, OnOpenBackup, when
 
 from .conftest import select_phrase
+from .driver import Driver
 
 TEXT = "Samsung sold 5% more phones, said Kim Ji-ho.\n삼성전자는 만족했다 🚀."
 
@@ -56,7 +57,7 @@ def rows(dialog: BackupDialog) -> list[list[str]]:
 
 def tag(window, qtbot, phrase: str, key=Qt.Key_O) -> None:
     select_phrase(window, phrase)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
 
 
 def confirm(dialog: BackupDialog, qtbot, button=QMessageBox.Yes) -> QMessageBox:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from annotator.core.project import Project
 from annotator.ui.common.workbench import Feature
-from tests.ui.conftest import open_titled, select_phrase
+from tests.ui.driver import Driver
 
 
 def warnings_shown(monkeypatch) -> list[tuple[str, str]]:
@@ -21,18 +21,19 @@ def warnings_shown(monkeypatch) -> list[tuple[str, str]]:
 
 
 def what_the_window_shows(window) -> tuple:
-    current = window.annotation_panel.current()
-    return (window.current_doc_id, window.reader.selection(), window.doc_view.currentIndex().row(),
-            current.id if current is not None else None, window.reader.toPlainText()[:80])
+    current, ui = window.annotation_panel.current(), Driver(window)
+    return (window.current_doc_id, ui.selection(), window.doc_view.currentIndex().row(),
+            current.id if current is not None else None, ui.text()[:80], ui.status())
 
 
 def test_reveal_selects_a_span_and_an_annotation_in_the_document(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    korean = open_titled(window, "'월마트 VS 아마존'")
-    select_phrase(window, "아마존웹서비스")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui = Driver(window)
+    korean = ui.open("'월마트 VS 아마존'")
+    ui.select_phrase("아마존웹서비스")
+    ui.press(Qt.Key_O)
     tagged = window.annotation_panel.current()
-    other = open_titled(window, "What If Walmart")
+    other = ui.open("What If Walmart")
     assert window.current_doc_id == other
 
     assert window.reveal(korean, annotation_id=tagged.id) is True
@@ -40,22 +41,23 @@ def test_reveal_selects_a_span_and_an_annotation_in_the_document(open_window, se
     assert window.annotation_panel.current().id == tagged.id
     assert window.reader.selected_annotation().id == tagged.id
 
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     text = window.project.documents.text(korean)
     start = text.index("아마존웹서비스")
     assert window.reveal(korean, span=(start, start + 3)) is True
-    assert window.current_doc_id == korean and window.reader.selection() == (start, start + 3)
+    assert window.current_doc_id == korean and ui.selection() == (start, start + 3)
 
 
 def test_reveal_of_a_deleted_annotation_or_document_warns_once_and_changes_nothing(open_window, seeded_path,
                                                                                  qtbot, monkeypatch):
     window = open_window(seeded_path)
-    korean = open_titled(window, "'월마트 VS 아마존'")
-    select_phrase(window, "아마존웹서비스")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui = Driver(window)
+    korean = ui.open("'월마트 VS 아마존'")
+    ui.select_phrase("아마존웹서비스")
+    ui.press(Qt.Key_O)
     doomed = window.annotation_panel.current()
-    open_titled(window, "What If Walmart")
-    select_phrase(window, "Walmart")
+    ui.open("What If Walmart")
+    ui.select_phrase("Walmart")
     window.project.annotations.delete(doomed.id)  # as an undo, or another window, would
     shown = warnings_shown(monkeypatch)
     before = what_the_window_shows(window)
