@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from annotator.core.common.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
-from annotator.core.common.names import shown
+from annotator.core.common.names import shown, shown_text
 from annotator.core.corpus import import_formats as formats
 from annotator.core.project import Project
 from annotator.core.store.paths import default_project_path
@@ -192,7 +192,7 @@ def _import_refi(project: Project, paths: list[Path]) -> int:
         try:
             report = (import_qdc if path.suffix.lower() == ".qdc" else import_qdpx)(project, path)
         except ProjectError as exc:
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
             code = 1
             continue
         for line in report.summary_lines():
@@ -268,7 +268,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     what = args.what or "annotations"
     with _open_existing(args) as project:
         count = export(project, args.format, args.out, what=what, excel=args.excel)
-    print(f"Wrote {describe_count(args.format, what, count)} to {args.out}")
+    print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 
 
@@ -292,7 +292,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from annotator.core.coding.stats import format_stats, project_stats
 
     with _open_existing(args) as project:
-        print(f"Project: {project.path}")
+        print(f"Project: {shown(project.path)}")
         print(format_stats(project_stats(project)))
     return 0
 
@@ -304,7 +304,7 @@ def _backup_on_open(project: Project) -> None:
     try:
         maybe_backup_on_open(project)
     except ProjectError as exc:
-        print(f"{PROG}: warning: {exc}", file=sys.stderr)
+        print(f"{PROG}: warning: {shown_text(str(exc))}", file=sys.stderr)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
@@ -315,7 +315,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
         with Project(path, create=False) as project:
             set_backups_to_keep(project, args.keep)
     # By path, through a connection of its own: works while the app has the project open.
-    print(back_up_now(path))
+    print(shown(back_up_now(path)))
     return 0
 
 
@@ -326,12 +326,12 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     backups = list_backups(path)
     if args.list:
         if not backups:
-            print(f"No backups of {path} yet (they go to {backup_dir(path)}).")
+            print(f"No backups of {shown(path)} yet (they go to {shown(backup_dir(path))}).")
         for info in backups:
             counts = (f"{info.documents:>6} documents {info.annotations:>7} annotations" if info.readable
-                      else f"unreadable: {info.problem}")
-            print(f"{info.created.astimezone():%Y-%m-%d %H:%M}  {info.why:<34} {counts} {_size(info.size):>9}  "
-                  f"{info.path}")
+                      else f"unreadable: {shown_text(info.problem)}")
+            print(f"{info.created.astimezone():%Y-%m-%d %H:%M}  {shown_text(info.why):<34} {counts} "
+                  f"{_size(info.size):>9}  {shown(info.path)}")
         return 0
     if args.latest:
         readable = [info for info in backups if info.readable]
@@ -341,9 +341,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     else:
         chosen = args.backup
     saved = restore_backup(path, chosen)
-    print(f"Restored {path} from {chosen}")
+    print(f"Restored {shown(path)} from {shown(chosen)}")
     if saved is not None:
-        print(f"The project as it was is kept as {saved}")
+        print(f"The project as it was is kept as {shown(saved)}")
     return 0
 
 
@@ -382,13 +382,18 @@ def _open_existing(args: argparse.Namespace) -> Project:
 
     path = args.project or args.top_project or default_project_path()
     try:
-        return Project(path, create=False)
+        project = Project(path, create=False)
     except ProjectLocked as exc:
         # Reading beside the app is safe: export and stats see everything it has saved.
         project = Project(path, create=False, read_only=True)
         where = exc.holder.describe() if exc.holder else "in another process"
-        print(f"{PROG}: note: {exc.path.name} is open in Annotator {where}; reading it read-only.", file=sys.stderr)
+        print(f"{PROG}: note: {shown(exc.path.name)} is open in Annotator {where}; reading it read-only.",
+              file=sys.stderr)
         return project
+    if project.read_only:  # a read-only folder or disk, or a damaged file: reading works, and says so
+        print(f"{PROG}: note: reading {shown(project.path.name)} read-only: {project.store.read_only_reason}",
+              file=sys.stderr)
+    return project
 
 
 def _progress_printer() -> Callable[[int, int, Path], None] | None:
@@ -402,7 +407,8 @@ def _progress_printer() -> Callable[[int, int, Path], None] | None:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    # Messages are one line; one that names a title or a file holding a newline stays one, quoted.
+    print(f"{PROG}: error: {shown_text(message)}", file=sys.stderr)
     return 2
 
 

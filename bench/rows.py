@@ -117,11 +117,22 @@ def _table(ctx: Context) -> list[Line]:
                  "index, label tested per row)")]
 
 
+def _agreement(ctx: Context) -> list[Line]:
+    from .rows_team import CODERS, SPANS_PER_DOCUMENT, documents_for
+
+    n = documents_for(ctx)
+    return [Line("9", f"agreement: every figure of one layer and 3 variables, {n:,} documents x {len(CODERS)} coders "
+                      f"x {SPANS_PER_DOCUMENT} spans each", "s", 2,
+                 f"the krippendorff package alone: nominal alpha of the {n * SPANS_PER_DOCUMENT:,} spans' labels "
+                 "(units x coders matrix built beforehand)")]
+
+
 def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
     from .rows_gui import row_dense, row_open, row_table, row_tag
     from .rows_process import row_bigfile, row_export_memory, row_import, row_memory, row_startup
+    from .rows_team import row_agreement
 
     return [
         Row("startup", row_startup, _startup),
@@ -135,8 +146,9 @@ def rows() -> list[Row]:
         Row("export-memory", row_export_memory, _export_memory),
         Row("memory", row_memory, _memory),
         Row("table", row_table, _table),
+        Row("agreement", row_agreement, _agreement),
     ]
 
 
 ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "export-memory", "memory",
-            "table"]
+            "table", "agreement"]

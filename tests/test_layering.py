@@ -116,7 +116,8 @@ def test_the_sql_scan_would_see_sql(tmp_path):
 # every package of that side; the command line (annotator/cli.py ...) after both sides.
 PACKAGE_ORDER = [
     "annotator.core.common", "annotator.core.store", "annotator.core.search", "annotator.core.corpus",
-    "annotator.core.coding", "annotator.core.entities", "annotator.core.interchange", "annotator.core.safety",
+    "annotator.core.coding", "annotator.core.entities", "annotator.core.interchange", "annotator.core.team",
+    "annotator.core.safety",
     "annotator.core.project", "annotator.core.workspace",
     "annotator.ui.common", "annotator.ui.actions", "annotator.ui.reader", "annotator.ui.corpus",
     "annotator.ui.coding", "annotator.ui.entities", "annotator.ui.search", "annotator.ui.interchange",

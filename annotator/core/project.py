@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from annotator.core.coding.annotations import Annotations
 from annotator.core.coding.attributes import AttributeValues
 from annotator.core.coding.codebook import Codebook, default_codebook
+from annotator.core.common.errors import ProjectError, is_disk_full
 from annotator.core.corpus.documents import Documents
 from annotator.core.corpus.duplicates import Duplicates
 from annotator.core.corpus.metadata import DocumentMetadata
@@ -31,8 +33,12 @@ class Project:
             self._attach()
             if not self.codebook.labels() and not self.store.read_only:
                 self.codebook.install(default_codebook())
-        except BaseException:
+        except BaseException as exc:
             self.store.close()
+            if isinstance(exc, sqlite3.DatabaseError) and is_disk_full(exc):
+                # Rolled back whole: the next open with room installs the codebook.
+                raise ProjectError(f"The disk holding {self.store.path.name} is full, so its starting codebook "
+                                   f"could not be saved ({exc}). Free some disk space and open it again.") from exc
             raise
 
     def _attach(self) -> None:

@@ -137,6 +137,22 @@ def test_a_second_export_keeps_every_guid_and_another_project_gets_its_own(proje
         assert not set(qde_guids(export_qdpx(other, tmp_path / "other.qdpx"))) & set(first)
 
 
+def test_a_project_open_read_only_exports_unchanged_and_keeps_the_guids_a_writable_export_made(
+        project, rich, tmp_path):
+    # Issue 12, item 18: the export saved its GUID namespace into the project, which read-only refused.
+    path = project.path
+    project.close()
+    before = path.read_bytes()
+    with Project(path, create=False, read_only=True) as reader:
+        fresh = qde_guids(export_qdpx(reader, tmp_path / "read-only.qdpx"))
+    assert path.read_bytes() == before
+    assert len(set(fresh)) == len(fresh)
+    with Project(path, create=False) as writer:
+        stored = qde_guids(export_qdpx(writer, tmp_path / "writable.qdpx"))
+    with Project(path, create=False, read_only=True) as reader:
+        assert qde_guids(export_qdpx(reader, tmp_path / "again.qdpx")) == stored
+
+
 def qde_guids(path):
     return sorted(e.get("guid") for e in qde_root(path).iter() if e.get("guid"))
 

@@ -383,3 +383,62 @@ def test_the_drawing_instructions_read_from_one_pdf_are_capped(project: Project,
     assert outcome.status == "refused"
     assert "(4 MiB on pages 1 to 4; the limit is 3 MiB a file)" in outcome.reason
     assert len(pages_parsed) == 3  # the pages before the limit, and no more
+
+
+# -- PDF pages that place one large form XObject many times (item 17) ----------------------------
+
+
+def form_pdf(placings: int, form_bytes: int, *, nested: int = 0) -> bytes:
+    """A one-page PDF of a few kilobytes that places a form XObject (a drawing with instructions of its own)
+    placings times; nested > 0 puts the large form inside another that places it that many times."""
+    packed = zlib.compress(PDF_LINE * (form_bytes // len(PDF_LINE)), 9)
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+               3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               4: (b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+                   b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")}
+    placed = 4
+    if nested:
+        inner = b"q /Big Do Q\n" * nested
+        objects[7] = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /Big 4 0 R >> "
+                      b">> /Length %d >>\nstream\n" % len(inner) + inner + b"\nendstream")
+        placed = 7
+    content = b"q /Fm1 Do Q\n" * placings
+    objects[6] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    objects[5] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Fm1 %d 0 R >> "
+                  b"/Font << /F1 3 0 R >> >> /Contents 6 0 R >>" % placed)
+    out, offsets = bytearray(b"%PDF-1.4\n"), {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n" % size + b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets
+                                            else b"0000000000 65535 f \n" for n in range(size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("placings", "nested"), [(20, 0), (1, 20)], ids=["on the page", "inside another form"])
+def test_a_page_placing_one_large_form_many_times_is_refused_unread(project: Project, tmp_path, pages_parsed,
+                                                                    placings, nested):
+    # Before: each placing made pypdf read the form's 1 MB of instructions again (1.5 s each), and none
+    # of it counted against the page's limit: a 4 KB file placing it 1,000 times held the import 25 minutes.
+    pdf = tmp_path / "placed.pdf"
+    pdf.write_bytes(form_pdf(placings, 1024 * 1024, nested=nested))
+    assert pdf.stat().st_size < 8 * 1024
+
+    [outcome] = import_paths(project, [pdf]).outcomes
+
+    assert (outcome.status, outcome.reason) == ("refused", (
+        "this PDF holds more drawing instructions than Annotator reads (20 MiB on page 1; the limit is 16 MiB a "
+        "page); print it to a new PDF or save the article as text, and import that"))
+    assert pages_parsed == []
+
+
+def test_a_page_placing_a_small_form_a_few_times_keeps_every_placing(project: Project, tmp_path):
+    pdf = tmp_path / "logo.pdf"
+    pdf.write_bytes(form_pdf(3, 4 * len(PDF_LINE)))
+
+    [outcome] = import_paths(project, [pdf]).outcomes
+
+    assert outcome.status == "imported"
+    assert project.documents.get(outcome.document_id).text.count("Shared words on every page.") == 3 * 4

@@ -281,8 +281,10 @@ def _refuse_conflicts(name: str, book: Any, rows: list[dict], existing: dict[str
             kinds = ("group", "label") if old.is_group else ("label", "group")
             raise ProjectError(f"{name}: {old.name!r} is a {kinds[0]} in this project but a {kinds[1]} in the file. "
                                "Rename one of them, then import again.")
+    # Counted once for all: entities have no index by label, so a count per label read them all each time.
+    annotations, entities = (book.usage_counts(), book.entity_counts()) if leaving else ({}, {})
     for label in leaving:
-        used = book.usage_count(label.id) + book.entity_count(label.id)
+        used = annotations.get(label.id, 0) + entities.get(label.id, 0)
         if used:
             raise ProjectError(f"{name}: {label.name!r} is in use ({used} annotations or entities) and not in the "
                                "file. Merge instead of replacing, or move its annotations first.")
@@ -299,8 +301,7 @@ def _refuse_conflicts(name: str, book: Any, rows: list[dict], existing: dict[str
 
 def _apply(book: Any, rows: list[dict], leaving: list[Label]) -> dict[str, int]:
     ids = book.merge_rows(rows, clear_keys=leaving)  # in one pass: an import edit grows with the labels only
-    for label in reversed(leaving):  # contents before their groups
-        book.delete(label.id)
+    book.delete_unused(leaving)  # checked unused by _refuse_conflicts; set-based for the same reason
     return ids
 
 

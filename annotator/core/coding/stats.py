@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from annotator.core.common.model import LAYER_NAMES, LAYERS, STATUS_NAMES, STATUSES
+from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 
 
@@ -48,13 +49,14 @@ def project_stats(project: ProjectLike) -> Stats:
 def format_stats(stats: Stats) -> str:
     """A plain-text table for a terminal or a log."""
     lines: list[tuple[str, str]] = [("Documents", str(stats.documents))]
-    lines += [(f"  {STATUS_NAMES.get(s, s)}", str(n)) for s, n in stats.by_status.items()]
+    lines += [(f"  {STATUS_NAMES.get(s) or shown_text(str(s))}", str(n)) for s, n in stats.by_status.items()]
     lines.append(("Annotations", str(stats.annotations)))
     lines += [(f"  {LAYER_NAMES.get(layer, layer)}", str(n)) for layer, n in stats.by_layer.items()]
     summary = _align(lines)
 
     header = ("Layer", "Label", "Count")
-    rows = [(LAYER_NAMES.get(r.layer, r.layer), r.name, str(r.count)) for r in stats.by_label]
+    rows = [(LAYER_NAMES.get(r.layer) or shown_text(r.layer), shown_text(r.name), str(r.count))
+            for r in stats.by_label]
     table = _table(header, rows) if rows else ["(the codebook has no labels)"]
     return "\n".join([*summary, "", "By label", *table])
 

@@ -26,6 +26,9 @@ DAMAGED = "damaged"
 READ_ONLY = "read-only"
 
 _SQLITE_KINDS = {13: DISK_FULL, 11: DAMAGED, 26: DAMAGED, 8: READ_ONLY}  # SQLITE_FULL, CORRUPT, NOTADB, READONLY
+# SQLITE_IOERR_SHMSIZE: the -shm file beside a WAL project could not grow, which on a full disk is
+# all SQLite says ("disk I/O error"); seen creating a project on a full disk, called damaged before.
+_SQLITE_SHM_FULL = 4874
 _ERRNO_KINDS = {"ENOSPC": DISK_FULL, "EDQUOT": DISK_FULL, "EROFS": READ_ONLY, "EACCES": READ_ONLY,
                 "EPERM": READ_ONLY}
 
@@ -40,6 +43,8 @@ def storage_problem(exc: BaseException) -> str | None:
         seen.add(id(exc))
         if isinstance(exc, sqlite3.Error):
             code = getattr(exc, "sqlite_errorcode", None)
+            if code == _SQLITE_SHM_FULL:
+                return DISK_FULL
             if code is not None and code & 0xFF in _SQLITE_KINDS:
                 return _SQLITE_KINDS[code & 0xFF]
             text = str(exc).lower()
@@ -84,7 +89,7 @@ def is_disk_full(exc: BaseException | None) -> bool:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             return True
         code = getattr(exc, "sqlite_errorcode", None)
-        if isinstance(code, int) and code & 0xFF == _SQLITE_FULL:
+        if isinstance(code, int) and (code & 0xFF == _SQLITE_FULL or code == _SQLITE_SHM_FULL):
             return True
         exc = exc.__cause__ or exc.__context__
     return False

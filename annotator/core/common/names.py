@@ -4,14 +4,18 @@ A file name is whatever bytes the file system holds. On Linux a name that is
 not UTF-8 reaches Python with its stray bytes as lone surrogates, which SQLite,
 UTF-8 output and Qt all refuse; and a newline, a carriage return or a
 right-to-left override in a name would forge or disguise a line of a report.
-So names are shown and stored through these two functions, never raw.
+So names are shown and stored through these two functions, never raw; text from
+data (a title, a label name, a line of an article) is shown through shown_text.
 """
 
 from __future__ import annotations
 
 import os
+import unicodedata
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Invisible marks that reorder the text after them: a title could make a line read otherwise.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def shown(path: str | os.PathLike) -> str:
@@ -26,6 +30,22 @@ def shown(path: str | os.PathLike) -> str:
     if name.isprintable():
         return name
     return '"' + "".join(_escape(ch) for ch in name) + '"'
+
+
+def shown_text(text: str) -> str:
+    """Text from data for a line of output: as it is, unless a character in it would start a new line,
+    drive the terminal or reorder the line; then quoted with escapes, as shown() quotes a name.
+
+    Unlike a file name, text keeps the invisible characters words and emoji are made of
+    (no-break spaces, joiners, soft hyphens) unquoted: they forge nothing.
+    """
+    if not any(_breaks_the_line(ch) for ch in text):
+        return text
+    return '"' + "".join(_escape(ch) for ch in text) + '"'
+
+
+def _breaks_the_line(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI_CONTROLS
 
 
 def storable(path: str | os.PathLike) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from annotator.core.common.errors import ImportRefused, ProjectError, is_disk_full
-from annotator.core.common.names import shown, storable
+from annotator.core.common.names import shown, shown_text, storable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.corpus_reading import Layout, layout_of, read_rows, too_large_row
 from annotator.core.corpus.decoding import MAX_TEXT_BYTES
@@ -317,7 +317,7 @@ def _import_row(db, row: str, values: dict[str, str], mapping: ColumnMapping, co
         return RowOutcome(row, "skipped", f"same text as {known[sha]}")
     existing = db.execute("SELECT id, title FROM documents WHERE sha256 = ?", (sha,)).fetchone()
     if existing is not None:
-        return RowOutcome(row, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’", existing[0])
+        return RowOutcome(row, "skipped", f"same text as document {existing[0]} ‘{shown_text(existing[1])}’", existing[0])
     title = " ".join(values.get(mapping.title, "").split()) if mapping.title else ""
     title = title or detect_title(text)
     cursor = db.execute(

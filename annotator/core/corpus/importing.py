@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from annotator.core.common.errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
-from annotator.core.common.names import shown, storable
+from annotator.core.common.names import shown, shown_text, storable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.common.read_ahead import ReadAhead
 from annotator.core.corpus.decoding import MAX_TEXT_BYTES, too_large_reason
@@ -533,7 +533,7 @@ def _store(project: ProjectLike, item: _Prepared) -> FileOutcome:
             raise  # the batch rolls back and the import stops: no later file can be saved either
         existing = conn.execute("SELECT id, title FROM documents WHERE sha256 = ?", (item.sha256,)).fetchone()
         if existing is not None:
-            return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{existing[1]}’",
+            return FileOutcome(item.path, "skipped", f"same text as document {existing[0]} ‘{shown_text(existing[1])}’",
                                existing[0], existing[1])
         # Rolled back; report it like any refusal so the batch goes on.
         return FileOutcome(item.path, "refused", f"could not save it in the project ({exc})")

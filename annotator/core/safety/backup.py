@@ -329,7 +329,7 @@ def maybe_backup_on_open(project: ProjectLike, keep: int | None = None, min_inte
     The newest backup file is the memory of when the last one was made, so nothing is
     written to the project on open, and deleting the backups folder brings a fresh copy.
     """
-    if getattr(project.store, "read_only", False):
+    if project.read_only:
         return None  # opened beside the Annotator that edits it: that one keeps the backups
     return backup_on_open_at(project.path, keep, min_interval, now=now)
 

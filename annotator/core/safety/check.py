@@ -23,6 +23,7 @@ from annotator.core.coding.codebook_files import attribute_from_row
 from annotator.core.common import lock_os
 from annotator.core.common.errors import READ_ONLY, AnnotationError, ProjectError, storage_problem
 from annotator.core.common.model import ATTRIBUTE_KINDS, LAYERS, STATUSES
+from annotator.core.common.names import shown, shown_text
 from annotator.core.corpus.documents import text_sha256
 from annotator.core.safety.backup import make_backup
 from annotator.core.search.index import rebuild_index
@@ -43,6 +44,7 @@ class CheckReport:
     path: Path
     error: str | None = None
     schema_version: int | None = None
+    read_only: str | None = None  # why the file cannot be changed here, which a check never needs
     counts: dict[str, int] = field(default_factory=dict)
     passed: list[str] = field(default_factory=list)  # checks that found nothing, for the report
     problems: list[str] = field(default_factory=list)  # one line each, capped per kind
@@ -74,7 +76,9 @@ class CheckReport:
                 self.problems.append(f"... and {count - SHOWN_PER_KIND:,} more: {kind}.")
 
     def lines(self) -> list[str]:
-        lines = [f"Project: {self.path}"]
+        lines = [f"Project: {shown(self.path)}"]
+        if self.read_only is not None:
+            lines.append(f"Read-only here: {self.read_only}; checked as it is, without changing it.")
         if self.schema_version is not None:
             lines.append(f"Schema: {self.schema_version}" + _version_note(self.schema_version))
         if self.counts:
@@ -94,6 +98,7 @@ def check_project(path: str | Path) -> CheckReport:
     try:
         report.error = _unreadable(report.path)
         if report.error is None:
+            report.read_only = lock_os.why_read_only(report.path)
             _settle(report.path)
             with closing(_open_read_only(report.path)) as conn:
                 _check(conn, report)
@@ -172,9 +177,13 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     # changes to replay, so "immutable" reads it without creating -wal and -shm files
     # that a read-only connection could never remove. Otherwise those files hold the
     # latest edits, and a plain read-only connection reads them without writing the file.
-    live = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
-    query = "mode=ro" if live else "mode=ro&immutable=1"
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
+    # Where no -shm can be made beside a -wal, read_only_uri reads it from a copy instead.
+    if Path(f"{path}-wal").exists():
+        uri = project_lock.read_only_uri(path)
+    else:
+        live = Path(f"{path}-journal").exists()
+        uri = f"{path.resolve().as_uri()}?{'mode=ro' if live else 'mode=ro&immutable=1'}"
+    conn = sqlite3.connect(uri, uri=True)
     # Damaged bytes inside a text become U+FFFD, so the row they are in is named (its
     # fingerprint no longer matches) instead of the whole check stopping there.
     conn.text_factory = lambda data: data.decode("utf-8", errors="replace")
@@ -232,8 +241,8 @@ def _check_sqlite(conn: sqlite3.Connection, report: CheckReport) -> None:
         value = None
         if rowid is not None:
             value = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
-        shown = value[0] if value else "?"
-        report.add("foreign keys", f"{table} row {rowid}: {column} = {shown} points to no row in {parent}.")
+        found = shown_text(str(value[0])) if value else "?"
+        report.add("foreign keys", f"{table} row {rowid}: {column} = {found} points to no row in {parent}.")
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -314,7 +323,7 @@ def _check_documents(conn: sqlite3.Connection, labels: dict[int, _Label], report
 
 def _check_annotation(row: dict, text: str, where: str, labels: dict[int, _Label], report: CheckReport) -> None:
     label = labels.get(row["label_id"])
-    name = f"Annotation {row['id']}" + (f" ({label.name})" if label else "") + f" in {where}"
+    name = f"Annotation {row['id']}" + (f" ({shown_text(label.name)})" if label else "") + f" in {where}"
     start, end = row["span_start"], row["span_end"]
     if (start is None) != (end is None):
         report.add("spans", f"{name} has a start or an end but not both ({start}-{end}).")
@@ -362,7 +371,7 @@ def _check_values(conn: sqlite3.Connection, labels: dict[int, _Label], report: C
     for annotation_id, label_id, value, *attribute_row in rows:
         _attribute_id, owner_id, attribute_name, kind = attribute_row[:4]
         labelled = labels.get(label_id)
-        name = f"Annotation {annotation_id}" + (f" ({labelled.name})" if labelled else "")
+        name = f"Annotation {annotation_id}" + (f" ({shown_text(labelled.name)})" if labelled else "")
         if owner_id != label_id:
             owner = labels.get(owner_id)
             report.add("values", f"{name} has a value for {_quote(attribute_name)}, an attribute of "
@@ -433,10 +442,12 @@ def _plural(n: int, singular: str, plural: str | None = None) -> str:
 
 
 def _quote(text: object, limit: int = 40) -> str:
-    shown = " ".join(str(text).split())
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + "…"
-    return f"“{shown}”"
+    """Text from the file, short, in quotation marks; or quoted with escapes when it holds a control character."""
+    flat = " ".join(str(text).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    safe = shown_text(flat)
+    return f"“{flat}”" if safe == flat else safe
 
 
 def repair(path: str | Path) -> int:

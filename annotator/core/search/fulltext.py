@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.common.errors import ProjectError
+from annotator.core.store.lock import read_only_uri
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.search.query import TOKENIZER, ParsedQuery, hits, parse
 
@@ -95,8 +96,9 @@ class SearchCancelled(Exception):
 
 def open_reader(path: str | Path) -> sqlite3.Connection:
     """A read-only connection of its own to a project file, usable from any one thread at a time."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
     try:
+        # Also in a read-only folder or disk, where SQLite cannot make the -shm it reads through.
+        uri = read_only_uri(path)
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         # Filters read annotation rows all over the file; SQLite's default 2 MB of cache
         # kept missing them (a filtered first page took twice as long).

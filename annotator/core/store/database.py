@@ -99,6 +99,7 @@ class Store:
         if self.path.exists() and self.path.is_dir():
             raise ProjectError(f"{self.path} is a folder, not a project file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._creating = not self.path.exists()  # for messages: a new project is created, not opened
         # One writer at a time (see lock.py); read_only_reason says why edits are refused, or is None.
         self._lock, self.read_only_reason = lock.claim(self.path, read_only=read_only, take_over=take_over)
         damage = self._open()
@@ -164,7 +165,8 @@ class Store:
             if self.read_only and (problem == READ_ONLY or "unable to open" in str(exc)):
                 raise ProjectError(lock.cannot_read_message(self.path, exc)) from exc
             if problem == DISK_FULL:
-                raise ProjectError(f"The disk holding {self.path.name} is full, so it could not be opened ({exc}). "
+                done = "created" if getattr(self, "_creating", False) else "opened"
+                raise ProjectError(f"The disk holding {self.path.name} is full, so it could not be {done} ({exc}). "
                                    "Free some disk space and open it again; it was left as it was.") from exc
             if problem == READ_ONLY:
                 raise ProjectError(f"Annotator may not write to {self.path} ({exc}). Copy the project to a "

@@ -286,15 +286,69 @@ def read_only_uri(project_path: str | os.PathLike, query: str = "mode=ro", *, un
     SQLite reads a WAL project through a -shm file it creates beside it; where it cannot
     (a read-only folder or disk) and no -wal holds edits not yet in the file, nobody is
     writing it (a writer needs its lock file and -wal there), so it is read as it lies.
+    A -wal there without its -shm was left by a writer that ended (a live one keeps its
+    -shm): its committed edits are read from a private copy (see _copy_with_wal), since
+    SQLite can neither read them in place nor fold them in.
     unwritten says the caller knows nobody writes it (a damaged file it just had locked):
     read as it lies then too, leaving no -wal or -shm beside it.
     """
     path = Path(project_path)
     uri = f"{path.resolve().as_uri()}?{query}"
     beside = os.access(path.resolve().parent, os.W_OK) and not lock_os.on_read_only_disk(path)
-    if (unwritten or not beside) and not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
-    return uri
+    wal = Path(f"{path}-wal")
+    if not wal.exists():
+        return uri + "&immutable=1" if unwritten or not beside else uri
+    if beside or Path(f"{path}-shm").exists():
+        return uri
+    if wal.stat().st_size <= WAL_HEADER_BYTES:  # not one frame in it: the file alone is the project
+        return uri + "&immutable=1"
+    return f"{_copy_with_wal(path).as_uri()}?{query}&immutable=1"
+
+
+WAL_HEADER_BYTES = 32
+# Copies made this run, by the project's and its -wal's identity and size: opening the
+# project, its worker and a backup read one copy; each folder goes when the process ends.
+_copies: dict[tuple, Path] = {}
+
+
+def _copy_with_wal(path: Path) -> Path:
+    """A copy of the project with its leftover -wal folded in, in a private temporary folder.
+
+    Replaying the -wal in the copy keeps exactly the transactions that were committed
+    (SQLite checks each frame's checksum and commit mark), as opening the project where
+    it may be written would. Reading the file alone (immutable) would miss those edits.
+    """
+    import atexit
+    import shutil
+    import sqlite3
+    import tempfile
+
+    wal = Path(f"{path}-wal")
+    key = tuple((str(p.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                for p, st in ((path, path.stat()), (wal, wal.stat())))
+    copy = _copies.get(key)
+    if copy is not None and copy.exists():
+        return copy
+    folder = Path(tempfile.mkdtemp(prefix="annotator-read-"))
+    atexit.register(shutil.rmtree, folder, True)
+    copy = folder / path.name
+    try:
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, f"{copy}-wal")
+        conn = sqlite3.connect(copy)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.close()  # the last connection folds the -wal in and removes it
+    except (OSError, sqlite3.Error) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ProjectError(f"Cannot read {path.name}: its folder cannot be written to, and it has edits in "
+                           f"{wal.name} that SQLite reads only where it may write, so Annotator copies both "
+                           f"into {folder.parent} to read them, which failed ({exc}). Free some space there, "
+                           "or copy the project with its -wal file to a folder you can write to. Nothing was "
+                           "changed.") from exc
+    _copies[key] = copy
+    return copy
 
 
 def cannot_read_message(project_path: Path, exc: Exception) -> str:

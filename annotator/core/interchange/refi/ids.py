@@ -3,6 +3,8 @@
 The namespace is made on the first export and stored in project_info, so a second
 export of the same project gives every code, source and selection the GUID it had
 before, and a tool that re-imports the file can tell updated objects from new ones.
+A project open read-only cannot keep one: it exports with a namespace of that export's
+own (and the stored one, once a writable export has made it).
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ INFO_KEY = "refi_namespace"
 
 
 def project_namespace(project: ProjectLike) -> uuid.UUID:
-    """The project's GUID namespace, created (and saved) the first time it is needed."""
+    """The project's GUID namespace, created (and saved) the first time it is needed.
+
+    Read-only, a new namespace is only this export's: reading must not write. GUIDs
+    made from the ids under a fixed namespace instead would give label 1 of every
+    project the same GUID, so another tool would merge two projects' codes.
+    """
     stored = project.store.info(INFO_KEY)
     if stored:
         try:
@@ -23,7 +30,8 @@ def project_namespace(project: ProjectLike) -> uuid.UUID:
         except ValueError:
             pass  # a hand-edited value: start a new namespace rather than fail the export
     namespace = uuid.uuid4()
-    set_namespace(project, namespace)
+    if not project.store.read_only:
+        set_namespace(project, namespace)
     return namespace
 
 

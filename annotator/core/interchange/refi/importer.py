@@ -67,10 +67,9 @@ def _import_plan(project: ProjectLike, path: Path, plan: Plan) -> RefiImport:
         writer.labels(plan.labels)
         writer.entities(plan)
         writer.documents(plan)
-    duplicates = getattr(project, "duplicates", None)
-    if not restore and report.document_ids and duplicates is not None:
+    if not restore and report.document_ids:
         # Like any document import, new articles are checked for near-duplicates (a restore brings its flags).
-        duplicates.scan(report.document_ids)
+        project.duplicates.scan(report.document_ids)
     return report
 
 

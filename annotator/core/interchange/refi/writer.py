@@ -26,6 +26,7 @@ from annotator.core.coding.codebook_files import (
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.folding import fold
 from annotator.core.common.model import LAYER_NAMES, LAYERS, ROLE_LAYERS, STATUSES, Label
+from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.documents import text_sha256
 from annotator.core.interchange.refi.codes import PlanLabel
@@ -62,11 +63,12 @@ class RefiImport:
                     f"{_count(self.annotations, 'annotation')}, {_count(self.entities, 'entity', 'entities')}, "
                     f"{_count(self.labels_added, 'new label')}.")
         lines = [head]
-        lines += [f"  skipped {line}" for line in self.skipped]
+        # Notes name the file's titles and codes: each stays on its line, quoted if it holds a control character.
+        lines += [f"  skipped {shown_text(line)}" for line in self.skipped]
         if self.kept_as_memos:
             lines.append(f"  {_count(self.kept_as_memos, 'part')} Annotator has no place for "
                          f"{'was' if self.kept_as_memos == 1 else 'were'} kept as text in document memos.")
-        lines += [f"  {line}" for line in self.notes]
+        lines += [f"  {shown_text(line)}" for line in self.notes]
         return lines
 
 
