@@ -15,7 +15,7 @@ import sqlite3
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.folding import fold
 from annotator.core.common.model import Coder
-from annotator.core.store.database import Change, Store
+from annotator.core.store.database import Change, ChangeKind, Store
 from annotator.core.store.schema import UNSIGNED_CODER
 
 MAX_NAME_LENGTH = 100  # as Preferences allows for the annotator name
@@ -100,7 +100,7 @@ class Coders:
             db.execute("UPDATE coders SET name = ? WHERE id = ?", (cleaned, coder_id))
             db.execute("UPDATE annotations SET annotator = ? WHERE coder_id = ? AND annotator = ?",
                        (cleaned, coder_id, old.name))
-            self._store.notify(Change("coders_changed"))
+            self._store.notify(Change(ChangeKind.CODERS_CHANGED))
         if fold(self.current_name) == fold(old.name):
             self.current_name = cleaned
         return self.get(coder_id)
@@ -119,7 +119,7 @@ class Coders:
 
     def _insert(self, db: sqlite3.Connection, name: str) -> int:
         coder_id = db.execute("INSERT INTO coders(name) VALUES (?)", (name,)).lastrowid
-        self._store.notify(Change("coders_changed"))
+        self._store.notify(Change(ChangeKind.CODERS_CHANGED))
         return coder_id
 
     def _current_clean(self) -> str:
