@@ -94,8 +94,10 @@ def run_coders(args: argparse.Namespace, project) -> int:
     counts = dict(project.store.query("SELECT coder_id, count(*) FROM annotations GROUP BY coder_id"))
     answered = dict(project.store.query("SELECT coder_id, count(DISTINCT document_id) FROM variable_values "
                                         "GROUP BY coder_id"))
-    for coder in everyone:
-        print(f"{coder.name}: {_count(counts.get(coder.id, 0), 'annotation')}, "
+    gold = coders.gold()
+    for coder in everyone + ([gold] if gold else []):
+        role = " (adjudicated layer)" if coder.is_gold else ""
+        print(f"{coder.name}{role}: {_count(counts.get(coder.id, 0), 'annotation')}, "
               f"answers for {_count(answered.get(coder.id, 0), 'document')}")
     return 0
 
