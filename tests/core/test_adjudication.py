@@ -224,3 +224,53 @@ def test_a_document_one_coder_coded_has_nothing_agreed(project: Project):
         take_agreed(project, doc)
     assert dump(project) == before and project.coders.gold() is None
     assert take(project, doc, "Kim").spans == 1
+
+
+# -- exports of the gold layer ---------------------------------------------------------------
+
+
+def test_gold_exports_hold_only_the_adjudicated_codes_and_answers(study: Study, tmp_path):
+    import json
+
+    from annotator.core.interchange.formats import export
+    from tests.support import read_csv_rows
+
+    p, doc = study.project, study.doc
+    take_agreed(p, doc)
+    take(p, doc, "Lee", ["tone"])
+    gold_rows = export(p, "csv", tmp_path / "gold.csv", gold=True)
+    rows = read_csv_rows(tmp_path / "gold.csv")
+    assert gold_rows == len(rows) == 4 and {r["annotator"] for r in rows} == {"gold"}
+    assert sorted(r["text"] for r in rows) == sorted(["월마트", "아마존", "Walmart left AWS for Azure", ""])
+    assert export(p, "csv", tmp_path / "all.csv") == 13 + 4  # everyone's by default, gold named as such
+    assert [r["annotator"] for r in read_csv_rows(tmp_path / "all.csv")].count("gold") == 4
+
+    export(p, "coding", tmp_path / "coding.csv", gold=True)
+    (coded,) = read_csv_rows(tmp_path / "coding.csv")
+    assert (coded["var_topic"], coded["var_tone"], coded["var_actors"]) == ("1", "3", "")
+    assert (coded["n_organization"], coded["n_claim"], coded["n_favor"], coded["n_against"]) == ("2", "1", "1", "0")
+    assert coded["targets_favor"] == "Amazon"
+
+    export(p, "jsonl", tmp_path / "gold.jsonl", gold=True)
+    (record,) = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [s["text"] for s in record["spans"]] == ["월마트", "아마존", "Walmart left AWS for Azure"]
+    assert [c["target"] for c in record["document_codes"]] == ["Amazon"]
+    assert export(p, "webanno", tmp_path / "gold.jsonld", gold=True) == 4
+    export(p, "matrix", tmp_path / "matrix.csv", gold=True)
+    assert read_csv_rows(tmp_path / "matrix.csv")[0]["Organization"] == "2"
+    export(p, "csv", tmp_path / "memos.csv", what="memos", gold=True)
+    assert read_csv_rows(tmp_path / "memos.csv") == []
+
+
+def test_gold_export_without_a_gold_layer_or_in_refi_says_what_to_do(study: Study, tmp_path):
+    from annotator.core.interchange.formats import export
+
+    p = study.project
+    with pytest.raises(ProjectError, match="no gold layer to export"):
+        export(p, "csv", tmp_path / "gold.csv", gold=True)
+    take_agreed(p, study.doc)
+    with pytest.raises(ProjectError, match="without --gold"):
+        export(p, "qdpx", tmp_path / "gold.qdpx", gold=True)
+    with pytest.raises(ProjectError, match="not both"):
+        export(p, "csv", tmp_path / "gold.csv", gold=True, coder="Kim")
+    assert not (tmp_path / "gold.csv").exists() and not (tmp_path / "gold.qdpx").exists()
