@@ -67,7 +67,7 @@ class Unit:
     end: int | None
     versions: dict[int, list[Coded]] = field(default_factory=dict)
     gold: list[Coded] = field(default_factory=list)
-    differs_in: list[str] = field(default_factory=list)  # an agreed unit's details coders gave apart
+    differs_in: list = field(default_factory=list)  # an agreed unit's details coders gave apart, by name
 
     def codes(self) -> list[Coded]:
         return [coded for codes in self.versions.values() for coded in codes]
@@ -127,12 +127,16 @@ def versions(project: ProjectLike, doc_id: int) -> Versions:
     coder_ids = [c.id for c in coders]
     mine, gold_codes = _codes_by_coder(project, doc_id, coder_ids, gold)
     layers = {label.id: label.layer for label in project.codebook.labels()}
+    attributes = dict(project.store.query("SELECT id, name FROM label_attributes"))
     units: list[Unit] = []
     for document_level in (True, False):
         picked = {cid: [c for c in codes if c.annotation.is_document_level == document_level]
                   for cid, codes in mine.items()}
         in_gold = [c for c in gold_codes if c.annotation.is_document_level == document_level]
         units += _units(picked, in_gold, coder_ids, layers, document_level)
+    for unit in units:
+        unit.differs_in = [attributes.get(name[1], "attribute") if isinstance(name, tuple) else name
+                           for name in unit.differs_in]
     return Versions(doc_id, coders, gold, units, _answers(project, doc_id, coder_ids, gold))
 
 
@@ -193,7 +197,7 @@ def _units(mine: dict[int, list[Coded]], gold: list[Coded], coder_ids: list[int]
         if len(coder_ids) >= 2 and len(holders) == len(coder_ids):
             start, end, label_id, _roles = key
             unit = Unit(AGREE, layers.get(label_id, ""), document_level, start, end, holders)
-            unit.differs_in = _detail_differences(unit)
+            unit.differs_in = _detail_differences(unit)  # attribute ids are named by versions()
             units.append(unit)
         else:
             rest += [(coder_id, coded) for coder_id, codes in holders.items() for coded in codes]
@@ -206,12 +210,7 @@ def _units(mine: dict[int, list[Coded]], gold: list[Coded], coder_ids: list[int]
 def _detail_differences(unit: Unit) -> list[str]:
     per_coder = [_details(codes[0]) for codes in unit.versions.values()]
     names = dict.fromkeys(name for details in per_coder for name in details)
-    return [_detail_name(name) for name in names
-            if any(details.get(name) != per_coder[0].get(name) for details in per_coder)]
-
-
-def _detail_name(name: object) -> str:
-    return f"attribute {name[1]}" if isinstance(name, tuple) else str(name)
+    return [name for name in names if any(details.get(name) != per_coder[0].get(name) for details in per_coder)]
 
 
 def _grouped(rest: list[tuple[int, Coded]], layers: dict[int, str], document_level: bool) -> list[Unit]:
