@@ -218,10 +218,11 @@ def test_a_document_one_coder_coded_has_nothing_agreed(project: Project):
     doc = project.documents.add(title="t", text=TEXT)
     _as(project, "Kim")
     project.annotations.add(doc, project.codebook.by_name("Organization"), *span_of(TEXT, "월마트"))
-    view = versions(project, doc)
+    before = dump(project)
+    view = versions(project, doc)  # looking writes nothing: no gold layer appears
     assert [u.status for u in view.units] == [ALONE]
     assert all(a.status == BLANK for a in view.answers)
-    before = dump(project)
+    assert dump(project) == before and [c.name for c in project.coders.list()] == ["Kim"]
     with pytest.raises(ProjectError, match="Only Kim coded document"):
         take_agreed(project, doc)
     assert dump(project) == before and project.coders.gold() is None

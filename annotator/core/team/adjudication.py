@@ -31,6 +31,7 @@ anything marks the document as coded by gold (adjudicated).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -179,10 +180,44 @@ def _details(coded: Coded) -> dict[str, object]:
     return details
 
 
-def _same(one: Coded, other: Coded) -> bool:
-    """Exactly the same code: nothing would change by taking one over the other."""
-    return (code_key(one.annotation) == code_key(other.annotation) and one.values == other.values
-            and _details(one) == _details(other) and one.annotation.note == other.annotation.note)
+def _signature(coded: Coded) -> tuple:
+    """Equal for exactly the same code: nothing would change by taking one over the other."""
+    a = coded.annotation
+    return (code_key(a), a.entity_id, a.cue_start, a.cue_end, a.note, tuple(sorted(coded.values.items())))
+
+
+class _Places:
+    """Which of many codes overlap a span in its layer, or are toward a whole-document code's target,
+    found by bisection: a document may hold thousands of spans per coder."""
+
+    def __init__(self, codes: Iterable[tuple[Coded, object]], layers: dict[int, str]):
+        self._layers = layers
+        self._toward: dict[object, list[object]] = {}
+        spans: dict[str, list[tuple[int, int, object]]] = {}
+        for coded, payload in codes:
+            a = coded.annotation
+            if a.is_document_level:
+                self._toward.setdefault(_toward(a), []).append(payload)
+            else:
+                spans.setdefault(layers.get(a.label_id, ""), []).append((a.start, a.end, payload))
+        self._spans = {}
+        for layer, items in spans.items():
+            items.sort(key=lambda item: item[0])
+            self._spans[layer] = ([s for s, _e, _p in items], [e for _s, e, _p in items], [p for _s, _e, p in items],
+                                  max(e - s for s, e, _p in items))
+
+    def at(self, a: Annotation) -> list[object]:
+        """The payloads of the codes in `a`'s place, in start order: spans of its layer overlapping
+        it, or whole-document codes toward the same target."""
+        if a.is_document_level:
+            return self._toward.get(_toward(a), [])
+        found = self._spans.get(self._layers.get(a.label_id, ""))
+        if found is None:
+            return []
+        starts, ends, payloads, longest = found
+        last = bisect.bisect_left(starts, a.end)  # every code from here on starts at or after a's end
+        first = bisect.bisect_right(starts, a.start - longest)  # none before here reaches a's start
+        return [payloads[i] for i in range(first, last) if ends[i] > a.start]
 
 
 def _units(mine: dict[int, list[Coded]], gold: list[Coded], coder_ids: list[int], layers: dict[int, str],
@@ -253,21 +288,14 @@ def _toward(a: Annotation) -> object:
     return ("text", fold(a.target)) if a.target else ("label", a.label_id)
 
 
-def _conflicts(a: Annotation, other: Annotation, layers: dict[int, str]) -> bool:
-    """Whether gold's `other` is in `a`'s place: a span of its layer overlapping it, or a
-    whole-document code toward the same target."""
-    if a.is_document_level or other.is_document_level:
-        return a.is_document_level and other.is_document_level and _toward(a) == _toward(other)
-    return (layers.get(a.label_id) == layers.get(other.label_id)
-            and a.start < other.end and other.start < a.end)
-
-
 def _attach_gold(units: list[Unit], gold: list[Coded], layers: dict[int, str], document_level: bool) -> None:
+    by_key: dict[tuple, Unit] = {}
+    for unit in units:
+        for c in unit.codes():
+            by_key.setdefault(code_key(c.annotation), unit)
+    places = _Places(((c, unit) for unit in units for c in unit.codes()), layers)
     for coded in gold:
-        home = next((u for u in units if any(code_key(c.annotation) == code_key(coded.annotation)
-                                              for c in u.codes())), None) or \
-            next((u for u in units if any(_conflicts(c.annotation, coded.annotation, layers) for c in u.codes())),
-                 None)
+        home = by_key.get(code_key(coded.annotation)) or next(iter(places.at(coded.annotation)), None)
         if home is None:
             a = coded.annotation
             home = Unit(GOLD_ONLY, layers.get(a.label_id, ""), document_level, a.start, a.end)
@@ -384,11 +412,12 @@ def _into_gold(project: ProjectLike, doc_id: int, view: Versions, codes: list[Co
                answers: dict[int, str]) -> Outcome:
     layers = {label.id: label.layer for label in project.codebook.labels()}
     in_gold = [c for u in view.units for c in u.gold]
-    kept = {g.annotation.id for g in in_gold for c in codes if _same(g, c)}
-    new = [c for c in codes if not any(_same(g, c) for g in in_gold)]
-    replaced = [g.annotation.id for g in in_gold if g.annotation.id not in kept
-                and any(_conflicts(c.annotation, g.annotation, layers) or
-                        code_key(c.annotation) == code_key(g.annotation) for c in new)]
+    taking = {_signature(c) for c in codes}
+    there = {_signature(g) for g in in_gold}
+    kept = {g.annotation.id for g in in_gold if _signature(g) in taking}
+    new = [c for c in codes if _signature(c) not in there]
+    places = _Places(((c, True) for c in new), layers)
+    replaced = [g.annotation.id for g in in_gold if g.annotation.id not in kept and places.at(g.annotation)]
     gold_answers = {a.variable.id: a.gold for a in view.answers if a.gold is not None}
     answers = {vid: value for vid, value in answers.items() if gold_answers.get(vid) != value}
     with project.store.write() as db:
