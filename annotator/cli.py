@@ -108,7 +108,10 @@ def _parser() -> argparse.ArgumentParser:
                    "cells inert; "
                    "text is then no longer exact, so use the default for analysis")
     p.add_argument("--labels", action="store_true",
-                   help="with --format coding: write document variables' choices as their labels, not codes")
+                   help="with --format coding or jsonl: write document variables' choices as their labels, not codes")
+    p.add_argument("--coder", metavar="NAME",
+                   help="export only this coder's codes, laid out as a one-coder project's (default: every coder's, "
+                   "with a coder column when several have coded; see docs/export-formats.md)")
     p.set_defaults(command="export", handler=_cmd_export)
 
     p = commands.add_parser("stats", help="count documents and annotations",
@@ -273,7 +276,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ProjectError(f"--what chooses among the CSV exports; leave it out with --format {args.format}.")
     what = args.what or "annotations"
     with _open_existing(args) as project:
-        count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels)
+        count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels,
+                       coder=args.coder)
     print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 

@@ -38,9 +38,10 @@ from typing import Any, Protocol
 
 from annotator.core.coding.variables import answer_text
 from annotator.core.common.errors import ProjectError
-from annotator.core.common.model import Variable
+from annotator.core.common.model import Coder, Variable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
+from annotator.core.interchange.coder_scope import CoderScope, coder_scope, document_rows
 from annotator.core.interchange.files import ROW_FILTER, check_target, write_csv
 from annotator.core.interchange.json_formats import (
     JSONL_FIELDS,
@@ -69,7 +70,8 @@ TARGET_SEPARATOR = "; "
 class Writer(Protocol):
     """A format's writer: write `out` from `project`; return how many `unit`s it wrote."""
 
-    def __call__(self, project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int: ...
+    def __call__(self, project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+                 coder: str | None = None) -> int: ...
 
 
 class ExportCancelled(Exception):
@@ -102,25 +104,43 @@ class ExportFormat:
 # -- document x label matrix ---------------------------------------------------------
 
 
-def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool = False, excel: bool = False) -> int:
-    """Write the document x label matrix (counts, or 0/1 with binary); return the document count."""
+def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool = False, excel: bool = False,
+                  coder: str | None = None) -> int:
+    """Write the document x label matrix (counts, or 0/1 with binary); return the row count.
+
+    One row per document, or with several coders one per (document, coder): see coder_scope.
+    """
     out = check_target(project, out)
+    scope = coder_scope(project, coder)
     conn = project.store.conn
     labels = project.codebook.codable_labels()
-    counts = _label_counts(conn)
+    counts = _label_counts(conn, scope)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for doc_id, title in conn.execute("SELECT id, title FROM documents ORDER BY id"):
-            values = [counts.get((doc_id, label.id), 0) for label in labels]
-            yield (doc_id, title, *([int(v > 0) for v in values] if binary else values))
+        documents = conn.execute("SELECT id, title FROM documents ORDER BY id")
+        for (doc_id, title), who in document_rows(project, scope, documents):
+            key = who.id if scope.split and who is not None else None
+            values = [counts.get((doc_id, key, label.id), 0) for label in labels]
+            yield (doc_id, title, *_coder_cell(scope, who), *([int(v > 0) for v in values] if binary else values))
 
-    columns = _unique(["document_id", "title", *(label.name for label in labels)])
+    columns = _unique(["document_id", "title", *_coder_column(scope), *(label.name for label in labels)])
     return write_csv(out, columns, rows(), excel=excel)
 
 
-def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
-    return {(doc_id, label_id): n for doc_id, label_id, n in conn.execute(
-        "SELECT document_id, label_id, count(*) FROM annotations GROUP BY document_id, label_id")}
+def _label_counts(conn: Any, scope: CoderScope) -> dict[tuple[int, int | None, int], int]:
+    """(document, coder, label) -> annotations; the coder is None unless the scope tells coders apart."""
+    coder = "a.coder_id" if scope.split else "NULL"
+    return {(doc_id, coder_id, label_id): n for doc_id, coder_id, label_id, n in conn.execute(
+        f"SELECT a.document_id, {coder}, a.label_id, count(*) FROM annotations a WHERE 1{scope.where()} "
+        f"GROUP BY a.document_id, {coder}, a.label_id")}
+
+
+def _coder_column(scope: CoderScope) -> list[str]:
+    return ["coder"] if scope.split else []
+
+
+def _coder_cell(scope: CoderScope, who: Coder | None) -> tuple[Any, ...]:
+    return ((who.name if who is not None else None),) if scope.split else ()
 
 
 # -- document-level coding table -----------------------------------------------------
@@ -128,40 +148,43 @@ def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
 
 def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False,
                            labels: bool = False, coder: str | None = None) -> int:
-    """Write the coding table (CODING_TABLE), one row per document; return the row count.
+    """Write the coding table (CODING_TABLE); return the row count.
 
-    The var_ columns hold one coder's answers: `coder`'s, else the current coder's, else, when
-    the current coder has not coded here, the project's only coder's. (Every coder's answers
-    with a coder column is for exports that take --coder and --gold.)
+    One row per document holding one coder's codes (`coder`'s, or the only coder's), or with
+    several coders one row per (document, coder), with a coder column: see coder_scope.
     """
     out = check_target(project, out)
+    scope = coder_scope(project, coder)
     conn = project.store.conn
     choice_labels = labels  # the name `labels` is the codebook's labels from here on
     variables = project.variables.list()
-    answers = _answers(project, coder) if variables else {}
+    answers = _answers(project, scope) if variables else {}
     keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=key_order)
     labels = project.codebook.codable_labels()
     stances = [label for label in labels if label.layer == "stance"]
-    counts = _label_counts(conn)
-    targets: dict[tuple[int, int], list[str]] = {}
-    for doc_id, label_id, target in conn.execute(
-        "SELECT a.document_id, a.label_id, coalesce(e.name, a.target) FROM annotations a "
-        "LEFT JOIN entities e ON e.id = a.target_entity_id WHERE a.span_start IS NULL ORDER BY a.id"
+    counts = _label_counts(conn, scope)
+    targets: dict[tuple[int, int | None, int], list[str]] = {}
+    for doc_id, coder_id, label_id, target in conn.execute(
+        "SELECT a.document_id, a.coder_id, a.label_id, coalesce(e.name, a.target) FROM annotations a "
+        f"LEFT JOIN entities e ON e.id = a.target_entity_id WHERE a.span_start IS NULL{scope.where()} ORDER BY a.id"
     ):
-        coded = targets.setdefault((doc_id, label_id), [])
+        coded = targets.setdefault((doc_id, coder_id if scope.split else None, label_id), [])
         if target and target not in coded:  # the same target coded twice is one value
             coded.append(target)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for doc_id, title, status, memo in conn.execute("SELECT id, title, status, memo FROM documents ORDER BY id"):
+        documents = conn.execute("SELECT id, title, status, memo FROM documents ORDER BY id")
+        for (doc_id, title, status, memo), who in document_rows(project, scope, documents):
+            key = who.id if scope.split and who is not None else None
+            answered = who.id if who is not None else None
             meta = dict(conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,)))
-            yield (doc_id, title, status, memo, *(meta.get(key) for key in keys),
-                   *(counts.get((doc_id, label.id), 0) for label in labels),
-                   *(TARGET_SEPARATOR.join(targets.get((doc_id, label.id), ())) or None for label in stances),
-                   *(_answer_cell(variable, answers.get((doc_id, variable.id)), choice_labels)
+            yield (doc_id, title, *_coder_cell(scope, who), status, memo, *(meta.get(key) for key in keys),
+                   *(counts.get((doc_id, key, label.id), 0) for label in labels),
+                   *(TARGET_SEPARATOR.join(targets.get((doc_id, key, label.id), ())) or None for label in stances),
+                   *(_answer_cell(variable, answers.get((doc_id, answered, variable.id)), choice_labels)
                      for variable in variables))
 
-    columns = _unique(["document_id", "title", "status", "memo",
+    columns = _unique(["document_id", "title", *_coder_column(scope), "status", "memo",
                        *(f"meta_{variable_name(key)}" for key in keys),
                        *(f"n_{variable_name(label.name)}" for label in labels),
                        *(f"targets_{variable_name(label.name)}" for label in stances),
@@ -169,17 +192,12 @@ def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, exce
     return write_csv(out, columns, rows(), excel=excel)
 
 
-def _answers(project: ProjectLike, coder: str | None) -> dict[tuple[int, int], str]:
-    """(document, variable) -> the stored answer of the coder the coding table shows (see export_document_coding)."""
-    if coder is not None:
-        chosen = project.coders.named(coder)
-    else:
-        coders = project.coders.list()
-        chosen = project.coders.current or (coders[0] if len(coders) == 1 else None)
-    if chosen is None:
-        return {}
-    return {(doc_id, variable_id): value for doc_id, variable_id, value in project.store.conn.execute(
-        "SELECT document_id, variable_id, value FROM variable_values WHERE coder_id = ?", (chosen.id,))}
+def _answers(project: ProjectLike, scope: CoderScope) -> dict[tuple[int, int, int], str]:
+    """(document, coder, variable) -> the stored answer, for the scope's coders."""
+    wanted = scope.coder_ids()
+    return {(doc_id, coder_id, variable_id): value for doc_id, coder_id, variable_id, value in
+            project.store.conn.execute("SELECT document_id, coder_id, variable_id, value FROM variable_values")
+            if coder_id in wanted}
 
 
 def _answer_cell(variable: Variable, stored: str | None, labels: bool) -> Any:
@@ -218,47 +236,54 @@ def _unique(columns: Iterable[str]) -> list[str]:
 # for the others), and `what` names the CSV table, which only the CSV format reads.
 
 
-def write_csv_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+def write_csv_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+                    coder: str | None = None) -> int:
     """One of the four CSV tables (annotations, documents, entities, memos); return its row count."""
     if what not in EXPORTERS:
         raise ProjectError(f"Unknown CSV export {what!r}; choose one of {', '.join(EXPORTERS)}.")
-    return EXPORTERS[what](project, out, excel=excel)
+    return EXPORTERS[what](project, out, excel=excel, coder=coder)
 
 
-def write_matrix_counts(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """The document x label matrix of annotation counts; return the document count."""
-    return export_matrix(project, out, excel=excel)
+def write_matrix_counts(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+                        coder: str | None = None) -> int:
+    """The document x label matrix of annotation counts; return the row count."""
+    return export_matrix(project, out, excel=excel, coder=coder)
 
 
-def write_matrix_binary(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """The document x label matrix of 1/0 (has any such annotation); return the document count."""
-    return export_matrix(project, out, binary=True, excel=excel)
+def write_matrix_binary(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+                        coder: str | None = None) -> int:
+    """The document x label matrix of 1/0 (has any such annotation); return the row count."""
+    return export_matrix(project, out, binary=True, excel=excel, coder=coder)
 
 
 def write_coding_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-                       labels: bool = False) -> int:
-    """The document-level coding table (CODING_TABLE), choices as labels with labels=True; return the document count."""
-    return export_document_coding(project, out, excel=excel, labels=labels)
+                       labels: bool = False, coder: str | None = None) -> int:
+    """The document-level coding table (CODING_TABLE), choices as labels with labels=True; return the row count."""
+    return export_document_coding(project, out, excel=excel, labels=labels, coder=coder)
 
 
-def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """JSON Lines, one record per document; return the document count."""
-    return export_jsonl(project, out)
+def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str, labels: bool = False,
+                coder: str | None = None) -> int:
+    """JSON Lines, one record per document (per document and coder with several); return the record count."""
+    return export_jsonl(project, out, labels=labels, coder=coder)
 
 
-def write_webanno(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+def write_webanno(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+                  coder: str | None = None) -> int:
     """W3C Web Annotation (JSON-LD); return the annotation count."""
-    return export_webanno(project, out)
+    return export_webanno(project, out, coder=coder)
 
 
-def write_qdpx(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
+def write_qdpx(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+               coder: str | None = None) -> int:
     """A REFI-QDA project (.qdpx); return 1, the one project written."""
-    _refi_export().export_qdpx(project, check_target(project, out))
+    _refi_export().export_qdpx(project, check_target(project, out), coder=coder)
     return 1
 
 
-def write_qdc(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """A REFI-QDA codebook (.qdc); return 1, the one codebook written."""
+def write_qdc(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
+              coder: str | None = None) -> int:
+    """A REFI-QDA codebook (.qdc); return 1, the one codebook written (a codebook has no coders)."""
     _refi_export().export_qdc(project, check_target(project, out))
     return 1
 
@@ -281,7 +306,8 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("matrix-binary", "Document × label matrix (0/1)", ".csv", write_matrix_binary, "csv", excel=True),
     ExportFormat("coding", "Document coding table (SPSS, R, Stata)", ".csv", write_coding_table, "csv", excel=True,
                  labels=True),
-    ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", write_jsonl, "json", fields=JSONL_FIELDS),
+    ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", write_jsonl, "json", labels=True,
+                 fields=JSONL_FIELDS),
     ExportFormat("webanno", "W3C Web Annotation (JSON-LD)", ".jsonld", write_webanno, "json", unit="annotation",
                  fields=WEBANNO_FIELDS),
     ExportFormat("qdpx", "REFI-QDA project (MAXQDA, ATLAS.ti, NVivo)", ".qdpx", write_qdpx, "zip", unit="project"),
@@ -291,12 +317,14 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 
 
 def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str = "annotations", excel: bool = False,
-           labels: bool = False, on_progress: Callable[[int], bool | None] | None = None) -> int:
+           labels: bool = False, coder: str | None = None,
+           on_progress: Callable[[int], bool | None] | None = None) -> int:
     """Write export `name` to `out`; return how many rows or records it holds (1 for REFI-QDA's one file).
 
-    labels writes choice answers as their labels (the coding table only). on_progress(rows so
-    far) is called every 100 rows; returning False cancels, raising ExportCancelled and leaving
-    `out` as it was.
+    labels writes choice answers as their labels (the coding table and JSON Lines). coder names
+    the one coder whose codes to export; by default every coder's are, told apart (coder_scope).
+    on_progress(rows so far) is called every 100 rows; returning False cancels, raising
+    ExportCancelled and leaving `out` as it was.
     """
     fmt = _format(name)
     if excel and not fmt.excel:
@@ -305,9 +333,10 @@ def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str
         raise ProjectError(f"{fmt.title} has no choice answers to write as labels; export it without --labels.")
     token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)
     try:
-        if labels:
-            return fmt.writer(project, out, excel=excel, what=what, labels=True)
-        return fmt.writer(project, out, excel=excel, what=what)
+        options: dict[str, Any] = {"labels": True} if labels else {}
+        if coder is not None:
+            options["coder"] = coder
+        return fmt.writer(project, out, excel=excel, what=what, **options)
     finally:
         ROW_FILTER.reset(token)
 
@@ -356,7 +385,7 @@ def _format(name: str) -> ExportFormat:
 
 
 def preview(project: ProjectLike, name: str, what: str = "annotations", rows: int = 5, *,
-            excel: bool = False) -> tuple[list[str], str]:
+            excel: bool = False, coder: str | None = None) -> tuple[list[str], str]:
     """(columns, text): the export's exact column list and the beginning of the file it writes.
 
     The text is what the real export writes, cut after `rows` rows (documents for
@@ -369,7 +398,7 @@ def preview(project: ProjectLike, name: str, what: str = "annotations", rows: in
         out = Path(folder) / f"preview{fmt.suffix}"
         token = ROW_FILTER.set(lambda items: itertools.islice(items, rows))
         try:
-            fmt.writer(project, out, excel=excel and fmt.excel, what=what)
+            fmt.writer(project, out, excel=excel and fmt.excel, what=what, **({"coder": coder} if coder else {}))
         finally:
             ROW_FILTER.reset(token)
         if fmt.syntax == "zip":
