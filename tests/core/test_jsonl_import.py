@@ -128,3 +128,4 @@ def test_new_variable_types_follow_the_documented_rule():
     assert new_variable([True, False]) == ("yes_no", [])
     assert new_variable([[1, 2], [3]]) == ("multiple_choice", [(1, "1"), (2, "2"), (3, "3")])
     assert new_variable(["b", 1, "a", "B", "2"]) == ("single_choice", [(3, "b"), (1, "1"), (4, "a"), (2, "2")])
+

@@ -19,8 +19,8 @@
   exporting project's and are never used.
 * A span or code the same coder already has (same document, label, boundaries and roles) is
   skipped, and answers are set, so importing a file twice adds nothing.
-* The whole file is one edit: a bad record refuses the file with its line number and the
-  project stays as it was. Undo takes the whole import back.
+* The whole file is one transaction: a bad record refuses the file with its line number and
+  the project stays as it was. Like every import it is not undoable (new documents never are).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def import_jsonl(project: ProjectLike, path: str | os.PathLike, *, coder: str | 
     path = Path(path)
     records = list(_read(path))
     report = JsonlImport(path)
-    with project.store.write():
+    with project.store.write(undoable=False):
         importer = _Importer(project, path, report, coder)
         importer.add_variables(records)
         for line, record in records:
