@@ -117,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", metavar="NAME",
                    help="export only this coder's codes, laid out as a one-coder project's (default: every coder's, "
                    "with a coder column when several have coded; see docs/export-formats.md)")
+    p.add_argument("--gold", action="store_true",
+                   help="only the adjudicated codes and answers (the gold layer `annotator adjudicate` fills)")
     p.set_defaults(command="export", handler=_cmd_export)
 
     p = commands.add_parser("stats", help="count documents and annotations",
@@ -307,7 +309,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     what = args.what or "annotations"
     with _open_existing(args) as project:
         count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels,
-                       coder=args.coder)
+                       coder=args.coder, gold=args.gold)
     print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 

@@ -13,7 +13,8 @@ who have coded anything: a coder added by name who never coded adds no rows and 
   nobody coded, so every document still appears. Counts are never summed across coders: two
   coders' independent codes of one article are two observations, not one with twice the codes.
 
-The adjudicated (gold) layer is a coder like any other here: `--coder` takes its name.
+The adjudicated (gold) layer is a coder like any other here: by default its codes are written
+beside everyone's under its name, and `--gold` (or `--coder` with its name) exports it alone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from annotator.core.common.model import Coder
 from annotator.core.common.protocols import ProjectLike
+from annotator.core.interchange.files import CODERS
 
 _CODED = ("SELECT document_id, coder_id FROM annotations UNION SELECT document_id, coder_id FROM variable_values "
           "UNION SELECT document_id, coder_id FROM coded_documents")
@@ -44,20 +46,24 @@ class CoderScope:
         return self.coders[0] if len(self.coders) == 1 else None
 
     def where(self, alias: str = "a") -> str:
-        """An SQL condition (starting AND) keeping the chosen coder's rows of `alias`; empty when none is chosen."""
-        return f" AND {alias}.coder_id = {int(self.coders[0].id)}" if self.chosen else ""
+        """An SQL condition (starting AND) keeping the chosen coders' rows of `alias`; empty when none is chosen."""
+        return f" AND {alias}.coder_id IN ({', '.join(str(int(c.id)) for c in self.coders)})" if self.chosen else ""
 
     def coder_ids(self) -> set[int]:
         return {coder.id for coder in self.coders}
 
 
 def coder_scope(project: ProjectLike, coder: str | None = None) -> CoderScope:
-    """The coders an export of `project` holds; `coder` names one (a ProjectError lists the coders if none has it)."""
+    """The coders an export of `project` holds: `coder` (a ProjectError lists the coders if none has that
+    name), else those export() keeps it to (files.CODERS: --coder, --gold), else everyone who has coded."""
     if coder is not None:
         return CoderScope((project.coders.named(coder),), chosen=True)
-    rows = project.store.conn.execute(
-        f"SELECT id, name FROM coders WHERE id IN (SELECT coder_id FROM ({_CODED})) ORDER BY id")
-    return CoderScope(tuple(Coder(*row) for row in rows), chosen=False)
+    kept_to = CODERS.get()
+    if kept_to is not None:
+        return CoderScope(tuple(project.coders.get(coder_id) for coder_id in kept_to), chosen=True)
+    coded = {coder_id for (coder_id,) in project.store.conn.execute(f"SELECT DISTINCT coder_id FROM ({_CODED})")}
+    return CoderScope(tuple(c for c in sorted(project.coders.list(include_gold=True), key=lambda c: c.id)
+                            if c.id in coded), chosen=False)
 
 
 def coded_by(project: ProjectLike, scope: CoderScope) -> dict[int, list[Coder]]:

@@ -42,7 +42,7 @@ from annotator.core.common.model import Coder, Variable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
 from annotator.core.interchange.coder_scope import CoderScope, coder_scope, document_rows
-from annotator.core.interchange.files import ROW_FILTER, check_target, write_csv
+from annotator.core.interchange.files import CODERS, ROW_FILTER, check_target, chosen_coders, write_csv
 from annotator.core.interchange.json_formats import (
     JSONL_FIELDS,
     WEBANNO_FIELDS,
@@ -70,8 +70,7 @@ TARGET_SEPARATOR = "; "
 class Writer(Protocol):
     """A format's writer: write `out` from `project`; return how many `unit`s it wrote."""
 
-    def __call__(self, project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-                 coder: str | None = None) -> int: ...
+    def __call__(self, project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int: ...
 
 
 class ExportCancelled(Exception):
@@ -236,53 +235,46 @@ def _unique(columns: Iterable[str]) -> list[str]:
 # for the others), and `what` names the CSV table, which only the CSV format reads.
 
 
-def write_csv_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-                    coder: str | None = None) -> int:
+def write_csv_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
     """One of the four CSV tables (annotations, documents, entities, memos); return its row count."""
     if what not in EXPORTERS:
         raise ProjectError(f"Unknown CSV export {what!r}; choose one of {', '.join(EXPORTERS)}.")
-    return EXPORTERS[what](project, out, excel=excel, coder=coder)
+    return EXPORTERS[what](project, out, excel=excel)
 
 
-def write_matrix_counts(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-                        coder: str | None = None) -> int:
+def write_matrix_counts(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
     """The document x label matrix of annotation counts; return the row count."""
-    return export_matrix(project, out, excel=excel, coder=coder)
+    return export_matrix(project, out, excel=excel)
 
 
-def write_matrix_binary(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-                        coder: str | None = None) -> int:
+def write_matrix_binary(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
     """The document x label matrix of 1/0 (has any such annotation); return the row count."""
-    return export_matrix(project, out, binary=True, excel=excel, coder=coder)
+    return export_matrix(project, out, binary=True, excel=excel)
 
 
 def write_coding_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-                       labels: bool = False, coder: str | None = None) -> int:
+                       labels: bool = False) -> int:
     """The document-level coding table (CODING_TABLE), choices as labels with labels=True; return the row count."""
-    return export_document_coding(project, out, excel=excel, labels=labels, coder=coder)
+    return export_document_coding(project, out, excel=excel, labels=labels)
 
 
-def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str, labels: bool = False,
-                coder: str | None = None) -> int:
+def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str, labels: bool = False) -> int:
     """JSON Lines, one record per document (per document and coder with several); return the record count."""
-    return export_jsonl(project, out, labels=labels, coder=coder)
+    return export_jsonl(project, out, labels=labels)
 
 
-def write_webanno(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-                  coder: str | None = None) -> int:
+def write_webanno(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
     """W3C Web Annotation (JSON-LD); return the annotation count."""
-    return export_webanno(project, out, coder=coder)
+    return export_webanno(project, out)
 
 
-def write_qdpx(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-               coder: str | None = None) -> int:
+def write_qdpx(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
     """A REFI-QDA project (.qdpx); return 1, the one project written."""
-    _refi_export().export_qdpx(project, check_target(project, out), coder=coder)
+    _refi_export().export_qdpx(project, check_target(project, out))
     return 1
 
 
-def write_qdc(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
-              coder: str | None = None) -> int:
+def write_qdc(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
     """A REFI-QDA codebook (.qdc); return 1, the one codebook written (a codebook has no coders)."""
     _refi_export().export_qdc(project, check_target(project, out))
     return 1
@@ -317,27 +309,35 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 
 
 def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str = "annotations", excel: bool = False,
-           labels: bool = False, coder: str | None = None,
+           labels: bool = False, coder: str | None = None, gold: bool = False,
            on_progress: Callable[[int], bool | None] | None = None) -> int:
     """Write export `name` to `out`; return how many rows or records it holds (1 for REFI-QDA's one file).
 
-    labels writes choice answers as their labels (the coding table and JSON Lines). coder names
-    the one coder whose codes to export; by default every coder's are, told apart (coder_scope).
-    on_progress(rows so far) is called every 100 rows; returning False cancels, raising
-    ExportCancelled and leaving `out` as it was.
+    labels writes choice answers as their labels (the coding table and JSON Lines). coder keeps
+    the export to that coder's codes and answers, gold to the adjudicated ones (the gold layer),
+    each laid out as a one-coder project's; by default every coder's are written, told apart
+    (coder_scope). on_progress(rows so far) is called every 100 rows; returning False cancels,
+    raising ExportCancelled and leaving `out` as it was.
     """
     fmt = _format(name)
     if excel and not fmt.excel:
         raise ProjectError(f"{fmt.title} has no Excel variant; export it without the Excel option.")
     if labels and not fmt.labels:
         raise ProjectError(f"{fmt.title} has no choice answers to write as labels; export it without --labels.")
+    kept_to = chosen_coders(project, coder=coder, gold=gold)
+    # A codebook holds nobody's codes; a .qdpx names each coding's coder and takes --coder, but the
+    # gold layer is no person for another tool's User.
+    if kept_to is not None and (fmt.syntax == "xml" or (gold and fmt.syntax == "zip")):
+        raise ProjectError(f"{fmt.title} carries every coder's codes, each under its own name; export it "
+                           f"without {'--gold' if gold else '--coder'}.")
     token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)
+    coders_token = CODERS.set(kept_to)
     try:
-        options: dict[str, Any] = {"labels": True} if labels else {}
-        if coder is not None:
-            options["coder"] = coder
-        return fmt.writer(project, out, excel=excel, what=what, **options)
+        if labels:
+            return fmt.writer(project, out, excel=excel, what=what, labels=True)
+        return fmt.writer(project, out, excel=excel, what=what)
     finally:
+        CODERS.reset(coders_token)
         ROW_FILTER.reset(token)
 
 
@@ -385,7 +385,7 @@ def _format(name: str) -> ExportFormat:
 
 
 def preview(project: ProjectLike, name: str, what: str = "annotations", rows: int = 5, *,
-            excel: bool = False, coder: str | None = None) -> tuple[list[str], str]:
+            excel: bool = False) -> tuple[list[str], str]:
     """(columns, text): the export's exact column list and the beginning of the file it writes.
 
     The text is what the real export writes, cut after `rows` rows (documents for
@@ -398,7 +398,7 @@ def preview(project: ProjectLike, name: str, what: str = "annotations", rows: in
         out = Path(folder) / f"preview{fmt.suffix}"
         token = ROW_FILTER.set(lambda items: itertools.islice(items, rows))
         try:
-            fmt.writer(project, out, excel=excel and fmt.excel, what=what, **({"coder": coder} if coder else {}))
+            fmt.writer(project, out, excel=excel and fmt.excel, what=what)
         finally:
             ROW_FILTER.reset(token)
         if fmt.syntax == "zip":

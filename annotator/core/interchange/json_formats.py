@@ -44,7 +44,7 @@ from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
 from annotator.core.interchange.coder_scope import CoderScope, coded_by, coder_scope, document_rows
-from annotator.core.interchange.files import ROW_FILTER, check_target
+from annotator.core.interchange.files import ROW_FILTER, check_target, is_exported
 from annotator.core.store.database import now
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -192,7 +192,8 @@ def _with_values(project: ProjectLike, doc_id: int, *, document_level: bool,
                  batch: int = 500) -> Iterator[tuple[Annotation, dict[str, str]]]:
     """A document's spans (or whole-document codes) in reading order with their attribute values,
     fetched a batch at a time, so memory holds a batch however many the document has."""
-    annotations = project.annotations.stream_document(doc_id, document_level=document_level)
+    annotations = filter(lambda a: is_exported(a.coder_id),
+                         project.annotations.stream_document(doc_id, document_level=document_level))
     while chunk := list(itertools.islice(annotations, batch)):
         values = project.values.for_annotations(a.id for a in chunk)
         for a in chunk:

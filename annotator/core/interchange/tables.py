@@ -44,6 +44,7 @@ from annotator.core.interchange.files import (
     FORMULA_STARTS,
     ROW_FILTER,
     check_target,
+    coders_sql,
     excel_cell,
     write_csv,
     write_csv_bytes,
@@ -155,7 +156,7 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
         if (row_filter is None or advance is not None) and export_sqlcsv.applies(conn):
             return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
                 conn, f, cells, _ANNOTATION_FROM_ONLY, _ANNOTATION_ORDER, empty=empty, advance=advance,
-                only=scope.where()), excel=excel)
+                where_sql=scope.where()), excel=excel)
         rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1{scope.where()} "
                             f"ORDER BY {_ANNOTATION_ORDER}")
         if empty:
@@ -208,7 +209,6 @@ _ANNOTATION_FROM_ONLY = (
     "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
 )
 _ANNOTATION_ORDER = "a.document_id, a.span_start, a.span_end DESC, a.id"
-_ANNOTATION_FROM = f"{_ANNOTATION_FROM_ONLY} ORDER BY {_ANNOTATION_ORDER}"
 # The text columns above only ever hold text or NULL (TEXT affinity), so the first code point decides.
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 
@@ -216,13 +216,14 @@ _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bool = False) -> str:
     """The one query export_annotations streams: each cell as the CSV holds it, in reading order.
 
-    The Excel variant's apostrophe is added in SQL, by the test excel_cell makes.
-    An attribute cell is looked up by the (annotation_id, attribute_id) key, and only
+    Only the export's coders' annotations (files.CODERS). The Excel variant's apostrophe is added in SQL,
+    by the test excel_cell makes. An attribute cell is looked up by the (annotation_id, attribute_id) key, and only
     on rows whose label has values in that column: found up front, from the values
     themselves, so even a value its label no longer defines is written, as before.
     Attribute columns that nothing fills, at the end, are left out.
     """
-    return f"SELECT {', '.join(_annotation_cells(conn, attr_columns, excel))} {_ANNOTATION_FROM}"
+    return (f"SELECT {', '.join(_annotation_cells(conn, attr_columns, excel))} {_ANNOTATION_FROM_ONLY} "
+            f"WHERE 1{coders_sql()} ORDER BY {_ANNOTATION_ORDER}")
 
 
 def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: bool,
