@@ -225,7 +225,8 @@ def role_figures(coded: Coded, tallies: SpanTallies) -> tuple[list[RoleAgreement
                 va, vb = _value(a, name, kind, level, coded), _value(b, name, kind, level, coded)
                 row[index[x]], row[index[y]] = va, vb
                 data.append(row)
-                if va is not None and vb is not None and va != vb:
+                # A label that differs is already a span place (span_disagreements); do not list it twice.
+                if kind != "label" and va is not None and vb is not None and va != vb:
                     places.append(Disagreement(a.document, kind, f"{layer}: {name}", min(a.start, b.start),
                                                max(a.end, b.end), {x: str(va), y: str(vb)}))
             figure = krippendorff_alpha(data, level, documents=documents)

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from annotator.core.coding.stats import display_width, pad_to
-from annotator.core.common.model import LEVELS
 from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LEVELS
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.team.agreement_data import read_coded
 from annotator.core.team.agreement_spans import (
@@ -82,12 +82,11 @@ class AgreementReport:
     def problem(self) -> str | None:
         """Why nothing at all can be compared (fewer than two coders, no document coded twice), else None."""
         if len(self.coders) < 2:
-            names = ", ".join(self.coders)
-            return (f"Agreement needs two coders or more; this project has {'only ' + names if names else 'none'} "
-                    "coding documents another coder coded too. Hand out a sample with `annotator handout` and "
-                    "merge the coders' files back.")
+            return ("No two coders have coded the same document yet, so there is no agreement to compute: "
+                    "give two coders or more the same documents to code, then merge their work into one project.")
         if not self.units:
-            return f"No document was coded by two of {', '.join(self.coders)}, so there is nothing to compare."
+            return (f"No document was coded by two of {', '.join(self.coders)}, so there is nothing to compare; "
+                    "a coder has coded a document once they tagged it, answered its codesheet or marked it coded.")
         return None
 
     def pair(self, first: str, second: str) -> PairAgreement:
@@ -144,15 +143,16 @@ def format_agreement_report(report: AgreementReport) -> str:
     """What `annotator agreement` prints: a summary line, the table, the coder x coder matrix and notes."""
     if report.problem is not None:
         return report.problem
-    lines = [f"Agreement of {', '.join(report.coders)} over {len(report.units):,} "
-             f"document{'s' * (len(report.units) != 1)} coded by two or more of them "
-             f"({len(report.complete):,} by all).", "", format_agreement_table(report.rows)]
+    summary = (f"Agreement of {', '.join(report.coders)} over {len(report.units):,} "
+               f"document{'s' * (len(report.units) != 1)} coded by two or more of them "
+               f"({len(report.complete):,} by all).")
+    lines = [summary, "", format_agreement_table(report.rows)]
     if len(report.coders) > 2:
         lines += ["", "F1 (overlapping boundaries, every span) between each pair of coders:",
                   *_matrix(report)]
     spotted = len(report.disagreements)
-    lines += ["", f"{spotted:,} place{'s' * (spotted != 1)} where the coders differ "
-                  f"in {sum(1 for d in report.documents if d.disagreements):,} documents."]
+    where = sum(1 for d in report.documents if d.disagreements)
+    lines += ["", f"{spotted:,} place{'s' * (spotted != 1)} where the coders differ in {where:,} documents."]
     lines += [f"Note: {note}" for note in report.notes]
     return "\n".join(lines)
 
