@@ -153,7 +153,7 @@ def _read_annotations(store, coded: Coded, chosen: dict[int, str]) -> None:
     rows = store.query(
         "SELECT a.id, a.document_id, a.coder_id, l.name, l.layer, a.span_start, a.span_end, a.entity_id, "
         "a.source_entity_id, a.source, a.target_entity_id, a.target, a.holder_entity_id, a.holder "
-        "FROM annotations a JOIN labels l ON l.id = a.label_id ORDER BY a.document_id, a.span_start, a.id")
+        "FROM annotations a JOIN labels l ON l.id = a.label_id")  # no order: the math sorts what it needs
     kept: list[int] = []
     for (ann, doc, coder_id, label, layer, start, end, entity, source_id, source, target_id, target,
          holder_id, holder) in rows:

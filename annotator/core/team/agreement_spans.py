@@ -17,9 +17,9 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
+from typing import NamedTuple
 
 from annotator.core.team.agreement_data import Coded, CodedSpan
 from annotator.core.team.alpha import krippendorff_alpha
@@ -60,35 +60,59 @@ class SpanTallies:
         self.coded = coded
         self.layer_of = {label: layer for layer, names in coded.labels.items() for label in names}
         self.counts: dict[str, Counter] = {}
-        plain: dict[str, list[Span]] = {}
+        self.plain: dict[str, list[Span]] = {}
+        plain = self.plain
         for coder, spans in coded.spans.items():
             plain[coder] = [Span(s.document, s.start, s.end, s.label) for s in spans]
             self.counts[coder] = Counter((s.document, s.label) for s in spans)
             self.layer_of.update((s.label, s.layer) for s in spans if s.label not in self.layer_of)
         self.pairs: list[Pair] = list(combinations(coded.coders, 2))
+        self._documents = {pair: {d for d, who in coded.coded_by.items() if pair[0] in who and pair[1] in who}
+                           for pair in self.pairs}
         self.matches: dict[bool, dict[Pair, Counter]] = {False: {}, True: {}}
         for x, y in self.pairs:
-            docs = self.pair_documents(x, y)
+            docs = self._documents[x, y]
             a = [s for s in plain[x] if s.document in docs]
             b = [s for s in plain[y] if s.document in docs]
-            for overlap in (False, True):
-                self.matches[overlap][x, y] = Counter((s.document, s.label)
-                                                      for s, _ in match_spans(a, b, overlap=overlap))
+            # Exact matches one to one are the multiset intersection, what match_spans(overlap=False)
+            # finds group by group, taken at once.
+            self.matches[False][x, y] = Counter((s.document, s.label) for s in (Counter(a) & Counter(b)).elements())
+            self.matches[True][x, y] = Counter((s.document, s.label) for s, _ in match_spans(a, b, overlap=True))
+        self._sums: dict[tuple, dict] = {}
 
     def pair_documents(self, x: str, y: str) -> set[int]:
-        return {d for d, who in self.coded.coded_by.items() if x in who and y in who}
+        return self._documents[x, y]
 
     def tallies(self, overlap: bool, documents: set[int], key) -> dict[object, list[list[int]]]:
         """key(label) -> per pair [matches, spans of the first, spans of the second] over these documents."""
+        per_label = self._per_label(overlap, documents)
         found: dict[object, list[list[int]]] = defaultdict(lambda: [[0, 0, 0] for _ in self.pairs])
+        for label, rows in per_label.items():
+            into = found[key(label)]
+            for p, row in enumerate(rows):
+                for i in range(3):
+                    into[p][i] += row[i]
+        return found
+
+    def _per_label(self, overlap: bool, documents: set[int]) -> dict[str, list[list[int]]]:
+        cached = self._sums.get((overlap, id(documents)))
+        if cached is not None and cached[0] is documents:
+            return cached[1]
+        found: dict[str, list[list[int]]] = defaultdict(lambda: [[0, 0, 0] for _ in self.pairs])
+        totals = {coder: Counter() for coder in self.coded.coders}
+        for coder, counts in self.counts.items():
+            total = totals[coder]
+            for (doc, label), n in counts.items():
+                if doc in documents:
+                    total[label] += n
         for p, (x, y) in enumerate(self.pairs):
             for (doc, label), n in self.matches[overlap][x, y].items():
                 if doc in documents:
-                    found[key(label)][p][0] += n
+                    found[label][p][0] += n
             for side, coder in ((1, x), (2, y)):
-                for (doc, label), n in self.counts[coder].items():
-                    if doc in documents:
-                        found[key(label)][p][side] += n
+                for label, n in totals[coder].items():
+                    found[label][p][side] += n
+        self._sums[overlap, id(documents)] = (documents, found)
         return found
 
 
@@ -124,8 +148,9 @@ def span_figures(coded: Coded, tallies: SpanTallies) -> list[AgreementRow]:
     pooled_o = pooled_e = 0.0
     pooled_units, pooled_ok = 0, True
     for layer in used:
-        spans = {coder: [Span(s.document, s.start, s.end, s.label) for s in found
-                         if s.layer == layer and s.document in where] for coder, found in coded.spans.items()}
+        layer_of = tallies.layer_of
+        spans = {coder: [s for s in found if s.document in where and layer_of[s.label] == layer]
+                 for coder, found in tallies.plain.items()}
         if complete:
             layer_alpha, per_label = layer_unitizing_alpha(spans, lengths)
             binary = binary_unitizing_alpha(spans, lengths)
@@ -197,66 +222,77 @@ def document_f1(coded: Coded, tallies: SpanTallies) -> dict[int, tuple[Agreement
 # -- roles and attributes of matched spans -------------------------------------------------------
 
 
+class _LayerSpan(NamedTuple):
+    """A span as match_spans sees it, with the layer for its label so any two labels of a layer match;
+    match_spans hands back the very spans it was given, so `span` leads back to the annotation."""
+
+    document: int
+    start: int
+    end: int
+    label: str
+    span: CodedSpan
+
+
 def role_figures(coded: Coded, tallies: SpanTallies) -> tuple[list[RoleAgreement], list[Disagreement]]:
     results, places = [], []
-    index = {coder: i for i, coder in enumerate(coded.coders)}
+    by_layer: dict[str, dict[str, list[_LayerSpan]]] = {coder: defaultdict(list) for coder in coded.coders}
+    for coder, spans in coded.spans.items():
+        for s in spans:
+            by_layer[coder][s.layer].append(_LayerSpan(s.document, s.start, s.end, s.layer, s))
     for layer in coded.labels:
         matched: list[tuple[str, str, CodedSpan, CodedSpan]] = []
         for x, y in tallies.pairs:
             docs = tallies.pair_documents(x, y)
-            a = [s for s in coded.spans[x] if s.layer == layer and s.document in docs]
-            b = [s for s in coded.spans[y] if s.layer == layer and s.document in docs]
-            if not a or not b:
-                continue
-            back_a, back_b = _by_place(a), _by_place(b)
-            for first, second in match_spans(_as_layer(a, layer), _as_layer(b, layer), overlap=True):
-                matched.append((x, y, back_a[first[:3]].pop(), back_b[second[:3]].pop()))
+            a = [s for s in by_layer[x].get(layer, ()) if s.document in docs]
+            b = [s for s in by_layer[y].get(layer, ()) if s.document in docs]
+            if a and b:
+                matched.extend((x, y, first.span, second.span) for first, second in match_spans(a, b, overlap=True))
         if not matched:
             continue
-        questions: list[tuple[str, str, str]] = [("label", "label", "nominal")]
-        questions += [(role, "role", "nominal") for role, _ in matched[0][2].roles]
-        questions += [(name, "attribute", "interval" if kind == "number" else "nominal")
-                      for (where, name), kind in sorted(coded.attribute_kinds.items()) if where == layer]
+        coders = len({x for x, *_ in matched} | {y for _, y, *_ in matched})
         documents = len({a.document for _, _, a, _ in matched})
-        for name, kind, level in questions:
-            data = []
-            for x, y, a, b in matched:
-                row = [None] * len(coded.coders)
-                va, vb = _value(a, name, kind, level, coded), _value(b, name, kind, level, coded)
-                row[index[x]], row[index[y]] = va, vb
-                data.append(row)
-                # A label that differs is already a span place (span_disagreements); do not list it twice.
-                if kind != "label" and va is not None and vb is not None and va != vb:
-                    places.append(Disagreement(a.document, kind, f"{layer}: {name}", min(a.start, b.start),
-                                               max(a.end, b.end), {x: str(va), y: str(vb)}))
+        questions: list[tuple[str, str, str, object]] = [("label", "label", "nominal", _label)]
+        questions += [(role, "role", "nominal", _role(r)) for r, (role, _) in enumerate(matched[0][2].roles)]
+        questions += [(name, "attribute", "interval" if kind == "number" else "nominal", _attribute(name, kind, coded))
+                      for (where, name), kind in sorted(coded.attribute_kinds.items()) if where == layer]
+        for name, kind, level, get in questions:
+            # Two columns, first and second of each pair: alpha needs only the values a unit holds.
+            data = [[get(a), get(b)] for _, _, a, b in matched]
             figure = krippendorff_alpha(data, level, documents=documents)
+            if figure.coders:
+                figure = replace(figure, coders=coders)
             results.append(RoleAgreement(layer, name, kind, len(matched), figure))
+            if kind == "label":  # a label that differs is already a span place (span_disagreements)
+                continue
+            places.extend(Disagreement(a.document, kind, f"{layer}: {name}", min(a.start, b.start), max(a.end, b.end),
+                                       {x: str(va), y: str(vb)})
+                          for (x, y, a, b), (va, vb) in zip(matched, data)
+                          if va is not None and vb is not None and va != vb)
     return results, places
 
 
-def _by_place(spans: list[CodedSpan]) -> dict[tuple, list[CodedSpan]]:
-    found: dict[tuple, list[CodedSpan]] = defaultdict(list)
-    for s in reversed(spans):  # pop() hands out the first of identical places first
-        found[s.document, s.start, s.end].append(s)
-    return found
+def _label(span: CodedSpan) -> str:
+    return span.label
 
 
-def _as_layer(spans: Iterable[CodedSpan], layer: str) -> list[Span]:
-    return [Span(s.document, s.start, s.end, layer) for s in spans]
+def _role(index: int):
+    return lambda span: span.roles[index][1]
 
 
-def _value(span: CodedSpan, name: str, kind: str, level: str, coded: Coded):
-    if kind == "label":
-        return span.label
-    if kind == "role":
-        return dict(span.roles).get(name)
-    given = coded.attributes.get(span.id, {}).get(name)
-    if given is not None and level == "interval":
-        try:
-            return float(given)
-        except ValueError:
-            return None
-    return given
+def _attribute(name: str, kind: str, coded: Coded):
+    values = coded.attributes
+
+    def get(span: CodedSpan):
+        given = values.get(span.id)
+        found = None if given is None else given.get(name)
+        if found is not None and kind == "number":
+            try:
+                return float(found)
+            except ValueError:
+                return None
+        return found
+
+    return get
 
 
 # -- where the coders differ -----------------------------------------------------------------------
