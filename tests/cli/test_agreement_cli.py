@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core.coding.stats import display_width
+from annotator.core.common.names import display_width
 from annotator.core.project import Project
 from annotator.core.team.alpha import krippendorff_alpha
 

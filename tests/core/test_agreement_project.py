@@ -281,6 +281,22 @@ def test_whole_document_stances_compare_per_target(project: Project, doc_factory
                                        "nominal")
 
 
+def test_the_gold_layer_is_no_coder_unless_named(project: Project, doc_factory):
+    doc = doc_factory(TEXT)
+    org = project.codebook.by_name("Organization")
+    for coder, end in (("Kim", 7), ("Lee", 6)):
+        as_coder(project, coder)
+        project.annotations.add(doc, org, 0, end)
+    project.coders.writing_gold = True
+    project.annotations.add(doc, org, 0, 7)
+    project.coders.writing_gold = False
+    gold = project.coders.gold().name
+    assert agreement(project).coders == ("Kim", "Lee")
+    against_gold = agreement(project, coders=["Lee", gold])
+    assert against_gold.coders == ("Lee", gold)
+    assert figure(against_gold, "layer", "entity", "f1_exact").value == 0.0
+
+
 def test_one_coder_or_no_shared_document_is_a_problem_not_a_figure(project: Project, doc_factory):
     doc = doc_factory(TEXT)
     as_coder(project, "Kim")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from annotator.core.common.model import LAYER_NAMES, LAYERS, STATUS_NAMES, STATUSES
+from annotator.core.common.names import display_width as _width
 from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 
@@ -62,27 +62,18 @@ def format_stats(stats: Stats) -> str:
 
 
 def _align(pairs: list[tuple[str, str]]) -> list[str]:
-    left = max(display_width(a) for a, _ in pairs)
+    left = max(_width(a) for a, _ in pairs)
     right = max(len(b) for _, b in pairs)
-    return [f"{pad_to(a, left)}  {b:>{right}}" for a, b in pairs]
+    return [f"{_pad(a, left)}  {b:>{right}}" for a, b in pairs]
 
 
 def _table(header: tuple[str, str, str], rows: list[tuple[str, str, str]]) -> list[str]:
     all_rows = [header, *rows]
-    w0 = max(display_width(r[0]) for r in all_rows)
-    w1 = max(display_width(r[1]) for r in all_rows)
+    w0 = max(_width(r[0]) for r in all_rows)
+    w1 = max(_width(r[1]) for r in all_rows)
     w2 = max(len(r[2]) for r in all_rows)
-    return [f"  {pad_to(a, w0)}  {pad_to(b, w1)}  {c:>{w2}}".rstrip() for a, b, c in all_rows]
+    return [f"  {_pad(a, w0)}  {_pad(b, w1)}  {c:>{w2}}".rstrip() for a, b, c in all_rows]
 
 
-def display_width(text: str) -> int:
-    # Korean and other wide characters take two terminal columns; without this a
-    # codebook with Korean label names would print a ragged table.
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
-
-
-def pad_to(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -117,7 +117,8 @@ def read_coded(project: ProjectLike, coders: Iterable[str] | None = None,
     for doc, coder in store.query("SELECT document_id, coder_id FROM coded_documents UNION "
                                   "SELECT DISTINCT document_id, coder_id FROM annotations UNION "
                                   "SELECT DISTINCT document_id, coder_id FROM variable_values"):
-        if coder is not None and (chosen is None or coder in chosen) and (wanted is None or doc in wanted):
+        # The gold layer (adjudicated codes) is no coder to agree with, unless named in --coders.
+        if coder in (everyone if chosen is None else chosen) and (wanted is None or doc in wanted):
             who[doc].add(coder)
     shared = {doc: found for doc, found in who.items() if len(found) >= 2}
     if chosen is None:

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotator.core.coding.stats import display_width, pad_to
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LEVELS
+from annotator.core.common.names import display_width, fit
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.team.agreement_data import read_coded
 from annotator.core.team.agreement_spans import (
@@ -170,4 +170,4 @@ def _matrix(report: AgreementReport) -> list[str]:
             line.append("-" if figure.value is None else f"{figure.value:.3f}")
         cells.append(line)
     widths = [max(display_width(line[i]) for line in cells) for i in range(len(cells[0]))]
-    return ["  " + "  ".join(pad_to(cell, w) for cell, w in zip(line, widths)).rstrip() for line in cells]
+    return ["  " + "  ".join(fit(cell, w) for cell, w in zip(line, widths)).rstrip() for line in cells]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core.coding.stats import display_width, pad_to
+from annotator.core.common.names import display_width, fit
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.team.results import LEVELS, Agreement, band
 
@@ -81,7 +81,7 @@ def format_agreement_table(rows: Sequence[AgreementRow]) -> str:
     numeric = {4, 7, 8}
     lines = []
     for line in [header, *body]:
-        cells = [" " * (w - display_width(cell)) + cell if i in numeric else pad_to(cell, w)
+        cells = [" " * (w - display_width(cell)) + cell if i in numeric else fit(cell, w)
                  for i, (cell, w) in enumerate(zip(line, widths))]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
