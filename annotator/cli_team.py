@@ -1,4 +1,4 @@
-"""Team coding from the command line: `annotator coders`, `variables`, `code` and `adjudicate`.
+"""Team coding from the command line: `annotator coders`, `variables`, `code`, `agreement` and `adjudicate`.
 
 Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team.adjudication. The current coder is
 --coder NAME, else the login name, as a new annotation's annotator is.
@@ -7,6 +7,7 @@ Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from annotator.core.common.errors import ProjectError
@@ -22,6 +23,15 @@ CODE_DESCRIPTION = (
     "for each variable (a choice by its code or label, several choices joined with ';', yes/no, a number, a "
     "date as YYYY-MM-DD, or text; an empty VALUE clears the answer). All answers are checked before any is "
     "stored. Prints the document's codesheet and whether it is done: every required variable answered."
+)
+AGREEMENT_DESCRIPTION = (
+    "How far the coders agree, over the documents at least two of them coded (a coder coded a document when "
+    "they marked it coded, tagged anything in it or answered any of its variables). Document variables: "
+    "Krippendorff's alpha at each variable's level, percent agreement, Cohen's kappa (two coders) or Fleiss' "
+    "kappa (more). Spans, per label and layer: unitizing alpha, the binary |u-alpha and F1 with exact and "
+    "overlapping boundaries. Roles and attributes: alpha over pairs of overlapping spans. Prints a table "
+    "(alphas read by Krippendorff's bands: .800 reliable, .667 tentative); --out writes it as CSV with the "
+    "columns scope,name,measure,level,value,coders,documents,units."
 )
 
 
@@ -67,6 +77,17 @@ def add_commands(commands, open_existing) -> None:
                    help="say you have coded the document, also when there was nothing to answer or tag")
     p.add_argument("--coder", metavar="NAME", help="code as this coder (default: your login name)")
     p.set_defaults(command="code", handler=lambda args: _opened(args, open_existing, run_code))
+
+    p = commands.add_parser("agreement", help="how far the coders agree (alpha, kappa, F1)",
+                            description=AGREEMENT_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--coders", metavar="A,B,...", help="compare these coders (default: every coder who shares a "
+                   "document with another)")
+    p.add_argument("--documents", metavar="IDS", help="only these documents, e.g. 3,7,10-12")
+    p.add_argument("--level", choices=LEVELS, help="compare every variable whose type allows it at this level "
+                   "of measurement instead of its own")
+    p.add_argument("--out", type=Path, metavar="FILE.csv", help="write the table as CSV instead of printing it")
+    p.set_defaults(command="agreement", handler=lambda args: _opened(args, open_existing, run_agreement))
 
     p = commands.add_parser("adjudicate", help="compare the coders' versions of a document and settle them in gold",
                             description=ADJUDICATE_DESCRIPTION)
@@ -151,6 +172,37 @@ def describe(variable: Variable) -> str:
 def _choice(text: str, position: int) -> tuple[object, str]:
     code, sep, label = text.partition("=")
     return (code.strip(), label) if sep else (position, text)
+
+
+# -- agreement -------------------------------------------------------------------------------------
+
+
+def run_agreement(args: argparse.Namespace, project) -> int:
+    from annotator.core.team.agreement_data import parse_documents
+    from annotator.core.team.project_agreement import agreement, format_agreement_report
+    from annotator.core.team.table import write_agreement_csv
+
+    coders = None
+    if args.coders is not None:
+        coders = [name for name in (piece.strip() for piece in args.coders.split(",")) if name]
+    documents = None if args.documents is None else parse_documents(args.documents)
+    report = agreement(project, coders=coders, documents=documents, level=args.level)
+    if report.problem is not None:
+        print(f"annotator: {report.problem}", file=sys.stderr)
+        return 1
+    if args.out is None:
+        print(format_agreement_report(report))
+        return 0
+    written = write_agreement_csv(report.rows, args.out)
+    print(f"Wrote {written:,} figures over {len(report.units):,} documents to {args.out}.")
+    empty = [row for row in report.rows if row.figure.value is None]
+    if empty:  # the CSV leaves them blank; say why here
+        print(f"{len(empty):,} of them have no value:")
+        for row in empty:
+            print(f"  {row.scope} {row.name} {row.figure.measure}: {row.figure.reason}")
+    for note in report.notes:
+        print(f"Note: {note}")
+    return 0
 
 
 # -- code ------------------------------------------------------------------------------------------
