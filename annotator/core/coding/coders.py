@@ -2,7 +2,7 @@
 attribute values on it) and every codesheet answer belongs to one coder.
 
 The current coder is a name, not a row: the name in Preferences (the login name until one
-is set, or what `--coder` gives a command). Its row is added by the first edit it writes, in
+is set, or what `--coder` gives a command); in a file handed out to a coder, that coder. Its row is added by the first edit it writes, in
 that edit's own transaction, so opening a project writes nothing and undoing a coder's first
 annotation takes the new coder away with it.
 """
@@ -19,6 +19,8 @@ from annotator.core.store.database import Change, Store
 from annotator.core.store.schema import UNSIGNED_CODER
 
 MAX_NAME_LENGTH = 100  # as Preferences allows for the annotator name
+# project_info key naming the coder a file was handed out to (team/handout.py): that file's current coder.
+HANDED_OUT_TO = "handed_out_to"
 
 
 def default_annotator() -> str:
@@ -41,13 +43,19 @@ def clean_coder_name(name: object) -> str:
 class Coders:
     def __init__(self, store: Store):
         self._store = store
-        self.current_name = default_annotator()
+        # A coder's own file codes as that coder, whoever's login opens it.
+        self.current_name = self.handed_out_to or default_annotator()
 
     # -- reading ---------------------------------------------------------------
 
     def list(self) -> list[Coder]:
         """Every coder, in the order they joined the project."""
         return [Coder(*row) for row in self._store.query("SELECT id, name FROM coders ORDER BY id")]
+
+    @property
+    def handed_out_to(self) -> str | None:
+        """The coder this file was handed out to (`annotator handout`), or None for any other project."""
+        return self._store.info(HANDED_OUT_TO) or None
 
     def count(self) -> int:
         return self._store.conn.execute("SELECT count(*) FROM coders").fetchone()[0]
