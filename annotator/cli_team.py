@@ -1,6 +1,7 @@
-"""Team coding from the command line: `annotator coders`, `annotator variables` and `annotator code`.
+"""Team coding from the command line: `annotator coders`, `annotator variables`, `annotator code`,
+`annotator handout` and `annotator merge`.
 
-Thin wrappers over core.coding's Coders, Variables and Codesheet. The current coder is
+Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team's handout and merge. The current coder is
 --coder NAME, else the login name, as a new annotation's annotator is.
 """
 
@@ -22,6 +23,21 @@ CODE_DESCRIPTION = (
     "for each variable (a choice by its code or label, several choices joined with ';', yes/no, a number, a "
     "date as YYYY-MM-DD, or text; an empty VALUE clears the answer). All answers are checked before any is "
     "stored. Prints the document's codesheet and whether it is done: every required variable answered."
+)
+
+HANDOUT_DESCRIPTION = (
+    "Write a new project file for one coder: the documents (all of them, a random --sample N drawn with "
+    "--seed S, or --documents IDS) with their metadata, the codebook with its document variables, and the "
+    "entity registry, but nobody's codes. Whoever opens it codes as --coder NAME. Give each coder of a "
+    "reliability sample the same --sample and --seed; take their files back with `annotator merge`."
+)
+MERGE_DESCRIPTION = (
+    "Bring coders' files (from `annotator handout`) back into the project: each file's annotations, attribute "
+    "values, entity links, codesheet answers and coded marks come in as its coder's. Documents are matched by "
+    "their text, labels, attributes and variables by name. What is already in the project is not added again, "
+    "so merging a file twice changes nothing. A codebook that conflicts (a label in another layer, a choice "
+    "code that means something else, a variable of another type) is refused and nothing is merged. Prints "
+    "what came in for each coder."
 )
 
 
@@ -67,6 +83,22 @@ def add_commands(commands, open_existing) -> None:
                    help="say you have coded the document, also when there was nothing to answer or tag")
     p.add_argument("--coder", metavar="NAME", help="code as this coder (default: your login name)")
     p.set_defaults(command="code", handler=lambda args: _opened(args, open_existing, run_code))
+
+    p = commands.add_parser("handout", help="write a project file for one coder to code in",
+                            description=HANDOUT_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--coder", required=True, metavar="NAME", help="the coder the file is for; they code as NAME")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.annotator", help="the new file (never overwritten)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--sample", type=int, metavar="N", help="a random sample of N documents (with --seed)")
+    which.add_argument("--documents", metavar="IDS", help="these documents only, e.g. 3,7,12-20")
+    p.add_argument("--seed", metavar="S", help="the sample's seed: the same N and seed draw the same documents")
+    p.set_defaults(command="handout", handler=lambda args: _opened(args, open_existing, run_handout))
+
+    p = commands.add_parser("merge", help="take coders' files back into the project", description=MERGE_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.annotator", help="coders' files to merge")
+    p.set_defaults(command="merge", handler=lambda args: _opened(args, open_existing, run_merge))
 
 
 def _opened(args: argparse.Namespace, open_existing, run) -> int:
@@ -136,6 +168,54 @@ def describe(variable: Variable) -> str:
 def _choice(text: str, position: int) -> tuple[object, str]:
     code, sep, label = text.partition("=")
     return (code.strip(), label) if sep else (position, text)
+
+
+# -- handout and merge ------------------------------------------------------------------------------
+
+
+def run_handout(args: argparse.Namespace, project) -> int:
+    from annotator.core.common.names import shown, shown_text
+    from annotator.core.team.handout import handout
+
+    if args.seed is not None and args.sample is None:
+        raise ProjectError("--seed draws a --sample; give --sample N with it.")
+    documents = _ids(args.documents) if args.documents is not None else None
+    made = handout(project, args.coder, args.out, sample=args.sample, seed=args.seed, documents=documents)
+    print(f"Wrote {shown(made.path)} for {shown_text(made.coder)}: {_count(len(made.document_ids), 'document')}.")
+    if made.seed is not None:
+        print(f"Sample of {args.sample:,} drawn with seed {shown_text(made.seed)}; the same --sample and --seed "
+              "draw the same documents.")
+    return 0
+
+
+def run_merge(args: argparse.Namespace, project) -> int:
+    from annotator.core.team.merge import merge
+
+    report = merge(project, args.files)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def _ids(text: str) -> list[int]:
+    """3,7,12-20 as document ids."""
+    ids: list[int] = []
+    for part in (piece.strip() for piece in text.split(",")):
+        first, dash, last = part.partition("-")
+        try:
+            if dash:
+                low, high = int(first), int(last)
+                if high - low >= 10_000_000:
+                    raise ProjectError(f"--documents {part} spans more documents than a project holds; "
+                                       "give the ids the project has.")
+                ids.extend(range(low, high + 1))
+            elif part:
+                ids.append(int(part))
+        except ValueError:
+            raise ProjectError(f"--documents takes ids such as 3,7,12-20; {part!r} is not one.") from None
+    if not ids:
+        raise ProjectError("--documents names no document; give ids such as 3,7,12-20.")
+    return ids
 
 
 # -- code ------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from annotator.core.coding.coders import clean_coder_name
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.folding import fold
 from annotator.core.common.model import LAYER_NAMES
+from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.search.index import add_to_index
 from annotator.core.store.database import Change
@@ -73,7 +74,7 @@ class CoderReport:
         if self.answers_updated:
             came.append(f"{_count(self.answers_updated, 'answer')} updated")
         present = self.annotations_present + self.answers_present + self.marks_present
-        text = f"{self.name}: {', '.join(came)} in {_count(len(self.documents), 'document')}"
+        text = f"{shown_text(self.name)}: {', '.join(came)} in {_count(len(self.documents), 'document')}"
         if present:
             text += (f"; already present: {_count(self.annotations_present, 'annotation')}, "
                      f"{_count(self.answers_present, 'answer')}, {_count(self.marks_present, 'coded mark')}")
@@ -100,11 +101,11 @@ class MergeReport:
     def lines(self) -> list[str]:
         out = [report.line() for report in self.coders.values()] or ["The files hold no coders' codes."]
         if self.codebook_added:
-            out.append(f"Added to the codebook: {', '.join(self.codebook_added)}.")
+            out.append(f"Added to the codebook: {shown_text(', '.join(self.codebook_added))}.")
         if self.entities_added:
             out.append(f"Added {_count(self.entities_added, 'entity', 'entities')} to the registry.")
         if self.documents_added:
-            shown = ", ".join(self.documents_added[:5]) + (" ..." if len(self.documents_added) > 5 else "")
+            shown = ", ".join(shown_text(title) for title in self.documents_added[:5]) + (" ..." if len(self.documents_added) > 5 else "")
             out.append(f"Added {_count(len(self.documents_added), 'coded document')} the project lacked: {shown}.")
         if self.documents_left_out:
             out.append(f"Left out {_count(self.documents_left_out, 'uncoded document')} the project lacks.")
