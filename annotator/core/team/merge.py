@@ -154,7 +154,7 @@ class _Merge:
         self.variables: dict[int, int] = {}
         self.entities: dict[int, int] = {}
         self.coders: dict[object, int] = {}  # the file's coder id (or the name signed, without one) -> the project's
-        self._names: dict[int, str] = {}
+        self._reports: dict[int, CoderReport] = {}  # by the project's coder id
         self.documents: dict[int, int] = {}
         self._codebook_touched = False
 
@@ -303,9 +303,10 @@ class _Merge:
         return self.coders[key]
 
     def _coder_report(self, coder_id: int) -> CoderReport:
-        if coder_id not in self._names:
-            self._names[coder_id] = self.project.coders.get(coder_id).name
-        return self.report.coder(self._names[coder_id])
+        report = self._reports.get(coder_id)
+        if report is None:
+            report = self._reports[coder_id] = self.report.coder(self.project.coders.get(coder_id).name)
+        return report
 
     def _map_documents(self) -> None:
         mine: dict[str, dict[int, int]] = {}
@@ -345,36 +346,44 @@ class _Merge:
     def _merge_annotations(self) -> None:
         columns = ", ".join(_ANNOTATION)
         incoming = self.f.conn.execute(f"SELECT id, {columns} FROM annotations ORDER BY id").fetchall()
+        at = {column: n for n, column in enumerate(_ANNOTATION)}
         for row in incoming:  # coders first, so the project's rows of theirs can be counted
-            self._coder(row[-1], row[_ANNOTATION.index("annotator") + 1])
+            self._coder(row[1 + at["coder_id"]], row[1 + at["annotator"]])
         present = self._present_annotations(set(self.coders.values()))
         values = self._incoming_values()
-        attribute_choices = self._choice_spellings()
-        insert = (f"INSERT INTO annotations({columns}) VALUES ({', '.join('?' * len(_ANNOTATION))})")
+        spellings = self._choice_spellings()
+        identity = [at[column] for column in _IDENTITY]
+        entity_columns = [at[column] for column in _ENTITY_COLUMNS]
+        # Ids given here rather than by SQLite, so the rows and their values go in as two batches.
+        next_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM annotations").fetchone()[0]
+        rows, given, added = [], [], []
         for old_id, *fields in incoming:
-            row = dict(zip(_ANNOTATION, fields))
-            row["coder_id"] = self._coder(row["coder_id"], row["annotator"])
-            row["document_id"] = self.documents[row["document_id"]]
-            row["label_id"] = self.labels[row["label_id"]]
-            for column in _ENTITY_COLUMNS:
-                if row[column] is not None:
-                    row[column] = self.entities.get(row[column])
-            report = self._coder_report(row["coder_id"])
-            key = (row["coder_id"], row["document_id"], *(row[c] for c in _IDENTITY))
+            coder_id = fields[at["coder_id"]] = self._coder(fields[at["coder_id"]], fields[at["annotator"]])
+            doc_id = fields[at["document_id"]] = self.documents[fields[at["document_id"]]]
+            fields[at["label_id"]] = self.labels[fields[at["label_id"]]]
+            for n in entity_columns:
+                if fields[n] is not None:
+                    fields[n] = self.entities.get(fields[n])
+            report = self._coder_report(coder_id)
+            key = (coder_id, doc_id, *(fields[n] for n in identity))
             if present[key] > 0:
                 present[key] -= 1
                 report.annotations_present += 1
                 continue
-            new_id = self.db.execute(insert, tuple(row[c] for c in _ANNOTATION)).lastrowid
-            given = [(new_id, self.attributes[attribute_id], attribute_choices.get(
-                (self.attributes[attribute_id], value.casefold()), value))
-                for attribute_id, value in values.get(old_id, ())]
-            self.db.executemany("INSERT INTO annotation_values(annotation_id, attribute_id, value) VALUES (?, ?, ?)",
-                                given)
+            new_id, next_id = next_id, next_id + 1
+            rows.append((new_id, *fields))
+            for attribute_id, value in values.get(old_id, ()):
+                attribute_id = self.attributes[attribute_id]
+                given.append((new_id, attribute_id, spellings.get((attribute_id, value.casefold()), value)))
+                report.attribute_values += 1
             report.annotations += 1
-            report.attribute_values += len(given)
-            report.documents.add(row["document_id"])
-            self.project.store.notify(Change("annotation_added", row["document_id"], new_id))
+            report.documents.add(doc_id)
+            added.append((doc_id, new_id))
+        self.db.executemany(f"INSERT INTO annotations(id, {columns}) VALUES ({', '.join('?' * (len(_ANNOTATION) + 1))})",
+                            rows)
+        self.db.executemany("INSERT INTO annotation_values(annotation_id, attribute_id, value) VALUES (?, ?, ?)", given)
+        for doc_id, new_id in added:
+            self.project.store.notify(Change("annotation_added", doc_id, new_id))
 
     def _present_annotations(self, coder_ids: set[int]) -> Counter:
         present: Counter = Counter()
@@ -403,44 +412,56 @@ class _Merge:
         return spellings
 
     def _merge_answers(self) -> None:
-        touched: set[int] = set()
-        for doc_id, variable_id, coder_id, value, updated_at in self.f.conn.execute(
-                "SELECT document_id, variable_id, coder_id, value, updated_at FROM variable_values "
-                "ORDER BY document_id, variable_id, coder_id"):
-            doc_id, variable_id = self.documents[doc_id], self.variables[variable_id]
-            coder_id = self._coder(coder_id, "")
+        incoming = [(self.documents[doc_id], self.variables[variable_id], self._coder(coder_id, ""), value, stamp)
+                    for doc_id, variable_id, coder_id, value, stamp in self.f.conn.execute(
+                        "SELECT document_id, variable_id, coder_id, value, updated_at FROM variable_values "
+                        "ORDER BY document_id, variable_id, coder_id")]
+        present = {}
+        for coder_id in {row[2] for row in incoming}:
+            present.update(((doc_id, variable_id, coder_id), (value, stamp)) for doc_id, variable_id, value, stamp in
+                           self.db.execute("SELECT document_id, variable_id, value, updated_at FROM variable_values "
+                                           "WHERE coder_id = ?", (coder_id,)))
+        inserts, updates, touched = [], [], set()
+        for doc_id, variable_id, coder_id, value, stamp in incoming:
             report = self._coder_report(coder_id)
-            found = self.db.execute("SELECT value, updated_at FROM variable_values WHERE document_id = ? AND "
-                                    "variable_id = ? AND coder_id = ?", (doc_id, variable_id, coder_id)).fetchone()
+            found = present.get((doc_id, variable_id, coder_id))
             if found is None:
-                self.db.execute("INSERT INTO variable_values(document_id, variable_id, coder_id, value, updated_at) "
-                                "VALUES (?, ?, ?, ?, ?)", (doc_id, variable_id, coder_id, value, updated_at))
+                inserts.append((doc_id, variable_id, coder_id, value, stamp))
                 report.answers += 1
-            elif found[0] != value and updated_at > found[1]:
-                self.db.execute("UPDATE variable_values SET value = ?, updated_at = ? WHERE document_id = ? AND "
-                                "variable_id = ? AND coder_id = ?", (value, updated_at, doc_id, variable_id, coder_id))
+            elif found[0] != value and stamp > found[1]:
+                updates.append((value, stamp, doc_id, variable_id, coder_id))
                 report.answers_updated += 1
             else:
                 report.answers_present += 1
                 continue
             report.documents.add(doc_id)
             touched.add(doc_id)
+        self.db.executemany("INSERT INTO variable_values(document_id, variable_id, coder_id, value, updated_at) "
+                            "VALUES (?, ?, ?, ?, ?)", inserts)
+        self.db.executemany("UPDATE variable_values SET value = ?, updated_at = ? WHERE document_id = ? AND "
+                            "variable_id = ? AND coder_id = ?", updates)
         self._codesheet_changed(touched)
 
     def _merge_marks(self) -> None:
-        touched: set[int] = set()
-        for doc_id, coder_id, coded_at in self.f.conn.execute(
-                "SELECT document_id, coder_id, coded_at FROM coded_documents ORDER BY document_id, coder_id"):
-            doc_id, coder_id = self.documents[doc_id], self._coder(coder_id, "")
+        incoming = [(self.documents[doc_id], self._coder(coder_id, ""), coded_at) for doc_id, coder_id, coded_at in
+                    self.f.conn.execute("SELECT document_id, coder_id, coded_at FROM coded_documents "
+                                        "ORDER BY document_id, coder_id")]
+        present = set()
+        for coder_id in {row[1] for row in incoming}:
+            present.update((doc_id, coder_id) for (doc_id,) in self.db.execute(
+                "SELECT document_id FROM coded_documents WHERE coder_id = ?", (coder_id,)))
+        inserts, touched = [], set()
+        for doc_id, coder_id, coded_at in incoming:
             report = self._coder_report(coder_id)
-            added = self.db.execute("INSERT OR IGNORE INTO coded_documents(document_id, coder_id, coded_at) "
-                                    "VALUES (?, ?, ?)", (doc_id, coder_id, coded_at)).rowcount
-            if added:
-                report.marks += 1
-                report.documents.add(doc_id)
-                touched.add(doc_id)
-            else:
+            if (doc_id, coder_id) in present:
                 report.marks_present += 1
+                continue
+            present.add((doc_id, coder_id))
+            inserts.append((doc_id, coder_id, coded_at))
+            report.marks += 1
+            report.documents.add(doc_id)
+            touched.add(doc_id)
+        self.db.executemany("INSERT INTO coded_documents(document_id, coder_id, coded_at) VALUES (?, ?, ?)", inserts)
         self._codesheet_changed(touched)
 
     def _codesheet_changed(self, documents: set[int]) -> None:
