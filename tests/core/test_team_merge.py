@@ -239,3 +239,38 @@ def test_merging_a_file_that_is_not_a_project_changes_nothing(team):
         with pytest.raises(ProjectError, match="is the project itself"):
             merge(p, [lead])
     assert lead.read_bytes() == before
+
+
+def test_a_later_copy_of_the_file_brings_only_what_is_new(team):
+    folder, lead, _ = team
+    with Project(lead, create=False) as p:
+        coder_file = handout(p, "Ann", folder / "ann.annotator", documents=[1, 2]).path
+    with Project(coder_file, create=False) as mine:
+        code_as(mine, "Ann", [1], variant=0)
+    with Project(lead, create=False) as p:
+        assert merge(p, [coder_file]).coders["Ann"].annotations == 3
+    with Project(coder_file, create=False) as mine:  # Ann goes on coding and changes her mind on a topic
+        mine.annotations.add(2, mine.codebook.by_name("Quote"), 0, 6)
+        mine.codesheet.set_many(1, {"topic": 9})
+    with Project(lead, create=False) as p:
+        again = merge(p, [coder_file]).coders["Ann"]
+        assert (again.annotations, again.annotations_present, again.answers_updated, again.answers_present) == (1, 3, 1, 2)
+        assert p.codesheet.answers(1, "Ann")[p.variables.named("topic").id] == "9"
+
+
+def test_a_handout_that_fails_part_way_leaves_no_file(team, monkeypatch):
+    from annotator.core.team import handout as handout_module
+
+    folder, lead, _ = team
+    real = handout_module._copy
+
+    def failing(conn, table, *args):
+        if table == "documents":
+            raise OSError(28, "No space left on device")
+        return real(conn, table, *args)
+
+    monkeypatch.setattr(handout_module, "_copy", failing)
+    with Project(lead, create=False) as p:
+        with pytest.raises(ProjectError, match="Could not write .*ann.annotator .*No space left on device.*nothing was written"):
+            handout(p, "Ann", folder / "ann.annotator")
+    assert sorted(f.name for f in folder.iterdir()) == ["lead.annotator", "one-file.annotator"]

@@ -18,8 +18,9 @@ source, stance target and holder, cue): that is what the coder decided, while it
 attribute values and timestamps are details of it. Such annotations are counted with
 their multiplicity, so a file holding two identical annotations brings two, and merging it
 again brings none. An answer is one per (document, variable, coder): an equal one is
-already there; a different one is replaced when the file's is the newer (the coder changed
-their mind and handed the file in again). A coded mark is there or not. So merging a file
+already there; a different one is replaced unless the project's is the newer (the coder
+changed their mind and handed the file in again; times are to the second, so a tie goes to
+the coder's own file). A coded mark is there or not. So merging a file
 twice, or a later copy of it, adds only what is new. What it does not do: take away an
 annotation the coder deleted after an earlier merge, or change the note or attribute values
 of one merged before (the project may have been adjudicated since).
@@ -428,7 +429,7 @@ class _Merge:
             if found is None:
                 inserts.append((doc_id, variable_id, coder_id, value, stamp))
                 report.answers += 1
-            elif found[0] != value and stamp > found[1]:
+            elif found[0] != value and stamp >= found[1]:
                 updates.append((value, stamp, doc_id, variable_id, coder_id))
                 report.answers_updated += 1
             else:
