@@ -109,6 +109,8 @@ def _parser() -> argparse.ArgumentParser:
                    "text is then no longer exact, so use the default for analysis")
     p.add_argument("--labels", action="store_true",
                    help="with --format coding: write document variables' choices as their labels, not codes")
+    p.add_argument("--gold", action="store_true",
+                   help="only the adjudicated codes and answers (the gold layer `annotator adjudicate` fills)")
     p.set_defaults(command="export", handler=_cmd_export)
 
     p = commands.add_parser("stats", help="count documents and annotations",
@@ -273,7 +275,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ProjectError(f"--what chooses among the CSV exports; leave it out with --format {args.format}.")
     what = args.what or "annotations"
     with _open_existing(args) as project:
-        count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels)
+        count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels,
+                       gold=args.gold)
     print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 

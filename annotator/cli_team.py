@@ -1,7 +1,8 @@
-"""Team coding from the command line: `annotator coders`, `annotator variables`, `annotator code`,
-`annotator handout` and `annotator merge`.
+"""Team coding from the command line: `annotator coders`, `variables`, `code`, `adjudicate`,
+`handout` and `merge`.
 
-Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team's handout and merge. The current coder is
+Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team's adjudication, handout
+and merge. The current coder is
 --coder NAME, else the login name, as a new annotation's annotator is.
 """
 
@@ -100,6 +101,19 @@ def add_commands(commands, open_existing) -> None:
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.annotator", help="coders' files to merge")
     p.set_defaults(command="merge", handler=lambda args: _opened(args, open_existing, run_merge))
 
+    p = commands.add_parser("adjudicate", help="compare the coders' versions of a document and settle them in gold",
+                            description=ADJUDICATE_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--document", type=int, required=True, metavar="ID", help="the document's id")
+    step = p.add_mutually_exclusive_group()
+    step.add_argument("--take", metavar="CODER", help="take this coder's version into gold")
+    step.add_argument("--take-agreed", action="store_true", help="take every code all the coders agree on")
+    step.add_argument("--clear", action="store_true", help="remove the document's gold codes and answers")
+    p.add_argument("--item", dest="items", action="append", metavar="ID|VARIABLE",
+                   help="with --take: only this annotation (its #id in the listing) or this variable's answer "
+                   "(repeat for several)")
+    p.set_defaults(command="adjudicate", handler=lambda args: _opened(args, open_existing, run_adjudicate))
+
 
 def _opened(args: argparse.Namespace, open_existing, run) -> int:
     with open_existing(args) as project:
@@ -126,8 +140,10 @@ def run_coders(args: argparse.Namespace, project) -> int:
     counts = dict(project.store.query("SELECT coder_id, count(*) FROM annotations GROUP BY coder_id"))
     answered = dict(project.store.query("SELECT coder_id, count(DISTINCT document_id) FROM variable_values "
                                         "GROUP BY coder_id"))
-    for coder in everyone:
-        print(f"{coder.name}: {_count(counts.get(coder.id, 0), 'annotation')}, "
+    gold = coders.gold()
+    for coder in everyone + ([gold] if gold else []):
+        role = " (adjudicated layer)" if coder.is_gold else ""
+        print(f"{coder.name}{role}: {_count(counts.get(coder.id, 0), 'annotation')}, "
               f"answers for {_count(answered.get(coder.id, 0), 'document')}")
     return 0
 
@@ -264,6 +280,105 @@ def _shown(variable: Variable, stored: str | None) -> str:
     return stored
 
 
+# -- adjudicate -----------------------------------------------------------------------------------
+
+ADJUDICATE_DESCRIPTION = (
+    "Print every coder's codes and answers for a document side by side with the gold layer (the "
+    "adjudicated codes): 'agree' when all coders have the same span, label and roles (and answer), "
+    "'DIFFER' when they coded the same place differently, 'alone' when one coder coded it, 'gold' when "
+    "only gold has it. --take CODER copies that coder's version into gold (or only the --item ones), "
+    "replacing gold's conflicting codes; --take-agreed copies everything all coders agree on; --clear "
+    "empties gold for the document. Each step is one edit; exports take --gold to write only gold."
+)
+_CELL_WIDTH = 30
+_MARKS = {"agree": "agree", "differ": "DIFFER", "alone": "alone", "gold": "gold", "blank": "-"}
+
+
+def run_adjudicate(args: argparse.Namespace, project) -> int:
+    from annotator.core.team import adjudication
+
+    _check_document(project, args.document)
+    if args.items and not args.take:
+        raise ProjectError("--item chooses what --take takes; give --take CODER with it.")
+    if args.take:
+        items = [int(item) if item.strip().isdigit() else item for item in args.items] if args.items else None
+        done = adjudication.take(project, args.document, args.take, items)
+        print(f"Took {project.coders.named(args.take).name}'s version into gold: {_outcome(done)}.")
+    elif args.take_agreed:
+        print(f"Took what all coders agree on into gold: {_outcome(adjudication.take_agreed(project, args.document))}.")
+    elif args.clear:
+        done = adjudication.clear_gold(project, args.document)
+        print(f"Cleared gold: removed {_count(done.removed, 'code or answer', 'codes and answers')}."
+              if done.changed else "Gold had nothing for this document.")
+    print("\n".join(format_versions(project, adjudication.versions(project, args.document))))
+    return 0
+
+
+def _outcome(done) -> str:
+    if not done.changed:
+        return "nothing new (gold already has it)"
+    parts = [_count(n, noun) for n, noun in ((done.spans, "span"), (done.document_codes, "whole-document code"),
+                                             (done.answers, "answer")) if n]
+    replaced = f", replacing {_count(done.removed, 'gold code or answer', 'gold codes and answers')}" \
+        if done.removed else ""
+    return ", ".join(parts or ["nothing new"]) + replaced
+
+
+def format_versions(project, view) -> list[str]:
+    """The versions as aligned lines: codes, then answers, one column per coder and one for gold."""
+    from annotator.core.common.names import fit, shown_text
+
+    title = project.documents.get(view.document_id, with_text=False).title
+    names = [c.name for c in view.coders]
+    gold = view.gold.name if view.gold else "gold"
+    lines = [f"Document {view.document_id}: {shown_text(title)}",
+             f"Coders: {', '.join(names) or 'nobody yet'}; adjudicated codes in {gold}.", ""]
+    labels = {label.id: label.name for label in project.codebook.labels()}
+
+    def code(coded) -> str:
+        a = coded.annotation
+        said = f"→ {project.annotations.display_role(a, 'target')}" if a.is_document_level else f"«{a.text}»"
+        return shown_text(f"#{a.id} {labels.get(a.label_id, '?')} {said}")
+
+    rows = []
+    for unit in view.units:
+        place = "whole document" if unit.document_level else f"{unit.layer} {unit.start}-{unit.end}"
+        cells = [[code(c) for c in unit.versions.get(coder.id, [])] for coder in view.coders]
+        rows.append((_MARKS[unit.status], place, cells + [[code(c) for c in unit.gold]]))
+        if unit.differs_in:
+            rows.append(("", "", [[f"↳ they differ in: {', '.join(unit.differs_in)}"]]))
+    answers = [(_MARKS[a.status], a.variable.name,
+                [[_shown(a.variable, a.values.get(coder.id))] for coder in view.coders] + [[_shown(a.variable, a.gold)]])
+               for a in view.answers]
+    for heading, table in (("Codes", rows), ("Answers", answers)):
+        if not table:
+            lines.append(f"{heading}: none.")
+            continue
+        place_width = max(display(place) for _mark, place, _cells in table)
+        lines.append(f"{heading}:")
+        header = ("", "", [[name] for name in names] + [[gold]])
+        widths = [min(_CELL_WIDTH, max(display(line) for _m, _p, cells in (header, *table) if i < len(cells)
+                                       for line in cells[i] or ["-"])) for i in range(len(names) + 1)]
+        for mark, place, cells in (header, *table):
+            if len(cells) == 1 and mark == "" and place == "":  # a note under the row above
+                lines.append(f"{'':8}{'':{place_width}}  {cells[0][0]}")
+                continue
+            for n in range(max(1, *(len(cell) for cell in cells))):
+                shown = [fit(cell[n] if n < len(cell) else ("-" if n == 0 else ""), width)
+                         for cell, width in zip(cells, widths)]
+                first = n == 0
+                lines.append(f"{fit(mark if first else '', 6)}  {fit(place if first else '', place_width)}  "
+                             + "  ".join(shown).rstrip())
+        lines.append("")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def display(text: str) -> int:
+    from annotator.core.common.names import display_width
+
+    return display_width(text)
+
+
 def _check_document(project, doc_id: int) -> None:
     try:
         project.documents.get(doc_id, with_text=False)
@@ -272,5 +387,5 @@ def _check_document(project, doc_id: int) -> None:
                            "their ids.") from None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'s' * (n != 1)}"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

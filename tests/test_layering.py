@@ -261,3 +261,56 @@ def test_the_import_graph_sees_imports_inside_functions_and_skips_type_only_ones
     assert graph["annotator.core.store.database"] == {"annotator.core.safety.backup"}
     assert circles(graph) == [["annotator.core.safety.backup", "annotator.core.store.database"]]
     assert against_the_order(graph) == ["annotator.core.store.database -> annotator.core.safety.backup"]
+
+
+# -- features reach the window through the Workbench ------------------------------------------
+
+WINDOW_NAMES = {"window", "parent", "main", "workbench"}  # and any name or attribute ending in _window/window_
+
+
+def _names_a_window(node: ast.AST) -> bool:
+    """A window object as ui code spells it: window, parent, self._window, self.window_, self.window(), ..."""
+    if isinstance(node, ast.Call) and not node.args:
+        return getattr(node.func, "attr", None) in {"window", "parent", "parentWidget"}
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    if name is None:
+        return False
+    return name.strip("_") in WINDOW_NAMES or name.endswith(("_window", "window_")) or name == "_window"
+
+
+def _window_probes(path: Path) -> list[str]:
+    """getattr/hasattr asked of a window, and attributes stored on one, with their line numbers."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"getattr", "hasattr"}
+                and node.args and _names_a_window(node.args[0])):
+            found.append(f"{path.name}:{node.lineno} {node.func.id}")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and _names_a_window(target.value):
+                    found.append(f"{path.name}:{node.lineno} stores .{target.attr}")
+    return found
+
+
+def test_no_feature_probes_the_window_or_stores_itself_on_it():
+    """Only main_window.py knows the window's attributes; features use annotator/ui/common/workbench.py."""
+    found = [hit for path in sorted(UI.rglob("*.py")) if path != UI / "main_window.py" for hit in _window_probes(path)]
+    assert found == []
+
+
+def test_the_window_probe_scan_would_see_a_probe(tmp_path):
+    sample = tmp_path / "feature.py"
+    sample.write_text(
+        "def open_it(window, parent):\n"
+        "    table = getattr(window, 'annotation_table', None)\n"
+        "    if hasattr(parent, 'statusBar'):\n"
+        "        pass\n"
+        "    window.memo_search = table\n"
+        "    ok = getattr(guess, 'role')\n"
+        "class Dialog:\n"
+        "    def go(self):\n"
+        "        return getattr(self._window, 'backup_dialog', None), hasattr(self.window(), 'open_document')\n",
+        encoding="utf-8",
+    )
+    assert sorted(int(hit.split(" ", 1)[0].split(":")[1]) for hit in _window_probes(sample)) == [2, 3, 5, 9, 9]

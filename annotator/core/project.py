@@ -65,7 +65,8 @@ class Project:
         worker.store = self.store.for_worker()
         try:
             worker._attach()
-            worker.coders.current_name = self.coders.current_name  # a job writes as whoever started it
+            worker.coders.current_name = self.coders.person_name  # a job writes as whoever started it
+            worker.coders.writing_gold = self.coders.writing_gold
         except BaseException:
             worker.store.close()
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,12 @@ from annotator.core.corpus.import_formats import file_dialog_filters
 from annotator.core.project import Project
 from annotator.core.store.paths import PROJECT_SUFFIX
 from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.workbench import Workbench
 from annotator.ui.common.worker import EXPECTED_ERRORS, Report, run_with_progress
 from annotator.ui.corpus.import_report import show_import_report
 
 if TYPE_CHECKING:
+    from annotator.core.corpus.corpus_files import CorpusReport
     from annotator.core.corpus.importing import ImportReport
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX});;All files (*)"
@@ -46,10 +49,12 @@ def ask_import_paths(parent: QWidget, folder: bool = False) -> list[Path]:
     return [Path(n) for n in names]
 
 
-def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportReport:
+def run_import(parent: Workbench, project: Project, paths: list[Path],
+               corpus_done: Callable[[CorpusReport], None] | None = None) -> ImportReport:
     """Import on a worker thread behind a progress dialog with Cancel; each file is committed or refused whole.
 
-    The window stays live meanwhile; Cancel keeps the files already imported.
+    The window stays live meanwhile; Cancel keeps the files already imported. Corpus files are
+    imported after their column-mapping dialog, later: corpus_done gets each one's report.
     """
     # Encoding detection loads charset tables; pay for it on the first import, not at launch.
     from annotator.core.corpus.importing import ImportReport, import_paths
@@ -63,7 +68,7 @@ def run_import(parent: QWidget, project: Project, paths: list[Path]) -> ImportRe
         return ImportReport([])
     # Corpus files (one article per row) go through the column-mapping dialog, which imports on its own.
     corpora, paths = split_corpus_files(paths)
-    import_corpus_files(parent, project, corpora)
+    import_corpus_files(parent, project, corpora, corpus_done)
     if corpora and not paths:
         return ImportReport([])
 

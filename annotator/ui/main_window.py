@@ -1,4 +1,8 @@
-"""The main window: wiring between the project, the views and the undo stack. No logic of its own."""
+"""The main window: wiring between the project, the views and the undo stack. No logic of its own.
+
+It is the features' Workbench (annotator/ui/common/workbench.py): they reach it through
+reveal, show_status and tool_window, and it attaches and detaches them as projects change.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import LAYER_NAMES, Label
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.lock import ProjectLocked
 from annotator.ui import file_menu, preferences
 from annotator.ui.actions.operations import Operations
@@ -36,6 +40,7 @@ from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
 from annotator.ui.common import settings
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, clip, escape, rich_tip
+from annotator.ui.common.workbench import Feature, ToolWindows
 from annotator.ui.corpus.document_filter import DocumentFilter
 from annotator.ui.corpus.document_info import DocumentInfoPanel
 from annotator.ui.corpus.document_list import DocumentListModel
@@ -56,6 +61,8 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.current_doc_id: int | None = None
         self._unsubscribe = None
+        self.tool_windows = ToolWindows(self)
+        self.features: list[Feature] = []  # attached when a project opens, detached before it closes
         self._build_menus()
         # One toolbar whose buttons wrap onto a second row rather than hide behind an arrow.
         self.label_toolbar = QToolBar("Labels", self)
@@ -67,7 +74,9 @@ class MainWindow(QMainWindow):
         self.selection_label = QLabel("")
         self.statusBar().addPermanentWidget(self.selection_label)
         self.entities_panel = EntitiesPanel(self, self.statusBar())
-        self.entities_panel.mentionActivated.connect(self.show_mention)
+        self.entities_panel.mentionActivated.connect(
+            lambda doc_id, annotation_id: self.reveal(doc_id, annotation_id=annotation_id))
+        self.features.append(self.entities_panel)
         self.addDockWidget(Qt.RightDockWidgetArea, self.entities_panel)
         self.view_menu.addAction(self.entities_panel.toggleViewAction())
         self.splitter = None
@@ -131,7 +140,13 @@ class MainWindow(QMainWindow):
     def _open_memo_search(self) -> None:
         from annotator.ui.search.memo_search import open_memo_search
 
-        open_memo_search(self)
+        # An entity memo has no place in the reader: the registry beside it picks the entity out.
+        open_memo_search(self, show_entity=self._show_entity)
+
+    def _show_entity(self, entity_id: int) -> None:
+        self.entities_panel.show()
+        self.entities_panel.raise_()
+        self.entities_panel.select(entity_id)
 
     def _add(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -180,7 +195,7 @@ class MainWindow(QMainWindow):
         self.reader.annotationClicked.connect(self._annotation_clicked)
         self.reader.deleteRequested.connect(self.delete_annotation)
         self.reader.selectionInfo.connect(self._selection_info)
-        self.reader.hint.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.reader.hint.connect(self.show_status)
         self.reader.spanAdjustRequested.connect(self.adjust_span)
         self.reader.annotationStepped.connect(self._annotation_stepped)
         self.find_bar = FindBar(self.reader, self)
@@ -190,10 +205,11 @@ class MainWindow(QMainWindow):
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.reader, 1)
         centre_layout.addWidget(self.find_bar)
-        self.document_panel = DocumentPanel(project, self.ops, self)
+        self.document_panel = DocumentPanel(project, self.ops, self, workbench=self)
         self.document_info = DocumentInfoPanel(project, self.ops, self)
         self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection)
-        self.entities_panel.set_project(project, self.ops, lambda: self.current_doc_id)
+        for feature in self.features:
+            feature.attach(self)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
         self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
         self.annotation_panel.annotationActivated.connect(self.entities_panel.annotation_selected)
@@ -297,20 +313,13 @@ class MainWindow(QMainWindow):
         self.doc_model.detach()
         self.doc_filter.detach()
         self.annotation_panel.detach()
-        self.entities_panel.detach()
+        for feature in self.features:
+            feature.detach()
         self.document_panel.detach()
         self.document_info.detach()
         if self._search_panel is not None:
             self._search_panel.detach()
-        if getattr(self, "annotation_table", None) is not None:  # it reads this project only
-            from annotator.ui.coding.annotation_table import close_annotation_table
-
-            close_annotation_table(self)
-        if getattr(self, "codebook_editor", None) is not None:  # it edits this project only
-            self.codebook_editor.close()
-            self.codebook_editor.detach()
-            self.codebook_editor.deleteLater()
-            self.codebook_editor = None
+        self.tool_windows.close_all()  # each reads or edits this project only
         self.undo_stack.clear()
         self.project.close()
         self.project = None
@@ -441,42 +450,17 @@ class MainWindow(QMainWindow):
         self.reader.show_annotation(annotation)  # flashes even when it was already the list's current row
         self.reader.set_selected_annotation(annotation)
 
-    def show_mention(self, doc_id: int, annotation_id: int) -> None:
-        """Open the document an entity mention is in and flash its span."""
-        self.open_document(doc_id)
-        self.annotation_panel.select(annotation_id)
-        self.reader.show_annotation(self.project.annotations.get(annotation_id))
-
     def _annotation_clicked(self, annotation_id: int) -> None:
         self.annotation_panel.select(annotation_id)
-
-    def go_to_annotation(self, doc_id: int, annotation_id: int) -> None:
-        """From the annotation table: open the document, select the annotation and flash its span."""
-        try:
-            annotation = self.project.annotations.get(annotation_id)
-        except KeyError:
-            QMessageBox.warning(self, "Open annotation", "That annotation was deleted after the table showed it.")
-            return
-        self.open_document(annotation.document_id)
-        if not annotation.is_document_level:
-            self.annotation_panel.select(annotation_id)
-            self.reader.show_annotation(annotation)
-        self.raise_()
-        self.activateWindow()
-        self.reader.setFocus()
 
     def _selection_info(self, count: int) -> None:
         self.selection_label.setText(f"{count} characters selected — press a label key to tag" if count else "")
 
     def open_codebook(self) -> None:
         """Ctrl+K: the Codebook window, beside the reader so labels can be tried out at once."""
-        from annotator.ui.coding.codebook_editor import CodebookEditor  # loaded when first asked for
+        from annotator.ui.coding.codebook_editor import open_codebook_editor  # loaded when first asked for
 
-        if getattr(self, "codebook_editor", None) is None:
-            self.codebook_editor = CodebookEditor(self.project, self.ops, self)
-        self.codebook_editor.show()
-        self.codebook_editor.raise_()
-        self.codebook_editor.activateWindow()
+        open_codebook_editor(self)
 
     def _codebook_changed(self) -> None:
         """Labels were added, renamed, recoloured, moved or deleted: toolbar, highlights and list follow."""
@@ -486,15 +470,52 @@ class MainWindow(QMainWindow):
         self.annotation_panel.set_document(self.current_doc_id)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._codebook_changed()
-        if change.document_id == self.current_doc_id and change.kind.startswith("annotation"):
+        if change.document_id == self.current_doc_id and change.kind.touches_annotations:
             if change.annotation_id is None:
                 self.reader.set_annotations()
             else:  # one span: only the paragraphs it touches are highlighted again
                 self.reader.put_annotation(change.annotation_id, self.project.annotations.find(change.annotation_id))
-            if change.kind == "annotation_removed":
+            if change.kind == ChangeKind.ANNOTATION_REMOVED:
                 self.reader.clear_mark()
+
+    # -- the workbench: what features see of the window ----------------------------
+
+    def reveal(self, document_id: int, *, span: tuple[int, int] | None = None,
+               annotation_id: int | None = None, memo: bool = False) -> bool:
+        """Open the document and show the place (see Workbench.reveal): the one way every feature goes there."""
+        try:
+            annotation = self.project.annotations.get(annotation_id) if annotation_id is not None else None
+            self.project.documents.summary(annotation.document_id if annotation is not None else document_id)
+        except KeyError:
+            what = "annotation" if annotation_id is not None else "document"
+            QMessageBox.warning(self, "Deleted meanwhile",
+                                f"That {what} was deleted after it was listed (by an undo, or in another window). "
+                                "Search or list again to see what is there now.")
+            return False
+        self.open_document(annotation.document_id if annotation is not None else document_id)
+        reader = self.reader
+        if annotation is not None and annotation.is_document_level:
+            self.document_panel.setFocus()  # shown there, not in the text
+        elif annotation is not None:
+            self.annotation_panel.select(annotation.id)
+            reader.show_annotation(annotation)  # flashes it
+            reader.set_selected_annotation(annotation)  # ready for the arrows
+            reader.setFocus()
+        elif memo:
+            self.document_panel.memo.setFocus()
+        else:
+            if span is not None and 0 <= span[0] <= span[1] <= reader.positions.length:
+                reader.reveal_span(*span)
+            reader.setFocus()
+        return True
+
+    def show_status(self, message: str, timeout_ms: int = 5000) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def tool_window(self, key, factory=None):
+        return self.tool_windows.get(key, factory)
 
     # -- find, zoom --------------------------------------------------------------
 
@@ -546,9 +567,13 @@ class MainWindow(QMainWindow):
     def import_files(self, folder: bool = False, paths: list[Path] | None = None) -> None:
         paths = paths if paths is not None else file_menu.ask_import_paths(self, folder)
         if paths:
-            report = file_menu.run_import(self, self.project, paths)
+            report = file_menu.run_import(self, self.project, paths, corpus_done=self._corpus_imported)
             if report.imported:  # what was just imported is what the analyst wants to see
                 self.open_document(report.imported[0].document_id)
+
+    def _corpus_imported(self, report) -> None:
+        if report.imported and self.current_doc_id is None:
+            self.open_document(report.imported[0].document_id)  # an empty window shows what arrived
 
     def export(self) -> None:
         file_menu.run_export(self, self.project)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 DEFAULT_POINT_SIZE = 12.5
+PREFERENCES = "preferences"  # the dialog's key among the window's tool windows
 MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 48.0
 MAX_NAME_LENGTH = 100
 
@@ -165,9 +167,8 @@ class PreferencesDialog(QDialog):
 def open_preferences(window: MainWindow) -> PreferencesDialog:
     """Edit › Preferences: the dialog opens over the window; OK saves and applies at once."""
     keep = backups_to_keep(window.project)
-    dialog = PreferencesDialog(load(), window, keep_backups=keep)
 
-    def accepted() -> None:
+    def accepted(dialog: PreferencesDialog) -> None:
         if dialog.result_prefs is not None and window.project is not None:
             save(dialog.result_prefs)
             apply(window, dialog.result_prefs)
@@ -176,11 +177,14 @@ def open_preferences(window: MainWindow) -> PreferencesDialog:
                     window.ops.run("Backups to keep", set_backups_to_keep, window.project, dialog.keep_backups.value())
                 except ProjectError as exc:
                     QMessageBox.warning(window, "Backups to keep", as_text(str(exc)))
-            window.statusBar().showMessage(f"Preferences saved; new annotations are by "
-                                           f"{window.project.annotations.annotator}.", 5000)
+            window.show_status(f"Preferences saved; new annotations are by {window.project.coders.person_name}.")
 
-    dialog.accepted.connect(accepted)
-    dialog.finished.connect(dialog.deleteLater)
-    window.preferences_dialog = dialog
+    def build() -> PreferencesDialog:
+        dialog = PreferencesDialog(load(), window, keep_backups=keep)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: accepted(dialog))
+        return dialog
+
+    dialog = window.tool_window(PREFERENCES, build)
     dialog.open()
     return dialog

@@ -75,3 +75,49 @@ def test_a_worker_copy_codes_as_the_windows_current_coder(project: Project):
         assert worker.annotations.annotator == "Kim"
     finally:
         worker.close()
+
+
+# -- the gold layer (issue 14, item 6) -------------------------------------------------------
+
+
+def test_writing_as_gold_files_edits_under_the_one_gold_layer_which_no_coder_list_counts(project: Project):
+    doc = project.documents.add(title="t", text=TEXT)
+    org = project.codebook.by_name("Organization")
+    project.annotations.annotator = "Kim"
+    mine = project.annotations.add(doc, org, 0, 7)
+    assert project.coders.gold() is None
+    project.coders.writing_gold = True
+    settled = project.annotations.add(doc, org, 13, 16)
+    project.codesheet.mark_coded(doc)
+    gold = project.coders.gold()
+    assert gold is not None and gold.is_gold and gold.name == "gold"
+    assert settled.coder_id == gold.id and settled.annotator == "gold"
+    assert project.codesheet.is_marked(doc, "gold") and not project.codesheet.is_marked(doc, "Kim")
+    assert project.coders.list() == [project.coders.get(mine.coder_id)] and project.coders.count() == 1
+    assert [c.name for c in project.coders.list(include_gold=True)] == ["Kim", "gold"]
+    assert project.coders.count(include_gold=True) == 2
+    project.coders.writing_gold = False
+    assert project.annotations.add(doc, org, 18, 21).coder_id == mine.coder_id  # back to coding as Kim
+    assert project.coders.person_name == "Kim"
+
+
+def test_a_person_called_gold_keeps_the_name_and_the_gold_layer_takes_another(project: Project):
+    doc = project.documents.add(title="t", text=TEXT)
+    org = project.codebook.by_name("Organization")
+    project.annotations.annotator = "Gold"
+    person = project.annotations.add(doc, org, 0, 7)
+    project.coders.writing_gold = True
+    settled = project.annotations.add(doc, org, 0, 7)
+    assert project.coders.get(person.coder_id) == project.coders.list()[0]
+    assert project.coders.gold().name == "gold (adjudicated)" == settled.annotator
+    with pytest.raises(ProjectError, match="gold layer keeps its name"):
+        project.coders.rename(project.coders.gold().id, "final")
+
+
+def test_undoing_the_first_gold_edit_takes_the_gold_layer_away(project: Project):
+    doc = project.documents.add(title="t", text=TEXT)
+    before = dump(project)
+    project.coders.writing_gold = True
+    _, changeset = project.store.edit(project.annotations.add, doc, project.codebook.by_name("Organization"), 0, 7)
+    project.store.undo(changeset)
+    assert dump(project) == before and project.coders.gold() is None

@@ -30,11 +30,12 @@ NOBODY = 65534
 # Loads every module the commands need, gives up root, runs each command, prints what it said.
 # A command ["python", CODE] runs CODE instead, for what the app does (it prints what it found).
 AS_ORDINARY_USER = """
-import contextlib, io, json, os, sys
-import annotator.cli, annotator.cli_search
-import annotator.core.coding.stats, annotator.core.interchange.formats, annotator.core.safety.backup, annotator.core.safety.check
-import annotator.core.search.fulltext, annotator.core.interchange.tables, annotator.core.interchange.json_formats, annotator.core.corpus.importing
-import annotator.core.corpus.corpus_files, annotator.core.interchange.refi.export, _strptime
+import contextlib, importlib, io, json, os, pkgutil, sys
+import annotator, annotator.cli, annotator.cli_search, annotator.cli_team, _strptime
+# Every core module, since a command may load one lazily after root is given up: the nobody user
+# cannot read a checkout in root's home (mode 700).
+for module in pkgutil.walk_packages(annotator.core.__path__, "annotator.core."):
+    importlib.import_module(module.name)
 from annotator.cli import _parser, main
 _parser()  # reads the installed version's metadata
 if os.geteuid() == 0:

@@ -274,3 +274,38 @@ def test_a_handout_that_fails_part_way_leaves_no_file(team, monkeypatch):
         with pytest.raises(ProjectError, match="Could not write .*ann.annotator .*No space left on device.*nothing was written"):
             handout(p, "Ann", folder / "ann.annotator")
     assert sorted(f.name for f in folder.iterdir()) == ["lead.annotator", "one-file.annotator"]
+
+
+def test_a_file_s_gold_codes_come_in_as_the_project_s_gold_layer(team):
+    folder, lead, _ = team
+    with Project(lead, create=False) as p:
+        coder_file = handout(p, "Ann", folder / "ann.annotator", documents=[1]).path
+    with Project(coder_file, create=False) as mine:
+        code_as(mine, "Ann", [1], variant=0)
+        mine.coders.writing_gold = True  # Ann settles a code herself, as the adjudicator would
+        mine.annotations.add(1, mine.codebook.by_name("Quote"), 0, 3)
+    with Project(lead, create=False) as p:
+        report = merge(p, [coder_file])
+        gold = p.coders.gold()
+        assert gold is not None and [c.name for c in p.coders.list()] == ["Ann"]
+        assert [a.label_id for a in p.annotations.for_document(1) if a.coder_id == gold.id] == [
+            p.codebook.by_name("Quote").id]
+        assert report.coders[gold.name].annotations == 1 and report.coders["Ann"].annotations == 3
+
+
+def test_a_coder_named_like_the_project_s_gold_layer_is_refused(team):
+    folder, lead, _ = team
+    with Project(lead, create=False) as p:
+        coder_file = handout(p, "Gold", folder / "gold.annotator", documents=[1]).path
+        p.coders.writing_gold = True
+        p.annotations.add(2, p.codebook.by_name("Quote"), 0, 3)
+        with pytest.raises(ProjectError, match="'GOLD' is the name of the project's gold layer"):
+            handout(p, "GOLD", folder / "other.annotator")
+    with Project(coder_file, create=False) as mine:
+        code_as(mine, "Gold", [1], variant=0)
+    before = lead.read_bytes()
+    with Project(lead, create=False) as p:
+        with pytest.raises(MergeConflict, match="gold.annotator has a coder named 'Gold', the name of the project's "
+                                                "gold layer"):
+            merge(p, [coder_file])
+    assert lead.read_bytes() == before

@@ -12,6 +12,7 @@ from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
 from annotator.core.project import Project
 from tests.support import shown_text
 from tests.ui.conftest import open_titled
+from tests.ui.driver import Driver
 
 
 @pytest.fixture
@@ -62,7 +63,8 @@ def pick(qtbot, combo, text: str) -> None:
 
 def test_info_panel_shows_metadata_and_where_the_text_came_from(open_window, corpus_path):
     window = open_window(corpus_path)
-    open_titled(window, "Rail strike ends")
+    ui = Driver(window)
+    ui.open("Rail strike ends")
     assert shown_fields(window) == {"outlet": "The Sentinel", "author": "Jimmy Olsen"}
     assert window.document_info.source.full_text().endswith("wire.csv#row 3")
     assert window.document_info.encoding.full_text() == "utf-8"
@@ -71,7 +73,8 @@ def test_info_panel_shows_metadata_and_where_the_text_came_from(open_window, cor
 
 def test_edit_a_value_in_place_then_undo(open_window, corpus_path, qtbot):
     window = open_window(corpus_path)
-    doc_id = open_titled(window, "Tariff talks stall")
+    ui = Driver(window)
+    doc_id = ui.open("Tariff talks stall")
     view = window.document_info.fields
     assert shown_fields(window)["outlet"] == "Daily Planet"
     row = window.document_info.model.row_of("outlet")
@@ -79,7 +82,7 @@ def test_edit_a_value_in_place_then_undo(open_window, corpus_path, qtbot):
     qtbot.waitUntil(lambda: shown_fields(window)["outlet"] == "The Daily Planet")
     assert window.project.metadata.get(doc_id)["outlet"] == "The Daily Planet"
 
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert window.project.metadata.get(doc_id)["outlet"] == "Daily Planet"
     assert shown_fields(window)["outlet"] == "Daily Planet"
 
@@ -112,13 +115,14 @@ def test_add_rename_and_remove_fields_each_undo_in_one_step(open_window, corpus_
     assert "author" not in shown_fields(window)
 
     for _ in range(3):  # remove, rename, add: each one step
-        qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+        Driver(window).press(Qt.Key_Z, Qt.ControlModifier)
     assert window.project.metadata.get(doc_id) == original
     assert shown_fields(window) == original
 
 
 def test_filter_the_document_list_by_outlet(open_window, corpus_path, qtbot):
     window = open_window(corpus_path)
+    ui = Driver(window)
     filters = window.doc_filter
     assert filters.field_row.isVisible()
     assert [filters.field.itemText(i) for i in range(filters.field.count())] == [
@@ -146,7 +150,7 @@ def test_filter_the_document_list_by_outlet(open_window, corpus_path, qtbot):
     assert window.doc_view.model().rowCount() == 2
 
     # An edit that gives a document the field brings it into the filtered list.
-    doc_id = open_titled(window, "Tariff talks stall")
+    doc_id = ui.open("Tariff talks stall")
     rail = next(i for i in window.project.documents.ids() if i != doc_id
                 and window.project.documents.get(i).title == "Rail strike ends")
     window.ops.run("Edit desk", window.project.metadata.set, rail, "desk", "business", document_id=rail)

@@ -141,7 +141,7 @@ def test_every_text_from_data_shows_as_text(open_window, hostile_path: Path, qtb
     stance_tag = next(a for a in project.annotations.for_document(nest) if a.target)
     window.annotation_panel.select(stance_tag.id)  # the attribute form and the details show
     window.open_codebook()
-    editor = window.codebook_editor
+    editor = window.tool_window("codebook_editor")
     stance_label = project.codebook.label(stance_tag.label_id)
     editor.tree.setCurrentItem(editor._items[stance_label.id])  # its attributes and their help show
     qtbot.keyClick(window, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)

@@ -14,6 +14,7 @@ from annotator.core.project import Project
 from annotator.ui.common.colors import blend
 
 from .conftest import select_phrase
+from .driver import Driver
 
 TEXT = "Amazon sued Walmart over cloud contracts on Monday.\n월마트는 아마존의 클라우드를 거부했다."
 
@@ -28,7 +29,7 @@ def article_path(tmp_path: Path) -> Path:
 
 def open_preferences(window, qtbot):
     qtbot.keyClick(window, Qt.Key_Comma, Qt.ControlModifier)
-    dialog = window.preferences_dialog
+    dialog = window.tool_window("preferences")
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 
@@ -45,7 +46,7 @@ def retype(widget, qtbot, text: str) -> None:
 
 def tag(window, qtbot, phrase: str, key=Qt.Key_O):
     select_phrase(window, phrase)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
     return window.annotation_panel.current()
 
 

@@ -12,7 +12,7 @@ from annotator.core.common.errors import AnnotationError
 from annotator.core.common.folding import fold
 from annotator.core.common.model import ROLE_LAYERS, Annotation, Label
 from annotator.core.corpus.documents import document_text
-from annotator.core.store.database import Change, Store, now
+from annotator.core.store.database import Change, ChangeKind, Store, now
 
 _COLUMNS = (
     "id, document_id, label_id, span_start, span_end, text, target, note, annotator, created_at, updated_at, "
@@ -236,7 +236,7 @@ class Annotations:
                 tuple(row.values()),
             )
             annotation_id = cursor.lastrowid
-            self._store.notify(Change("annotation_added", doc_id, annotation_id))
+            self._store.notify(Change(ChangeKind.ANNOTATION_ADDED, doc_id, annotation_id))
         return self.get(annotation_id)
 
     def delete(self, annotation_id: int) -> Annotation:
@@ -244,7 +244,7 @@ class Annotations:
         with self._store.write() as db:
             db.execute("DELETE FROM annotation_values WHERE annotation_id = ?", (annotation_id,))
             db.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
-            self._store.notify(Change("annotation_removed", annotation.document_id, annotation_id))
+            self._store.notify(Change(ChangeKind.ANNOTATION_REMOVED, annotation.document_id, annotation_id))
         return annotation
 
     def update(self, annotation_id: int, *, target: str | None = ..., note: str | None = None,
@@ -320,7 +320,7 @@ class Annotations:
             if "label_id" in changed:  # values belong to the old label's attributes
                 db.execute("DELETE FROM annotation_values WHERE annotation_id = ?", (current.id,))
             self._set(db, current.id, {**changed, "updated_at": now()})
-            self._store.notify(Change("annotation_changed", current.document_id, current.id))
+            self._store.notify(Change(ChangeKind.ANNOTATION_CHANGED, current.document_id, current.id))
         return self.get(current.id)
 
     def set_span(self, annotation_id: int, start: int, end: int) -> Annotation:
@@ -333,7 +333,7 @@ class Annotations:
             return current
         with self._store.write() as db:
             self._set(db, annotation_id, {"span_start": start, "span_end": end, "text": text, "updated_at": now()})
-            self._store.notify(Change("annotation_changed", current.document_id, annotation_id))
+            self._store.notify(Change(ChangeKind.ANNOTATION_CHANGED, current.document_id, annotation_id))
         return self.get(annotation_id)
 
     def set_role(self, annotation_id: int, role: str, *, entity_id: int | None = None,

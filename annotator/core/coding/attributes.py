@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from annotator.core.common.errors import AnnotationError
 from annotator.core.common.model import Attribute
-from annotator.core.store.database import Change, Store, now
+from annotator.core.store.database import Change, ChangeKind, Store, now
 
 # SQLite refuses statements with too many bound parameters; ask in slices.
 _CHUNK = 500
@@ -52,7 +52,7 @@ class AttributeValues:
                     (annotation_id, attribute_id, stored),
                 )
             db.execute("UPDATE annotations SET updated_at = ? WHERE id = ?", (now(), annotation_id))
-            self._store.notify(Change("annotation_changed", document_id, annotation_id))
+            self._store.notify(Change(ChangeKind.ANNOTATION_CHANGED, document_id, annotation_id))
 
     def missing_required(self, annotation_id: int) -> list[Attribute]:
         """Required attributes of the annotation's label that have no value yet."""

@@ -23,7 +23,7 @@ from annotator.core.coding.codebook_files import (
 )
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LAYER_NAMES, LAYERS, Attribute, Label
-from annotator.core.store.database import Change, Store, now
+from annotator.core.store.database import Change, ChangeKind, Store, now
 
 __all__ = ["Codebook", "default_codebook", "validate_codebook"]  # the last two live with the file format
 
@@ -43,7 +43,7 @@ class Codebook:
         store.subscribe(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._cache = None
 
     def install(self, data: dict) -> None:
@@ -233,7 +233,7 @@ class Codebook:
                 db.execute("UPDATE entities SET label_id = ? WHERE label_id = ?", (target.id, label_id))
             elif used:
                 for annotation_id, document_id in self._drop_values(db, label_id):
-                    self._store.notify(Change("annotation_removed", document_id, annotation_id))
+                    self._store.notify(Change(ChangeKind.ANNOTATION_REMOVED, document_id, annotation_id))
                 db.execute("DELETE FROM annotations WHERE label_id = ?", (label_id,))
             db.execute("DELETE FROM annotation_values WHERE attribute_id IN "
                        "(SELECT id FROM label_attributes WHERE label_id = ?)", (label_id,))
@@ -309,7 +309,7 @@ class Codebook:
         assignments = ", ".join(f"{column} = ?" for column in fields)
         db.execute(f"UPDATE annotations SET {assignments} WHERE label_id = ?", (*fields.values(), label.id))
         for annotation_id, document_id in rows:
-            self._store.notify(Change("annotation_changed", document_id, annotation_id))
+            self._store.notify(Change(ChangeKind.ANNOTATION_CHANGED, document_id, annotation_id))
 
     @staticmethod
     def _drop_values(db, label_id: int) -> list[tuple[int, int]]:
@@ -400,8 +400,8 @@ class Codebook:
         self._cache = None
         # One event per edit: an import makes hundreds of changes, and each event redraws every view.
         # (Store keeps the edit's queued events in _pending; a rolled-back part drops its own.)
-        if Change("codebook_changed") not in (self._store._pending or ()):
-            self._store.notify(Change("codebook_changed"))
+        if Change(ChangeKind.CODEBOOK_CHANGED) not in (self._store._pending or ()):
+            self._store.notify(Change(ChangeKind.CODEBOOK_CHANGED))
 
     def merge_rows(self, rows: list[dict], clear_keys: list[Label] = ()) -> dict[str, int]:
         """Bring a codebook file's label rows (validate_codebook's, already checked against the project)

@@ -15,7 +15,7 @@ from annotator.core.coding.coders import Coders
 from annotator.core.coding.variables import Variables, normalise_value
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import Variable
-from annotator.core.store.database import Change, Store, now
+from annotator.core.store.database import Change, ChangeKind, Store, now
 
 
 class Codesheet:
@@ -83,7 +83,7 @@ class Codesheet:
                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(document_id, variable_id, coder_id) DO UPDATE "
                                "SET value = excluded.value, updated_at = excluded.updated_at",
                                (doc_id, variable.id, coder_id, value, stamp))
-            self._store.notify(Change("codesheet_changed", doc_id))
+            self._store.notify(Change(ChangeKind.CODESHEET_CHANGED, doc_id))
         return [value for _variable, value in stored]
 
     def mark_coded(self, doc_id: int, coded: bool = True, *, coder: str | None = None) -> None:
@@ -98,7 +98,7 @@ class Codesheet:
                            (doc_id, coder_id, now()))
             else:
                 db.execute("DELETE FROM coded_documents WHERE document_id = ? AND coder_id = ?", (doc_id, coder_id))
-            self._store.notify(Change("codesheet_changed", doc_id))
+            self._store.notify(Change(ChangeKind.CODESHEET_CHANGED, doc_id))
 
     # -- helpers ---------------------------------------------------------------
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from annotator.core.common.model import LAYER_NAMES, LAYERS, STATUS_NAMES, STATUSES
+from annotator.core.common.names import display_width as _width
 from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 
@@ -73,15 +73,6 @@ def _table(header: tuple[str, str, str], rows: list[tuple[str, str, str]]) -> li
     w1 = max(_width(r[1]) for r in all_rows)
     w2 = max(len(r[2]) for r in all_rows)
     return [f"  {_pad(a, w0)}  {_pad(b, w1)}  {c:>{w2}}".rstrip() for a, b, c in all_rows]
-
-
-def _width(text: str) -> int:
-    # Korean and other wide characters take two terminal columns; without this a
-    # codebook with Korean label names would print a ragged table.
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
 
 
 def _pad(text: str, width: int) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.folding import fold
 from annotator.core.common.model import LEVELS, VARIABLE_KIND_NAMES, VARIABLE_KINDS, Choice, Variable
-from annotator.core.store.database import Change, Store
+from annotator.core.store.database import Change, ChangeKind, Store
 
 # The levels each type can be compared at. Codes of a single choice may be ranked (ordinal)
 # or be scale points (a 1-5 rating as interval); a set of choices, a yes/no and a text are
@@ -336,7 +336,7 @@ class Variables:
                 if other.sort_order != position:
                     db.execute("UPDATE variables SET sort_order = ? WHERE id = ?", (position, other.id))
             for (document_id,) in rows:
-                self._store.notify(Change("codesheet_changed", document_id))
+                self._store.notify(Change(ChangeKind.CODESHEET_CHANGED, document_id))
             self._touched()
         return variable
 
@@ -418,8 +418,8 @@ class Variables:
 
     def _touched(self) -> None:
         # Variables are part of the codebook: its views reload on this one event per edit.
-        if Change("codebook_changed") not in (self._store._pending or ()):
-            self._store.notify(Change("codebook_changed"))
+        if Change(ChangeKind.CODEBOOK_CHANGED) not in (self._store._pending or ()):
+            self._store.notify(Change(ChangeKind.CODEBOOK_CHANGED))
 
 
 def _variable(row: Any, choices: Iterable[Choice]) -> Variable:

@@ -114,10 +114,13 @@ class Annotation:
 
 @dataclass(frozen=True)
 class Coder:
-    """Someone who codes in the project; their annotations and codesheet answers are theirs."""
+    """Someone who codes in the project; their annotations and codesheet answers are theirs.
+
+    is_gold marks the project's adjudicated layer (the gold coder): settled codes, not a coder's."""
 
     id: int
     name: str
+    is_gold: bool = False
 
 
 # A document variable's type, and the level of measurement its answers are compared at.

@@ -75,3 +75,24 @@ def _has_surrogates(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def display_width(text: str) -> int:
+    """Terminal columns the text takes: Korean and other wide characters two, combining marks none.
+    Without this, a table with Korean names prints ragged."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """The text padded to `width` terminal columns, or cut to fit with an ellipsis."""
+    if display_width(text) > width:
+        kept, used = [], 0
+        for ch in text:
+            step = display_width(ch)
+            if used + step > width - 1:
+                break
+            kept.append(ch)
+            used += step
+        text = "".join(kept) + "…"
+    return text + " " * (width - display_width(text))

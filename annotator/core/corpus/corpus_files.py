@@ -36,7 +36,7 @@ from annotator.core.corpus.importing import BatchReport, import_limit
 from annotator.core.corpus.metadata import MAX_KEY_CHARS, iso_date
 from annotator.core.corpus.titles import detect_title
 from annotator.core.search.index import add_to_index
-from annotator.core.store.database import Change, now
+from annotator.core.store.database import Change, ChangeKind, now
 
 CORPUS_SUFFIXES = suffixes("corpus")
 # A corpus holds many articles, so it may be far larger than one text file.
@@ -275,7 +275,7 @@ def import_corpus(project: ProjectLike, path: str | os.PathLike, mapping: Column
                                      remember, max_bytes)
                          for row, values, reason in batch]
                 if any(o.status == "imported" for o in added):  # one event a batch: the list reloads once
-                    project.store.notify(Change("documents_added"))
+                    project.store.notify(Change(ChangeKind.DOCUMENTS_ADDED))
         except (ProjectError, sqlite3.Error) as exc:
             if not is_disk_full(exc):
                 raise

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import STATUSES, Document, DocumentSummary
 from annotator.core.search.index import add_to_index
-from annotator.core.store.database import Change, Store, now
+from annotator.core.store.database import Change, ChangeKind, Store, now
 
 
 def text_sha256(text: str) -> str:
@@ -79,7 +79,7 @@ class Documents:
             )
             doc_id = cursor.lastrowid
             add_to_index(db, [(doc_id, title, text)])
-            self._store.notify(Change("documents_added", document_id=doc_id))
+            self._store.notify(Change(ChangeKind.DOCUMENTS_ADDED, document_id=doc_id))
         return doc_id
 
     def find_by_text(self, text: str) -> int | None:
@@ -176,7 +176,7 @@ class Documents:
             # Same title: no write, so no empty step lands on the undo stack.
             if db.execute("UPDATE documents SET title = ? WHERE id = ? AND title IS NOT ?",
                           (title, doc_id, title)).rowcount:
-                self._store.notify(Change("document_changed", document_id=doc_id))
+                self._store.notify(Change(ChangeKind.DOCUMENT_CHANGED, document_id=doc_id))
 
     def set_status(self, doc_id: int, status: str) -> None:
         if status not in STATUSES:
@@ -184,7 +184,7 @@ class Documents:
         with self._store.write() as db:
             if db.execute("UPDATE documents SET status = ? WHERE id = ? AND status IS NOT ?",
                           (status, doc_id, status)).rowcount:
-                self._store.notify(Change("document_changed", document_id=doc_id))
+                self._store.notify(Change(ChangeKind.DOCUMENT_CHANGED, document_id=doc_id))
 
     def memo(self, doc_id: int) -> str:
         row = self._store.conn.execute("SELECT memo FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -202,7 +202,7 @@ class Documents:
             return
         with self._store.write() as db:
             db.execute("UPDATE documents SET memo = ? WHERE id = ?", (memo, doc_id))
-            self._store.notify(Change("document_changed", document_id=doc_id))
+            self._store.notify(Change(ChangeKind.DOCUMENT_CHANGED, document_id=doc_id))
 
     def next_not_done(self, after_id: int | None) -> int | None:
         """The next document in list order after after_id that is not done, wrapping around.

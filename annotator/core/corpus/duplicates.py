@@ -38,7 +38,7 @@ from annotator.core.corpus.fingerprints import (
     shingles,
     word_hashes,
 )
-from annotator.core.store.database import Change, Store
+from annotator.core.store.database import Change, ChangeKind, Store
 
 FLAG_KINDS = ("near_duplicate", "repeated_passage")
 
@@ -141,7 +141,7 @@ class Duplicates:
             return
         with self._store.write() as db:
             db.execute("UPDATE document_flags SET dismissed = ? WHERE id = ?", (int(dismissed), flag_id))
-            self._store.notify(Change("document_changed", document_id=flag.document_id))
+            self._store.notify(Change(ChangeKind.DOCUMENT_CHANGED, document_id=flag.document_id))
 
     # -- scanning (part of import, so not undoable) ----------------------------------
 
@@ -273,7 +273,7 @@ class Duplicates:
                     "repeat_start, repeat_end, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", (*key[:2], *values))
                 changed.add(key[0])
             for doc_id in sorted(changed):
-                self._store.notify(Change("document_changed", document_id=doc_id))
+                self._store.notify(Change(ChangeKind.DOCUMENT_CHANGED, document_id=doc_id))
 
 
 def flagged_among(store: Store, doc_ids: Iterable[int]) -> dict[int, list[str]]:

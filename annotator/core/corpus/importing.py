@@ -29,7 +29,7 @@ from annotator.core.corpus.fingerprints import METHOD, Cancelled, Fingerprint, f
 from annotator.core.corpus.import_formats import suffixes
 from annotator.core.corpus.titles import UNTITLED, detect_title
 from annotator.core.search.index import add_to_index
-from annotator.core.store.database import Change, now
+from annotator.core.store.database import Change, ChangeKind, now
 
 SEED_PACKAGE = "annotator.seeds"
 
@@ -255,7 +255,7 @@ def _store_one(project: ProjectLike, item: _Prepared) -> FileOutcome:
             if outcome.status == "imported":
                 add_to_index(project.store.conn, [(outcome.document_id, item.title, item.text)])
                 project.duplicates.remember(outcome.document_id, item.fingerprint)
-                project.store.notify(Change("documents_added", document_id=outcome.document_id))
+                project.store.notify(Change(ChangeKind.DOCUMENTS_ADDED, document_id=outcome.document_id))
     except (ProjectError, sqlite3.Error) as exc:
         if not is_disk_full(exc):
             raise
@@ -313,7 +313,7 @@ def import_paths(
                             "INSERT OR REPLACE INTO document_fingerprints(document_id, method, bands) "
                             "VALUES (?, ?, ?)", [(doc_id, METHOD, found.bands) for doc_id, found in imported])
                         # One event per batch: the document list reloads once, not once per file.
-                        project.store.notify(Change("documents_added"))
+                        project.store.notify(Change(ChangeKind.DOCUMENTS_ADDED))
             except (ProjectError, sqlite3.Error) as exc:
                 # The batch rolled back as a whole: none of its files is in the project.
                 # A full disk refuses every file after it too: stop, and count the batch's files

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from annotator.core.common.errors import ProjectError
-from annotator.core.store.database import Change, Store
+from annotator.core.store.database import Change, ChangeKind, Store
 
 # The keys importers fill in; the panel and the exports list these first.
 STANDARD_KEYS = ("outlet", "author", "date", "url", "language")
@@ -62,7 +62,7 @@ class DocumentMetadata:
                         "ON CONFLICT(document_id, key) DO UPDATE SET value = excluded.value",
                         (doc_id, key, value),
                     )
-            self._store.notify(Change("document_changed", document_id=doc_id))
+            self._store.notify(Change(ChangeKind.DOCUMENT_CHANGED, document_id=doc_id))
 
     def keys(self) -> list[str]:
         """Every key some document has, standard keys first, then the others alphabetically."""

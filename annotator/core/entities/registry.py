@@ -26,7 +26,7 @@ from annotator.core.entities.mentions import (
     name_in_span,
 )
 from annotator.core.entities.records import Candidate, EntityUsage, Mention, Use
-from annotator.core.store.database import Change, Store, now
+from annotator.core.store.database import Change, ChangeKind, Store, now
 
 __all__ = ["Candidate", "Entities", "EntitySummary", "EntityUsage", "Mention", "Use", "fold"]
 
@@ -194,7 +194,7 @@ class Entities:
             for alias in names[1:]:
                 self._insert_alias(db, entity_id, alias)
             self._link_unlinked(db, entity_id)
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
         return self.get(entity_id)
 
     def rename(self, entity_id: int, name: str) -> Entity:
@@ -210,7 +210,7 @@ class Entities:
             # An alias the new name now spells out adds nothing.
             db.execute("DELETE FROM entity_aliases WHERE entity_id = ? AND folded = ?", (entity_id, fold(name)))
             self._link_unlinked(db, entity_id)
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
         return self.get(entity_id)
 
     def set_type(self, entity_id: int, label: Label | int) -> Entity:
@@ -222,7 +222,7 @@ class Entities:
         with self._store.write() as db:
             db.execute("UPDATE entities SET label_id = ? WHERE id = ?", (label.id, entity_id))
             self._link_unlinked(db, entity_id)
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
         return self.get(entity_id)
 
     def set_external_id(self, entity_id: int, value: str) -> Entity:
@@ -243,7 +243,7 @@ class Entities:
         with self._store.write() as db:
             self._insert_alias(db, entity_id, alias)
             self._link_unlinked(db, entity_id)
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
         return self.get(entity_id)
 
     def remove_alias(self, entity_id: int, alias: str) -> Entity:
@@ -252,7 +252,7 @@ class Entities:
             raise ProjectError(f"‘{alias}’ is not an alias of {entity.name}; nothing was removed.")
         with self._store.write() as db:
             db.execute("DELETE FROM entity_aliases WHERE entity_id = ? AND folded = ?", (entity_id, fold(alias)))
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
         return self.get(entity_id)
 
     def merge(self, keep_id: int, drop_id: int) -> Entity:
@@ -272,7 +272,7 @@ class Entities:
                 self._insert_alias(db, keep_id, name)
             db.execute("UPDATE entities SET memo = ?, external_id = ? WHERE id = ?",
                        (memo, keep.external_id or drop.external_id, keep_id))
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
         return self.get(keep_id)
 
     def split_mention(self, annotation_id: int, name: str | None = None) -> Entity:
@@ -306,7 +306,7 @@ class Entities:
             self._move_links(db, entity_id, reassign_to)
             db.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity_id,))
             db.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
 
     # -- tagging -------------------------------------------------------------------------
 
@@ -411,7 +411,7 @@ class Entities:
             return entity
         with self._store.write() as db:
             db.execute(f"UPDATE entities SET {column} = ? WHERE id = ?", (value, entity_id))
-            self._store.notify(Change("entities_changed"))
+            self._store.notify(Change(ChangeKind.ENTITIES_CHANGED))
         return self.get(entity_id)
 
     def _move_links(self, db, old_id: int, new_id: int | None) -> None:
@@ -425,7 +425,7 @@ class Entities:
             db.execute(f"UPDATE annotations SET {column} = ?, updated_at = ? WHERE {column} = ?",
                        (new_id, stamp, old_id))
         for annotation_id, doc_id in sorted(touched.items()):
-            self._store.notify(Change("annotation_changed", doc_id, annotation_id))
+            self._store.notify(Change(ChangeKind.ANNOTATION_CHANGED, doc_id, annotation_id))
 
     def _link_unlinked(self, db, entity_id: int) -> None:
         """Link the entity spans of the entity's type that name it but link to no entity yet."""
@@ -441,7 +441,7 @@ class Entities:
             if fold(text) in names:
                 db.execute("UPDATE annotations SET entity_id = ?, updated_at = ? WHERE id = ?",
                            (entity_id, stamp, annotation_id))
-                self._store.notify(Change("annotation_changed", doc_id, annotation_id))
+                self._store.notify(Change(ChangeKind.ANNOTATION_CHANGED, doc_id, annotation_id))
 
     def _entity_spans(self, doc_id: int) -> set[tuple[int, int]]:
         rows = self._store.query(

@@ -32,6 +32,35 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # progress (and can be cancelled) without every exporter taking a callback.
 ROW_FILTER: ContextVar[Callable[[Iterable[Any]], Iterable[Any]] | None] = ContextVar("ROW_FILTER", default=None)
 
+# Whose codes an export writes: the coders' ids (export() sets it from --coder or --gold), or
+# None for everyone's. Every exporter reads codes through coders_sql() or is_exported(), so one
+# choice reaches every format the same way.
+CODERS: ContextVar[tuple[int, ...] | None] = ContextVar("CODERS", default=None)
+
+
+def coders_sql(column: str = "a.coder_id") -> str:
+    """" AND column IN (...)" keeping a query to the export's coders, or "" when it writes everyone's."""
+    chosen = CODERS.get()
+    return "" if chosen is None else f" AND {column} IN ({', '.join(str(int(i)) for i in chosen)})"
+
+
+def is_exported(coder_id: int | None) -> bool:
+    chosen = CODERS.get()
+    return chosen is None or coder_id in chosen
+
+
+def chosen_coders(project: ProjectLike, *, coder: str | None = None, gold: bool = False) -> tuple[int, ...] | None:
+    """The coder ids an export is kept to: one coder's (by name), the gold layer's, or None for everyone's."""
+    if coder is not None and gold:
+        raise ProjectError("Export either one coder's codes (--coder) or the adjudicated ones (--gold), not both.")
+    if gold:
+        found = project.coders.gold()
+        if found is None:
+            raise ProjectError("Nothing has been adjudicated in this project yet, so there is no gold layer to "
+                               "export; take codes into gold first (`annotator adjudicate`), or export without --gold.")
+        return (found.id,)
+    return None if coder is None else (project.coders.named(coder).id,)
+
 
 def write_csv(
     out: str | os.PathLike, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, excel: bool = False,

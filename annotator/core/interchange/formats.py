@@ -41,7 +41,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import Variable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
-from annotator.core.interchange.files import ROW_FILTER, check_target, write_csv
+from annotator.core.interchange.files import CODERS, ROW_FILTER, check_target, chosen_coders, coders_sql, write_csv
 from annotator.core.interchange.json_formats import (
     JSONL_FIELDS,
     WEBANNO_FIELDS,
@@ -120,7 +120,8 @@ def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool 
 
 def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
     return {(doc_id, label_id): n for doc_id, label_id, n in conn.execute(
-        "SELECT document_id, label_id, count(*) FROM annotations GROUP BY document_id, label_id")}
+        f"SELECT document_id, label_id, count(*) FROM annotations WHERE 1{coders_sql('coder_id')} "
+        "GROUP BY document_id, label_id")}
 
 
 # -- document-level coding table -----------------------------------------------------
@@ -130,9 +131,10 @@ def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, exce
                            labels: bool = False, coder: str | None = None) -> int:
     """Write the coding table (CODING_TABLE), one row per document; return the row count.
 
-    The var_ columns hold one coder's answers: `coder`'s, else the current coder's, else, when
-    the current coder has not coded here, the project's only coder's. (Every coder's answers
-    with a coder column is for exports that take --coder and --gold.)
+    The var_ columns hold one coder's answers: `coder`'s, else the one coder the export is kept
+    to (export(coder=...) or gold=True), else the current coder's, else, when the current coder
+    has not coded here, the project's only coder's. (Every coder's answers with a coder column is
+    for exports that take --coder.)
     """
     out = check_target(project, out)
     conn = project.store.conn
@@ -146,7 +148,7 @@ def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, exce
     targets: dict[tuple[int, int], list[str]] = {}
     for doc_id, label_id, target in conn.execute(
         "SELECT a.document_id, a.label_id, coalesce(e.name, a.target) FROM annotations a "
-        "LEFT JOIN entities e ON e.id = a.target_entity_id WHERE a.span_start IS NULL ORDER BY a.id"
+        f"LEFT JOIN entities e ON e.id = a.target_entity_id WHERE a.span_start IS NULL{coders_sql()} ORDER BY a.id"
     ):
         coded = targets.setdefault((doc_id, label_id), [])
         if target and target not in coded:  # the same target coded twice is one value
@@ -171,8 +173,11 @@ def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, exce
 
 def _answers(project: ProjectLike, coder: str | None) -> dict[tuple[int, int], str]:
     """(document, variable) -> the stored answer of the coder the coding table shows (see export_document_coding)."""
+    kept_to = CODERS.get()
     if coder is not None:
         chosen = project.coders.named(coder)
+    elif kept_to is not None and len(kept_to) == 1:
+        chosen = project.coders.get(kept_to[0])
     else:
         coders = project.coders.list()
         chosen = project.coders.current or (coders[0] if len(coders) == 1 else None)
@@ -291,24 +296,32 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 
 
 def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str = "annotations", excel: bool = False,
-           labels: bool = False, on_progress: Callable[[int], bool | None] | None = None) -> int:
+           labels: bool = False, coder: str | None = None, gold: bool = False,
+           on_progress: Callable[[int], bool | None] | None = None) -> int:
     """Write export `name` to `out`; return how many rows or records it holds (1 for REFI-QDA's one file).
 
-    labels writes choice answers as their labels (the coding table only). on_progress(rows so
-    far) is called every 100 rows; returning False cancels, raising ExportCancelled and leaving
-    `out` as it was.
+    labels writes choice answers as their labels (the coding table only). coder keeps the export
+    to that coder's codes and answers, gold to the adjudicated ones (the gold layer); by default
+    everyone's are written. on_progress(rows so far) is called every 100 rows; returning False
+    cancels, raising ExportCancelled and leaving `out` as it was.
     """
     fmt = _format(name)
     if excel and not fmt.excel:
         raise ProjectError(f"{fmt.title} has no Excel variant; export it without the Excel option.")
     if labels and not fmt.labels:
         raise ProjectError(f"{fmt.title} has no choice answers to write as labels; export it without --labels.")
+    kept_to = chosen_coders(project, coder=coder, gold=gold)
+    if kept_to is not None and fmt.syntax in ("xml", "zip"):
+        raise ProjectError(f"{fmt.title} carries every coder's codes, each under its own name; export it "
+                           f"without {'--gold' if gold else '--coder'}.")
     token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)
+    coders_token = CODERS.set(kept_to)
     try:
         if labels:
             return fmt.writer(project, out, excel=excel, what=what, labels=True)
         return fmt.writer(project, out, excel=excel, what=what)
     finally:
+        CODERS.reset(coders_token)
         ROW_FILTER.reset(token)
 
 

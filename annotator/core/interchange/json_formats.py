@@ -41,7 +41,7 @@ from annotator.core.common.model import Annotation
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
-from annotator.core.interchange.files import ROW_FILTER, check_target
+from annotator.core.interchange.files import ROW_FILTER, check_target, coders_sql, is_exported
 from annotator.core.store.database import now
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -132,7 +132,8 @@ def _with_values(project: ProjectLike, doc_id: int, *, document_level: bool,
                  batch: int = 500) -> Iterator[tuple[Annotation, dict[str, str]]]:
     """A document's spans (or whole-document codes) in reading order with their attribute values,
     fetched a batch at a time, so memory holds a batch however many the document has."""
-    annotations = project.annotations.stream_document(doc_id, document_level=document_level)
+    annotations = filter(lambda a: is_exported(a.coder_id),
+                         project.annotations.stream_document(doc_id, document_level=document_level))
     while chunk := list(itertools.islice(annotations, batch)):
         values = project.values.for_annotations(a.id for a in chunk)
         for a in chunk:
@@ -146,7 +147,7 @@ def export_webanno(project: ProjectLike, out: str | os.PathLike) -> int:
     """Write every annotation as a W3C Web Annotation collection (JSON-LD); return the count."""
     out = check_target(project, out)
     conn = project.store.conn
-    total = conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    total = conn.execute(f"SELECT count(*) FROM annotations WHERE 1{coders_sql('coder_id')}").fetchone()[0]
     corpus = hashlib.sha256()
     for (sha,) in conn.execute("SELECT sha256 FROM documents ORDER BY sha256"):
         corpus.update(sha.encode("ascii"))

@@ -46,12 +46,12 @@ def applies(conn: Any) -> bool:
 
 
 def write_blocks(conn: Any, f: BinaryIO, cells: list[str], from_sql: str, order_sql: str, *, empty: int,
-                 advance: Callable[[int], None] | None = None) -> int:
+                 advance: Callable[[int], None] | None = None, where_sql: str = "") -> int:
     """Write every row of `SELECT cells FROM ... ORDER BY ...` to `f` as CSV rows; return the count.
 
     `from_sql` is the FROM clause with joins (alias `a` for annotations), `order_sql`
-    the reading order; `empty` empty cells end every row. advance(rows so far) runs
-    after each block. Call only when applies(conn).
+    the reading order; `empty` empty cells end every row; where_sql (" AND ...") narrows
+    the rows. advance(rows so far) runs after each block. Call only when applies(conn).
     """
     first, last = conn.execute("SELECT min(document_id), max(document_id) FROM annotations").fetchone()
     if first is None:
@@ -67,9 +67,9 @@ def write_blocks(conn: Any, f: BinaryIO, cells: list[str], from_sql: str, order_
             fmt += f" || {_FIELD_SQL}"
         pieces.append(f"printf({fmt}, {', '.join(group)})")
     line = " || ".join(pieces) + f" || {_FIELD_SQL}" * empty + f" || {_ROW_SQL}"
-    block_sql = ("SELECT CAST(group_concat({line}, '') AS BLOB), count(*) FROM ({inner} WHERE {{where}} "
-                 "ORDER BY {order})").format(line=line, inner=inner, order=order_sql)
-    rows_sql = f"{inner} WHERE {{where}} ORDER BY {order_sql}"
+    block_sql = ("SELECT CAST(group_concat({line}, '') AS BLOB), count(*) FROM ({inner} WHERE {{where}}{extra} "
+                 "ORDER BY {order})").format(line=line, inner=inner, order=order_sql, extra=where_sql)
+    rows_sql = f"{inner} WHERE {{where}}{where_sql} ORDER BY {order_sql}"
     written = 0
     for where, params in _windows(conn, first, last, BLOCK_ROWS):
         try:

@@ -43,6 +43,7 @@ from annotator.core.interchange.files import (
     FORMULA_STARTS,
     ROW_FILTER,
     check_target,
+    coders_sql,
     excel_cell,
     write_csv,
     write_csv_bytes,
@@ -140,8 +141,10 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
         advance = getattr(row_filter, "advance", None)
         if (row_filter is None or advance is not None) and export_sqlcsv.applies(conn):
             return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
-                conn, f, cells, _ANNOTATION_FROM_ONLY, _ANNOTATION_ORDER, empty=empty, advance=advance), excel=excel)
-        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM}")
+                conn, f, cells, _ANNOTATION_FROM_ONLY, _ANNOTATION_ORDER, empty=empty, advance=advance,
+                where_sql=coders_sql()), excel=excel)
+        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1{coders_sql()} "
+                            f"ORDER BY {_ANNOTATION_ORDER}")
         if empty:
             rows = map(operator.add, rows, itertools.repeat((None,) * empty))
         return write_csv(out, columns, rows, excel=excel, inert=excel)
@@ -191,7 +194,6 @@ _ANNOTATION_FROM_ONLY = (
     "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
 )
 _ANNOTATION_ORDER = "a.document_id, a.span_start, a.span_end DESC, a.id"
-_ANNOTATION_FROM = f"{_ANNOTATION_FROM_ONLY} ORDER BY {_ANNOTATION_ORDER}"
 # The text columns above only ever hold text or NULL (TEXT affinity), so the first code point decides.
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 
@@ -199,13 +201,14 @@ _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bool = False) -> str:
     """The one query export_annotations streams: each cell as the CSV holds it, in reading order.
 
-    The Excel variant's apostrophe is added in SQL, by the test excel_cell makes.
+    Only the export's coders' annotations (files.CODERS). The Excel variant's apostrophe is added in SQL, by the test excel_cell makes.
     An attribute cell is looked up by the (annotation_id, attribute_id) key, and only
     on rows whose label has values in that column: found up front, from the values
     themselves, so even a value its label no longer defines is written, as before.
     Attribute columns that nothing fills, at the end, are left out.
     """
-    return f"SELECT {', '.join(_annotation_cells(conn, attr_columns, excel))} {_ANNOTATION_FROM}"
+    return (f"SELECT {', '.join(_annotation_cells(conn, attr_columns, excel))} {_ANNOTATION_FROM_ONLY} "
+            f"WHERE 1{coders_sql()} ORDER BY {_ANNOTATION_ORDER}")
 
 
 def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: bool) -> list[str]:
@@ -346,7 +349,7 @@ def export_entities(project: ProjectLike, out: str | os.PathLike, *, excel: bool
         entity_id: (count, documents)
         for entity_id, count, documents in conn.execute(
             "SELECT entity_id, count(*), count(DISTINCT document_id) FROM annotations "
-            "WHERE entity_id IS NOT NULL GROUP BY entity_id"
+            f"WHERE entity_id IS NOT NULL{coders_sql('coder_id')} GROUP BY entity_id"
         )
     }
 
@@ -374,7 +377,7 @@ SELECT kind, id, document_id, title_or_name, memo FROM (
            CASE WHEN a.span_start IS NULL THEN coalesce(target_entity.name, a.target) ELSE a.text END,
            a.note, a.span_start, a.span_end
     FROM annotations a LEFT JOIN entities target_entity ON target_entity.id = a.target_entity_id
-    WHERE a.note != ''
+    WHERE a.note != ''{coders}
 )
 ORDER BY document_id, rank, span_start, span_end DESC, id
 """
@@ -390,7 +393,7 @@ def export_memos(project: ProjectLike, out: str | os.PathLike, *, excel: bool = 
     conn = project.store.conn
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        yield from conn.execute(_DOCUMENT_MEMOS_SQL)
+        yield from conn.execute(_DOCUMENT_MEMOS_SQL.format(coders=coders_sql()))
         yield from conn.execute(
             "SELECT 'entity', id, NULL, name, memo FROM entities WHERE memo != '' ORDER BY id"
         )

@@ -19,27 +19,63 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import StrEnum
 from pathlib import Path
 
 from annotator.core.common.errors import DISK_FULL, READ_ONLY, ProjectError, damaged_message, storage_problem
 from annotator.core.store import history, lock, schema
 
 
+class ChangeKind(StrEnum):
+    """What kind of thing changed; each member's value is its name as the views knew it."""
+
+    DOCUMENTS_ADDED = "documents_added"  # one document, or (document_id None) a batch: reload the list
+    DOCUMENT_CHANGED = "document_changed"  # title, status, memo, metadata or duplicate flags of one document
+    ANNOTATION_ADDED = "annotation_added"
+    ANNOTATION_REMOVED = "annotation_removed"
+    ANNOTATION_CHANGED = "annotation_changed"  # span, label, roles, note, entity link or attribute values
+    CODEBOOK_CHANGED = "codebook_changed"  # labels or attributes added, renamed, recoloured, moved, deleted
+    ENTITIES_CHANGED = "entities_changed"  # the entity registry: names, aliases, types, merges, memos
+    CODERS_CHANGED = "coders_changed"  # a coder added or renamed (a first edit adds its coder)
+    CODESHEET_CHANGED = "codesheet_changed"  # a document's variable answers or its coded mark, for one coder
+
+    @property
+    def touches_annotations(self) -> bool:
+        """An annotation was added, removed or changed: views showing a document's spans follow."""
+        return self in _ANNOTATION_KINDS
+
+    def inverted(self) -> ChangeKind:
+        """The kind undoing this change sends: an added annotation is removed, and back."""
+        return _INVERSE.get(self, self)
+
+
+_ANNOTATION_KINDS = frozenset({ChangeKind.ANNOTATION_ADDED, ChangeKind.ANNOTATION_REMOVED, ChangeKind.ANNOTATION_CHANGED})
+_INVERSE = {ChangeKind.ANNOTATION_ADDED: ChangeKind.ANNOTATION_REMOVED,
+            ChangeKind.ANNOTATION_REMOVED: ChangeKind.ANNOTATION_ADDED}
+
+
 @dataclass(frozen=True)
 class Change:
-    """What changed, for views to refresh. kind is one of:
+    """What changed, for views to refresh. kind is a ChangeKind, one of:
     documents_added, document_changed, annotation_added, annotation_removed,
     annotation_changed, codebook_changed (labels, attributes or document variables),
-    coders_changed, codesheet_changed (a document's answers or coded mark)."""
+    entities_changed, coders_changed, codesheet_changed (a document's answers or coded mark).
 
-    kind: str
+    A kind given as its string is turned into the member, and a string no member has is
+    refused at once: a listener never meets a kind it cannot know.
+    """
+
+    kind: ChangeKind
     document_id: int | None = None
     annotation_id: int | None = None
 
-    def inverted(self) -> "Change":
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, ChangeKind):
+            object.__setattr__(self, "kind", ChangeKind(self.kind))
+
+    def inverted(self) -> Change:
         """The event that undoing this change sends."""
-        swap = {"annotation_added": "annotation_removed", "annotation_removed": "annotation_added"}
-        return Change(swap.get(self.kind, self.kind), self.document_id, self.annotation_id)
+        return Change(self.kind.inverted(), self.document_id, self.annotation_id)
 
 
 Listener = Callable[[Change], None]

@@ -256,7 +256,9 @@ def _v8_coders_and_codesheet(db: sqlite_utils.Database) -> None:
     """Coders, and the codesheet: document variables, their choices, and each coder's answers.
 
     coders: everyone who codes in this project, by a unique name (nothing more: a project
-    exported and restored, or merged, must come back with the same rows). Every annotation belongs
+    exported and restored, or merged, must come back with the same rows). kind is 'coder',
+    or 'gold' for the one adjudicated layer a project may have (team/adjudication.py): its
+    codes are the settled ones, so it is never counted as a coder in agreement. Every annotation belongs
     to one (coder_id); its whole-document codes are annotations too, and its attribute
     values belong to it, so they have its coder. The annotator column stays what the
     annotation was signed with (exports and REFI-QDA users read it); a coder's rename
@@ -275,8 +277,10 @@ def _v8_coders_and_codesheet(db: sqlite_utils.Database) -> None:
     done is derived from it and the required variables, never stored.
     """
     conn = db.conn
-    conn.execute("CREATE TABLE coders (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+    conn.execute("CREATE TABLE coders (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                 "kind TEXT NOT NULL DEFAULT 'coder' CHECK (kind IN ('coder', 'gold')))")
     conn.execute("CREATE UNIQUE INDEX idx_coders_name ON coders(name)")
+    conn.execute("CREATE UNIQUE INDEX idx_coders_gold ON coders(kind) WHERE kind = 'gold'")
     conn.execute("ALTER TABLE annotations ADD COLUMN coder_id INTEGER REFERENCES coders(id)")
     conn.execute("CREATE INDEX idx_annotations_coder_id ON annotations(coder_id, document_id)")
     _coders_from_annotators(conn)

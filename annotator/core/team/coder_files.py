@@ -23,7 +23,7 @@ from annotator.core.store import lock, schema
 
 
 class MergeConflict(ProjectError):
-    """The coder's codebook contradicts the project's; nothing was merged."""
+    """A coder's file contradicts the project (its codebook, or a coder's name); nothing was merged."""
 
 
 @dataclass
@@ -71,6 +71,7 @@ class CoderFile:
     attributes: dict[int, AttributeDef] = field(default_factory=dict)
     variables: dict[int, VariableDef] = field(default_factory=dict)
     coders: dict[int, str] = field(default_factory=dict)
+    gold: set[int] = field(default_factory=set)  # the ids of its gold layer (adjudicated codes), if it has one
 
     def close(self) -> None:
         self.conn.close()
@@ -120,7 +121,10 @@ def _read_codebook(f: CoderFile) -> None:
     for variable_id, code, label in conn.execute(
             "SELECT variable_id, code, label FROM variable_choices ORDER BY variable_id, sort_order, code"):
         f.variables[variable_id].choices.append((code, label))
-    f.coders = dict(conn.execute("SELECT id, name FROM coders"))
+    for coder_id, name, kind in conn.execute("SELECT id, name, kind FROM coders"):
+        f.coders[coder_id] = name
+        if kind == "gold":
+            f.gold.add(coder_id)
 
 
 # -- the project's codebook as merging sees it, growing with each file's additions ----------------
@@ -208,5 +212,6 @@ def _choice_conflicts(mine: VariableDef, theirs: VariableDef, name: str) -> list
 def refuse(found: list[str]) -> None:
     if found:
         shown = "; ".join(found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
-        raise MergeConflict(f"The codebooks conflict, so nothing was merged: {shown}. Make the coder's codebook "
-                            "agree with the project's (rename the label or variable in one of them), then merge again.")
+        raise MergeConflict(f"The files conflict with the project, so nothing was merged: {shown}. Make the coder's "
+                            "file agree with the project (rename the label, variable or coder in one of them), then "
+                            "merge again.")

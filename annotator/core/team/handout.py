@@ -32,6 +32,7 @@ from pathlib import Path
 
 from annotator.core.coding.coders import HANDED_OUT_TO, clean_coder_name
 from annotator.core.common.errors import ProjectError
+from annotator.core.common.folding import fold
 from annotator.core.common.partial_files import partial_path, sweep
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.store import lock, schema
@@ -56,6 +57,10 @@ def handout(project: ProjectLike, coder: str, out_path: str | os.PathLike, *, sa
             seed: str | int | None = None, documents: list[int] | None = None) -> Handout:
     """Write a project file for `coder` at out_path: whole or not at all; never over an existing file."""
     name = clean_coder_name(coder)
+    gold = project.coders.gold()
+    if gold is not None and fold(gold.name) == fold(name):
+        raise ProjectError(f"{name!r} is the name of the project's gold layer (the adjudicated codes); "
+                           "give the coder their own name.")
     out = Path(out_path)
     _check_out(project, out)
     if sample is not None and documents is not None:

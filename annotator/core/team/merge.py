@@ -44,7 +44,7 @@ from annotator.core.common.model import LAYER_NAMES
 from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.search.index import add_to_index
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.core.team.coder_files import Codebook, CoderFile, conflicts, open_coder_file, refuse
 
 # What makes two annotations the same coding (see the module's docstring), after the coder and document.
@@ -128,11 +128,7 @@ def merge(project: ProjectLike, paths: Iterable[str | os.PathLike]) -> MergeRepo
         found: list[str] = []
         for f in files:
             found.extend(conflicts(book, f))
-            for name in f.coders.values():
-                try:
-                    clean_coder_name(name)
-                except ProjectError as exc:
-                    raise ProjectError(f"{f.path.name} has a coder named {name!r}: {exc} Nothing was merged.") from None
+            found.extend(_coder_conflicts(project, f))
         refuse(found)
         report = MergeReport(paths)
         with project.store.write():
@@ -142,6 +138,25 @@ def merge(project: ProjectLike, paths: Iterable[str | os.PathLike]) -> MergeRepo
     finally:
         for f in files:
             f.close()
+
+
+def _coder_conflicts(project: ProjectLike, f: CoderFile) -> list[str]:
+    """A coder's name that cannot be a coder here: not a name at all, or the project's gold layer's."""
+    found = []
+    layer = project.coders.gold()
+    gold = layer.name if layer is not None else None  # without one yet, a person may be called gold
+    for coder_id, name in f.coders.items():
+        if coder_id in f.gold:
+            continue  # the file's adjudicated codes go to the project's gold layer
+        try:
+            clean_coder_name(name)
+        except ProjectError as exc:
+            found.append(f"{f.path.name} has a coder named {name!r} ({exc})")
+            continue
+        if gold is not None and fold(name) == fold(gold):
+            found.append(f"{f.path.name} has a coder named {name!r}, the name of the project's gold layer "
+                         "(rename the coder in their file)")
+    return found
 
 
 class _Merge:
@@ -169,7 +184,7 @@ class _Merge:
         self._merge_answers()
         self._merge_marks()
         if self._codebook_touched:
-            self.project.store.notify(Change("codebook_changed"))
+            self.project.store.notify(Change(ChangeKind.CODEBOOK_CHANGED))
 
     # -- the codebook ------------------------------------------------------------------------
 
@@ -293,14 +308,15 @@ class _Merge:
             self.entities[entity_id] = found
         if added:
             self.report.entities_added += added
-            self.project.store.notify(Change("entities_changed"))
+            self.project.store.notify(Change(ChangeKind.ENTITIES_CHANGED))
 
     def _coder(self, coder_id: int | None, signed: str) -> int:
         """The project's id for a coder of the file; an annotation with no coder (older files) is its signer's."""
         key = coder_id if coder_id is not None else ("signed", signed)
         if key not in self.coders:
             name = self.f.coders.get(coder_id) if coder_id is not None else None
-            self.coders[key] = self.project.coders.id_for(self.db, name or signed)
+            self.coders[key] = self.project.coders.gold_id(self.db) if coder_id in self.f.gold else \
+                self.project.coders.id_for(self.db, name or signed)
         return self.coders[key]
 
     def _coder_report(self, coder_id: int) -> CoderReport:
@@ -339,7 +355,7 @@ class _Merge:
                             [(new_id, key, value) for key, value in self.f.conn.execute(
                                 "SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,))])
         self.report.documents_added.append(title)
-        self.project.store.notify(Change("documents_added", document_id=new_id))
+        self.project.store.notify(Change(ChangeKind.DOCUMENTS_ADDED, document_id=new_id))
         return new_id
 
     # -- the codes -------------------------------------------------------------------------------
@@ -384,7 +400,7 @@ class _Merge:
                             rows)
         self.db.executemany("INSERT INTO annotation_values(annotation_id, attribute_id, value) VALUES (?, ?, ?)", given)
         for doc_id, new_id in added:
-            self.project.store.notify(Change("annotation_added", doc_id, new_id))
+            self.project.store.notify(Change(ChangeKind.ANNOTATION_ADDED, doc_id, new_id))
 
     def _present_annotations(self, coder_ids: set[int]) -> Counter:
         present: Counter = Counter()
@@ -467,7 +483,7 @@ class _Merge:
 
     def _codesheet_changed(self, documents: set[int]) -> None:
         for doc_id in sorted(documents):
-            self.project.store.notify(Change("codesheet_changed", doc_id))
+            self.project.store.notify(Change(ChangeKind.CODESHEET_CHANGED, doc_id))
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from annotator.core.coding.doc_spans import ListedSpans
 from annotator.core.common.model import LAYER_NAMES, Annotation
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.models import ANNOTATION_ID_ROLE, kept_page
 from annotator.ui.common.plain_text import clip, escape, rich_tip
@@ -143,14 +143,14 @@ class AnnotationListModel(QAbstractListModel):
         return rich_tip("<br/>".join(parts))
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._labels = {}  # renamed or recoloured: read again when shown
-        if change.document_id is None or change.document_id != self._doc_id or not change.kind.startswith("annotation"):
+        if change.document_id is None or change.document_id != self._doc_id or not change.kind.touches_annotations:
             return
         if change.annotation_id is None:
             self.set_document(self._doc_id)
         else:
-            self._follow(change.annotation_id, change.kind == "annotation_added")
+            self._follow(change.annotation_id, change.kind == ChangeKind.ANNOTATION_ADDED)
 
     def _follow(self, annotation_id: int, added: bool) -> None:
         """Bring one row in line with the store: insert, move, update or remove it."""

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import Annotation, Label
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.annotation_list import AnnotationListModel
 from annotator.ui.coding.attribute_form import AttributeForm
@@ -248,8 +248,8 @@ class AnnotationPanel(QWidget):
 
     def _on_change(self, change: Change) -> None:
         # A renamed entity, a new attribute or label: the form shows names and fields from those.
-        if change.kind in ("entities_changed", "codebook_changed") and self._current is not None:
-            if change.kind == "codebook_changed":
+        if change.kind in (ChangeKind.ENTITIES_CHANGED, ChangeKind.CODEBOOK_CHANGED) and self._current is not None:
+            if change.kind == ChangeKind.CODEBOOK_CHANGED:
                 self.attributes.build(None, [])
             self._show_details(self._current)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -32,15 +31,13 @@ from annotator.core.coding.annotation_query import AnnotationFilter, AnnotationR
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LAYER_NAMES, LAYERS
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.models import kept_page
 from annotator.ui.common.plain_text import as_text, clip, escape, plain_tip, rich_tip
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+from annotator.ui.common.workbench import Feature, Workbench
 
 PAGE_SIZE = 200
 _DISPLAY, _DECORATION, _TOOLTIP = int(Qt.DisplayRole), int(Qt.DecorationRole), int(Qt.ToolTipRole)
@@ -195,7 +192,7 @@ class AnnotationTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(self.COLUMNS) - 1))
 
 
-class AnnotationTableWindow(QWidget):
+class AnnotationTableWindow(QWidget, Feature):
     """The filter bar, the table and a row count; double-click or Enter on a row opens it."""
 
     openAnnotation = Signal(int, int)  # document id, annotation id
@@ -380,7 +377,7 @@ class AnnotationTableWindow(QWidget):
             self.openAnnotation.emit(row.document_id, row.id)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._fill_labels()
             self._fill_attributes()
 
@@ -392,28 +389,29 @@ class AnnotationTableWindow(QWidget):
         self._typing.stop()  # a filter typed just before closing must not query the closed project
         self._unsubscribe()
         self.model.detach()
+        super().detach()
+
+    def reveal(self, doc_id: int, annotation_id: int) -> None:
+        """The row's annotation in the main window, which comes to the front to show it."""
+        if self.workbench is not None and self.workbench.reveal(doc_id, annotation_id=annotation_id):
+            main = self.parentWidget()
+            main.raise_()
+            main.activateWindow()
 
 
-def open_annotation_table(window: MainWindow) -> AnnotationTableWindow:
+ANNOTATION_TABLE = "annotation_table"  # its key among the window's tool windows
+
+
+def open_annotation_table(workbench: Workbench) -> AnnotationTableWindow:
     """View › Annotation table (Ctrl+T): one table per open project, raised when asked for again."""
-    table = getattr(window, "annotation_table", None)
-    if table is None or table.project is not window.project:
-        close_annotation_table(window)
-        table = AnnotationTableWindow(window.project, window)
-        table.openAnnotation.connect(window.go_to_annotation)
-        window.annotation_table = table
+
+    def build() -> AnnotationTableWindow:
+        table = AnnotationTableWindow(workbench.project, workbench)
+        table.openAnnotation.connect(lambda doc_id, annotation_id: table.reveal(doc_id, annotation_id))
+        return table
+
+    table = workbench.tool_window(ANNOTATION_TABLE, build)
     table.show()
     table.raise_()
     table.activateWindow()
     return table
-
-
-def close_annotation_table(window: MainWindow) -> None:
-    """Before the window's project closes: the table must stop reading it."""
-    table = getattr(window, "annotation_table", None)
-    if table is not None:
-        table.detach()
-        table.close()
-        table.deleteLater()
-        window.annotation_table = None
-

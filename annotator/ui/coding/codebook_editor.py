@@ -31,7 +31,7 @@ from annotator.core.coding import codebook_files as codebook_io
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import LAYER_NAMES, LAYERS, Attribute, Label
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.codebook_widgets import (
     KIND_NAMES,
@@ -44,13 +44,24 @@ from annotator.ui.coding.codebook_widgets import (
 )
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
+from annotator.ui.common.workbench import Feature, Workbench
 
-__all__ = ["CodebookEditor", "LABEL_ID", "LAYER"]
+__all__ = ["CODEBOOK_EDITOR", "CodebookEditor", "LABEL_ID", "LAYER", "open_codebook_editor"]
 
 SCOPE = "codebook"  # the edits this window made, on the shared undo stack
+CODEBOOK_EDITOR = "codebook_editor"  # its key among the window's tool windows
 
 
-class CodebookEditor(QDialog):
+def open_codebook_editor(workbench: Workbench) -> CodebookEditor:
+    """Ctrl+K: the one Codebook window of the open project, raised when asked for again."""
+    editor = workbench.tool_window(CODEBOOK_EDITOR, lambda: CodebookEditor(workbench.project, workbench.ops, workbench))
+    editor.show()
+    editor.raise_()
+    editor.activateWindow()
+    return editor
+
+
+class CodebookEditor(QDialog, Feature):
     def __init__(self, project: Project, ops: Operations, parent=None):
         super().__init__(parent)
         self.setObjectName("codebookEditor")
@@ -162,6 +173,7 @@ class CodebookEditor(QDialog):
         for signal in (stack.indexChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.disconnect(self._history_changed)
         self._unsubscribe()
+        super().detach()
 
     # -- showing the codebook ----------------------------------------------------
 
@@ -172,7 +184,7 @@ class CodebookEditor(QDialog):
             return None
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed" or change.kind.startswith("annotation"):  # names, counts
+        if change.kind == ChangeKind.CODEBOOK_CHANGED or change.kind.touches_annotations:  # names, counts
             self.refresh()
 
     def refresh(self) -> None:

@@ -19,20 +19,21 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import STATUS_NAMES, STATUSES
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.target_popup import resolve_role
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.plain_text import as_text, plain_tip
+from annotator.ui.common.workbench import Workbench
 from annotator.ui.corpus.duplicate_flags import DuplicateFlags
 
 
 class DocumentPanel(QGroupBox):
     """Codes the document as a whole: its status, its stance toward targets, and a memo on it."""
 
-    def __init__(self, project: Project, ops: Operations, parent=None):
+    def __init__(self, project: Project, ops: Operations, parent=None, *, workbench: Workbench | None = None):
         super().__init__("Whole document", parent)
         self.setObjectName("documentPanel")
         self._project, self._ops = project, ops
@@ -70,7 +71,7 @@ class DocumentPanel(QGroupBox):
         self.memo.setTabChangesFocus(True)
         self.memo.installEventFilter(self)
         layout.addRow("Memo:", self.memo)
-        self.duplicates = DuplicateFlags(project, ops, self)  # hidden while the document has no flags
+        self.duplicates = DuplicateFlags(project, ops, self, workbench=workbench)  # hidden while there are none
         layout.addRow(self.duplicates)
         self._unsubscribe = project.subscribe(self._on_change)
         self.set_document(None)
@@ -141,16 +142,16 @@ class DocumentPanel(QGroupBox):
         self.stance.setCurrentIndex(max(0, self.stance.findData(chosen)))
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":  # stance labels renamed, recoloured, added or removed
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:  # stance labels renamed, recoloured, added or removed
             self._fill_stances()
             self._refresh()
             return
         if change.document_id != self._doc_id or self._doc_id is None:
             return
         # Span tags do not show here; skip the reload for them (tagging must stay instant).
-        if change.kind == "document_changed" or self._shows(change.annotation_id):
+        if change.kind == ChangeKind.DOCUMENT_CHANGED or self._shows(change.annotation_id):
             self._refresh()
-        if change.kind == "document_changed":
+        if change.kind == ChangeKind.DOCUMENT_CHANGED:
             self._show_memo()
 
     def _shows(self, annotation_id: int | None) -> bool:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from annotator.core.common.errors import ImportRefused, ProjectError
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.plain_text import as_text
 from annotator.ui.common.titles import fit_title
 
@@ -159,8 +159,8 @@ def _merged(changes: list[Change]) -> list[Change]:
     """The job's events, each once: a reload of the document list, then the documents that changed."""
     seen: dict[Change, None] = {}
     for change in changes:
-        if change.kind == "documents_added":
-            change = Change("documents_added")  # one reload covers every batch
+        if change.kind == ChangeKind.DOCUMENTS_ADDED:
+            change = Change(ChangeKind.DOCUMENTS_ADDED)  # one reload covers every batch
         seen.setdefault(change, None)
     return list(seen)
 

@@ -44,6 +44,7 @@ from annotator.core.corpus.corpus_files import (
 from annotator.core.project import Project
 from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import as_text, escape, plain_tip
+from annotator.ui.common.workbench import Workbench
 from annotator.ui.common.worker import EXPECTED_ERRORS, Report, run_with_progress
 
 ROLE_NAMES = {"text": "Text", "title": "Title", "date": "Date", "url": "URL", "outlet": "Outlet", "author": "Author"}
@@ -138,7 +139,7 @@ class CorpusMappingDialog(QDialog):
         super().accept()
 
 
-def import_corpus_files(parent: QWidget, project: Project, paths: list[Path],
+def import_corpus_files(parent: Workbench, project: Project, paths: list[Path],
                         on_done: Callable[[CorpusReport], None] | None = None) -> None:
     """Ask for the mapping of each corpus file in turn and import it; on_done gets each report."""
     if not paths:
@@ -167,7 +168,7 @@ def import_corpus_files(parent: QWidget, project: Project, paths: list[Path],
     dialog.open()
 
 
-def run_corpus_import(parent: QWidget, project: Project, path: Path, mapping: ColumnMapping) -> CorpusReport | None:
+def run_corpus_import(parent: Workbench, project: Project, path: Path, mapping: ColumnMapping) -> CorpusReport | None:
     """Import on a worker thread behind a progress bar whose Cancel stops after the batch under way."""
 
     def work(worker: Project, report: Report) -> CorpusReport:
@@ -189,8 +190,6 @@ def run_corpus_import(parent: QWidget, project: Project, path: Path, mapping: Co
     from annotator.ui.corpus.import_report import show_import_report  # file_actions routes corpus files here
 
     show_import_report(parent, report)
-    if report.imported and getattr(parent, "current_doc_id", 0) is None:
-        parent.open_document(report.imported[0].document_id)  # an empty window shows what arrived
     return report
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 
 from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
@@ -157,13 +157,13 @@ class DocumentFilter(QWidget):
             self.summary.setText(f"Showing {self.proxy.rowCount()} of {total} documents")
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._fill_stances()  # a stance label added, renamed or deleted
-        if change.kind in ("documents_added", "document_changed"):
+        if change.kind in (ChangeKind.DOCUMENTS_ADDED, ChangeKind.DOCUMENT_CHANGED):
             self._fill_fields()  # an import or an edit may bring or remove a metadata field
         # What may change what matches, recounted once after a burst of edits: for a title or a
         # field, an edited document (new documents the list matches itself); for a stance, any edit.
-        if self.target.text().strip() or (change.kind == "document_changed" and not self.proxy.query.is_empty):
+        if self.target.text().strip() or (change.kind == ChangeKind.DOCUMENT_CHANGED and not self.proxy.query.is_empty):
             self._pending.start()
 
     def _fill_fields(self) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.models import RecordTableModel
 from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
@@ -305,7 +305,7 @@ class DocumentInfoPanel(QGroupBox):
             self.new_key.setCompleter(completer)
 
     def _on_change(self, change: Change) -> None:
-        if self._doc_id is not None and change.kind == "document_changed" and change.document_id == self._doc_id:
+        if self._doc_id is not None and change.kind == ChangeKind.DOCUMENT_CHANGED and change.document_id == self._doc_id:
             self._refresh()
 
     # -- edits -------------------------------------------------------------------

@@ -14,7 +14,7 @@ from annotator.core.common.model import STATUS_NAMES, DocumentSummary
 from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.corpus.duplicates import flagged_among
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.models import DOCUMENT_ID_ROLE, RecordTableModel, kept_page
 from annotator.ui.common.plain_text import clip, plain_tip
 from annotator.ui.corpus.duplicate_flags import flag_icon, flag_tooltip
@@ -150,12 +150,12 @@ class DocumentListModel(RecordTableModel):
         self.listed.emit()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "documents_added":
+        if change.kind == ChangeKind.DOCUMENTS_ADDED:
             if self.query.is_empty:
                 self._relist()  # three index look-ups: no need to wait for the end of the burst
             else:
                 self._relist_timer.start()
-        elif change.kind in ("document_changed", "annotation_added", "annotation_removed") and change.document_id:
+        elif change.kind in (ChangeKind.DOCUMENT_CHANGED, ChangeKind.ANNOTATION_ADDED, ChangeKind.ANNOTATION_REMOVED) and change.document_id:
             self._refresh_row(change.document_id)
 
     def _refresh_row(self, doc_id: int) -> None:

@@ -8,7 +8,7 @@ decides (Dismiss, undoable with Ctrl+Z). Dismissed flags stay findable under
 
 from __future__ import annotations
 
-from PySide6.QtGui import QIcon, QPalette, QTextCursor
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import ProjectError
 from annotator.core.corpus.duplicates import Flag
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.plain_text import as_text, plain_tip
+from annotator.ui.common.workbench import Workbench
 
 MARKS = {"near_duplicate": "⚠", "repeated_passage": "⟳"}
 
@@ -50,10 +51,10 @@ def flag_tooltip(project: Project, doc_id: int) -> str:
 class DuplicateFlags(QWidget):
     """A document's duplicate flags with Show and Dismiss; hidden while it has none."""
 
-    def __init__(self, project: Project, ops: Operations, parent=None):
+    def __init__(self, project: Project, ops: Operations, parent=None, *, workbench: Workbench | None = None):
         super().__init__(parent)
         self.setObjectName("duplicateFlagsPanel")
-        self._project, self._ops = project, ops
+        self._project, self._ops, self._workbench = project, ops, workbench
         self._doc_id: int | None = None
         self._flags: list[Flag] = []
         layout = QVBoxLayout(self)
@@ -104,26 +105,13 @@ class DuplicateFlags(QWidget):
     def show_flag(self) -> None:
         """Open the near-duplicate, or select the repeat (first occurrence noted in the status bar)."""
         flag = self.current()
-        window = self.window()
-        if flag is None or not hasattr(window, "open_document"):
+        if flag is None or self._workbench is None:
             return
-        # The window owns the reader and the list; it is reached through its public methods.
         if flag.kind == "near_duplicate":
-            window.open_document(flag.other_document_id)
-            return
-        if getattr(window, "current_doc_id", None) != flag.document_id:
-            window.open_document(flag.document_id)
-        reader = window.reader
-        # Selected from its end back to its start, so the caret and the scroll land on where it begins.
-        start, end = reader.positions.span_to_qt(flag.repeat_start, flag.repeat_end)
-        cursor = reader.textCursor()
-        cursor.setPosition(end)
-        cursor.setPosition(start, QTextCursor.KeepAnchor)
-        reader.setTextCursor(cursor)
-        reader.centerCursor()
-        reader.setFocus()
-        window.statusBar().showMessage(
-            f"Repeated passage selected; it first appears at characters {flag.span_start:,}–{flag.span_end:,}.", 8000)
+            self._workbench.reveal(flag.other_document_id)
+        elif self._workbench.reveal(flag.document_id, span=(flag.repeat_start, flag.repeat_end)):
+            self._workbench.show_status(
+                f"Repeated passage selected; it first appears at characters {flag.span_start:,}–{flag.span_end:,}.", 8000)
 
     def dismiss_flag(self) -> None:
         flag = self.current()
@@ -167,7 +155,7 @@ class DuplicateFlags(QWidget):
         self.dismiss_button.setText("Restore" if flag is not None and flag.dismissed else "Dismiss")
 
     def _on_change(self, change: Change) -> None:
-        if self._doc_id is None or change.kind != "document_changed":
+        if self._doc_id is None or change.kind != ChangeKind.DOCUMENT_CHANGED:
             return
         # A renamed near-duplicate changes how its flag reads here.
         if change.document_id == self._doc_id or any(f.other_document_id == change.document_id for f in self._flags):

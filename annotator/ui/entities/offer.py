@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import Annotation
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.plain_text import as_text, plain_tip
 
@@ -67,9 +67,9 @@ class EntityOffer(QPushButton):
     def on_change(self, change: Change) -> None:
         if self._offered is None or change.annotation_id != self._offered.id:
             return
-        if change.kind == "annotation_removed":  # undoing the tag takes the offer with it
+        if change.kind == ChangeKind.ANNOTATION_REMOVED:  # undoing the tag takes the offer with it
             self.withdraw()
-        elif change.kind == "annotation_changed":
+        elif change.kind == ChangeKind.ANNOTATION_CHANGED:
             self._show_offer(self._project.annotations.find(self._offered.id))
 
     def offer(self, annotation: Annotation) -> None:

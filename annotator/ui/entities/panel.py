@@ -34,19 +34,20 @@ from PySide6.QtWidgets import (
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.model import Annotation, Entity
 from annotator.core.project import Project
-from annotator.core.store.database import Change
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import as_text, plain_tip
 from annotator.ui.common.titles import fit_title
+from annotator.ui.common.workbench import Feature, Workbench
 from annotator.ui.entities.dialogs import DeleteEntityDialog, MergeDialog
 from annotator.ui.entities.offer import EntityOffer
 from annotator.ui.entities.table import ENTITY_ID_ROLE, EntityTableModel, NameFilter
 from annotator.ui.entities.tag_mentions import TagMentionsDialog
 
 
-class EntitiesPanel(QDockWidget):
+class EntitiesPanel(QDockWidget, Feature):
     """A dock listing the entity registry; emits mentionActivated(document_id, annotation_id)."""
 
     mentionActivated = Signal(int, int)
@@ -57,6 +58,7 @@ class EntitiesPanel(QDockWidget):
         self._project: Project | None = None
         self._ops: Operations | None = None
         self._current_document: Callable[[], int | None] = lambda: None
+        self._document_id: int | None = None  # the document the window shows
         self._unsubscribe: Callable[[], None] | None = None
         self._entity: Entity | None = None
         self._busy = False  # a warning box steals focus and would finish an edit a second time
@@ -168,7 +170,13 @@ class EntitiesPanel(QDockWidget):
         self._fill_types()
         self.refresh()
 
+    def attach(self, workbench: Workbench) -> None:
+        """A project opened in the window: the registry shows its entities."""
+        self.set_project(workbench.project, workbench.ops, lambda: self._document_id)
+        super().attach(workbench)
+
     def detach(self) -> None:
+        super().detach()
         self._refresh_timer.stop()
         self._commit_memo()
         if self._unsubscribe is not None:
@@ -187,10 +195,10 @@ class EntitiesPanel(QDockWidget):
 
     def _on_change(self, change: Change) -> None:
         self.offer_button.on_change(change)
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._fill_types()
-        if change.kind in ("entities_changed", "codebook_changed", "document_changed") or \
-                change.kind.startswith("annotation"):
+        if change.kind in (ChangeKind.ENTITIES_CHANGED, ChangeKind.CODEBOOK_CHANGED, ChangeKind.DOCUMENT_CHANGED) or \
+                change.kind.touches_annotations:
             # Bulk edits send one event per annotation: refresh once, after the last.
             self._refresh_timer.start()
 
@@ -403,6 +411,7 @@ class EntitiesPanel(QDockWidget):
         self.offer_button.follow(annotation)  # an offer for another tag is stale
 
     def document_shown(self, document_id: int | None) -> None:
+        self._document_id = document_id
         self.offer_button.document_shown(document_id)
 
     def _created(self, entity_id: int) -> None:

@@ -34,6 +34,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.interchange.formats import FORMATS, ExportCancelled, describe_count, export, preview
 from annotator.core.project import Project
 from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.workbench import Workbench
 from annotator.ui.common.worker import EXPECTED_ERRORS, Report, run_with_progress
 
 PREVIEW_ROWS = 5
@@ -232,7 +233,7 @@ class ExportDialog(QDialog):
         return self._previews[key]
 
 
-def export_to(parent: QWidget, project: Project, what: str, out: Path, excel: bool) -> int | None:
+def export_to(window: Workbench, project: Project, what: str, out: Path, excel: bool) -> int | None:
     """Write the export chosen as `what` (a CHOICES key); the count written, or None if it failed or was cancelled.
 
     Runs on a worker thread behind a progress dialog that appears when an export
@@ -252,36 +253,35 @@ def export_to(parent: QWidget, project: Project, what: str, out: Path, excel: bo
         except ExportCancelled:
             return None
 
-    job = run_with_progress(parent, project, work, title="Export", object_name="exportProgress",
+    job = run_with_progress(window, project, work, title="Export", object_name="exportProgress",
                             label=lambda rows, _total, _what: f"Exporting {title}… {rows:,} rows so far")
     if job is None:
         return None
     if job.error is not None:
         if isinstance(job.error, EXPECTED_ERRORS):
-            QMessageBox.warning(parent, "Export failed",
+            QMessageBox.warning(window, "Export failed",
                                 as_text(f"Could not write {out}:\n{job.error}\n\nChoose another place and try again."))
         return None
     if job.result is None:
-        _status(parent, "Export cancelled; no file was written.")
+        _status(window, "Export cancelled; no file was written.")
         return None
-    _status(parent, f"Exported {describe_count(name, kind, job.result)} to {out}")
+    _status(window, f"Exported {describe_count(name, kind, job.result)} to {out}")
     return job.result
 
 
-def run_export(parent: QWidget, project: Project) -> None:
-    dialog = ExportDialog(project, parent)
+def run_export(window: Workbench, project: Project) -> None:
+    dialog = ExportDialog(project, window)
     if dialog.exec() != QDialog.Accepted:
         return
     what, excel = dialog.what, dialog.for_excel
     suffix = FORMATS[CHOICES[what][0]].suffix
     suggested = Path.home() / f"{project.name}-{what}{suffix}"
-    name, _ = QFileDialog.getSaveFileName(parent, "Export", str(suggested),
+    name, _ = QFileDialog.getSaveFileName(window, "Export", str(suggested),
                                           f"{FILE_FILTERS[suffix]};;All files (*)")
     if name:
         out = Path(name)
-        export_to(parent, project, what, out if out.suffix else out.with_name(out.name + suffix), excel)
+        export_to(window, project, what, out if out.suffix else out.with_name(out.name + suffix), excel)
 
 
-def _status(parent: QWidget, message: str) -> None:
-    if hasattr(parent, "statusBar"):
-        parent.statusBar().showMessage(message, 10000)
+def _status(window: Workbench, message: str) -> None:
+    window.show_status(message, 10000)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.names import shown
 from annotator.core.project import Project
 from annotator.ui.common.plain_text import as_text
+from annotator.ui.common.workbench import Workbench
 from annotator.ui.common.worker import EXPECTED_ERRORS, run_with_progress
 
 REFI_SUFFIXES = (".qdpx", ".qdc")
@@ -22,7 +23,7 @@ def split_refi_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return refi, [path for path in paths if path not in refi]
 
 
-def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> list:
+def import_refi_files(window: Workbench, project: Project, paths: list[Path]) -> list:
     """Import each file whole or not at all; a refusal is shown and the next file goes on."""
     from annotator.core.interchange.refi import import_qdc, import_qdpx  # the XML stack loads only when it is needed
 
@@ -30,45 +31,40 @@ def import_refi_files(parent: QWidget, project: Project, paths: list[Path]) -> l
     for path in paths:
         if path.suffix.lower() != ".qdc":
             # A whole project can hold thousands of articles: it is read on a worker thread.
-            job = run_with_progress(parent, project, lambda worker, _report, path=path: import_qdpx(worker, path),
+            job = run_with_progress(window, project, lambda worker, _report, path=path: import_qdpx(worker, path),
                                     title="Import project",
                                     label=lambda *_args, name=shown(path.name): f"Importing {name}…",
                                     object_name="refiProgress")
             if job is None or (job.error is not None and not isinstance(job.error, EXPECTED_ERRORS)):
                 continue
             if job.error is not None:
-                QMessageBox.warning(parent, "Import refused", as_text(str(job.error)))
+                QMessageBox.warning(window, "Import refused", as_text(str(job.error)))
                 continue
             report = job.result
         else:
             QApplication.setOverrideCursor(Qt.WaitCursor)
             try:
-                ops = getattr(parent, "ops", None)
-                if ops is not None:
-                    # A codebook import only edits the codebook: one step Ctrl+Z takes back.
-                    report = ops.run(f"Import codebook {shown(path.name)}", import_qdc, project, path)
-                else:
-                    report = import_qdc(project, path)
+                # A codebook import only edits the codebook: one step Ctrl+Z takes back.
+                report = window.ops.run(f"Import codebook {shown(path.name)}", import_qdc, project, path)
             except ProjectError as exc:
-                QMessageBox.warning(parent, "Import refused", as_text(str(exc)))
+                QMessageBox.warning(window, "Import refused", as_text(str(exc)))
                 continue
             finally:
                 QApplication.restoreOverrideCursor()
-        undo_stack = getattr(parent, "undo_stack", None)
-        if report.mode == "restored" and undo_stack is not None:
+        if report.mode == "restored":
             # A restore replaces the codebook that earlier undo steps refer to: they cannot be replayed.
-            undo_stack.clear()
+            window.ops.undo_stack.clear()
         reports.append(report)
-        _show(parent, report.summary_lines())
+        _show(window, report.summary_lines())
     return reports
 
 
-def _show(parent: QWidget, lines: list[str]) -> None:
+def _show(window: Workbench, lines: list[str]) -> None:
     if len(lines) > 1:  # something was skipped or kept as a memo: worth a look
-        box = QMessageBox(QMessageBox.Information, "Import finished", as_text(lines[0]), parent=parent)
+        box = QMessageBox(QMessageBox.Information, "Import finished", as_text(lines[0]), parent=window)
         box.setObjectName("refiImportReport")
         box.setInformativeText(as_text("\n".join(line.strip() for line in lines[1:8])))
         box.setDetailedText("\n".join(lines))
         box.open()
-    elif hasattr(parent, "statusBar"):
-        parent.statusBar().showMessage(lines[0], 10000)
+    else:
+        window.show_status(lines[0], 10000)

@@ -43,6 +43,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("reader")
+        self.label_actions: list = []  # (label, its toolbar action), set by the window with the labels
         self.setReadOnly(True)
         # Read-only still lets the keyboard move a caret and extend the selection.
         self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
@@ -217,6 +218,16 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         cursor.setPosition(qe, QTextCursor.KeepAnchor)
         self.setTextCursor(cursor)
 
+    def reveal_span(self, start: int, end: int) -> None:
+        """Select [start, end) (code points) from its end back to its start, so the caret and the
+        scroll land where it begins, and centre it."""
+        qs, qe = self._map.span_to_qt(start, end)
+        cursor = self.textCursor()
+        cursor.setPosition(qe)
+        cursor.setPosition(qs, QTextCursor.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
     def annotations_at(self, offset: int) -> list[Annotation]:
         """Annotations covering a code-point offset, outermost first."""
         spans = self._highlighter.spans_at(self._map.to_qt(offset))
@@ -345,7 +356,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
         menu = self.createStandardContextMenu(event.pos())
-        actions = getattr(self, "label_actions", None)
+        actions = self.label_actions
         if actions and self.textCursor().hasSelection():
             menu.addSeparator()
             tag_menu = QMenu("Tag selection as", menu)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 COLUMNS = ("Date", "Reason", "Documents", "Annotations", "Size")
+BACKUPS = "backups"  # the dialog's key among the window's tool windows
 
 
 ON_OPEN_DELAY_MS = 1000  # after the window is shown and idle: the copy never competes with the first paint
@@ -101,15 +102,12 @@ class OnOpenBackup(QObject):
         made, problem = self._result
         if problem is not None:
             _log.warning("Could not back up %s on open: %s", self._path, problem)
-            self._window.statusBar().showMessage(f"Could not back up this project: {problem}", 20000)
+            self._window.show_status(f"Could not back up this project: {problem}", 20000)
             self.failed.emit(problem)
             return
-        dialog = getattr(self._window, "backup_dialog", None)
-        try:
-            if made is not None and isinstance(dialog, BackupDialog) and dialog.isVisible():
-                dialog.refresh()  # the list already open shows the new copy
-        except RuntimeError:
-            pass  # that dialog was closed and deleted
+        dialog = self._window.tool_window(BACKUPS)  # only if one is open: the registry forgets closed ones
+        if made is not None and isinstance(dialog, BackupDialog) and dialog.isVisible():
+            dialog.refresh()  # the list already open shows the new copy
         self.finished.emit(made)
 
 
@@ -199,7 +197,7 @@ class BackupDialog(QDialog):
             QMessageBox.warning(self, "Back up now", as_text(str(exc)))
             return
         self.refresh()
-        self.window_.statusBar().showMessage(f"Backed up to {made}", 8000)
+        self.window_.show_status(f"Backed up to {made}", 8000)
 
     def ask_restore(self) -> None:
         info = self.selected()
@@ -245,14 +243,18 @@ class BackupDialog(QDialog):
             self.refresh()
             return
         kept = f"; the project as it was is kept as backup {saved.name}" if saved is not None else ""
-        window.statusBar().showMessage(f"Restored the backup from {when(info)}{kept}.", 15000)
+        window.show_status(f"Restored the backup from {when(info)}{kept}.", 15000)
         self.accept()
 
 
 def open_backup_dialog(window: MainWindow) -> BackupDialog:
-    """File › Restore backup: the dialog over the window (window.backup_dialog while it is open)."""
-    dialog = BackupDialog(window)
-    dialog.finished.connect(dialog.deleteLater)
-    window.backup_dialog = dialog
+    """File › Restore backup: the dialog over the window, its tool window BACKUPS while it is open."""
+
+    def build() -> BackupDialog:
+        dialog = BackupDialog(window)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        return dialog
+
+    dialog = window.tool_window(BACKUPS, build)
     dialog.open()
     return dialog

@@ -118,7 +118,7 @@ def show_mode(window: "MainWindow") -> None:
     read_only = project.read_only
     for action in _editing_actions(window):
         action.setEnabled(not read_only)
-    for _label, action in getattr(window.reader, "label_actions", []):
+    for _label, action in window.reader.label_actions:
         action.setEnabled(not read_only)
     window.setAcceptDrops(not read_only)  # a drop imports
     badge = _badge(window)

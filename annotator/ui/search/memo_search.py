@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
@@ -19,9 +18,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.coding.memos import KIND_NAMES, MemoHit, search_memos
 from annotator.ui.common.plain_text import plain_tip
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+from annotator.ui.common.workbench import Feature, Workbench
 
 _HIT_ROLE = Qt.UserRole + 1
 
@@ -32,16 +29,17 @@ def describe(hit: MemoHit) -> str:
     return f"{KIND_NAMES[hit.kind]} · {where}\n    {hit.snippet}"
 
 
-class MemoSearchDialog(QDialog):
+class MemoSearchDialog(QDialog, Feature):
     """Type to search; Enter or a double-click goes to the memo's annotation or document."""
 
     jumpRequested = Signal(object)  # MemoHit
+    entityRequested = Signal(int)  # an entity memo was chosen: pick the entity out in the registry
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, workbench: Workbench):
+        super().__init__(workbench)
         self.setObjectName("memoSearch")
         self.setWindowTitle("Search memos")
-        self._window = window
+        self._workbench = workbench
         layout = QVBoxLayout(self)
         self.query = QLineEdit(self)
         self.query.setObjectName("memoQuery")
@@ -71,7 +69,7 @@ class MemoSearchDialog(QDialog):
         """Search again (the project may have changed since the last search)."""
         self.results.clear()
         self.preview.clear()
-        hits = search_memos(self._window.project, self.query.text()) if self._window.project else []
+        hits = search_memos(self._workbench.project, self.query.text()) if self._workbench.project else []
         for hit in hits:
             item = QListWidgetItem(describe(hit))
             item.setData(_HIT_ROLE, hit)
@@ -98,45 +96,35 @@ class MemoSearchDialog(QDialog):
         super().keyPressEvent(event)
 
 
-def jump_to(window: MainWindow, hit: MemoHit) -> None:
+MEMO_SEARCH = "memo_search"  # its key among the window's tool windows
+
+
+def jump_to(workbench: Workbench, dialog: MemoSearchDialog, hit: MemoHit) -> None:
     """Show where a memo lives: its annotation selected in its document, or the document's memo field."""
-    try:
-        annotation = window.project.annotations.get(hit.id) if hit.kind == "annotation" else None
-        if hit.document_id is not None:
-            window.project.documents.summary(hit.document_id)
-    except KeyError:
-        QMessageBox.warning(window, "Search memos", f"That {hit.kind} was deleted after the search; search again.")
-        return
-    if hit.document_id is not None:
-        window.open_document(hit.document_id)
-    if annotation is not None:
-        if annotation.is_document_level:
-            window.document_panel.setFocus()
-        else:
-            window.annotation_panel.select(hit.id)
-            window.reader.show_annotation(annotation)
-            window.reader.set_selected_annotation(annotation)
-        window.statusBar().showMessage(f"Note on {hit.title}", 5000)
+    if hit.kind == "annotation":
+        if workbench.reveal(hit.document_id, annotation_id=hit.id):
+            workbench.show_status(f"Note on {hit.title}")
     elif hit.kind == "document":
-        window.document_panel.memo.setFocus()
+        workbench.reveal(hit.document_id, memo=True)
     else:
         # Entities and labels have no place in the reader; the memo shows in the preview,
-        # and an entity is also picked out in the entity registry when the window has one.
-        registry = getattr(window, "entities_panel", None) if hit.kind == "entity" else None
-        if registry is not None:
-            registry.show()
-            registry.raise_()
-            registry.select(hit.id)
-        window.statusBar().showMessage(f"{KIND_NAMES[hit.kind]} memo on {hit.title}: shown in Search memos", 5000)
+        # and an entity is also picked out in the entity registry.
+        if hit.kind == "entity":
+            dialog.entityRequested.emit(hit.id)
+        workbench.show_status(f"{KIND_NAMES[hit.kind]} memo on {hit.title}: shown in Search memos")
 
 
-def open_memo_search(window: MainWindow) -> MemoSearchDialog:
+def open_memo_search(workbench: Workbench, show_entity: Callable[[int], None] | None = None) -> MemoSearchDialog:
     """Edit › Search memos (Ctrl+Shift+M): one search window, kept open while the analyst jumps around."""
-    dialog = getattr(window, "memo_search", None)
-    if dialog is None:
-        dialog = MemoSearchDialog(window)
-        dialog.jumpRequested.connect(lambda hit: jump_to(window, hit))
-        window.memo_search = dialog
+
+    def build() -> MemoSearchDialog:
+        dialog = MemoSearchDialog(workbench)
+        dialog.jumpRequested.connect(lambda hit: jump_to(workbench, dialog, hit))
+        if show_entity is not None:
+            dialog.entityRequested.connect(show_entity)
+        return dialog
+
+    dialog = workbench.tool_window(MEMO_SEARCH, build)
     dialog.refresh()
     dialog.show()
     dialog.raise_()

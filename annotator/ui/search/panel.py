@@ -29,6 +29,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
 from annotator.core.search.fulltext import SearchCancelled, Searcher, SearchFilter, SearchPage, document_hits
 from annotator.core.search.query import parse
+from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.plain_text import as_text, plain_label
 from annotator.ui.search.results import DOCUMENT_ROLE, KIND_ROLE, SPAN_ROLE, HitDelegate, SearchResultsModel
 
@@ -215,14 +216,14 @@ class SearchPanel(QWidget):
         self.status.setText("Searching…")
         self._start(request, offset=0)
 
-    def _on_change(self, change) -> None:
+    def _on_change(self, change: Change) -> None:
         """Search again after an edit that can change the results: a title, a new document, or a
         tag while a label or entity filter is on. The current row stays where it was."""
         if self._shown_request is None and self._request is None:
             return
         _query, flt = self._shown_request or self._request
-        if change.kind in ("document_changed", "documents_added") or (
-                change.kind.startswith("annotation") and (flt.label_ids or flt.entity_id is not None)):
+        if change.kind in (ChangeKind.DOCUMENT_CHANGED, ChangeKind.DOCUMENTS_ADDED) or (
+                change.kind.touches_annotations and (flt.label_ids or flt.entity_id is not None)):
             self._typing.start()
 
     def _filters_edited(self) -> None:
@@ -340,8 +341,8 @@ class SearchPanel(QWidget):
         if kind == "rest":
             self.show_all_hits(index)
             return
-        span = index.data(SPAN_ROLE)
-        show_hit(self._window, index.data(DOCUMENT_ROLE), *(span if span else (None, None)))
+        span = index.data(SPAN_ROLE)  # code points; a document row has none
+        self._window.reveal(index.data(DOCUMENT_ROLE), span=tuple(span) if span else None)
 
     def _scrolled(self, value: int) -> None:
         bar = self.view.verticalScrollBar()
@@ -395,18 +396,3 @@ class SearchPanel(QWidget):
             combo.addItem(name, entity_id)
         combo.setCurrentIndex(max(combo.findData(keep), 0) if keep is not None else 0)
         combo.blockSignals(False)
-
-
-def show_hit(window: MainWindow, document_id: int, start: int | None, end: int | None) -> None:
-    """Open a document in the reader with the hit [start, end) (code points) selected and in view."""
-    try:
-        window.project.documents.get(document_id)
-    except KeyError:
-        QMessageBox.warning(window, "Search", "That document was removed after the search; search again.")
-        return
-    window.open_document(document_id)
-    reader = window.reader
-    if start is not None and end is not None and 0 <= start <= end <= reader.positions.length:
-        reader.select_span(start, end)  # code points; the reader converts to Qt positions
-        reader.centerCursor()
-    reader.setFocus()

@@ -34,7 +34,7 @@ from annotator.core.interchange.refi.dates import utc
 from annotator.core.interchange.refi.ids import INFO_KEY
 from annotator.core.interchange.refi.plan import Plan, PlanAnnotation, PlanDocument
 from annotator.core.search.index import add_to_index
-from annotator.core.store.database import Change, now
+from annotator.core.store.database import Change, ChangeKind, now
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Writer:
         else:
             for label in labels:
                 self._merge_label(label)
-        self.project.store.notify(Change("codebook_changed"))
+        self.project.store.notify(Change(ChangeKind.CODEBOOK_CHANGED))
 
     def _restore_labels(self, labels: list[PlanLabel]) -> None:
         validate_codebook(_codebook_file(labels))  # names, keys, colours and attributes follow the rules
@@ -208,7 +208,7 @@ class Writer:
             else:
                 self.entity_ids[entity.id] = self._merge_entity(entity, name, label)
             self.report.entities += 1
-        self.project.store.notify(Change("entities_changed"))
+        self.project.store.notify(Change(ChangeKind.ENTITIES_CHANGED))
 
     def _merge_entity(self, entity, name: str, label: Label) -> int:
         registry = self.project.entities
@@ -242,7 +242,7 @@ class Writer:
             for annotation in document.annotations:
                 self._annotation(doc_id, document, annotation)
             self._keep(doc_id, document.leftovers)
-            self.project.store.notify(Change("documents_added", document_id=doc_id))
+            self.project.store.notify(Change(ChangeKind.DOCUMENTS_ADDED, document_id=doc_id))
         if self.undated:
             self.report.notes.append(f"{_count(self.undated, 'annotation')} had a date in a form Annotator does not "
                                      f"read; {'it carries' if self.undated == 1 else 'they carry'} the import time.")
