@@ -1,6 +1,8 @@
-"""Team coding from the command line: `annotator coders`, `variables`, `code`, `agreement` and `adjudicate`.
+"""Team coding from the command line: `annotator coders`, `variables`, `code`, `agreement`, `adjudicate`,
+`handout` and `merge`.
 
-Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team.adjudication. The current coder is
+Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team's adjudication, handout
+and merge. The current coder is
 --coder NAME, else the login name, as a new annotation's annotator is.
 """
 
@@ -32,6 +34,21 @@ AGREEMENT_DESCRIPTION = (
     "overlapping boundaries. Roles and attributes: alpha over pairs of overlapping spans. Prints a table "
     "(alphas read by Krippendorff's bands: .800 reliable, .667 tentative); --out writes it as CSV with the "
     "columns scope,name,measure,level,value,coders,documents,units."
+)
+
+HANDOUT_DESCRIPTION = (
+    "Write a new project file for one coder: the documents (all of them, a random --sample N drawn with "
+    "--seed S, or --documents IDS) with their metadata, the codebook with its document variables, and the "
+    "entity registry, but nobody's codes. Whoever opens it codes as --coder NAME. Give each coder of a "
+    "reliability sample the same --sample and --seed; take their files back with `annotator merge`."
+)
+MERGE_DESCRIPTION = (
+    "Bring coders' files (from `annotator handout`) back into the project: each file's annotations, attribute "
+    "values, entity links, codesheet answers and coded marks come in as its coder's. Documents are matched by "
+    "their text, labels, attributes and variables by name. What is already in the project is not added again, "
+    "so merging a file twice changes nothing. A codebook that conflicts (a label in another layer, a choice "
+    "code that means something else, a variable of another type) is refused and nothing is merged. Prints "
+    "what came in for each coder."
 )
 
 
@@ -88,6 +105,22 @@ def add_commands(commands, open_existing) -> None:
                    "of measurement instead of its own")
     p.add_argument("--out", type=Path, metavar="FILE.csv", help="write the table as CSV instead of printing it")
     p.set_defaults(command="agreement", handler=lambda args: _opened(args, open_existing, run_agreement))
+
+    p = commands.add_parser("handout", help="write a project file for one coder to code in",
+                            description=HANDOUT_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--coder", required=True, metavar="NAME", help="the coder the file is for; they code as NAME")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.annotator", help="the new file (never overwritten)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--sample", type=int, metavar="N", help="a random sample of N documents (with --seed)")
+    which.add_argument("--documents", metavar="IDS", help="these documents only, e.g. 3,7,12-20")
+    p.add_argument("--seed", metavar="S", help="the sample's seed: the same N and seed draw the same documents")
+    p.set_defaults(command="handout", handler=lambda args: _opened(args, open_existing, run_handout))
+
+    p = commands.add_parser("merge", help="take coders' files back into the project", description=MERGE_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.annotator", help="coders' files to merge")
+    p.set_defaults(command="merge", handler=lambda args: _opened(args, open_existing, run_merge))
 
     p = commands.add_parser("adjudicate", help="compare the coders' versions of a document and settle them in gold",
                             description=ADJUDICATE_DESCRIPTION)
@@ -174,11 +207,34 @@ def _choice(text: str, position: int) -> tuple[object, str]:
     return (code.strip(), label) if sep else (position, text)
 
 
+# -- shared ------------------------------------------------------------------------------------------
+
+
+def parse_documents(text: str) -> list[int]:
+    """Document ids from "3,7,10-12" (what --documents takes), or a ProjectError saying what to write."""
+    found: list[int] = []
+    for piece in text.replace(" ", "").split(","):
+        if not piece:
+            continue
+        low, dash, high = piece.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise ProjectError(f"--documents takes ids and ranges like 3,7,10-12; {piece!r} is neither.")
+        first, last = int(low), int(high) if dash else int(low)
+        if last < first:
+            raise ProjectError(f"--documents: the range {piece} runs backwards; write {last}-{first}.")
+        if last - first >= 10_000_000:
+            raise ProjectError(f"--documents {piece} spans more documents than a project holds; "
+                               "give the ids the project has.")
+        found.extend(range(first, last + 1))
+    if not found:
+        raise ProjectError("--documents names no document; give ids like 3,7,10-12.")
+    return list(dict.fromkeys(found))
+
+
 # -- agreement -------------------------------------------------------------------------------------
 
 
 def run_agreement(args: argparse.Namespace, project) -> int:
-    from annotator.core.team.agreement_data import parse_documents
     from annotator.core.team.project_agreement import agreement, format_agreement_report
     from annotator.core.team.table import write_agreement_csv
 
@@ -202,6 +258,33 @@ def run_agreement(args: argparse.Namespace, project) -> int:
             print(f"  {row.scope} {row.name} {row.figure.measure}: {row.figure.reason}")
     for note in report.notes:
         print(f"Note: {note}")
+    return 0
+
+
+# -- handout and merge ------------------------------------------------------------------------------
+
+
+def run_handout(args: argparse.Namespace, project) -> int:
+    from annotator.core.common.names import shown, shown_text
+    from annotator.core.team.handout import handout
+
+    if args.seed is not None and args.sample is None:
+        raise ProjectError("--seed draws a --sample; give --sample N with it.")
+    documents = parse_documents(args.documents) if args.documents is not None else None
+    made = handout(project, args.coder, args.out, sample=args.sample, seed=args.seed, documents=documents)
+    print(f"Wrote {shown(made.path)} for {shown_text(made.coder)}: {_count(len(made.document_ids), 'document')}.")
+    if made.seed is not None:
+        print(f"Sample of {args.sample:,} drawn with seed {shown_text(made.seed)}; the same --sample and --seed "
+              "draw the same documents.")
+    return 0
+
+
+def run_merge(args: argparse.Namespace, project) -> int:
+    from annotator.core.team.merge import merge
+
+    report = merge(project, args.files)
+    for line in report.lines():
+        print(line)
     return 0
 
 

@@ -138,11 +138,21 @@ def _agreement_project(ctx: Context) -> list[Line]:
                  "answers, already in memory")]
 
 
+def _merge(ctx: Context) -> list[Line]:
+    from .rows_merge import SPANS_PER_DOCUMENT, documents_for
+
+    n = documents_for(ctx)
+    return [Line("10", f"merge: a coder's file of {n:,} documents ({n * SPANS_PER_DOCUMENT:,} annotations, "
+                       f"{3 * n:,} answers) into the project", "s", 10,
+                 "raw SQLite: ATTACH the coder's file and INSERT ... SELECT its rows, ids offset, nothing checked")]
+
+
 def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
     from .rows_gui import row_dense, row_open, row_table, row_tag
     from .rows_process import row_bigfile, row_export_memory, row_import, row_memory, row_startup
+    from .rows_merge import row_merge
     from .rows_team import row_agreement, row_agreement_project
 
     return [
@@ -159,8 +169,9 @@ def rows() -> list[Row]:
         Row("table", row_table, _table),
         Row("agreement", row_agreement, _agreement),
         Row("agreement-project", row_agreement_project, _agreement_project),
+        Row("merge", row_merge, _merge),
     ]
 
 
 ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "export-memory", "memory",
-            "table", "agreement", "agreement-project"]
+            "table", "agreement", "agreement-project", "merge"]

@@ -68,24 +68,6 @@ class Coded:
         return [d for d in self.units if len(self.coded_by[d]) == everyone]
 
 
-def parse_documents(text: str) -> list[int]:
-    """Document ids from "3,7,10-12" (what --documents takes), or a ProjectError saying what to write."""
-    found: list[int] = []
-    for piece in text.replace(" ", "").split(","):
-        if not piece:
-            continue
-        low, dash, high = piece.partition("-")
-        if not low.isdigit() or (dash and not high.isdigit()):
-            raise ProjectError(f"--documents takes ids and ranges like 3,7,10-12; {piece!r} is neither.")
-        first, last = int(low), int(high) if dash else int(low)
-        if last < first:
-            raise ProjectError(f"--documents: the range {piece} runs backwards; write {last}-{first}.")
-        found.extend(range(first, last + 1))
-    if not found:
-        raise ProjectError("--documents names no document; give ids like 3,7,10-12.")
-    return list(dict.fromkeys(found))
-
-
 def _coder_names(project: ProjectLike, coders: Iterable[str] | None) -> dict[int, str] | None:
     """coder id -> name of the coders asked for; None means every coder who shares a document."""
     if coders is None:
