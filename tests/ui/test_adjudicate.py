@@ -187,7 +187,8 @@ def test_the_window_follows_the_document_the_reader_shows(adjudicating, qtbot):
     assert "Kim only" in tool.windowTitle()
     text = tool.message.text()
     assert tool.pages.currentWidget() is tool.message and tool.view.model().rowCount() == 0
-    assert "Only Kim has coded this document (Lee not yet)" in text and "Merge coder's project" in text
+    assert "Nothing to adjudicate here: only Kim has coded this document; Lee has not." in text
+    assert "Merge coder's project" in text and not tool.buttons["takeAgreed"].isEnabled()
     ui.open("기사")
     assert "기사" in tool.windowTitle() and tool.pages.currentWidget() is tool.view
     assert headings(tool)[2:4] == ["1  Kim", "2  Lee"]
@@ -214,3 +215,23 @@ def test_a_project_with_one_coder_says_why_there_is_nothing_to_adjudicate_and_wh
     press(tool, Qt.Key_A)
     press(tool, Qt.Key_1)
     assert dump(window.project) == before
+
+
+def test_a_step_undoes_from_the_main_window_too_and_the_windows_undo_leaves_others_edits_alone(adjudicating, qtbot):
+    window, doc, tool = adjudicating
+    project, ui = window.project, Driver(window)
+    before = dump(project)
+    press(tool, Qt.Key_A)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)  # Edit › Undo in the main window
+    assert dump(project) == before and ui.status() == "Undid: Take agreed codes"
+    ui.press(Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    ui.select_phrase("AWS")
+    ui.press(Qt.Key_O)  # a tag in the reader, after the step
+    tagged = dump(project)
+    tool.activateWindow()
+    qtbot.waitUntil(tool.isActiveWindow)
+    assert not tool.undo_action.isEnabled()
+    press(tool, Qt.Key_Z, Qt.ControlModifier)
+    assert dump(project) == tagged and "not made in this window" in tool.undo_action.toolTip()

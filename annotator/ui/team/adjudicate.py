@@ -167,9 +167,10 @@ class AdjudicateWindow(QWidget, Feature):
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
         for text, slot, name in (("Take agreed (A)", self.take_agreed, "takeAgreed"),
                                  ("Clear gold (Ctrl+Delete)", self.clear_gold, "clearGold")):
-            button = QPushButton(text, self)
+            button = self.buttons[name] = QPushButton(text, self)
             button.setObjectName(name)
             button.setAutoDefault(False)
             button.clicked.connect(lambda checked=False, slot=slot: slot())
@@ -199,6 +200,7 @@ class AdjudicateWindow(QWidget, Feature):
         stack = workbench.ops.undo_stack
         for signal in (stack.indexChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._history_changed)
+        self._history_changed()
         self.set_document(workbench.current_doc_id)
 
     def detach(self) -> None:
@@ -238,6 +240,8 @@ class AdjudicateWindow(QWidget, Feature):
             self.versions = adjudication.versions(project, self.document_id) if self.document_id is not None else None
         except ProjectError:  # deleted since the reader showed it
             self.versions = None
+        self.buttons["takeAgreed"].setEnabled(self.versions is not None and len(self.versions.coders) >= 2)
+        self.buttons["clearGold"].setEnabled(self.versions is not None and self._gold_has_any())
         if self.versions is None:
             self.setWindowTitle("Adjudicate")
             self.heading.setText("")
@@ -253,6 +257,9 @@ class AdjudicateWindow(QWidget, Feature):
             self._say(self._why_nothing(coders))
             return
         self._show_rows(rows_of(project, self.versions))
+
+    def _gold_has_any(self) -> bool:
+        return any(unit.gold for unit in self.versions.units) or any(a.gold is not None for a in self.versions.answers)
 
     def _show_rows(self, rows: list[Row]) -> None:
         current = self.view.currentIndex()
@@ -289,8 +296,9 @@ class AdjudicateWindow(QWidget, Feature):
                     + " Adjudication compares two or more coders' work on the same document. Give each coder a "
                     "copy to code (File › Export for a coder…, or `annotator handout`), then take their files back "
                     "(File › Merge coder's project…, or `annotator merge`).")
-        who = f"Only {coders[0].name} has" if coders else "Nobody has"
-        return (f"Nothing to adjudicate here: {who} coded this document ({', '.join(others)} not yet). "
+        who = f"only {coders[0].name} has coded this document" if coders else "nobody has coded this document yet"
+        rest = f"{' and '.join(others)} {'has' if len(others) == 1 else 'have'} not" if others else ""
+        return (f"Nothing to adjudicate here: {who}{f'; {rest}' if rest else ''}. "
                 "Choose a document two or more coders have coded, or merge the others' project files "
                 "(File › Merge coder's project…, or `annotator merge`) once they have coded it.")
 
