@@ -235,3 +235,27 @@ def test_a_step_undoes_from_the_main_window_too_and_the_windows_undo_leaves_othe
     assert not tool.undo_action.isEnabled()
     press(tool, Qt.Key_Z, Qt.ControlModifier)
     assert dump(project) == tagged and "not made in this window" in tool.undo_action.toolTip()
+
+
+def test_a_closed_window_shows_what_changed_meanwhile_when_opened_again(adjudicating, qtbot):
+    window, doc, tool = adjudicating
+    tool.close()
+    ui = Driver(window)
+    ui.select_phrase("AWS")
+    ui.press(Qt.Key_O)  # coded by whoever this computer's Preferences name: a third coder
+    again = open_adjudicate(window, qtbot)
+    assert again is tool
+    me = window.project.coders.current_name
+    assert headings(tool)[2:5] == ["1  Kim", "2  Lee", f"3  {me}"]
+    assert {s[1]: s for s in shown_rows(tool)}["Entity · «AWS»"][:5] == ("◐ one coder", "Entity · «AWS»", "–", "–",
+                                                                         "Organization «AWS»")
+
+
+def test_a_read_only_project_says_so_and_changes_nothing(adjudicating, monkeypatch):
+    window, doc, tool = adjudicating
+    before = dump(window.project)
+    monkeypatch.setattr(window.project.store, "read_only_reason", "it is open in another Annotator")
+    select_row(tool, "Entity · «Walmart left»")
+    press(tool, Qt.Key_2)
+    assert dump(window.project) == before
+    assert tool.status.text().startswith("This project is open read-only, so nothing was changed")

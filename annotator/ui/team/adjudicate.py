@@ -44,6 +44,12 @@ from annotator.ui.team.adjudicate_rows import Row, outcome_text, rows_of
 ADJUDICATE = "adjudicate"  # the tool window's key, and the scope of the undo steps it makes
 # Light tints under dark text; the status column's symbol and word carry the same meaning in grey.
 STATUS_TINTS = {AGREE: "#d9f2d9", DIFFER: "#f9d3cc", ALONE: "#fbeec2", GOLD_ONLY: "#d6e4f7", BLANK: None}
+_DISPLAY, _TOOLTIP, _BACKGROUND, _FONT, _ALIGNMENT = (int(r) for r in (
+    Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.FontRole, Qt.TextAlignmentRole))
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _BACKGROUND, _FONT, _ALIGNMENT))
+_TOP_LEFT = int(Qt.AlignLeft | Qt.AlignTop)
+_TINTS: dict[str, QBrush] | None = None
+_BOLD: QFont | None = None
 HINT = ("Keys: 1–9 take that coder's version of the selected row into gold · Enter takes the selected "
         "cell's · A takes everything all coders agree on · Ctrl+Delete clears gold · Ctrl+Z undoes")
 
@@ -57,6 +63,11 @@ class VersionsModel(QAbstractTableModel):
         super().__init__(parent)
         self.coders: list[Coder] = []
         self.rows: list[Row] = []
+        global _TINTS, _BOLD
+        if _TINTS is None:  # a font needs the application: made with the first model, once
+            _TINTS = {status: QBrush(QColor(tint)) for status, tint in STATUS_TINTS.items() if tint}
+            _BOLD = QFont()
+            _BOLD.setBold(True)
 
     def set_rows(self, coders: list[Coder], rows: list[Row]) -> None:
         self.beginResetModel()
@@ -87,25 +98,23 @@ class VersionsModel(QAbstractTableModel):
         return f"{number}  {coder.name}" if number <= 9 else coder.name  # the key that takes their version
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+        role = int(role)  # compared as ints: PySide's enum comparisons cost more than the rest of a cell
+        if not index.isValid() or role not in _ROLES:
             return None
         row, column = self.rows[index.row()], index.column()
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role == _ALIGNMENT:
+            return _TOP_LEFT
+        if role in (_DISPLAY, _TOOLTIP):
             text = row.status_text if column == self.STATUS else row.where if column == self.WHERE \
                 else row.cells[column - 2]
-            if role == Qt.ToolTipRole:
+            if role == _TOOLTIP:
                 return plain_tip(f"{text}\n{row.note}" if row.note and column == self.STATUS else text)
             return text
-        if role == Qt.BackgroundRole and column == self.STATUS:
-            tint = STATUS_TINTS.get(row.status)
-            return QBrush(QColor(tint)) if tint else None
-        if role == Qt.FontRole and column == self.STATUS and row.status == DIFFER:
-            font = QFont()
-            font.setBold(True)  # the rows that need a decision stand out in grey too
-            return font
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignLeft | Qt.AlignTop)
-        return None
+        if column != self.STATUS:
+            return None
+        if role == _BACKGROUND:
+            return _TINTS.get(row.status)
+        return _BOLD if row.status == DIFFER else None  # the rows that need a decision stand out in grey too
 
 
 class AdjudicateWindow(QWidget, Feature):
@@ -117,6 +126,7 @@ class AdjudicateWindow(QWidget, Feature):
         self.versions: Versions | None = None
         self._unsubscribe = None
         self._refresh_due = False
+        self._stale = False
         self._revealing = True  # off while rows are rebuilt: only the analyst's moves reveal a place
         layout = QVBoxLayout(self)
         self.heading = plain_label(QLabel("", self))
@@ -231,9 +241,18 @@ class AdjudicateWindow(QWidget, Feature):
 
     # -- showing ------------------------------------------------------------------------------
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
         self._refresh_due = False
         if self.workbench is None:
+            return
+        # Closed, the window is only hidden: it reads the versions again when shown, not on every edit.
+        self._stale = not self.isVisible()
+        if self._stale:
             return
         project = self.workbench.project
         try:
