@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QProxyStyle, QStyle
 
 from annotator.core.project import Project
 from annotator.core.team.adjudication import take_agreed
@@ -60,6 +61,13 @@ def select_row(tool: AdjudicateWindow, where: str, column: int = 1) -> None:
 
 def press(tool: AdjudicateWindow, key, modifiers=Qt.NoModifier) -> None:
     QTest.keyClick(tool.view, key, modifiers)
+
+
+class SingleClickActivates(QProxyStyle):
+    def styleHint(self, hint, option=None, widget=None, data=None):  # noqa: N802
+        if hint == QStyle.SH_ItemView_ActivateItemOnSingleClick:
+            return 1
+        return super().styleHint(hint, option, widget, data)
 
 
 def gold_codes(project: Project, doc: int) -> set[tuple]:
@@ -141,11 +149,19 @@ def test_a_number_key_takes_that_coders_version_of_the_row_and_undo_restores_gol
 def test_enter_on_a_cell_takes_that_cells_coder_and_a_coder_with_nothing_there_is_said_so(adjudicating):
     window, doc, tool = adjudicating
     project = window.project
+    style = SingleClickActivates()  # as on desktops where one click opens a file
+    tool.view.setStyle(style)
+    select_row(tool, "Entity · «Walmart left»", column=3)
+    QTest.mouseClick(tool.view.viewport(), Qt.LeftButton, pos=tool.view.visualRect(tool.view.currentIndex()).center())
+    assert gold_codes(project, doc) == set()  # a click selects, even where a click activates
     select_row(tool, "Entity · «Walmart left»", column=2)
     press(tool, Qt.Key_Return)
     assert gold_codes(project, doc) == {("Walmart", "Organization", None)}
+    rect = tool.view.visualRect(tool.view.model().index(tool.view.currentIndex().row(), 3))
+    QTest.mouseDClick(tool.view.viewport(), Qt.LeftButton, pos=rect.center())
+    assert gold_codes(project, doc) == {("Walmart left", "Organization", None)}
     before = dump(project)
-    select_row(tool, "Entity · «Azure»")
+    select_row(tool, "Entity · «Azure»", column=1)
     press(tool, Qt.Key_2)  # Lee did not code Azure
     assert dump(project) == before and "Lee has nothing here to take" in tool.status.text()
     press(tool, Qt.Key_3)  # no third coder

@@ -154,6 +154,7 @@ class AdjudicateWindow(QWidget, Feature):
         layout.addWidget(self.status)
         for number in range(1, 10):
             self._action(str(number), lambda n=number: self.take_row(n - 1))
+        self._action(["Return", "Enter"], lambda: self._activated(self.view.currentIndex()))
         self._action(["A", "Ctrl+Shift+A"], self.take_agreed)
         self._action("Ctrl+Delete", self.clear_gold)
         self.undo_action = self._action("Ctrl+Z", self.undo, "Undo")
@@ -171,7 +172,8 @@ class AdjudicateWindow(QWidget, Feature):
         view.setTabKeyNavigation(False)
         view.verticalHeader().hide()
         view.horizontalHeader().setStretchLastSection(True)
-        view.activated.connect(self._activated)  # Enter on a cell, or a double-click
+        # Not `activated`: where a single click activates (some desktops), a click would take into gold.
+        view.doubleClicked.connect(self._activated)
         view.selectionModel().currentRowChanged.connect(lambda current, _previous: self._row_chosen(current.row()))
         return view
 
@@ -335,6 +337,8 @@ class AdjudicateWindow(QWidget, Feature):
     # -- taking into gold -----------------------------------------------------------------------
 
     def _activated(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
         coder = self.model.coder_at(index.column())
         if coder is None:
             self.status.setText("Enter on a coder's cell takes their version; 1–9 take the coder of that column.")
