@@ -309,3 +309,30 @@ def test_a_coder_named_like_the_project_s_gold_layer_is_refused(team):
                                                 "gold layer"):
             merge(p, [coder_file])
     assert lead.read_bytes() == before
+
+
+def test_a_merge_made_on_a_worker_connection_undoes_and_redoes_on_the_window_s(team):
+    """The GUI merges on a worker thread; the window's connection adopts the edit so one undo takes it back."""
+    from annotator.core.store import history
+
+    folder, lead, _ = team
+    with Project(lead, create=False) as p:
+        ann = handout(p, "Ann", folder / "ann.annotator").path
+    with Project(ann, create=False) as mine:
+        code_as(mine, "Ann", mine.documents.ids()[:2], variant=0)
+    with Project(lead, create=False) as p:
+        before = dump(p)
+        worker = p.for_worker()
+        try:
+            report, changeset = worker.store.edit(merge, worker, [ann])
+            statements = history.entries(worker.store.conn, changeset)
+        finally:
+            worker.close()
+        assert report.coders["Ann"].annotations == 6 and statements
+        adopted = p.store.adopt(statements, changeset.changes)
+        merged = dump(p)
+        assert merged != before
+        redo = p.store.undo(adopted)
+        assert dump(p) == before  # every code the merge brought is gone, nothing else changed
+        p.store.undo(redo)
+        assert dump(p) == merged

@@ -350,6 +350,14 @@ class Store:
             result = action(*args, **kwargs)
         return result, self.last_changeset
 
+    def adopt(self, statements: list[str], changes: list[Change]) -> "history.Changeset | None":
+        """Make an edit a worker connection committed (history.entries of its changeset) undoable here.
+
+        A long edit (a merge) runs on a worker so the window stays live, but the undo log is per
+        connection: the window's connection takes the worker's entries over before it closes.
+        """
+        return history.adopt(self.conn, statements, changes)
+
     def undo(self, changeset: "history.Changeset") -> "history.Changeset | None":
         """Reverse an edit exactly; return the changeset that redoes it."""
         with self.write() as conn:

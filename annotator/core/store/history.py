@@ -101,3 +101,22 @@ def revert(conn: sqlite3.Connection, changeset: Changeset) -> None:
 
 def forget(conn: sqlite3.Connection, first: int, last: int) -> None:
     conn.execute("DELETE FROM temp.undolog WHERE seq BETWEEN ? AND ?", (first, last))
+
+
+def entries(conn: sqlite3.Connection, changeset: Changeset) -> list[str]:
+    """The statements that undo a changeset, oldest first: what another connection needs to adopt it."""
+    return [row[0] for row in conn.execute("SELECT sql FROM temp.undolog WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                                           (changeset.first, changeset.last))]
+
+
+def adopt(conn: sqlite3.Connection, statements: list[str], changes: list) -> Changeset | None:
+    """Log another connection's edit as this connection's own, so its undo can be replayed here.
+
+    The statements are entries() of a changeset the other connection committed; they land in
+    this connection's log after everything already there, so the edit undoes in its turn.
+    """
+    if not statements:
+        return None
+    first = position(conn) + 1
+    conn.executemany("INSERT INTO temp.undolog(sql) VALUES(?)", [(statement,) for statement in statements])
+    return Changeset(first, position(conn), list(changes))
