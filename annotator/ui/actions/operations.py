@@ -36,6 +36,18 @@ class Operations:
                                           merge_key=merge_key, on_replay=self._replayed, scope=scope))
         return result
 
+    def adopt(self, text: str, statements: list[str], changes: list, *, document_id: int | None = None) -> bool:
+        """Put an edit a worker connection committed (a merge) on the undo stack as one step (Store.adopt).
+
+        statements are history.entries of the worker's changeset; False when it changed nothing.
+        """
+        changeset = self.project.store.adopt(statements, changes)
+        if changeset is None:
+            return False
+        self.undo_stack.push(CoreEdit(self.project.store, text, changeset, document_id=document_id,
+                                      on_replay=self._replayed))
+        return True
+
     def _replayed(self, document_id: int | None, message: str) -> None:
         if self.on_replay is not None:
             self.on_replay(document_id, message)
