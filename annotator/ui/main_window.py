@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Import documents…", self.import_files, "Ctrl+I")
         self._add(file_menu, "Import &folder…", lambda: self.import_files(folder=True), "Ctrl+Shift+I")
         self._add(file_menu, "&Export…", self.export, "Ctrl+E")
+        self._add(file_menu, "Export for a &coder…", self._hand_out)
+        self._add(file_menu, "&Merge coder's project…", self._merge_coders)
         self._add(file_menu, "&Restore backup…", lambda: backup_dialog.open_backup_dialog(self))
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit if QKeySequence(QKeySequence.Quit).count() else "Ctrl+Q")
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self._add(go, "&Previous document", lambda: self.step_document(-1), "Alt+Up")
         self._add(go, "Mark &done, go to next to do", self.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
         analyze = bar.addMenu("&Analyze")
+        self._add(analyze, "A&greement…", self._open_agreement)
         self._add(analyze, "A&djudicate…", self._open_adjudicate, "Ctrl+Shift+J")
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
@@ -151,6 +154,21 @@ class MainWindow(QMainWindow):
         from annotator.ui.team.adjudicate import open_adjudicate
 
         open_adjudicate(self)
+
+    def _open_agreement(self) -> None:
+        from annotator.ui.team.agreement import open_agreement
+
+        open_agreement(self, self.doc_model.query)
+
+    def _hand_out(self) -> None:
+        from annotator.ui.team.team_files import hand_out
+
+        hand_out(self, self.doc_model.query)
+
+    def _merge_coders(self) -> None:
+        from annotator.ui.team.team_files import merge_coders
+
+        merge_coders(self)
 
     def _show_entity(self, entity_id: int) -> None:
         self.entities_panel.show()
@@ -614,7 +632,10 @@ class MainWindow(QMainWindow):
             "F2: edit the document title\n"
             "Tab / Shift+Tab: next / previous annotation; Ctrl+Enter: mark done, open the next to do\n"
             "Selected annotation, nothing selected: Shift+Left / Shift+Right extend its start / end, "
-            "Alt+Right / Alt+Left shrink its start / end (add Ctrl for whole words)"),
+            "Alt+Right / Alt+Left shrink its start / end (add Ctrl for whole words)\n\n"
+            "Analyze › Adjudicate (Ctrl+Shift+J), on the selected row: 1–9 take that coder's version into gold; "
+            "Enter takes the selected cell's coder's; A or Ctrl+Shift+A takes everything all coders agree on; "
+            "Ctrl+Delete clears gold for the document; Ctrl+Z / Ctrl+Shift+Z undo / redo the window's steps"),
         )
 
     def show_about(self) -> None:
