@@ -324,12 +324,7 @@ def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str
         raise ProjectError(f"{fmt.title} has no Excel variant; export it without the Excel option.")
     if labels and not fmt.labels:
         raise ProjectError(f"{fmt.title} has no choice answers to write as labels; export it without --labels.")
-    kept_to = chosen_coders(project, coder=coder, gold=gold)
-    # A codebook holds nobody's codes; a .qdpx names each coding's coder and takes --coder, but the
-    # gold layer is no person for another tool's User.
-    if kept_to is not None and (fmt.syntax == "xml" or (gold and fmt.syntax == "zip")):
-        raise ProjectError(f"{fmt.title} carries every coder's codes, each under its own name; export it "
-                           f"without {'--gold' if gold else '--coder'}.")
+    kept_to = _kept_to(project, fmt, coder, gold)
     token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)
     coders_token = CODERS.set(kept_to)
     try:
@@ -339,6 +334,16 @@ def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str
     finally:
         CODERS.reset(coders_token)
         ROW_FILTER.reset(token)
+
+
+def _kept_to(project: ProjectLike, fmt: ExportFormat, coder: str | None, gold: bool) -> tuple[int, ...] | None:
+    kept_to = chosen_coders(project, coder=coder, gold=gold)
+    # A codebook holds nobody's codes; a .qdpx names each coding's coder and takes --coder, but the
+    # gold layer is no person for another tool's User.
+    if kept_to is not None and (fmt.syntax == "xml" or (gold and fmt.syntax == "zip")):
+        raise ProjectError(f"{fmt.title} carries every coder's codes, each under its own name; export it "
+                           f"without {'--gold' if gold else '--coder'}.")
+    return kept_to
 
 
 def describe_count(name: str, what: str, count: int) -> str:
@@ -385,21 +390,25 @@ def _format(name: str) -> ExportFormat:
 
 
 def preview(project: ProjectLike, name: str, what: str = "annotations", rows: int = 5, *,
-            excel: bool = False) -> tuple[list[str], str]:
+            excel: bool = False, coder: str | None = None, gold: bool = False) -> tuple[list[str], str]:
     """(columns, text): the export's exact column list and the beginning of the file it writes.
 
     The text is what the real export writes, cut after `rows` rows (documents for
     JSON Lines, annotations for Web Annotation), so the preview cannot drift from the
     file. Formats that are not tables list their fields instead of columns; a REFI-QDA
-    project lists the files inside it and shows the start of project.qde.
+    project lists the files inside it and shows the start of project.qde. coder and gold keep it
+    to one coder's codes, as export's do.
     """
     fmt = _format(name)
+    kept_to = _kept_to(project, fmt, coder, gold)
     with tempfile.TemporaryDirectory(prefix="annotator-preview-") as folder:
         out = Path(folder) / f"preview{fmt.suffix}"
         token = ROW_FILTER.set(lambda items: itertools.islice(items, rows))
+        coders_token = CODERS.set(kept_to)
         try:
             fmt.writer(project, out, excel=excel and fmt.excel, what=what)
         finally:
+            CODERS.reset(coders_token)
             ROW_FILTER.reset(token)
         if fmt.syntax == "zip":
             return _zip_preview(out)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -136,7 +137,7 @@ class ExportDialog(QDialog):
         self.project = project
         self.setWindowTitle("Export")
         self.resize(980, 600)
-        self._previews: dict[tuple[str, bool], tuple[list[str], str]] = {}
+        self._previews: dict[tuple[str, bool, str | None, bool], tuple[list[str], str]] = {}
         self.formats = QListWidget(self)
         self.formats.setObjectName("exportFormats")
         self.choices: dict[str, QListWidgetItem] = {}
@@ -164,8 +165,15 @@ class ExportDialog(QDialog):
         self.excel = QCheckBox("For Excel (adds a BOM so Korean shows; makes formulas inert)", self)
         self.excel_hint = QLabel("For pandas, R and SPSS leave this off: values are then exact.", self)
         self.excel_hint.setStyleSheet("color: palette(mid);")
+        self.whose = self._coder_choice(project)
+
 
         right = QVBoxLayout()
+        if self.whose is not None:  # a one-coder project's dialog stays as it always was
+            row = QHBoxLayout()
+            row.addWidget(QLabel("Codes of:", self))
+            row.addWidget(self.whose, 1)
+            right.addLayout(row)
         for widget in (self.caption, self.columns_title, self.columns, self.preview_title, self.preview,
                        self.excel, self.excel_hint):
             right.addWidget(widget)
@@ -182,8 +190,37 @@ class ExportDialog(QDialog):
 
         self.formats.currentItemChanged.connect(lambda *_: self._show())
         self.excel.toggled.connect(lambda *_: self._show())
+        if self.whose is not None:
+            self.whose.currentIndexChanged.connect(lambda *_: self._show())
         self.formats.setCurrentItem(self.choices["annotations"])
         self.formats.setFocus()
+
+    def _coder_choice(self, project: Project) -> QComboBox | None:
+        """Whose codes to export, offered once the project has more than one coder (the gold layer counts)."""
+        coders = project.coders.list(include_gold=True)
+        if len(coders) < 2:
+            return None
+        whose = QComboBox(self)
+        whose.setObjectName("exportCoders")
+        # (coder, gold) by the combo's rows: a Python tuple does not survive as an item's data.
+        self._whose = [(None, False)] + [(None, True) if c.is_gold else (c.name, False) for c in coders]
+        whose.addItem("All coders (a coder column tells them apart)")
+        for coder in coders:
+            whose.addItem("Gold (the adjudicated codes)" if coder.is_gold else coder.name)
+        return whose
+
+    def choose_coder(self, name: str | None = None, *, gold: bool = False) -> None:
+        """Keep the export to one coder's codes (or gold's); None and no gold: every coder's."""
+        self.whose.setCurrentIndex(self._whose.index((name, gold)))
+
+    @property
+    def coder(self) -> str | None:
+        """The one coder chosen, or None for every coder's codes (or gold's)."""
+        return self._whose[self.whose.currentIndex()][0] if self.whose is not None and self.whose.isEnabled() else None
+
+    @property
+    def gold(self) -> bool:
+        return self._whose[self.whose.currentIndex()][1] if self.whose is not None and self.whose.isEnabled() else False
 
     @property
     def what(self) -> str:
@@ -203,6 +240,8 @@ class ExportDialog(QDialog):
         fmt = FORMATS[name]
         self.caption.setText(f"<b>{html.escape(title)}</b><br>{html.escape(caption)}")
         self.excel.setEnabled(fmt.excel)
+        if self.whose is not None:  # a codebook holds nobody's codes
+            self.whose.setEnabled(fmt.syntax != "xml")
         self.excel_hint.setVisible(fmt.excel)
         try:
             columns, text = self._preview(name, what)
@@ -223,22 +262,24 @@ class ExportDialog(QDialog):
         self.preview.setHtml(highlighted(text, syntax))
 
     def _preview(self, name: str, what: str) -> tuple[list[str], str]:
-        key = (self.what, self.for_excel)
+        key = (self.what, self.for_excel, self.coder, self.gold)
         if key not in self._previews:
             QApplication.setOverrideCursor(Qt.WaitCursor)
             try:
-                self._previews[key] = preview(self.project, name, what, PREVIEW_ROWS, excel=self.for_excel)
+                self._previews[key] = preview(self.project, name, what, PREVIEW_ROWS, excel=self.for_excel,
+                                              coder=self.coder, gold=self.gold)
             finally:
                 QApplication.restoreOverrideCursor()
         return self._previews[key]
 
 
-def export_to(window: Workbench, project: Project, what: str, out: Path, excel: bool) -> int | None:
+def export_to(window: Workbench, project: Project, what: str, out: Path, excel: bool, *, coder: str | None = None,
+              gold: bool = False) -> int | None:
     """Write the export chosen as `what` (a CHOICES key); the count written, or None if it failed or was cancelled.
 
     Runs on a worker thread behind a progress dialog that appears when an export
     takes a moment; the window stays live, and Cancel leaves any earlier file at
-    `out` untouched and no new one.
+    `out` untouched and no new one. coder or gold keep it to one coder's codes (or the gold layer's).
     """
     name, kind, title, _caption = CHOICES[what]
 
@@ -249,7 +290,8 @@ def export_to(window: Workbench, project: Project, what: str, out: Path, excel: 
         reading = worker.store.snapshot() if FORMATS[name].syntax not in ("xml", "zip") else contextlib.nullcontext()
         try:
             with reading:
-                return export(worker, name, out, what=kind, excel=excel, on_progress=lambda rows: report(rows, 0, ""))
+                return export(worker, name, out, what=kind, excel=excel, coder=coder, gold=gold,
+                              on_progress=lambda rows: report(rows, 0, ""))
         except ExportCancelled:
             return None
 
@@ -273,14 +315,15 @@ def run_export(window: Workbench, project: Project) -> None:
     dialog = ExportDialog(project, window)
     if dialog.exec() != QDialog.Accepted:
         return
-    what, excel = dialog.what, dialog.for_excel
+    what, excel, coder, gold = dialog.what, dialog.for_excel, dialog.coder, dialog.gold
     suffix = FORMATS[CHOICES[what][0]].suffix
     suggested = Path.home() / f"{project.name}-{what}{suffix}"
     name, _ = QFileDialog.getSaveFileName(window, "Export", str(suggested),
                                           f"{FILE_FILTERS[suffix]};;All files (*)")
     if name:
         out = Path(name)
-        export_to(window, project, what, out if out.suffix else out.with_name(out.name + suffix), excel)
+        export_to(window, project, what, out if out.suffix else out.with_name(out.name + suffix), excel,
+                  coder=coder, gold=gold)
 
 
 def _status(window: Workbench, message: str) -> None:
