@@ -183,3 +183,45 @@ def test_an_edit_after_computing_says_the_figures_are_out_of_date(open_window, t
     project = window.project
     window.ops.run("Answer", project.codesheet.set, project.documents.ids()[0], "topic", 2)
     assert "press Compute" in tool.status.text()
+
+
+def test_cancel_while_computing_keeps_the_figures_shown_before(open_window, team_path, qtbot, monkeypatch):
+    import threading
+
+    from annotator.ui.team import agreement as agreement_window
+    from tests.ui.test_worker import press_cancel, when_visible
+
+    window = open_window(team_path)
+    tool = open_agreement(window, qtbot)
+    before = tool.report
+    released = threading.Event()
+    real = agreement_window.agreement
+
+    def held(*args, **kwargs):  # a big project's seconds, held until Cancel has been pressed
+        assert released.wait(20), "the test never let the computation go on"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(agreement_window, "agreement", held)
+
+    def cancel(dialog) -> bool:
+        press_cancel(qtbot, dialog)
+        released.set()
+        return True
+
+    when_visible(tool, qtbot, "agreementProgress", cancel)
+    tool.level.setCurrentIndex(tool.level.findData("interval"))
+    assert tool.compute() is None
+    assert tool.report is before
+    assert tool.status.text() == "Cancelled; the figures shown are those computed before."
+
+
+def test_help_lists_the_adjudicate_window_s_keys(open_window, team_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *rest: shown.append(text))
+    window = open_window(team_path)
+    window.show_shortcuts()
+    assert ("Analyze › Adjudicate (Ctrl+Shift+J), on the selected row: 1–9 take that coder's version into gold; "
+            "Enter takes the selected cell's coder's; A or Ctrl+Shift+A takes everything all coders agree on; "
+            "Ctrl+Delete clears gold for the document") in shown[0]
