@@ -159,6 +159,7 @@ class AgreementWindow(QWidget, Feature):
         view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         view.setWordWrap(False)
         view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)  # one line a row: more rows in view
         view.horizontalHeader().setStretchLastSection(True)
         return view
 

@@ -166,7 +166,7 @@ def disagreement_lines(places: list[Disagreement], titles: dict[int, str],
         if place.start is None:
             where = "the whole document"
         else:
-            where = f"{place.start:,}–{place.end:,}: “{excerpt(place.document, place.start, place.end)}”"
+            where = f"{place.start}–{place.end}: “{excerpt(place.document, place.start, place.end)}”"
         versions = " | ".join(f"{coder}: {version}" for coder, version in place.versions.items())
         lines.append(Line([titles.get(place.document, str(place.document)), KIND_NAMES.get(place.kind, place.kind),
                            place.name, where, versions], payload=place,
