@@ -5,7 +5,8 @@ Run under a real X server so fonts and styles are what an analyst sees:
 
 Writes main-window.png (all three layers on the Korean article), codebook-editor.png,
 entities-panel.png (Walmart's mentions across the seeds), annotation-table.png and
-search.png (a corpus search with keyword-in-context hits).
+search.png (a corpus search with keyword-in-context hits), then has three coders code the seeds
+for agreement.png (Analyze › Agreement).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 
 def tag(project, doc_id, key, phrase, occurrence=1, **roles):
@@ -69,6 +70,44 @@ def build(project) -> dict[str, int]:
     return {"korean": korean, "walmart": walmart.id}
 
 
+TEAM = ("김민지", "이지은", "Park")
+TEAM_WORDS = ("Walmart", "Amazon", "월마트", "아마존", "Microsoft", "AWS")
+
+
+def build_team(project) -> None:
+    """Three coders code every seed: organisations, a codesheet, with the slips real coders make."""
+    import random
+
+    project.variables.add("topic", "single_choice", question="Main topic?", required=True,
+                          choices=[(1, "Economy"), (2, "Technology"), (3, "Politics"), (9, "Other")])
+    project.variables.add("tone", "single_choice", question="Tone toward Walmart?", level="ordinal",
+                          choices=[(1, "negative"), (2, "neutral"), (3, "positive")])
+    project.variables.add("sources", "number", question="How many sources are quoted?", level="ratio")
+    for coder in project.coders.list()[:1]:  # whoever tagged the other shots' codes: not one of the three
+        project.coders.rename(coder.id, "Lead")
+    org = project.codebook.by_key("O")
+    rng = random.Random(14)
+    docs = project.documents.ids()
+    truth = {doc: (rng.choice([1, 1, 2, 2, 3]), rng.choice([1, 2, 2, 3]), rng.randint(1, 6)) for doc in docs}
+    for n, coder in enumerate(TEAM):
+        project.annotations.annotator = coder
+        for doc in docs:
+            text = project.documents.text(doc)
+            for word in TEAM_WORDS:
+                start = text.find(word)
+                while start >= 0 and start < 4000:
+                    if rng.random() > 0.12 * (n + 1):  # each coder misses a few, the third most
+                        end = start + len(word) + (3 if n == 2 and rng.random() < 0.2 else 0)
+                        project.annotations.add(doc, org, start, end)
+                    start = text.find(word, start + len(word))
+            topic, tone, sources = truth[doc]
+            slip = rng.random() < 0.1 * (n + 1)
+            project.codesheet.set_many(doc, {"topic": 9 if slip else topic,
+                                             "tone": tone if rng.random() > 0.35 else rng.choice([1, 2, 3]),
+                                             "sources": sources + (rng.choice([-1, 1]) if slip else 0)},
+                                       coder=coder)
+
+
 def main(out_dir: str) -> int:
     home = tempfile.mkdtemp(prefix="annotator-shots-")
     os.environ["ANNOTATOR_HOME"] = home
@@ -76,6 +115,7 @@ def main(out_dir: str) -> int:
     from annotator.ui.app import create_app
     from annotator.ui.coding.annotation_table import open_annotation_table
     from annotator.ui.main_window import MainWindow
+    from annotator.ui.team.agreement import open_agreement
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -99,14 +139,15 @@ def main(out_dir: str) -> int:
         shoot(window, "main-window.png")
 
     def codebook():
-        window.open_codebook()
-        editor = window.codebook_editor
+        from annotator.ui.coding.codebook_editor import open_codebook_editor
+
+        editor = open_codebook_editor(window)
         editor.resize(980, 640)
         editor.show()
         steps.append(lambda: shoot(editor, "codebook-editor.png"))
 
     def entities():
-        window.codebook_editor.close()
+        window.tool_window("codebook_editor").close()
         panel = window.entities_panel
         panel.show()
         panel.select(ids["walmart"])
@@ -127,7 +168,17 @@ def main(out_dir: str) -> int:
         steps.append(lambda: window.search_panel.view.expandAll())
         steps.append(lambda: shoot(window, "search.png"))
 
-    queue = [main_window, codebook, entities, table, search]
+    def agreement():
+        build_team(project)
+        tool = open_agreement(window)
+        for row in range(tool.coders.count()):  # the three coders, not the lead who coded the shots above
+            item = tool.coders.item(row)
+            item.setCheckState(Qt.Checked if item.text() in TEAM else Qt.Unchecked)
+        tool.compute()
+        tool.resize(1400, 720)
+        steps.append(lambda: shoot(tool, "agreement.png"))
+
+    queue = [main_window, codebook, entities, table, search, agreement]
 
     def tick():
         if steps:
