@@ -123,7 +123,7 @@ def agreement(project: ProjectLike, *, coders: Iterable[str] | None = None, docu
     whole = {name for name, *_ in items if name.startswith("whole document: ")}
     report.disagreements = [Disagreement(doc, "whole document" if name in whole else "variable", name, None, None,
                                          versions) for doc, name, versions in item_disagreements(coded, items)]
-    report.disagreements += span_disagreements(coded) + role_places
+    report.disagreements += span_disagreements(tallies) + role_places
     report.disagreements.sort(key=lambda d: (d.document, d.start is not None, d.start or 0, d.kind, d.name))
     per_document: dict[int, int] = {}
     for place in report.disagreements:
