@@ -3,13 +3,13 @@
 - Unitizing alpha (per label, per layer) and the binary |u-alpha (per layer) rest on the
   unit documents every compared coder coded: Krippendorff's u-alpha has each coder cut
   the same continuum, and a coder who never saw a document did not say it holds nothing.
-- F1, exact and overlapping, matches each pair of coders' spans label to label with the
-  math's match_spans, per document. The label, layer and whole-project figures sum those
+- F1, exact and overlapping, matches each pair of coders' spans label to label as the
+  math's match_spans does, per document (span_sweep does all the matching in one pass). The label, layer and whole-project figures sum those
   matches over the same documents as u-alpha and average over pairs as
   pairwise_span_f1_by_label does; the coder x coder matrix sums them over the documents
   each pair coded, and the per-document table over each document.
 - Roles and attributes: each pair of coders' spans of one layer are matched by overlap
-  whatever their label (match_spans with the layer as the label), over the documents both
+  whatever their label (as match_spans would with the layer as the label), over the documents both
   coded; every matched pair is a unit of a nominal alpha (numbers: interval) of the label,
   each role (claim source, stance target and holder, entity link) and each attribute.
 """
@@ -253,9 +253,13 @@ def role_figures(coded: Coded, tallies: SpanTallies) -> tuple[list[RoleAgreement
         questions += [(role, "role", "nominal", _role(r)) for r, (role, _) in enumerate(matched[0][2].roles)]
         questions += [(name, "attribute", "interval" if kind == "number" else "nominal", _attribute(name, kind, coded))
                       for (where, name), kind in sorted(coded.attribute_kinds.items()) if where == layer]
+        first_ids, second_ids = [a.id for a in firsts], [b.id for b in seconds]
         for name, kind, level, get in questions:
             # Two columns, first and second of each pair: alpha needs only the values a unit holds.
-            data = list(zip(map(get, firsts), map(get, seconds)))
+            if kind == "attribute":  # a table of the annotations that have it, looked up by id
+                data = list(zip(map(get.get, first_ids), map(get.get, second_ids)))
+            else:
+                data = list(zip(map(get, firsts), map(get, seconds)))
             figure = krippendorff_alpha(data, level, documents=documents)
             if figure.coders:
                 figure = replace(figure, coders=coders)
@@ -277,20 +281,19 @@ def _role(index: int):
     return lambda span: span.roles[index][1]
 
 
-def _attribute(name: str, kind: str, coded: Coded):
-    values = coded.attributes
-
-    def get(span: CodedSpan):
-        given = values.get(span.id)
-        found = None if given is None else given.get(name)
-        if found is not None and kind == "number":
+def _attribute(name: str, kind: str, coded: Coded) -> dict[int, object]:
+    """annotation id -> its value of the attribute (numbers as floats; one that does not read as a number is none)."""
+    found = {}
+    for annotation, values in coded.attributes.items():
+        value = values.get(name)
+        if value is not None and kind == "number":
             try:
-                return float(found)
+                value = float(value)
             except ValueError:
-                return None
-        return found
-
-    return get
+                value = None
+        if value is not None:
+            found[annotation] = value
+    return found
 
 
 # -- where the coders differ -----------------------------------------------------------------------
