@@ -59,10 +59,13 @@ class DocumentPanel(QGroupBox):
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.clicked.connect(self._remove_stance)
         layout.addRow("Target:", self.target)
+        # The label and its buttons on two rows: on one they were wider than the side dock once
+        # its scroll bar showed, and the Document tab scrolled sideways.
+        layout.addRow("", self.stance)
         row = QHBoxLayout()
-        row.addWidget(self.stance, 1)
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
+        row.addStretch(1)
         layout.addRow("", row)
         self.memo = QPlainTextEdit(self)
         self.memo.setObjectName("documentMemo")
