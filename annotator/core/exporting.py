@@ -134,7 +134,7 @@ def export_annotations(project: Any, out: str | os.PathLike, *, excel: bool = Fa
         advance = getattr(row_filter, "advance", None)
         if (row_filter is None or advance is not None) and export_sqlcsv.applies(conn):
             return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
-                conn, f, cells, _ANNOTATION_FROM_ONLY, _ANNOTATION_ORDER, empty=empty, advance=advance), excel=excel)
+                conn, f, cells, _ANNOTATION_JOINS, _ANNOTATION_ORDER, empty=empty, advance=advance), excel=excel)
         rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM}")
         if empty:
             rows = map(operator.add, rows, itertools.repeat((None,) * empty))
@@ -181,11 +181,9 @@ _ANNOTATION_CELLS: list[tuple[str, str, bool]] = [
     ("cue_text", f"CASE WHEN a.cue_start IS NOT NULL AND a.cue_end IS NOT NULL "
                  f"THEN {_CUE_FUNCTION}(a.document_id, a.cue_start, a.cue_end) END", False),
 ]
-_ANNOTATION_FROM_ONLY = (
-    "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
-)
+_ANNOTATION_JOINS = "LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
 _ANNOTATION_ORDER = "a.document_id, a.span_start, a.span_end DESC, a.id"
-_ANNOTATION_FROM = f"{_ANNOTATION_FROM_ONLY} ORDER BY {_ANNOTATION_ORDER}"
+_ANNOTATION_FROM = f"FROM annotations a {_ANNOTATION_JOINS} ORDER BY {_ANNOTATION_ORDER}"
 # The text columns above only ever hold text or NULL (TEXT affinity), so the first code point decides.
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in _FORMULA_STARTS)
 
