@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from .core import formats
-from .core.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
-from .core.names import shown
-from .core.project import Project, default_project_path
+from annotator.core.common.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
+from annotator.core.common.names import shown, shown_text
+from annotator.core.corpus import import_formats as formats
+from annotator.core.project import Project
+from annotator.core.store.paths import default_project_path
 
 PROG = "annotator"
 
@@ -28,11 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors; keep main() returning an int
         return exc.code if isinstance(exc.code, int) else 2
     if args.selftest:
-        from .selftest import run_selftest
+        from annotator.selftest import run_selftest
 
         return run_selftest()
     if args.command is None:
-        from .ui.app import run_gui  # lazy: the subcommands must never load Qt
+        from annotator.ui.app import run_gui  # lazy: the subcommands must never load Qt
 
         return run_gui(args.top_project)
     try:
@@ -70,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
                             description=f"Import articles into a project, one document per file: "
                             f"{formats.names('article')} ({', '.join(formats.suffixes('article'))}); folders are "
                             f"searched for those. A corpus file ({', '.join(formats.suffixes('corpus'))}) brings one "
-                            "document per row (see the --*-column options). A REFI-QDA project (.qdpx) from "
+                            "document per row (see the --*-column options). A .jsonl that Annotator exported "
+                            "(its records have spans, document_codes or variables) brings its codes back as a "
+                            "coder's. A REFI-QDA project (.qdpx) from "
                             "another QDA program brings its sources, codes and codings; a .qdc brings its codebook.")
     p.add_argument("--project", type=Path, metavar="PATH",
                    help=f"project file, created if it does not exist ({default_note})")
@@ -82,13 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="take the project over from an Annotator on another computer whose lock is more than "
                    "12 hours old; only when you are sure it is no longer running there")
+    p.add_argument("--coder", metavar="NAME",
+                   help="for a JSON Lines file Annotator exported: bring its codes in as this coder's (default: the "
+                   "coder each record names, else your login name)")
     for role in ("text", "title", "date", "url", "outlet", "author"):
         p.add_argument(f"--{role}-column", metavar="COLUMN",
                        help=f"in .csv/.tsv/.jsonl corpus files, the column holding the {role} (default: guessed "
                        "from the column names; other columns become document metadata)")
     p.set_defaults(command="import", handler=_cmd_import)
 
-    from .core.export_formats import FORMATS  # no Qt, no pandas: cheap enough for every launch
+    from annotator.core.interchange.formats import FORMATS  # no Qt, no pandas: cheap enough for every launch
 
     p = commands.add_parser("export", help="export the project as CSV, a coding matrix, JSON Lines, "
                             "Web Annotation or REFI-QDA",
@@ -106,6 +112,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="for opening in Excel (CSV formats only): adds a byte-order mark and makes formula-like "
                    "cells inert; "
                    "text is then no longer exact, so use the default for analysis")
+    p.add_argument("--labels", action="store_true",
+                   help="with --format coding or jsonl: write document variables' choices as their labels, not codes")
+    p.add_argument("--coder", metavar="NAME",
+                   help="export only this coder's codes, laid out as a one-coder project's (default: every coder's, "
+                   "with a coder column when several have coded; see docs/export-formats.md)")
+    p.add_argument("--gold", action="store_true",
+                   help="only the adjudicated codes and answers (the gold layer `annotator adjudicate` fills)")
     p.set_defaults(command="export", handler=_cmd_export)
 
     p = commands.add_parser("stats", help="count documents and annotations",
@@ -113,9 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.set_defaults(command="stats", handler=_cmd_stats)
 
-    from .cli_search import add_command as add_search_command  # no Qt: cheap for every launch
+    from annotator.cli_search import add_command as add_search_command  # no Qt: cheap for every launch
 
     add_search_command(commands, _open_existing)
+
+    from annotator.cli_team import add_commands as add_team_commands  # no Qt: cheap for every launch
+
+    add_team_commands(commands, _open_existing)
 
     p = commands.add_parser("check", help="check a project file for damage",
                             description="Check a project file without changing it: SQLite's integrity and "
@@ -153,16 +170,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .core.corpus import is_corpus_file
-    from .core.importing import import_paths, megabytes_to_bytes  # pulls in charset detection; only import needs it
+    from annotator.core.corpus.corpus_files import is_corpus_file
+    from annotator.core.corpus.importing import (  # pulls in charset detection; only import needs it
+        import_paths,
+        megabytes_to_bytes,
+    )
 
     # A bad --max-mb is refused before anything is opened or imported.
     limit = None if args.max_mb is None else megabytes_to_bytes(args.max_mb)
+    from annotator.core.interchange.jsonl_import import is_annotator_jsonl
+
+    exported = [path for path in args.paths if path.suffix.lower() == ".jsonl" and path.is_file()
+                and is_annotator_jsonl(path)]
+    if args.coder is not None and not exported:
+        raise ProjectError("--coder names whose codes a JSON Lines file Annotator exported brings in; none of the "
+                           "files given is one. Leave --coder out.")
     project = _open_for_import(args)
     with project:
         _backup_on_open(project)
         refi_code = _import_refi(project, [path for path in args.paths if path.suffix.lower() in REFI_SUFFIXES])
-        args.paths = [path for path in args.paths if path.suffix.lower() not in REFI_SUFFIXES]
+        refi_code = max(refi_code, _import_exported_jsonl(project, exported, args.coder))
+        args.paths = [path for path in args.paths if path.suffix.lower() not in REFI_SUFFIXES and path not in exported]
         if not args.paths:
             return refi_code
         corpora = [path for path in args.paths if path.is_file() and is_corpus_file(path)]
@@ -181,14 +209,31 @@ REFI_SUFFIXES = formats.suffixes("refi")
 
 def _import_refi(project: Project, paths: list[Path]) -> int:
     """REFI-QDA projects (.qdpx) and codebooks (.qdc) from other QDA programs, each whole or not at all."""
-    from .core.refi import import_qdc, import_qdpx
+    from annotator.core.interchange.refi import import_qdc, import_qdpx
 
     code = 0
     for path in paths:
         try:
             report = (import_qdc if path.suffix.lower() == ".qdc" else import_qdpx)(project, path)
         except ProjectError as exc:
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
+            code = 1
+            continue
+        for line in report.summary_lines():
+            print(line)
+    return code
+
+
+def _import_exported_jsonl(project: Project, paths: list[Path], coder: str | None) -> int:
+    """Annotator's own JSON Lines exports, each file whole or not at all."""
+    from annotator.core.interchange.jsonl_import import import_jsonl
+
+    code = 0
+    for path in paths:
+        try:
+            report = import_jsonl(project, path, coder=coder)
+        except ProjectError as exc:
+            print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
             code = 1
             continue
         for line in report.summary_lines():
@@ -198,8 +243,15 @@ def _import_refi(project: Project, paths: list[Path]) -> int:
 
 def _import_corpora(project: Project, paths: list[Path], args: argparse.Namespace) -> int:
     """CSV and JSON Lines files, one article per row, mapped by the --*-column flags or by guessing."""
-    from .core.corpus import ROLES, ColumnMapping, guess_mapping, import_corpus, resolve_column, sniff_corpus
-    from .core.errors import ImportRefused
+    from annotator.core.common.errors import ImportRefused
+    from annotator.core.corpus.corpus_files import (
+        ROLES,
+        ColumnMapping,
+        guess_mapping,
+        import_corpus,
+        resolve_column,
+        sniff_corpus,
+    )
 
     code = 0
     given = {role: getattr(args, f"{role}_column") for role in ROLES if getattr(args, f"{role}_column")}
@@ -250,22 +302,23 @@ def _import_corpora(project: Project, paths: list[Path], args: argparse.Namespac
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .core.export_formats import describe_count, export
+    from annotator.core.interchange.formats import describe_count, export
 
     if args.what is not None and args.format != "csv":
         raise ProjectError(f"--what chooses among the CSV exports; leave it out with --format {args.format}.")
     what = args.what or "annotations"
     with _open_existing(args) as project:
-        count = export(project, args.format, args.out, what=what, excel=args.excel)
-    print(f"Wrote {describe_count(args.format, what, count)} to {args.out}")
+        count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels,
+                       coder=args.coder, gold=args.gold)
+    print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .core.check import check_project
+    from annotator.core.safety.check import check_project
 
     if args.repair:
-        from .core.search_index import repair
+        from annotator.core.safety.check import repair
 
         count = repair(args.project or args.top_project or default_project_path())
         print(f"Rebuilt the search index of {count:,} documents.")
@@ -278,49 +331,49 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from .core.stats import format_stats, project_stats
+    from annotator.core.coding.stats import format_stats, project_stats
 
     with _open_existing(args) as project:
-        print(f"Project: {project.path}")
+        print(f"Project: {shown(project.path)}")
         print(format_stats(project_stats(project)))
     return 0
 
 
 def _backup_on_open(project: Project) -> None:
     """Once an hour, a copy before an import changes the project; a failed copy warns but does not stop it."""
-    from .core.backup import maybe_backup_on_open
+    from annotator.core.safety.backup import maybe_backup_on_open
 
     try:
         maybe_backup_on_open(project)
     except ProjectError as exc:
-        print(f"{PROG}: warning: {exc}", file=sys.stderr)
+        print(f"{PROG}: warning: {shown_text(str(exc))}", file=sys.stderr)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from .core.backup import back_up_now, set_backups_to_keep
+    from annotator.core.safety.backup import back_up_now, set_backups_to_keep
 
     path = args.project or args.top_project or default_project_path()
     if args.keep is not None:
         with Project(path, create=False) as project:
             set_backups_to_keep(project, args.keep)
     # By path, through a connection of its own: works while the app has the project open.
-    print(back_up_now(path))
+    print(shown(back_up_now(path)))
     return 0
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from .core.backup import backup_dir, list_backups, restore_backup
+    from annotator.core.safety.backup import backup_dir, list_backups, restore_backup
 
     path = args.project or args.top_project or default_project_path()
     backups = list_backups(path)
     if args.list:
         if not backups:
-            print(f"No backups of {path} yet (they go to {backup_dir(path)}).")
+            print(f"No backups of {shown(path)} yet (they go to {shown(backup_dir(path))}).")
         for info in backups:
             counts = (f"{info.documents:>6} documents {info.annotations:>7} annotations" if info.readable
-                      else f"unreadable: {info.problem}")
-            print(f"{info.created.astimezone():%Y-%m-%d %H:%M}  {info.why:<34} {counts} {_size(info.size):>9}  "
-                  f"{info.path}")
+                      else f"unreadable: {shown_text(info.problem)}")
+            print(f"{info.created.astimezone():%Y-%m-%d %H:%M}  {shown_text(info.why):<34} {counts} "
+                  f"{_size(info.size):>9}  {shown(info.path)}")
         return 0
     if args.latest:
         readable = [info for info in backups if info.readable]
@@ -330,9 +383,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     else:
         chosen = args.backup
     saved = restore_backup(path, chosen)
-    print(f"Restored {path} from {chosen}")
+    print(f"Restored {shown(path)} from {shown(chosen)}")
     if saved is not None:
-        print(f"The project as it was is kept as {saved}")
+        print(f"The project as it was is kept as {shown(saved)}")
     return 0
 
 
@@ -345,8 +398,8 @@ def _size(size: float) -> str:
 
 
 def _open_for_import(args: argparse.Namespace) -> Project:
-    from .core.lock import ProjectLocked
-    from .core.project import open_default_project
+    from annotator.core.store.lock import ProjectLocked
+    from annotator.core.workspace import open_default_project
 
     project_path = args.project or args.top_project
     try:
@@ -367,17 +420,22 @@ def _open_for_import(args: argparse.Namespace) -> Project:
 def _open_existing(args: argparse.Namespace) -> Project:
     # Reading commands never create a project: a typo in --project should say so,
     # not leave an empty project file behind.
-    from .core.lock import ProjectLocked
+    from annotator.core.store.lock import ProjectLocked
 
     path = args.project or args.top_project or default_project_path()
     try:
-        return Project(path, create=False)
+        project = Project(path, create=False)
     except ProjectLocked as exc:
         # Reading beside the app is safe: export and stats see everything it has saved.
         project = Project(path, create=False, read_only=True)
         where = exc.holder.describe() if exc.holder else "in another process"
-        print(f"{PROG}: note: {exc.path.name} is open in Annotator {where}; reading it read-only.", file=sys.stderr)
+        print(f"{PROG}: note: {shown(exc.path.name)} is open in Annotator {where}; reading it read-only.",
+              file=sys.stderr)
         return project
+    if project.read_only:  # a read-only folder or disk, or a damaged file: reading works, and says so
+        print(f"{PROG}: note: reading {shown(project.path.name)} read-only: {project.store.read_only_reason}",
+              file=sys.stderr)
+    return project
 
 
 def _progress_printer() -> Callable[[int, int, Path], None] | None:
@@ -391,7 +449,8 @@ def _progress_printer() -> Callable[[int, int, Path], None] | None:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    # Messages are one line; one that names a title or a file holding a newline stays one, quoted.
+    print(f"{PROG}: error: {shown_text(message)}", file=sys.stderr)
     return 2
 
 
@@ -402,7 +461,7 @@ def _describe_os_error(exc: OSError) -> str:
 
 
 def _describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:
-    from .core.errors import DAMAGED, DISK_FULL, READ_ONLY, damaged_message, storage_problem
+    from annotator.core.common.errors import DAMAGED, DISK_FULL, READ_ONLY, damaged_message, storage_problem
 
     problem = storage_problem(exc)
     if problem == DISK_FULL:

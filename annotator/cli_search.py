@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.names import shown_text
 
 DESCRIPTION = (
     'Search the titles and texts of every document. Words must all occur; "an exact phrase" between quotes; '
@@ -41,19 +42,19 @@ def _run_opened(args: argparse.Namespace, open_existing) -> int:
 
 
 def run(args: argparse.Namespace, project) -> int:
-    from .core import annotation_query
-    from .core.search import SearchFilter, search
+    from annotator.core.coding import annotation_choices
+    from annotator.core.search.fulltext import SearchFilter, search
 
     labels = []
     for name in args.label:
         label = project.codebook.by_name(name)
         if label is None:
-            known = ", ".join(lab.name for lab in project.codebook.labels())
+            known = ", ".join(shown_text(lab.name) for lab in project.codebook.labels())
             raise ProjectError(f"No label or group is called {name!r}; use one of: {known}.")
         labels.append(label.id)
     entity_id = None
     if args.entity:
-        entity_id = annotation_query.entity_named(project, args.entity)
+        entity_id = annotation_choices.entity_named(project, args.entity)
         if entity_id is None:
             raise ProjectError(f"No entity in the registry is called {args.entity!r} (by name or alias).")
     metadata = []
@@ -67,11 +68,15 @@ def run(args: argparse.Namespace, project) -> int:
     bold = sys.stdout.isatty()
     for doc in page.documents:
         count = "match in title" if doc.hit_count == 0 else f"{doc.hit_count:,} hit{'s' * (doc.hit_count != 1)}"
-        print(f"[{doc.document_id}] {doc.title} — {count}")
+        print(f"[{doc.document_id}] {shown_text(doc.title)} — {count}")
         for hit in doc.hits:
             match = " ".join(hit.match.split())
-            shown = f"\033[1m{match}\033[0m" if bold else f"[{match}]"
-            print(f"  @{hit.start}: {hit.before}{shown}{hit.after}")
+            context = f"{hit.before}[{match}]{hit.after}"
+            if shown_text(context) != context:
+                context = shown_text(context)  # quoted with escapes, the match still in [ ]
+            elif bold:
+                context = f"{hit.before}\033[1m{match}\033[0m{hit.after}"
+            print(f"  @{hit.start}: {context}")
         if doc.hit_count > len(doc.hits):
             print(f"  … and {doc.hit_count - len(doc.hits):,} more")
     print(_summary(page))

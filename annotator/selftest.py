@@ -17,9 +17,9 @@ import threading
 import time
 from pathlib import Path
 
-from .core.exporting import export_annotations
-from .core.importing import import_seeds
-from .core.project import Project
+from annotator.core.corpus.importing import import_seeds
+from annotator.core.interchange.tables import export_annotations
+from annotator.core.project import Project
 
 EXPECTED_DOCUMENTS = 5
 # A hung modal dialog offscreen would wait forever; a self-test must always answer.
@@ -99,8 +99,8 @@ def _tag_through_the_reader(path: Path, doc_id: int) -> None:
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QKeyEvent
 
-    from .ui.app import create_app
-    from .ui.main_window import MainWindow
+    from annotator.ui.app import create_app
+    from annotator.ui.main_window import MainWindow
 
     app = create_app()
     window = MainWindow(Project(path))

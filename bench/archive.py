@@ -109,7 +109,7 @@ def articles(spec: ArchiveSpec, seed: int = 7):
 def build(spec: ArchiveSpec, path: Path, seed: int = 7) -> None:
     """Write the archive project at `path` (which must not exist)."""
     from annotator.core.project import Project
-    from annotator.core.search_index import add_to_index
+    from annotator.core.search.index import add_to_index
 
     with Project(path):  # the schema and the default codebook, as a new project has them
         pass

@@ -20,7 +20,7 @@ from .rss import peak_mb, rss_mb
 
 def main(argv: list[str]) -> int:
     name, project_path, out = argv
-    from annotator.core.export_formats import export
+    from annotator.core.interchange.formats import export
     from annotator.core.project import Project
 
     with Project(project_path) as project:

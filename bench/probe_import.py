@@ -45,7 +45,7 @@ class Sampler(threading.Thread):
 
 
 def import_with_core(folder: Path, target: Path) -> dict[str, int]:
-    from annotator.core.importing import import_paths
+    from annotator.core.corpus.importing import import_paths
     from annotator.core.project import Project
 
     with Project(target) as project:
@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     folder, target = Path(argv[0]), Path(argv[1])
     work = import_raw if argv[2:] == ["--raw"] else import_with_core
     if work is import_with_core:  # loaded before the first sample: "first" is the process ready to import
-        import annotator.core.importing  # noqa: F401
+        import annotator.core.corpus.importing  # noqa: F401
         import annotator.core.project  # noqa: F401
     sampler = Sampler()
     sampler.start()

@@ -88,7 +88,7 @@ def _check_page(project, page, query: str, words: list[str], expected: tuple[int
 
 def row_search(ctx: Context, results: list[RowResult]) -> None:
     from annotator.core.project import Project
-    from annotator.core.search import SearchFilter, search  # not written yet: the row fails with the reason
+    from annotator.core.search.fulltext import SearchFilter, search  # not written yet: the row fails with the reason
 
     path = ctx.own_archive("search")  # the row adds the rare word's documents
     try:
@@ -145,7 +145,7 @@ ORDER BY a.document_id, a.span_start, a.span_end DESC, a.id
 
 def _check_csv(out, conn: sqlite3.Connection, expected: int) -> None:
     """Header, row count, unique ids, and a random sample of rows against the database."""
-    from annotator.core.exporting import ANNOTATION_COLUMNS
+    from annotator.core.interchange.tables import ANNOTATION_COLUMNS
 
     col = {name: i for i, name in enumerate(ANNOTATION_COLUMNS)}
     wanted = set(random.Random(5).sample(range(expected), min(300, expected)))
@@ -175,7 +175,7 @@ def _check_csv(out, conn: sqlite3.Connection, expected: int) -> None:
 
 def _shell_query(conn) -> str:
     """The export's own query for the sqlite3 shell: its one Python function (a claim's cue) as SQL."""
-    from annotator.core.exporting import _CUE_FUNCTION, annotations_sql, attribute_columns
+    from annotator.core.interchange.tables import _CUE_FUNCTION, annotations_sql, attribute_columns
 
     class _Project:  # attribute_columns reads only project.store.conn
         class store:
@@ -201,8 +201,8 @@ def _run_shell(path, sql: str, out) -> None:
 
 
 def row_export(ctx: Context, results: list[RowResult]) -> None:
-    from annotator.core.export_formats import export
-    from annotator.core.exporting import ANNOTATION_COLUMNS
+    from annotator.core.interchange.formats import export
+    from annotator.core.interchange.tables import ANNOTATION_COLUMNS
     from annotator.core.project import Project
 
     result, shell = results[0], (results[1] if len(results) > 1 else None)

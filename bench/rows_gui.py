@@ -14,7 +14,17 @@ import sqlite3
 import time
 
 from .common import (
-    CheckFailed, Context, check, discard, dispose, fields_of, formats_at, line_with, paint_counter, run_child, show,
+    CheckFailed,
+    Context,
+    check,
+    discard,
+    dispose,
+    fields_of,
+    formats_at,
+    line_with,
+    paint_counter,
+    run_child,
+    show,
 )
 from .reference_highlighter import IntervalHighlighter, qt_spans
 from .report import RowResult
@@ -196,7 +206,7 @@ def row_dense(ctx: Context, results: list[RowResult]) -> None:
 
 def _pick_words(text: str, count: int, taken: set[tuple[int, int]]) -> list[tuple[int, int]]:
     """Whole words (4+ letters) that tagging will not re-snap and that carry no such tag yet."""
-    from annotator.core.words import snap_to_words
+    from annotator.core.coding.words import snap_to_words
 
     words = [m.span() for m in re.finditer(r"[^\W_]{4,}", text)]
     rng = random.Random(11)
@@ -313,7 +323,7 @@ def row_table(ctx: Context, results: list[RowResult]) -> None:
     from PySide6.QtWidgets import QApplication
 
     from annotator.core.project import Project
-    from annotator.ui.annotation_table import AnnotationTableWindow
+    from annotator.ui.coding.annotation_table import AnnotationTableWindow
 
     jump, filtered = results
     app = QApplication.instance()

@@ -11,7 +11,7 @@ import pytest
 # Before anything imports Qt: GUI tests run without a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.core.model import Label  # noqa: E402
+from annotator.core.common.model import Label  # noqa: E402
 from annotator.core.project import Project  # noqa: E402
 
 

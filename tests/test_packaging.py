@@ -50,3 +50,13 @@ def test_appimage_without_appimagetool_says_where_to_get_it_before_building(monk
         build.main(["--appimage"])
     assert "appimagetool was not found" in str(refused.value)
     assert "APPIMAGETOOL=" in str(refused.value)
+
+
+def test_every_package_of_the_source_tree_is_shipped():
+    """A wheel or installer carries only the packages pyproject lists: a new subdomain must be there."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(root).parts) for p in (root / "annotator").rglob("__init__.py")}
+    assert on_disk - listed == set()

@@ -28,8 +28,8 @@ import json, os, sys
 from importlib import resources
 site = os.path.realpath(sys.argv[1])
 import annotator
-from annotator.core.codebook_io import default_codebook
-from annotator.core.importing import import_seeds
+from annotator.core.coding.codebook_files import default_codebook
+from annotator.core.corpus.importing import import_seeds
 from annotator.core.project import Project
 assert os.path.realpath(annotator.__file__).startswith(site + os.sep), annotator.__file__
 book = default_codebook()

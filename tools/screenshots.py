@@ -31,7 +31,7 @@ def tag(project, doc_id, key, phrase, occurrence=1, **roles):
 
 
 def build(project) -> dict[str, int]:
-    from annotator.core.importing import import_seeds
+    from annotator.core.corpus.importing import import_seeds
 
     import_seeds(project)
     docs = {d.title: d.id for d in project.documents.summaries()}
@@ -73,8 +73,8 @@ def main(out_dir: str) -> int:
     home = tempfile.mkdtemp(prefix="annotator-shots-")
     os.environ["ANNOTATOR_HOME"] = home
     from annotator.core.project import Project
-    from annotator.ui.annotation_table import open_annotation_table
     from annotator.ui.app import create_app
+    from annotator.ui.coding.annotation_table import open_annotation_table
     from annotator.ui.main_window import MainWindow
 
     out = Path(out_dir)

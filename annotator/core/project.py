@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
-import platformdirs
-
-from .annotations import Annotations
-from .attributes import AttributeValues
-from .codebook import Codebook, default_codebook
-from .documents import Documents
-from .duplicates import Duplicates
-from .entities import Entities
-from .metadata import DocumentMetadata
-from .store import Store
-
-PROJECT_SUFFIX = ".annotator"
-APP_NAME = "Annotator"
+from annotator.core.coding.annotations import Annotations
+from annotator.core.coding.attributes import AttributeValues
+from annotator.core.coding.coders import Coders
+from annotator.core.coding.codesheet import Codesheet
+from annotator.core.coding.codebook import Codebook, default_codebook
+from annotator.core.coding.variables import Variables
+from annotator.core.common.errors import ProjectError, is_disk_full
+from annotator.core.corpus.documents import Documents
+from annotator.core.corpus.duplicates import Duplicates
+from annotator.core.corpus.metadata import DocumentMetadata
+from annotator.core.entities.registry import Entities
+from annotator.core.safety.backup import make_backup
+from annotator.core.store.database import Store
+from annotator.core.store.paths import PROJECT_SUFFIX
 
 
 class Project:
@@ -29,19 +31,26 @@ class Project:
         write permission opens read-only by itself (store.read_only_reason says why).
         take_over clears an old lock from another computer; only when the analyst asked to.
         """
-        self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over)
+        self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over, backup=make_backup)
         try:
             self._attach()
             if not self.codebook.labels() and not self.store.read_only:
                 self.codebook.install(default_codebook())
-        except BaseException:
+        except BaseException as exc:
             self.store.close()
+            if isinstance(exc, sqlite3.DatabaseError) and is_disk_full(exc):
+                # Rolled back whole: the next open with room installs the codebook.
+                raise ProjectError(f"The disk holding {self.store.path.name} is full, so its starting codebook "
+                                   f"could not be saved ({exc}). Free some disk space and open it again.") from exc
             raise
 
     def _attach(self) -> None:
         self.codebook = Codebook(self.store)
         self.documents = Documents(self.store)
-        self.annotations = Annotations(self.store, self.codebook)
+        self.coders = Coders(self.store)
+        self.annotations = Annotations(self.store, self.codebook, self.coders)
+        self.variables = Variables(self.store)
+        self.codesheet = Codesheet(self.store, self.variables, self.coders)
         self.entities = Entities(self.store, self.codebook, self.annotations)
         self.values = AttributeValues(self.store, self.codebook)
         self.duplicates = Duplicates(self.store)
@@ -56,6 +65,8 @@ class Project:
         worker.store = self.store.for_worker()
         try:
             worker._attach()
+            worker.coders.current_name = self.coders.person_name  # a job writes as whoever started it
+            worker.coders.writing_gold = self.coders.writing_gold
         except BaseException:
             worker.store.close()
             raise
@@ -85,26 +96,3 @@ class Project:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def data_dir() -> Path:
-    """Where the default project lives; ANNOTATOR_HOME overrides it (tests, portable installs)."""
-    override = os.environ.get("ANNOTATOR_HOME")
-    if override:
-        return Path(override)
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
-
-
-def default_project_path() -> Path:
-    return data_dir() / f"default{PROJECT_SUFFIX}"
-
-
-def open_default_project(*, take_over: bool = False) -> Project:
-    """Open the default project; on first launch create it with the bundled seed articles."""
-    path = default_project_path()
-    first_launch = not path.exists()
-    project = Project(path, take_over=take_over)
-    if first_launch:
-        from .importing import import_seeds  # charset detection loads tables; only the first launch needs it
-
-        import_seeds(project)
-    return project

@@ -9,11 +9,13 @@ from pathlib import Path
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..core.errors import ProjectError
-from ..core.lock import ProjectLocked
-from ..core.project import APP_NAME, Project, open_default_project
-from .errors import install_error_handler
-from .plain_text import as_text
+from annotator.core.common.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.store.lock import ProjectLocked
+from annotator.core.store.paths import APP_NAME
+from annotator.core.workspace import open_default_project
+from annotator.ui.common.errors import install_error_handler
+from annotator.ui.common.plain_text import as_text
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -42,7 +44,7 @@ def run_gui(project_path: Path | None = None) -> int:
     try:
         project = open_project(project_path)
     except ProjectLocked as exc:  # open in another Annotator: read-only, or cancel
-        from .lock_dialog import open_despite_lock
+        from annotator.ui.safety.lock_dialog import open_despite_lock
 
         project = open_despite_lock(None, exc)
         if project is None:
@@ -50,7 +52,7 @@ def run_gui(project_path: Path | None = None) -> int:
     except ProjectError as exc:
         QMessageBox.critical(None, "Cannot open project", as_text(str(exc)))
         return 2
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
     window = MainWindow(project)
     window.show()

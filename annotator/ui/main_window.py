@@ -1,40 +1,60 @@
-"""The main window: wiring between the project, the views and the undo stack. No logic of its own."""
+"""The main window: wiring between the project, the views and the undo stack. No logic of its own.
+
+It is the features' Workbench (annotator/ui/common/workbench.py): they reach it through
+reveal, show_status and tool_window, and it attaches and detaches them as projects change.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
-    QTableView, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ..core.errors import AnnotationError, ProjectError
-from ..core.lock import ProjectLocked
-from ..core.model import LAYER_NAMES, Label
-from ..core.project import Project
-from ..core.store import Change
-from . import backup_dialog, file_actions, preferences, settings
-from .colors import label_icon
-from .document_filter import DocumentFilter
-from .find_bar import FindBar
-from .label_bar import LabelBar
-from .lock_dialog import open_despite_lock, show_mode
-from .models import DocumentListModel
-from .operations import Operations
-from .document_info import DocumentInfoPanel
-from .document_panel import DocumentPanel
-from .entities_panel import EntitiesPanel
-from .panels import AnnotationPanel
-from .plain_text import as_text, clip, escape, rich_tip
-from .reader import ReaderView
-from .reader_room import ReaderRoom
-from .target_popup import TargetPopup, words_on_screen
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import LAYER_NAMES, Label
+from annotator.core.project import Project
+from annotator.core.store.database import Change, ChangeKind
+from annotator.core.store.lock import ProjectLocked
+from annotator.ui import file_menu, preferences
+from annotator.ui.actions.operations import Operations
+from annotator.ui.coding.annotation_panel import AnnotationPanel
+from annotator.ui.coding.document_panel import DocumentPanel
+from annotator.ui.coding.label_bar import LabelBar
+from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
+from annotator.ui.common import settings
+from annotator.ui.common.colors import label_icon
+from annotator.ui.common.plain_text import as_text, clip, escape, rich_tip
+from annotator.ui.common.workbench import Feature, ToolWindows
+from annotator.ui.corpus.document_filter import DocumentFilter
+from annotator.ui.corpus.document_info import DocumentInfoPanel
+from annotator.ui.corpus.document_list import DocumentListModel
+from annotator.ui.entities.panel import EntitiesPanel
+from annotator.ui.reader.find_bar import FindBar
+from annotator.ui.reader.reader import ReaderView
+from annotator.ui.reader.reader_room import ReaderRoom
+from annotator.ui.safety import backup_dialog
+from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
 
 
 class MainWindow(QMainWindow):
+    documentShown = Signal(object)  # the id of the document the reader now shows, or None
+
     def __init__(self, project: Project):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -43,6 +63,8 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.current_doc_id: int | None = None
         self._unsubscribe = None
+        self.tool_windows = ToolWindows(self)
+        self.features: list[Feature] = []  # attached when a project opens, detached before it closes
         self._build_menus()
         # One toolbar whose buttons wrap onto a second row rather than hide behind an arrow.
         self.label_toolbar = QToolBar("Labels", self)
@@ -54,7 +76,9 @@ class MainWindow(QMainWindow):
         self.selection_label = QLabel("")
         self.statusBar().addPermanentWidget(self.selection_label)
         self.entities_panel = EntitiesPanel(self, self.statusBar())
-        self.entities_panel.mentionActivated.connect(self.show_mention)
+        self.entities_panel.mentionActivated.connect(
+            lambda doc_id, annotation_id: self.reveal(doc_id, annotation_id=annotation_id))
+        self.features.append(self.entities_panel)
         self.addDockWidget(Qt.RightDockWidgetArea, self.entities_panel)
         self.view_menu.addAction(self.entities_panel.toggleViewAction())
         self.splitter = None
@@ -105,20 +129,33 @@ class MainWindow(QMainWindow):
         self._add(go, "&Next document", lambda: self.step_document(1), "Alt+Down")
         self._add(go, "&Previous document", lambda: self.step_document(-1), "Alt+Up")
         self._add(go, "Mark &done, go to next to do", self.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
+        analyze = bar.addMenu("&Analyze")
+        self._add(analyze, "A&djudicate…", self._open_adjudicate, "Ctrl+Shift+J")
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         self._add(help_menu, "&About Annotator", self.show_about)
 
     # Windows opened from a menu are loaded when first asked for, not at start-up.
     def _open_annotation_table(self) -> None:
-        from .annotation_table import open_annotation_table
+        from annotator.ui.coding.annotation_table import open_annotation_table
 
         open_annotation_table(self)
 
     def _open_memo_search(self) -> None:
-        from .memo_search import open_memo_search
+        from annotator.ui.search.memo_search import open_memo_search
 
-        open_memo_search(self)
+        # An entity memo has no place in the reader: the registry beside it picks the entity out.
+        open_memo_search(self, show_entity=self._show_entity)
+
+    def _open_adjudicate(self) -> None:
+        from annotator.ui.team.adjudicate import open_adjudicate
+
+        open_adjudicate(self)
+
+    def _show_entity(self, entity_id: int) -> None:
+        self.entities_panel.show()
+        self.entities_panel.raise_()
+        self.entities_panel.select(entity_id)
 
     def _add(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -167,7 +204,7 @@ class MainWindow(QMainWindow):
         self.reader.annotationClicked.connect(self._annotation_clicked)
         self.reader.deleteRequested.connect(self.delete_annotation)
         self.reader.selectionInfo.connect(self._selection_info)
-        self.reader.hint.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.reader.hint.connect(self.show_status)
         self.reader.spanAdjustRequested.connect(self.adjust_span)
         self.reader.annotationStepped.connect(self._annotation_stepped)
         self.find_bar = FindBar(self.reader, self)
@@ -177,10 +214,11 @@ class MainWindow(QMainWindow):
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.reader, 1)
         centre_layout.addWidget(self.find_bar)
-        self.document_panel = DocumentPanel(project, self.ops, self)
+        self.document_panel = DocumentPanel(project, self.ops, self, workbench=self)
         self.document_info = DocumentInfoPanel(project, self.ops, self)
         self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection)
-        self.entities_panel.set_project(project, self.ops, lambda: self.current_doc_id)
+        for feature in self.features:
+            feature.attach(self)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
         self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
         self.annotation_panel.annotationActivated.connect(self.entities_panel.annotation_selected)
@@ -242,7 +280,7 @@ class MainWindow(QMainWindow):
     def search_panel(self):
         """The Search tab's panel, built on first use (the tab shown, or Find in project)."""
         if self._search_panel is None:
-            from .search_panel import SearchPanel
+            from annotator.ui.search.panel import SearchPanel
 
             self._search_panel = SearchPanel(self.project, self)
             self._search_page.layout().addWidget(self._search_panel)
@@ -284,20 +322,13 @@ class MainWindow(QMainWindow):
         self.doc_model.detach()
         self.doc_filter.detach()
         self.annotation_panel.detach()
-        self.entities_panel.detach()
+        for feature in self.features:
+            feature.detach()
         self.document_panel.detach()
         self.document_info.detach()
         if self._search_panel is not None:
             self._search_panel.detach()
-        if getattr(self, "annotation_table", None) is not None:  # it reads this project only
-            from .annotation_table import close_annotation_table
-
-            close_annotation_table(self)
-        if getattr(self, "codebook_editor", None) is not None:  # it edits this project only
-            self.codebook_editor.close()
-            self.codebook_editor.detach()
-            self.codebook_editor.deleteLater()
-            self.codebook_editor = None
+        self.tool_windows.close_all()  # each reads or edits this project only
         self.undo_stack.clear()
         self.project.close()
         self.project = None
@@ -323,6 +354,7 @@ class MainWindow(QMainWindow):
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
+        self.documentShown.emit(doc_id)
 
     def _show_replayed(self, doc_id: int | None, message: str) -> None:
         """After undo or redo, show the document the edit was in, as editors show the undone line,
@@ -365,28 +397,29 @@ class MainWindow(QMainWindow):
         if self.current_doc_id is None:
             return
         doc_id = self.current_doc_id
-        start, end = self.ops.span_for_tag(doc_id, start, end, exact)
         if label.layer == "stance":
+            # The popup asks about the words selected; the tag snaps them when it is made (Operations.tag).
             text = self.project.documents.text(doc_id)[start:end]
             popup = TargetPopup(label.name, text, self.project.annotations.targets(), self,
                                 match=self.project.entities.match)
-            popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, roles))
+            popup.stanceChosen.connect(lambda roles: self._commit_tag(doc_id, label, start, end, exact, roles))
             popup.finished.connect(popup.deleteLater)
             self.target_popup = popup
             popup.place_beside(words_on_screen(self.reader, *self.reader.positions.span_to_qt(start, end)))
             popup.open()
             return
-        self._commit_tag(doc_id, label, start, end)
+        self._commit_tag(doc_id, label, start, end, exact)
 
-    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, roles: dict | None = None) -> None:
+    def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, exact: bool,
+                    roles: dict | None = None) -> None:
         try:
             # roles: a stance's target and holder, each an entity link or free text
-            annotation = self.ops.tag(doc_id, label, start, end, **(roles or {}))
+            annotation = self.ops.tag(doc_id, label, start, end, exact=exact, **(roles or {}))
         except (AnnotationError, ProjectError) as exc:
             QMessageBox.warning(self, "Cannot tag", as_text(str(exc)))
             return
         if doc_id == self.current_doc_id:
-            self.reader.select_span(end, end)
+            self.reader.select_span(annotation.end, annotation.end)
             self.annotation_panel.select(annotation.id)
         snippet = " ".join(annotation.text.split())[:60]
         self.statusBar().showMessage(f"Tagged {label.name}: {snippet}", 5000)
@@ -427,42 +460,19 @@ class MainWindow(QMainWindow):
         self.reader.show_annotation(annotation)  # flashes even when it was already the list's current row
         self.reader.set_selected_annotation(annotation)
 
-    def show_mention(self, doc_id: int, annotation_id: int) -> None:
-        """Open the document an entity mention is in and flash its span."""
-        self.open_document(doc_id)
-        self.annotation_panel.select(annotation_id)
-        self.reader.show_annotation(self.project.annotations.get(annotation_id))
-
     def _annotation_clicked(self, annotation_id: int) -> None:
         self.annotation_panel.select(annotation_id)
-
-    def go_to_annotation(self, doc_id: int, annotation_id: int) -> None:
-        """From the annotation table: open the document, select the annotation and flash its span."""
-        try:
-            annotation = self.project.annotations.get(annotation_id)
-        except KeyError:
-            QMessageBox.warning(self, "Open annotation", "That annotation was deleted after the table showed it.")
-            return
-        self.open_document(annotation.document_id)
-        if not annotation.is_document_level:
-            self.annotation_panel.select(annotation_id)
-            self.reader.show_annotation(annotation)
-        self.raise_()
-        self.activateWindow()
-        self.reader.setFocus()
 
     def _selection_info(self, count: int) -> None:
         self.selection_label.setText(f"{count} characters selected — press a label key to tag" if count else "")
 
     def open_codebook(self) -> None:
         """Ctrl+K: the Codebook window, beside the reader so labels can be tried out at once."""
-        from .codebook_editor import CodebookEditor  # loaded when first asked for
+        from annotator.ui.coding.codebook_editor import (
+            open_codebook_editor,  # loaded when first asked for
+        )
 
-        if getattr(self, "codebook_editor", None) is None:
-            self.codebook_editor = CodebookEditor(self.project, self.ops, self)
-        self.codebook_editor.show()
-        self.codebook_editor.raise_()
-        self.codebook_editor.activateWindow()
+        open_codebook_editor(self)
 
     def _codebook_changed(self) -> None:
         """Labels were added, renamed, recoloured, moved or deleted: toolbar, highlights and list follow."""
@@ -472,15 +482,52 @@ class MainWindow(QMainWindow):
         self.annotation_panel.set_document(self.current_doc_id)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "codebook_changed":
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._codebook_changed()
-        if change.document_id == self.current_doc_id and change.kind.startswith("annotation"):
+        if change.document_id == self.current_doc_id and change.kind.touches_annotations:
             if change.annotation_id is None:
                 self.reader.set_annotations()
             else:  # one span: only the paragraphs it touches are highlighted again
                 self.reader.put_annotation(change.annotation_id, self.project.annotations.find(change.annotation_id))
-            if change.kind == "annotation_removed":
+            if change.kind == ChangeKind.ANNOTATION_REMOVED:
                 self.reader.clear_mark()
+
+    # -- the workbench: what features see of the window ----------------------------
+
+    def reveal(self, document_id: int, *, span: tuple[int, int] | None = None,
+               annotation_id: int | None = None, memo: bool = False) -> bool:
+        """Open the document and show the place (see Workbench.reveal): the one way every feature goes there."""
+        try:
+            annotation = self.project.annotations.get(annotation_id) if annotation_id is not None else None
+            self.project.documents.summary(annotation.document_id if annotation is not None else document_id)
+        except KeyError:
+            what = "annotation" if annotation_id is not None else "document"
+            QMessageBox.warning(self, "Deleted meanwhile",
+                                f"That {what} was deleted after it was listed (by an undo, or in another window). "
+                                "Search or list again to see what is there now.")
+            return False
+        self.open_document(annotation.document_id if annotation is not None else document_id)
+        reader = self.reader
+        if annotation is not None and annotation.is_document_level:
+            self.document_panel.setFocus()  # shown there, not in the text
+        elif annotation is not None:
+            self.annotation_panel.select(annotation.id)
+            reader.show_annotation(annotation)  # flashes it
+            reader.set_selected_annotation(annotation)  # ready for the arrows
+            reader.setFocus()
+        elif memo:
+            self.document_panel.memo.setFocus()
+        else:
+            if span is not None and 0 <= span[0] <= span[1] <= reader.positions.length:
+                reader.reveal_span(*span)
+            reader.setFocus()
+        return True
+
+    def show_status(self, message: str, timeout_ms: int = 5000) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def tool_window(self, key, factory=None):
+        return self.tool_windows.get(key, factory)
 
     # -- find, zoom --------------------------------------------------------------
 
@@ -496,7 +543,7 @@ class MainWindow(QMainWindow):
     # -- files -------------------------------------------------------------------
 
     def new_project(self) -> None:
-        path = file_actions.ask_new_project_path(self)
+        path = file_menu.ask_new_project_path(self)
         if path is not None:
             if path.exists():
                 QMessageBox.warning(self, "New project", as_text(f"{path} already exists. Use File › Open project to open it."))
@@ -504,7 +551,7 @@ class MainWindow(QMainWindow):
             self._switch_to(path, create=True)
 
     def open_project(self, path: Path | None = None) -> None:
-        path = path or file_actions.ask_open_project_path(self)
+        path = path or file_menu.ask_open_project_path(self)
         if path is not None:
             self._switch_to(path, create=False)
 
@@ -530,20 +577,24 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def import_files(self, folder: bool = False, paths: list[Path] | None = None) -> None:
-        paths = paths if paths is not None else file_actions.ask_import_paths(self, folder)
+        paths = paths if paths is not None else file_menu.ask_import_paths(self, folder)
         if paths:
-            report = file_actions.run_import(self, self.project, paths)
+            report = file_menu.run_import(self, self.project, paths, corpus_done=self._corpus_imported)
             if report.imported:  # what was just imported is what the analyst wants to see
                 self.open_document(report.imported[0].document_id)
 
-    def export(self) -> None:
-        file_actions.run_export(self, self.project)
+    def _corpus_imported(self, report) -> None:
+        if report.imported and self.current_doc_id is None:
+            self.open_document(report.imported[0].document_id)  # an empty window shows what arrived
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def export(self) -> None:
+        file_menu.run_export(self, self.project)
+
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         event.acceptProposedAction()
         # Let the drag finish before a modal progress dialog starts.
@@ -567,7 +618,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
-        from .. import __version__
+        from annotator import __version__
 
         QMessageBox.about(self, "About Annotator",
                           f"Annotator {__version__}\nClaims, entities and stance in news.\nProject: {self.project.path}")
@@ -609,7 +660,7 @@ class MainWindow(QMainWindow):
         s.setValue("reader/point_size", self.reader.font().pointSizeF())
         s.sync()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.project is not None:  # a second close (e.g. at app exit) has nothing left to save
             self._save_window()
             self._teardown()  # the panels save a note or memo still being typed

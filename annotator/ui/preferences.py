@@ -10,23 +10,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFontComboBox, QFormLayout, QLabel, QLineEdit,
-    QMessageBox, QSpinBox, QVBoxLayout,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFontComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
 )
 
-from ..core.annotations import default_annotator
-from ..core.backup import DEFAULT_KEEP, MAX_KEEP, backups_to_keep, set_backups_to_keep
-from ..core.errors import ProjectError
-from . import settings
-from .plain_text import as_text
-from .reader import READER_FAMILIES
+from annotator.core.coding.annotations import default_annotator
+from annotator.core.common.errors import ProjectError
+from annotator.core.safety.backup import DEFAULT_KEEP, MAX_KEEP, backups_to_keep, set_backups_to_keep
+from annotator.ui.common import settings
+from annotator.ui.common.plain_text import as_text
+from annotator.ui.reader.reader import READER_FAMILIES
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from annotator.ui.main_window import MainWindow
 
 DEFAULT_POINT_SIZE = 12.5
+PREFERENCES = "preferences"  # the dialog's key among the window's tool windows
 MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 48.0
 MAX_NAME_LENGTH = 100
 
@@ -75,7 +86,8 @@ def check_name(name: str) -> str:
 def apply(window: MainWindow, prefs: Preferences | None = None) -> None:
     """Put the preferences to work on the open project and the reader."""
     prefs = prefs or load()
-    window.project.annotations.annotator = prefs.annotator
+    # A file handed out to a coder codes as that coder, whatever name this computer's Preferences hold.
+    window.project.annotations.annotator = window.project.coders.handed_out_to or prefs.annotator
     window.ops.snap_words = prefs.snap_words
     reader = window.reader
     font = reader.font()
@@ -155,9 +167,8 @@ class PreferencesDialog(QDialog):
 def open_preferences(window: MainWindow) -> PreferencesDialog:
     """Edit › Preferences: the dialog opens over the window; OK saves and applies at once."""
     keep = backups_to_keep(window.project)
-    dialog = PreferencesDialog(load(), window, keep_backups=keep)
 
-    def accepted() -> None:
+    def accepted(dialog: PreferencesDialog) -> None:
         if dialog.result_prefs is not None and window.project is not None:
             save(dialog.result_prefs)
             apply(window, dialog.result_prefs)
@@ -166,10 +177,14 @@ def open_preferences(window: MainWindow) -> PreferencesDialog:
                     window.ops.run("Backups to keep", set_backups_to_keep, window.project, dialog.keep_backups.value())
                 except ProjectError as exc:
                     QMessageBox.warning(window, "Backups to keep", as_text(str(exc)))
-            window.statusBar().showMessage(f"Preferences saved; new annotations are by {dialog.result_prefs.annotator}.", 5000)
+            window.show_status(f"Preferences saved; new annotations are by {window.project.coders.person_name}.")
 
-    dialog.accepted.connect(accepted)
-    dialog.finished.connect(dialog.deleteLater)
-    window.preferences_dialog = dialog
+    def build() -> PreferencesDialog:
+        dialog = PreferencesDialog(load(), window, keep_backups=keep)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: accepted(dialog))
+        return dialog
+
+    dialog = window.tool_window(PREFERENCES, build)
     dialog.open()
     return dialog

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core.backup import backups_to_keep, list_backups
 from annotator.core.project import Project
+from annotator.core.safety.backup import backups_to_keep, list_backups
 
 TEXT = "월마트가 아마존을 고소했다 🚀. Kim said the deal was over."
 

@@ -295,7 +295,7 @@ def test_a_full_disk_is_named_not_a_traceback(tmp_path, monkeypatch, capsys):
     # Issue 12 (items 9, 19 in the command line): SQLite's "database or disk is full" reached the user as a traceback.
     import sqlite3
 
-    from annotator.core import stats
+    from annotator.core.coding import stats
 
     path = tmp_path / "study.annotator"
     Project(path).close()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import _parser, main
-from annotator.core import formats
-from annotator.core.export_formats import export
-from annotator.core.importing import import_paths, import_seeds
+from annotator.core.corpus import import_formats as formats
+from annotator.core.corpus.importing import import_paths, import_seeds
+from annotator.core.interchange.formats import export
 from annotator.core.project import Project
 from tests.core.test_extract import docx_bytes, pdf_bytes
 

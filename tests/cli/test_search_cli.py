@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,13 @@ def test_filters_by_label_entity_and_metadata(project_path, capsys):
     assert capsys.readouterr().out.splitlines()[0] == "[2] Cloud results — 1 hit"
     assert main(["search", "--project", str(project_path), "aws", "--meta", "outlet", "--label", "Organization"]) == 1
     assert capsys.readouterr().out.strip().startswith("No matches")
+
+
+@pytest.mark.parametrize("typed", ["ＷＡＬＭＡＲＴ", unicodedata.normalize("NFD", "월마트"), " walmart "])
+def test_entity_names_the_way_the_registry_matches_them(project_path, capsys, typed):
+    # Full width (as Korean and Japanese keyboards type it) and decomposed jamo (as macOS file names carry it).
+    assert main(["search", "--project", str(project_path), "aws", "--entity", typed]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "[1] Walmart leaves — 1 hit"
 
 
 def test_limit_lists_fewer_documents_and_says_how_many_match(project_path, capsys):

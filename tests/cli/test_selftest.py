@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import annotator.selftest as selftest
-from annotator.core.importing import ImportReport
+from annotator.core.corpus.importing import ImportReport
 
 
 @pytest.mark.timeout(400)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from annotator.core.importing import import_seeds
+from annotator.core.corpus.importing import import_seeds
+from annotator.core.interchange.refi.payload import split
 from annotator.core.project import Project
-from annotator.core.refi.payload import split
 from tests.support import span_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "refi-qda"

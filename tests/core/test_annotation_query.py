@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import unicodedata
 
 import pytest
 
+from annotator.core.coding import annotation_choices as choices
+from annotator.core.coding import annotation_query as q
+from annotator.core.coding.annotation_query import AnnotationFilter, AnnotationRow
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LAYERS
+from annotator.core.store.database import Change
 from tests.support import dump_connection
-from annotator.core import annotation_query as q
-from annotator.core.annotation_query import AnnotationFilter, AnnotationRow
-from annotator.core.errors import ProjectError
-from annotator.core.model import LAYERS
-from annotator.core.store import Change
 
 F = AnnotationFilter
 
@@ -36,7 +38,7 @@ def corpus(project, label, monkeypatch):
     made by two annotators at stamps that sometimes tie."""
     stamps = itertools.cycle(["2024-05-01T09:00:00+00:00", "2024-05-01T09:00:00+00:00",
                               "2024-04-30T08:00:00+00:00", "2024-05-02T10:00:00+00:00"])
-    monkeypatch.setattr("annotator.core.annotations.now", lambda: next(stamps))
+    monkeypatch.setattr("annotator.core.coding.annotations.now", lambda: next(stamps))
     docs = [project.documents.add(title=title, text=text) for title, text in DOCS]
     texts = [text for _title, text in DOCS]
     conn = project.store.conn
@@ -144,7 +146,9 @@ def _nocase(text: str) -> str:
 
 
 def _fold(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
+    """As the registry compares names: NFKC, casefold, NFKC again, spacing collapsed."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text or "").casefold())
+    return " ".join(folded.split())
 
 
 def _document_key(r: AnnotationRow) -> tuple:
@@ -490,9 +494,9 @@ def test_an_order_that_needs_a_sort_sorts_once_for_all_its_pages(project, corpus
 
 def test_filter_choices_list_entities_attribute_names_and_values(project, corpus):
     entity = corpus["entity"]
-    assert q.entity_choices(project) == [(entity["Amazon"], "Amazon"), (entity["Kim Ji-ho"], "Kim Ji-ho"),
+    assert choices.entity_choices(project) == [(entity["Amazon"], "Amazon"), (entity["Kim Ji-ho"], "Kim Ji-ho"),
                                          (entity["Walmart Inc."], "Walmart Inc.")]
-    names = q.attribute_names(project)
+    names = choices.attribute_names(project)
     assert "strength" in names and len([n for n in names if n.casefold() == "fact check"]) == 1
-    assert q.attribute_values(project, "FACT CHECK") == ["accurate", "False"]
-    assert q.attribute_values(project, "strength") == ["3"]  # blank values are not offered
+    assert choices.attribute_values(project, "FACT CHECK") == ["accurate", "False"]
+    assert choices.attribute_values(project, "strength") == ["3"]  # blank values are not offered

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from annotator.core.errors import AnnotationError
+from annotator.core.common.errors import AnnotationError
 
 ARTICLE = "Amazon sued Walmart in Seattle. Walmart called the claim baseless."
 
@@ -45,10 +45,10 @@ def test_delete_returns_the_annotation_and_removes_it(project, doc_factory, labe
 
 def test_undoing_a_delete_puts_back_the_same_id_and_timestamps(project, doc_factory, label, monkeypatch):
     doc = doc_factory(ARTICLE)
-    monkeypatch.setattr("annotator.core.annotations.now", lambda: "2024-05-06T07:08:09+00:00")
+    monkeypatch.setattr("annotator.core.coding.annotations.now", lambda: "2024-05-06T07:08:09+00:00")
     a = project.annotations.add(doc, label("Against"), target="Walmart", note="tone")
     b = project.annotations.add(doc, label("Claim"), *_at(ARTICLE, "Walmart called the claim baseless."))
-    monkeypatch.setattr("annotator.core.annotations.now", lambda: "2025-12-31T23:59:59+00:00")
+    monkeypatch.setattr("annotator.core.coding.annotations.now", lambda: "2025-12-31T23:59:59+00:00")
     _, deletion = project.store.edit(project.annotations.delete, a.id)
     project.store.undo(deletion)
     back = project.annotations.get(a.id)
@@ -75,9 +75,9 @@ def test_undoing_a_delete_emits_an_added_event(project, doc_factory, label):
 
 def test_update_note_target_and_label_keep_the_span(project, doc_factory, label, monkeypatch):
     doc = doc_factory(ARTICLE)
-    monkeypatch.setattr("annotator.core.annotations.now", lambda: "2024-01-01T00:00:00+00:00")
+    monkeypatch.setattr("annotator.core.coding.annotations.now", lambda: "2024-01-01T00:00:00+00:00")
     a = project.annotations.add(doc, label("Claim"), *_at(ARTICLE, "Amazon sued Walmart in Seattle."))
-    monkeypatch.setattr("annotator.core.annotations.now", lambda: "2024-02-02T00:00:00+00:00")
+    monkeypatch.setattr("annotator.core.coding.annotations.now", lambda: "2024-02-02T00:00:00+00:00")
 
     b = project.annotations.update(a.id, note="checked against court records")
     assert b.note == "checked against court records"

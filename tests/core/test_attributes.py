@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.errors import AnnotationError
-from annotator.core.store import Change
+from annotator.core.common.errors import AnnotationError
+from annotator.core.store.database import Change
 from tests.support import dump
 
 ARTICLE = "Amazon will cut 500 jobs, a spokesperson said. The union opposed the plan."

@@ -15,13 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import backup, schema
-from annotator.core.backup import (
-    backup_dir, backups_to_keep, list_backups, make_backup, maybe_backup_on_open, prune, restore_backup,
+from annotator.core.common.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.safety import backup
+from annotator.core.safety.backup import (
+    backup_dir,
+    backups_to_keep,
+    list_backups,
+    make_backup,
+    maybe_backup_on_open,
+    prune,
+    restore_backup,
     set_backups_to_keep,
 )
-from annotator.core.errors import ProjectError
-from annotator.core.project import Project
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 T0 = datetime(2026, 11, 22, 1, 2, 3, tzinfo=timezone.utc)

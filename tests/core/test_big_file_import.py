@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import fingerprints
-from annotator.core.fingerprints import fingerprint
-from annotator.core.importing import PHASES, Step, import_paths
+from annotator.core.corpus import fingerprints
+from annotator.core.corpus.fingerprints import fingerprint
+from annotator.core.corpus.importing import PHASES, Step, import_paths
 from annotator.core.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]

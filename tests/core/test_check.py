@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import schema
-from annotator.core.check import SHOWN_PER_KIND, check_project
 from annotator.core.project import Project
+from annotator.core.safety.check import SHOWN_PER_KIND, check_project
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT = ("월마트가 아마존의 클라우드를 버렸다 🚀. \"We are done,\" said Kim Ji-ho. "
@@ -141,6 +141,15 @@ def test_attribute_values_that_do_not_fit_are_named(study):
     damage(study, f"UPDATE annotations SET label_id = {quote} WHERE id = 2")
     [line] = check_project(study).problems
     assert "Annotation 2 (Quote) has a value for “type”," in line and "an attribute of “Claim”, but is labelled “Quote”" in line
+
+
+def test_annotations_a_script_wrote_without_a_coder_are_named(study):
+    damage(study, "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, note, annotator, "
+                  "created_at, updated_at) SELECT document_id, label_id, span_start, span_end, text, '', 'script', "
+                  "created_at, updated_at FROM annotations WHERE text = '월마트'")
+    report = check_project(study)
+    assert report.exit_code == 1
+    assert "1 annotation belongs to no coder" in " ".join(report.problems)
 
 
 def test_a_document_text_changed_outside_annotator_is_named(study):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core.check import check_project
 from annotator.core.project import Project
+from annotator.core.safety.check import check_project
 
 # Changes every document inside a transaction too big for SQLite's cache, so changed pages
 # reach the file before the commit, then dies: the journal is hot, the file half-written.

@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from annotator.core.codebook import default_codebook, validate_codebook
-from annotator.core.errors import ProjectError
-from annotator.core.model import LAYERS
+from annotator.core.coding.codebook import default_codebook, validate_codebook
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.model import LAYERS
 
 DEFAULT = [
     # (layer, name, key)
@@ -144,8 +144,8 @@ def test_file_that_is_not_a_codebook_is_refused():
 
 
 def test_refused_codebook_installs_nothing(tmp_path):
-    from annotator.core.codebook import Codebook
-    from annotator.core.store import Store
+    from annotator.core.coding.codebook import Codebook
+    from annotator.core.store.database import Store
 
     store = Store(tmp_path / "bare.annotator")
     try:
@@ -165,7 +165,7 @@ def _codebook_work(tmp_path, labels: int, *, twice: bool = False) -> int:
     """SQLite virtual-machine steps (in hundreds) an import of a codebook of this many labels costs."""
     import json
 
-    from annotator.core.codebook_io import FORMAT, import_codebook
+    from annotator.core.coding.codebook_files import FORMAT, import_codebook
     from annotator.core.project import Project
 
     folder = tmp_path / f"{labels}-{twice}"
@@ -194,3 +194,43 @@ def test_a_codebook_import_costs_in_proportion_to_its_labels(tmp_path, twice):
     # doubling the labels here quadrupled SQLite's work.
     small, large = _codebook_work(tmp_path, 200, twice=twice), _codebook_work(tmp_path, 400, twice=twice)
     assert large < 2.4 * small
+
+
+def _replace_statements(tmp_path, labels: int) -> tuple[int, int]:
+    """Statements a replacing import runs that removes this many labels (and their groups and attributes):
+    (all of them, those that read the whole codebook)."""
+    import json
+
+    from annotator.core.coding.codebook_files import FORMAT, codebook_data, import_codebook
+    from annotator.core.project import Project
+
+    folder = tmp_path / f"replace-{labels}"
+    folder.mkdir()
+    groups = [{"name": f"Group {g}", "group": True, "labels": [
+        {"name": f"Label {g}.{i}", "color": "#336699", "attributes": [{"name": "tone", "kind": "text"}]}
+        for i in range(labels // 10)]} for g in range(10)]
+    (folder / "big.json").write_text(json.dumps({"format": FORMAT, "version": 2,
+                                                 "layers": [{"id": "claim", "labels": groups}]}))
+    (folder / "small.json").write_text(json.dumps({"format": FORMAT, "version": 2, "layers": [
+        {"id": "claim", "labels": [{"name": "Claim", "color": "#336699"}]}]}))
+    with Project(folder / "p.annotator") as project:
+        import_codebook(project, folder / "big.json")
+        before = codebook_data(project)
+        statements: list[str] = []
+        project.store.conn.set_trace_callback(statements.append)
+        report = import_codebook(project, folder / "small.json", mode="replace")
+        project.store.conn.set_trace_callback(None)
+        assert report.removed == labels + 10 + 12  # the file's labels, their groups, the starting codebook's
+        assert [label.name for label in project.codebook.labels()] == ["Claim"]
+        project.store.undo(project.store.last_changeset)  # one edit, undone whole
+        assert codebook_data(project) == before
+    reads = [sql for sql in statements if sql.startswith("SELECT") and "FROM labels ORDER BY" in sql]
+    return len(statements), len(reads)
+
+
+def test_a_replacing_import_removes_labels_together_not_one_by_one(tmp_path):
+    # Before: each label left out of the file was deleted on its own, re-reading the whole codebook
+    # and renumbering its siblings every time, so the work grew with the square of the labels.
+    (small, small_reads), (large, large_reads) = _replace_statements(tmp_path, 200), _replace_statements(tmp_path, 400)
+    assert large_reads == small_reads  # the codebook is read a fixed number of times, not once per label
+    assert large < 2.2 * small

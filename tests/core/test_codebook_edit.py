@@ -6,12 +6,11 @@ import json
 
 import pytest
 
-from annotator.core.codebook_io import codebook_data, export_codebook, import_codebook
-from annotator.core.errors import ProjectError
+from annotator.core.coding.codebook_files import codebook_data, export_codebook, import_codebook
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
-from annotator.core.store import Change
+from annotator.core.store.database import Change
 from tests.support import dump
-
 
 
 def set_value(project, annotation_id: int, attribute_id: int, value: str) -> None:
@@ -495,8 +494,8 @@ def test_a_problem_found_halfway_rolls_the_whole_import_back(project, tmp_path, 
 
 
 def test_nested_v2_codebook_installs_with_groups_and_attributes(tmp_path):
-    from annotator.core.codebook import Codebook
-    from annotator.core.store import Store
+    from annotator.core.coding.codebook import Codebook
+    from annotator.core.store.database import Store
 
     data = {"format": "annotator-codebook", "version": 2, "layers": [{"id": "entity", "labels": [
         {"name": "Actors", "group": True, "labels": [

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.corpus import (
-    BATCH_ROWS, ColumnMapping, guess_mapping, import_corpus, is_corpus_file, sniff_corpus,
+from annotator.core.common.errors import ImportRefused, ProjectError
+from annotator.core.corpus.corpus_files import (
+    BATCH_ROWS,
+    ColumnMapping,
+    guess_mapping,
+    import_corpus,
+    is_corpus_file,
+    sniff_corpus,
 )
-from annotator.core.errors import ImportRefused, ProjectError
-from annotator.core.store import Change
+from annotator.core.store.database import Change
 from tests.support import dump
 
 BODY_1 = "서울시가 새 교통 정책을 발표했다.\n시민 단체는 \"환영\"한다고 밝혔다."
@@ -243,7 +248,7 @@ def test_import_is_not_an_undoable_edit_but_editing_its_metadata_is(project, tmp
 def test_documents_csv_has_a_meta_column_per_metadata_key(project, tmp_path):
     import pandas as pd
 
-    from annotator.core.exporting import DOCUMENT_COLUMNS, export_documents
+    from annotator.core.interchange.tables import DOCUMENT_COLUMNS, export_documents
 
     path = write_news_csv(tmp_path / "news.csv")
     report = import_corpus(project, path, guess_mapping(sniff_corpus(path).columns))

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from annotator.core import corpus_reading
-from annotator.core.corpus_reading import layout_of, read_rows
+from annotator.core.corpus import corpus_reading
+from annotator.core.corpus.corpus_reading import layout_of, read_rows
 
 TRICKY = [
     'title,text\nA,plain\nB,"quoted, with comma"\nC,"two\nlines"\n',

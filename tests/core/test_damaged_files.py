@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core.backup import back_up_now
-from annotator.core.check import check_project
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.safety.backup import back_up_now
+from annotator.core.safety.check import check_project
 
 
 def sound_project(path: Path) -> Path:

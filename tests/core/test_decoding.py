@@ -7,8 +7,8 @@ from importlib import resources
 
 import pytest
 
-from annotator.core.decoding import MAX_TEXT_BYTES, decode_bytes
-from annotator.core.errors import ImportRefused
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.decoding import MAX_TEXT_BYTES, decode_bytes
 
 
 def seed_text(prefix: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from annotator.core.doc_spans import LONG_SPAN, ListedSpans, key_of
+from annotator.core.coding.doc_spans import LONG_SPAN, ListedSpans, key_of
 from annotator.core.project import Project
 
 

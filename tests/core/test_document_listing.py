@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.documents import DocumentQuery, _listing_sql
-from annotator.core.duplicates import flagged_among
+from annotator.core.corpus.documents import DocumentQuery, _listing_sql
+from annotator.core.corpus.duplicates import flagged_among
 from annotator.core.project import Project
 
 OUTLETS = ("Daily Ledger", "LE MONDE", "연합뉴스")

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.duplicates import MAX_NEAR_DUPLICATES, MIN_REPEAT_WORDS, repeated_passages
-from annotator.core.errors import ProjectError
-from annotator.core.importing import import_paths, import_seeds
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus.duplicates import MAX_NEAR_DUPLICATES
+from annotator.core.corpus.fingerprints import MIN_REPEAT_WORDS, repeated_passages
+from annotator.core.corpus.importing import import_paths, import_seeds
 from annotator.core.project import Project
-from annotator.core.store import Change
+from annotator.core.store.database import Change
 from tests.support import dump
 
 

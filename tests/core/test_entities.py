@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.entities import Candidate, EntitySummary, fold
-from annotator.core.entity_text import context_line
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.folding import fold
+from annotator.core.entities.mentions import context_line
+from annotator.core.entities.registry import Candidate, EntitySummary
 from tests.support import dump
 
 ARTICLE = "Walmart told suppliers to leave AWS. Walmart’s rival Amazon Web Services said little."
@@ -230,7 +231,7 @@ def test_folding_in_runs_agrees_with_folding_one_character_cluster_at_a_time():
     import random
     import unicodedata
 
-    from annotator.core.entity_text import folded_with_origins
+    from annotator.core.entities.mentions import folded_with_origins
 
     def careful(text):
         folded, starts, ends, i = "", [], [], 0
@@ -439,7 +440,7 @@ def test_delete_of_an_entity_only_mentioned_unlinks_its_mentions(project, doc_fa
 
 
 def test_an_exact_tag_with_a_korean_particle_offers_and_links_the_name_without_it(project, doc_factory, label):
-    from annotator.core.entity_text import name_in_span
+    from annotator.core.entities.mentions import name_in_span
 
     assert [name_in_span(t) for t in ("월마트가", "아마존웹서비스를", "AWS는", " Amazon  Web\nServices ", "주가")] == [
         "월마트", "아마존웹서비스", "AWS", "Amazon Web Services", "주가"]  # 주가 (a stock price) is one word

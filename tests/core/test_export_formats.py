@@ -9,11 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotator.core.errors import ProjectError
-from annotator.core.export_formats import (
-    FORMATS, ExportCancelled, export, export_document_coding, export_matrix, preview, variable_name,
+from annotator.core.common.errors import ProjectError
+from annotator.core.interchange.formats import (
+    FORMATS,
+    ExportCancelled,
+    export,
+    export_document_coding,
+    export_matrix,
+    preview,
+    variable_name,
 )
-from annotator.core.export_json import QUOTE_CONTEXT, export_jsonl, export_webanno
+from annotator.core.interchange.json_formats import QUOTE_CONTEXT, export_jsonl, export_webanno
 from annotator.core.project import Project
 from tests.support import dump, span_of
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import export_sqlcsv
-from annotator.core.export_files import ROW_FILTER
-from annotator.core.exporting import export_annotations
+from annotator.core.interchange import sqlcsv as export_sqlcsv
+from annotator.core.interchange.files import ROW_FILTER
+from annotator.core.interchange.tables import export_annotations
 from annotator.core.project import Project
 
 STAMP = "2026-01-02T03:04:05+00:00"

@@ -36,7 +36,7 @@ def test_the_streamed_project_file_is_valid_against_the_refi_schema(golden_expor
 
 _MEASURE = """
 import json, sys
-from annotator.core.export_formats import export
+from annotator.core.interchange.formats import export
 from annotator.core.project import Project
 
 def kb(field):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.support import read_csv_rows as _read, read_with_pandas as _read_with_pandas
-from annotator.core.errors import ProjectError
-from annotator.core.exporting import (
+from annotator.core.common.errors import ProjectError
+from annotator.core.interchange.files import write_csv
+from annotator.core.interchange.tables import (
     ANNOTATION_COLUMNS,
     DOCUMENT_COLUMNS,
     ENTITY_COLUMNS,
@@ -20,8 +20,9 @@ from annotator.core.exporting import (
     export_documents,
     export_entities,
     export_memos,
-    write_csv,
 )
+from tests.support import read_csv_rows as _read
+from tests.support import read_with_pandas as _read_with_pandas
 
 # Every id and offset column: pandas reads them as nullable integers (see docs/csv-format.md).
 INT_COLUMNS = ["start", "end", "cue_start", "cue_end", "entity_id", "source_entity_id",

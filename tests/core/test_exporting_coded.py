@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import dump_connection, read_csv_rows as _read, read_with_pandas as _read_with_pandas
-from annotator.core.errors import ProjectError
-from annotator.core.exporting import (
+from annotator.core.common.errors import ProjectError
+from annotator.core.interchange.tables import (
     ANNOTATION_COLUMNS,
     DOCUMENT_COLUMNS,
     ENTITY_COLUMNS,
@@ -20,6 +19,9 @@ from annotator.core.exporting import (
     export_entities,
     export_memos,
 )
+from tests.support import dump_connection
+from tests.support import read_csv_rows as _read
+from tests.support import read_with_pandas as _read_with_pandas
 
 # Every id and offset column: pandas reads them as nullable integers (see docs/csv-format.md).
 INT_COLUMNS = ["start", "end", "cue_start", "cue_end", "entity_id", "source_entity_id",
@@ -382,7 +384,7 @@ def test_a_value_its_label_no_longer_defines_is_still_written(coded, tmp_path):
 
 
 def test_annotations_stream_from_the_reading_order_index_in_one_query(coded, tmp_path):
-    from annotator.core.exporting import annotations_sql, attribute_columns
+    from annotator.core.interchange.tables import annotations_sql, attribute_columns
 
     conn = coded.store.conn
     statements: list[str] = []

@@ -12,8 +12,8 @@ import pytest
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
-from annotator.core.errors import ImportRefused
-from annotator.core.extract import IMPORTABLE_SUFFIXES, extract, kind_of
+from annotator.core.common.errors import ImportRefused
+from annotator.core.corpus.extract import IMPORTABLE_SUFFIXES, extract, kind_of
 
 HEADLINE = "Minister defends port deal"
 PARAGRAPHS = [

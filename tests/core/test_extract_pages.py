@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.extract import extract
+from annotator.core.corpus.extract import extract
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 MIN_F1 = 0.95
@@ -193,6 +193,6 @@ def test_a_large_page_with_a_stub_body_says_so_and_a_short_small_page_does_not()
     ("Our standards for reporting are set by our editors and our trust principles.", False),
 ])
 def test_rights_and_standards_lines(line: str, notice: bool) -> None:
-    from annotator.core.extract.boilerplate import is_boilerplate_line
+    from annotator.core.corpus.extract.boilerplate import is_boilerplate_line
 
     assert is_boilerplate_line(line) is notice

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotator.core import importing, lock, schema
-from annotator.core.duplicates import Duplicates
-from annotator.core.fingerprints import Fingerprint
-from annotator.core.importing import import_paths, import_seeds
-from annotator.core.metadata import DocumentMetadata
+from annotator.core.corpus import importing
+from annotator.core.corpus.duplicates import Duplicates
+from annotator.core.corpus.fingerprints import Fingerprint
+from annotator.core.corpus.importing import import_paths, import_seeds
+from annotator.core.corpus.metadata import DocumentMetadata
 from annotator.core.project import Project
-from annotator.core.store import Change
+from annotator.core.store import lock, schema
+from annotator.core.store.database import Change
 from tests.core.test_extract import NEWS_PAGE
 
 
@@ -185,7 +186,7 @@ def test_a_worker_connection_writes_beside_the_window_and_its_changes_are_announ
 
 
 def test_read_ahead_keeps_order_hands_over_errors_in_place_and_stops_when_closed() -> None:
-    from annotator.core.read_ahead import ReadAhead
+    from annotator.core.common.read_ahead import ReadAhead
 
     def prepare(n: int) -> int:
         if n == 40:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.importing import (
+from annotator.core.corpus.importing import (
     FileOutcome,
     ImportReport,
     collect_files,
@@ -332,7 +332,7 @@ def test_a_document_and_its_metadata_are_stored_together_or_not_at_all(
 ) -> None:
     import sqlite3
 
-    from annotator.core.metadata import DocumentMetadata
+    from annotator.core.corpus.metadata import DocumentMetadata
     from tests.core.test_extract import NEWS_PAGE
     from tests.support import dump
 

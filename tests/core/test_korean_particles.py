@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.particles import ENDINGS, stem_length
-from annotator.core.words import snap_to_words
+from annotator.core.coding.particles import ENDINGS, stem_length
+from annotator.core.coding.words import snap_to_words
 
 SEED = (Path(__file__).resolve().parents[2] / "seeds" / "003_2a220dc7044359e3.txt").read_text(encoding="utf-8")
 

@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core import lock_os
-from annotator.core.errors import ProjectError
-from annotator.core.lock import ProjectLocked, lock_path
+from annotator.core.common import lock_os
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.store.lock import ProjectLocked, lock_path
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -152,7 +152,7 @@ def test_writing_commands_refuse_while_the_app_has_the_project_reading_commands_
 def test_openers_racing_to_clear_one_stale_lock_leave_exactly_one_writer(tmp_path: Path) -> None:
     path = make_project(tmp_path / "study.annotator")
     write_lock(path, pid=dead_pid(), os_lock=True)
-    racer = ("import sys, time\nfrom annotator.core.lock import acquire, ProjectLocked\n"
+    racer = ("import sys, time\nfrom annotator.core.store.lock import acquire, ProjectLocked\n"
              "start = float(sys.argv[2])\ntime.sleep(max(0, start - time.time() - 0.05))\n"
              "while time.time() < start: pass\n"
              "try:\n    acquire(sys.argv[1]); print('got', flush=True)\n"
@@ -379,7 +379,7 @@ def test_a_file_sqlite_cannot_read_read_only_is_refused_clearly(tmp_path: Path,
     # SQLite cannot create the -shm index it needs. Root never sees that, so stand in for SQLite.
     import sqlite3
 
-    from annotator.core import store
+    from annotator.core.store import database as store
 
     path = make_project(tmp_path / "study.annotator")
     real_connect = sqlite3.connect

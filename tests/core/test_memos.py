@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.core.coding.memos import search_memos
+from annotator.core.common.errors import ProjectError
 from tests.support import dump_connection
-from annotator.core.errors import ProjectError
-from annotator.core.memos import search_memos
 
 TEXT = "Amazon sued Walmart on Monday. 월마트는 아마존의 클라우드를 거부했다."
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable
 
 import pytest
 
-from annotator.core.errors import ProjectError
-from annotator.core.metadata import iso_date
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus.metadata import iso_date
+from annotator.core.interchange.formats import export_document_coding
+from annotator.core.interchange.json_formats import export_jsonl
+from annotator.core.interchange.tables import export_documents
 from annotator.core.project import Project
-from annotator.core.store import Change
+from annotator.core.store.database import Change
 from tests.support import dump
 
 
@@ -114,3 +119,26 @@ def test_metadata_of_a_missing_document_is_refused(project: Project) -> None:
 )
 def test_dates_become_iso_8601_when_they_can_be_read(given: str, iso: str) -> None:
     assert iso_date(given) == iso
+
+
+def test_every_export_orders_fields_as_the_document_info_panel_does(project: Project, doc_factory, tmp_path) -> None:
+    """Standard fields first, then the rest alphabetically with case aside: outlet, alpha, Zeta, 언론사."""
+    doc = doc_factory("Minister defends port deal.")
+    project.metadata.set_many(doc, {"언론사": "조선일보", "Zeta": "z", "alpha": "a", "outlet": "Daily"})
+    panel = list(project.metadata.get(doc))  # what the Document info panel lists, in its order
+    assert panel == ["outlet", "alpha", "Zeta", "언론사"]
+    assert project.metadata.keys() == panel  # the document list's field filter
+
+    export_jsonl(project, tmp_path / "documents.jsonl")
+    with open(tmp_path / "documents.jsonl", encoding="utf-8") as f:
+        assert list(json.loads(f.readline())["meta"]) == panel
+
+    def meta_columns(path, export) -> list[str]:
+        export(project, path)
+        with open(path, encoding="utf-8", newline="") as f:
+            return [column for column in next(csv.reader(f)) if column.startswith("meta_")]
+
+    assert meta_columns(tmp_path / "documents.csv", export_documents) == ["meta_outlet", "meta_alpha", "meta_Zeta",
+                                                                          "meta_언론사"]
+    assert meta_columns(tmp_path / "coding.csv", export_document_coding) == ["meta_outlet", "meta_alpha",
+                                                                             "meta_zeta", "meta_언론사"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.names import shown, storable
+from annotator.core.common.names import shown, shown_text, storable
 
 NOT_UTF8 = os.fsdecode(b"caf\xe9.txt")  # how Linux hands Python a Latin-1 name
 
@@ -30,6 +30,24 @@ def test_names_that_print_are_shown_as_they_are(name):
 def test_names_with_control_characters_are_quoted_on_one_line(name, quoted):
     assert shown(name) == quoted
     assert "\n" not in shown(name) and shown(name).isprintable()
+
+
+@pytest.mark.parametrize("text", ["Minister claims", "장관 발언 \"전문\"", "👩\u200d💻 coders", "no\u00a0break",
+                                  "soft\u00adhyphen", r"back\slash"])
+def test_text_that_forges_nothing_is_shown_as_it_is(text):
+    # Joiners, no-break spaces and soft hyphens are parts of words and emoji, not disguises.
+    assert shown_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("Title\nImported 99 documents.", r'"Title\nImported 99 documents."'),
+    ("red\x1b[31m", r'"red\x1b[31m"'),
+    ("csi\x9b2J", r'"csi\x9b2J"'),
+    ("evil\u202eelif", r'"evil\u202eelif"'),
+    ("para\u2029graph \"q\"", r'"para\u2029graph \"q\""'),
+])
+def test_text_with_a_control_character_is_quoted_on_one_line(text, quoted):
+    assert shown_text(text) == quoted
 
 
 def test_a_name_that_is_not_utf8_is_stored_with_its_byte_escaped():

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.backup import backup_dir, make_backup
-from annotator.core.export_formats import export
+from annotator.core.interchange.formats import export
 from annotator.core.project import Project
+from annotator.core.safety.backup import backup_dir, make_backup
 
 # Runs one backup or export in this process and dies (SIGKILL) the moment it would rename
 # its finished partial file over the target.
 KILLED_JOB = """
 import os, signal, sys
-from annotator.core import backup, export_files
+from annotator.core.safety import backup; from annotator.core.interchange import files as export_files
 def die(*args):
     os.kill(os.getpid(), signal.SIGKILL)
 backup.os.replace = die
@@ -34,7 +34,7 @@ from annotator.core.project import Project
 if sys.argv[1] == "backup":
     backup.back_up_now(sys.argv[2])
 else:
-    from annotator.core.export_formats import export
+    from annotator.core.interchange.formats import export
     with Project(sys.argv[2], create=False) as project:
         export(project, sys.argv[1], sys.argv[3])
 """
@@ -43,7 +43,7 @@ else:
 LIVE_WRITER = """
 import sys
 from pathlib import Path
-from annotator.core import partial_files
+from annotator.core.common import partial_files
 partial = partial_files.partial_path(Path(sys.argv[1]))
 partial.write_bytes(b"half an export")
 print(partial, flush=True)
@@ -120,7 +120,7 @@ def test_a_partial_file_another_running_export_is_writing_is_left_alone(project_
 
 
 def test_partials_from_another_computer_are_kept_for_a_day(tmp_path: Path) -> None:
-    from annotator.core import partial_files
+    from annotator.core.common import partial_files
 
     recent = tmp_path / ".coded.csv.0badc0de-123-0123abcd.annotator-partial"
     old = tmp_path / ".coded.csv.0badc0de-456-4567abcd.annotator-partial"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.exporting import export_annotations, export_documents
+from annotator.core.interchange.tables import export_annotations, export_documents
 from annotator.core.project import Project
 from tests.support import read_csv_rows
 

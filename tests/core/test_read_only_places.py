@@ -16,23 +16,26 @@ import stat
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from annotator.core import lock_os
+from annotator.core.common import lock_os
 from annotator.core.project import Project
 
 NOBODY = 65534
 
 # Loads every module the commands need, gives up root, runs each command, prints what it said.
+# A command ["python", CODE] runs CODE instead, for what the app does (it prints what it found).
 AS_ORDINARY_USER = """
-import contextlib, io, json, os, sys
-import annotator.cli, annotator.cli_search
-import annotator.core.stats, annotator.core.export_formats, annotator.core.backup, annotator.core.check
-import annotator.core.search, annotator.core.exporting, annotator.core.export_json, annotator.core.importing
-import annotator.core.corpus, _strptime
+import contextlib, importlib, io, json, os, pkgutil, sys
+import annotator, annotator.cli, annotator.cli_search, annotator.cli_team, _strptime
+# Every core module, since a command may load one lazily after root is given up: the nobody user
+# cannot read a checkout in root's home (mode 700).
+for module in pkgutil.walk_packages(annotator.core.__path__, "annotator.core."):
+    importlib.import_module(module.name)
 from annotator.cli import _parser, main
 _parser()  # reads the installed version's metadata
 if os.geteuid() == 0:
@@ -42,7 +45,7 @@ results = []
 for command in json.loads(sys.argv[2]):
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(command)
+        code = exec(command[1]) or 0 if command[0] == "python" else main(command)
     results.append([code, out.getvalue(), err.getvalue()])
 print(json.dumps(results))
 """
@@ -103,6 +106,21 @@ def test_reading_commands_work_on_a_project_in_a_read_only_folder(read_only_fold
     assert sorted(p.name for p in path.parent.iterdir()) == ["study.annotator"]
 
 
+def test_a_qdpx_exports_from_a_project_in_a_read_only_folder(read_only_folder: Path) -> None:
+    # The REFI exporter saved its GUID namespace into the project, which a read-only folder refused.
+    path = read_only_folder
+    before = path.read_bytes()
+    out = path.parent.parent / "out" / "study.qdpx"
+    [(code, stdout, stderr)] = run_as_ordinary_user(
+        ["export", "--project", str(path), "--format", "qdpx", "--out", str(out)])
+    assert code == 0, stderr
+    assert stdout.startswith("Wrote 1 project to")
+    with zipfile.ZipFile(out) as qdpx:
+        assert "Minister claims" in qdpx.read("project.qde").decode("utf-8")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["study.annotator"]
+
+
 def test_a_writing_command_says_the_folder_is_read_only_not_damaged(read_only_folder: Path) -> None:
     article = read_only_folder.parent.parent / "out" / "article.txt"
     article.write_text("A new article.", encoding="utf-8")
@@ -111,6 +129,55 @@ def test_a_writing_command_says_the_folder_is_read_only_not_damaged(read_only_fo
     assert code != 0
     assert "read-only" in stderr and "Nothing was imported" in stderr
     assert "damaged" not in stdout + stderr and "restore a backup" not in stderr
+
+
+def test_the_apps_search_reads_a_project_in_a_read_only_folder(read_only_folder: Path) -> None:
+    # The search panel's own connection asked SQLite for a -shm beside the project, which failed there.
+    [(code, stdout, stderr)] = run_as_ordinary_user(["python", (
+        "from annotator.core.search.fulltext import Searcher\n"
+        f"with Searcher({str(read_only_folder)!r}) as searcher:\n"
+        "    print([doc.title for doc in searcher.search('minister').documents])\n")])
+    assert (code, stdout) == (0, "['Minister claims']\n"), stderr
+    assert sorted(p.name for p in read_only_folder.parent.iterdir()) == ["study.annotator"]
+
+
+@pytest.mark.parametrize("left", [("-wal",), ("-wal", "-shm"), ("-shm",)], ids="+".join)
+def test_a_project_left_with_its_wal_in_a_read_only_folder_is_read_with_its_last_edits(
+        read_only_folder: Path, left: tuple[str, ...]) -> None:
+    # A writer that was killed leaves its -wal (and -shm) beside the project, holding committed edits
+    # that are not in the file yet. Where no -shm could be made beside it, every reading command was
+    # refused ("SQLite needs to create small files"), and check called the file damaged.
+    path = read_only_folder
+    made = path.parent.parent / "made" / path.name
+    made.parent.mkdir()
+    shutil.copyfile(path, made)
+    with Project(made) as project:
+        project.documents.add(title="Late edit", text="Committed, but only in the write-ahead log.")
+        path.parent.chmod(0o755)
+        for suffix in ("",) + left:
+            shutil.copyfile(f"{made}{suffix}", f"{path}{suffix}")
+            Path(f"{path}{suffix}").chmod(0o644 if suffix else 0o666)  # the folder is what is read-only
+        path.parent.chmod(0o555)
+    before = {p.name: p.read_bytes() for p in path.parent.iterdir()}
+    out = path.parent.parent / "out"
+    stats, search, export, check = run_as_ordinary_user(
+        ["stats", "--project", str(path)],
+        ["search", "--project", str(path), "minister OR log"],
+        ["export", "--project", str(path), "--format", "jsonl", "--out", str(out / "all.jsonl")],
+        ["check", "--project", str(path)],
+    )
+    for code, stdout, stderr in (stats, search, export, check):
+        assert code == 0, stdout + stderr
+        assert "damaged" not in stdout + stderr
+    late = "-wal" in left  # the -shm alone holds no edits: the file is the whole project
+    assert ("Documents      2" if late else "Documents      1") in stats[1]
+    assert "Minister claims" in search[1] and ("Late edit" in search[1]) == late
+    assert ("Late edit" in (out / "all.jsonl").read_text(encoding="utf-8")) == late
+    assert "No problems found." in check[1]
+    for _code, _stdout, stderr in (stats, search, export):
+        assert f"reading {path.name} read-only: its folder {path.parent} is read-only" in stderr
+    assert f"Read-only here: its folder {path.parent} is read-only" in check[1]
+    assert {p.name: p.read_bytes() for p in path.parent.iterdir()} == before
 
 
 def test_a_read_only_disk_is_named_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

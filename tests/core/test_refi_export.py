@@ -8,10 +8,10 @@ import zipfile
 import pytest
 import xmlschema
 
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
+from annotator.core.interchange.refi import export_qdc, export_qdpx
+from annotator.core.interchange.refi.payload import PREFIX, split
 from annotator.core.project import Project
-from annotator.core.refi import export_qdc, export_qdpx
-from annotator.core.refi.payload import PREFIX, split
 from tests.core.refi_support import FIXTURES, KOREAN, NS, build_rich_project, payload_of, qde_root
 
 
@@ -137,6 +137,22 @@ def test_a_second_export_keeps_every_guid_and_another_project_gets_its_own(proje
         assert not set(qde_guids(export_qdpx(other, tmp_path / "other.qdpx"))) & set(first)
 
 
+def test_a_project_open_read_only_exports_unchanged_and_keeps_the_guids_a_writable_export_made(
+        project, rich, tmp_path):
+    # Issue 12, item 18: the export saved its GUID namespace into the project, which read-only refused.
+    path = project.path
+    project.close()
+    before = path.read_bytes()
+    with Project(path, create=False, read_only=True) as reader:
+        fresh = qde_guids(export_qdpx(reader, tmp_path / "read-only.qdpx"))
+    assert path.read_bytes() == before
+    assert len(set(fresh)) == len(fresh)
+    with Project(path, create=False) as writer:
+        stored = qde_guids(export_qdpx(writer, tmp_path / "writable.qdpx"))
+    with Project(path, create=False, read_only=True) as reader:
+        assert qde_guids(export_qdpx(reader, tmp_path / "again.qdpx")) == stored
+
+
 def qde_guids(path):
     return sorted(e.get("guid") for e in qde_root(path).iter() if e.get("guid"))
 
@@ -150,7 +166,7 @@ def test_exporting_to_a_missing_folder_says_so_and_leaves_nothing(project, tmp_p
 def test_a_failed_export_keeps_the_old_file_and_leaves_no_temporary_file(project, tmp_path, monkeypatch):
     out = tmp_path / "study.qdpx"
     out.write_bytes(b"old")
-    from annotator.core.refi import export as module
+    from annotator.core.interchange.refi import export as module
 
     def broken(*_args):
         raise OSError(28, "No space left on device")
@@ -198,7 +214,7 @@ def test_every_element_that_can_say_who_and_when_says_it(project, rich, tmp_path
     assert {"Project", "TextSource", "PlainTextSelection", "Coding", "Note"} <= seen & set(expected)
     # What stood in for the missing signature and the odd date does not come back in their place.
     with Project(tmp_path / "copy.annotator") as copy:
-        from annotator.core.refi import import_qdpx
+        from annotator.core.interchange.refi import import_qdpx
 
         import_qdpx(copy, out)
         assert copy.annotations.get(unsigned.id).annotator == ""

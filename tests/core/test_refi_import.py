@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.interchange.refi import export_qdc, export_qdpx, import_qdc, import_qdpx
+from annotator.core.interchange.refi.reading import Refused
 from annotator.core.project import Project
-from annotator.core.refi import export_qdc, export_qdpx, import_qdc, import_qdpx
-from annotator.core.refi.reading import Refused
 from tests.core.refi_files import (
-    BILLION_LAUGHS, EXTERNAL_ENTITY, FOREIGN_QDC, FOREIGN_TEXT, foreign_qde, foreign_qdpx, guid, write_qdpx,
+    BILLION_LAUGHS,
+    EXTERNAL_ENTITY,
+    FOREIGN_QDC,
+    FOREIGN_TEXT,
+    foreign_qde,
+    foreign_qdpx,
+    guid,
+    write_qdpx,
 )
 from tests.core.refi_support import KOREAN, build_rich_project
 from tests.support import dump, span_of
@@ -33,7 +40,7 @@ def qde_text(path: Path) -> str:
 
 def test_round_trip_into_a_new_project_gives_an_identical_database(project, rich, tmp_path):
     out = export_qdpx(project, tmp_path / "study.qdpx")
-    report = import_qdpx(tmp_path / "copy.annotator", out)
+    report = import_qdpx(lambda: Project(tmp_path / "copy.annotator"), out)
     assert report.mode == "restored" and report.documents == project.documents.count()
     with Project(tmp_path / "copy.annotator") as copy:
         assert dump(copy) == dump(project)
@@ -73,7 +80,7 @@ def test_characters_xml_cannot_carry_still_come_back_exactly(project, tmp_path):
     project.codebook.set_memo(claim.id, "label memo with \x02 inside")
     project.entities.create("Name\x03with control", project.codebook.by_name("Person"))
     out = export_qdpx(project, tmp_path / "odd.qdpx")
-    import_qdpx(tmp_path / "copy.annotator", out)
+    import_qdpx(lambda: Project(tmp_path / "copy.annotator"), out)
     with Project(tmp_path / "copy.annotator") as copy:
         assert dump(copy) == dump(project)
         assert copy.annotations.get(tagged.id).note == "tab\there, CR\r\nand \x01 control"
@@ -144,6 +151,8 @@ def test_a_foreign_project_with_bom_and_crlf_sources_codes_what_its_positions_sa
                        ("Walmart", "Company"), ("아마존을 견제했다", "Cloud (2)"), ("cloud vendors", "Cloud (2)")}
     pressure = next(a for a in annotations if project.codebook.label(a.label_id).name == "Pressure")
     assert pressure.annotator == "Mina" and pressure.created_at == "2020-02-02T10:00:00+00:00"  # stored as UTC
+    assert project.coders.get(pressure.coder_id).name == "Mina"  # the coding's user is its coder (issue 14)
+    assert all(a.coder_id is not None for a in annotations)
     assert pressure.note == "Strong wording\n\nCheck the quote"
 
 
@@ -233,7 +242,7 @@ def test_bad_and_hostile_files_are_refused_with_one_clear_line_and_change_nothin
 def test_a_refused_file_leaves_no_new_project_behind_when_given_a_path(tmp_path):
     path = write_qdpx(tmp_path / "laughs.qdpx", BILLION_LAUGHS)
     with pytest.raises(Refused):
-        import_qdpx(tmp_path / "new.annotator", path)
+        import_qdpx(lambda: Project(tmp_path / "new.annotator"), path)
     assert not (tmp_path / "new.annotator").exists()
 
 

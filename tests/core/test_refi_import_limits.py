@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.refi import import_qdpx, reading
-from annotator.core.refi.plan import read_plan
-from annotator.core.refi.reading import Archive, Refused
+from annotator.core.interchange.refi import import_qdpx, reading
+from annotator.core.interchange.refi.plan import read_plan
+from annotator.core.interchange.refi.reading import Archive, Refused
 from tests.support import dump
 
 MB = 1024 * 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.refi import import_qdpx
+from annotator.core.interchange.refi import import_qdpx
 from tests.core.refi_tools import BOARD_TEXT, Src, tool_qdpx
 
 
@@ -93,7 +93,7 @@ def test_dates_from_other_tools_become_iso_utc_and_odd_ones_the_import_time(proj
     path = tool_qdpx(tmp_path / "qualcoder.qdpx", [Src("Interview", " ".join(words) + "\n",
                                                        codings=[(w, "Claim") for w in words])], ["Claim"],
                      dates=dates)
-    from annotator.core.store import now
+    from annotator.core.store.database import now
 
     before = now()
     report = import_qdpx(project, path)
@@ -189,7 +189,7 @@ def test_nvivo_sources_with_the_same_text_stay_two_documents(project, tmp_path):
 
 
 def test_the_same_file_again_adds_nothing_and_plain_files_still_skip_duplicates(project, tmp_path):
-    from annotator.core.importing import import_file
+    from annotator.core.corpus.importing import import_file
 
     path = nvivo_twins(tmp_path / "nvivo.qdpx")
     import_qdpx(project, path)
@@ -210,8 +210,8 @@ def test_a_source_whose_text_the_project_already_has_is_still_skipped(project, t
 
 
 def test_two_documents_with_one_text_survive_an_export_and_a_restore(project, tmp_path):
+    from annotator.core.interchange.refi import export_qdpx
     from annotator.core.project import Project
-    from annotator.core.refi import export_qdpx
     from tests.support import dump
 
     import_qdpx(project, nvivo_twins(tmp_path / "nvivo.qdpx"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.errors import AnnotationError
+from annotator.core.common.errors import AnnotationError
 from tests.support import dump
 
 ARTICLE = (

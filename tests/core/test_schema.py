@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotator.core import schema
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -28,7 +28,7 @@ EXPECTED_COLUMNS = {
     "annotations": [
         "id", "document_id", "label_id", "span_start", "span_end", "text", "target", "note",
         "annotator", "created_at", "updated_at", "entity_id", "source_entity_id", "target_entity_id",
-        "holder_entity_id", "source", "holder", "cue_start", "cue_end",
+        "holder_entity_id", "source", "holder", "cue_start", "cue_end", "coder_id",
     ],
     "annotation_values": ["annotation_id", "attribute_id", "value"],
     "entities": ["id", "name", "folded", "label_id", "external_id", "memo", "created_at"],
@@ -37,6 +37,12 @@ EXPECTED_COLUMNS = {
     "document_flags": ["id", "document_id", "kind", "other_document_id", "score", "span_start", "span_end",
                        "repeat_start", "repeat_end", "dismissed"],
     "document_fingerprints": ["document_id", "method", "bands"],
+    # schema 8
+    "coders": ["id", "name", "kind"],
+    "variables": ["id", "name", "question", "kind", "level", "required", "sort_order"],
+    "variable_choices": ["id", "variable_id", "code", "label", "sort_order"],
+    "variable_values": ["document_id", "variable_id", "coder_id", "value", "updated_at"],
+    "coded_documents": ["document_id", "coder_id", "coded_at"],
 }
 # (table, columns, unique)
 EXPECTED_INDEXES = {
@@ -57,6 +63,14 @@ EXPECTED_INDEXES = {
     ("entity_aliases", ("folded",), False),
     ("document_metadata", ("key", "value"), False),
     ("document_flags", ("document_id",), False),
+    ("coders", ("name",), True),  # schema 8
+    ("annotations", ("coder_id", "document_id"), False),
+    ("variables", ("name",), True),
+    ("variable_choices", ("variable_id", "code"), True),
+    ("variable_choices", ("variable_id", "label"), True),
+    ("variable_values", ("variable_id",), False),
+    ("variable_values", ("coder_id", "document_id"), False),
+    ("coded_documents", ("coder_id",), False),
 }
 
 
@@ -106,6 +120,10 @@ def test_migrating_an_empty_database_builds_the_whole_schema(tmp_path):
             ("document_id", "documents", "id"), ("label_id", "labels", "id"),
             ("entity_id", "entities", "id"), ("source_entity_id", "entities", "id"),
             ("target_entity_id", "entities", "id"), ("holder_entity_id", "entities", "id"),
+            ("coder_id", "coders", "id"),
+        }
+        assert {(fk.column, fk.other_table) for fk in db["variable_values"].foreign_keys} == {
+            ("document_id", "documents"), ("variable_id", "variables"), ("coder_id", "coders"),
         }
         assert {(fk.column, fk.other_table) for fk in db["annotation_values"].foreign_keys} == {
             ("annotation_id", "annotations"), ("attribute_id", "label_attributes"),
@@ -297,8 +315,8 @@ def test_schema_v2_project_opens_with_its_registry_roles_and_memos(tmp_path):
 
 def test_schema_v3_project_opens_with_every_document_searchable_and_its_metadata(tmp_path):
     """Schema 4 builds the full-text index from the documents already there, in the migration."""
-    from annotator.core.search import search
-    from annotator.core.search_index import check_index
+    from annotator.core.search.fulltext import search
+    from annotator.core.search.index import check_index
 
     fixture = _fixture_script()
     path = tmp_path / "v3.annotator"
@@ -343,7 +361,7 @@ def test_schema_v3_project_opens_with_every_document_searchable_and_its_metadata
 
 def test_schema_v4_project_gains_the_label_reading_order_index(tmp_path):
     """Schema 6 indexes each label's annotations in reading order; the file keeps all its rows."""
-    from annotator.core import annotation_query
+    from annotator.core.coding import annotation_query
 
     path = tmp_path / "v4.annotator"
     db = sqlite_utils.Database(_raw(path))
@@ -390,3 +408,49 @@ def test_schema_v6_project_keeps_its_documents_and_still_refuses_a_second_copy_o
         with pytest.raises(sqlite3.IntegrityError):  # what every plain import relies on to skip a duplicate
             p.store.conn.execute("INSERT INTO documents(title, sha256, imported_at, text) VALUES ('Again', 'x', 'b', 'Kim.')")
         assert p.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- schema 8: coders from the annotator names --------------------------------------------------
+
+
+def _coders_of_annotations(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(signature, coder name) of every annotation, in id order; a coder of None means none."""
+    return conn.execute("SELECT a.annotator, c.name FROM annotations a LEFT JOIN coders c ON c.id = a.coder_id "
+                        "ORDER BY a.id").fetchall()
+
+
+@pytest.mark.parametrize("version", range(1, 8))
+def test_every_annotation_of_an_old_file_gets_the_coder_its_annotator_names(tmp_path, version):
+    path = tmp_path / f"v{version}.annotator"
+    shutil.copy(FIXTURES / f"schema_v{version}.annotator", path)
+    with Project(path, create=False) as p:
+        pairs = _coders_of_annotations(p.store.conn)
+        assert pairs and all(coder is not None for _signed, coder in pairs)
+        if version < 7:  # one analyst signed everything: one coder, as before
+            assert [c.name for c in p.coders.list()] == ["fixture"]
+            assert {coder for _signed, coder in pairs} == {"fixture"}
+
+
+def test_schema_7_signatures_become_coders_and_unsigned_work_goes_to_analyst(tmp_path):
+    path = tmp_path / "v7.annotator"
+    shutil.copy(FIXTURES / "schema_v7.annotator", path)
+    with Project(path, create=False) as p:
+        # In order of first use; the padded NVivo name is one coder, tidied; nobody's coding is
+        # "analyst"'s, as two people signed the rest and it could be either's.
+        assert [c.name for c in p.coders.list()] == ["fixture", "김지우", schema.UNSIGNED_CODER]
+        pairs = _coders_of_annotations(p.store.conn)
+        assert pairs[-2:] == [(" 김지우 ", "김지우"), ("", "analyst")]  # the signature itself is kept
+        assert set(pairs[:-2]) == {("fixture", "fixture")}
+        unsigned = p.annotations.get(p.annotations.count())
+        assert p.coders.get(unsigned.coder_id).name == "analyst"
+
+
+def test_unsigned_annotations_of_a_one_person_project_stay_that_persons(tmp_path):
+    path = tmp_path / "v7.annotator"
+    shutil.copy(FIXTURES / "schema_v7.annotator", path)
+    conn = _raw(path)
+    conn.execute("UPDATE annotations SET annotator = 'fixture' WHERE annotator != ''")
+    conn.close()
+    with Project(path, create=False) as p:
+        assert [c.name for c in p.coders.list()] == ["fixture"]
+        assert {coder for _signed, coder in _coders_of_annotations(p.store.conn)} == {"fixture"}

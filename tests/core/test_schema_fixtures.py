@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import schema
-from annotator.core.check import check_project
 from annotator.core.project import Project
-from annotator.core.search import search
-from annotator.core.search_index import check_index
+from annotator.core.safety.check import check_project
+from annotator.core.search.fulltext import search
+from annotator.core.search.index import check_index
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OLD_VERSIONS = range(1, schema.SCHEMA_VERSION)

@@ -8,14 +8,19 @@ import threading
 
 import pytest
 
-from annotator.core import search as search_module
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
-from annotator.core.search import (
-    SearchCancelled, Searcher, SearchFilter, open_reader, query_plan, search,
+from annotator.core.search import fulltext as search_module
+from annotator.core.search.fulltext import (
+    SearchCancelled,
+    Searcher,
+    SearchFilter,
+    open_reader,
+    query_plan,
+    search,
 )
-from annotator.core.search_index import check_index, rebuild_index
-from annotator.core.search_query import TOKENIZER, parse
+from annotator.core.search.index import check_index, rebuild_index
+from annotator.core.search.query import TOKENIZER, parse
 from tests.support import dump, span_of
 
 KOREAN = "삼성전자가 새 칩을 공개했다. 애널리스트들은 삼성전자는 물론 삼성전자의 경쟁사도 주목했다. 삼성은 침묵했다."
@@ -391,6 +396,6 @@ def test_a_damaged_index_is_found_and_rebuilt(tmp_path):
     assert fine is False and "annotator check --repair" in line
     with Project(path) as project:
         assert ids(search(project, "services")) == []
-        rebuild_index(project)
+        rebuild_index(project.store)
         assert ids(search(project, "services")) == [kept]
     assert check_index(path) == (True, "Search index: ok")

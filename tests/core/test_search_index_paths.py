@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import csv
 
-from annotator.core.corpus import ColumnMapping, import_corpus
-from annotator.core.importing import import_file, import_paths, import_seeds
+from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
+from annotator.core.corpus.importing import import_file, import_paths, import_seeds
+from annotator.core.interchange.refi.export import export_qdpx
+from annotator.core.interchange.refi.importer import import_qdpx
 from annotator.core.project import Project
-from annotator.core.refi.export import export_qdpx
-from annotator.core.refi.importer import import_qdpx
-from annotator.core.search import search
+from annotator.core.search.fulltext import search
 
 
 def _index_agrees(project) -> None:

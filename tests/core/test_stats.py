@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.codebook import Codebook
-from annotator.core.model import LAYERS, STATUSES
+from annotator.core.coding.codebook import Codebook
+from annotator.core.coding.stats import LabelCount, format_stats, project_stats
+from annotator.core.common.model import LAYERS, STATUSES
 from annotator.core.project import Project
-from annotator.core.stats import LabelCount, format_stats, project_stats
-from annotator.core.store import Store
+from annotator.core.store.database import Store
 
 TEXT = "Launch 🚀 day: 월마트 👩‍👩‍👧 and AWS"
 

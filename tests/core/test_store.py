@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
-from annotator.core.store import Change
+from annotator.core.store.database import Change
 
 
 def _sha(path: Path) -> str:
@@ -161,6 +161,7 @@ def test_events_arrive_after_commit_with_kind_and_ids(project, doc_factory, labe
     project.documents.set_status(doc, "done")
     assert seen == [
         (Change("documents_added", document_id=doc), 0),
+        (Change("coders_changed"), 1),  # the project's first annotation brought its coder
         (Change("annotation_added", doc, added.id), 1),
         (Change("annotation_changed", doc, added.id), 1),
         (Change("annotation_removed", doc, added.id), 0),
@@ -284,7 +285,7 @@ def test_new_project_gets_the_default_codebook_and_no_documents(tmp_path):
 
 
 def test_tests_never_touch_the_real_data_folder(annotator_home):
-    from annotator.core.project import data_dir, default_project_path
+    from annotator.core.store.paths import data_dir, default_project_path
 
     assert data_dir() == annotator_home
     assert default_project_path().parent == annotator_home

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from annotator.core.extract import extract
-from annotator.core.extract.structured import body_paragraphs
+from annotator.core.corpus.extract import extract
+from annotator.core.corpus.extract.structured import body_paragraphs
 
 HEADLINE = "Council approves new tram line"
 BODY = [

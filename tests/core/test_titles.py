@@ -6,9 +6,8 @@ from importlib import resources
 
 import pytest
 
-from annotator.core.titles import detect_title, strip_site_name
+from annotator.core.corpus.titles import detect_title, strip_site_name
 from tests.expected import SEED_TITLES
-
 
 
 def seed_texts() -> list[str]:

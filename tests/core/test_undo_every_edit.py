@@ -33,7 +33,9 @@ def coded(project: Project):
     stance = p.annotations.add(doc, against, *at("Amazon responded curtly"), target_entity_id=amazon.id)
     verdict = next(a for a in p.codebook.attributes(claim_label.id) if a.name == "verdict")
     p.values.set(claim.id, verdict.id, "accurate")
-    return dict(p=p, doc=doc, org=org, claim=claim, stance=stance, mention=mention, walmart=walmart,
+    topic = p.variables.add("topic", "single_choice", required=True, choices=[(1, "Economy"), (2, "Politics")])
+    p.codesheet.set(doc, "topic", 1)
+    return dict(topic=topic, p=p, doc=doc, org=org, claim=claim, stance=stance, mention=mention, walmart=walmart,
                 amazon=amazon, verdict=verdict, against=against)
 
 
@@ -54,6 +56,9 @@ def _edits():
         "entity alias": lambda c: c["p"].entities.add_alias(c["amazon"].id, "아마존"),
         "entity delete with reassignment": lambda c: c["p"].entities.delete(c["amazon"].id,
                                                                           reassign_to=c["walmart"].id),
+        "tag a selection, linked": lambda c: c["p"].entities.tag_and_link(c["doc"], c["org"], *at("almart", 2)),
+        "tag a selection, entity created": lambda c: c["p"].entities.tag_and_link(
+            c["doc"], c["org"], *at("AWS"), create_entity=True),
         "bulk tagging": lambda c: c["p"].entities.tag_mentions(
             c["walmart"].id, c["p"].entities.find_mentions(c["walmart"].id, c["doc"])),
         "codebook rename": lambda c: c["p"].codebook.rename(c["org"].id, "Company"),
@@ -66,7 +71,30 @@ def _edits():
         "document title": lambda c: c["p"].documents.set_title(c["doc"], "Walmart v. AWS"),
         "document status": lambda c: c["p"].documents.set_status(c["doc"], "done"),
         "document memo": lambda c: c["p"].documents.set_memo(c["doc"], "syndicated copy?"),
+        "first annotation by a new coder": lambda c: _as_coder(c["p"], "이지은").annotations.add(
+            c["doc"], c["org"], *at("Amazon", 2)),
+        "coder added": lambda c: c["p"].coders.add("Lee"),
+        "coder rename": lambda c: c["p"].coders.rename(c["claim"].coder_id, "Jiwoo Kim"),
+        "codesheet variable added": lambda c: c["p"].variables.add("tone", "single_choice", level="ordinal",
+                                                                   choices=["negative", "neutral", "positive"]),
+        "codesheet variable changed": lambda c: c["p"].variables.update(
+            c["topic"].id, question="Main topic?", choices=[(1, "Economy"), (2, "Politics"), (3, "Tech")]),
+        "codesheet choices swapped": lambda c: c["p"].variables.update(
+            c["topic"].id, choices=[(1, "Politics"), (2, "Economy")]),
+        "codesheet variable moved": lambda c: (c["p"].variables.add("tone", "text"),
+                                               c["p"].variables.move(c["topic"].id, 1)),
+        "codesheet variable removed with answers": lambda c: c["p"].variables.remove(c["topic"].id,
+                                                                                     with_answers=True),
+        "codesheet answer": lambda c: c["p"].codesheet.set(c["doc"], "topic", "Politics"),
+        "codesheet answer cleared": lambda c: c["p"].codesheet.clear(c["doc"], "topic"),
+        "codesheet answer by another coder": lambda c: c["p"].codesheet.set(c["doc"], "topic", 2, coder="Lee"),
+        "document marked coded": lambda c: c["p"].codesheet.mark_coded(c["doc"]),
     }
+
+
+def _as_coder(project, name: str):
+    project.annotations.annotator = name
+    return project
 
 
 EDITS = _edits()

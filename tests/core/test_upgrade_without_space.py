@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import backup, schema, store
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.safety import backup
+from annotator.core.store import database as store
+from annotator.core.store import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -66,3 +68,39 @@ def test_no_room_for_the_upgrade_itself_leaves_every_byte(old_project: Path, mon
     monkeypatch.undo()
     with Project(old_project) as project:  # with room again, the upgrade goes through
         assert schema.user_version(project.store.conn) == schema.SCHEMA_VERSION
+
+
+def test_creating_a_project_where_its_shm_cannot_grow_says_the_disk_is_full(tmp_path: Path, monkeypatch) -> None:
+    # On a full disk SQLite creates the file but cannot grow the -shm beside it, and says only
+    # "disk I/O error" (SQLITE_IOERR_SHMSIZE, as a nearly full tmpfs showed): that was called damaged.
+    def no_room_for_the_shm(db):
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorcode, error.sqlite_errorname = 4874, "SQLITE_IOERR_SHMSIZE"
+        raise error
+
+    monkeypatch.setattr(store.schema, "migrate", no_room_for_the_shm)
+    with pytest.raises(ProjectError) as refused:
+        Project(tmp_path / "new.annotator")
+    message = str(refused.value)
+    assert "disk holding new.annotator is full, so it could not be created" in message
+    assert "damaged" not in message and "not an Annotator project" not in message
+
+
+def test_creating_a_project_with_no_room_for_its_codebook_says_the_disk_is_full(tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    from annotator.core.coding.codebook import Codebook
+
+    def install_on_a_full_disk(self, data):
+        # What SQLite raises when the commit cannot write the -wal (SQLITE_FULL).
+        error = sqlite3.OperationalError("database or disk is full")
+        error.sqlite_errorcode, error.sqlite_errorname = 13, "SQLITE_FULL"
+        raise error
+
+    monkeypatch.setattr(Codebook, "install", install_on_a_full_disk)
+    path = tmp_path / "new.annotator"
+    with pytest.raises(ProjectError, match="disk holding new.annotator is full") as refused:
+        Project(path)
+    assert "damaged" not in str(refused.value)
+    monkeypatch.undo()
+    with Project(path) as project:  # with room again, it opens with its codebook
+        assert project.codebook.by_name("Person") is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.words import snap_to_words
+from annotator.core.coding.words import snap_to_words
 
 
 def snapped(text: str, selected: str, nth: int = 0) -> str:
@@ -166,7 +166,7 @@ def test_emoji_inside_a_korean_phrase():
 
 # -- stepping a span's boundaries with the keyboard ------------------------------------------
 
-from annotator.core.words import step_span  # noqa: E402
+from annotator.core.coding.words import step_span  # noqa: E402
 
 
 def stepped(text: str, selected: str, *steps: str, by_word: bool = False) -> str:

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from project_state import State, apply, differences, read_state, reopen, resolve_new
 
-from annotator.core.attributes import normalise
+from annotator.core.coding.attributes import normalise
 from annotator.core.project import Project
 
 WORDS = ["claim", "기업", "월마트", "🚀", "e\u0301", "👩‍👩‍👧", "said", "노트", "AWS"]

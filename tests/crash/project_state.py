@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from annotator.core.lock import ProjectLocked
 from annotator.core.project import Project
+from annotator.core.store.lock import ProjectLocked
 
 State = dict[str, dict[str, Any]]
 TABLES = ("annotations", "entities", "labels", "memos")

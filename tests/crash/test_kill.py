@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.check import check_project
 from annotator.core.project import Project
+from annotator.core.safety.check import check_project
 
 from .project_state import State, apply, differences, read_state, reopen, resolve_new
 

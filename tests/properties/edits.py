@@ -16,8 +16,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from annotator.core.errors import AnnotationError, ProjectError
-from annotator.core.model import STATUSES, Annotation
+from annotator.core.common.errors import AnnotationError, ProjectError
+from annotator.core.common.model import STATUSES, Annotation
 from annotator.core.project import Project
 from tests.properties.unicode_text import news_text, words
 from tests.support import span_of

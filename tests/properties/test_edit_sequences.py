@@ -22,9 +22,9 @@ from typing import Any
 
 from hypothesis import given
 
-from annotator.core.export_json import export_jsonl
+from annotator.core.interchange.json_formats import export_jsonl
+from annotator.core.interchange.refi import export_qdpx, import_qdpx
 from annotator.core.project import Project
-from annotator.core.refi import export_qdpx, import_qdpx
 from tests.properties.edits import Analyst, Refusal, Step, articles, steps
 from tests.support import dump
 

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor
 
-from annotator.ui.positions import PositionMap
-from annotator.ui.reader import ReaderView
+from annotator.ui.common.positions import PositionMap
+from annotator.ui.reader.reader import ReaderView
 from tests.properties.unicode_text import news_text
 
 PARAGRAPH = "\u2029"  # how Qt hands back a line break inside a selection

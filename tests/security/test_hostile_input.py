@@ -24,12 +24,12 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
 from annotator import cli
-from annotator.core.export_formats import export
-from annotator.core.importing import MAX_MB_SETTING, import_paths, import_seeds, set_import_limit
-from annotator.core.errors import ProjectError
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus.importing import MAX_MB_SETTING, import_paths, import_seeds, set_import_limit
+from annotator.core.interchange.formats import export
+from annotator.core.interchange.refi import import_qdpx
+from annotator.core.interchange.refi.reading import Refused
 from annotator.core.project import Project
-from annotator.core.refi import import_qdpx
-from annotator.core.refi.reading import Refused
 from tests.core.refi_files import BILLION_LAUGHS, EXTERNAL_ENTITY, FOREIGN_TEXT, foreign_qde, guid, write_qdpx
 from tests.core.test_extract import docx_bytes
 from tests.core.test_importing import PNG

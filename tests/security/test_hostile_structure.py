@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from annotator import cli
-from annotator.core.extract.html import TOO_DEEP
-from annotator.core.importing import import_paths
+from annotator.core.corpus.extract.html import TOO_DEEP
+from annotator.core.corpus.importing import import_paths
 from annotator.core.project import Project
 from tests.ui.conftest import open_window  # noqa: F401  (fixture)
 
@@ -168,7 +168,7 @@ def test_a_newline_in_a_file_name_forges_no_line_of_the_report(project: Project,
 
 
 def test_a_corpus_file_whose_name_is_not_utf8_imports_and_reports_its_name_escaped(project: Project, tmp_path):
-    from annotator.core.corpus import ColumnMapping, import_corpus
+    from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
 
     corpus = tmp_path / os.fsdecode(b"r\xe9sum\xe9s.csv")
     corpus.write_text("title,text\nOne,The first article.\nTwo,The second article.\n", encoding="utf-8")
@@ -184,7 +184,7 @@ def test_a_corpus_file_whose_name_is_not_utf8_imports_and_reports_its_name_escap
 MEASURE_IMPORT = """
 import resource, sys
 from pathlib import Path
-from annotator.core.corpus import ColumnMapping, import_corpus
+from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
 from annotator.core.project import Project
 
 folder = Path(sys.argv[1])
@@ -225,8 +225,8 @@ def test_a_corpus_row_over_the_limit_is_refused_by_number_in_bounded_memory(tmp_
 
 
 def test_rows_over_the_project_limit_are_refused_and_the_others_imported(project: Project, tmp_path):
-    from annotator.core.corpus import ColumnMapping, import_corpus
-    from annotator.core.importing import set_import_limit
+    from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
+    from annotator.core.corpus.importing import set_import_limit
 
     set_import_limit(project, 0.001)  # about 1 KB
     path = tmp_path / "corpus.jsonl"
@@ -255,7 +255,8 @@ def article(n: int) -> str:
 @pytest.fixture
 def small_disk(monkeypatch):
     """The project file may grow by this many pages, then SQLite answers SQLITE_FULL, as on a full disk."""
-    from annotator.core import corpus, importing
+    from annotator.core.corpus import corpus_files as corpus
+    from annotator.core.corpus import importing
 
     monkeypatch.setattr(importing, "BATCH_FILES", 4)  # a few files a transaction, so some are saved first
     monkeypatch.setattr(corpus, "BATCH_ROWS", 4)
@@ -371,7 +372,7 @@ def test_a_page_drawing_one_stream_many_times_is_refused_unread(project: Project
 
 def test_the_drawing_instructions_read_from_one_pdf_are_capped(project: Project, tmp_path, pages_parsed,
                                                                 monkeypatch):
-    from annotator.core.extract import pdf as reader
+    from annotator.core.corpus.extract import pdf as reader
 
     monkeypatch.setattr(reader, "MAX_FILE_CONTENT", 3 * 1024 * 1024)
     pdf = tmp_path / "many.pdf"
@@ -382,3 +383,62 @@ def test_the_drawing_instructions_read_from_one_pdf_are_capped(project: Project,
     assert outcome.status == "refused"
     assert "(4 MiB on pages 1 to 4; the limit is 3 MiB a file)" in outcome.reason
     assert len(pages_parsed) == 3  # the pages before the limit, and no more
+
+
+# -- PDF pages that place one large form XObject many times (item 17) ----------------------------
+
+
+def form_pdf(placings: int, form_bytes: int, *, nested: int = 0) -> bytes:
+    """A one-page PDF of a few kilobytes that places a form XObject (a drawing with instructions of its own)
+    placings times; nested > 0 puts the large form inside another that places it that many times."""
+    packed = zlib.compress(PDF_LINE * (form_bytes // len(PDF_LINE)), 9)
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+               3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               4: (b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+                   b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")}
+    placed = 4
+    if nested:
+        inner = b"q /Big Do Q\n" * nested
+        objects[7] = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /Big 4 0 R >> "
+                      b">> /Length %d >>\nstream\n" % len(inner) + inner + b"\nendstream")
+        placed = 7
+    content = b"q /Fm1 Do Q\n" * placings
+    objects[6] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    objects[5] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Fm1 %d 0 R >> "
+                  b"/Font << /F1 3 0 R >> >> /Contents 6 0 R >>" % placed)
+    out, offsets = bytearray(b"%PDF-1.4\n"), {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n" % size + b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets
+                                            else b"0000000000 65535 f \n" for n in range(size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("placings", "nested"), [(20, 0), (1, 20)], ids=["on the page", "inside another form"])
+def test_a_page_placing_one_large_form_many_times_is_refused_unread(project: Project, tmp_path, pages_parsed,
+                                                                    placings, nested):
+    # Before: each placing made pypdf read the form's 1 MB of instructions again (1.5 s each), and none
+    # of it counted against the page's limit: a 4 KB file placing it 1,000 times held the import 25 minutes.
+    pdf = tmp_path / "placed.pdf"
+    pdf.write_bytes(form_pdf(placings, 1024 * 1024, nested=nested))
+    assert pdf.stat().st_size < 8 * 1024
+
+    [outcome] = import_paths(project, [pdf]).outcomes
+
+    assert (outcome.status, outcome.reason) == ("refused", (
+        "this PDF holds more drawing instructions than Annotator reads (20 MiB on page 1; the limit is 16 MiB a "
+        "page); print it to a new PDF or save the article as text, and import that"))
+    assert pages_parsed == []
+
+
+def test_a_page_placing_a_small_form_a_few_times_keeps_every_placing(project: Project, tmp_path):
+    pdf = tmp_path / "logo.pdf"
+    pdf.write_bytes(form_pdf(3, 4 * len(PDF_LINE)))
+
+    [outcome] = import_paths(project, [pdf]).outcomes
+
+    assert outcome.status == "imported"
+    assert project.documents.get(outcome.document_id).text.count("Shared words on every page.") == 3 * 4

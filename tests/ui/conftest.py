@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QTextDocument
 
-from annotator.core.importing import import_seeds
+from annotator.core.corpus.importing import import_seeds
 from annotator.core.project import Project
+from annotator.ui.common import settings
 from annotator.ui.main_window import MainWindow
-from annotator.ui import settings
+from tests.ui.driver import Driver
 
 
 @pytest.fixture
@@ -50,19 +50,9 @@ def seeded_path(tmp_path: Path) -> Path:
 
 def select_phrase(window: MainWindow, phrase: str, occurrence: int = 1) -> None:
     """Select a phrase in the reader the way a user's drag would: through the widget's cursor."""
-    reader = window.reader
-    cursor = reader.textCursor()
-    cursor.setPosition(0)
-    for _ in range(occurrence):
-        cursor = reader.document().find(phrase, cursor, QTextDocument.FindCaseSensitively)
-        assert not cursor.isNull(), f"{phrase!r} not in the document"
-    reader.setTextCursor(cursor)
-    reader.setFocus()
+    Driver(window).select_phrase(phrase, occurrence)
 
 
 def open_titled(window: MainWindow, title_start: str) -> int:
-    for row in range(window.doc_model.rowCount()):
-        if window.doc_model.index(row, 0).data().startswith(title_start):
-            window.doc_view.selectRow(row)
-            return window.doc_model.document_id(row)
-    raise AssertionError(f"no document titled {title_start!r}")
+    """Click the document whose title starts so in the document list; its id."""
+    return Driver(window).open(title_start)

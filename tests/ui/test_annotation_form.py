@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+)
 
-from .conftest import open_titled, select_phrase
+from .driver import Driver
 
 TOLERANCE = 3  # px: a caption and its field read as one row
 
@@ -36,9 +42,10 @@ def y_of(widget, window, where: str) -> int:
 ])
 def test_every_caption_sits_beside_its_field(open_window, seeded_path, qtbot, key, captions):
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
-    select_phrase(window, "Walmart", occurrence=2)
-    qtbot.keyClick(window.reader, key)
+    ui = Driver(window)
+    ui.open("What If Walmart")
+    ui.select_phrase("Walmart", occurrence=2)
+    ui.press(key)
     QApplication.processEvents()
     found = rows(window)
     assert [caption.text() for caption, _ in found] == captions

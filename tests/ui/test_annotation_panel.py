@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit
 from annotator.core.project import Project
 
 from .conftest import open_titled, select_phrase
+from .driver import Driver
 
 CLAIM = "Walmart instructed partners and suppliers not to run on Amazon Webservice (AWS) infrastructure"
 
@@ -44,12 +45,12 @@ def undo(window, qtbot) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.reader.setFocus()
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    Driver(window).press(Qt.Key_Z, Qt.ControlModifier)
 
 
 def tag(window, qtbot, phrase: str, key):
     select_phrase(window, phrase)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
 
 
 def entity_id(window, name: str) -> int:
@@ -58,7 +59,8 @@ def entity_id(window, name: str) -> int:
 
 def test_claim_source_cue_and_attributes(open_window, registry_path, qtbot):
     window = open_window(registry_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     panel = window.annotation_panel
     tag(window, qtbot, CLAIM, Qt.Key_C)
     claim = panel.current()
@@ -75,7 +77,7 @@ def test_claim_source_cue_and_attributes(open_window, registry_path, qtbot):
     assert (stored().source_entity_id, stored().source) == (None, "a spokesperson")
 
     # Cue: select the attribution words in the reader, then press the button.
-    select_phrase(window, "confirmed")
+    ui.select_phrase("confirmed")
     qtbot.mouseClick(panel.set_cue, Qt.LeftButton)
     text = window.project.documents.text(claim.document_id)
     assert text[stored().cue_start:stored().cue_end] == "confirmed"
@@ -123,7 +125,7 @@ def test_claim_source_cue_and_attributes(open_window, registry_path, qtbot):
 
 def test_set_cue_without_a_selection_says_what_to_do(open_window, registry_path, qtbot, monkeypatch):
     warnings = []
-    monkeypatch.setattr("annotator.ui.panels.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_panel.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(registry_path)
     open_titled(window, "What If Walmart")
     tag(window, qtbot, CLAIM, Qt.Key_C)
@@ -135,7 +137,8 @@ def test_set_cue_without_a_selection_says_what_to_do(open_window, registry_path,
 
 def test_stance_with_target_entity_and_holder_then_relabel(open_window, registry_path, qtbot):
     window = open_window(registry_path)
-    doc_id = open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
     panel = window.annotation_panel
     tag(window, qtbot, "Amazon responded curtly", Qt.Key_A)
     popup = window.target_popup
@@ -177,7 +180,7 @@ def test_stance_with_target_entity_and_holder_then_relabel(open_window, registry
 
 def test_emptying_a_stance_target_is_refused_and_the_target_stays(open_window, registry_path, qtbot, monkeypatch):
     warnings = []
-    monkeypatch.setattr("annotator.ui.panels.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_panel.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(registry_path)
     open_titled(window, "What If Walmart")
     tag(window, qtbot, "Amazon responded curtly", Qt.Key_N)
@@ -192,7 +195,8 @@ def test_emptying_a_stance_target_is_refused_and_the_target_stays(open_window, r
 
 def test_relabelling_a_claim_as_a_stance_asks_for_its_target(open_window, registry_path, qtbot):
     window = open_window(registry_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     panel = window.annotation_panel
     tag(window, qtbot, CLAIM, Qt.Key_C)
     claim = panel.current()
@@ -214,7 +218,8 @@ def test_relabelling_a_claim_as_a_stance_asks_for_its_target(open_window, regist
 
 def test_entity_span_links_creates_and_unlinks_in_the_panel(open_window, registry_path, qtbot):
     window = open_window(registry_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     panel = window.annotation_panel
     tag(window, qtbot, "Whole Foods", Qt.Key_O)
     span = panel.current()
@@ -250,7 +255,8 @@ def test_document_list_filters_by_stance_toward_a_target(open_window, registry_p
         project.annotations.add(megadeal, project.codebook.by_name("Favor"), target="Amazon")
         project.annotations.add(versus, project.codebook.by_name("Against"), target="Walmart")
     window = open_window(registry_path)
-    doc_id = open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
     tag(window, qtbot, "Amazon responded curtly", Qt.Key_A)
     qtbot.keyClicks(window.target_popup.edit, "Amazon")
     qtbot.keyClick(window.target_popup.edit, Qt.Key_Return)
@@ -280,7 +286,7 @@ def test_document_list_filters_by_stance_toward_a_target(open_window, registry_p
     assert shown() == ["Walmart Vs Amazon And Why Cloud Expertise Makes Or Breaks E-Commerce",
                        "Innovation stories: the birth of Amazon Web Services"]
     # Alt+Down walks the rows the list shows.
-    window.reader.setFocus()
+    ui.focus_reader()
     view.selectRow(0)
     qtbot.keyClick(window, Qt.Key_Down, Qt.AltModifier)
     assert window.current_doc_id == window.doc_filter.proxy.document_id(1)

@@ -14,10 +14,14 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from annotator.core.project import Project
-from annotator.core.store import Change
-from annotator.ui.annotation_table import AnnotationTableModel, AnnotationTableWindow
+from annotator.core.store.database import Change
+from annotator.ui.coding.annotation_table import (
+    AnnotationTableModel,
+    AnnotationTableWindow,
+)
 
 from .conftest import open_titled, select_phrase
+from .driver import Driver
 
 COLUMN = {name: i for i, name in enumerate(AnnotationTableModel.COLUMNS)}
 
@@ -29,12 +33,12 @@ def cells(table, column: str) -> list[str]:
 
 def tag(window, qtbot, phrase: str, key, occurrence: int = 1) -> None:
     select_phrase(window, phrase, occurrence)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
 
 
 def open_table(window, qtbot):
     qtbot.keyClick(window, Qt.Key_T, Qt.ControlModifier)
-    table = window.annotation_table
+    table = window.tool_window("annotation_table")
     assert table is not None and table.isVisible()
     qtbot.waitExposed(table)
     return table
@@ -86,10 +90,11 @@ def quick_type_ahead():
 
 def test_ctrl_t_lists_every_tag_of_the_corpus_and_follows_new_ones(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     tag(window, qtbot, "Amazon", Qt.Key_O)
     tag(window, qtbot, "Walmart", Qt.Key_O, occurrence=2)
-    open_titled(window, "'월마트 VS 아마존'")
+    ui.open("'월마트 VS 아마존'")
     tag(window, qtbot, "마이크로소프트", Qt.Key_O)
 
     table = open_table(window, qtbot)
@@ -120,10 +125,11 @@ def test_ctrl_t_lists_every_tag_of_the_corpus_and_follows_new_ones(open_window, 
 
 def test_filter_by_layer_label_and_text_then_clear(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     tag(window, qtbot, "Amazon", Qt.Key_O)
     tag(window, qtbot, "Walmart instructed partners and suppliers", Qt.Key_C)
-    open_titled(window, "'월마트 VS 아마존'")
+    ui.open("'월마트 VS 아마존'")
     tag(window, qtbot, "마이크로소프트", Qt.Key_O)
     tag(window, qtbot, "월마트", Qt.Key_O, occurrence=2)
     table = open_table(window, qtbot)
@@ -162,7 +168,8 @@ def test_filter_by_layer_label_and_text_then_clear(open_window, seeded_path, qtb
 
 def test_clicking_a_header_sorts_by_label_and_again_reverses(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     for phrase, key in (("Walmart", Qt.Key_O), ("AWS", Qt.Key_R), ("Amazon", Qt.Key_O), ("Fri, 4th August 2017", Qt.Key_D)):
         tag(window, qtbot, phrase, key)
     table = open_table(window, qtbot)
@@ -184,11 +191,12 @@ def test_clicking_a_header_sorts_by_label_and_again_reverses(open_window, seeded
 
 def test_double_click_or_enter_opens_the_document_at_that_span(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    first = open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    first = ui.open("What If Walmart")
     tag(window, qtbot, "reports came out", Qt.Key_C)
-    korean = open_titled(window, "'월마트 VS 아마존'")
+    korean = ui.open("'월마트 VS 아마존'")
     tag(window, qtbot, "마이크로소프트", Qt.Key_O)
-    open_titled(window, "Megadeal")
+    ui.open("Megadeal")
     table = open_table(window, qtbot)
     claim = window.project.annotations.for_document(first)[0]
 
@@ -215,7 +223,7 @@ def test_double_click_or_enter_opens_the_document_at_that_span(open_window, seed
 
 def test_an_unknown_entity_is_refused_with_a_message_and_the_table_stays(open_window, seeded_path, qtbot, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(seeded_path)
     open_titled(window, "What If Walmart")
     tag(window, qtbot, "Amazon", Qt.Key_O)
@@ -367,7 +375,7 @@ def _coded_seeds(path: Path) -> dict[str, int]:
 
 def test_filter_by_attribute_value_and_by_entity_alias(open_window, seeded_path, qtbot, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.coding.annotation_table.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     made = _coded_seeds(seeded_path)
     window = open_window(seeded_path)
     table = open_table(window, qtbot)
@@ -405,7 +413,8 @@ def test_filter_by_attribute_value_and_by_entity_alias(open_window, seeded_path,
 def test_a_closed_table_catches_up_when_opened_again_and_leaves_with_its_project(open_window, seeded_path,
                                                                                  tmp_path, qtbot):
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     table = open_table(window, qtbot)
     assert table.model.rowCount() == 0 and table.count_label.text() == "0 annotations"
     table.close()
@@ -421,7 +430,7 @@ def test_a_closed_table_catches_up_when_opened_again_and_leaves_with_its_project
     with Project(other) as project:
         project.documents.add(title="Other", text="Nothing tagged here.")
     window.open_project(other)
-    assert window.annotation_table is None and not table.isVisible()
+    assert window.tool_window("annotation_table") is None and not table.isVisible()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     fresh = open_table(window, qtbot)

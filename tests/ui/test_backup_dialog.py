@@ -8,11 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from annotator.core.backup import backups_to_keep, list_backups
 from annotator.core.project import Project
-from annotator.ui.backup_dialog import BackupDialog, OnOpenBackup, when
+from annotator.core.safety.backup import backups_to_keep, list_backups
+from annotator.ui.safety.backup_dialog import BackupDialog, OnOpenBackup, when
 
 from .conftest import select_phrase
+from .driver import Driver
 
 TEXT = "Samsung sold 5% more phones, said Kim Ji-ho.\n삼성전자는 만족했다 🚀."
 
@@ -44,7 +45,7 @@ def file_action(window, text: str):
 
 def open_dialog(window, qtbot) -> BackupDialog:
     file_action(window, "&Restore backup…").trigger()
-    dialog = window.backup_dialog
+    dialog = window.tool_window("backups")
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 
@@ -56,7 +57,7 @@ def rows(dialog: BackupDialog) -> list[list[str]]:
 
 def tag(window, qtbot, phrase: str, key=Qt.Key_O) -> None:
     select_phrase(window, phrase)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
 
 
 def confirm(dialog: BackupDialog, qtbot, button=QMessageBox.Yes) -> QMessageBox:
@@ -157,7 +158,7 @@ def test_an_unreadable_backup_is_listed_but_cannot_be_restored(article_path, ope
 def test_preferences_set_how_many_backups_the_project_keeps(article_path, open_window, qtbot):
     window = open_window(article_path)
     qtbot.keyClick(window, Qt.Key_Comma, Qt.ControlModifier)
-    prefs = window.preferences_dialog
+    prefs = window.tool_window("preferences")
     qtbot.waitUntil(prefs.isVisible)
     spin = prefs.keep_backups
     assert spin.value() == 10 and spin.isVisible()

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from annotator.core import backup
-from annotator.core.backup import list_backups
 from annotator.core.project import Project
-from annotator.ui.backup_dialog import OnOpenBackup
+from annotator.core.safety import backup
+from annotator.core.safety.backup import list_backups
+from annotator.ui.safety.backup_dialog import OnOpenBackup
 
-from .conftest import select_phrase
+from .driver import Driver
 
 TEXT = "Samsung sold 5% more phones, said Kim Ji-ho.\n삼성전자는 만족했다 🚀."
 
@@ -61,11 +61,12 @@ def test_the_copy_runs_off_the_ui_thread_while_the_analyst_tags(open_window, tmp
     copy.release.clear()  # a copy that takes as long as the test needs: a 1 GB archive
     path = study(tmp_path)
     window = open_window(path)
+    ui = Driver(window)
     assert list_backups(path) == []  # the window was shown before any copying started
     qtbot.waitUntil(copy.entered.is_set, timeout=30_000)
     # The copy is under way; the window still answers keys and stores the tag.
-    select_phrase(window, "Samsung")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.select_phrase("Samsung")
+    ui.press(Qt.Key_O)
     assert [a.text for a in window.project.annotations.for_document(1)] == ["Samsung"]
     copy.release.set()
     qtbot.waitUntil(lambda: on_open(window).done, timeout=30_000)
@@ -102,14 +103,15 @@ def test_a_failed_backup_is_reported_quietly_and_work_goes_on(open_window, tmp_p
     path = study(tmp_path)
     with caplog.at_level(logging.WARNING):
         window = open_window(path)
+        ui = Driver(window)
         qtbot.waitUntil(lambda: on_open(window).done, timeout=30_000)
-    message = window.statusBar().currentMessage()
+    message = ui.status()
     assert message.startswith("Could not back up this project: Could not back up study.annotator")
     assert "No space left on device" in message
     assert any("No space left on device" in record.getMessage() for record in caplog.records)
     assert list_backups(path) == []
-    select_phrase(window, "Kim Ji-ho")
-    qtbot.keyClick(window.reader, Qt.Key_P)
+    ui.select_phrase("Kim Ji-ho")
+    ui.press(Qt.Key_P)
     assert window.project.annotations.count() == 1
 
 

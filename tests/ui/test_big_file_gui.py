@@ -13,10 +13,11 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from annotator.core import importing
-from annotator.core.importing import Step, import_seeds
+from annotator.core.corpus import importing
+from annotator.core.corpus.importing import Step, import_seeds
 from annotator.core.project import Project
 from tests.core.test_big_file_import import big_text
+from tests.ui.driver import Driver
 from tests.ui.test_worker import press_cancel, when_visible
 
 
@@ -103,11 +104,12 @@ def test_cancel_inside_a_big_file_closes_the_dialog_and_imports_nothing_of_it(
     assert "remaining files" not in box.detailedText()
     box.close()
     assert window.project.documents.count() == before
-    assert window.doc_model.rowCount() == before
+    assert Driver(window).document_count() == before
 
 
 def test_the_imported_document_is_shown_selected_and_the_summary_stays(open_window, seeded, tmp_path, qtbot) -> None:
     window = open_window(seeded)
+    ui = Driver(window)
     window.open_document(2)
     article = tmp_path / "harbour.txt"
     article.write_text("Harbour strike\n\nDockers stopped work on Monday.\n", encoding="utf-8")
@@ -117,6 +119,6 @@ def test_the_imported_document_is_shown_selected_and_the_summary_stays(open_wind
     row = window.doc_filter.proxy.row_of(new_id)
     assert window.doc_view.currentIndex().row() == row
     assert window.doc_view.selectionModel().isRowSelected(row, window.doc_view.rootIndex())
-    assert window.statusBar().currentMessage() == "Imported 1 document."
+    assert ui.status() == "Imported 1 document."
     # No timer is counting down to clear it: it stays until the next message replaces it.
     assert not [t for t in window.statusBar().findChildren(QTimer) if t.isActive()]

@@ -6,12 +6,27 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QHelpEvent
-from PySide6.QtWidgets import QApplication, QColorDialog, QFileDialog, QLabel, QMessageBox, QToolTip
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QHelpEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QColorDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QToolTip,
+)
 
-from annotator.ui.codebook_editor import LABEL_ID, LAYER
+from annotator.ui.coding.codebook_editor import LABEL_ID, LAYER
 
-from .conftest import open_titled, select_phrase
+from .conftest import select_phrase
+from .driver import Driver
 
 DOC = "What If Walmart"
 
@@ -27,7 +42,7 @@ def open_editor(window, qtbot):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key_K, Qt.ControlModifier)
-    editor = window.codebook_editor
+    editor = window.tool_window("codebook_editor")
     qtbot.waitUntil(editor.isActiveWindow)
     return editor
 
@@ -84,7 +99,7 @@ def tag(window, qtbot, phrase: str, key) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     select_phrase(window, phrase)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
 
 
 def undo_in_editor(editor, qtbot) -> None:
@@ -94,7 +109,8 @@ def undo_in_editor(editor, qtbot) -> None:
 
 def test_add_a_label_with_key_k_and_tag_with_it_in_the_reader(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, DOC)
+    ui = Driver(window)
+    doc_id = ui.open(DOC)
     editor = open_editor(window, qtbot)
     click_item(editor, qtbot, "Quote")
     qtbot.mouseClick(editor.add_label_button, Qt.LeftButton)
@@ -115,7 +131,8 @@ def test_add_a_label_with_key_k_and_tag_with_it_in_the_reader(open_window, seede
 
 def test_rename_keeps_the_annotation_listed_under_the_new_name_and_undo_restores(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, DOC)
+    ui = Driver(window)
+    doc_id = ui.open(DOC)
     tag(window, qtbot, "Walmart", Qt.Key_C)
     editor = open_editor(window, qtbot)
     click_item(editor, qtbot, "Claim")
@@ -143,7 +160,8 @@ def test_duplicate_key_is_refused_naming_the_other_label(open_window, seeded_pat
 
 def test_deleting_a_label_in_use_moves_its_annotations_and_undo_brings_all_back(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, DOC)
+    ui = Driver(window)
+    doc_id = ui.open(DOC)
     tag(window, qtbot, "Walmart", Qt.Key_C)
     tag(window, qtbot, "Amazon", Qt.Key_C)
     before = window.project.annotations.for_document(doc_id)
@@ -169,7 +187,8 @@ def test_deleting_a_label_in_use_moves_its_annotations_and_undo_brings_all_back(
 
 def test_deleting_in_use_label_can_delete_its_annotations_or_be_cancelled(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, DOC)
+    ui = Driver(window)
+    doc_id = ui.open(DOC)
     tag(window, qtbot, "Walmart", Qt.Key_Q)
     editor = open_editor(window, qtbot)
     click_item(editor, qtbot, "Quote")
@@ -252,7 +271,8 @@ def test_move_up_and_down_reorder_labels_and_the_toolbar(open_window, seeded_pat
 
 def test_colour_description_and_memo(open_window, seeded_path, qtbot, monkeypatch):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, DOC)
+    ui = Driver(window)
+    doc_id = ui.open(DOC)
     tag(window, qtbot, "Walmart", Qt.Key_C)
     editor = open_editor(window, qtbot)
     click_item(editor, qtbot, "Claim")
@@ -351,7 +371,8 @@ def test_export_and_import_through_file_dialogs(open_window, seeded_path, qtbot,
 
 def test_the_tree_shows_layers_groups_and_labels_with_keys_and_uses(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    open_titled(window, DOC)
+    ui = Driver(window)
+    ui.open(DOC)
     tag(window, qtbot, "Walmart", Qt.Key_O)
     editor = open_editor(window, qtbot)
     tops = [editor.tree.topLevelItem(i) for i in range(editor.tree.topLevelItemCount())]
@@ -368,7 +389,9 @@ def test_the_editors_undo_reaches_only_its_own_edits_and_keeps_the_window_width(
     from PySide6.QtWidgets import QToolButton
 
     window = open_window(seeded_path)
-    doc_id = open_titled(window, DOC)
+
+    ui = Driver(window)
+    doc_id = ui.open(DOC)
     tag(window, qtbot, "Walmart", Qt.Key_O)
     editor = open_editor(window, qtbot)
     buttons = {b.text(): b for b in editor.findChildren(QToolButton) if b.text() in ("Undo", "Redo")}

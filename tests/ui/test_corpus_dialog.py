@@ -6,12 +6,18 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+)
 
-from annotator.core.corpus import BATCH_ROWS
+from annotator.core.corpus.corpus_files import BATCH_ROWS
 from annotator.core.project import Project
-from annotator.ui import corpus_dialog
-from annotator.ui.corpus_dialog import CorpusMappingDialog
+from annotator.ui.corpus import corpus_dialog
+from annotator.ui.corpus.corpus_dialog import CorpusMappingDialog
+from tests.ui.driver import Driver
 from tests.ui.test_worker import when_visible
 
 ROWS = [
@@ -46,7 +52,7 @@ def choose(qtbot, dialog: CorpusMappingDialog, role: str, column: str) -> None:
 
 def test_mapping_dialog_previews_rows_and_imports_with_the_chosen_columns(qtbot, open_window, tmp_path, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.corpus.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(tmp_path / "empty.annotator")
     window.import_files(paths=[write_corpus(tmp_path / "wire.csv")])
     dialog = mapping_dialog(qtbot, window)
@@ -77,7 +83,7 @@ def test_mapping_dialog_previews_rows_and_imports_with_the_chosen_columns(qtbot,
     assert report.text() == "Imported 2 documents from wire.csv, refused 1 row:"
     assert "row 4: no text in the column ‘story’" in report.detailedText()
     report.close()
-    titles = [window.doc_model.index(row, 0).data() for row in range(window.doc_model.rowCount())]
+    titles = Driver(window).document_titles()
     assert titles == ["Tariff talks stall", "Rail strike ends"]
     # The empty window opens the first imported article, with its metadata in the info panel.
     assert window.reader.toPlainText() == ROWS[0][2]
@@ -125,7 +131,7 @@ def test_cancel_stops_the_import_after_the_first_batch(qtbot, open_window, tmp_p
     assert report.text() == f"Imported {BATCH_ROWS} documents from big.csv."
     assert f"Import cancelled after {BATCH_ROWS} rows; the other {1_200 - BATCH_ROWS} rows were not imported" \
         in report.informativeText()
-    assert window.doc_model.rowCount() == BATCH_ROWS
+    assert Driver(window).document_count() == BATCH_ROWS
     window.close()
     with Project(project_path, create=False) as project:
         assert project.documents.count() == BATCH_ROWS
@@ -133,11 +139,11 @@ def test_cancel_stops_the_import_after_the_first_batch(qtbot, open_window, tmp_p
 
 def test_a_broken_corpus_file_is_refused_before_the_mapping_step(qtbot, open_window, tmp_path, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.corpus.corpus_dialog.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     path = tmp_path / "broken.csv"
     path.write_text('title,text\nOne,"an unclosed quote\nTwo,more\n', encoding="utf-8")
     window = open_window(tmp_path / "study.annotator")
     window.import_files(paths=[path])
     assert len(warnings) == 1
     assert warnings[0].startswith("broken.csv: broken quoted field in the row starting on line 2")
-    assert window.findChild(CorpusMappingDialog) is None and window.doc_model.rowCount() == 0
+    assert window.findChild(CorpusMappingDialog) is None and Driver(window).document_count() == 0

@@ -19,7 +19,7 @@ from annotator.ui.app import create_app
 from tests.ui.test_entities_panel import show_panel, tag_and_create_entity
 from tests.ui.test_worker import hold_import_at, when_visible
 
-from .conftest import open_titled, select_phrase
+from .driver import Driver
 
 TITLE_BAR_BUTTONS = 110  # a window icon and close, maximise and minimise buttons, with some padding
 
@@ -75,8 +75,9 @@ def test_the_import_progress_dialog_shows_its_whole_title(open_window, qtbot, tm
 
 def test_the_stance_popup_and_the_entity_dialogs_show_their_whole_titles(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     tag_and_create_entity(window, qtbot, "Amazon", occurrence=2)
     tag_and_create_entity(window, qtbot, "Amazon Webservice")
     panel.table.selectRow(0)
@@ -91,8 +92,8 @@ def test_the_stance_popup_and_the_entity_dialogs_show_their_whole_titles(open_wi
         qtbot.waitUntil(dialog.isVisible)
         assert_title_fits(dialog)
         dialog.reject()
-    select_phrase(window, "Walmart")
-    qtbot.keyClick(window.reader, Qt.Key_F)
+    ui.select_phrase("Walmart")
+    ui.press(Qt.Key_F)
     popup = window.target_popup
     qtbot.waitUntil(popup.isVisible)
     assert_title_fits(popup)
@@ -100,7 +101,10 @@ def test_the_stance_popup_and_the_entity_dialogs_show_their_whole_titles(open_wi
 
 
 def test_the_menu_dialogs_show_their_whole_titles(open_window, seeded_path, qtbot, monkeypatch):
-    from annotator.ui import backup_dialog, export_dialog, memo_search, preferences
+    from annotator.ui import preferences
+    from annotator.ui.interchange import export_dialog
+    from annotator.ui.safety import backup_dialog
+    from annotator.ui.search import memo_search
 
     window = open_window(seeded_path)
     shown = []

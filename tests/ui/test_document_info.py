@@ -8,10 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from annotator.core.corpus import ColumnMapping, import_corpus
+from annotator.core.corpus.corpus_files import ColumnMapping, import_corpus
 from annotator.core.project import Project
 from tests.support import shown_text
 from tests.ui.conftest import open_titled
+from tests.ui.driver import Driver
 
 
 @pytest.fixture
@@ -62,7 +63,8 @@ def pick(qtbot, combo, text: str) -> None:
 
 def test_info_panel_shows_metadata_and_where_the_text_came_from(open_window, corpus_path):
     window = open_window(corpus_path)
-    open_titled(window, "Rail strike ends")
+    ui = Driver(window)
+    ui.open("Rail strike ends")
     assert shown_fields(window) == {"outlet": "The Sentinel", "author": "Jimmy Olsen"}
     assert window.document_info.source.full_text().endswith("wire.csv#row 3")
     assert window.document_info.encoding.full_text() == "utf-8"
@@ -71,7 +73,8 @@ def test_info_panel_shows_metadata_and_where_the_text_came_from(open_window, cor
 
 def test_edit_a_value_in_place_then_undo(open_window, corpus_path, qtbot):
     window = open_window(corpus_path)
-    doc_id = open_titled(window, "Tariff talks stall")
+    ui = Driver(window)
+    doc_id = ui.open("Tariff talks stall")
     view = window.document_info.fields
     assert shown_fields(window)["outlet"] == "Daily Planet"
     row = window.document_info.model.row_of("outlet")
@@ -79,14 +82,14 @@ def test_edit_a_value_in_place_then_undo(open_window, corpus_path, qtbot):
     qtbot.waitUntil(lambda: shown_fields(window)["outlet"] == "The Daily Planet")
     assert window.project.metadata.get(doc_id)["outlet"] == "The Daily Planet"
 
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert window.project.metadata.get(doc_id)["outlet"] == "Daily Planet"
     assert shown_fields(window)["outlet"] == "Daily Planet"
 
 
 def test_add_rename_and_remove_fields_each_undo_in_one_step(open_window, corpus_path, qtbot, monkeypatch):
     warnings: list[str] = []
-    monkeypatch.setattr("annotator.ui.document_info.QMessageBox.warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr("annotator.ui.corpus.document_info.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(corpus_path)
     doc_id = open_titled(window, "Tariff talks stall")
     info = window.document_info
@@ -112,13 +115,14 @@ def test_add_rename_and_remove_fields_each_undo_in_one_step(open_window, corpus_
     assert "author" not in shown_fields(window)
 
     for _ in range(3):  # remove, rename, add: each one step
-        qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+        Driver(window).press(Qt.Key_Z, Qt.ControlModifier)
     assert window.project.metadata.get(doc_id) == original
     assert shown_fields(window) == original
 
 
 def test_filter_the_document_list_by_outlet(open_window, corpus_path, qtbot):
     window = open_window(corpus_path)
+    ui = Driver(window)
     filters = window.doc_filter
     assert filters.field_row.isVisible()
     assert [filters.field.itemText(i) for i in range(filters.field.count())] == [
@@ -146,7 +150,7 @@ def test_filter_the_document_list_by_outlet(open_window, corpus_path, qtbot):
     assert window.doc_view.model().rowCount() == 2
 
     # An edit that gives a document the field brings it into the filtered list.
-    doc_id = open_titled(window, "Tariff talks stall")
+    doc_id = ui.open("Tariff talks stall")
     rail = next(i for i in window.project.documents.ids() if i != doc_id
                 and window.project.documents.get(i).title == "Rail strike ends")
     window.ops.run("Edit desk", window.project.metadata.set, rail, "desk", "business", document_id=rail)
@@ -180,15 +184,22 @@ def test_a_long_url_and_source_are_readable_in_full_at_the_default_width(open_wi
     from PySide6.QtGui import QFontMetrics
     from PySide6.QtWidgets import QScrollArea
 
-    from annotator.ui.document_info import wrapped_layout
+    from annotator.ui.corpus.document_info import wrapped_layout
 
     window = open_window(long_values_path)
     tabs = window.side_tabs
     tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Document"))
     info = window.document_info
     qtbot.waitUntil(info.isVisible)
-    QApplication.processEvents()
     view, model = info.fields, info.model
+
+    def rows_fit() -> bool:  # the panel refits its rows a moment after the dock settles its width
+        width = view.viewport().width()
+        return all(view.rowHeight(r) >= wrapped_layout(model.index(r, 1).data(), view.font(),
+                                                       view.visualRect(model.index(r, 1)).width() - 8)
+                   .boundingRect().height() for r in range(model.rowCount())) and width > 0
+
+    qtbot.waitUntil(rows_fit)
     viewport = view.viewport().rect()
     for row in range(model.rowCount()):
         index = model.index(row, 1)

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from annotator.core.project import Project
-from annotator.ui import document_filter
+from annotator.ui.corpus import document_filter
 from tests.core.test_document_listing import fill
 
-from .conftest import select_phrase
+from .driver import Driver
 
 DOCUMENTS = 3_000
 
@@ -45,10 +45,11 @@ def changed_rows(model) -> list[tuple[int, int]]:
 
 def test_a_large_project_opens_on_its_first_document_reading_one_page(open_window, archive_path):
     window = open_window(archive_path)
+    ui = Driver(window)
     model = window.doc_model
     assert model.rowCount() == DOCUMENTS
     assert window.current_doc_id == 1 and window.doc_view.currentIndex().row() == 0
-    assert window.reader.toPlainText().startswith("Article number 0.")
+    assert ui.text().startswith("Article number 0.")
     shown = on_screen(window)
     assert 10 < len(shown) < model.PAGE_SIZE and shown == [title(n) for n in range(len(shown))]
     assert model.page_fetches == 1  # the screenful, out of 30 pages
@@ -56,11 +57,12 @@ def test_a_large_project_opens_on_its_first_document_reading_one_page(open_windo
 
 def test_jumping_to_the_last_document_reads_only_the_last_page(open_window, archive_path, qtbot):
     window = open_window(archive_path)
+    ui = Driver(window)
     model = window.doc_model
     window.doc_view.setFocus()
     qtbot.keyClick(window.doc_view, Qt.Key_End, Qt.ControlModifier)
     assert window.current_doc_id == DOCUMENTS
-    assert window.reader.toPlainText().startswith(f"Article number {DOCUMENTS - 1}.")
+    assert ui.text().startswith(f"Article number {DOCUMENTS - 1}.")
     window.doc_view.viewport().repaint()
     assert on_screen(window)[-1] == title(DOCUMENTS - 1)
     assert model.page_fetches == 2  # the first page, then the last: none in between
@@ -114,6 +116,7 @@ def test_the_field_filter_and_the_list_agree_after_an_import(open_window, archiv
 
 def test_an_import_adds_rows_at_the_end_and_selects_the_new_document(open_window, archive_path, qtbot, tmp_path):
     window = open_window(archive_path)
+    ui = Driver(window)
     view = window.doc_view
     view.selectRow(5)
     article = tmp_path / "new.txt"
@@ -124,11 +127,12 @@ def test_an_import_adds_rows_at_the_end_and_selects_the_new_document(open_window
     # What was just imported is shown and selected, at the end of the list (issue 11, item 5).
     assert view.currentIndex().row() == DOCUMENTS and window.current_doc_id == DOCUMENTS + 1
     assert view.selectionModel().isRowSelected(DOCUMENTS, view.rootIndex())
-    assert window.reader.toPlainText() == "A new article about the harbour."
+    assert ui.text() == "A new article about the harbour."
 
 
 def test_renaming_in_the_list_changes_that_row_alone(open_window, archive_path, qtbot):
     window = open_window(archive_path)
+    ui = Driver(window)
     model, view = window.doc_model, window.doc_view
     view.selectRow(2)
     rows = changed_rows(model)
@@ -143,19 +147,20 @@ def test_renaming_in_the_list_changes_that_row_alone(open_window, archive_path, 
     assert model.index(2, 0).data() == "Harbour strike report"
     assert rows == [(2, 2)]
     fetched = model.page_fetches
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert model.index(2, 0).data() == title(2)
     assert model.page_fetches == fetched
 
 
 def test_tagging_updates_the_count_of_its_document_only(open_window, archive_path, qtbot):
     window = open_window(archive_path)
+    ui = Driver(window)
     model = window.doc_model
     window.doc_view.selectRow(7)
     rows = changed_rows(model)
     fetched = model.page_fetches
-    select_phrase(window, "harbour")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.select_phrase("harbour")
+    ui.press(Qt.Key_O)
     assert [a.text for a in window.project.annotations.for_document(8)] == ["harbour"]
     assert model.index(7, model.COUNT).data() == 1
     assert set(rows) == {(7, 7)} and model.page_fetches == fetched

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 
-from annotator.core.importing import import_paths
+from annotator.core.corpus.importing import import_paths
 from annotator.core.project import Project
+from annotator.ui.coding.annotation_panel import reveal
 from tests.support import shown_text
-from tests.ui.conftest import open_titled
-from annotator.ui.panels import reveal
+from tests.ui.driver import Driver
 
 SEED_002 = "Walmart Vs Amazon"
 
@@ -60,45 +60,49 @@ def test_the_list_marks_seed_002_and_says_why(open_window, seeded_path) -> None:
 
 def test_show_selects_the_repeated_passage_in_the_reader(open_window, seeded_path, qtbot) -> None:
     window = open_window(seeded_path)
-    doc_id = open_titled(window, SEED_002)
+    ui = Driver(window)
+    doc_id = ui.open(SEED_002)
     panel = window.document_panel.duplicates
     assert [panel.list.item(i).text()[:20] for i in range(panel.list.count())] == ["⟳ Repeated passage: "]
     click(qtbot, panel.show_button)
     [flag] = window.project.duplicates.flags(doc_id)
-    assert window.reader.selection() == (flag.repeat_start, flag.repeat_end)
+    assert ui.selection() == (flag.repeat_start, flag.repeat_end)
     text = window.project.documents.text(doc_id)
-    assert text[slice(*window.reader.selection())] == text[flag.span_start:flag.span_end]
-    assert window.reader.hasFocus()
+    assert text[slice(*ui.selection())] == text[flag.span_start:flag.span_end]
+    assert ui.reader_has_focus()
     # The caret, and so the view, is where the repeat begins: the analyst sees it start.
     reader = window.reader
     assert reader.positions.from_qt(reader.textCursor().position()) == flag.repeat_start
     assert reader.viewport().rect().contains(reader.cursorRect().center())
-    assert "first appears at characters 78–7,818" in window.statusBar().currentMessage()
+    assert "first appears at characters 78–7,818" in ui.status()
 
 
 def test_a_document_without_flags_shows_no_duplicates_section(open_window, seeded_path) -> None:
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     assert not window.document_panel.duplicates.isVisible()
 
 
 def test_dismiss_hides_the_flag_and_ctrl_z_brings_it_back(open_window, seeded_path, qtbot) -> None:
     window = open_window(seeded_path)
-    open_titled(window, SEED_002)
+    ui = Driver(window)
+    ui.open(SEED_002)
     panel = window.document_panel.duplicates
     click(qtbot, panel.dismiss_button)
     assert panel.list.count() == 0
     assert not any(list_marks(window).values())
     assert panel.show_dismissed.text() == "Show dismissed (1)"
-    window.reader.setFocus()
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.focus_reader()
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert panel.list.count() == 1 and not panel.show_dismissed.isVisible()
     assert [title[:17] for title, marked in list_marks(window).items() if marked] == [SEED_002]
 
 
 def test_a_dismissed_flag_can_be_restored_later(open_window, seeded_path, qtbot) -> None:
     window = open_window(seeded_path)
-    open_titled(window, SEED_002)
+    ui = Driver(window)
+    ui.open(SEED_002)
     panel = window.document_panel.duplicates
     click(qtbot, panel.dismiss_button)
     click(qtbot, panel.show_dismissed)
@@ -111,9 +115,10 @@ def test_a_dismissed_flag_can_be_restored_later(open_window, seeded_path, qtbot)
 
 def test_show_on_a_near_duplicate_opens_the_other_document(open_window, with_copy, qtbot) -> None:
     window = open_window(with_copy)
+    ui = Driver(window)
     marks = list_marks(window)
     assert marks["What If Walmart Were A Webhost"] and marks["Walmart Tells Suppliers To Quit AWS"]
-    open_titled(window, "Walmart Tells Suppliers")
+    ui.open("Walmart Tells Suppliers")
     panel = window.document_panel.duplicates
     assert panel.list.item(0).text().startswith("⚠ Near-duplicate of ‘What If Walmart Were A Webhost’ (")
     click(qtbot, panel.show_button)

@@ -6,9 +6,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from annotator.ui.entities_panel import ENTITY_ID_ROLE
+from annotator.ui.entities.panel import ENTITY_ID_ROLE
 
-from .conftest import open_titled, select_phrase
+from .conftest import select_phrase
+from .driver import Driver
 
 
 def type_text(widget, text: str) -> None:
@@ -28,7 +29,7 @@ def show_panel(window, qtbot):
 
 def tag(window, qtbot, phrase: str, key=Qt.Key_O, occurrence: int = 1):
     select_phrase(window, phrase, occurrence)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
     return window.annotation_panel.current()
 
 
@@ -60,17 +61,18 @@ def table_row(panel, name: str) -> list:
 
 def test_tags_link_to_one_entity_across_documents_and_languages(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    english = open_titled(window, "What If Walmart")
+    english = ui.open("What If Walmart")
     walmart = tag_and_create_entity(window, qtbot, "Walmart", occurrence=2)
     first = window.annotation_panel.current()
     assert first.entity_id == walmart.id
-    megadeal = open_titled(window, "Megadeal")
+    megadeal = ui.open("Megadeal")
     second = tag(window, qtbot, "Walmart", occurrence=2)
     assert second.entity_id == walmart.id  # a known name links as it is tagged
     assert not panel.offer_button.isVisible()
-    assert "linked to entity Walmart" in window.statusBar().currentMessage()
-    korean = open_titled(window, "'월마트 VS 아마존'")
+    assert "linked to entity Walmart" in ui.status()
+    korean = ui.open("'월마트 VS 아마존'")
     third = tag(window, qtbot, "월마트", occurrence=2)  # in 월마트가: the particle stays out
     assert third.text == "월마트" and third.entity_id is None
     assert panel.offer_button.text() == "Create entity ‘월마트’"
@@ -99,26 +101,28 @@ def test_tags_link_to_one_entity_across_documents_and_languages(open_window, see
 
 def test_creating_from_the_offer_and_the_tag_itself_undo_separately(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
     assert window.entities_panel.isHidden()  # the offer works without the panel open
     walmart = tag_and_create_entity(window, qtbot, "Walmart", occurrence=2)
     assert [a.entity_id for a in window.project.annotations.for_document(doc_id)] == [walmart.id]
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert window.project.entities.all() == []
     assert [a.entity_id for a in window.project.annotations.for_document(doc_id)] == [None]
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert window.project.annotations.for_document(doc_id) == []
     # An offer for a tag that Ctrl+Z took back goes with it.
     tag(window, qtbot, "Amazon", occurrence=2)
     assert window.entities_panel.offer_button.isVisible()
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert not window.entities_panel.offer_button.isVisible()
 
 
 def test_tag_other_mentions_over_the_corpus_is_one_undoable_step(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     walmart = tag_and_create_entity(window, qtbot, "Walmart", occurrence=2)
     click_entity(panel, qtbot, "Walmart")
     qtbot.mouseClick(panel.tag_button, Qt.LeftButton)
@@ -153,15 +157,16 @@ def test_tag_other_mentions_over_the_corpus_is_one_undoable_step(open_window, se
 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert [m.document_id for m in window.project.entities.mentions(walmart.id)] == [in_document[0].document_id]
     assert window.project.annotations.count() == 1
 
 
 def test_select_none_and_all_in_the_tag_dialog(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    open_titled(window, "Innovation stories")
+    ui.open("Innovation stories")
     tag_and_create_entity(window, qtbot, "Amazon Web Services")
     click_entity(panel, qtbot, "Amazon Web Services")
     qtbot.mouseClick(panel.tag_button, Qt.LeftButton)
@@ -175,8 +180,9 @@ def test_select_none_and_all_in_the_tag_dialog(open_window, seeded_path, qtbot):
 
 def test_merge_two_entities_from_the_panel(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     amazon = tag_and_create_entity(window, qtbot, "Amazon", occurrence=2)
     aws = tag_and_create_entity(window, qtbot, "AWS")
     aws_tag = window.project.entities.mentions(aws.id)[0]
@@ -202,8 +208,9 @@ def test_merge_two_entities_from_the_panel(open_window, seeded_path, qtbot):
 
 def test_delete_an_entity_in_use_reassigns_its_links(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     walmart = tag_and_create_entity(window, qtbot, "Walmart", occurrence=2)
     amazon = tag_and_create_entity(window, qtbot, "Amazon", occurrence=2)
     mention = window.project.entities.mentions(walmart.id)[0]
@@ -222,8 +229,9 @@ def test_delete_an_entity_in_use_reassigns_its_links(open_window, seeded_path, q
 
 def test_each_detail_edit_is_one_undo_step(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     walmart = tag_and_create_entity(window, qtbot, "Walmart", occurrence=2)
     click_entity(panel, qtbot, "Walmart")
     steps = window.undo_stack.count()
@@ -253,8 +261,9 @@ def test_each_detail_edit_is_one_undo_step(open_window, seeded_path, qtbot):
 
 def test_split_a_mention_off_into_its_own_entity(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     panel = show_panel(window, qtbot)
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     amazon = tag_and_create_entity(window, qtbot, "Amazon", occurrence=2)
     other = tag(window, qtbot, "Amazon", occurrence=3)
     assert other.entity_id == amazon.id, other

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 
 from annotator.core.project import Project
 
-from .conftest import open_titled, select_phrase
+from .conftest import select_phrase
+from .driver import Driver
 
 ENGLISH = "Amazon Web Services said on 3 May that Walmart had left."
 SPANISH = "La página de Walmart dice que Amazon Web Services ganó."
@@ -26,7 +27,7 @@ def path(tmp_path):
 
 def tag(window, qtbot, phrase: str, key=Qt.Key_O, modifier=Qt.NoModifier):
     select_phrase(window, phrase)
-    qtbot.keyClick(window.reader, key, modifier)
+    Driver(window).press(key, modifier)
     return window.annotation_panel.current()
 
 
@@ -36,17 +37,18 @@ def offer_of(window):
 
 def test_narrowing_or_widening_the_span_offers_its_new_words(open_window, path, qtbot):
     window = open_window(path)
-    open_titled(window, "English")
+    ui = Driver(window)
+    ui.open("English")
     tag(window, qtbot, "Amazon Web Services")
     assert offer_of(window).isVisible() and offer_of(window).text() == "Create entity ‘Amazon Web Services’"
 
     # Ctrl+Alt+Left: the selected tag's end moves back one word.
-    qtbot.keyClick(window.reader, Qt.Key_Left, Qt.ControlModifier | Qt.AltModifier)
+    ui.press(Qt.Key_Left, Qt.ControlModifier | Qt.AltModifier)
     assert window.annotation_panel.current().text == "Amazon Web"
     assert offer_of(window).text() == "Create entity ‘Amazon Web’"
-    qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ControlModifier | Qt.ShiftModifier)
+    ui.press(Qt.Key_Right, Qt.ControlModifier | Qt.ShiftModifier)
     assert offer_of(window).text() == "Create entity ‘Amazon Web Services’"
-    qtbot.keyClick(window.reader, Qt.Key_Left, Qt.ControlModifier | Qt.AltModifier)
+    ui.press(Qt.Key_Left, Qt.ControlModifier | Qt.AltModifier)
 
     qtbot.mouseClick(offer_of(window), Qt.LeftButton)
     assert [e.name for e in window.project.entities.all()] == ["Amazon Web"]  # what the span holds now
@@ -54,18 +56,19 @@ def test_narrowing_or_widening_the_span_offers_its_new_words(open_window, path, 
 
 def test_another_document_or_annotation_takes_the_offer_away(open_window, path, qtbot):
     window = open_window(path)
-    spanish = open_titled(window, "Spanish")
+    ui = Driver(window)
+    spanish = ui.open("Spanish")
     tag(window, qtbot, "página")
     offer = offer_of(window)
     assert offer.isVisible() and offer.text() == "Create entity ‘página’"
 
-    open_titled(window, "English")
+    ui.open("English")
     assert not offer.isVisible()
     offer.click()  # a click that was already on its way creates nothing from the Spanish text
     assert window.project.entities.all() == []
 
     # Back in the Spanish document, selecting another tag also withdraws the offer for the first.
-    open_titled(window, "Spanish")
+    ui.open("Spanish")
     first = window.project.annotations.for_document(spanish)[0]
     tag(window, qtbot, "Walmart")
     assert offer.text() == "Create entity ‘Walmart’"
@@ -75,11 +78,12 @@ def test_another_document_or_annotation_takes_the_offer_away(open_window, path, 
 
 def test_a_date_or_figure_is_not_offered_as_an_entity(open_window, path, qtbot):
     window = open_window(path)
-    open_titled(window, "English")
+    ui = Driver(window)
+    ui.open("English")
     date = tag(window, qtbot, "3 May", Qt.Key_D)
     assert date.label_id == window.project.codebook.by_name("Date").id
     assert not offer_of(window).isVisible()
-    assert window.statusBar().currentMessage().startswith("Tagged Date")
+    assert ui.status().startswith("Tagged Date")
     # Relabelled to a value after the offer: the offer goes.
     tag(window, qtbot, "Walmart")
     assert offer_of(window).isVisible()
@@ -89,19 +93,21 @@ def test_a_date_or_figure_is_not_offered_as_an_entity(open_window, path, qtbot):
 
 def test_undo_and_redo_say_what_they_did(open_window, path, qtbot):
     window = open_window(path)
-    open_titled(window, "English")
+    ui = Driver(window)
+    ui.open("English")
     tag(window, qtbot, "Walmart")
-    assert window.statusBar().currentMessage() == "Tagged Organization: Walmart"
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
-    assert window.statusBar().currentMessage() == "Undid: Tag Organization"
+    assert ui.status() == "Tagged Organization: Walmart"
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
+    assert ui.status() == "Undid: Tag Organization"
     assert not offer_of(window).isVisible()
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.statusBar().currentMessage() == "Redid: Tag Organization"
+    ui.press(Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert ui.status() == "Redid: Tag Organization"
 
 
 def test_an_exact_tag_on_a_word_with_its_particle_offers_the_name_without_it(open_window, path, qtbot):
     window = open_window(path)
-    open_titled(window, "Korean")
+    ui = Driver(window)
+    ui.open("Korean")
     walmart = tag(window, qtbot, "월마트가", Qt.Key_O, Qt.AltModifier)  # Alt: exactly what was selected
     assert walmart.text == "월마트가"
     offer = offer_of(window)

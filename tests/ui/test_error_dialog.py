@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.annotations import Annotations
+from annotator.core.coding.annotations import Annotations
 from annotator.ui import app as gui_app
-from annotator.ui import errors
+from annotator.ui.common import errors
 from annotator.ui.main_window import MainWindow
 
-from .conftest import open_titled, select_phrase
+from .driver import Driver
 
 BUG = "simulated bug in delete"
 
@@ -38,16 +38,17 @@ def error_dialogs() -> list[QMessageBox]:
 def test_a_failing_menu_action_shows_a_friendly_dialog_logs_the_traceback_and_keeps_earlier_work(
         open_window, seeded_path, qtbot, monkeypatch, annotator_home, error_handler):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
-    select_phrase(window, "마이크로소프트")
-    qtbot.keyClick(window.reader, Qt.Key_O)  # the edit before the failure
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
+    ui.select_phrase("마이크로소프트")
+    ui.press(Qt.Key_O)  # the edit before the failure
     [tagged] = window.project.annotations.for_document(doc_id)
 
     def broken_delete(self, annotation_id):
         raise RuntimeError(BUG)
 
     monkeypatch.setattr(Annotations, "delete", broken_delete)
-    qtbot.keyClick(window.reader, Qt.Key_Delete)  # Edit › Delete annotation, on the tag just made
+    ui.press(Qt.Key_Delete)  # Edit › Delete annotation, on the tag just made
 
     qtbot.waitUntil(lambda: len(error_dialogs()) == 1)
     [box] = error_dialogs()
@@ -72,8 +73,8 @@ def test_a_failing_menu_action_shows_a_friendly_dialog_logs_the_traceback_and_ke
     assert window.annotation_panel.model.rowCount() == 1
     qtbot.mouseClick(box.button(QMessageBox.Ok), Qt.LeftButton)
     qtbot.waitUntil(lambda: not error_dialogs())
-    select_phrase(window, "아마존")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.select_phrase("아마존")
+    ui.press(Qt.Key_O)
     assert len(window.project.annotations.for_document(doc_id)) == 2
 
 
@@ -131,17 +132,18 @@ def test_tagging_on_a_full_disk_says_the_disk_is_full_and_that_nothing_was_lost(
         open_window, seeded_path, qtbot, monkeypatch, error_handler):
     # Issue 12, item 19: this said "Something went wrong", as if Annotator had a bug.
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
-    select_phrase(window, "마이크로소프트")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
+    ui.select_phrase("마이크로소프트")
+    ui.press(Qt.Key_O)
     [kept] = window.project.annotations.for_document(doc_id)
 
     def full_disk(self, *args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")  # what SQLite raises on SQLITE_FULL
 
     monkeypatch.setattr(Annotations, "add", full_disk)
-    select_phrase(window, "아마존")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.select_phrase("아마존")
+    ui.press(Qt.Key_O)
 
     qtbot.waitUntil(lambda: len(error_dialogs()) == 1)
     [box] = error_dialogs()

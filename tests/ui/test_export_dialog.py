@@ -11,11 +11,17 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from annotator.core.export_formats import export, preview
+from annotator.core.interchange.formats import export, preview
 from annotator.core.project import Project
-from annotator.ui.export_dialog import CHOICES, CUT_NOTE, ELISION, ExportDialog, export_to
-
+from annotator.ui.interchange.export_dialog import (
+    CHOICES,
+    CUT_NOTE,
+    ELISION,
+    ExportDialog,
+    export_to,
+)
 from tests.support import span_of
+from tests.ui.driver import Driver
 from tests.ui.test_worker import hold_export, press_cancel, when_visible
 
 # The Web Annotation file's creation time, which differs between two renderings a second apart.
@@ -131,6 +137,7 @@ def test_the_excel_switch_shows_its_effect_and_only_where_it_applies(open_window
 
 def test_file_export_writes_the_chosen_format(open_window, coded_path, qtbot, tmp_path, monkeypatch):
     window = open_window(coded_path)
+    ui = Driver(window)
     chosen = tmp_path / "corpus"  # no suffix typed: the format's is added
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kw: (str(chosen), ""))
 
@@ -158,11 +165,12 @@ def test_file_export_writes_the_chosen_format(open_window, coded_path, qtbot, tm
     assert [(s["label"], first["text"][s["start"]:s["end"]]) for s in first["spans"]] == [
         ("Organization", "Walmart"), ("Claim", "Amazon")]
     count = len(records)
-    assert window.statusBar().currentMessage() == f"Exported {count} documents to {written}"
+    assert ui.status() == f"Exported {count} documents to {written}"
 
 
 def test_cancelling_a_long_export_keeps_the_earlier_file(open_window, coded_path, qtbot, tmp_path, monkeypatch):
     window = open_window(coded_path)
+    ui = Driver(window)
     project = window.project
     doc = project.documents.ids()[0]
     person = project.codebook.by_name("Person")
@@ -180,7 +188,7 @@ def test_cancelling_a_long_export_keeps_the_earlier_file(open_window, coded_path
     when_visible(window, qtbot, "exportProgress", cancel)
     assert export_to(window, project, "annotations", out, excel=False) is None
     assert out.read_text(encoding="utf-8") == "yesterday's export"
-    assert window.statusBar().currentMessage() == "Export cancelled; no file was written."
+    assert ui.status() == "Export cancelled; no file was written."
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []
 
 

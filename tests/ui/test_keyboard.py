@@ -8,10 +8,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from tests.support import dump_connection
 from annotator.core.project import Project
+from tests.support import dump_connection
 
-from .conftest import open_titled, select_phrase
+from .conftest import select_phrase
+from .driver import Driver
 
 TEXT = "Amazon sued Walmart over cloud contracts on Monday.\n월마트는 아마존의 클라우드를 거부했다."
 
@@ -26,7 +27,7 @@ def article_path(tmp_path: Path) -> Path:
 
 def tag(window, qtbot, phrase: str, key=Qt.Key_C, occurrence: int = 1):
     select_phrase(window, phrase, occurrence)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
     return window.annotation_panel.current()
 
 
@@ -70,47 +71,51 @@ def highlighted(window, offset: int) -> bool:
 
 def test_one_undo_takes_back_a_whole_run_of_adjustments(open_window, article_path, qtbot):
     window = open_window(article_path)
+    ui = Driver(window)
     claim = tag(window, qtbot, "cloud")
     before = dump_connection(window.project.store.conn)
     for _ in range(3):
-        qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
+        ui.press(Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
     assert stored_text(window, claim.id) == "cloud contracts on Monday"
 
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert stored_text(window, claim.id) == "cloud"
     assert dump_connection(window.project.store.conn) == before  # exactly as before the run, timestamps too
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)  # the next undo removes the tag itself
+    ui.press(Qt.Key_Z, Qt.ControlModifier)  # the next undo removes the tag itself
     assert window.project.annotations.count() == 0
 
 
 def test_shift_arrows_with_a_text_selection_extend_the_selection_not_the_span(open_window, article_path, qtbot):
     window = open_window(article_path)
+    ui = Driver(window)
     claim = tag(window, qtbot, "Walmart")
-    select_phrase(window, "Monday")
-    qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ShiftModifier)
-    assert window.reader.textCursor().selectedText() == "Monday."
+    ui.select_phrase("Monday")
+    ui.press(Qt.Key_Right, Qt.ShiftModifier)
+    assert ui.selected_text() == "Monday."
     assert stored_text(window, claim.id) == "Walmart"
 
 
 def test_a_boundary_that_cannot_move_says_why(open_window, article_path, qtbot):
     window = open_window(article_path)
+    ui = Driver(window)
     claim = tag(window, qtbot, "Amazon")
-    qtbot.keyClick(window.reader, Qt.Key_Left, Qt.ShiftModifier)
+    ui.press(Qt.Key_Left, Qt.ShiftModifier)
     assert stored_text(window, claim.id) == "Amazon"
-    assert "beginning of the text" in window.statusBar().currentMessage()
-    qtbot.keyClick(window.reader, Qt.Key_Right, Qt.AltModifier | Qt.ControlModifier)
+    assert "beginning of the text" in ui.status()
+    ui.press(Qt.Key_Right, Qt.AltModifier | Qt.ControlModifier)
     assert stored_text(window, claim.id) == "Amazon"
-    assert "one word" in window.statusBar().currentMessage()
+    assert "one word" in ui.status()
     assert window.undo_stack.count() == 1  # only the tag
 
 
 def test_korean_span_grows_by_words(open_window, article_path, qtbot):
     window = open_window(article_path)
+    ui = Driver(window)
     org = tag(window, qtbot, "월마트", key=Qt.Key_O)
     assert stored_text(window, org.id) == "월마트"
-    qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ShiftModifier)
+    ui.press(Qt.Key_Right, Qt.ShiftModifier)
     assert stored_text(window, org.id) == "월마트는"
-    qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
+    ui.press(Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
     assert stored_text(window, org.id) == "월마트는 아마존"  # a word step stops before the next particle
 
 
@@ -185,19 +190,20 @@ def test_tab_walks_annotations_in_text_order_and_keeps_focus(open_window, articl
 
 def test_ctrl_enter_marks_done_and_opens_the_next_document_to_do(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    first = open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    first = ui.open("What If Walmart")
     ids = window.project.documents.ids()
     window.project.documents.set_status(ids[2], "done")
-    window.reader.setFocus()
+    ui.focus_reader()
 
-    qtbot.keyClick(window.reader, Qt.Key_Return, Qt.ControlModifier)
+    ui.press(Qt.Key_Return, Qt.ControlModifier)
     assert window.project.documents.get(first).status == "done"
     assert window.current_doc_id == ids[1]
-    assert window.doc_model.index(window.doc_model.row_of(first), 2).data() == "Done"
+    assert ui.document_row(first)[2] == "Done"
 
-    qtbot.keyClick(window.reader, Qt.Key_Return, Qt.ControlModifier)
+    ui.press(Qt.Key_Return, Qt.ControlModifier)
     assert window.current_doc_id == ids[3]  # the done one in between is skipped
-    assert window.reader.hasFocus()
+    assert ui.reader_has_focus()
 
     window.undo_stack.undo()
     assert window.project.documents.get(ids[1]).status == "todo"
@@ -205,11 +211,12 @@ def test_ctrl_enter_marks_done_and_opens_the_next_document_to_do(open_window, se
 
 def test_ctrl_enter_on_the_last_document_to_do_says_all_are_done(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    last = open_titled(window, "Innovation stories")
+    ui = Driver(window)
+    last = ui.open("Innovation stories")
     for doc_id in window.project.documents.ids():
         if doc_id != last:
             window.project.documents.set_status(doc_id, "done")
-    qtbot.keyClick(window.reader, Qt.Key_Enter, Qt.ControlModifier | Qt.KeypadModifier)
+    ui.press(Qt.Key_Enter, Qt.ControlModifier | Qt.KeypadModifier)
     assert window.project.documents.get(last).status == "done"
     assert window.current_doc_id == last
-    assert "Every document is done" in window.statusBar().currentMessage()
+    assert "Every document is done" in ui.status()

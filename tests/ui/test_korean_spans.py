@@ -7,7 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from .conftest import open_titled, select_phrase
+from .conftest import select_phrase
+from .driver import Driver
 
 LEAD = "오프라인 유통공룡 월마트가 최근"  # the lead paragraph: the first 월마트가 in the body
 QUOTE = "이러한 앱을 아마존의 클라우드에 올려 왔다고 말했다"
@@ -15,7 +16,8 @@ QUOTE = "이러한 앱을 아마존의 클라우드에 올려 왔다고 말했�
 
 def open_article(open_window, seeded_path):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
     return window, doc_id, window.project.documents.text(doc_id)
 
 
@@ -66,7 +68,7 @@ def test_double_click_selects_and_tags_the_word_without_its_particle(open_window
     qtbot.mouseDClick(window.reader.viewport(), Qt.LeftButton, Qt.NoModifier, point_at(window, walmart + 1))
     assert window.reader.textCursor().selectedText() == "월마트"  # what the analyst sees is what gets tagged
 
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    Driver(window).press(Qt.Key_O)
     assert tagged(window, doc_id) == ["월마트"]
     offer = window.entities_panel.offer_button
     assert offer.isVisible() and offer.text() == "Create entity ‘월마트’"
@@ -77,7 +79,7 @@ def test_double_click_on_the_particle_itself_still_takes_the_word(open_window, s
     walmart = text.index(LEAD) + LEAD.index("월마트가")
     scroll_to(window, walmart)
     qtbot.mouseDClick(window.reader.viewport(), Qt.LeftButton, Qt.NoModifier, point_at(window, walmart + 3))
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    Driver(window).press(Qt.Key_O)
     assert tagged(window, doc_id) == ["월마트"]
 
 
@@ -86,7 +88,7 @@ def test_double_click_on_a_quoted_verb_leaves_the_quotative_out(open_window, see
     came = text.index(QUOTE) + QUOTE.index("왔다고")
     scroll_to(window, came)
     qtbot.mouseDClick(window.reader.viewport(), Qt.LeftButton, Qt.NoModifier, point_at(window, came))
-    qtbot.keyClick(window.reader, Qt.Key_C)
+    Driver(window).press(Qt.Key_C)
     assert tagged(window, doc_id) == ["왔다"]
 
 
@@ -95,7 +97,7 @@ def test_alt_double_click_and_alt_key_keep_the_particle(open_window, seeded_path
     walmart = text.index(LEAD) + LEAD.index("월마트가")
     scroll_to(window, walmart)
     qtbot.mouseDClick(window.reader.viewport(), Qt.LeftButton, Qt.AltModifier, point_at(window, walmart + 1))
-    qtbot.keyClick(window.reader, Qt.Key_O, Qt.AltModifier)
+    Driver(window).press(Qt.Key_O, Qt.AltModifier)
     assert tagged(window, doc_id) == ["월마트가"]
 
 
@@ -110,7 +112,7 @@ def test_a_drag_that_stops_before_the_quotative_tags_the_sentence_without_it(ope
     qtbot.mouseMove(viewport, gap_at(window, end))
     qtbot.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, gap_at(window, end))
     assert window.reader.selection() == (start, end)
-    qtbot.keyClick(window.reader, Qt.Key_C)
+    Driver(window).press(Qt.Key_C)
     assert tagged(window, doc_id) == ["이러한 앱을 아마존의 클라우드에 올려 왔다"]
 
 
@@ -124,36 +126,36 @@ def test_a_drag_over_the_whole_word_tags_it_without_its_particle(open_window, se
     qtbot.mouseMove(viewport, gap_at(window, start + 4))
     qtbot.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, gap_at(window, start + 4))
     assert window.reader.textCursor().selectedText() == "월마트가"
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    Driver(window).press(Qt.Key_O)
     assert tagged(window, doc_id) == ["월마트"]
 
 
 def test_word_steps_on_the_keyboard_land_before_particles_and_quotatives(open_window, seeded_path, qtbot):
     window, doc_id, _ = open_article(open_window, seeded_path)
     select_phrase(window, "유통공룡 월마트")
-    qtbot.keyClick(window.reader, Qt.Key_C)
+    Driver(window).press(Qt.Key_C)
     assert tagged(window, doc_id) == ["유통공룡 월마트"]
-    qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
+    Driver(window).press(Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
     assert tagged(window, doc_id) == ["유통공룡 월마트가 최근"]
-    qtbot.keyClick(window.reader, Qt.Key_Left, Qt.AltModifier | Qt.ControlModifier)
+    Driver(window).press(Qt.Key_Left, Qt.AltModifier | Qt.ControlModifier)
     assert tagged(window, doc_id) == ["유통공룡 월마트"]
 
     window.reader.clear_mark()
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    Driver(window).press(Qt.Key_Z, Qt.ControlModifier)
+    Driver(window).press(Qt.Key_Z, Qt.ControlModifier)
     select_phrase(window, "클라우드에 올려")
-    qtbot.keyClick(window.reader, Qt.Key_C)
-    qtbot.keyClick(window.reader, Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
+    Driver(window).press(Qt.Key_C)
+    Driver(window).press(Qt.Key_Right, Qt.ShiftModifier | Qt.ControlModifier)
     assert tagged(window, doc_id) == ["클라우드에 올려 왔다"]
 
 
 def find_and_tag(window, qtbot, needle: str, key=Qt.Key_C) -> None:
-    qtbot.keyClick(window.reader, Qt.Key_F, Qt.ControlModifier)
+    Driver(window).press(Qt.Key_F, Qt.ControlModifier)
     assert window.find_bar.isVisible()
     type_text(window.find_bar.edit, needle)
     qtbot.keyClick(window.find_bar.edit, Qt.Key_Escape)
     assert window.reader.textCursor().selectedText() == needle
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
 
 
 def test_find_then_tag_stops_where_the_found_text_stops(open_window, seeded_path, qtbot):

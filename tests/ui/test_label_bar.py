@@ -6,6 +6,8 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
+from tests.ui.driver import Driver
+
 
 def label_buttons(window) -> dict[str, QAbstractButton]:
     """Each label action's button on screen, by label name."""
@@ -43,11 +45,12 @@ def test_a_new_label_leaves_every_label_on_screen_at_1400_px(open_window, seeded
 
 
 def test_the_buttons_still_tag(open_window, seeded_path, qtbot):
-    from .conftest import open_titled, select_phrase
 
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
-    select_phrase(window, "Walmart", occurrence=2)
+
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("Walmart", occurrence=2)
     label_buttons(window)["Organization"].click()
     [annotation] = window.project.annotations.for_document(doc_id)
     assert (annotation.text, annotation.label_id) == ("Walmart", window.project.codebook.by_name("Organization").id)

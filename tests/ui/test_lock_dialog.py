@@ -14,11 +14,11 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from annotator.core.lock import lock_path
 from annotator.core.project import Project
+from annotator.core.store.lock import lock_path
 from annotator.ui.main_window import MainWindow
 from tests.core.test_lock import held_elsewhere, write_lock
-from tests.ui.conftest import open_titled, select_phrase
+from tests.ui.driver import Driver
 
 
 def answer(dialog_name: str, button: str, seen: list[dict], then: Callable[[], None] | None = None) -> None:
@@ -53,6 +53,7 @@ def status_text(window: MainWindow) -> str:
 def test_a_project_open_elsewhere_offers_read_only_and_tagging_there_says_why(
         open_window, seeded_path: Path, tmp_path: Path, qtbot) -> None:
     window = open_window(tmp_path / "mine.annotator")
+    ui = Driver(window)
     with held_elsewhere(seeded_path) as child:
         seen: list[dict] = []
         answer("projectLockedDialog", "Open read-only", seen)
@@ -72,11 +73,11 @@ def test_a_project_open_elsewhere_offers_read_only_and_tagging_there_says_why(
             assert not menu_action(window, entry).isEnabled(), entry
         assert not window.undo_stack.createUndoAction(window).isEnabled()
 
-        doc_id = open_titled(window, "'월마트 VS 아마존'")
-        select_phrase(window, "마이크로소프트")
-        assert window.reader.selection() is not None  # reading and selecting still work
+        doc_id = ui.open("'월마트 VS 아마존'")
+        ui.select_phrase("마이크로소프트")
+        assert ui.selection() is not None  # reading and selecting still work
         before = window.project.annotations.for_document(doc_id)
-        qtbot.keyClick(window.reader, Qt.Key_O)
+        ui.press(Qt.Key_O)
         assert window.project.annotations.for_document(doc_id) == before
         assert status_text(window).startswith("Read-only, nothing can be changed: it is open in Annotator on ")
         assert f"process {child.pid}" in status_text(window)
@@ -143,11 +144,12 @@ def test_a_read_only_file_opens_read_only_and_an_editable_one_after_it_edits_aga
     seeded_path.chmod(0o444)
     try:
         window = open_window(seeded_path)
+        ui = Driver(window)
         assert window.project.read_only and "Read-only" in window.windowTitle()
         assert "you have no permission to change it" in status_text(window)
-        doc_id = open_titled(window, "'월마트 VS 아마존'")
-        select_phrase(window, "마이크로소프트")
-        qtbot.keyClick(window.reader, Qt.Key_O)
+        doc_id = ui.open("'월마트 VS 아마존'")
+        ui.select_phrase("마이크로소프트")
+        ui.press(Qt.Key_O)
         assert window.project.annotations.for_document(doc_id) == []
         assert window.entities_panel.name_edit.isReadOnly()  # panel fields are locked too
     finally:
@@ -161,8 +163,8 @@ def test_a_read_only_file_opens_read_only_and_an_editable_one_after_it_edits_aga
     assert not window.statusBar().findChild(QLabel, "readOnlyBadge").isVisible()
     assert menu_action(window, "&Import documents…").isEnabled()
     assert not window.entities_panel.name_edit.isReadOnly()
-    select_phrase(window, "Microsoft")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.select_phrase("Microsoft")
+    ui.press(Qt.Key_O)
     assert [a.text for a in window.project.annotations.for_document(window.current_doc_id)] == ["Microsoft"]
     window.close()
     assert seeded_path.read_bytes() == before

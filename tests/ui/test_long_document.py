@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project import Project
-from annotator.ui.colors import blend
-from annotator.ui.highlighter import LAZY_FROM, LONG_SPAN
-from annotator.ui.models import ANNOTATION_ID_ROLE
+from annotator.ui.common.colors import blend
+from annotator.ui.common.models import ANNOTATION_ID_ROLE
+from annotator.ui.reader.highlighter import LAZY_FROM, LONG_SPAN
 
 WORDS = "Amazon Walmart cloud contract regulators said Monday 아마존 월마트 클라우드 계약 발표했다".split()
 EMOJI = ["😀", "👩\u200d👩\u200d👧", "🇰🇷", "🚀"]

@@ -10,8 +10,8 @@ import itertools
 import json
 from pathlib import Path
 
-from annotator.core.codebook import PALETTE
-from annotator.ui.colors import TINT_ALPHA, blend, key_color
+from annotator.core.coding.codebook import PALETTE
+from annotator.ui.common.colors import TINT_ALPHA, blend, key_color
 from tests.colour_difference import contrast_ratio, delta_e2000, lab
 
 # The codebook file this checkout ships (and packages: tests/test_resources.py checks an

@@ -15,11 +15,17 @@ import pytest
 from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QApplication, QHeaderView, QLabel, QToolTip, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QToolTip,
+    QWidget,
 )
 
 from annotator.core.project import Project
-from annotator.ui import plain_text
+from annotator.ui.common import plain_text
 from tests.support import shown_text
 
 BOLD = "<b>bold</b>"
@@ -135,15 +141,15 @@ def test_every_text_from_data_shows_as_text(open_window, hostile_path: Path, qtb
     stance_tag = next(a for a in project.annotations.for_document(nest) if a.target)
     window.annotation_panel.select(stance_tag.id)  # the attribute form and the details show
     window.open_codebook()
-    editor = window.codebook_editor
+    editor = window.tool_window("codebook_editor")
     stance_label = project.codebook.label(stance_tag.label_id)
     editor.tree.setCurrentItem(editor._items[stance_label.id])  # its attributes and their help show
     qtbot.keyClick(window, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
     entity = project.entities.all()[0]
     window.entities_panel.select(entity.id)
     window.entities_panel.tag_other_mentions()
-    from annotator.ui.annotation_table import open_annotation_table
-    from annotator.ui.memo_search import open_memo_search
+    from annotator.ui.coding.annotation_table import open_annotation_table
+    from annotator.ui.search.memo_search import open_memo_search
 
     table = open_annotation_table(window)
     memos = open_memo_search(window)

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from annotator.ui.positions import PositionMap
+from annotator.ui.common.positions import PositionMap
 
 SAMPLES = [
     "plain ascii",

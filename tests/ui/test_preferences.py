@@ -9,11 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from annotator.core.annotations import default_annotator
+from annotator.core.coding.annotations import default_annotator
 from annotator.core.project import Project
-from annotator.ui.colors import blend
+from annotator.ui.common.colors import blend
 
 from .conftest import select_phrase
+from .driver import Driver
 
 TEXT = "Amazon sued Walmart over cloud contracts on Monday.\n월마트는 아마존의 클라우드를 거부했다."
 
@@ -28,7 +29,7 @@ def article_path(tmp_path: Path) -> Path:
 
 def open_preferences(window, qtbot):
     qtbot.keyClick(window, Qt.Key_Comma, Qt.ControlModifier)
-    dialog = window.preferences_dialog
+    dialog = window.tool_window("preferences")
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 
@@ -45,7 +46,7 @@ def retype(widget, qtbot, text: str) -> None:
 
 def tag(window, qtbot, phrase: str, key=Qt.Key_O):
     select_phrase(window, phrase)
-    qtbot.keyClick(window.reader, key)
+    Driver(window).press(key)
     return window.annotation_panel.current()
 
 
@@ -151,3 +152,18 @@ def test_in_a_dark_theme_highlights_stay_dark_enough_for_light_text(open_window,
                 assert abs(blend(mixed, base).lightnessF() - text.lightnessF()) >= 0.45, mixed
     finally:
         app.setPalette(original)
+
+
+def test_a_file_handed_out_to_a_coder_codes_as_that_coder_whatever_the_preferences_say(
+        open_window, article_path, tmp_path, qtbot):
+    from annotator.core.team.handout import handout
+
+    with Project(article_path, create=False) as lead:
+        coder_file = handout(lead, "Minji", tmp_path / "minji.annotator").path
+    window = open_window(coder_file)
+    assert tag(window, qtbot, "Amazon").annotator == "Minji"
+    dialog = open_preferences(window, qtbot)
+    retype(dialog.name, qtbot, "Jiwoo Park")
+    press_ok(dialog, qtbot)
+    assert window.statusBar().currentMessage() == "Preferences saved; new annotations are by Minji."
+    assert tag(window, qtbot, "Walmart").annotator == "Minji"

@@ -11,10 +11,17 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.project import Project
-from annotator.ui.export_dialog import ExportDialog
-from tests.core.refi_files import BILLION_LAUGHS, FOREIGN_QDC, FOREIGN_TEXT, foreign_qdpx, write_qdpx
+from annotator.ui.interchange.export_dialog import ExportDialog
+from tests.core.refi_files import (
+    BILLION_LAUGHS,
+    FOREIGN_QDC,
+    FOREIGN_TEXT,
+    foreign_qdpx,
+    write_qdpx,
+)
 from tests.core.refi_support import FIXTURES
 from tests.support import dump, span_of
+from tests.ui.driver import Driver
 
 
 @pytest.fixture
@@ -50,6 +57,7 @@ def export_through_the_menu(window, qtbot, key: str) -> None:
 
 def test_file_export_writes_a_valid_qdpx(open_window, coded_path, qtbot, tmp_path, monkeypatch):
     window = open_window(coded_path)
+    ui = Driver(window)
     chosen = tmp_path / "study"  # no suffix typed: .qdpx is added
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kw: (str(chosen), ""))
     export_through_the_menu(window, qtbot, "qdpx")
@@ -59,7 +67,7 @@ def test_file_export_writes_a_valid_qdpx(open_window, coded_path, qtbot, tmp_pat
         assert len([n for n in archive.namelist() if n.startswith("sources/")]) == window.project.documents.count()
     xmlschema.XMLSchema(str(FIXTURES / "Project-mrt2019.xsd")).validate(qde)
     assert "leans towards Amazon" in qde
-    assert window.statusBar().currentMessage() == f"Exported 1 project to {written}"
+    assert ui.status() == f"Exported 1 project to {written}"
 
 
 def test_file_export_writes_a_valid_qdc(open_window, coded_path, qtbot, tmp_path, monkeypatch):
@@ -79,10 +87,10 @@ def import_through_the_menu(window, qtbot, monkeypatch, path: Path) -> None:
 def test_importing_a_qdpx_from_another_tool_adds_its_article_and_reports_what_was_kept(
         open_window, seeded_path, qtbot, tmp_path, monkeypatch):
     window = open_window(seeded_path)
-    before = window.doc_model.rowCount()
+    before = Driver(window).document_count()
     import_through_the_menu(window, qtbot, monkeypatch, foreign_qdpx(tmp_path / "other.qdpx"))
-    qtbot.waitUntil(lambda: window.doc_model.rowCount() == before + 1)
-    titles = [window.doc_model.index(row, 0).data() for row in range(window.doc_model.rowCount())]
+    qtbot.waitUntil(lambda: Driver(window).document_count() == before + 1)
+    titles = Driver(window).document_titles()
     assert "Walmart and AWS" in titles
     box = window.findChild(QMessageBox, "refiImportReport")
     assert box is not None and box.text().startswith("other.qdpx: Imported: 1 document, 5 annotations")
@@ -106,12 +114,13 @@ def test_a_hostile_qdpx_is_refused_in_a_warning_and_changes_nothing(open_window,
 def test_importing_a_qdc_adds_labels_and_ctrl_z_takes_them_back(open_window, seeded_path, qtbot, tmp_path,
                                                                 monkeypatch):
     window = open_window(seeded_path)
+    ui = Driver(window)
     path = tmp_path / "frames.qdc"
     path.write_text(FOREIGN_QDC, encoding="utf-8")
     before = dump(window.project)
     import_through_the_menu(window, qtbot, monkeypatch, path)
     assert window.project.codebook.by_name("Jobs") is not None
-    assert window.statusBar().currentMessage() == "frames.qdc: added 3 labels, matched 1 existing label."
+    assert ui.status() == "frames.qdc: added 3 labels, matched 1 existing label."
     qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
     assert window.project.codebook.by_name("Jobs") is None
     assert dump(window.project) == before
@@ -120,18 +129,19 @@ def test_importing_a_qdc_adds_labels_and_ctrl_z_takes_them_back(open_window, see
 def test_importing_an_annotator_qdpx_into_a_new_project_restores_it_and_clears_old_undo_steps(
         open_window, coded_path, qtbot, tmp_path, monkeypatch):
     with Project(coded_path) as original:
-        from annotator.core.refi import export_qdpx
+        from annotator.core.interchange.refi import export_qdpx
 
         out = export_qdpx(original, tmp_path / "study.qdpx")
         expected = dump(original)
     Project(tmp_path / "new.annotator").close()
     window = open_window(tmp_path / "new.annotator")
+    ui = Driver(window)
     claim = window.project.codebook.by_name("Claim")
     window.ops.run("Rename", window.project.codebook.rename, claim.id, "Assertion")
     window.ops.run("Rename", window.project.codebook.rename, claim.id, "Claim")
     assert window.undo_stack.count() == 2
     import_through_the_menu(window, qtbot, monkeypatch, out)
-    assert window.statusBar().currentMessage().startswith("study.qdpx: Restored the exported project: 5 documents")
+    assert ui.status().startswith("study.qdpx: Restored the exported project: 5 documents")
     assert window.undo_stack.count() == 0
-    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 5)
+    qtbot.waitUntil(lambda: ui.document_count() == 5)
     assert dump(window.project) == expected

@@ -10,8 +10,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.project import Project
-from annotator.ui import search_panel as panel_module
+from annotator.ui.search import panel as panel_module
 from tests.support import span_of
+from tests.ui.driver import Driver
 
 EMOJI_KOREAN = "🚀👩‍👩‍👧 발표: 삼성전자가 새 칩을 공개했다. 🚀 분석가들은 삼성전자는 물론 경쟁사도 주목했다."
 CLOUD = "Amazon Web Services sells cloud services.\nThe cloud market grows 🚀 and the cloud wins."
@@ -196,20 +197,22 @@ def test_label_and_metadata_filters_narrow_the_results(open_window, search_path,
 
 def test_results_follow_a_title_edited_in_the_window(open_window, search_path, qtbot):
     window = open_window(search_path)
+    ui = Driver(window)
     retail = window.project.documents.ids()[2]
     window.ops.set_title(retail, "Zephyr chain report")
     panel = open_search(window, qtbot)
     qtbot.keyClicks(panel.query, "zephyr")
     wait_for_results(panel, qtbot, "Titles match in 1 document")
     assert panel.model.index(0, 0).data() == "Zephyr chain report — match in title"
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)  # the results on screen search again by themselves
+    ui.press(Qt.Key_Z, Qt.ControlModifier)  # the results on screen search again by themselves
     wait_for_results(panel, qtbot, "No matches")
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     wait_for_results(panel, qtbot, "Titles match in 1 document")
 
 
 def test_tagging_a_hit_keeps_the_results_and_the_current_row(open_window, search_path, qtbot):
     window = open_window(search_path)
+    ui = Driver(window)
     panel = open_search(window, qtbot)
     qtbot.keyClicks(panel.query, "cloud")
     wait_for_results(panel, qtbot, "4 hits in 3 documents")
@@ -218,7 +221,7 @@ def test_tagging_a_hit_keeps_the_results_and_the_current_row(open_window, search
     panel.view.setCurrentIndex(second_hit)
     qtbot.keyClick(panel.view, Qt.Key_Return)
     assert selected(window) == span_of(CLOUD, "cloud", 1)
-    qtbot.keyClick(window.reader, Qt.Key_O)  # Organization, on the selected hit
+    ui.press(Qt.Key_O)  # Organization, on the selected hit
     [tag] = window.project.annotations.for_document(window.current_doc_id)
     assert (tag.start, tag.end) == span_of(CLOUD, "cloud", 1)
     assert panel.view.currentIndex() == second_hit and panel.status.text() == "4 hits in 3 documents"

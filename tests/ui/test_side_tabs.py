@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from .conftest import open_titled, select_phrase
+from .driver import Driver
 
 
 def tab_named(tabs, name: str) -> int:
@@ -19,13 +19,14 @@ def click_tab(qtbot, tabs, name: str) -> None:
 def test_tagging_with_the_document_tab_open_highlights_annotations_and_document_comes_back(
         open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    ui.open("What If Walmart")
     tabs = window.side_tabs
     click_tab(qtbot, tabs, "Document")
     qtbot.waitUntil(window.document_info.isVisible)
 
-    select_phrase(window, "Walmart", occurrence=2)
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.select_phrase("Walmart", occurrence=2)
+    ui.press(Qt.Key_O)
 
     # The new tag is shown in the Annotations list, and the tab bar says so.
     assert window.annotation_panel.isVisible() and not window.document_info.isVisible()

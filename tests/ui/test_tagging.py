@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextCursor
 
-from annotator.core.exporting import export_annotations
+from annotator.core.interchange.tables import export_annotations
 from annotator.core.project import Project
-from annotator.ui.colors import blend
+from annotator.ui.common.colors import blend
 
-from .conftest import open_titled, select_phrase
+from .driver import Driver
 
 
 def highlight_at(window, qt_position: int) -> QColor | None:
@@ -28,11 +27,12 @@ def highlight_at(window, qt_position: int) -> QColor | None:
 
 def test_korean_phrase_tagged_with_o_is_highlighted_and_stored(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
-    select_phrase(window, "마이크로소프트")
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
+    ui.select_phrase("마이크로소프트")
     qt_start = window.reader.textCursor().selectionStart()
 
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.press(Qt.Key_O)
 
     organization = window.project.codebook.by_key("O")
     rows = window.project.annotations.for_document(doc_id)
@@ -42,7 +42,7 @@ def test_korean_phrase_tagged_with_o_is_highlighted_and_stored(open_window, seed
     assert highlight_at(window, qt_start + 2) == blend([organization.color])
     assert window.annotation_panel.model.rowCount() == 1
     # The document list counts it.
-    assert window.doc_model.index(window.doc_model.row_of(doc_id), 1).data() == 1
+    assert ui.document_row(doc_id)[1] == 1
 
 
 def test_emoji_before_the_span_does_not_shift_the_exported_offsets(open_window, tmp_path, qtbot):
@@ -51,10 +51,11 @@ def test_emoji_before_the_span_does_not_shift_the_exported_offsets(open_window, 
     with Project(path) as project:
         project.documents.add(title="Emoji", text=text)
     window = open_window(path)
-    select_phrase(window, "Amazon Web Services")
-    qtbot.keyClick(window.reader, Qt.Key_O)
-    select_phrase(window, "Seattle")
-    qtbot.keyClick(window.reader, Qt.Key_L)
+    ui = Driver(window)
+    ui.select_phrase("Amazon Web Services")
+    ui.press(Qt.Key_O)
+    ui.select_phrase("Seattle")
+    ui.press(Qt.Key_L)
 
     out = tmp_path / "out.csv"
     export_annotations(window.project, out)
@@ -67,34 +68,37 @@ def test_emoji_before_the_span_does_not_shift_the_exported_offsets(open_window, 
 
 def test_partial_selection_snaps_to_whole_words_unless_alt(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
-    select_phrase(window, "almar", occurrence=2)  # inside the body's first "Walmart"
-    qtbot.keyClick(window.reader, Qt.Key_O)
-    select_phrase(window, "Amaz", occurrence=2)
-    qtbot.keyClick(window.reader, Qt.Key_O, Qt.AltModifier)
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("almar", occurrence=2)  # inside the body's first "Walmart"
+    ui.press(Qt.Key_O)
+    ui.select_phrase("Amaz", occurrence=2)
+    ui.press(Qt.Key_O, Qt.AltModifier)
     texts = sorted(a.text for a in window.project.annotations.for_document(doc_id))
     assert texts == ["Amaz", "Walmart"]
 
 
 def test_korean_selection_snaps_to_word_but_leaves_particle(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
-    select_phrase(window, "월마트가 최근")  # the lead paragraph
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
+    ui.select_phrase("월마트가 최근")  # the lead paragraph
     cursor = window.reader.textCursor()
     cursor.setPosition(cursor.selectionStart())
     cursor.setPosition(cursor.position() + 2, cursor.MoveMode.KeepAnchor)  # just "월마"
     window.reader.setTextCursor(cursor)
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.press(Qt.Key_O)
     assert [a.text for a in window.project.annotations.for_document(doc_id)] == ["월마트"]
 
 
 def test_stance_asks_for_target_with_completion_from_entities(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
-    select_phrase(window, "Amazon")
-    qtbot.keyClick(window.reader, Qt.Key_O)
-    select_phrase(window, "Amazon responded curtly")
-    qtbot.keyClick(window.reader, Qt.Key_A)
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("Amazon")
+    ui.press(Qt.Key_O)
+    ui.select_phrase("Amazon responded curtly")
+    ui.press(Qt.Key_A)
 
     popup = window.target_popup
     assert popup.isVisible()
@@ -110,20 +114,38 @@ def test_stance_asks_for_target_with_completion_from_entities(open_window, seede
     assert [(a.text, a.target) for a in stances] == [("Amazon responded curtly", "Amazon")]
 
 
+@pytest.mark.parametrize("alt, stored", [(False, "Amazon responded curtly"), (True, "mazon responded curt")])
+def test_a_stance_from_a_partial_selection_is_snapped_once_it_has_its_target(open_window, seeded_path, qtbot,
+                                                                             alt, stored):
+    window = open_window(seeded_path)
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("mazon responded curt")
+    ui.press(Qt.Key_A, Qt.AltModifier if alt else Qt.NoModifier)
+    popup = window.target_popup
+    qtbot.keyClicks(popup.edit, "Walmart")
+    qtbot.keyClick(popup.edit, Qt.Key_Return)
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    [stance] = window.project.annotations.for_document(doc_id)
+    assert (stance.text, stance.target) == (stored, "Walmart")
+
+
 def test_cancelled_stance_popup_tags_nothing(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
-    select_phrase(window, "Amazon responded curtly")
-    qtbot.keyClick(window.reader, Qt.Key_F)
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("Amazon responded curtly")
+    ui.press(Qt.Key_F)
     qtbot.keyClick(window.target_popup.edit, Qt.Key_Escape)
     assert window.project.annotations.for_document(doc_id) == []
 
 
 def test_delete_key_removes_selected_annotation_and_undo_restores_it(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
-    select_phrase(window, "Walmart", occurrence=2)
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("Walmart", occurrence=2)
+    ui.press(Qt.Key_O)
     original = window.project.annotations.for_document(doc_id)
     assert len(original) == 1
     assert window.annotation_panel.current().id == original[0].id  # a new tag is selected
@@ -138,11 +160,12 @@ def test_delete_key_removes_selected_annotation_and_undo_restores_it(open_window
 
 def test_clicking_a_highlight_selects_its_annotation(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
-    select_phrase(window, "Whole Foods")
-    qtbot.keyClick(window.reader, Qt.Key_O)
-    select_phrase(window, "Amazon", occurrence=3)
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("Whole Foods")
+    ui.press(Qt.Key_O)
+    ui.select_phrase("Amazon", occurrence=3)
+    ui.press(Qt.Key_O)
     whole_foods = next(a for a in window.project.annotations.for_document(doc_id) if a.text == "Whole Foods")
     assert window.annotation_panel.current().text == "Amazon"
 
@@ -158,11 +181,12 @@ def test_clicking_a_highlight_selects_its_annotation(open_window, seeded_path, q
 
 def test_overlapping_spans_stay_visible_and_hover_lists_both(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    open_titled(window, "What If Walmart")
-    select_phrase(window, "A spokesperson for Walmart more or less confirmed the story")
-    qtbot.keyClick(window.reader, Qt.Key_C)
-    select_phrase(window, "Walmart more")
-    qtbot.keyClick(window.reader, Qt.Key_O, Qt.AltModifier)
+    ui = Driver(window)
+    ui.open("What If Walmart")
+    ui.select_phrase("A spokesperson for Walmart more or less confirmed the story")
+    ui.press(Qt.Key_C)
+    ui.select_phrase("Walmart more")
+    ui.press(Qt.Key_O, Qt.AltModifier)
     claim, org = window.project.codebook.by_key("C"), window.project.codebook.by_key("O")
 
     cursor = window.reader.document().find("Walmart more")
@@ -177,70 +201,76 @@ def test_overlapping_spans_stay_visible_and_hover_lists_both(open_window, seeded
 
 def test_find_then_key_tags_without_the_mouse(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "Innovation stories")
-    qtbot.keyClick(window.reader, Qt.Key_F, Qt.ControlModifier)
+    ui = Driver(window)
+    doc_id = ui.open("Innovation stories")
+    ui.press(Qt.Key_F, Qt.ControlModifier)
     assert window.find_bar.isVisible()
     qtbot.keyClicks(window.find_bar.edit, "MarketWatch")
     qtbot.keyClick(window.find_bar.edit, Qt.Key_Return)
     qtbot.keyClick(window.find_bar.edit, Qt.Key_Escape)
     assert not window.find_bar.isVisible()
-    assert window.reader.hasFocus()
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    assert ui.reader_has_focus()
+    ui.press(Qt.Key_O)
     assert [a.text for a in window.project.annotations.for_document(doc_id)] == ["MarketWatch"]
 
 
 def test_alt_down_and_up_move_between_documents(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     first = window.current_doc_id
-    qtbot.keyClick(window.reader, Qt.Key_Down, Qt.AltModifier)
+    ui.press(Qt.Key_Down, Qt.AltModifier)
     assert window.current_doc_id == window.doc_model.document_id(1)
-    assert "Megadeal" in window.reader.toPlainText()[:100]
-    qtbot.keyClick(window.reader, Qt.Key_Up, Qt.AltModifier)
+    assert "Megadeal" in ui.text()[:100]
+    ui.press(Qt.Key_Up, Qt.AltModifier)
     assert window.current_doc_id == first
 
 
 def test_zoom_changes_reader_font(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     before = window.reader.font().pointSizeF()
-    qtbot.keyClick(window.reader, Qt.Key_Plus, Qt.ControlModifier)
+    ui.press(Qt.Key_Plus, Qt.ControlModifier)
     assert window.reader.font().pointSizeF() > before
-    qtbot.keyClick(window.reader, Qt.Key_Minus, Qt.ControlModifier)
-    qtbot.keyClick(window.reader, Qt.Key_Minus, Qt.ControlModifier)
+    ui.press(Qt.Key_Minus, Qt.ControlModifier)
+    ui.press(Qt.Key_Minus, Qt.ControlModifier)
     assert window.reader.font().pointSizeF() < before
 
 
 def test_label_key_without_selection_tags_nothing_and_says_why(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
+    ui = Driver(window)
     doc_id = window.current_doc_id
-    qtbot.keyClick(window.reader, Qt.Key_P)
+    ui.press(Qt.Key_P)
     assert window.project.annotations.for_document(doc_id) == []
-    assert "Select some text first" in window.statusBar().currentMessage()
+    assert "Select some text first" in ui.status()
 
 
 def test_undo_after_switching_documents_shows_the_document_it_changed(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    first = open_titled(window, "What If Walmart")
-    select_phrase(window, "Whole Foods")
-    qtbot.keyClick(window.reader, Qt.Key_O)
-    second = open_titled(window, "'월마트 VS 아마존'")
+    ui = Driver(window)
+    first = ui.open("What If Walmart")
+    ui.select_phrase("Whole Foods")
+    ui.press(Qt.Key_O)
+    second = ui.open("'월마트 VS 아마존'")
     assert window.current_doc_id == second
     assert window.undo_stack.undoText() == "Tag Organization"
 
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
     assert window.project.annotations.for_document(first) == []
     assert window.current_doc_id == first  # the window went to where the undo happened
-    qtbot.keyClick(window.reader, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    ui.press(Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert [a.text for a in window.project.annotations.for_document(first)] == ["Whole Foods"]
     assert window.annotation_panel.model.rowCount() == 1
 
 
 def test_stance_toward_a_registry_entity_reads_as_its_name_everywhere(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
     project = window.project
     amazon = project.entities.create("Amazon", project.codebook.by_key("O"), aliases=("AMZN",))
-    select_phrase(window, "Amazon responded curtly")
-    qtbot.keyClick(window.reader, Qt.Key_A)
+    ui.select_phrase("Amazon responded curtly")
+    ui.press(Qt.Key_A)
     qtbot.keyClicks(window.target_popup.edit, "amzn")
     qtbot.keyClick(window.target_popup.edit, Qt.Key_Return)
 
@@ -284,16 +314,17 @@ def _select_word_at_centre(window) -> None:
 @pytest.mark.parametrize("phrase, occurrence", [("Walmart", 1), ("Amazon", 6), (None, 0)])
 def test_the_stance_popup_sits_beside_the_words_it_asks_about(open_window, seeded_path, qtbot, phrase, occurrence):
     window = open_window(seeded_path)
+    ui = Driver(window)
     # On the offscreen screen the window is larger than the screen: the popup must still
     # fit on the screen and keep off the words.
-    open_titled(window, "What If Walmart")
+    ui.open("What If Walmart")
     if phrase is None:
         _select_word_at_centre(window)
     else:
-        select_phrase(window, phrase, occurrence)
+        ui.select_phrase(phrase, occurrence)
     window.reader.ensureCursorVisible()
     span = _span_on_screen(window)
-    qtbot.keyClick(window.reader, Qt.Key_F)
+    ui.press(Qt.Key_F)
     popup = window.target_popup
     qtbot.waitUntil(popup.isVisible)
     frame = popup.frameGeometry()

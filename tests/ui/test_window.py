@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.core.project import Project
 from tests.expected import SEED_TITLES
 
-from .conftest import open_titled, select_phrase
+from .conftest import open_titled
+from .driver import Driver
 
 
 def test_first_window_lists_seed_titles_and_counts(open_window, seeded_path):
     window = open_window(seeded_path)
-    titles = [window.doc_model.index(r, 0).data() for r in range(window.doc_model.rowCount())]
+    titles = Driver(window).document_titles()
     assert titles == SEED_TITLES
     assert [window.doc_model.index(r, 2).data() for r in range(5)] == ["To do"] * 5
     assert window.reader.isReadOnly()
@@ -22,12 +23,13 @@ def test_first_window_lists_seed_titles_and_counts(open_window, seeded_path):
 
 def test_document_status_and_stance_toward_targets(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
     panel = window.document_panel
     panel.status.setCurrentIndex(2)
     panel.status.activated.emit(2)
     assert window.project.documents.get(doc_id).status == "done"
-    assert window.doc_model.index(window.doc_model.row_of(doc_id), 2).data() == "Done"
+    assert ui.document_row(doc_id)[2] == "Done"
 
     qtbot.keyClicks(panel.target, "Amazon")
     panel.stance.setCurrentIndex(panel.stance.findText("Against"))
@@ -46,9 +48,10 @@ def test_document_status_and_stance_toward_targets(open_window, seeded_path, qtb
 
 def test_everything_is_there_after_restart(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
-    select_phrase(window, "아마존웹서비스")
-    qtbot.keyClick(window.reader, Qt.Key_R)
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
+    ui.select_phrase("아마존웹서비스")
+    ui.press(Qt.Key_R)
     window.annotation_panel.note_edit.setPlainText("AWS, 한국어 표기")
     window.annotation_panel._commit_note()
     window.resize(733, 555)
@@ -74,13 +77,14 @@ def test_title_edit_is_saved_and_undoable(open_window, seeded_path):
 
 def test_korean_typed_into_find_bar_finds_and_tags(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "'월마트 VS 아마존'")
+    ui = Driver(window)
+    doc_id = ui.open("'월마트 VS 아마존'")
     window.open_find()
     # keyClicks with non-ASCII aborts inside Qt; a key event carrying the text is what an IME delivers.
     for ch in "홀푸드":
         QApplication.sendEvent(window.find_bar.edit, QKeyEvent(QKeyEvent.KeyPress, 0, Qt.NoModifier, ch))
     qtbot.keyClick(window.find_bar.edit, Qt.Key_Escape)
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui.press(Qt.Key_O)
     assert [a.text for a in window.project.annotations.for_document(doc_id)] == ["홀푸드"]
 
 
@@ -88,6 +92,7 @@ def test_import_from_window_reports_refused_files_and_keeps_the_good_ones(open_w
     path = tmp_path / "empty.annotator"
     Project(path).close()
     window = open_window(path)
+    ui = Driver(window)
     folder = tmp_path / "incoming"
     folder.mkdir()
     (folder / "good.txt").write_text("Headline here\n\nBody 😀 text.", encoding="utf-8")
@@ -101,7 +106,7 @@ def test_import_from_window_reports_refused_files_and_keeps_the_good_ones(open_w
     assert "empty.txt" in details and "binary.txt" in details
     assert [d.title for d in window.project.documents.summaries()] == ["Headline here"]
     assert window.current_doc_id is not None
-    assert "Body 😀 text." in window.reader.toPlainText()
+    assert "Body 😀 text." in ui.text()
     box.close()
 
 
@@ -143,7 +148,7 @@ def test_first_launch_creates_default_project_with_the_seeds_once(qtbot, annotat
     assert project.path.parent == annotator_home
     window = MainWindow(project)
     qtbot.addWidget(window)
-    assert window.doc_model.rowCount() == 5
+    assert Driver(window).document_count() == 5
     assert "Walmart" in window.reader.toPlainText()
     window.close()
 
@@ -170,7 +175,7 @@ def test_dropping_files_on_the_window_imports_them(open_window, tmp_path, qtbot)
 
 
 def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp_path, qtbot, monkeypatch):
-    from annotator.ui import file_actions
+    from annotator.ui import file_menu
     from tests.ui.test_worker import hold_import_at, press_cancel, when_visible
 
     path = tmp_path / "cancel.annotator"
@@ -189,7 +194,7 @@ def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp
         return True
 
     when_visible(window, qtbot, "importProgress", cancel)
-    report = file_actions.run_import(window, window.project, files)
+    report = file_menu.run_import(window, window.project, files)
     assert report.cancelled
     assert [d.title for d in window.project.documents.summaries()] == ["Headline 0", "Headline 1"]
     box = window.findChild(QMessageBox, "importReport")
@@ -198,7 +203,7 @@ def test_cancelling_the_import_progress_keeps_what_was_imported(open_window, tmp
 
 
 def test_recent_projects_remember_what_was_opened(open_window, seeded_path, tmp_path):
-    from annotator.ui import settings
+    from annotator.ui.common import settings
 
     other = tmp_path / "other.annotator"
     Project(other).close()
@@ -212,9 +217,10 @@ def test_recent_projects_remember_what_was_opened(open_window, seeded_path, tmp_
 
 def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
-    doc_id = open_titled(window, "What If Walmart")
-    select_phrase(window, "Whole Foods")
-    qtbot.keyClick(window.reader, Qt.Key_O)
+    ui = Driver(window)
+    doc_id = ui.open("What If Walmart")
+    ui.select_phrase("Whole Foods")
+    ui.press(Qt.Key_O)
     window.annotation_panel.note_edit.setPlainText("typed, never left the field")
     window.document_panel.memo.setPlainText("document memo, still typing")
     window.close()
@@ -228,7 +234,7 @@ def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash
 def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window, seeded_path, tmp_path):
     import csv
 
-    from annotator.ui.export_dialog import ExportDialog, export_to
+    from annotator.ui.interchange.export_dialog import ExportDialog, export_to
 
     window = open_window(seeded_path)
     dialog = ExportDialog(window.project, window)

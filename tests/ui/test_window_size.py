@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annotator.core.project import Project
 from annotator.ui.main_window import MainWindow
+from tests.ui.driver import Driver
 
 
 def _show(qtbot, path):
@@ -37,6 +38,8 @@ def test_opening_entities_leaves_the_reader_a_reading_width(open_window, seeded_
     from PySide6.QtCore import Qt
 
     window = open_window(seeded_path)
+
+    ui = Driver(window)
     assert window.width() == 1400
     documents = window.doc_view.width()
     qtbot.keyClick(window, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)  # View › Entities
@@ -45,7 +48,7 @@ def test_opening_entities_leaves_the_reader_a_reading_width(open_window, seeded_
     qtbot.waitUntil(lambda: window.reader.width() >= 600, timeout=2000)
     assert dock.width() >= dock.minimumSizeHint().width()
     assert window.side_tabs.width() >= 340  # the annotation form keeps its room too
-    assert "document list" in window.statusBar().currentMessage()
+    assert "document list" in ui.status()
     header = dock.table.horizontalHeader()  # the entity list's columns fit the dock: no sideways scrolling
     assert header.length() <= dock.table.viewport().width()
     assert header.sectionSize(0) >= 120  # and names have room to be read  # where it went, and how to get it back

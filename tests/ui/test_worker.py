@@ -15,12 +15,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
-from annotator.core import importing
-from annotator.core.errors import ProjectError
-from annotator.core.project import Project
-from annotator.ui import export_dialog, worker
-from annotator.ui.export_dialog import export_to
-from annotator.ui.file_actions import run_import
+from annotator.core.common.errors import ProjectError
+from annotator.core.corpus import importing
+from annotator.ui.common import worker
+from annotator.ui.file_menu import run_import
+from annotator.ui.interchange import export_dialog
+from annotator.ui.interchange.export_dialog import export_to
+from tests.ui.driver import Driver
 
 
 def hold_import_at(monkeypatch: pytest.MonkeyPatch, at: int) -> threading.Event:
@@ -92,6 +93,7 @@ def article(n: int) -> str:
 def test_the_window_stays_live_during_an_import_and_cancel_keeps_the_files_before(
         open_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     window = open_window(tmp_path / "study.annotator")
+    ui = Driver(window)
     folder = tmp_path / "articles"
     folder.mkdir()
     for n in range(120):
@@ -123,13 +125,14 @@ def test_the_window_stays_live_during_an_import_and_cancel_keeps_the_files_befor
     # Every file before the cancel is in, each whole; none after it. The list shows them.
     project = window.project
     assert [project.documents.text(d) for d in project.documents.ids()] == [article(n) for n in range(50)]
-    assert window.doc_model.rowCount() == 50
-    assert window.reader.toPlainText() == article(0)  # the empty window opened the first one
+    assert ui.document_count() == 50
+    assert ui.text() == article(0)  # the empty window opened the first one
 
 
 def test_a_cancelled_export_leaves_no_file_and_the_earlier_one_as_it_was(
         open_window, seeded_path: Path, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     window = open_window(seeded_path)
+    ui = Driver(window)
     project = window.project
     doc = project.documents.ids()[0]
     person = project.codebook.by_name("Person")
@@ -155,18 +158,19 @@ def test_a_cancelled_export_leaves_no_file_and_the_earlier_one_as_it_was(
     assert len(ticks) >= 5
     assert out.read_text(encoding="utf-8") == "yesterday's export"
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []
-    assert window.statusBar().currentMessage() == "Export cancelled; no file was written."
+    assert ui.status() == "Export cancelled; no file was written."
 
 
 def test_an_export_on_the_worker_writes_the_file_and_says_how_much(open_window, seeded_path: Path,
                                                                       tmp_path: Path) -> None:
     window = open_window(seeded_path)
+    ui = Driver(window)
     out = tmp_path / "documents.csv"
     assert export_to(window, window.project, "documents", out, excel=False) == 5
     with out.open(encoding="utf-8", newline="") as f:
         titles = [row["title"] for row in csv.DictReader(f)]
     assert titles == [d.title for d in window.project.documents.summaries()]
-    assert window.statusBar().currentMessage() == f"Exported 5 documents to {out}"
+    assert ui.status() == f"Exported 5 documents to {out}"
 
 
 def test_an_unexpected_error_in_a_job_is_the_calm_dialog_not_a_traceback(

@@ -1,0 +1,1 @@
+"""Records, errors and small helpers that every part of the core uses."""

@@ -1,0 +1,1 @@
+"""Documents and how they get in: files, web pages, corpus tables, decoding, titles, metadata, duplicates."""

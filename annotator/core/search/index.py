@@ -1,0 +1,61 @@
+"""The search index's health: FTS5's own integrity check, and rebuilding the index from the documents."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator.core.store.database import Store
+
+
+def add_to_index(conn: sqlite3.Connection, documents: Iterable[tuple[int, str, str]]) -> None:
+    """Index newly inserted documents, given as (id, title, text), in the caller's transaction.
+
+    Every path that inserts into documents calls this right after (see schema.py's v4
+    step for why no trigger does it); together with the row they are one transaction.
+    """
+    conn.executemany("INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)", documents)
+
+
+def check_index(path: str | Path) -> tuple[bool | None, str]:
+    """Does the search index of a closed project agree with its documents?
+
+    (True, a line saying so), (False, the problem and what to do), or (None, why it
+    was not checked). FTS5's integrity check is an INSERT, which a read-only
+    connection refuses; it writes nothing, and runs here inside a transaction that
+    is rolled back, on a connection opened only when no -wal or -journal file says
+    another program has the project open or a crash left changes to replay.
+    """
+    path = Path(path)
+    if any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
+        return None, ("Search index: not checked while the project is open in Annotator (or after a crash); "
+                      "close it, or open and close it once, and check again.")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        return None, f"Search index: not checked ({exc})."
+    try:
+        conn.execute("BEGIN")
+        try:
+            conn.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            if "CORRUPT" not in (getattr(exc, "sqlite_errorname", "") or ""):
+                return None, f"Search index: not checked ({exc})."
+            return False, ("The search index does not match the documents: searches may miss documents or find "
+                           "ones that no longer say so. Run `annotator check --repair` to rebuild it from the "
+                           "documents (close the project in Annotator first).")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        return True, "Search index: ok"
+    except sqlite3.Error as exc:
+        return None, f"Search index: not checked ({exc})."
+    finally:
+        conn.close()
+
+
+def rebuild_index(store: Store) -> None:
+    """Rebuild the search index from the documents' titles and texts (not an undoable edit)."""
+    with store.write(undoable=False) as db:
+        db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")

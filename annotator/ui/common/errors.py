@@ -1,0 +1,135 @@
+"""Unexpected errors become a calm dialog and a log entry, never a traceback in the analyst's face.
+
+Every edit is its own committed transaction, and an edit that fails part way
+rolls back whole, so when something unexpected happens the work done before it
+is already safe in the project file. The dialog says so, and where the log is;
+the traceback goes to the log and behind "Show details" only.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.core.common.errors import DAMAGED, DISK_FULL, READ_ONLY, storage_problem
+from annotator.core.store.paths import APP_NAME, data_dir
+
+log = logging.getLogger("annotator")
+
+LOG_NAME = "annotator.log"
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 3  # annotator.log.1 .. .3: a few sessions back, never an ever-growing file
+DIALOG_NAME = "unexpectedError"
+
+# The dialog on screen, kept referenced (open() does not block) and so that an
+# error repeating in a paint event logs each time but stacks no second dialog.
+_dialog: QMessageBox | None = None
+
+
+def log_dir() -> Path:
+    """The user log folder; beside the data when ANNOTATOR_HOME is set (tests, portable installs)."""
+    if os.environ.get("ANNOTATOR_HOME"):
+        return data_dir() / "logs"
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
+def log_path() -> Path:
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / LOG_NAME
+
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def install_error_handler() -> Callable[[], None]:
+    """Log to a rotating file and answer unexpected exceptions with a dialog; returns what undoes that."""
+    path = log_path()
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    previous: ExceptHook = sys.excepthook
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("Unexpected error\n%s", details)
+        handler.flush()
+        sys.__excepthook__(exc_type, exc, tb)  # a console, when there is one, shows it too
+        try:
+            show_error_dialog(exc, details, path)
+        except Exception:  # noqa: BLE001 - the hook must never raise: that would end the app
+            log.exception("Could not show the error dialog")
+
+    sys.excepthook = hook
+
+    def uninstall() -> None:
+        if sys.excepthook is hook:
+            sys.excepthook = previous
+        log.removeHandler(handler)
+        handler.close()
+
+    return uninstall
+
+
+def show_error_dialog(exc: BaseException, details: str, path: Path) -> QMessageBox | None:
+    """Tell the analyst what happened, that their work is safe, and where the log is; never blocks."""
+    global _dialog
+    if QApplication.instance() is None:
+        return None
+    if _dialog is not None and _dialog.isVisible():
+        return _dialog
+    title, text, advice = _what_happened(exc, path)
+    box = QMessageBox(QMessageBox.Warning, title, text, parent=QApplication.activeWindow())
+    box.setObjectName(DIALOG_NAME)
+    box.setInformativeText(advice)
+    box.setDetailedText(details or f"{type(exc).__name__}: {exc}")
+    box.finished.connect(_forget)
+    _dialog = box
+    box.open()  # not exec(): a nested event loop inside a failing slot can fail again
+    return box
+
+
+_SAFE = ("No data was lost: every edit you made before this is saved in the project file, "
+         "and an edit is saved whole or not at all, never half-way.")
+
+
+def _what_happened(exc: BaseException, path: Path) -> tuple[str, str, str]:
+    """Title, text and advice: what is true, when it is known (a full disk is not a bug)."""
+    problem = storage_problem(exc)
+    if problem == DISK_FULL:
+        return ("The disk is full", "The disk holding the project is full, so what you just did was not saved.",
+                f"{_SAFE} Free some disk space, then do it again.")
+    if problem == DAMAGED:
+        return ("The project file is damaged",
+                "Annotator found damage in the project file and did not finish what you just asked for.",
+                "Make no more changes to it: restore a backup (File › Restore backup…) or run `annotator check` "
+                f"on it to see what is wrong. Details were written to the log, {path}.")
+    if problem == READ_ONLY:
+        return ("The project cannot be written", "Annotator may not write to the project file or its folder, "
+                "so what you just did was not saved.",
+                f"{_SAFE} Copy the project to a folder you can write to, or ask for write permission there.")
+    return ("Something went wrong",
+            "Annotator hit an unexpected problem and did not finish what you just asked for.",
+            f"{_SAFE}\n\nDetails were written to the log, {path}. Please include that file when you report this. "
+            "You can keep working; if the problem repeats, save your notes and restart Annotator.")
+
+
+def _forget() -> None:
+    global _dialog
+    if _dialog is not None:
+        _dialog.deleteLater()
+    _dialog = None

@@ -1,0 +1,1 @@
+"""The Entities dock, its dialogs, and the offer to create an entity for a tagged span."""

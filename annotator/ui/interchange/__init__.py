@@ -1,0 +1,1 @@
+"""File › Export and importing REFI-QDA files."""

@@ -1,0 +1,1 @@
+"""Backups and the one-writer lock, as the analyst sees them."""

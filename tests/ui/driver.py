@@ -1,0 +1,110 @@
+"""Drive the main window as an analyst does, and read what the analyst sees.
+
+Tests say what a user does (open a document, select text, press a label key) and what
+they see (the selection, the highlights, the status line) through this one class, not
+through the window's attributes: when the window's insides change, only this file follows.
+Offsets are code points, as everywhere outside the Qt boundary.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPlainTextEdit, QTableView
+
+from annotator.ui.main_window import MainWindow
+
+
+class Driver:
+    def __init__(self, window: MainWindow):
+        self.window = window
+
+    # -- the widgets a user looks at: the only place tests name the window's parts -------------
+    # (Looked up each time: opening another project builds them anew.)
+
+    @property
+    def _reader(self) -> QPlainTextEdit:
+        return self.window.reader
+
+    @property
+    def _documents(self) -> QTableView:
+        return self.window.doc_view
+
+    # -- doing -----------------------------------------------------------------------------
+
+    def open(self, title_start: str) -> int:
+        """Click the document whose title starts so in the document list; its id."""
+        model = self._documents.model()
+        for row in range(model.rowCount()):
+            if model.index(row, 0).data().startswith(title_start):
+                self._documents.selectRow(row)
+                return model.document_id(row)
+        raise AssertionError(f"no document titled {title_start!r}")
+
+    def select(self, start: int, end: int) -> None:
+        """Select [start, end) in the reader, in code points, as a drag would."""
+        self._reader.select_span(start, end)
+        self._reader.setFocus()
+
+    def select_phrase(self, phrase: str, occurrence: int = 1) -> None:
+        """Select a phrase in the reader the way a user's drag would: through the widget's cursor."""
+        reader = self._reader
+        cursor = reader.textCursor()
+        cursor.setPosition(0)
+        for _ in range(occurrence):
+            cursor = reader.document().find(phrase, cursor, QTextDocument.FindCaseSensitively)
+            assert not cursor.isNull(), f"{phrase!r} not in the document"
+        reader.setTextCursor(cursor)
+        reader.setFocus()
+
+    def press(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.NoModifier) -> None:
+        """A key pressed while reading: a label key tags, Delete deletes, Ctrl+Z undoes, ..."""
+        QTest.keyClick(self._reader, key, modifiers)
+
+    # -- seeing ----------------------------------------------------------------------------
+
+    def text(self) -> str:
+        """The document as the reader shows it."""
+        return self._reader.toPlainText()
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span in code points, or None."""
+        return self._reader.selection()
+
+    def selected_text(self) -> str:
+        """The selection as Qt reports it (paragraph breaks as U+2029)."""
+        return self._reader.textCursor().selectedText()
+
+    def reader_has_focus(self) -> bool:
+        """Whether keys typed now go to the reader."""
+        return self._reader.hasFocus()
+
+    def focus_reader(self) -> None:
+        """Click into the reader without moving the selection."""
+        self._reader.setFocus()
+
+    def labels_at(self, offset: int) -> list[str]:
+        """The labels of the highlights covering a code point, outermost first."""
+        book = self.window.project.codebook
+        return [book.label(a.label_id).name for a in self._reader.annotations_at(offset)]
+
+    def status(self) -> str:
+        """The status bar's message."""
+        return self.window.statusBar().currentMessage()
+
+    def document_titles(self) -> list[str]:
+        """The titles in the document list, top to bottom."""
+        model = self._documents.model()
+        return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+    def document_count(self) -> int:
+        """How many rows the document list shows."""
+        return self._documents.model().rowCount()
+
+    def document_row(self, document_id: int) -> tuple:
+        """A document's row in the list as shown: (title, annotation count, status)."""
+        model = self._documents.model()
+        row = model.row_of(document_id)
+        assert row >= 0, f"document {document_id} is not in the list"
+        return tuple(model.index(row, column).data() for column in range(model.columnCount()))
