@@ -1,7 +1,7 @@
 """What a feature of the window may use: the workbench, and the Feature base it attaches.
 
 A feature (a panel, a tool window, a dialog) reaches the main window only through
-Workbench: the open project, its undoable operations, `reveal` to show a place in a
+Workbench: the open project, its undoable operations, whose codes are shown, `reveal` to show a place in a
 document, `show_status`, and `tool_window` for the one live instance of a tool window.
 It never probes the window for attributes, and never stores itself on it.
 """
@@ -18,6 +18,7 @@ from shiboken6 import isValid
 if TYPE_CHECKING:
     from annotator.core.project import Project
     from annotator.ui.actions.operations import Operations
+    from annotator.ui.common.coder_view import CoderView
 
 W = TypeVar("W", bound=QWidget)
 
@@ -27,6 +28,7 @@ class Workbench(Protocol):
 
     project: Project | None
     ops: Operations
+    coder_view: CoderView  # whose codes the views show (the Coders control's choice)
 
     def reveal(self, document_id: int, *, span: tuple[int, int] | None = None,
                annotation_id: int | None = None, memo: bool = False) -> bool:
