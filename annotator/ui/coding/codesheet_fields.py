@@ -15,7 +15,15 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QCheckBox, QFrame, QLineEdit, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+)
 
 from annotator.core.coding.variables import choices_of
 from annotator.core.common.model import Variable
