@@ -19,7 +19,7 @@ class CodersControl:
     """Built once with the window; shows the CoderView of whichever project is open."""
 
     def __init__(self, view_menu: QMenu, status_bar: QStatusBar):
-        self.menu = QMenu("C&oders", view_menu)
+        self.menu = QMenu("Co&ders", view_menu)
         self.menu.setObjectName("codersMenu")
         view_menu.addSeparator()
         self.menu_action = view_menu.addMenu(self.menu)
