@@ -28,6 +28,8 @@ class CodersControl:
         self.button.setObjectName("coderButton")
         self.button.setAutoRaise(True)
         self.button.setPopupMode(QToolButton.InstantPopup)
+        # No taller than the status line's text: a taller bar takes height the side panels need.
+        self.button.setMaximumHeight(status_bar.fontMetrics().height() + 2)
         status_bar.addPermanentWidget(self.button)
         self._view: CoderView | None = None
 
