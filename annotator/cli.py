@@ -71,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
                             description=f"Import articles into a project, one document per file: "
                             f"{formats.names('article')} ({', '.join(formats.suffixes('article'))}); folders are "
                             f"searched for those. A corpus file ({', '.join(formats.suffixes('corpus'))}) brings one "
-                            "document per row (see the --*-column options). A REFI-QDA project (.qdpx) from "
+                            "document per row (see the --*-column options). A .jsonl that Annotator exported "
+                            "(its records have spans, document_codes or variables) brings its codes back as a "
+                            "coder's. A REFI-QDA project (.qdpx) from "
                             "another QDA program brings its sources, codes and codings; a .qdc brings its codebook.")
     p.add_argument("--project", type=Path, metavar="PATH",
                    help=f"project file, created if it does not exist ({default_note})")
@@ -83,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="take the project over from an Annotator on another computer whose lock is more than "
                    "12 hours old; only when you are sure it is no longer running there")
+    p.add_argument("--coder", metavar="NAME",
+                   help="for a JSON Lines file Annotator exported: bring its codes in as this coder's (default: the "
+                   "coder each record names, else your login name)")
     for role in ("text", "title", "date", "url", "outlet", "author"):
         p.add_argument(f"--{role}-column", metavar="COLUMN",
                        help=f"in .csv/.tsv/.jsonl corpus files, the column holding the {role} (default: guessed "
@@ -108,7 +113,10 @@ def _parser() -> argparse.ArgumentParser:
                    "cells inert; "
                    "text is then no longer exact, so use the default for analysis")
     p.add_argument("--labels", action="store_true",
-                   help="with --format coding: write document variables' choices as their labels, not codes")
+                   help="with --format coding or jsonl: write document variables' choices as their labels, not codes")
+    p.add_argument("--coder", metavar="NAME",
+                   help="export only this coder's codes, laid out as a one-coder project's (default: every coder's, "
+                   "with a coder column when several have coded; see docs/export-formats.md)")
     p.add_argument("--gold", action="store_true",
                    help="only the adjudicated codes and answers (the gold layer `annotator adjudicate` fills)")
     p.set_defaults(command="export", handler=_cmd_export)
@@ -170,11 +178,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     # A bad --max-mb is refused before anything is opened or imported.
     limit = None if args.max_mb is None else megabytes_to_bytes(args.max_mb)
+    from annotator.core.interchange.jsonl_import import is_annotator_jsonl
+
+    exported = [path for path in args.paths if path.suffix.lower() == ".jsonl" and path.is_file()
+                and is_annotator_jsonl(path)]
+    if args.coder is not None and not exported:
+        raise ProjectError("--coder names whose codes a JSON Lines file Annotator exported brings in; none of the "
+                           "files given is one. Leave --coder out.")
     project = _open_for_import(args)
     with project:
         _backup_on_open(project)
         refi_code = _import_refi(project, [path for path in args.paths if path.suffix.lower() in REFI_SUFFIXES])
-        args.paths = [path for path in args.paths if path.suffix.lower() not in REFI_SUFFIXES]
+        refi_code = max(refi_code, _import_exported_jsonl(project, exported, args.coder))
+        args.paths = [path for path in args.paths if path.suffix.lower() not in REFI_SUFFIXES and path not in exported]
         if not args.paths:
             return refi_code
         corpora = [path for path in args.paths if path.is_file() and is_corpus_file(path)]
@@ -199,6 +215,23 @@ def _import_refi(project: Project, paths: list[Path]) -> int:
     for path in paths:
         try:
             report = (import_qdc if path.suffix.lower() == ".qdc" else import_qdpx)(project, path)
+        except ProjectError as exc:
+            print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
+            code = 1
+            continue
+        for line in report.summary_lines():
+            print(line)
+    return code
+
+
+def _import_exported_jsonl(project: Project, paths: list[Path], coder: str | None) -> int:
+    """Annotator's own JSON Lines exports, each file whole or not at all."""
+    from annotator.core.interchange.jsonl_import import import_jsonl
+
+    code = 0
+    for path in paths:
+        try:
+            report = import_jsonl(project, path, coder=coder)
         except ProjectError as exc:
             print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
             code = 1
@@ -276,7 +309,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     what = args.what or "annotations"
     with _open_existing(args) as project:
         count = export(project, args.format, args.out, what=what, excel=args.excel, labels=args.labels,
-                       gold=args.gold)
+                       coder=args.coder, gold=args.gold)
     print(f"Wrote {describe_count(args.format, what, count)} to {shown(args.out)}")
     return 0
 

@@ -1,12 +1,15 @@
-"""Team coding from the command line: `annotator coders`, `variables`, `code` and `adjudicate`.
+"""Team coding from the command line: `annotator coders`, `variables`, `code`, `agreement`, `adjudicate`,
+`handout` and `merge`.
 
-Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team.adjudication. The current coder is
+Thin wrappers over core.coding's Coders, Variables and Codesheet, and core.team's adjudication, handout
+and merge. The current coder is
 --coder NAME, else the login name, as a new annotation's annotator is.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from annotator.core.common.errors import ProjectError
@@ -22,6 +25,30 @@ CODE_DESCRIPTION = (
     "for each variable (a choice by its code or label, several choices joined with ';', yes/no, a number, a "
     "date as YYYY-MM-DD, or text; an empty VALUE clears the answer). All answers are checked before any is "
     "stored. Prints the document's codesheet and whether it is done: every required variable answered."
+)
+AGREEMENT_DESCRIPTION = (
+    "How far the coders agree, over the documents at least two of them coded (a coder coded a document when "
+    "they marked it coded, tagged anything in it or answered any of its variables). Document variables: "
+    "Krippendorff's alpha at each variable's level, percent agreement, Cohen's kappa (two coders) or Fleiss' "
+    "kappa (more). Spans, per label and layer: unitizing alpha, the binary |u-alpha and F1 with exact and "
+    "overlapping boundaries. Roles and attributes: alpha over pairs of overlapping spans. Prints a table "
+    "(alphas read by Krippendorff's bands: .800 reliable, .667 tentative); --out writes it as CSV with the "
+    "columns scope,name,measure,level,value,coders,documents,units."
+)
+
+HANDOUT_DESCRIPTION = (
+    "Write a new project file for one coder: the documents (all of them, a random --sample N drawn with "
+    "--seed S, or --documents IDS) with their metadata, the codebook with its document variables, and the "
+    "entity registry, but nobody's codes. Whoever opens it codes as --coder NAME. Give each coder of a "
+    "reliability sample the same --sample and --seed; take their files back with `annotator merge`."
+)
+MERGE_DESCRIPTION = (
+    "Bring coders' files (from `annotator handout`) back into the project: each file's annotations, attribute "
+    "values, entity links, codesheet answers and coded marks come in as its coder's. Documents are matched by "
+    "their text, labels, attributes and variables by name. What is already in the project is not added again, "
+    "so merging a file twice changes nothing. A codebook that conflicts (a label in another layer, a choice "
+    "code that means something else, a variable of another type) is refused and nothing is merged. Prints "
+    "what came in for each coder."
 )
 
 
@@ -67,6 +94,33 @@ def add_commands(commands, open_existing) -> None:
                    help="say you have coded the document, also when there was nothing to answer or tag")
     p.add_argument("--coder", metavar="NAME", help="code as this coder (default: your login name)")
     p.set_defaults(command="code", handler=lambda args: _opened(args, open_existing, run_code))
+
+    p = commands.add_parser("agreement", help="how far the coders agree (alpha, kappa, F1)",
+                            description=AGREEMENT_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--coders", metavar="A,B,...", help="compare these coders (default: every coder who shares a "
+                   "document with another)")
+    p.add_argument("--documents", metavar="IDS", help="only these documents, e.g. 3,7,10-12")
+    p.add_argument("--level", choices=LEVELS, help="compare every variable whose type allows it at this level "
+                   "of measurement instead of its own")
+    p.add_argument("--out", type=Path, metavar="FILE.csv", help="write the table as CSV instead of printing it")
+    p.set_defaults(command="agreement", handler=lambda args: _opened(args, open_existing, run_agreement))
+
+    p = commands.add_parser("handout", help="write a project file for one coder to code in",
+                            description=HANDOUT_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--coder", required=True, metavar="NAME", help="the coder the file is for; they code as NAME")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.annotator", help="the new file (never overwritten)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--sample", type=int, metavar="N", help="a random sample of N documents (with --seed)")
+    which.add_argument("--documents", metavar="IDS", help="these documents only, e.g. 3,7,12-20")
+    p.add_argument("--seed", metavar="S", help="the sample's seed: the same N and seed draw the same documents")
+    p.set_defaults(command="handout", handler=lambda args: _opened(args, open_existing, run_handout))
+
+    p = commands.add_parser("merge", help="take coders' files back into the project", description=MERGE_DESCRIPTION)
+    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.annotator", help="coders' files to merge")
+    p.set_defaults(command="merge", handler=lambda args: _opened(args, open_existing, run_merge))
 
     p = commands.add_parser("adjudicate", help="compare the coders' versions of a document and settle them in gold",
                             description=ADJUDICATE_DESCRIPTION)
@@ -151,6 +205,87 @@ def describe(variable: Variable) -> str:
 def _choice(text: str, position: int) -> tuple[object, str]:
     code, sep, label = text.partition("=")
     return (code.strip(), label) if sep else (position, text)
+
+
+# -- shared ------------------------------------------------------------------------------------------
+
+
+def parse_documents(text: str) -> list[int]:
+    """Document ids from "3,7,10-12" (what --documents takes), or a ProjectError saying what to write."""
+    found: list[int] = []
+    for piece in text.replace(" ", "").split(","):
+        if not piece:
+            continue
+        low, dash, high = piece.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise ProjectError(f"--documents takes ids and ranges like 3,7,10-12; {piece!r} is neither.")
+        first, last = int(low), int(high) if dash else int(low)
+        if last < first:
+            raise ProjectError(f"--documents: the range {piece} runs backwards; write {last}-{first}.")
+        if last - first >= 10_000_000:
+            raise ProjectError(f"--documents {piece} spans more documents than a project holds; "
+                               "give the ids the project has.")
+        found.extend(range(first, last + 1))
+    if not found:
+        raise ProjectError("--documents names no document; give ids like 3,7,10-12.")
+    return list(dict.fromkeys(found))
+
+
+# -- agreement -------------------------------------------------------------------------------------
+
+
+def run_agreement(args: argparse.Namespace, project) -> int:
+    from annotator.core.team.project_agreement import agreement, format_agreement_report
+    from annotator.core.team.table import write_agreement_csv
+
+    coders = None
+    if args.coders is not None:
+        coders = [name for name in (piece.strip() for piece in args.coders.split(",")) if name]
+    documents = None if args.documents is None else parse_documents(args.documents)
+    report = agreement(project, coders=coders, documents=documents, level=args.level)
+    if report.problem is not None:
+        print(f"annotator: {report.problem}", file=sys.stderr)
+        return 1
+    if args.out is None:
+        print(format_agreement_report(report))
+        return 0
+    written = write_agreement_csv(report.rows, args.out)
+    print(f"Wrote {written:,} figures over {len(report.units):,} documents to {args.out}.")
+    empty = [row for row in report.rows if row.figure.value is None]
+    if empty:  # the CSV leaves them blank; say why here
+        print(f"{len(empty):,} of them have no value:")
+        for row in empty:
+            print(f"  {row.scope} {row.name} {row.figure.measure}: {row.figure.reason}")
+    for note in report.notes:
+        print(f"Note: {note}")
+    return 0
+
+
+# -- handout and merge ------------------------------------------------------------------------------
+
+
+def run_handout(args: argparse.Namespace, project) -> int:
+    from annotator.core.common.names import shown, shown_text
+    from annotator.core.team.handout import handout
+
+    if args.seed is not None and args.sample is None:
+        raise ProjectError("--seed draws a --sample; give --sample N with it.")
+    documents = parse_documents(args.documents) if args.documents is not None else None
+    made = handout(project, args.coder, args.out, sample=args.sample, seed=args.seed, documents=documents)
+    print(f"Wrote {shown(made.path)} for {shown_text(made.coder)}: {_count(len(made.document_ids), 'document')}.")
+    if made.seed is not None:
+        print(f"Sample of {args.sample:,} drawn with seed {shown_text(made.seed)}; the same --sample and --seed "
+              "draw the same documents.")
+    return 0
+
+
+def run_merge(args: argparse.Namespace, project) -> int:
+    from annotator.core.team.merge import merge
+
+    report = merge(project, args.files)
+    for line in report.lines():
+        print(line)
+    return 0
 
 
 # -- code ------------------------------------------------------------------------------------------

@@ -21,7 +21,11 @@ CACHE_ROOT = Path(__file__).resolve().parent / ".cache"
 def cache_key() -> str:
     from annotator.core.store.schema import SCHEMA_VERSION
 
+    from annotator.core.store import schema
+
     digest = hashlib.sha256()
+    # The schema's own source: a migration changed before its version shipped makes new archives too.
+    digest.update(Path(schema.__file__).read_bytes())
     # The codebook decides the fixtures' label ids; the seeds decide their texts.
     digest.update(resources.files("annotator.resources").joinpath("codebook.json").read_bytes())
     for entry in sorted(resources.files("annotator.seeds").iterdir(), key=lambda e: e.name):

@@ -127,12 +127,33 @@ def _agreement(ctx: Context) -> list[Line]:
                  "(units x coders matrix built beforehand)")]
 
 
+def _agreement_project(ctx: Context) -> list[Line]:
+    from .rows_team import CODERS, SPANS_PER_DOCUMENT, documents_for
+
+    n = documents_for(ctx)
+    return [Line("9b", f"agreement from a project: `annotator agreement`'s every figure, matrix, document table "
+                       f"and disagreements, {n:,} documents x {len(CODERS)} coders x {SPANS_PER_DOCUMENT} spans "
+                       "each, project open", "s", 2,
+                 "row 9's math alone (every label and layer figure and 3 variables) on the same spans and "
+                 "answers, already in memory")]
+
+
+def _merge(ctx: Context) -> list[Line]:
+    from .rows_merge import SPANS_PER_DOCUMENT, documents_for
+
+    n = documents_for(ctx)
+    return [Line("10", f"merge: a coder's file of {n:,} documents ({n * SPANS_PER_DOCUMENT:,} annotations, "
+                       f"{3 * n:,} answers) into the project", "s", 10,
+                 "raw SQLite: ATTACH the coder's file and INSERT ... SELECT its rows, ids offset, nothing checked")]
+
+
 def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
     from .rows_gui import row_dense, row_open, row_table, row_tag
     from .rows_process import row_bigfile, row_export_memory, row_import, row_memory, row_startup
-    from .rows_team import row_agreement
+    from .rows_merge import row_merge
+    from .rows_team import row_agreement, row_agreement_project
 
     return [
         Row("startup", row_startup, _startup),
@@ -147,8 +168,10 @@ def rows() -> list[Row]:
         Row("memory", row_memory, _memory),
         Row("table", row_table, _table),
         Row("agreement", row_agreement, _agreement),
+        Row("agreement-project", row_agreement_project, _agreement_project),
+        Row("merge", row_merge, _merge),
     ]
 
 
 ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "export-memory", "memory",
-            "table", "agreement"]
+            "table", "agreement", "agreement-project", "merge"]

@@ -33,6 +33,54 @@ def dump_connection(conn) -> list[str]:
     return lines
 
 
+def codes_dump(project) -> dict[str, list[tuple]]:
+    """The codebook, the registry, the corpus and every coder's codes, by names and texts instead of row ids.
+
+    Two projects that reached the same codes by different roads (one file, or handed out and
+    merged back) number their rows differently and stamp them at other times; what the analyst
+    reads and exports must still be equal: each table here, sorted, without ids or times.
+    """
+    conn = project.store.conn
+
+    def rows(sql: str) -> list[tuple]:
+        return sorted((tuple(row) for row in conn.execute(sql)), key=repr)
+
+    values: dict[int, list[tuple]] = {}
+    for annotation_id, label, name, value in conn.execute(
+            "SELECT v.annotation_id, l.name, a.name, v.value FROM annotation_values v "
+            "JOIN label_attributes a ON a.id = v.attribute_id JOIN labels l ON l.id = a.label_id"):
+        values.setdefault(annotation_id, []).append((label, name, value))
+    entity = "(SELECT name || ' / ' || (SELECT name FROM labels WHERE id = e.label_id) FROM entities e WHERE e.id = a.{})"
+    annotations = sorted(
+        (tuple(row[1:]) + (tuple(sorted(values.get(row[0], []))),) for row in conn.execute(
+            "SELECT a.id, d.sha256, d.twin, l.name, l.layer, a.span_start, a.span_end, a.text, a.target, a.note, "
+            "a.annotator, c.name, a.source, a.holder, a.cue_start, a.cue_end, "
+            + ", ".join(entity.format(column) for column in
+                        ("entity_id", "source_entity_id", "target_entity_id", "holder_entity_id"))
+            + " FROM annotations a JOIN documents d ON d.id = a.document_id JOIN labels l ON l.id = a.label_id "
+            "LEFT JOIN coders c ON c.id = a.coder_id")), key=repr)
+    return {
+        "coders": rows("SELECT name FROM coders"),
+        "labels": rows("SELECT l.name, l.layer, l.key, l.color, l.description, l.is_group, l.memo, p.name "
+                       "FROM labels l LEFT JOIN labels p ON p.id = l.parent_id"),
+        "attributes": rows("SELECT l.name, a.name, a.kind, a.choices, a.required, a.description FROM label_attributes a "
+                           "JOIN labels l ON l.id = a.label_id"),
+        "variables": rows("SELECT name, question, kind, level, required, sort_order FROM variables"),
+        "choices": rows("SELECT v.name, c.code, c.label, c.sort_order FROM variable_choices c "
+                        "JOIN variables v ON v.id = c.variable_id"),
+        "entities": rows("SELECT e.name, l.name, e.external_id, e.memo FROM entities e JOIN labels l ON l.id = e.label_id"),
+        "aliases": rows("SELECT e.name, a.alias FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"),
+        "documents": rows("SELECT sha256, twin, title, source, status, memo FROM documents"),
+        "metadata": rows("SELECT d.sha256, m.key, m.value FROM document_metadata m JOIN documents d ON d.id = m.document_id"),
+        "annotations": annotations,
+        "answers": rows("SELECT d.sha256, v.name, c.name, x.value FROM variable_values x "
+                        "JOIN documents d ON d.id = x.document_id JOIN variables v ON v.id = x.variable_id "
+                        "JOIN coders c ON c.id = x.coder_id"),
+        "coded": rows("SELECT d.sha256, c.name FROM coded_documents x JOIN documents d ON d.id = x.document_id "
+                      "JOIN coders c ON c.id = x.coder_id"),
+    }
+
+
 def span_of(text: str, piece: str, nth: int = 0) -> tuple[int, int]:
     """Code-point offsets of the nth (0-based) occurrence of piece in text."""
     start = -1

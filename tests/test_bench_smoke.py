@@ -16,7 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ROWS = [("1", "startup"), ("2", "open"), ("2b", "open dense"), ("2c", "open dense"), ("3", "tag"), ("4a", "import"), ("4b", "import"),
         ("5a", "common word"), ("5b", "rare word"), ("5c", "phrase"), ("6", "export"),
         ("6c", "JSON Lines"), ("6d", "Web Annotation"), ("6e", "qdpx"), ("7", "memory"),
-        ("8a", "last row"), ("8b", "filter by label"), ("9", "agreement")]
+        ("8a", "last row"), ("8b", "filter by label"), ("9", "agreement"), ("9b", "from a project"),
+        ("10", "merge")]
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +56,8 @@ from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
 
 
 class MainWindow(QMainWindow):
+    documentShown = Signal(object)  # the id of the document the reader now shows, or None
+
     def __init__(self, project: Project):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -131,6 +133,8 @@ class MainWindow(QMainWindow):
         self._add(go, "&Next document", lambda: self.step_document(1), "Alt+Down")
         self._add(go, "&Previous document", lambda: self.step_document(-1), "Alt+Up")
         self._add(go, "Mark &done, go to next to do", self.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
+        analyze = bar.addMenu("&Analyze")
+        self._add(analyze, "A&djudicate…", self._open_adjudicate, "Ctrl+Shift+J")
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         self._add(help_menu, "&About Annotator", self.show_about)
@@ -146,6 +150,11 @@ class MainWindow(QMainWindow):
 
         # An entity memo has no place in the reader: the registry beside it picks the entity out.
         open_memo_search(self, show_entity=self._show_entity)
+
+    def _open_adjudicate(self) -> None:
+        from annotator.ui.team.adjudicate import open_adjudicate
+
+        open_adjudicate(self)
 
     def _show_entity(self, entity_id: int) -> None:
         self.entities_panel.show()
@@ -363,6 +372,7 @@ class MainWindow(QMainWindow):
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
+        self.documentShown.emit(doc_id)
 
     def _spans(self, doc_id: int):
         """The document's spans the Coders control shows (every coder's in a project of one)."""
@@ -495,7 +505,9 @@ class MainWindow(QMainWindow):
 
     def open_codebook(self) -> None:
         """Ctrl+K: the Codebook window, beside the reader so labels can be tried out at once."""
-        from annotator.ui.coding.codebook_editor import open_codebook_editor  # loaded when first asked for
+        from annotator.ui.coding.codebook_editor import (
+            open_codebook_editor,  # loaded when first asked for
+        )
 
         open_codebook_editor(self)
 
@@ -616,11 +628,11 @@ class MainWindow(QMainWindow):
     def export(self) -> None:
         file_menu.run_export(self, self.project)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         event.acceptProposedAction()
         # Let the drag finish before a modal progress dialog starts.
@@ -686,7 +698,7 @@ class MainWindow(QMainWindow):
         s.setValue("reader/point_size", self.reader.font().pointSizeF())
         s.sync()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.project is not None:  # a second close (e.g. at app exit) has nothing left to save
             self._save_window()
             self._teardown()  # the panels save a note or memo still being typed

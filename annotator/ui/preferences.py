@@ -86,7 +86,8 @@ def check_name(name: str) -> str:
 def apply(window: MainWindow, prefs: Preferences | None = None) -> None:
     """Put the preferences to work on the open project and the reader."""
     prefs = prefs or load()
-    window.project.annotations.annotator = prefs.annotator
+    # A file handed out to a coder codes as that coder, whatever name this computer's Preferences hold.
+    window.project.annotations.annotator = window.project.coders.handed_out_to or prefs.annotator
     window.ops.snap_words = prefs.snap_words
     reader = window.reader
     font = reader.font()
@@ -177,7 +178,7 @@ def open_preferences(window: MainWindow) -> PreferencesDialog:
                     window.ops.run("Backups to keep", set_backups_to_keep, window.project, dialog.keep_backups.value())
                 except ProjectError as exc:
                     QMessageBox.warning(window, "Backups to keep", as_text(str(exc)))
-            window.show_status(f"Preferences saved; new annotations are by {dialog.result_prefs.annotator}.")
+            window.show_status(f"Preferences saved; new annotations are by {window.project.coders.person_name}.")
 
     def build() -> PreferencesDialog:
         dialog = PreferencesDialog(load(), window, keep_backups=keep)

@@ -81,3 +81,22 @@ def test_help_lists_every_format(capsys):
     assert main(["export", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
     assert "{csv,matrix,matrix-binary,coding,jsonl,webanno,qdpx,qdc}" in help_text
+
+
+def test_coder_exports_one_coders_codes_and_names_the_coders_when_unknown(project_path, tmp_path, capsys):
+    with Project(project_path) as p:
+        mine = p.coders.current_name  # the fixture's annotations are the login name's
+        p.annotations.annotator = "lee"
+        p.annotations.add(1, p.codebook.by_name("Against"), target="월마트")
+        assert {c.name for c in p.coders.list()} == {mine, "lee"}
+    everyone, lee = tmp_path / "all.csv", tmp_path / "lee.csv"
+    assert _run(project_path, everyone, "--format", "matrix") == 0
+    assert list(pd.read_csv(everyone, keep_default_na=False)["coder"]) == [mine, "lee", ""]
+    assert _run(project_path, lee, "--format", "matrix", "--coder", "LEE") == 0
+    frame = pd.read_csv(lee)
+    assert "coder" not in frame.columns
+    assert (list(frame["Against"]), list(frame["Favor"])) == ([1, 0], [0, 0])
+    capsys.readouterr()
+    assert _run(project_path, tmp_path / "x.csv", "--coder", "park") == 2
+    assert capsys.readouterr().err.strip() == (f"annotator: error: No coder is called 'park'; the project's coders "
+                                               f"are: {mine}, lee.")

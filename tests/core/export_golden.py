@@ -39,9 +39,13 @@ def frozen_clock():
         yield
 
 
-def build_golden_project(path: Path) -> Project:
-    """Every kind of thing the three exports write, with rowid gaps, XML-unsafe characters and CRLF."""
+def build_golden_project(path: Path, *, one_coder: bool = False) -> Project:
+    """Every kind of thing the three exports write, with rowid gaps, XML-unsafe characters and CRLF.
+
+    The annotations are signed by three coders (kim, lee and an unsigned one), or all by kim with one_coder.
+    """
     p = Project(path)
+    signed = (lambda name: "kim") if one_coder else (lambda name: name)
     p.annotations.annotator = "kim"
     set_namespace(p, uuid.UUID("12345678-1234-5678-1234-567812345678"))
     book = p.codebook
@@ -68,7 +72,7 @@ def build_golden_project(path: Path) -> Project:
     gone = p.annotations.add(d1, person, *span_of(KOREAN, "김지호"))
     p.annotations.add(d1, person, *span_of(KOREAN, "김지호"))
     p.annotations.delete(gone.id)
-    p.annotations.annotator = "lee"
+    p.annotations.annotator = signed("lee")
     said = p.annotations.add(d1, claim, *span_of(KOREAN, "\"가격이 내렸다\""), source="김지호 대변인")
     p.annotations.set_cue(said.id, *span_of(KOREAN, "말했다"))
     verdict = next(a for a in book.attributes(claim.id) if a.name == "verdict")
@@ -77,7 +81,7 @@ def build_golden_project(path: Path) -> Project:
     p.values.set(said.id, checkworthy.id, True)
     p.annotations.add(d1, favor, target="아마존", note="whole piece")
     p.annotations.add(d1, favor, target_entity_id=walmart.id, holder_entity_id=amazon.id)
-    p.annotations.annotator = ""
+    p.annotations.annotator = signed("")
     p.annotations.add(d2, org, *span_of(ENGLISH, "Walmart", 1))
     p.annotations.annotator = "kim"
     named = p.annotations.add(d2, org, *span_of(ENGLISH, "Amazon"))
@@ -88,6 +92,40 @@ def build_golden_project(path: Path) -> Project:
     for n, label_id in enumerate(row[0] for row in p.store.query("SELECT id FROM labels ORDER BY id")):
         book.set_color(label_id, f"#{(n * 2654435761) % 0xFFFFFF:06X}")
     return p
+
+
+ONE_CODER_TABLES = [("csv", "annotations", False), ("csv", "annotations", True), ("csv", "memos", False),
+                    ("csv", "entities", False), ("matrix", "annotations", False), ("matrix-binary", "annotations", False),
+                    ("coding", "annotations", False), ("coding", "annotations", True)]
+"""(format, what, labels) of the table exports a one-coder project writes as before coders were exported."""
+
+
+def build_one_coder_project(path: Path) -> Project:
+    """The golden project coded by kim alone, with a codesheet kim has answered."""
+    p = build_golden_project(path, one_coder=True)
+    p.variables.add("topic", "single_choice", choices=["Economy", "Politics"])
+    p.variables.add("actors", "multiple_choice", choices=["Walmart", "Amazon"])
+    p.variables.add("words", "number")
+    d1, d2 = p.documents.ids()[:2]
+    p.codesheet.set_many(d1, {"topic": "Economy", "actors": ["Amazon", "Walmart"], "words": "120"}, coder="kim")
+    p.codesheet.set_many(d2, {"topic": "Politics"}, coder="kim")
+    return p
+
+
+def table_exports(project: Project, folder: Path) -> dict[str, bytes]:
+    """ONE_CODER_TABLES' bytes by fixture name (one-coder-<format>-<what>[-labels|-excel].csv)."""
+    from annotator.core.interchange.formats import export
+
+    found = {}
+    for name, what, variant in ONE_CODER_TABLES:
+        fixture = f"one-coder-{name}-{what}{'-labels' if variant and name == 'coding' else '-excel' if variant else ''}.csv"
+        out = folder / fixture
+        if name == "coding":
+            export(project, name, out, what=what, labels=variant)
+        else:
+            export(project, name, out, what=what, excel=variant)
+        found[fixture] = out.read_bytes()
+    return found
 
 
 def exports(project: Project, folder: Path) -> dict[str, bytes]:
@@ -119,6 +157,10 @@ def main() -> int:
             for old in GOLDEN.glob("golden*"):
                 old.unlink()
             for name, data in exports(project, Path(folder)).items():
+                (GOLDEN / name).write_bytes(data)
+                print(GOLDEN / name)
+        with build_one_coder_project(Path(folder) / "one-coder.annotator") as project:
+            for name, data in table_exports(project, Path(folder)).items():
                 (GOLDEN / name).write_bytes(data)
                 print(GOLDEN / name)
     return 0

@@ -84,18 +84,23 @@ def documented_columns(doc: Path, heading: str) -> list[str]:
     for row in lines[2:]:  # after the header row and the |---| line
         if not row.startswith("|"):
             break
-        cell = row.split("|")[1]
+        cell, meaning = row.split("|")[1:3]
         names = re.findall(r"`([^`]+)`", cell)
-        columns.extend(names or [LABEL_COLUMNS])
+        # A column written only when the file holds several coders' codes is marked name?.
+        several = re.match(r"\s*only (when|with) .*several coders", meaning, flags=re.IGNORECASE) is not None
+        columns.extend([f"{name}?" for name in names] if several else names or [LABEL_COLUMNS])
     return columns
 
 
-def matches(header: list[str], documented: list[str], labels: list[str]) -> bool:
+def matches(header: list[str], documented: list[str], labels: list[str], *, coders: bool = False) -> bool:
     """Whether the header is the documented columns, in order: a name stands for itself, a name
-    ending … or <…> for one or more columns with its prefix, LABEL_COLUMNS for the label names."""
+    ending … or <…> for one or more columns with its prefix, LABEL_COLUMNS for the label names,
+    a name ending ? for itself in a file of several coders' codes (`coders`) and for nothing otherwise."""
     pattern = ""
     for name in documented:
-        if name == LABEL_COLUMNS:
+        if name.endswith("?"):
+            pattern += re.escape(name[:-1]) + "\n" if coders else ""
+        elif name == LABEL_COLUMNS:
             pattern += "".join(re.escape(label) + "\n" for label in labels)
         elif name.endswith("…") or re.search(r"<[^>]+>$", name):
             prefix = re.sub(r"(…|<[^>]+>)$", "", name)
@@ -113,6 +118,36 @@ def test_each_csv_file_writes_exactly_the_columns_csv_format_documents(small, tm
     documented = documented_columns(CSV_FORMAT, f"## {what}.csv")
     header = _written_header(small, tmp_path, "csv", what)
     assert matches(header, documented, []), f"{what}.csv writes {header}; docs/csv-format.md lists {documented}"
+
+
+@pytest.fixture(scope="module")
+def two_coders(tmp_path_factory):
+    """A project two coders have coded: the tables tell their codes apart."""
+    p = Project(tmp_path_factory.mktemp("coders") / "two.annotator")
+    org = p.codebook.by_name("Organization")
+    doc = p.documents.add(title="월마트 기사", text=TEXT)
+    p.metadata.set(doc, "outlet", "한겨레")
+    p.variables.add("topic", "single_choice", choices=["Economy", "Politics"])
+    for coder in ("kim", "lee"):
+        p.annotations.annotator = coder
+        p.entities.tag_and_link(doc, org, *_span("월마트가"))
+        p.codesheet.set(doc, "topic", "Economy")
+    yield p
+    p.close()
+
+
+@pytest.mark.parametrize("fmt, what, doc, heading", [
+    ("csv", "annotations", CSV_FORMAT, "## annotations.csv"),
+    ("matrix", "annotations", EXPORT_FORMATS, "## Document × label matrix (`matrix`, `matrix-binary`)"),
+    ("coding", "annotations", EXPORT_FORMATS, "## Document coding table (`coding`)"),
+])
+def test_several_coders_tables_write_exactly_the_documented_coder_columns(two_coders, tmp_path, fmt, what, doc,
+                                                                          heading):
+    documented = documented_columns(doc, heading)
+    assert any(name.endswith("?") for name in documented), f"{heading} documents no column for several coders"
+    header = _written_header(two_coders, tmp_path, fmt, what)
+    labels = [label.name for label in two_coders.codebook.codable_labels()] if fmt != "csv" else []
+    assert matches(header, documented, labels, coders=True), f"{fmt} writes {header}; the docs list {documented}"
 
 
 def test_the_spss_recipe_reads_every_fixed_annotation_column_in_order(small, tmp_path):
@@ -153,6 +188,14 @@ def test_the_json_lines_example_has_exactly_the_fields_a_record_has(small, tmp_p
 
 
 # -- the matcher itself ----------------------------------------------------------------------
+
+
+def test_the_matcher_takes_a_several_coders_column_only_for_several_coders():
+    documented = ["document_id", "coder?", LABEL_COLUMNS]
+    assert matches(["document_id", "Claim"], documented, ["Claim"])
+    assert not matches(["document_id", "coder", "Claim"], documented, ["Claim"])
+    assert matches(["document_id", "coder", "Claim"], documented, ["Claim"], coders=True)
+    assert not matches(["document_id", "Claim"], documented, ["Claim"], coders=True)
 
 
 def test_the_matcher_fails_on_a_column_missing_from_either_side():

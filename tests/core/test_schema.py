@@ -38,7 +38,7 @@ EXPECTED_COLUMNS = {
                        "repeat_start", "repeat_end", "dismissed"],
     "document_fingerprints": ["document_id", "method", "bands"],
     # schema 8
-    "coders": ["id", "name"],
+    "coders": ["id", "name", "kind"],
     "variables": ["id", "name", "question", "kind", "level", "required", "sort_order"],
     "variable_choices": ["id", "variable_id", "code", "label", "sort_order"],
     "variable_values": ["document_id", "variable_id", "coder_id", "value", "updated_at"],

@@ -152,3 +152,18 @@ def test_in_a_dark_theme_highlights_stay_dark_enough_for_light_text(open_window,
                 assert abs(blend(mixed, base).lightnessF() - text.lightnessF()) >= 0.45, mixed
     finally:
         app.setPalette(original)
+
+
+def test_a_file_handed_out_to_a_coder_codes_as_that_coder_whatever_the_preferences_say(
+        open_window, article_path, tmp_path, qtbot):
+    from annotator.core.team.handout import handout
+
+    with Project(article_path, create=False) as lead:
+        coder_file = handout(lead, "Minji", tmp_path / "minji.annotator").path
+    window = open_window(coder_file)
+    assert tag(window, qtbot, "Amazon").annotator == "Minji"
+    dialog = open_preferences(window, qtbot)
+    retype(dialog.name, qtbot, "Jiwoo Park")
+    press_ok(dialog, qtbot)
+    assert window.statusBar().currentMessage() == "Preferences saved; new annotations are by Minji."
+    assert tag(window, qtbot, "Walmart").annotator == "Minji"

@@ -206,12 +206,14 @@ class Annotations:
         source: str | None = None,
         source_entity_id: int | None = None,
         note: str = "",
+        coder: str | None = None,
     ) -> Annotation:
         """Tag [start, end) of the document, or the whole document when both are None.
 
         A stance is always toward something: it needs a target, a registry entity
         (target_entity_id) or free text. Claims may name their source, stances
         their holder, each as an entity or free text (an entity wins over text).
+        The annotation is the current coder's, or `coder`'s (added if new: an import's).
         """
         text = self._check(doc_id, label, start, end)
         if getattr(label, "is_group", False):
@@ -235,7 +237,11 @@ class Annotations:
         row = {"document_id": doc_id, "label_id": label.id, "span_start": start, "span_end": end, "text": text,
                "note": note, "annotator": self.annotator, "created_at": stamp, "updated_at": stamp, **fields}
         with self._store.write() as db:
-            row["coder_id"] = self.coders.current_id(db)
+            if coder is None:
+                row["coder_id"] = self.coders.current_id(db)
+            else:  # signed with the coder's name as the project spells it
+                row["coder_id"] = self.coders.id_for(db, coder)
+                row["annotator"] = self.coders.get(row["coder_id"]).name
             cursor = db.execute(
                 f"INSERT INTO annotations({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 tuple(row.values()),

@@ -2,7 +2,7 @@
 attribute values on it) and every codesheet answer belongs to one coder.
 
 The current coder is a name, not a row: the name in Preferences (the login name until one
-is set, or what `--coder` gives a command). Its row is added by the first edit it writes, in
+is set, or what `--coder` gives a command); in a file handed out to a coder, that coder. Its row is added by the first edit it writes, in
 that edit's own transaction, so opening a project writes nothing and undoing a coder's first
 annotation takes the new coder away with it.
 
@@ -28,6 +28,8 @@ MAX_NAME_LENGTH = 100  # as Preferences allows for the annotator name
 GOLD_NAME = "gold"
 GOLD_FALLBACK_NAME = "gold (adjudicated)"
 _COLUMNS = "id, name, kind = 'gold'"
+# project_info key naming the coder a file was handed out to (team/handout.py): that file's current coder.
+HANDED_OUT_TO = "handed_out_to"
 
 
 def default_annotator() -> str:
@@ -50,7 +52,8 @@ def clean_coder_name(name: object) -> str:
 class Coders:
     def __init__(self, store: Store):
         self._store = store
-        self.current_name = default_annotator()
+        # A coder's own file codes as that coder, whoever's login opens it.
+        self.current_name = self.handed_out_to or default_annotator()
         self.writing_gold = False
 
     @property
@@ -67,6 +70,11 @@ class Coders:
     def person_name(self) -> str:
         """Who is at the keyboard, also while they write as gold."""
         return self._person
+
+    @property
+    def handed_out_to(self) -> str | None:
+        """The coder this file was handed out to (`annotator handout`), or None for any other project."""
+        return self._store.info(HANDED_OUT_TO) or None
 
     # -- reading ---------------------------------------------------------------
 

@@ -38,10 +38,11 @@ from typing import Any, Protocol
 
 from annotator.core.coding.variables import answer_text
 from annotator.core.common.errors import ProjectError
-from annotator.core.common.model import Variable
+from annotator.core.common.model import Coder, Variable
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
-from annotator.core.interchange.files import CODERS, ROW_FILTER, check_target, chosen_coders, coders_sql, write_csv
+from annotator.core.interchange.coder_scope import CoderScope, coder_scope, document_rows
+from annotator.core.interchange.files import CODERS, ROW_FILTER, check_target, chosen_coders, write_csv
 from annotator.core.interchange.json_formats import (
     JSONL_FIELDS,
     WEBANNO_FIELDS,
@@ -102,26 +103,43 @@ class ExportFormat:
 # -- document x label matrix ---------------------------------------------------------
 
 
-def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool = False, excel: bool = False) -> int:
-    """Write the document x label matrix (counts, or 0/1 with binary); return the document count."""
+def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool = False, excel: bool = False,
+                  coder: str | None = None) -> int:
+    """Write the document x label matrix (counts, or 0/1 with binary); return the row count.
+
+    One row per document, or with several coders one per (document, coder): see coder_scope.
+    """
     out = check_target(project, out)
+    scope = coder_scope(project, coder)
     conn = project.store.conn
     labels = project.codebook.codable_labels()
-    counts = _label_counts(conn)
+    counts = _label_counts(conn, scope)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for doc_id, title in conn.execute("SELECT id, title FROM documents ORDER BY id"):
-            values = [counts.get((doc_id, label.id), 0) for label in labels]
-            yield (doc_id, title, *([int(v > 0) for v in values] if binary else values))
+        documents = conn.execute("SELECT id, title FROM documents ORDER BY id")
+        for (doc_id, title), who in document_rows(project, scope, documents):
+            key = who.id if scope.split and who is not None else None
+            values = [counts.get((doc_id, key, label.id), 0) for label in labels]
+            yield (doc_id, title, *_coder_cell(scope, who), *([int(v > 0) for v in values] if binary else values))
 
-    columns = _unique(["document_id", "title", *(label.name for label in labels)])
+    columns = _unique(["document_id", "title", *_coder_column(scope), *(label.name for label in labels)])
     return write_csv(out, columns, rows(), excel=excel)
 
 
-def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
-    return {(doc_id, label_id): n for doc_id, label_id, n in conn.execute(
-        f"SELECT document_id, label_id, count(*) FROM annotations WHERE 1{coders_sql('coder_id')} "
-        "GROUP BY document_id, label_id")}
+def _label_counts(conn: Any, scope: CoderScope) -> dict[tuple[int, int | None, int], int]:
+    """(document, coder, label) -> annotations; the coder is None unless the scope tells coders apart."""
+    coder = "a.coder_id" if scope.split else "NULL"
+    return {(doc_id, coder_id, label_id): n for doc_id, coder_id, label_id, n in conn.execute(
+        f"SELECT a.document_id, {coder}, a.label_id, count(*) FROM annotations a WHERE 1{scope.where()} "
+        f"GROUP BY a.document_id, {coder}, a.label_id")}
+
+
+def _coder_column(scope: CoderScope) -> list[str]:
+    return ["coder"] if scope.split else []
+
+
+def _coder_cell(scope: CoderScope, who: Coder | None) -> tuple[Any, ...]:
+    return ((who.name if who is not None else None),) if scope.split else ()
 
 
 # -- document-level coding table -----------------------------------------------------
@@ -129,41 +147,43 @@ def _label_counts(conn: Any) -> dict[tuple[int, int], int]:
 
 def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False,
                            labels: bool = False, coder: str | None = None) -> int:
-    """Write the coding table (CODING_TABLE), one row per document; return the row count.
+    """Write the coding table (CODING_TABLE); return the row count.
 
-    The var_ columns hold one coder's answers: `coder`'s, else the one coder the export is kept
-    to (export(coder=...) or gold=True), else the current coder's, else, when the current coder
-    has not coded here, the project's only coder's. (Every coder's answers with a coder column is
-    for exports that take --coder.)
+    One row per document holding one coder's codes (`coder`'s, or the only coder's), or with
+    several coders one row per (document, coder), with a coder column: see coder_scope.
     """
     out = check_target(project, out)
+    scope = coder_scope(project, coder)
     conn = project.store.conn
     choice_labels = labels  # the name `labels` is the codebook's labels from here on
     variables = project.variables.list()
-    answers = _answers(project, coder) if variables else {}
+    answers = _answers(project, scope) if variables else {}
     keys = sorted((key for (key,) in conn.execute("SELECT DISTINCT key FROM document_metadata")), key=key_order)
     labels = project.codebook.codable_labels()
     stances = [label for label in labels if label.layer == "stance"]
-    counts = _label_counts(conn)
-    targets: dict[tuple[int, int], list[str]] = {}
-    for doc_id, label_id, target in conn.execute(
-        "SELECT a.document_id, a.label_id, coalesce(e.name, a.target) FROM annotations a "
-        f"LEFT JOIN entities e ON e.id = a.target_entity_id WHERE a.span_start IS NULL{coders_sql()} ORDER BY a.id"
+    counts = _label_counts(conn, scope)
+    targets: dict[tuple[int, int | None, int], list[str]] = {}
+    for doc_id, coder_id, label_id, target in conn.execute(
+        "SELECT a.document_id, a.coder_id, a.label_id, coalesce(e.name, a.target) FROM annotations a "
+        f"LEFT JOIN entities e ON e.id = a.target_entity_id WHERE a.span_start IS NULL{scope.where()} ORDER BY a.id"
     ):
-        coded = targets.setdefault((doc_id, label_id), [])
+        coded = targets.setdefault((doc_id, coder_id if scope.split else None, label_id), [])
         if target and target not in coded:  # the same target coded twice is one value
             coded.append(target)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for doc_id, title, status, memo in conn.execute("SELECT id, title, status, memo FROM documents ORDER BY id"):
+        documents = conn.execute("SELECT id, title, status, memo FROM documents ORDER BY id")
+        for (doc_id, title, status, memo), who in document_rows(project, scope, documents):
+            key = who.id if scope.split and who is not None else None
+            answered = who.id if who is not None else None
             meta = dict(conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,)))
-            yield (doc_id, title, status, memo, *(meta.get(key) for key in keys),
-                   *(counts.get((doc_id, label.id), 0) for label in labels),
-                   *(TARGET_SEPARATOR.join(targets.get((doc_id, label.id), ())) or None for label in stances),
-                   *(_answer_cell(variable, answers.get((doc_id, variable.id)), choice_labels)
+            yield (doc_id, title, *_coder_cell(scope, who), status, memo, *(meta.get(key) for key in keys),
+                   *(counts.get((doc_id, key, label.id), 0) for label in labels),
+                   *(TARGET_SEPARATOR.join(targets.get((doc_id, key, label.id), ())) or None for label in stances),
+                   *(_answer_cell(variable, answers.get((doc_id, answered, variable.id)), choice_labels)
                      for variable in variables))
 
-    columns = _unique(["document_id", "title", "status", "memo",
+    columns = _unique(["document_id", "title", *_coder_column(scope), "status", "memo",
                        *(f"meta_{variable_name(key)}" for key in keys),
                        *(f"n_{variable_name(label.name)}" for label in labels),
                        *(f"targets_{variable_name(label.name)}" for label in stances),
@@ -171,20 +191,12 @@ def export_document_coding(project: ProjectLike, out: str | os.PathLike, *, exce
     return write_csv(out, columns, rows(), excel=excel)
 
 
-def _answers(project: ProjectLike, coder: str | None) -> dict[tuple[int, int], str]:
-    """(document, variable) -> the stored answer of the coder the coding table shows (see export_document_coding)."""
-    kept_to = CODERS.get()
-    if coder is not None:
-        chosen = project.coders.named(coder)
-    elif kept_to is not None and len(kept_to) == 1:
-        chosen = project.coders.get(kept_to[0])
-    else:
-        coders = project.coders.list()
-        chosen = project.coders.current or (coders[0] if len(coders) == 1 else None)
-    if chosen is None:
-        return {}
-    return {(doc_id, variable_id): value for doc_id, variable_id, value in project.store.conn.execute(
-        "SELECT document_id, variable_id, value FROM variable_values WHERE coder_id = ?", (chosen.id,))}
+def _answers(project: ProjectLike, scope: CoderScope) -> dict[tuple[int, int, int], str]:
+    """(document, coder, variable) -> the stored answer, for the scope's coders."""
+    wanted = scope.coder_ids()
+    return {(doc_id, coder_id, variable_id): value for doc_id, coder_id, variable_id, value in
+            project.store.conn.execute("SELECT document_id, coder_id, variable_id, value FROM variable_values")
+            if coder_id in wanted}
 
 
 def _answer_cell(variable: Variable, stored: str | None, labels: bool) -> Any:
@@ -231,24 +243,24 @@ def write_csv_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool
 
 
 def write_matrix_counts(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """The document x label matrix of annotation counts; return the document count."""
+    """The document x label matrix of annotation counts; return the row count."""
     return export_matrix(project, out, excel=excel)
 
 
 def write_matrix_binary(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """The document x label matrix of 1/0 (has any such annotation); return the document count."""
+    """The document x label matrix of 1/0 (has any such annotation); return the row count."""
     return export_matrix(project, out, binary=True, excel=excel)
 
 
 def write_coding_table(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str,
                        labels: bool = False) -> int:
-    """The document-level coding table (CODING_TABLE), choices as labels with labels=True; return the document count."""
+    """The document-level coding table (CODING_TABLE), choices as labels with labels=True; return the row count."""
     return export_document_coding(project, out, excel=excel, labels=labels)
 
 
-def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """JSON Lines, one record per document; return the document count."""
-    return export_jsonl(project, out)
+def write_jsonl(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str, labels: bool = False) -> int:
+    """JSON Lines, one record per document (per document and coder with several); return the record count."""
+    return export_jsonl(project, out, labels=labels)
 
 
 def write_webanno(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
@@ -263,7 +275,7 @@ def write_qdpx(project: ProjectLike, out: str | os.PathLike, *, excel: bool, wha
 
 
 def write_qdc(project: ProjectLike, out: str | os.PathLike, *, excel: bool, what: str) -> int:
-    """A REFI-QDA codebook (.qdc); return 1, the one codebook written."""
+    """A REFI-QDA codebook (.qdc); return 1, the one codebook written (a codebook has no coders)."""
     _refi_export().export_qdc(project, check_target(project, out))
     return 1
 
@@ -286,7 +298,8 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("matrix-binary", "Document × label matrix (0/1)", ".csv", write_matrix_binary, "csv", excel=True),
     ExportFormat("coding", "Document coding table (SPSS, R, Stata)", ".csv", write_coding_table, "csv", excel=True,
                  labels=True),
-    ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", write_jsonl, "json", fields=JSONL_FIELDS),
+    ExportFormat("jsonl", "JSON Lines (spaCy, Prodigy)", ".jsonl", write_jsonl, "json", labels=True,
+                 fields=JSONL_FIELDS),
     ExportFormat("webanno", "W3C Web Annotation (JSON-LD)", ".jsonld", write_webanno, "json", unit="annotation",
                  fields=WEBANNO_FIELDS),
     ExportFormat("qdpx", "REFI-QDA project (MAXQDA, ATLAS.ti, NVivo)", ".qdpx", write_qdpx, "zip", unit="project"),
@@ -300,10 +313,11 @@ def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str
            on_progress: Callable[[int], bool | None] | None = None) -> int:
     """Write export `name` to `out`; return how many rows or records it holds (1 for REFI-QDA's one file).
 
-    labels writes choice answers as their labels (the coding table only). coder keeps the export
-    to that coder's codes and answers, gold to the adjudicated ones (the gold layer); by default
-    everyone's are written. on_progress(rows so far) is called every 100 rows; returning False
-    cancels, raising ExportCancelled and leaving `out` as it was.
+    labels writes choice answers as their labels (the coding table and JSON Lines). coder keeps
+    the export to that coder's codes and answers, gold to the adjudicated ones (the gold layer),
+    each laid out as a one-coder project's; by default every coder's are written, told apart
+    (coder_scope). on_progress(rows so far) is called every 100 rows; returning False cancels,
+    raising ExportCancelled and leaving `out` as it was.
     """
     fmt = _format(name)
     if excel and not fmt.excel:
@@ -311,7 +325,9 @@ def export(project: ProjectLike, name: str, out: str | os.PathLike, *, what: str
     if labels and not fmt.labels:
         raise ProjectError(f"{fmt.title} has no choice answers to write as labels; export it without --labels.")
     kept_to = chosen_coders(project, coder=coder, gold=gold)
-    if kept_to is not None and fmt.syntax in ("xml", "zip"):
+    # A codebook holds nobody's codes; a .qdpx names each coding's coder and takes --coder, but the
+    # gold layer is no person for another tool's User.
+    if kept_to is not None and (fmt.syntax == "xml" or (gold and fmt.syntax == "zip")):
         raise ProjectError(f"{fmt.title} carries every coder's codes, each under its own name; export it "
                            f"without {'--gold' if gold else '--coder'}.")
     token = ROW_FILTER.set(_Watch(on_progress) if on_progress is not None else None)

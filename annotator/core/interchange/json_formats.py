@@ -33,15 +33,18 @@ import itertools
 import json
 import os
 import re
+from decimal import Decimal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.common.model import Annotation
+from annotator.core.coding.variables import answer_codes, choices_of
+from annotator.core.common.model import Annotation, Coder, Variable
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
-from annotator.core.interchange.files import ROW_FILTER, check_target, coders_sql, is_exported
+from annotator.core.interchange.coder_scope import CoderScope, coded_by, coder_scope, document_rows
+from annotator.core.interchange.files import ROW_FILTER, check_target, is_exported
 from annotator.core.store.database import now
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -54,7 +57,7 @@ SPAN_FIELDS = [
 ]
 CODE_FIELDS = ["id", "label", "layer", "target", "target_entity_id", "holder", "holder_entity_id",
                "attributes", "note"]
-JSONL_FIELDS = (["id", "title", "text", "meta", "status", "memo"] + [f"spans[].{f}" for f in SPAN_FIELDS]
+JSONL_FIELDS = (["id", "title", "text", "meta", "status", "memo", "coder", "variables"] + [f"spans[].{f}" for f in SPAN_FIELDS]
                 + [f"document_codes[].{f}" for f in CODE_FIELDS])
 """Every field of a JSON Lines record, spans' and codes' fields as spans[].<name>."""
 WEBANNO_FIELDS = [
@@ -72,40 +75,97 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 # -- JSON Lines ----------------------------------------------------------------------
 
 
-def export_jsonl(project: ProjectLike, out: str | os.PathLike) -> int:
-    """Write one JSON object per document to `out`; return the number of documents.
+def export_jsonl(project: ProjectLike, out: str | os.PathLike, *, labels: bool = False,
+                 coder: str | None = None) -> int:
+    """Write one JSON object per document to `out` (per document and coder with several coders: see
+    coder_scope); return the number of records. labels writes choice answers as their labels.
 
     Each line is written in pieces, a span at a time, so a document with a million
     annotations never has its record, or its line, in memory whole.
     """
     out = check_target(project, out)
     context = _Context(project)
-    documents = _limited(context.documents())
+    scope = coder_scope(project, coder)
+    answers = _Answers(project, labels)
+    records = _limited(_records(project, context, scope))
 
     def pieces() -> Iterator[str]:
-        for doc_id, title, text, status, memo, _sha in documents:
+        for (doc_id, title, text, status, memo, _sha), who in records:
             head = {"id": doc_id, "title": title, "text": text, "meta": context.metadata(doc_id), "status": status,
-                    "memo": memo}
+                    "memo": memo, "coder": who.name if who is not None else None,
+                    "variables": answers.of(doc_id, who)}
             # json.dumps writes a list as "[" + items joined by ", " + "]": the same bytes as the whole record.
             yield json.dumps(head, ensure_ascii=False)[:-1] + ', "spans": ['
-            for n, (a, values) in enumerate(_with_values(project, doc_id, document_level=False)):
+            for n, (a, values) in enumerate(_coded(project, doc_id, who, scope, document_level=False)):
                 yield (", " if n else "") + json.dumps(_span(context, a, values), ensure_ascii=False)
             yield '], "document_codes": ['
-            for n, (a, values) in enumerate(_with_values(project, doc_id, document_level=True)):
+            for n, (a, values) in enumerate(_coded(project, doc_id, who, scope, document_level=True)):
                 yield (", " if n else "") + json.dumps(_code(context, a, values), ensure_ascii=False)
             yield "]}\n"
 
-    return write_text(out, pieces(), documents)
+    return write_text(out, pieces(), records)
 
 
-def jsonl_records(project: ProjectLike) -> Iterator[dict[str, Any]]:
-    """The JSON Lines records, one per document in id order (each whole: export_jsonl streams instead)."""
+def jsonl_records(project: ProjectLike, *, labels: bool = False,
+                  coder: str | None = None) -> Iterator[dict[str, Any]]:
+    """The JSON Lines records in export order (each whole: export_jsonl streams instead)."""
     context = _Context(project)
-    for doc_id, title, text, status, memo, _sha in context.documents():
-        spans = [_span(context, a, v) for a, v in _with_values(project, doc_id, document_level=False)]
-        codes = [_code(context, a, v) for a, v in _with_values(project, doc_id, document_level=True)]
+    scope = coder_scope(project, coder)
+    answers = _Answers(project, labels)
+    for (doc_id, title, text, status, memo, _sha), who in _records(project, context, scope):
+        spans = [_span(context, a, v) for a, v in _coded(project, doc_id, who, scope, document_level=False)]
+        codes = [_code(context, a, v) for a, v in _coded(project, doc_id, who, scope, document_level=True)]
         yield {"id": doc_id, "title": title, "text": text, "meta": context.metadata(doc_id), "status": status,
-               "memo": memo, "spans": spans, "document_codes": codes}
+               "memo": memo, "coder": who.name if who is not None else None, "variables": answers.of(doc_id, who),
+               "spans": spans, "document_codes": codes}
+
+
+def _records(project: ProjectLike, context: "_Context", scope: CoderScope) -> Iterator[tuple[tuple, Coder | None]]:
+    """(document row, coder) per record: the coder is None for a document that coder (or anyone) has not coded."""
+    coded = coded_by(project, scope)
+    for row, who in document_rows(project, scope, context.documents()):
+        yield row, (who if who is not None and who in coded.get(row[0], ()) else None)
+
+
+def _coded(project: ProjectLike, doc_id: int, who: Coder | None, scope: CoderScope, *,
+           document_level: bool) -> Iterator[tuple[Annotation, dict[str, str]]]:
+    """The record's annotations: the chosen coder's, or with several coders the record's coder's."""
+    pairs = _with_values(project, doc_id, document_level=document_level)
+    if not (scope.chosen or scope.split):
+        return pairs  # one coder has coded anything: every annotation is theirs
+    wanted = scope.coders[0].id if scope.chosen else who.id if who is not None else None
+    return ((a, values) for a, values in pairs if a.coder_id == wanted)
+
+
+class _Answers:
+    """A record's `variables`: its coder's answers by variable name, as JSON values."""
+
+    def __init__(self, project: ProjectLike, labels: bool):
+        self._conn = project.store.conn
+        self._variables = {variable.id: variable for variable in project.variables.list()}
+        self._labels = labels
+
+    def of(self, doc_id: int, who: Coder | None) -> dict[str, Any]:
+        if who is None or not self._variables:
+            return {}
+        stored = dict(self._conn.execute("SELECT variable_id, value FROM variable_values WHERE document_id = ? "
+                                         "AND coder_id = ?", (doc_id, who.id)))
+        return {variable.name: answer_json(variable, stored[variable_id], labels=self._labels)
+                for variable_id, variable in self._variables.items() if variable_id in stored}
+
+
+def answer_json(variable: Variable, stored: str, *, labels: bool = False) -> Any:
+    """A stored answer as JSON: a choice's code (or label), a multiple choice's list of them, yes/no 1 or 0
+    (or "yes"/"no"), a number as a number, a date or text as text. normalise_value reads each back."""
+    if variable.kind in ("single_choice", "multiple_choice", "yes_no"):
+        codes = answer_codes(variable, stored)
+        meaning = {choice.code: choice.label for choice in choices_of(variable)}
+        shown = [meaning.get(code, code) for code in codes] if labels else codes
+        return shown if variable.kind == "multiple_choice" else shown[0]
+    if variable.kind == "number":
+        number = Decimal(stored)
+        return int(number) if number == number.to_integral_value() and "e" not in stored.lower() else float(number)
+    return stored
 
 
 def _roles(context: "_Context", a: Annotation) -> dict[str, Any]:
@@ -143,11 +203,14 @@ def _with_values(project: ProjectLike, doc_id: int, *, document_level: bool,
 # -- W3C Web Annotation --------------------------------------------------------------
 
 
-def export_webanno(project: ProjectLike, out: str | os.PathLike) -> int:
-    """Write every annotation as a W3C Web Annotation collection (JSON-LD); return the count."""
+def export_webanno(project: ProjectLike, out: str | os.PathLike, *, coder: str | None = None) -> int:
+    """Write every annotation (or `coder`'s) as a W3C Web Annotation collection (JSON-LD); return the count.
+
+    Each annotation names its coder as its creator, so several coders' need no more than that."""
     out = check_target(project, out)
     conn = project.store.conn
-    total = conn.execute(f"SELECT count(*) FROM annotations WHERE 1{coders_sql('coder_id')}").fetchone()[0]
+    scope = coder_scope(project, coder)
+    total = conn.execute(f"SELECT count(*) FROM annotations a WHERE 1{scope.where()}").fetchone()[0]
     corpus = hashlib.sha256()
     for (sha,) in conn.execute("SELECT sha256 FROM documents ORDER BY sha256"):
         corpus.update(sha.encode("ascii"))
@@ -163,7 +226,7 @@ def export_webanno(project: ProjectLike, out: str | os.PathLike) -> int:
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": []},
     }
     head, _, tail = json.dumps(collection, ensure_ascii=False, indent=2).rpartition('"items": []')
-    items = _limited(web_annotations(project))
+    items = _limited(web_annotations(project, coder=coder))
 
     def pieces() -> Iterator[str]:
         yield head + '"items": ['
@@ -175,16 +238,18 @@ def export_webanno(project: ProjectLike, out: str | os.PathLike) -> int:
     return write_text(out, pieces(), items)
 
 
-def web_annotations(project: ProjectLike) -> Iterator[dict[str, Any]]:
-    """Every annotation as a Web Annotation object, documents in id order, each in reading order."""
+def web_annotations(project: ProjectLike, *, coder: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every annotation (or `coder`'s) as a Web Annotation object, documents in id order, each in reading order."""
     context = _Context(project)
+    only = coder_scope(project, coder).only if coder is not None else None
     for doc_id, _title, text, _status, _memo, sha in context.documents():
         url = context.metadata(doc_id).get("url", "").strip()
         source = url if _IRI.fullmatch(url) else f"urn:annotator:document:{sha}"
         # Whole-document codes first, then spans in reading order: the order for_document gives.
         for document_level in (True, False):
             for a, values in _with_values(project, doc_id, document_level=document_level):
-                yield _web_annotation(context, a, text, source, sha, values)
+                if only is None or a.coder_id == only.id:
+                    yield _web_annotation(context, a, text, source, sha, values)
 
 
 def _web_annotation(context: "_Context", a: Annotation, text: str, source: str, sha: str,

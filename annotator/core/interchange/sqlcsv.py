@@ -50,8 +50,8 @@ def write_blocks(conn: Any, f: BinaryIO, cells: list[str], from_sql: str, order_
     """Write every row of `SELECT cells FROM ... ORDER BY ...` to `f` as CSV rows; return the count.
 
     `from_sql` is the FROM clause with joins (alias `a` for annotations), `order_sql`
-    the reading order; `empty` empty cells end every row; where_sql (" AND ...") narrows
-    the rows. advance(rows so far) runs after each block. Call only when applies(conn).
+    the reading order; `empty` empty cells end every row. advance(rows so far) runs
+    after each block; where_sql (" AND ...") narrows the rows. Call only when applies(conn).
     """
     first, last = conn.execute("SELECT min(document_id), max(document_id) FROM annotations").fetchone()
     if first is None:

@@ -39,6 +39,7 @@ from annotator.core.common.folding import fold
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
 from annotator.core.interchange import sqlcsv as export_sqlcsv
+from annotator.core.interchange.coder_scope import CoderScope, coder_scope
 from annotator.core.interchange.files import (
     FORMULA_STARTS,
     ROW_FILTER,
@@ -57,6 +58,8 @@ ANNOTATION_COLUMNS = [
     "target_entity_id", "cue_start", "cue_end", "cue_text",
 ]
 """The fixed annotation columns; one ``attr_<name>`` column per codebook attribute follows."""
+CODER_COLUMN = "coder"
+"""Written after ``annotator`` when the file holds several coders' annotations (coder_scope)."""
 DOCUMENT_COLUMNS = ["document_id", "title", "source", "sha256", "imported_at", "text", "status", "memo"]
 ENTITY_COLUMNS = [
     "entity_id", "name", "type", "aliases", "external_id", "memo", "mention_count", "document_count",
@@ -108,24 +111,35 @@ def attribute_columns(project: ProjectLike) -> list[tuple[str, str]]:
     return list(columns.values())
 
 
-def annotation_columns(project: ProjectLike) -> list[str]:
+def annotation_columns(project: ProjectLike, coder: str | None = None) -> list[str]:
     """The header export_annotations writes for this project."""
-    return ANNOTATION_COLUMNS + [column for column, _ in attribute_columns(project)]
+    return _fixed_columns(coder_scope(project, coder)) + [column for column, _ in attribute_columns(project)]
 
 
-def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
-    """Write every annotation to `out` as CSV; return the number of rows written.
+def _fixed_columns(scope: CoderScope) -> list[str]:
+    """ANNOTATION_COLUMNS, with CODER_COLUMN after annotator when several coders' annotations are written."""
+    if not scope.split:
+        return ANNOTATION_COLUMNS
+    at = ANNOTATION_COLUMNS.index("annotator") + 1
+    return [*ANNOTATION_COLUMNS[:at], CODER_COLUMN, *ANNOTATION_COLUMNS[at:]]
+
+
+def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False,
+                       coder: str | None = None) -> int:
+    """Write every annotation (or `coder`'s) to `out` as CSV; return the number of rows written.
 
     Reads only through project.store.conn, so a worker thread can pass a project
     whose store is its own connection.
     """
     out = check_target(project, out)
     conn = project.store.conn
+    scope = coder_scope(project, coder)
     attr_columns = attribute_columns(project)
-    cells = _annotation_cells(conn, attr_columns, excel)
+    cells = _annotation_cells(conn, attr_columns, excel, scope)
     # Attribute columns no annotation fills are left out of the query and added back in C: each column
     # a cursor returns costs the sqlite3 module a lock and a release of the GIL on every row.
-    empty = len(ANNOTATION_COLUMNS) + len(attr_columns) - len(cells)
+    fixed = _fixed_columns(scope)
+    empty = len(fixed) + len(attr_columns) - len(cells)
     kinds = dict(conn.execute("SELECT id, kind FROM label_attributes"))
     # Only cues, and attributes other than text or choices, call back into Python, once per
     # such cell; every other cell leaves the query as written, so no Python runs per row.
@@ -133,7 +147,7 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
     conn.create_function(_CUE_FUNCTION, 3, cue)
     conn.create_function(_ATTRIBUTE_FUNCTION, 2, lambda attribute_id, value: _attribute_text(
         kinds.get(attribute_id, ""), value, excel), deterministic=True)
-    columns = ANNOTATION_COLUMNS + [c for c, _ in attr_columns]
+    columns = fixed + [c for c, _ in attr_columns]
     row_filter = ROW_FILTER.get()
     try:
         # SQLite builds the CSV itself, a block of rows at a time, unless something must see every
@@ -142,8 +156,8 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
         if (row_filter is None or advance is not None) and export_sqlcsv.applies(conn):
             return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
                 conn, f, cells, _ANNOTATION_FROM_ONLY, _ANNOTATION_ORDER, empty=empty, advance=advance,
-                where_sql=coders_sql()), excel=excel)
-        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1{coders_sql()} "
+                where_sql=scope.where()), excel=excel)
+        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1{scope.where()} "
                             f"ORDER BY {_ANNOTATION_ORDER}")
         if empty:
             rows = map(operator.add, rows, itertools.repeat((None,) * empty))
@@ -190,6 +204,7 @@ _ANNOTATION_CELLS: list[tuple[str, str, bool]] = [
     ("cue_text", f"CASE WHEN a.cue_start IS NOT NULL AND a.cue_end IS NOT NULL "
                  f"THEN {_CUE_FUNCTION}(a.document_id, a.cue_start, a.cue_end) END", False),
 ]
+_CODER_SQL = "(SELECT name FROM coders WHERE id = a.coder_id)"
 _ANNOTATION_FROM_ONLY = (
     "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
 )
@@ -201,8 +216,8 @@ _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bool = False) -> str:
     """The one query export_annotations streams: each cell as the CSV holds it, in reading order.
 
-    Only the export's coders' annotations (files.CODERS). The Excel variant's apostrophe is added in SQL, by the test excel_cell makes.
-    An attribute cell is looked up by the (annotation_id, attribute_id) key, and only
+    Only the export's coders' annotations (files.CODERS). The Excel variant's apostrophe is added in SQL,
+    by the test excel_cell makes. An attribute cell is looked up by the (annotation_id, attribute_id) key, and only
     on rows whose label has values in that column: found up front, from the values
     themselves, so even a value its label no longer defines is written, as before.
     Attribute columns that nothing fills, at the end, are left out.
@@ -211,8 +226,11 @@ def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bo
             f"WHERE 1{coders_sql()} ORDER BY {_ANNOTATION_ORDER}")
 
 
-def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: bool) -> list[str]:
-    cells = [_inert_sql(sql) if excel and text else sql for _column, sql, text in _ANNOTATION_CELLS]
+def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: bool,
+                      scope: CoderScope | None = None) -> list[str]:
+    cells = [_inert_sql(sql) if excel and text else sql for column, sql, text in _ANNOTATION_CELLS]
+    if scope is not None and scope.split:
+        cells.insert(ANNOTATION_COLUMNS.index("annotator") + 1, _inert_sql(_CODER_SQL) if excel else _CODER_SQL)
     attributes: dict[str, list[tuple[int, str]]] = {}
     for attribute_id, name, kind in conn.execute("SELECT id, name, kind FROM label_attributes ORDER BY id"):
         attributes.setdefault(fold(name), []).append((int(attribute_id), kind))
@@ -295,8 +313,13 @@ def _slug(name: str) -> str:
 # -- documents, entities, memos -------------------------------------------------------
 
 
-def export_documents(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
-    """Write every document (with its full text and memo) to `out` as CSV; return the row count."""
+def export_documents(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False,
+                     coder: str | None = None) -> int:
+    """Write every document (with its full text and memo) to `out` as CSV; return the row count.
+
+    Documents belong to no coder: `coder` is only checked to name one."""
+    if coder is not None:
+        coder_scope(project, coder)
     out = check_target(project, out)
     conn = project.store.conn
     meta = metadata_columns(project)
@@ -333,23 +356,25 @@ def metadata_columns(project: ProjectLike) -> list[tuple[str, str]]:
     return columns
 
 
-def export_entities(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
+def export_entities(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False,
+                    coder: str | None = None) -> int:
     """Write the entity registry to `out` as CSV, one row per entity; return the row count.
 
-    mention_count counts the entity spans linked to the entity; document_count the
-    documents those spans are in. Claims and stances that only name it as a source,
-    target or holder are not mentions.
+    mention_count counts the entity spans linked to the entity (only `coder`'s, with one);
+    document_count the documents those spans are in. Claims and stances that only name it
+    as a source, target or holder are not mentions.
     """
     out = check_target(project, out)
     conn = project.store.conn
+    scope = coder_scope(project, coder)
     aliases: dict[int, list[str]] = {}
     for entity_id, alias in conn.execute("SELECT entity_id, alias FROM entity_aliases ORDER BY entity_id, id"):
         aliases.setdefault(entity_id, []).append(alias)
     mentions = {
         entity_id: (count, documents)
         for entity_id, count, documents in conn.execute(
-            "SELECT entity_id, count(*), count(DISTINCT document_id) FROM annotations "
-            f"WHERE entity_id IS NOT NULL{coders_sql('coder_id')} GROUP BY entity_id"
+            "SELECT a.entity_id, count(*), count(DISTINCT a.document_id) FROM annotations a "
+            f"WHERE a.entity_id IS NOT NULL{scope.where()} GROUP BY a.entity_id"
         )
     }
 
@@ -377,23 +402,26 @@ SELECT kind, id, document_id, title_or_name, memo FROM (
            CASE WHEN a.span_start IS NULL THEN coalesce(target_entity.name, a.target) ELSE a.text END,
            a.note, a.span_start, a.span_end
     FROM annotations a LEFT JOIN entities target_entity ON target_entity.id = a.target_entity_id
-    WHERE a.note != ''{coders}
+    WHERE a.note != ''{coder}
 )
 ORDER BY document_id, rank, span_start, span_end DESC, id
 """
 
 
-def export_memos(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False) -> int:
+def export_memos(project: ProjectLike, out: str | os.PathLike, *, excel: bool = False,
+                 coder: str | None = None) -> int:
     """Write every non-empty memo and note to `out` as CSV, one row each; return the row count.
 
     Rows come per document (its memo, then the notes on its annotations in reading
-    order), then entity memos by entity id, then label memos in codebook order.
+    order), then entity memos by entity id, then label memos in codebook order. With
+    `coder`, only that coder's annotation notes are among them (memos belong to no coder).
     """
     out = check_target(project, out)
     conn = project.store.conn
+    scope = coder_scope(project, coder)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        yield from conn.execute(_DOCUMENT_MEMOS_SQL.format(coders=coders_sql()))
+        yield from conn.execute(_DOCUMENT_MEMOS_SQL.format(coder=scope.where()))
         yield from conn.execute(
             "SELECT 'entity', id, NULL, name, memo FROM entities WHERE memo != '' ORDER BY id"
         )

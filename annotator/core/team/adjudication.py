@@ -380,7 +380,7 @@ def _agreed_code(unit: Unit) -> Coded:
     """An agreed unit as gold takes it: the code, with only the details every coder gave alike."""
     firsts = [codes[0] for codes in unit.versions.values()]
     base = firsts[0].annotation
-    same = lambda get: len({get(c) for c in firsts}) == 1  # noqa: E731
+    same = lambda get: len({get(c) for c in firsts}) == 1
     fields = {"entity_id": base.entity_id if same(lambda c: c.annotation.entity_id) else None,
               "note": base.note if same(lambda c: c.annotation.note) else ""}
     if not same(lambda c: (c.annotation.cue_start, c.annotation.cue_end)):

@@ -24,18 +24,32 @@ from annotator.core.team.results import LEVELS, Agreement, undefined
 Reliability = Sequence[Sequence[Hashable | None]]
 
 
-def _pairable(data: Reliability) -> tuple[list[Counter], int]:
-    """The value counts of each unit with two values or more, and how many coders gave them."""
-    units, coders = [], set()
+def _pairable(data: Reliability) -> tuple[list[tuple[Counter, int]], int, int]:
+    """The value counts of the units with two values or more, each kind once with how many units have it;
+    how many such units there are, and how many coders gave their values.
+
+    Units with the same values in the same order share one entry: matched spans are
+    hundreds of thousands of two-value units of a few kinds, and one Counter per unit
+    made alpha over them cost seconds.
+    """
+    kinds: dict[tuple, list] = {}
+    columns: set[int] = set()
+    count = 0
     for row in data:
-        present = [(i, v) for i, v in enumerate(row) if v is not None]
+        present = tuple(v for v in row if v is not None)
         if len(present) >= 2:
-            units.append(Counter(v for _, v in present))
-            coders.update(i for i, _ in present)
-    return units, len(coders)
+            count += 1
+            entry = kinds.get(present)
+            if entry is None:
+                kinds[present] = [Counter(present), 1]
+            else:
+                entry[1] += 1
+            if len(columns) < len(row):
+                columns.update(i for i, v in enumerate(row) if v is not None)
+    return [(counts, times) for counts, times in kinds.values()], count, len(columns)
 
 
-def _shortfall(measure: str, data: Reliability, units: list[Counter], coders: int, *,
+def _shortfall(measure: str, data: Reliability, units: list, coders: int, *,
                level: str | None = None, documents: int | None = None) -> Agreement | None:
     """Why nothing can be computed from these data, or None when something can."""
     width = max((len(row) for row in data), default=0)
@@ -72,15 +86,15 @@ def _check_values(values: list, level: str, order: Sequence | None) -> list:
     return list(values)
 
 
-def _coincidences(units: list[Counter]) -> dict[tuple, float]:
+def _coincidences(units: list[tuple[Counter, int]]) -> dict[tuple, float]:
     o: dict[tuple, float] = defaultdict(float)
-    for counts in units:
+    for counts, times in units:
         m = sum(counts.values())
         for c, nc in counts.items():
             for k, nk in counts.items():
                 pairs = nc * (nk - 1) if c == k else nc * nk
                 if pairs:
-                    o[c, k] += pairs / (m - 1)
+                    o[c, k] += times * pairs / (m - 1)
     return o
 
 
@@ -125,12 +139,12 @@ def krippendorff_alpha(data: Reliability, level: str = "nominal", *, order: Sequ
     given (a choice list, first to last), else their natural order (ranks). documents:
     how many documents the units come from, when that is not one per unit.
     """
-    units, coders = _pairable(data)
+    units, count, coders = _pairable(data)
     ordered = _check_values(list(dict.fromkeys(v for row in data for v in row if v is not None)), level, order)
     short = _shortfall("alpha", data, units, coders, level=level, documents=documents)
     if short is not None:
         return short
-    counted = dict(documents=len(units) if documents is None else documents, units=len(units))
+    counted = dict(documents=count if documents is None else documents, units=count)
     o = _coincidences(units)
     n: dict = defaultdict(float)
     for (c, _k), x in o.items():
@@ -152,10 +166,10 @@ def percent_agreement(data: Reliability, *, documents: int | None = None) -> Agr
     Every pair of coders who both coded a unit counts once, over all units with two
     values or more; for two coders this is the share of units they coded alike.
     """
-    units, coders = _pairable(data)
+    units, count, coders = _pairable(data)
     short = _shortfall("percent", data, units, coders, documents=documents)
     if short is not None:
         return short
-    same = sum(x * (x - 1) for counts in units for x in counts.values())
-    pairs = sum(m * (m - 1) for m in (sum(counts.values()) for counts in units))
-    return Agreement("percent", same / pairs, coders, len(units) if documents is None else documents, len(units))
+    same = sum(times * x * (x - 1) for counts, times in units for x in counts.values())
+    pairs = sum(times * m * (m - 1) for m, times in ((sum(counts.values()), times) for counts, times in units))
+    return Agreement("percent", same / pairs, coders, count if documents is None else documents, count)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.common.names import display_width, fit
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.team.results import LEVELS, Agreement, band
 
@@ -75,10 +76,12 @@ def format_agreement_table(rows: Sequence[AgreementRow]) -> str:
         return "No agreement figures: no document was coded by two of these coders."
     if not any(line[-1] for line in body):
         header, body = header[:-1], [line[:-1] for line in body]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    # Korean label and coder names take two columns a character: measure them as a terminal shows them.
+    widths = [max(display_width(line[i]) for line in [header, *body]) for i in range(len(header))]
     numeric = {4, 7, 8}
     lines = []
     for line in [header, *body]:
-        cells = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
+        cells = [" " * (w - display_width(cell)) + cell if i in numeric else fit(cell, w)
+                 for i, (cell, w) in enumerate(zip(line, widths))]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

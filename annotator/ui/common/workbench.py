@@ -1,8 +1,9 @@
 """What a feature of the window may use: the workbench, and the Feature base it attaches.
 
 A feature (a panel, a tool window, a dialog) reaches the main window only through
-Workbench: the open project, its undoable operations, whose codes are shown, `reveal` to show a place in a
-document, `show_status`, and `tool_window` for the one live instance of a tool window.
+Workbench: the open project, its undoable operations, whose codes are shown, `reveal` to show
+a place in a document, `show_status`, `tool_window` for the one live instance of a tool window,
+and the document shown (`current_doc_id`, `documentShown`) for a tool that follows it.
 It never probes the window for attributes, and never stores itself on it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
 from shiboken6 import isValid
 
@@ -29,6 +30,8 @@ class Workbench(Protocol):
     project: Project | None
     ops: Operations
     coder_view: CoderView  # whose codes the views show (the Coders control's choice)
+    current_doc_id: int | None  # the document the reader shows
+    documentShown: SignalInstance  # emitted with that document's id (None: no document) when it changes
 
     def reveal(self, document_id: int, *, span: tuple[int, int] | None = None,
                annotation_id: int | None = None, memo: bool = False) -> bool:

@@ -27,6 +27,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LAYER_NAMES, LAYERS, Annotation, Label
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
+from annotator.core.interchange.coder_scope import coder_scope
 from annotator.core.interchange.refi import payload
 from annotator.core.interchange.refi.dates import utc
 from annotator.core.interchange.refi.ids import Guids, project_namespace
@@ -58,8 +59,11 @@ def date_or_exact(data: dict[str, Any], key: str, value: str | None, fallback: s
 
 
 class _Exporter:
-    def __init__(self, project: ProjectLike):
+    def __init__(self, project: ProjectLike, coder: str | None = None):
         self.project = project
+        # Each coding's User is its coder; with `coder`, only that coder's codings are written.
+        self.scope = coder_scope(project, coder)
+        self.coder_names = {c.id: c.name for c in project.coders.list()}
         self.guid = Guids(project_namespace(project))
         self.book = project.codebook
         self.notes = _Notes()
@@ -187,6 +191,8 @@ class _Exporter:
                    order: "_Ranks") -> Iterator[list[tuple[Annotation, list[list[Any]]]]]:
         """A document's selections (or whole-document codings) with their values, 500 at a time."""
         annotations = self.project.annotations.stream_document(doc_id, document_level=document_level)
+        if self.scope.chosen:
+            annotations = (a for a in annotations if a.coder_id == self.scope.coders[0].id)
         while chunk := list(itertools.islice(annotations, 500)):
             values: dict[int, list[list[Any]]] = {}
             for annotation_id, attribute_id, value, rowid in self.project.store.conn.execute(
@@ -208,7 +214,14 @@ class _Exporter:
             data["values"] = values
         if not annotation.annotator or not payload.xml_safe(annotation.annotator):
             data["annotator"] = annotation.annotator  # exact; unsigned work names the exporting user as its User
+        coder = self.coder_names.get(annotation.coder_id)
+        if coder is not None and not payload.xml_safe(coder):
+            data["coder"] = coder  # exact, where the User's name cannot carry it
         return data
+
+    def coding_user(self, annotation: Annotation) -> str:
+        """The coding's creatingUser: its coder, else the name it was signed with, else whoever exports."""
+        return self.user(self.coder_names.get(annotation.coder_id) or annotation.annotator) or self.me
 
     def summary(self, annotation: Annotation, values: list[list[Any]], names: dict[int, str], text: str) -> str:
         """One line for people reading the file in another tool; the payload below it is what counts."""
@@ -225,7 +238,7 @@ class _Exporter:
     def selection(self, source: Node, annotation: Annotation, values: list[list[Any]], names: dict[int, str],
                   text: str) -> None:
         data = self.annotation_payload(annotation, values)
-        user = self.user(annotation.annotator) or self.me
+        user = self.coding_user(annotation)
         name = " ".join(annotation.text.split())
         node = source.add("PlainTextSelection", guid=self.guid("annotation", annotation.id),
                           name=payload.visible(name[:79] + "…" if len(name) > 80 else name),
@@ -247,7 +260,7 @@ class _Exporter:
         """A Coding on the source itself; its Note carries the note and, in its Description, the payload."""
         data = self.annotation_payload(annotation, values)
         data.update(created_at=annotation.created_at, updated_at=annotation.updated_at)
-        user = self.user(annotation.annotator) or self.me
+        user = self.coding_user(annotation)
         created = date_or_exact({}, "", annotation.created_at, self.first)  # the payload has the exact dates
         coding = Node("Coding", {"guid": self.guid("coding", annotation.id), "creatingUser": user,
                                  "creationDateTime": created})
@@ -278,7 +291,7 @@ class _Exporter:
             write(start(node, 2))
             _flush(node, 3, write)
             # An entity may be mentioned a million times: its references stream from the database.
-            mentioned = "FROM annotations WHERE entity_id = ? AND span_start IS NOT NULL"
+            mentioned = f"FROM annotations a WHERE entity_id = ? AND span_start IS NOT NULL{self.scope.where()}"
             for (doc_id,) in conn.execute(f"SELECT DISTINCT document_id {mentioned} ORDER BY document_id",
                                           (entity_id,)):
                 write(fragment(Node("SourceRef", {"targetGUID": self.guid("document", doc_id)}), 3))
@@ -300,8 +313,10 @@ class _Exporter:
                                 "modifyingUserGUID": self.me, "modifiedDateTime": self.last})
         codes = self.codes(with_notes=True)
         # Users in the order the sources name them: each document's selections, then its whole-document codings.
-        for (name,) in conn.execute("SELECT annotator FROM annotations "
-                                    "ORDER BY document_id, span_start IS NULL, span_start, span_end DESC, id"):
+        for (name,) in conn.execute(
+                "SELECT coalesce(c.name, a.annotator) FROM annotations a LEFT JOIN coders c ON c.id = a.coder_id "
+                f"WHERE 1{self.scope.where()} "
+                "ORDER BY a.document_id, a.span_start IS NULL, a.span_start, a.span_end DESC, a.id"):
             self.user(name)
         write('<?xml version="1.0" encoding="utf-8"?>\n' + start(root, 0))
         if self.users:
@@ -419,10 +434,13 @@ def _date_span(conn) -> tuple[str, str]:
     return min(found), max(found)
 
 
-def export_qdpx(project: ProjectLike, path: str | os.PathLike) -> Path:
-    """Write the project as a REFI-QDA project file (a zip of project.qde and sources/), streamed."""
+def export_qdpx(project: ProjectLike, path: str | os.PathLike, *, coder: str | None = None) -> Path:
+    """Write the project as a REFI-QDA project file (a zip of project.qde and sources/), streamed.
+
+    Each coding's creatingUser is its coder (a User, its GUID made from the name); with `coder`,
+    only that coder's codings are written."""
     path = Path(path)
-    exporter = _Exporter(project)
+    exporter = _Exporter(project, coder)
     try:
         _write_atomically(path, lambda handle: _zip(handle, exporter))
     finally:

@@ -51,6 +51,7 @@ class PlanAnnotation:
     roles: dict[str, Any] = field(default_factory=dict)  # entity_id, source, target_entity_id... (file ids)
     cue: tuple[int, int] | None = None
     values: list[tuple[int | None, str, int | None]] = field(default_factory=list)  # (attribute id, value, order)
+    coder: str = ""  # the coding's creatingUser; the annotator: line's coder when the name needs exactness
 
 
 @dataclass
@@ -299,6 +300,7 @@ class _Reader:
             annotation = PlanAnnotation(_ref(coding, "CodeRef"), start, end, note, self.users.get(user, "") or "",
                                         selection.get("creationDateTime") or coding.get("creationDateTime"),
                                         selection.get("modifiedDateTime"))
+            annotation.coder = annotation.annotator
             if data is not None and len(codings) == 1:
                 self.apply(annotation, data, document)
             document.annotations.append(annotation)
@@ -314,6 +316,7 @@ class _Reader:
         annotation = PlanAnnotation(_ref(coding, "CodeRef"), None, None, text,
                                     self.users.get(coding.get("creatingUser"), "") or "",
                                     coding.get("creationDateTime"), None)
+        annotation.coder = annotation.annotator
         if data is not None:
             self.apply(annotation, data, document)
         document.annotations.append(annotation)
@@ -322,7 +325,7 @@ class _Reader:
         """What the annotator: line says, over what the standard parts said."""
         annotation.id = as_int(data.get("id"))
         annotation.roles = {name: data[name] for name in _ROLE_FIELDS if data.get(name) is not None}
-        for name in ("note", "annotator", "created_at", "updated_at"):
+        for name in ("note", "annotator", "created_at", "updated_at", "coder"):
             if isinstance(data.get(name), str):
                 setattr(annotation, name, data[name])
         cue = data.get("cue")

@@ -382,8 +382,8 @@ class Writer:
         # The coding's user is its coder; a coding nobody signed is the importing coder's, as the
         # export names the exporting user for unsigned work.
         coders = self.project.coders
-        coder_id = coders.id_for(self.db, annotation.annotator) if (annotation.annotator or "").strip() \
-            else coders.current_id(self.db)
+        coder = next((name for name in (annotation.coder, annotation.annotator) if (name or "").strip()), None)
+        coder_id = coders.id_for(self.db, coder) if coder else coders.current_id(self.db)
         row.update(note=note, annotator=annotation.annotator, coder_id=coder_id, created_at=created,
                    updated_at=(annotation.updated_at if self.restore else utc(annotation.updated_at)) or created)
         if self.restore:

@@ -1,0 +1,1 @@
+"""Team coding: comparing coders' versions of a document and settling them in gold."""
