@@ -4,8 +4,10 @@ Run under a real X server so fonts and styles are what an analyst sees:
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python tools/screenshots.py docs/
 
 Writes main-window.png (all three layers on the Korean article), codebook-editor.png,
-entities-panel.png (Walmart's mentions across the seeds), annotation-table.png and
-search.png (a corpus search with keyword-in-context hits).
+entities-panel.png (Walmart's mentions across the seeds), annotation-table.png,
+search.png (a corpus search with keyword-in-context hits), then, with a second coder and
+document variables added, codesheet.png (the Codesheet tab) and coders.png (every coder's
+highlights told apart).
 """
 
 from __future__ import annotations
@@ -69,11 +71,35 @@ def build(project) -> dict[str, int]:
     return {"korean": korean, "walmart": walmart.id}
 
 
+def team(project, korean: int) -> None:
+    """A second coder's codes and a codesheet, added after the one-coder pictures."""
+    variables = project.variables
+    variables.add("topic", "single_choice", question="What is the article mainly about?", required=True,
+                  choices=["Economy", "Politics", "Society", "Technology"])
+    variables.add("tone", "single_choice", question="Tone toward Walmart", level="ordinal", required=True,
+                  choices=[(1, "negative"), (2, "neutral"), (3, "positive")])
+    variables.add("actors", "multiple_choice", question="Who acts in the article?",
+                  choices=["Government", "Companies", "Citizens", "Experts"])
+    variables.add("korean_source", "yes_no", question="Does it cite a Korean source?")
+    variables.add("sources", "number", question="How many sources are quoted?")
+    project.codesheet.set_many(korean, {"topic": 4, "actors": [2]})
+    person = project.coders.current_name
+    project.coders.current_name = "lee"
+    tag(project, korean, "O", "아마존", occurrence=3)
+    tag(project, korean, "O", "월마트", occurrence=2)
+    tag(project, korean, "R", "아마존웹서비스")
+    tag(project, korean, "V", "21일(현지시간)")
+    project.codesheet.set_many(korean, {"topic": 1, "tone": 1, "actors": [2, 4]})
+    project.coders.current_name = person
+
+
 def main(out_dir: str) -> int:
     home = tempfile.mkdtemp(prefix="annotator-shots-")
     os.environ["ANNOTATOR_HOME"] = home
     from annotator.core.project import Project
     from annotator.ui.app import create_app
+    from annotator.ui.common import settings
+    from annotator.ui.common.coder_view import ALL
     from annotator.ui.coding.annotation_table import open_annotation_table
     from annotator.ui.main_window import MainWindow
 
@@ -81,6 +107,8 @@ def main(out_dir: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = create_app()
     project = Project(Path(home) / "Newsroom study.annotator")
+    settings.settings().setValue("preferences/annotator", "kim")  # the coder the status bar names
+    project.coders.current_name = "kim"
     ids = build(project)
     window = MainWindow(project)
     window.resize(1560, 940)
@@ -100,13 +128,13 @@ def main(out_dir: str) -> int:
 
     def codebook():
         window.open_codebook()
-        editor = window.codebook_editor
+        editor = window.tool_window("codebook_editor")
         editor.resize(980, 640)
         editor.show()
         steps.append(lambda: shoot(editor, "codebook-editor.png"))
 
     def entities():
-        window.codebook_editor.close()
+        window.tool_window("codebook_editor").close()
         panel = window.entities_panel
         panel.show()
         panel.select(ids["walmart"])
@@ -127,7 +155,20 @@ def main(out_dir: str) -> int:
         steps.append(lambda: window.search_panel.view.expandAll())
         steps.append(lambda: shoot(window, "search.png"))
 
-    queue = [main_window, codebook, entities, table, search]
+    def codesheet():
+        window.tool_window("annotation_table").close()
+        team(project, ids["korean"])
+        window.side_tabs.setCurrentWidget(window.codesheet_panel)
+        window.statusBar().clearMessage()
+        steps.append(lambda: shoot(window, "codesheet.png"))
+
+    def coders():
+        window.coder_view.choose(ALL)
+        window.side_tabs.setCurrentWidget(window.annotation_panel)
+        window.reader.verticalScrollBar().setValue(0)
+        steps.append(lambda: shoot(window, "coders.png"))
+
+    queue = [main_window, codebook, entities, table, search, codesheet, coders]
 
     def tick():
         if steps:

@@ -64,6 +64,7 @@ EXPECTED_INDEXES = {
     ("document_metadata", ("key", "value"), False),
     ("document_flags", ("document_id",), False),
     ("coders", ("name",), True),  # schema 8
+    ("coders", ("kind",), True),  # schema 8: one gold layer (a partial index)
     ("annotations", ("coder_id", "document_id"), False),
     ("variables", ("name",), True),
     ("variable_choices", ("variable_id", "code"), True),
