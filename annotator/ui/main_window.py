@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -39,7 +39,7 @@ from annotator.ui.coding.codesheet_panel import CodesheetPanel
 from annotator.ui.coding.document_panel import DocumentPanel
 from annotator.ui.coding.label_bar import LabelBar
 from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
-from annotator.ui.common import settings
+from annotator.ui.common import settings, window_state
 from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, clip, escape, rich_tip
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.splitter = None
         self.reader_room = ReaderRoom(self, self.entities_panel)
         self.set_project(project)
-        self._restore_window()
+        window_state.restore(self, self.splitter, self.reader)
 
     # -- building --------------------------------------------------------------
 
@@ -603,7 +603,7 @@ class MainWindow(QMainWindow):
         except ProjectError as exc:
             QMessageBox.warning(self, "Cannot open project", as_text(str(exc)))
             return
-        self._save_window()
+        window_state.save(self, self.splitter, self.reader, self.reader_room)
         self.set_project(project)
 
     def _fill_recent(self) -> None:
@@ -661,45 +661,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Annotator",
                           f"Annotator {__version__}\nClaims, entities and stance in news.\nProject: {self.project.path}")
 
-    # -- window state ------------------------------------------------------------
-
-    def _restore_window(self) -> None:
-        s = settings.settings()
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)  # Qt pulls a window saved on a larger screen back onto this one
-        else:
-            self._fit_first_launch()
-        state = s.value("window/splitter")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.splitter.restoreState(state)
-        size = s.value("reader/point_size")
-        if size:
-            self.reader.set_point_size(float(size))
-
-    def _fit_first_launch(self) -> None:
-        """Roomy on a desktop monitor, never wider or taller than a laptop's screen, centred."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            self.resize(1400, 860)
-            return
-        area = screen.availableGeometry()
-        # The frame (title bar, borders) is not known before the first show; leave room for it.
-        width = min(1400, area.width() - 40)
-        height = min(860, area.height() - 60)
-        self.resize(max(width, 640), max(height, 480))
-        self.move(area.x() + (area.width() - self.width()) // 2, area.y() + max(0, (area.height() - height - 30) // 2))
-
-    def _save_window(self) -> None:
-        self.reader_room.unfold()  # the next launch opens without the dock: with the document list
-        s = settings.settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("reader/point_size", self.reader.font().pointSizeF())
-        s.sync()
-
     def closeEvent(self, event) -> None:
         if self.project is not None:  # a second close (e.g. at app exit) has nothing left to save
-            self._save_window()
+            window_state.save(self, self.splitter, self.reader, self.reader_room)
             self._teardown()  # the panels save a note or memo still being typed
         super().closeEvent(event)
