@@ -4,8 +4,10 @@ Run under a real X server so fonts and styles are what an analyst sees:
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python tools/screenshots.py docs/
 
 Writes main-window.png (all three layers on the Korean article), codebook-editor.png,
-entities-panel.png (Walmart's mentions across the seeds), annotation-table.png and
-search.png (a corpus search with keyword-in-context hits), then has three coders code the seeds
+entities-panel.png (Walmart's mentions across the seeds), annotation-table.png,
+search.png (a corpus search with keyword-in-context hits), then, with a second coder and
+document variables added, codesheet.png (the Codesheet tab) and coders.png (every coder's
+highlights told apart), then has three coders code the seeds
 for agreement.png (Analyze › Agreement).
 """
 
@@ -70,25 +72,42 @@ def build(project) -> dict[str, int]:
     return {"korean": korean, "walmart": walmart.id}
 
 
+def team(project, korean: int) -> None:
+    """A second coder's codes and a codesheet, added after the one-coder pictures."""
+    variables = project.variables
+    variables.add("topic", "single_choice", question="What is the article mainly about?", required=True,
+                  choices=["Economy", "Politics", "Society", "Technology"])
+    variables.add("tone", "single_choice", question="Tone toward Walmart", level="ordinal", required=True,
+                  choices=[(1, "negative"), (2, "neutral"), (3, "positive")])
+    variables.add("actors", "multiple_choice", question="Who acts in the article?",
+                  choices=["Government", "Companies", "Citizens", "Experts"])
+    variables.add("korean_source", "yes_no", question="Does it cite a Korean source?")
+    variables.add("sources", "number", question="How many sources are quoted?")
+    project.codesheet.set_many(korean, {"topic": 4, "actors": [2]})
+    person = project.coders.current_name
+    project.coders.current_name = "lee"
+    tag(project, korean, "O", "아마존", occurrence=3)
+    tag(project, korean, "O", "월마트", occurrence=2)
+    tag(project, korean, "R", "아마존웹서비스")
+    tag(project, korean, "V", "21일(현지시간)")
+    project.codesheet.set_many(korean, {"topic": 1, "tone": 1, "actors": [2, 4]})
+    project.coders.current_name = person
+
+
 TEAM = ("김민지", "이지은", "Park")
 TEAM_WORDS = ("Walmart", "Amazon", "월마트", "아마존", "Microsoft", "AWS")
 
 
 def build_team(project) -> None:
-    """Three coders code every seed: organisations, a codesheet, with the slips real coders make."""
+    """Three coders code every seed (after team()): organisations and a codesheet, with the slips real coders make."""
     import random
 
-    project.variables.add("topic", "single_choice", question="Main topic?", required=True,
-                          choices=[(1, "Economy"), (2, "Technology"), (3, "Politics"), (9, "Other")])
-    project.variables.add("tone", "single_choice", question="Tone toward Walmart?", level="ordinal",
-                          choices=[(1, "negative"), (2, "neutral"), (3, "positive")])
-    project.variables.add("sources", "number", question="How many sources are quoted?", level="ratio")
     for coder in project.coders.list()[:1]:  # whoever tagged the other shots' codes: not one of the three
         project.coders.rename(coder.id, "Lead")
     org = project.codebook.by_key("O")
     rng = random.Random(14)
     docs = project.documents.ids()
-    truth = {doc: (rng.choice([1, 1, 2, 2, 3]), rng.choice([1, 2, 2, 3]), rng.randint(1, 6)) for doc in docs}
+    truth = {doc: (rng.choice([1, 1, 2, 2, 4]), rng.choice([1, 2, 2, 3]), rng.randint(1, 6)) for doc in docs}
     for n, coder in enumerate(TEAM):
         project.annotations.annotator = coder
         for doc in docs:
@@ -102,8 +121,11 @@ def build_team(project) -> None:
                     start = text.find(word, start + len(word))
             topic, tone, sources = truth[doc]
             slip = rng.random() < 0.1 * (n + 1)
-            project.codesheet.set_many(doc, {"topic": 9 if slip else topic,
+            korean_source = any("\uac00" <= ch <= "\ud7a3" for ch in text[:2000])
+            project.codesheet.set_many(doc, {"topic": 3 if slip else topic,
                                              "tone": tone if rng.random() > 0.35 else rng.choice([1, 2, 3]),
+                                             "actors": [2, 4] if rng.random() < 0.3 else [2],
+                                             "korean_source": korean_source != (rng.random() < 0.1),
                                              "sources": sources + (rng.choice([-1, 1]) if slip else 0)},
                                        coder=coder)
 
@@ -113,6 +135,8 @@ def main(out_dir: str) -> int:
     os.environ["ANNOTATOR_HOME"] = home
     from annotator.core.project import Project
     from annotator.ui.app import create_app
+    from annotator.ui.common import settings
+    from annotator.ui.common.coder_view import ALL
     from annotator.ui.coding.annotation_table import open_annotation_table
     from annotator.ui.main_window import MainWindow
     from annotator.ui.team.agreement import open_agreement
@@ -121,6 +145,8 @@ def main(out_dir: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = create_app()
     project = Project(Path(home) / "Newsroom study.annotator")
+    settings.settings().setValue("preferences/annotator", "kim")  # the coder the status bar names
+    project.coders.current_name = "kim"
     ids = build(project)
     window = MainWindow(project)
     window.resize(1560, 940)
@@ -139,9 +165,8 @@ def main(out_dir: str) -> int:
         shoot(window, "main-window.png")
 
     def codebook():
-        from annotator.ui.coding.codebook_editor import open_codebook_editor
-
-        editor = open_codebook_editor(window)
+        window.open_codebook()
+        editor = window.tool_window("codebook_editor")
         editor.resize(980, 640)
         editor.show()
         steps.append(lambda: shoot(editor, "codebook-editor.png"))
@@ -168,6 +193,19 @@ def main(out_dir: str) -> int:
         steps.append(lambda: window.search_panel.view.expandAll())
         steps.append(lambda: shoot(window, "search.png"))
 
+    def codesheet():
+        window.tool_window("annotation_table").close()
+        team(project, ids["korean"])
+        window.side_tabs.setCurrentWidget(window.codesheet_panel)
+        window.statusBar().clearMessage()
+        steps.append(lambda: shoot(window, "codesheet.png"))
+
+    def coders():
+        window.coder_view.choose(ALL)
+        window.side_tabs.setCurrentWidget(window.annotation_panel)
+        window.reader.verticalScrollBar().setValue(0)
+        steps.append(lambda: shoot(window, "coders.png"))
+
     def agreement():
         build_team(project)
         tool = open_agreement(window)
@@ -178,7 +216,7 @@ def main(out_dir: str) -> int:
         tool.resize(1400, 720)
         steps.append(lambda: shoot(tool, "agreement.png"))
 
-    queue = [main_window, codebook, entities, table, search, agreement]
+    queue = [main_window, codebook, entities, table, search, codesheet, coders, agreement]
 
     def tick():
         if steps:

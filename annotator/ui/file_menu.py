@@ -59,12 +59,18 @@ def run_import(parent: Workbench, project: Project, paths: list[Path],
     # Encoding detection loads charset tables; pay for it on the first import, not at launch.
     from annotator.core.corpus.importing import ImportReport, import_paths
     from annotator.ui.corpus.corpus_dialog import import_corpus_files, split_corpus_files
+    from annotator.ui.interchange.jsonl_import import import_coded_jsonl, split_coded_jsonl
     from annotator.ui.interchange.refi_import import import_refi_files, split_refi_files
 
     # REFI-QDA projects and codebooks from other QDA programs are imported whole, each with its own report.
     refi, paths = split_refi_files(paths)
     import_refi_files(parent, project, refi)
     if refi and not paths:
+        return ImportReport([])
+    # A JSON Lines export of Annotator's brings codes back, as the coders its records name.
+    coded, paths = split_coded_jsonl(paths)
+    import_coded_jsonl(parent, project, coded)
+    if coded and not paths:
         return ImportReport([])
     # Corpus files (one article per row) go through the column-mapping dialog, which imports on its own.
     corpora, paths = split_corpus_files(paths)

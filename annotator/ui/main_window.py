@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,10 +34,13 @@ from annotator.core.store.lock import ProjectLocked
 from annotator.ui import file_menu, preferences
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.annotation_panel import AnnotationPanel
+from annotator.ui.coding.coder_control import CodersControl
+from annotator.ui.coding.codesheet_panel import CodesheetPanel
 from annotator.ui.coding.document_panel import DocumentPanel
 from annotator.ui.coding.label_bar import LabelBar
 from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
-from annotator.ui.common import settings
+from annotator.ui.common import settings, window_state
+from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, clip, escape, rich_tip
 from annotator.ui.common.workbench import Feature, ToolWindows
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, self.label_toolbar)
         self.selection_label = QLabel("")
         self.statusBar().addPermanentWidget(self.selection_label)
+        self.coders_control = CodersControl(self.view_menu, self.statusBar())  # who codes; whose codes show
         self.entities_panel = EntitiesPanel(self, self.statusBar())
         self.entities_panel.mentionActivated.connect(
             lambda doc_id, annotation_id: self.reveal(doc_id, annotation_id=annotation_id))
@@ -84,7 +88,7 @@ class MainWindow(QMainWindow):
         self.splitter = None
         self.reader_room = ReaderRoom(self, self.entities_panel)
         self.set_project(project)
-        self._restore_window()
+        window_state.restore(self, self.splitter, self.reader)
 
     # -- building --------------------------------------------------------------
 
@@ -192,6 +196,8 @@ class MainWindow(QMainWindow):
         self.ops = Operations(project, self.undo_stack)
         self.ops.on_replay = self._show_replayed
         self._unsubscribe = project.subscribe(self._on_change)
+        self.coder_view = CoderView(project, self)
+        self.coder_view.changed.connect(self._coders_shown)
         self.doc_model = DocumentListModel(project, self)
         self.doc_model.titleEdited.connect(lambda doc_id, title: self.ops.set_title(doc_id, title))
         self.doc_view = QTableView(self)
@@ -232,9 +238,12 @@ class MainWindow(QMainWindow):
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.reader, 1)
         centre_layout.addWidget(self.find_bar)
-        self.document_panel = DocumentPanel(project, self.ops, self, workbench=self)
+        self.reader.coder_name = self.coder_view.owner
+        self.document_panel = DocumentPanel(project, self.ops, self, workbench=self, coders=self.coder_view)
         self.document_info = DocumentInfoPanel(project, self.ops, self)
-        self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection)
+        self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection,
+                                                coders=self.coder_view)
+        self.codesheet_panel = CodesheetPanel(project, self.ops, self, coders=self.coder_view)
         for feature in self.features:
             feature.attach(self)
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
@@ -256,6 +265,10 @@ class MainWindow(QMainWindow):
         right.setObjectName("sideTabs")
         right.addTab(self.annotation_panel, "Annotations")
         right.addTab(document_tab, "Document")
+        # The codesheet: only when the codebook has document variables (a project without them looks as before).
+        right.addTab(self.codesheet_panel, "Codesheet")
+        self.codesheet_panel.shownChanged.connect(lambda shown: right.setTabVisible(2, shown))
+        right.setTabVisible(2, self.codesheet_panel.has_variables())
         # Full-text search over every document, built the first time it is shown: start-up
         # loads nothing it does not show.
         self._search_panel = None
@@ -288,6 +301,8 @@ class MainWindow(QMainWindow):
         else:
             self.open_document(None)
         preferences.apply(self)  # annotator name, reader font, word snapping
+        self.coders_control.set_view(self.coder_view)
+        self._coders_shown()
         show_mode(self)  # read-only (open elsewhere, or a read-only file) or editable
 
     def _side_tab_changed(self, _index: int) -> None:
@@ -344,6 +359,8 @@ class MainWindow(QMainWindow):
             feature.detach()
         self.document_panel.detach()
         self.document_info.detach()
+        self.codesheet_panel.detach()
+        self.coder_view.detach()
         if self._search_panel is not None:
             self._search_panel.detach()
         self.tool_windows.close_all()  # each reads or edits this project only
@@ -365,14 +382,25 @@ class MainWindow(QMainWindow):
         else:
             doc = self.project.documents.get(doc_id)
             # A document may carry a million spans: the reader and the list read those they show.
-            self.reader.set_document(doc.text, labels, self.project.annotations.spans_of(doc_id))
+            self.reader.set_document(doc.text, labels, self._spans(doc_id))
         self.annotation_panel.set_document(doc_id)
         self.document_panel.set_document(doc_id)
+        self.codesheet_panel.set_document(doc_id)
         self.document_info.set_document(doc_id)
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
         self.documentShown.emit(doc_id)
+
+    def _spans(self, doc_id: int):
+        """The document's spans the Coders control shows (every coder's in a project of one)."""
+        return self.project.annotations.spans_of(doc_id, self.coder_view.coder_ids())
+
+    def _coders_shown(self) -> None:
+        """Another coder's codes (or every coder's, or gold) were chosen, or the coders changed: highlights follow."""
+        self.reader.coder_styles = self.coder_view.styles()
+        if self.current_doc_id is not None:
+            self.reader.set_annotations(self._spans(self.current_doc_id))
 
     def _show_replayed(self, doc_id: int | None, message: str) -> None:
         """After undo or redo, show the document the edit was in, as editors show the undone line,
@@ -413,6 +441,9 @@ class MainWindow(QMainWindow):
 
     def tag(self, label: Label, start: int, end: int, exact: bool = False) -> None:
         if self.current_doc_id is None:
+            return
+        if self.coder_view.refusal():  # another coder's codes are shown: theirs, not to add to
+            self.show_status(self.coder_view.refusal(), 8000)
             return
         doc_id = self.current_doc_id
         if label.layer == "stance":
@@ -456,11 +487,17 @@ class MainWindow(QMainWindow):
         if current is None:
             self.statusBar().showMessage("Select an annotation to delete (click its highlight or list entry).", 5000)
             return
+        if not self.coder_view.writable(current):
+            self.show_status(f"That annotation is {self.coder_view.owner(current)}'s; each coder deletes their own.")
+            return
         self.reader.clear_mark()
         self.ops.delete(current)
 
     def adjust_span(self, annotation_id: int, start: int, end: int) -> None:
         """New boundaries from the keyboard or a drag; a run of them undoes as one step."""
+        if not self.coder_view.writable(self.project.annotations.find(annotation_id)):
+            self.show_status("That annotation is another coder's; each coder adjusts their own.")
+            return
         try:
             annotation = self.ops.run("Adjust span", self.project.annotations.set_span, annotation_id, start, end,
                                       document_id=self.current_doc_id, merge_key=("span", annotation_id))
@@ -506,7 +543,8 @@ class MainWindow(QMainWindow):
             if change.annotation_id is None:
                 self.reader.set_annotations()
             else:  # one span: only the paragraphs it touches are highlighted again
-                self.reader.put_annotation(change.annotation_id, self.project.annotations.find(change.annotation_id))
+                found = self.project.annotations.find(change.annotation_id)
+                self.reader.put_annotation(change.annotation_id, found if self.coder_view.shows(found) else None)
             if change.kind == ChangeKind.ANNOTATION_REMOVED:
                 self.reader.clear_mark()
 
@@ -583,7 +621,7 @@ class MainWindow(QMainWindow):
         except ProjectError as exc:
             QMessageBox.warning(self, "Cannot open project", as_text(str(exc)))
             return
-        self._save_window()
+        window_state.save(self, self.splitter, self.reader, self.reader_room)
         self.set_project(project)
 
     def _fill_recent(self) -> None:
@@ -644,45 +682,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Annotator",
                           f"Annotator {__version__}\nClaims, entities and stance in news.\nProject: {self.project.path}")
 
-    # -- window state ------------------------------------------------------------
-
-    def _restore_window(self) -> None:
-        s = settings.settings()
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)  # Qt pulls a window saved on a larger screen back onto this one
-        else:
-            self._fit_first_launch()
-        state = s.value("window/splitter")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.splitter.restoreState(state)
-        size = s.value("reader/point_size")
-        if size:
-            self.reader.set_point_size(float(size))
-
-    def _fit_first_launch(self) -> None:
-        """Roomy on a desktop monitor, never wider or taller than a laptop's screen, centred."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            self.resize(1400, 860)
-            return
-        area = screen.availableGeometry()
-        # The frame (title bar, borders) is not known before the first show; leave room for it.
-        width = min(1400, area.width() - 40)
-        height = min(860, area.height() - 60)
-        self.resize(max(width, 640), max(height, 480))
-        self.move(area.x() + (area.width() - self.width()) // 2, area.y() + max(0, (area.height() - height - 30) // 2))
-
-    def _save_window(self) -> None:
-        self.reader_room.unfold()  # the next launch opens without the dock: with the document list
-        s = settings.settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("reader/point_size", self.reader.font().pointSizeF())
-        s.sync()
-
     def closeEvent(self, event) -> None:
         if self.project is not None:  # a second close (e.g. at app exit) has nothing left to save
-            self._save_window()
+            window_state.save(self, self.splitter, self.reader, self.reader_room)
             self._teardown()  # the panels save a note or memo still being typed
         super().closeEvent(event)

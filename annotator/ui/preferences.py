@@ -94,6 +94,7 @@ def apply(window: MainWindow, prefs: Preferences | None = None) -> None:
     font.setFamilies([prefs.font_family, *READER_FAMILIES] if prefs.font_family else READER_FAMILIES)
     reader.setFont(font)
     reader.set_point_size(prefs.point_size)  # also refits the reading column to the new font
+    window.coder_view.refresh()  # "my codes" are the new name's
 
 
 class PreferencesDialog(QDialog):

@@ -98,3 +98,12 @@ def test_a_document_with_very_many_annotations_is_split_into_blocks(tmp_path, mo
         p.store.conn.set_trace_callback(None)
         assert by_blocks == _export(p, tmp_path / "rows.csv", excel=False, blocks=False)
     assert len([s for s in statements if "group_concat" in s]) > 5
+
+
+def test_without_the_reading_order_index_the_rows_still_come_in_reading_order(hostile, tmp_path):
+    # The blocks rely on scanning that index; a database whose index was dropped is written by csv.writer.
+    expected = _export(hostile, tmp_path / "rows.csv", excel=False, blocks=False)
+    with hostile.store.write(undoable=False) as db:
+        db.execute(f"DROP INDEX {export_sqlcsv.READING_ORDER_INDEX}")
+    assert not export_sqlcsv.applies(hostile.store.conn)
+    assert _export(hostile, tmp_path / "blocks.csv", excel=False, blocks=True) == expected

@@ -64,6 +64,9 @@ EXPECTED_INDEXES = {
     ("document_metadata", ("key", "value"), False),
     ("document_flags", ("document_id",), False),
     ("coders", ("name",), True),  # schema 8
+    ("coders", ("kind",), True),  # schema 8: one gold layer (a partial index)
+    ("labels", ("parent_id",), False),  # schema 8: deleting labels checks these keys
+    ("entities", ("label_id",), False),
     ("annotations", ("coder_id", "document_id"), False),
     ("variables", ("name",), True),
     ("variable_choices", ("variable_id", "code"), True),

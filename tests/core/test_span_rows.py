@@ -20,7 +20,7 @@ def test_span_rows_list_a_documents_spans_in_reading_order_without_whole_documen
     # Same order as the full listing: by start, the longer (outer) span first at a tie.
     assert [r.id for r in rows] == [claim.id, amazon.id, walmart.id]
     assert [r.id for r in rows] == [a.id for a in project.annotations.for_document(doc) if not a.is_document_level]
-    assert rows[0] == (claim.id, label("Claim").id, 0, 30, 7, 11)
+    assert rows[0] == (claim.id, label("Claim").id, 0, 30, 7, 11, claim.coder_id)  # whose it is, too
     assert (rows[2].label_id, rows[2].start, rows[2].end, rows[2].cue_start) == (label("Organization").id, 12, 19, None)
     assert not any(r.is_document_level for r in rows)
 

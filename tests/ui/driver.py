@@ -102,6 +102,58 @@ class Driver:
         """How many rows the document list shows."""
         return self._documents.model().rowCount()
 
+    # -- coders and the codesheet (issue 14) ---------------------------------------------------
+
+    def coder_caption(self) -> str:
+        """What the status bar's coder button reads: who is coding, and in a team whose codes are shown."""
+        return self.window.coders_control.button.text()
+
+    def coder_choices(self) -> list[str] | None:
+        """View › Coders as the menu lists it (None when the menu is not there: a project of one coder)."""
+        control = self.window.coders_control
+        if not control.menu_action.isVisible():
+            return None
+        return [action.text() for action in control.actions()]
+
+    def choose_coders(self, starts: str) -> None:
+        """Pick the View › Coders entry whose text starts so."""
+        control = self.window.coders_control
+        action = next(a for a in control.actions() if a.text().replace("&", "").startswith(starts))
+        action.trigger()
+
+    def annotation_rows(self) -> list[str]:
+        """The right panel's annotation list, top to bottom."""
+        model = self.window.annotation_panel.model
+        return [model.index(row).data() for row in range(model.rowCount())]
+
+    def document_codes(self) -> list[str]:
+        """The Whole document panel's stances, as listed."""
+        stances = self.window.document_panel.stances
+        return [stances.item(row).text() for row in range(stances.count())]
+
+    def underline_at(self, offset: int):
+        """The underline style painted under a code point (QTextCharFormat.UnderlineStyle; NoUnderline when none)."""
+        from PySide6.QtGui import QTextCharFormat
+
+        reader = self._reader
+        reader.finish_highlighting()
+        position = reader.positions.to_qt(offset)
+        block = reader.document().findBlock(position)
+        for fmt in block.layout().formats():
+            if fmt.start <= position - block.position() < fmt.start + fmt.length:
+                return fmt.format.underlineStyle()
+        return QTextCharFormat.NoUnderline
+
+    def side_tab_titles(self) -> list[str]:
+        """The right panel's tabs that are shown."""
+        tabs = self.window.side_tabs
+        return [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)]
+
+    @property
+    def codesheet(self):
+        """The Codesheet tab's panel (its fields and state line are what the coder reads and types into)."""
+        return self.window.codesheet_panel
+
     def document_row(self, document_id: int) -> tuple:
         """A document's row in the list as shown: (title, annotation count, status)."""
         model = self._documents.model()

@@ -124,7 +124,9 @@ def test_merging_two_coders_files_shows_their_codes_and_one_undo_takes_them_back
     assert (report.coders["Ann"].annotations, report.coders["Bo"].annotations) == (2, 1)
     codes = codes_dump(project)
     assert sorted(row[0] for row in codes["coders"]) == ["Ann", "Bo"]
-    # The window follows: the open document shows both coders' highlights, the list counts them.
+    # The window follows: the Coders control now offers every coder's codes, and the open document
+    # shows both coders' highlights there; the list counts them.
+    ui.choose_coders("All coders")
     text = ui.text()
     assert ui.labels_at(text.index("Ministry")) == ["Organization"]
     assert ui.labels_at(text.index("Finance")) == ["Organization"]
@@ -139,6 +141,7 @@ def test_merging_two_coders_files_shows_their_codes_and_one_undo_takes_them_back
     assert dump(project) == before
     assert ui.labels_at(text.index("Ministry")) == []
     stack.redo()
+    ui.choose_coders("All coders")
     assert ui.labels_at(text.index("Finance")) == ["Organization"]
     assert codes_dump(project) == codes
 

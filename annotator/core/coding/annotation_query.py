@@ -49,10 +49,13 @@ class AnnotationFilter:
     text_contains: str = ""
     attributes: tuple[tuple[str, str], ...] = ()
     document_id: int | None = None
+    coder_ids: tuple[int, ...] | None = None  # only these coders' annotations (None: every coder's)
 
     def __post_init__(self) -> None:
         # Filters key the caches below, so lists given by callers become tuples.
         object.__setattr__(self, "label_ids", tuple(self.label_ids))
+        if self.coder_ids is not None:
+            object.__setattr__(self, "coder_ids", tuple(self.coder_ids))
         object.__setattr__(self, "attributes", tuple((str(n), str(v)) for n, v in self.attributes))
         object.__setattr__(self, "text_contains", " ".join((self.text_contains or "").split()))
 
@@ -187,6 +190,9 @@ def _conditions(project: ProjectLike, flt: AnnotationFilter, extra_joins: set[st
     if flt.document_id is not None:
         clauses.append("a.document_id = ?")
         params.append(flt.document_id)
+    if flt.coder_ids is not None:
+        clauses.append(f"a.coder_id IN ({', '.join('?' * len(flt.coder_ids))})" if flt.coder_ids else "0")
+        params.extend(flt.coder_ids)
     if flt.entity_id is not None:
         if conn.execute("SELECT 1 FROM entities WHERE id = ?", (flt.entity_id,)).fetchone() is None:
             raise ProjectError(f"There is no entity {flt.entity_id} in the registry; choose one from the list.")

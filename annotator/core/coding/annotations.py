@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from annotator.core.coding.coders import Coders, default_annotator
-from annotator.core.coding.doc_spans import SpanRow, StoredSpans
+from annotator.core.coding.doc_spans import SpanRow, StoredSpans, coder_clause
 from annotator.core.coding.words import snap_to_words
 from annotator.core.common.errors import AnnotationError
 from annotator.core.common.folding import fold
@@ -42,8 +42,11 @@ class Annotations:
     def annotator(self, name: str) -> None:
         self.coders.current_name = name
 
-    def for_document(self, doc_id: int) -> list[Annotation]:
-        rows = self._store.query(f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? {_ORDER}", (doc_id,))
+    def for_document(self, doc_id: int, coders: Iterable[int] | None = None) -> list[Annotation]:
+        """The document's annotations; with coders (coder ids), only theirs."""
+        chosen = None if coders is None else tuple(coders)
+        rows = self._store.query(f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ?{coder_clause(chosen)} "
+                                 f"{_ORDER}", (doc_id, *(chosen or ())))
         return [Annotation(*row) for row in rows]
 
     def stream_document(self, doc_id: int, *, document_level: bool) -> Iterator[Annotation]:
@@ -60,18 +63,20 @@ class Annotations:
         """The document's span annotations in reading order, as light rows: a 1 MB article may
         carry 10,000 spans, and a full record for each costs more than opening it should."""
         return list(map(SpanRow._make, self._store.query(
-            "SELECT id, label_id, span_start, span_end, cue_start, cue_end FROM annotations "
+            "SELECT id, label_id, span_start, span_end, cue_start, cue_end, coder_id FROM annotations "
             f"WHERE document_id = ? AND span_start IS NOT NULL {_ORDER}", (doc_id,))))
 
-    def spans_of(self, doc_id: int):
+    def spans_of(self, doc_id: int, coders: Iterable[int] | None = None) -> StoredSpans:
         """The document's spans read a range or a page at a time (a StoredSpans): what views of a long
-        document ask, instead of spans_for_document's every row."""
+        document ask, instead of spans_for_document's every row. With coders (coder ids), only theirs."""
+        return StoredSpans(self._store, doc_id, coders)
 
-        return StoredSpans(self._store, doc_id)
-
-    def document_level(self, doc_id: int) -> list[Annotation]:
+    def document_level(self, doc_id: int, coders: Iterable[int] | None = None) -> list[Annotation]:
+        """The document's whole-document codes; with coders (coder ids), only theirs."""
+        chosen = None if coders is None else tuple(coders)
         rows = self._store.query(
-            f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND span_start IS NULL ORDER BY id", (doc_id,)
+            f"SELECT {_COLUMNS} FROM annotations WHERE document_id = ? AND span_start IS NULL{coder_clause(chosen)} "
+            "ORDER BY id", (doc_id, *(chosen or ()))
         )
         return [Annotation(*row) for row in rows]
 

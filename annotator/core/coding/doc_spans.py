@@ -22,7 +22,7 @@ from annotator.core.store.database import Store
 # range query never scans further back than this from the range's start.
 LONG_SPAN = 4096
 
-_SPAN = "id, label_id, span_start, span_end, cue_start, cue_end"
+_SPAN = "id, label_id, span_start, span_end, cue_start, cue_end, coder_id"
 _WHERE = "document_id = ? AND span_start IS NOT NULL"
 _ORDER = "ORDER BY span_start, span_end DESC, id"
 _BACKWARDS = "ORDER BY span_start DESC, span_end, id DESC"
@@ -38,7 +38,15 @@ class SpanRow(NamedTuple):
     end: int
     cue_start: int | None = None
     cue_end: int | None = None
+    coder_id: int | None = None  # whose it is: views showing several coders tell them apart by it
     is_document_level = False  # not a field: a SpanRow always has a span
+
+
+def coder_clause(coder_ids: tuple[int, ...] | None, column: str = "coder_id") -> str:
+    """The SQL that keeps only these coders' rows (parameters: the ids), "" for every coder."""
+    if coder_ids is None:
+        return ""
+    return f" AND {column} IN ({', '.join('?' * len(coder_ids))})" if coder_ids else " AND 0"
 
 
 def key_of(row: SpanRow) -> Key:
@@ -46,11 +54,16 @@ def key_of(row: SpanRow) -> Key:
 
 
 class StoredSpans:
-    """A document's spans in the project file, answered by the (document, start, end) index."""
+    """A document's spans in the project file, answered by the (document, start, end) index.
 
-    def __init__(self, store: Store, doc_id: int):
+    coder_ids, when given, keeps only those coders' spans (blind coding shows one coder's)."""
+
+    def __init__(self, store: Store, doc_id: int, coder_ids: Iterable[int] | None = None):
         self._store, self.doc_id = store, doc_id
         self._long: list[SpanRow] | None = None  # the spans longer than LONG_SPAN, read at the first need
+        self.coder_ids = None if coder_ids is None else tuple(coder_ids)
+        self._where = _WHERE + coder_clause(self.coder_ids)
+        self._params = (doc_id, *(self.coder_ids or ()))
 
     def _rows(self, sql: str, params: tuple) -> list[SpanRow]:
         return list(map(SpanRow._make, self._store.conn.execute(sql, params)))
@@ -59,20 +72,20 @@ class StoredSpans:
         """How many spans the document has (counting stops at `at_most`)."""
         limit = "" if at_most is None else f" LIMIT {int(at_most)}"
         return self._store.conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM annotations WHERE {_WHERE}{limit})", (self.doc_id,)).fetchone()[0]
+            f"SELECT count(*) FROM (SELECT 1 FROM annotations WHERE {self._where}{limit})", self._params).fetchone()[0]
 
     def overlapping(self, begin: int, end: int) -> list[SpanRow]:
         """Spans sharing at least one code point with [begin, end), in reading order."""
         low = begin - LONG_SPAN
         found = self._rows(
-            f"SELECT {_SPAN} FROM annotations WHERE {_WHERE} AND span_start >= ? AND span_start < ? "
-            f"AND span_end > ? {_ORDER}", (self.doc_id, low, max(end, begin + 1), begin))
+            f"SELECT {_SPAN} FROM annotations WHERE {self._where} AND span_start >= ? AND span_start < ? "
+            f"AND span_end > ? {_ORDER}", (*self._params, low, max(end, begin + 1), begin))
         if low <= 0:
             return found
         # Short spans cannot reach back further than LONG_SPAN; the long ones that start earlier are kept aside.
         if self._long is None:
-            self._long = self._rows(f"SELECT {_SPAN} FROM annotations WHERE {_WHERE} AND span_end - span_start > ? "
-                                    f"{_ORDER}", (self.doc_id, LONG_SPAN))
+            self._long = self._rows(f"SELECT {_SPAN} FROM annotations WHERE {self._where} AND span_end - span_start > ? "
+                                    f"{_ORDER}", (*self._params, LONG_SPAN))
         return [s for s in self._long if s.start < low and s.end > begin] + found
 
     def changed(self, annotation_id: int, row=None) -> None:
@@ -80,27 +93,27 @@ class StoredSpans:
         self._long = None
 
     def find(self, annotation_id: int) -> SpanRow | None:
-        rows = self._rows(f"SELECT {_SPAN} FROM annotations WHERE id = ? AND {_WHERE}", (annotation_id, self.doc_id))
+        rows = self._rows(f"SELECT {_SPAN} FROM annotations WHERE id = ? AND {self._where}", (annotation_id, *self._params))
         return rows[0] if rows else None
 
     def page(self, offset: int, limit: int) -> list[SpanRow]:
         """Rows offset..offset+limit-1 in reading order (a walk of the index up to them, no sort)."""
-        return self._rows(f"SELECT {_SPAN} FROM annotations WHERE {_WHERE} {_ORDER} LIMIT ? OFFSET ?",
-                          (self.doc_id, limit, offset))
+        return self._rows(f"SELECT {_SPAN} FROM annotations WHERE {self._where} {_ORDER} LIMIT ? OFFSET ?",
+                          (*self._params, limit, offset))
 
     def rank(self, row: SpanRow) -> int:
         """How many spans come before this one in reading order: its row in a list of them."""
         return self._store.conn.execute(
-            f"SELECT count(*) FROM annotations WHERE {_WHERE} AND span_start <= ? AND "
+            f"SELECT count(*) FROM annotations WHERE {self._where} AND span_start <= ? AND "
             "(span_start < ? OR span_end > ? OR (span_end = ? AND id < ?))",
-            (self.doc_id, row.start, row.start, row.end, row.end, row.id)).fetchone()[0]
+            (*self._params, row.start, row.start, row.end, row.end, row.id)).fetchone()[0]
 
     def after(self, key: Key | None, step: int) -> SpanRow | None:
         """The first span after `key` in reading order (step 1) or the last before it (step -1); None past an end.
         key None: the first or the last span."""
         if key is None:
-            rows = self._rows(f"SELECT {_SPAN} FROM annotations WHERE {_WHERE} "
-                              f"{_ORDER if step > 0 else _BACKWARDS} LIMIT 1", (self.doc_id,))
+            rows = self._rows(f"SELECT {_SPAN} FROM annotations WHERE {self._where} "
+                              f"{_ORDER if step > 0 else _BACKWARDS} LIMIT 1", self._params)
         else:
             start, end, ident = key[0], -key[1], key[2]
             if step > 0:
@@ -109,8 +122,8 @@ class StoredSpans:
             else:
                 where = "span_start <= ? AND (span_start < ? OR span_end > ? OR (span_end = ? AND id < ?))"
                 order = _BACKWARDS
-            rows = self._rows(f"SELECT {_SPAN} FROM annotations WHERE {_WHERE} AND {where} {order} LIMIT 1",
-                              (self.doc_id, start, start, end, end, ident))
+            rows = self._rows(f"SELECT {_SPAN} FROM annotations WHERE {self._where} AND {where} {order} LIMIT 1",
+                              (*self._params, start, start, end, end, ident))
         return rows[0] if rows else None
 
 

@@ -36,7 +36,7 @@ from typing import Any
 from annotator.core.common.errors import AnnotationError, ProjectError
 from annotator.core.common.folding import fold
 from annotator.core.common.model import LAYERS, STATUSES, Annotation, Label
-from annotator.core.common.names import shown
+from annotator.core.common.names import shown, shown_text
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.documents import text_sha256
 
@@ -79,11 +79,13 @@ class JsonlImport:
                  + (f" ({_count(self.annotations_known, 'annotation')} already there)" if self.annotations_known
                     else "") + "."]
         for name, (documents, annotations) in self.coders.items():
-            lines.append(f"  {name}: coded {_count(documents, 'document')}, {_count(annotations, 'annotation')} added")
+            lines.append(f"  {shown_text(name)}: coded {_count(documents, 'document')}, "
+                         f"{_count(annotations, 'annotation')} added")
         if self.labels_added:
-            lines.append(f"  Added to the codebook: {', '.join(self.labels_added)}.")
+            lines.append(f"  Added to the codebook: {', '.join(map(shown_text, self.labels_added))}.")
         if self.variables_added:
-            lines.append(f"  Added to the codesheet (nominal; check their types): {', '.join(self.variables_added)}.")
+            lines.append("  Added to the codesheet (nominal; check their types): "
+                         f"{', '.join(map(shown_text, self.variables_added))}.")
         return lines
 
 

@@ -155,7 +155,7 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
         advance = getattr(row_filter, "advance", None)
         if (row_filter is None or advance is not None) and export_sqlcsv.applies(conn):
             return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
-                conn, f, cells, _ANNOTATION_FROM_ONLY, _ANNOTATION_ORDER, empty=empty, advance=advance,
+                conn, f, cells, _ANNOTATION_JOINS, _ANNOTATION_ORDER, empty=empty, advance=advance,
                 where_sql=scope.where()), excel=excel)
         rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1{scope.where()} "
                             f"ORDER BY {_ANNOTATION_ORDER}")
@@ -205,9 +205,8 @@ _ANNOTATION_CELLS: list[tuple[str, str, bool]] = [
                  f"THEN {_CUE_FUNCTION}(a.document_id, a.cue_start, a.cue_end) END", False),
 ]
 _CODER_SQL = "(SELECT name FROM coders WHERE id = a.coder_id)"
-_ANNOTATION_FROM_ONLY = (
-    "FROM annotations a LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
-)
+_ANNOTATION_JOINS = "LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
+_ANNOTATION_FROM_ONLY = f"FROM annotations a {_ANNOTATION_JOINS}"
 _ANNOTATION_ORDER = "a.document_id, a.span_start, a.span_end DESC, a.id"
 # The text columns above only ever hold text or NULL (TEXT affinity), so the first code point decides.
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)

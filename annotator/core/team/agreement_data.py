@@ -132,30 +132,38 @@ def _read_annotations(store, coded: Coded, chosen: dict[int, str]) -> None:
             return fold(entities[entity_id])
         return fold(text) if text else NONE_GIVEN
 
+    def roles_of(layer, entity, source_id, source, target_id, target, holder_id, holder):
+        if layer == "stance":
+            return ("target", shown(target_id, target)), ("holder", shown(holder_id, holder))
+        if layer == "claim":
+            return (("source", shown(source_id, source)),)
+        if layer == "entity":
+            return (("entity link", shown(entity, None)),)
+        return ()
+
     coded_by = coded.coded_by
+    labels = {label_id: (name, layer) for label_id, name, layer in store.query("SELECT id, name, layer FROM labels")}
     rows = store.query(
-        "SELECT a.id, a.document_id, a.coder_id, l.name, l.layer, a.span_start, a.span_end, a.entity_id, "
-        "a.source_entity_id, a.source, a.target_entity_id, a.target, a.holder_entity_id, a.holder "
-        "FROM annotations a JOIN labels l ON l.id = a.label_id")  # no order: the math sorts what it needs
+        "SELECT id, document_id, coder_id, label_id, span_start, span_end, entity_id, "
+        "source_entity_id, source, target_entity_id, target, holder_entity_id, holder "
+        "FROM annotations")  # no order: the math sorts what it needs
     kept: list[int] = []
-    for (ann, doc, coder_id, label, layer, start, end, entity, source_id, source, target_id, target,
-         holder_id, holder) in rows:
-        if doc not in coded_by or coder_id not in chosen:
+    known: dict[tuple, tuple] = {}  # most spans share their roles (none given, one source ...): read each once
+    spans = coded.spans
+    for ann, doc, coder_id, label_id, start, end, *given in rows:
+        if doc not in coded_by or coder_id not in chosen or label_id not in labels:
             continue
         coder = chosen[coder_id]
-        if layer == "stance":
-            roles = (("target", shown(target_id, target)), ("holder", shown(holder_id, holder)))
-        elif layer == "claim":
-            roles = (("source", shown(source_id, source)),)
-        elif layer == "entity":
-            roles = (("entity link", shown(entity, None)),)
-        else:
-            roles = ()
+        label, layer = labels[label_id]
+        key = layer, *given
+        roles = known.get(key)
+        if roles is None:
+            roles = known[key] = roles_of(*key)
         if start is None:
             target_shown = dict(roles).get("target") if layer == "stance" else None
             coded.whole.append(WholeCode(doc, coder, label, layer, target_shown))
         elif end > start:  # an empty span has no extent to agree on
-            coded.spans[coder].append(CodedSpan(ann, doc, start, end, label, layer, roles))
+            spans[coder].append(CodedSpan(ann, doc, start, end, label, layer, roles))
             kept.append(ann)
     kinds: dict[tuple[str, str], str] = {}
     for label_layer, name, kind in store.query(

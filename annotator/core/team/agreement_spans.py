@@ -3,13 +3,13 @@
 - Unitizing alpha (per label, per layer) and the binary |u-alpha (per layer) rest on the
   unit documents every compared coder coded: Krippendorff's u-alpha has each coder cut
   the same continuum, and a coder who never saw a document did not say it holds nothing.
-- F1, exact and overlapping, matches each pair of coders' spans label to label with the
-  math's match_spans, per document. The label, layer and whole-project figures sum those
+- F1, exact and overlapping, matches each pair of coders' spans label to label as the
+  math's match_spans does, per document (span_sweep does all the matching in one pass). The label, layer and whole-project figures sum those
   matches over the same documents as u-alpha and average over pairs as
   pairwise_span_f1_by_label does; the coder x coder matrix sums them over the documents
   each pair coded, and the per-document table over each document.
 - Roles and attributes: each pair of coders' spans of one layer are matched by overlap
-  whatever their label (match_spans with the layer as the label), over the documents both
+  whatever their label (as match_spans would with the layer as the label), over the documents both
   coded; every matched pair is a unit of a nominal alpha (numbers: interval) of the label,
   each role (claim source, stance target and holder, entity link) and each attribute.
 """
@@ -19,15 +19,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from itertools import combinations
-from typing import NamedTuple
 
 from annotator.core.team.agreement_data import Coded, CodedSpan
 from annotator.core.team.alpha import krippendorff_alpha
 from annotator.core.team.results import Agreement, undefined
-from annotator.core.team.span_f1 import match_spans
-from annotator.core.team.spans import Span
+from annotator.core.team.span_sweep import Swept, Unitized, sweep
 from annotator.core.team.table import AgreementRow
-from annotator.core.team.unitizing import binary_unitizing_alpha, layer_unitizing_alpha
+from annotator.core.team.unitizing import (
+    expected_disagreement,
+    unitizing_figure,
+    unitizing_shortfall,
+)
 
 Pair = tuple[str, str]
 
@@ -60,24 +62,14 @@ class SpanTallies:
         self.coded = coded
         self.layer_of = {label: layer for layer, names in coded.labels.items() for label in names}
         self.counts: dict[str, Counter] = {}
-        self.plain: dict[str, list[Span]] = {}
-        plain = self.plain
         for coder, spans in coded.spans.items():
-            plain[coder] = [Span(s.document, s.start, s.end, s.label) for s in spans]
             self.counts[coder] = Counter((s.document, s.label) for s in spans)
             self.layer_of.update((s.label, s.layer) for s in spans if s.label not in self.layer_of)
         self.pairs: list[Pair] = list(combinations(coded.coders, 2))
         self._documents = {pair: {d for d, who in coded.coded_by.items() if pair[0] in who and pair[1] in who}
                            for pair in self.pairs}
-        self.matches: dict[bool, dict[Pair, Counter]] = {False: {}, True: {}}
-        for x, y in self.pairs:
-            docs = self._documents[x, y]
-            a = [s for s in plain[x] if s.document in docs]
-            b = [s for s in plain[y] if s.document in docs]
-            # Exact matches one to one are the multiset intersection, what match_spans(overlap=False)
-            # finds group by group, taken at once.
-            self.matches[False][x, y] = Counter((s.document, s.label) for s in (Counter(a) & Counter(b)).elements())
-            self.matches[True][x, y] = Counter((s.document, s.label) for s, _ in match_spans(a, b, overlap=True))
+        self.swept = sweep(coded)
+        self.matches: dict[bool, dict[Pair, Counter]] = self.swept.matches
         self._sums: dict[tuple, dict] = {}
 
     def pair_documents(self, x: str, y: str) -> set[int]:
@@ -148,12 +140,8 @@ def span_figures(coded: Coded, tallies: SpanTallies) -> list[AgreementRow]:
     pooled_o = pooled_e = 0.0
     pooled_units, pooled_ok = 0, True
     for layer in used:
-        layer_of = tallies.layer_of
-        spans = {coder: [s for s in found if s.document in where and layer_of[s.label] == layer]
-                 for coder, found in tallies.plain.items()}
         if complete:
-            layer_alpha, per_label = layer_unitizing_alpha(spans, lengths)
-            binary = binary_unitizing_alpha(spans, lengths)
+            layer_alpha, per_label, binary = _unitizing(coded, tallies.swept, layer, lengths)
         else:
             layer_alpha, per_label, binary = _none_complete("u_alpha", coded), {}, _none_complete(
                 "binary_u_alpha", coded)
@@ -191,6 +179,30 @@ def span_figures(coded: Coded, tallies: SpanTallies) -> list[AgreementRow]:
     return rows
 
 
+def _unitizing(coded: Coded, swept: Swept, layer: str, lengths: dict[int, int]
+               ) -> tuple[Agreement, dict[str, Agreement], Agreement]:
+    """A layer's u-alpha (its labels pooled), each label's, and its binary |u-alpha, from the sweep's parts."""
+    coders, documents = len(coded.coders), len(lengths)
+    short = unitizing_shortfall("u_alpha", coders, lengths)
+    if short is not None:
+        return short, {}, unitizing_shortfall("binary_u_alpha", coders, lengths)
+    length = sum(lengths.values())
+
+    def parts(found: Unitized) -> tuple[float, float, int]:
+        d_o = 2 * found.observed / (coders * (coders - 1) * length * length)
+        return d_o, expected_disagreement(found.lengths, found.gaps, coders, length), sum(found.lengths.values())
+
+    per_label, sum_o, sum_e, n = {}, 0.0, 0.0, 0
+    for label in swept.marked.get(layer, []):
+        d_o, d_e, n_c = parts(swept.labels[label])
+        per_label[label] = unitizing_figure("u_alpha", d_o, d_e, n_c, coders, documents, f"{label!r}")
+        sum_o, sum_e, n = sum_o + d_o, sum_e + d_e, n + n_c
+    pooled = unitizing_figure("u_alpha", sum_o, sum_e, n, coders, documents, "any of these labels")
+    binary = unitizing_figure("binary_u_alpha", *parts(swept.layers.get(layer) or Unitized()), coders, documents,
+                              "any span")
+    return pooled, per_label, binary
+
+
 def pair_f1(coded: Coded, tallies: SpanTallies, x: str, y: str) -> Agreement:
     """F1 with overlapping boundaries of two coders over every span of the documents both coded."""
     docs = tallies.pair_documents(x, y)
@@ -222,42 +234,32 @@ def document_f1(coded: Coded, tallies: SpanTallies) -> dict[int, tuple[Agreement
 # -- roles and attributes of matched spans -------------------------------------------------------
 
 
-class _LayerSpan(NamedTuple):
-    """A span as match_spans sees it, with the layer for its label so any two labels of a layer match;
-    match_spans hands back the very spans it was given, so `span` leads back to the annotation."""
-
-    document: int
-    start: int
-    end: int
-    label: str
-    span: CodedSpan
-
-
 def role_figures(coded: Coded, tallies: SpanTallies) -> tuple[list[RoleAgreement], list[Disagreement]]:
+    """Alpha of the label, each role and each attribute over each layer's spans matched by overlap.
+
+    Each pair of coders' spans of one layer are matched whatever their label (the sweep does
+    it with the math's matching), over the documents both coded.
+    """
     results, places = [], []
-    by_layer: dict[str, dict[str, list[_LayerSpan]]] = {coder: defaultdict(list) for coder in coded.coders}
-    for coder, spans in coded.spans.items():
-        for s in spans:
-            by_layer[coder][s.layer].append(_LayerSpan(s.document, s.start, s.end, s.layer, s))
     for layer in coded.labels:
-        matched: list[tuple[str, str, CodedSpan, CodedSpan]] = []
-        for x, y in tallies.pairs:
-            docs = tallies.pair_documents(x, y)
-            a = [s for s in by_layer[x].get(layer, ()) if s.document in docs]
-            b = [s for s in by_layer[y].get(layer, ()) if s.document in docs]
-            if a and b:
-                matched.extend((x, y, first.span, second.span) for first, second in match_spans(a, b, overlap=True))
+        matched = tallies.swept.roles.get(layer)
         if not matched:
             continue
         coders = len({x for x, *_ in matched} | {y for _, y, *_ in matched})
         documents = len({a.document for _, _, a, _ in matched})
+        firsts = [a for _, _, a, _ in matched]
+        seconds = [b for _, _, _, b in matched]
         questions: list[tuple[str, str, str, object]] = [("label", "label", "nominal", _label)]
         questions += [(role, "role", "nominal", _role(r)) for r, (role, _) in enumerate(matched[0][2].roles)]
         questions += [(name, "attribute", "interval" if kind == "number" else "nominal", _attribute(name, kind, coded))
                       for (where, name), kind in sorted(coded.attribute_kinds.items()) if where == layer]
+        first_ids, second_ids = [a.id for a in firsts], [b.id for b in seconds]
         for name, kind, level, get in questions:
             # Two columns, first and second of each pair: alpha needs only the values a unit holds.
-            data = [[get(a), get(b)] for _, _, a, b in matched]
+            if kind == "attribute":  # a table of the annotations that have it, looked up by id
+                data = list(zip(map(get.get, first_ids), map(get.get, second_ids)))
+            else:
+                data = list(zip(map(get, firsts), map(get, seconds)))
             figure = krippendorff_alpha(data, level, documents=documents)
             if figure.coders:
                 figure = replace(figure, coders=coders)
@@ -267,7 +269,7 @@ def role_figures(coded: Coded, tallies: SpanTallies) -> tuple[list[RoleAgreement
             places.extend(Disagreement(a.document, kind, f"{layer}: {name}", min(a.start, b.start), max(a.end, b.end),
                                        {x: str(va), y: str(vb)})
                           for (x, y, a, b), (va, vb) in zip(matched, data)
-                          if va is not None and vb is not None and va != vb)
+                          if va != vb and va is not None and vb is not None)
     return results, places
 
 
@@ -279,54 +281,29 @@ def _role(index: int):
     return lambda span: span.roles[index][1]
 
 
-def _attribute(name: str, kind: str, coded: Coded):
-    values = coded.attributes
-
-    def get(span: CodedSpan):
-        given = values.get(span.id)
-        found = None if given is None else given.get(name)
-        if found is not None and kind == "number":
+def _attribute(name: str, kind: str, coded: Coded) -> dict[int, object]:
+    """annotation id -> its value of the attribute (numbers as floats; one that does not read as a number is none)."""
+    found = {}
+    for annotation, values in coded.attributes.items():
+        value = values.get(name)
+        if value is not None and kind == "number":
             try:
-                return float(found)
+                value = float(value)
             except ValueError:
-                return None
-        return found
-
-    return get
+                value = None
+        if value is not None:
+            found[annotation] = value
+    return found
 
 
 # -- where the coders differ -----------------------------------------------------------------------
 
 
-def span_disagreements(coded: Coded) -> list[Disagreement]:
+def span_disagreements(tallies: SpanTallies) -> list[Disagreement]:
     """Each stretch of a document where one layer's spans overlap and not every coder of it marked the same.
 
     Overlapping spans of every coder form one place; the coders agree there when each
     coder who coded the document marked the same spans (range and label), else the place
     is listed with each coder's version ("(nothing)" when they marked none).
     """
-    by_place: dict[tuple[int, str], list[tuple[int, int, str, str]]] = defaultdict(list)
-    for coder, spans in coded.spans.items():
-        for s in spans:
-            by_place[s.document, s.layer].append((s.start, s.end, s.label, coder))
-    places = []
-    for (doc, layer), marks in sorted(by_place.items()):
-        marks.sort()
-        who = coded.coded_by[doc]
-        cluster: list[tuple[int, int, str, str]] = []
-        reach = -1
-        for mark in [*marks, None]:
-            if mark is not None and mark[0] < reach:
-                cluster.append(mark)
-                reach = max(reach, mark[1])
-                continue
-            if cluster:
-                versions = {coder: [] for coder in who}
-                for start, end, label, coder in cluster:
-                    versions[coder].append(f"{label} {start}-{end}")
-                shown = {coder: "; ".join(found) or "(nothing)" for coder, found in versions.items()}
-                if len(set(shown.values())) > 1:
-                    places.append(Disagreement(doc, "span", layer, cluster[0][0], reach, shown))
-            if mark is not None:
-                cluster, reach = [mark], mark[1]
-    return places
+    return [Disagreement(p.document, "span", p.layer, p.start, p.end, p.versions) for p in tallies.swept.places]

@@ -24,29 +24,40 @@ from annotator.core.team.results import LEVELS, Agreement, undefined
 Reliability = Sequence[Sequence[Hashable | None]]
 
 
-def _pairable(data: Reliability) -> tuple[list[tuple[Counter, int]], int, int]:
+def _pairable(rows: Counter) -> tuple[list[tuple[Counter, int]], int, int]:
     """The value counts of the units with two values or more, each kind once with how many units have it;
     how many such units there are, and how many coders gave their values.
 
-    Units with the same values in the same order share one entry: matched spans are
-    hundreds of thousands of two-value units of a few kinds, and one Counter per unit
-    made alpha over them cost seconds.
+    rows holds each distinct row of the data once, in the order first met, with how many
+    times it occurs: matched spans are hundreds of thousands of two-value units of a few
+    kinds, and one Counter per unit made alpha over them cost seconds. Kinds come out in
+    the order the units first show them, as a walk over every unit would find them.
     """
     kinds: dict[tuple, list] = {}
     columns: set[int] = set()
     count = 0
-    for row in data:
+    for row, times in rows.items():
         present = tuple(v for v in row if v is not None)
         if len(present) >= 2:
-            count += 1
+            count += times
             entry = kinds.get(present)
             if entry is None:
-                kinds[present] = [Counter(present), 1]
+                kinds[present] = [Counter(present), times]
             else:
-                entry[1] += 1
+                entry[1] += times
             if len(columns) < len(row):
                 columns.update(i for i, v in enumerate(row) if v is not None)
     return [(counts, times) for counts, times in kinds.values()], count, len(columns)
+
+
+def _distinct(data: Reliability) -> Counter:
+    """Each distinct row of the data with how many times it occurs, in the order first met."""
+    return Counter(map(tuple, data))
+
+
+def _values(rows: Counter) -> list:
+    """Every value given, once each, in the order the data first show them."""
+    return list(dict.fromkeys(v for row in rows for v in row if v is not None))
 
 
 def _shortfall(measure: str, data: Reliability, units: list, coders: int, *,
@@ -139,8 +150,9 @@ def krippendorff_alpha(data: Reliability, level: str = "nominal", *, order: Sequ
     given (a choice list, first to last), else their natural order (ranks). documents:
     how many documents the units come from, when that is not one per unit.
     """
-    units, count, coders = _pairable(data)
-    ordered = _check_values(list(dict.fromkeys(v for row in data for v in row if v is not None)), level, order)
+    rows = _distinct(data)
+    units, count, coders = _pairable(rows)
+    ordered = _check_values(_values(rows), level, order)
     short = _shortfall("alpha", data, units, coders, level=level, documents=documents)
     if short is not None:
         return short
@@ -166,7 +178,7 @@ def percent_agreement(data: Reliability, *, documents: int | None = None) -> Agr
     Every pair of coders who both coded a unit counts once, over all units with two
     values or more; for two coders this is the share of units they coded alike.
     """
-    units, count, coders = _pairable(data)
+    units, count, coders = _pairable(_distinct(data))
     short = _shortfall("percent", data, units, coders, documents=documents)
     if short is not None:
         return short

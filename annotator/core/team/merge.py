@@ -45,7 +45,13 @@ from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.search.index import add_to_index
 from annotator.core.store.database import Change, ChangeKind
-from annotator.core.team.coder_files import Codebook, CoderFile, conflicts, open_coder_file, refuse
+from annotator.core.team.coder_files import (
+    Codebook,
+    CoderFile,
+    conflicts,
+    open_coder_file,
+    refuse,
+)
 
 # What makes two annotations the same coding (see the module's docstring), after the coder and document.
 _IDENTITY = ("label_id", "span_start", "span_end", "target", "entity_id", "source_entity_id", "source",

@@ -43,10 +43,8 @@ def _augment(start: int, edges: list[list[int]], owner: list[int | None], taken:
     return False
 
 
-def _overlap_pairs(a: list[Span], b: list[Span]) -> list[tuple[Span, Span]]:
+def _kuhn_pairs(a: list[Span], b: list[Span]) -> list[tuple[Span, Span]]:
     """A largest one-to-one set of overlapping pairs of two sorted lists; larger overlaps are tried first."""
-    if a == b:
-        return list(zip(a, b))
     starts = [y.start for y in b]
     reach, furthest = [], 0  # reach[k]: the furthest end among b[:k + 1]
     for y in b:
@@ -68,11 +66,56 @@ def _overlap_pairs(a: list[Span], b: list[Span]) -> list[tuple[Span, Span]]:
     return [(a[i], b[k]) for i, k in enumerate(taken) if k is not None]
 
 
+def overlap_pairs(a: list[Span], b: list[Span]) -> list[tuple[Span, Span]]:
+    """A largest one-to-one set of overlapping pairs of two sorted lists; larger overlaps are tried first.
+
+    Spans overlap only within a run of the two lists whose marks chain into one stretch, so
+    the matching is made run by run: a run with one span of each side is that pair (or none),
+    and only the rare crowded run goes to the augmenting-path search. Kuhn's search from a
+    span never leaves its run, so this finds the very pairs one search over both lists would.
+    """
+    if a == b:
+        return list(zip(a, b))
+    pairs: list[tuple[Span, Span]] = []
+    na, nb = len(a), len(b)
+    i = j = 0
+    run_a: list[Span] = []
+    run_b: list[Span] = []
+    reach = None
+    while i < na or j < nb:
+        first = j == nb or (i < na and a[i].start <= b[j].start)
+        if first:
+            span = a[i]
+            i += 1
+        else:
+            span = b[j]
+            j += 1
+        if reach is not None and span.start >= reach:
+            _run_pairs(run_a, run_b, pairs)
+            run_a, run_b, reach = [], [], None
+        (run_a if first else run_b).append(span)
+        if reach is None or span.end > reach:
+            reach = span.end
+    _run_pairs(run_a, run_b, pairs)
+    return pairs
+
+
+def _run_pairs(run_a: list[Span], run_b: list[Span], pairs: list[tuple[Span, Span]]) -> None:
+    if not run_a or not run_b:
+        return
+    if len(run_a) == 1 and len(run_b) == 1:
+        x, y = run_a[0], run_b[0]
+        if x.start < y.end and y.start < x.end:
+            pairs.append((x, y))
+        return
+    pairs.extend(_kuhn_pairs(run_a, run_b))
+
+
 def _matches(a: list[Span], b: list[Span], overlap: bool) -> list[tuple[Span, Span]]:
     if not overlap:
         common = Counter(a) & Counter(b)
         return [(span, span) for span, times in sorted(common.items()) for _ in range(times)]
-    return _overlap_pairs(a, b)
+    return overlap_pairs(a, b)
 
 
 def _groups(spans: Iterable[Span]) -> Groups:

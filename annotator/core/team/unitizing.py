@@ -24,7 +24,7 @@ where units are: every label counts as one, a coder's overlapping marks joined.
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 
 from annotator.core.team.results import Agreement, undefined
@@ -33,7 +33,7 @@ from annotator.core.team.spans import Span, in_documents
 Units = dict[Hashable, list[tuple[int, int]]]  # document -> a coder's disjoint (start, end), sorted
 
 
-def _join(marks: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def join_units(marks: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     joined: list[tuple[int, int]] = []
     for start, end in sorted(marks):
         if joined and start < joined[-1][1]:
@@ -48,7 +48,7 @@ def _units(spans: Iterable[Span]) -> Units:
     marks: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
     for span in spans:
         marks[span.document].append((span.start, span.end))
-    return {document: _join(found) for document, found in marks.items()}
+    return {document: join_units(found) for document, found in marks.items()}
 
 
 def _by_label(spans: Iterable[Span]) -> dict[str, list[Span]]:
@@ -58,7 +58,7 @@ def _by_label(spans: Iterable[Span]) -> dict[str, list[Span]]:
     return found
 
 
-def _pair_misfit(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+def pair_misfit(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
     """Sum of delta^2 between two coders' units on one document (both directions of a pair once)."""
     total = 0
     matched_a, matched_b = [False] * len(a), [False] * len(b)
@@ -95,32 +95,44 @@ def _disagreements(coded: list[Units], documents: Mapping[Hashable, int]) -> tup
     for x in range(m):
         for y in range(x + 1, m):
             for document in documents:
-                observed += _pair_misfit(coded[x].get(document, []), coded[y].get(document, []))
+                observed += pair_misfit(coded[x].get(document, []), coded[y].get(document, []))
     d_o = 2 * observed / (m * (m - 1) * length * length)
-    lengths = [end - start for units in coded for found in units.values() for start, end in found]
-    gaps = sorted(g for units in coded for document, size in documents.items()
-                  for g in _gaps(units.get(document, []), size))
-    above = [0]  # above[i]: sum of gaps[i:]
-    for g in reversed(gaps):
-        above.append(above[-1] + g)
+    lengths = Counter(end - start for units in coded for found in units.values() for start, end in found)
+    gaps = Counter(g for units in coded for document, size in documents.items()
+                   for g in _gaps(units.get(document, []), size))
+    return d_o, expected_disagreement(lengths, gaps, m, length), sum(lengths.values())
+
+
+def expected_disagreement(lengths: Counter, gaps: Counter, coders: int, length: int) -> float:
+    """D_e of one category: its units (length -> how many) placed at random in the coders' gaps.
+
+    Units and gaps of one length are taken together: their terms are equal, and the sums
+    are integers, so the figure is the one a unit-by-unit sum gives, to the last bit.
+    """
+    sizes = sorted(gaps)
+    above, count = [0], [0]  # above[i], count[i]: sum and number of the gaps of sizes[i:]
+    for g in reversed(sizes):
+        above.append(above[-1] + g * gaps[g])
+        count.append(count[-1] + gaps[g])
     above.reverse()
-    n_c = len(lengths)
+    count.reverse()
+    n_c = sum(lengths.values())
     chance = 0
-    for span in lengths:
+    for span, times in lengths.items():
         # Places a unit of this length fits in some coder's gap: sum over gaps >= span of (gap - span + 1).
-        first = bisect.bisect_left(gaps, span)
-        fits = above[first] - (span - 1) * (len(gaps) - first)
-        chance += (n_c - 1) * (2 * span ** 3 - 3 * span ** 2 + span) // 3 + span * span * fits
-    pairs = m * length * (m * length - 1) - sum(s * (s - 1) for s in lengths)
-    d_e = 2 * chance / (length * pairs) if pairs else 0.0
-    return d_o, d_e, n_c
+        first = bisect.bisect_left(sizes, span)
+        fits = above[first] - (span - 1) * count[first]
+        chance += times * ((n_c - 1) * (2 * span ** 3 - 3 * span ** 2 + span) // 3 + span * span * fits)
+    total = coders * length
+    pairs = total * (total - 1) - sum(times * s * (s - 1) for s, times in lengths.items())
+    return 2 * chance / (length * pairs) if pairs else 0.0
 
 
 def _prepared(spans_by_coder: Mapping[str, Iterable[Span]], documents: Mapping[Hashable, int]) -> dict[str, list[Span]]:
     return {coder: in_documents(spans, documents) for coder, spans in spans_by_coder.items()}
 
 
-def _shortfall(measure: str, coders: int, documents: Mapping[Hashable, int]) -> Agreement | None:
+def unitizing_shortfall(measure: str, coders: int, documents: Mapping[Hashable, int]) -> Agreement | None:
     if coders < 2:
         return undefined(measure, f"needs at least two coders; there {'is' if coders == 1 else 'are'} {coders}",
                          coders=coders, documents=len(documents))
@@ -129,7 +141,7 @@ def _shortfall(measure: str, coders: int, documents: Mapping[Hashable, int]) -> 
     return None
 
 
-def _figure(measure: str, d_o: float, d_e: float, n_c: int, coders: int, documents: int, what: str) -> Agreement:
+def unitizing_figure(measure: str, d_o: float, d_e: float, n_c: int, coders: int, documents: int, what: str) -> Agreement:
     counted = dict(coders=coders, documents=documents, units=n_c)
     if n_c == 0:
         return undefined(measure, f"no coder marked {what} in these documents", **counted)
@@ -142,18 +154,18 @@ def _figure(measure: str, d_o: float, d_e: float, n_c: int, coders: int, documen
 def unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]], documents: Mapping[Hashable, int],
                     label: str) -> Agreement:
     """u-alpha of one label. documents: each compared document's length in code points."""
-    short = _shortfall("u_alpha", len(spans_by_coder), documents)
+    short = unitizing_shortfall("u_alpha", len(spans_by_coder), documents)
     if short is not None:
         return short
     spans = _prepared(spans_by_coder, documents)
     coded = [_units(s for s in found if s.label == label) for found in spans.values()]
-    return _figure("u_alpha", *_disagreements(coded, documents), len(spans), len(documents), f"{label!r}")
+    return unitizing_figure("u_alpha", *_disagreements(coded, documents), len(spans), len(documents), f"{label!r}")
 
 
 def layer_unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]], documents: Mapping[Hashable, int],
                           labels: Iterable[str] | None = None) -> tuple[Agreement, dict[str, Agreement]]:
     """u-alpha of a layer (its labels pooled) and of each label; labels default to those marked."""
-    short = _shortfall("u_alpha", len(spans_by_coder), documents)
+    short = unitizing_shortfall("u_alpha", len(spans_by_coder), documents)
     if short is not None:
         return short, {}
     grouped = [_by_label(found) for found in _prepared(spans_by_coder, documents).values()]
@@ -162,16 +174,16 @@ def layer_unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]], document
     per_label, sum_o, sum_e, n = {}, 0.0, 0.0, 0
     for label in labels:
         d_o, d_e, n_c = _disagreements([_units(coded.get(label, ())) for coded in grouped], documents)
-        per_label[label] = _figure("u_alpha", d_o, d_e, n_c, len(grouped), len(documents), f"{label!r}")
+        per_label[label] = unitizing_figure("u_alpha", d_o, d_e, n_c, len(grouped), len(documents), f"{label!r}")
         sum_o, sum_e, n = sum_o + d_o, sum_e + d_e, n + n_c
-    return _figure("u_alpha", sum_o, sum_e, n, len(grouped), len(documents), "any of these labels"), per_label
+    return unitizing_figure("u_alpha", sum_o, sum_e, n, len(grouped), len(documents), "any of these labels"), per_label
 
 
 def binary_unitizing_alpha(spans_by_coder: Mapping[str, Iterable[Span]],
                            documents: Mapping[Hashable, int]) -> Agreement:
     """|u-alpha: agreement on where units are, whatever their label."""
-    short = _shortfall("binary_u_alpha", len(spans_by_coder), documents)
+    short = unitizing_shortfall("binary_u_alpha", len(spans_by_coder), documents)
     if short is not None:
         return short
     coded = [_units(found) for found in _prepared(spans_by_coder, documents).values()]
-    return _figure("binary_u_alpha", *_disagreements(coded, documents), len(coded), len(documents), "any span")
+    return unitizing_figure("binary_u_alpha", *_disagreements(coded, documents), len(coded), len(documents), "any span")

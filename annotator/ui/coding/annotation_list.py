@@ -6,10 +6,11 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 
-from annotator.core.coding.doc_spans import ListedSpans
+from annotator.core.coding.doc_spans import ListedSpans, StoredSpans
 from annotator.core.common.model import LAYER_NAMES, Annotation
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
+from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.models import ANNOTATION_ID_ROLE, kept_page
 from annotator.ui.common.plain_text import clip, escape, rich_tip
@@ -33,9 +34,11 @@ class AnnotationListModel(QAbstractListModel):
                                                               ANNOTATION_ID_ROLE))
     _ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ID})
 
-    def __init__(self, project: Project, parent=None):
+    def __init__(self, project: Project, parent=None, *, coders: CoderView | None = None):
         super().__init__(parent)
         self._project = project
+        self._coders = coders  # whose codes are listed (None: everyone's)
+        self._owners: dict[int, str] | None = None  # coder id -> name, when rows name their coder
         self._doc_id: int | None = None
         self._spans = None  # the document's StoredSpans, or ListedSpans over rows handed in
         self._count = 0
@@ -53,12 +56,15 @@ class AnnotationListModel(QAbstractListModel):
         self.beginResetModel()
         self._doc_id = doc_id
         self._records, self._labels, self._pages = {}, {}, OrderedDict()
+        styles = self._coders.styles() if self._coders is not None else None
+        self._owners = None if not styles else {c.id: c.name for c in self._project.coders.list(include_gold=True)}
         if doc_id is None:
             self._spans = None
         elif annotations is not None:
             self._spans = ListedSpans(annotations)
         else:
-            self._spans = self._project.annotations.spans_of(doc_id)
+            self._spans = self._project.annotations.spans_of(
+                doc_id, self._coders.coder_ids() if self._coders is not None else None)
         self._count = self._spans.count() if self._spans is not None else 0
         self.endResetModel()
 
@@ -129,6 +135,8 @@ class AnnotationListModel(QAbstractListModel):
                 snippet = snippet[:67] + "…"
             target = self._project.annotations.display_role(a, "target")
             suffix = f"  → {target}" if target else ""
+            if self._owners is not None:  # every coder's codes are listed: say whose each is
+                suffix += f"  · {self._owners.get(a.coder_id, '?')}"
             return f"{label.name}: {snippet}{suffix}"
         if role == self._DECORATION:
             return icon
@@ -156,6 +164,9 @@ class AnnotationListModel(QAbstractListModel):
         """Bring one row in line with the store: insert, move, update or remove it."""
         self._records.pop(annotation_id, None)
         stored = self._project.annotations.find(annotation_id)
+        shown = self._spans.coder_ids if isinstance(self._spans, StoredSpans) else None
+        if stored is not None and shown is not None and stored.coder_id not in shown:
+            stored = None  # another coder's: not listed here
         if isinstance(self._spans, ListedSpans):
             self._spans.changed(annotation_id, stored)
         old = -1 if added else self._kept_row(annotation_id)

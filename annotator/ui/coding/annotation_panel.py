@@ -34,6 +34,7 @@ from annotator.ui.coding.annotation_list import AnnotationListModel
 from annotator.ui.coding.attribute_form import AttributeForm
 from annotator.ui.coding.label_combo import LabelCombo
 from annotator.ui.coding.target_popup import TargetPopup, resolve_role
+from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.models import ANNOTATION_ID_ROLE
 from annotator.ui.common.plain_text import as_text
@@ -53,15 +54,17 @@ class AnnotationPanel(QWidget):
 
     annotationActivated = Signal(object)  # Annotation
 
-    def __init__(self, project: Project, ops: Operations, parent=None, *, selection: Selection | None = None):
+    def __init__(self, project: Project, ops: Operations, parent=None, *, selection: Selection | None = None,
+                 coders: CoderView | None = None):
         super().__init__(parent)
         self._project, self._ops = project, ops
+        self._coders = coders  # whose codes are listed, and which of them may be edited
         self._selection = selection or (lambda: None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel("Annotations")
         layout.addWidget(self.heading)
-        self.model = AnnotationListModel(project, self)
+        self.model = AnnotationListModel(project, self, coders=coders)
         self.view = _list_view(self)
         self.view.setModel(self.model)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
@@ -74,7 +77,7 @@ class AnnotationPanel(QWidget):
         self.model.dataChanged.connect(self._rows_changed)
         # The form below needs the room once a claim shows its source, cue and attributes.
         layout.addWidget(self.view, 2)
-        details = QGroupBox("Selected annotation", self)
+        details = self.details = QGroupBox("Selected annotation", self)
         self.form = form = QFormLayout()
         column = QVBoxLayout(details)
         column.addLayout(form)
@@ -143,6 +146,9 @@ class AnnotationPanel(QWidget):
         self._doc_text: tuple[int, str] | None = None
         self._resetting = False
         self._unsubscribe = project.subscribe(self._on_change)
+        self._doc_id: int | None = None
+        if coders is not None:
+            coders.changed.connect(lambda: self.set_document(self._doc_id))
         self._show_details(None)
 
     def _name_field(self, name: str, hint: str, committed: Callable[[], None],
@@ -173,6 +179,7 @@ class AnnotationPanel(QWidget):
     def set_document(self, doc_id: int | None, annotations: list[Annotation] | None = None) -> None:
         self._commit_note()
         self._doc_text = None
+        self._doc_id = doc_id
         self.model.set_document(doc_id, annotations)
 
     def current(self) -> Annotation | None:
@@ -187,7 +194,7 @@ class AnnotationPanel(QWidget):
             self.view.scrollTo(index)
 
     def delete_current(self) -> None:
-        if self._current is not None:
+        if self._current is not None and (self._coders is None or self._coders.writable(self._current)):
             self._ops.delete(self._current)
 
     # -- following the list --------------------------------------------------------
@@ -258,6 +265,11 @@ class AnnotationPanel(QWidget):
     def _show_details(self, a: Annotation | None) -> None:
         same = a is not None and a.id == self._shown_id
         self._shown_id = a.id if a is not None else None
+        # In a team, another coder's annotation (shown to compare) is theirs: it is shown, not edited.
+        theirs = a is not None and self._coders is not None and not self._coders.writable(a)
+        self.details.setEnabled(not theirs)
+        self.details.setTitle(f"Selected annotation: {self._coders.owner(a)}'s (read-only)" if theirs
+                              else "Selected annotation")
         for widget in (self.label_combo, self.note_edit, self.delete_button):
             widget.setEnabled(a is not None)
         layer = self._project.codebook.label(a.label_id).layer if a is not None else None

@@ -300,7 +300,17 @@ class AnnotationTableWindow(QWidget, Feature):
         return AnnotationFilter(
             layer=self.layer_combo.currentData(), label_ids=(label_id,) if label_id is not None else (),
             entity_id=entity_id, text_contains=self.text_edit.text(), attributes=((name, value),) if name else (),
+            coder_ids=self._coder_ids(),
         )
+
+    def _coder_ids(self) -> tuple[int, ...] | None:
+        """The coders whose annotations the window's Coders control shows (blind coding hides the others')."""
+        return self.workbench.coder_view.coder_ids() if self.workbench is not None else None
+
+    def attach(self, workbench: Workbench) -> None:
+        super().attach(workbench)
+        workbench.coder_view.changed.connect(self.apply_filter)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         self._typing.stop()
@@ -359,9 +369,10 @@ class AnnotationTableWindow(QWidget, Feature):
     # -- the rest --------------------------------------------------------------------
 
     def _show_count(self) -> None:
-        shown, total = self.model.rowCount(), query.count(self.project, AnnotationFilter())
+        every = AnnotationFilter(coder_ids=self._coder_ids())  # every annotation the Coders control shows
+        shown, total = self.model.rowCount(), query.count(self.project, every)
         noun = "annotation" if total == 1 else "annotations"
-        everything = self.model.filter == AnnotationFilter()
+        everything = self.model.filter == every
         self.count_label.setText(f"{shown:,} {noun}" if everything else f"{shown:,} of {total:,} {noun}")
 
     def _sorted(self, column: int, _order) -> None:

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core.coding import codebook_files as codebook_io
@@ -42,6 +44,7 @@ from annotator.ui.coding.codebook_widgets import (
     LabelForm,
     LabelTree,
 )
+from annotator.ui.coding.variable_editor import VariablesTab
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
 from annotator.ui.common.workbench import Feature, Workbench
@@ -114,9 +117,16 @@ class CodebookEditor(QDialog, Feature):
         self.attribute_table.cellDoubleClicked.connect(lambda row, _column: self.edit_attribute())
         for button, slot in zip(d.attribute_buttons, (self.add_attribute, self.edit_attribute, self.delete_attribute)):
             button.clicked.connect(lambda checked=False, slot=slot: slot())
-        layout = QHBoxLayout(self)
+        labels_page = QWidget(self)
+        layout = QHBoxLayout(labels_page)
         layout.addLayout(left, 1)
         layout.addWidget(self.details, 1)
+        # Labels code spans; document variables are the codesheet's questions: two pages of one codebook.
+        self.variables_tab = VariablesTab(project, self._run, self)
+        self.pages = QTabWidget(self)
+        self.pages.addTab(labels_page, "Labels")
+        self.pages.addTab(self.variables_tab, "Document variables")
+        QVBoxLayout(self).addWidget(self.pages)
         self.resize(900, 560)
         self._unsubscribe = project.subscribe(self._on_change)
         self._history_changed()
@@ -186,6 +196,8 @@ class CodebookEditor(QDialog, Feature):
     def _on_change(self, change: Change) -> None:
         if change.kind == ChangeKind.CODEBOOK_CHANGED or change.kind.touches_annotations:  # names, counts
             self.refresh()
+        if change.kind == ChangeKind.CODEBOOK_CHANGED:
+            self.variables_tab.refresh()
 
     def refresh(self) -> None:
         """Show the codebook again, keeping the selection; the tree is rebuilt only when its shape changed.

@@ -22,6 +22,7 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.target_popup import resolve_role
+from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.combos import data_combo
 from annotator.ui.common.completion import complete_targets
@@ -33,10 +34,12 @@ from annotator.ui.corpus.duplicate_flags import DuplicateFlags
 class DocumentPanel(QGroupBox):
     """Codes the document as a whole: its status, its stance toward targets, and a memo on it."""
 
-    def __init__(self, project: Project, ops: Operations, parent=None, *, workbench: Workbench | None = None):
+    def __init__(self, project: Project, ops: Operations, parent=None, *, workbench: Workbench | None = None,
+                 coders: CoderView | None = None):
         super().__init__("Whole document", parent)
         self.setObjectName("documentPanel")
         self._project, self._ops = project, ops
+        self._coders = coders  # whose whole-document codes are shown
         self._doc_id: int | None = None
         layout = QFormLayout(self)
         self.status = QComboBox(self)
@@ -59,10 +62,13 @@ class DocumentPanel(QGroupBox):
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.clicked.connect(self._remove_stance)
         layout.addRow("Target:", self.target)
+        # The label and its buttons on two rows: on one they were wider than the side dock once
+        # its scroll bar showed, and the Document tab scrolled sideways.
+        layout.addRow("", self.stance)
         row = QHBoxLayout()
-        row.addWidget(self.stance, 1)
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
+        row.addStretch(1)
         layout.addRow("", row)
         self.memo = QPlainTextEdit(self)
         self.memo.setObjectName("documentMemo")
@@ -74,6 +80,8 @@ class DocumentPanel(QGroupBox):
         self.duplicates = DuplicateFlags(project, ops, self, workbench=workbench)  # hidden while there are none
         layout.addRow(self.duplicates)
         self._unsubscribe = project.subscribe(self._on_change)
+        if coders is not None:
+            coders.changed.connect(self._refresh)
         self.set_document(None)
 
     def detach(self) -> None:
@@ -127,9 +135,13 @@ class DocumentPanel(QGroupBox):
             return
         doc = self._project.documents.get(self._doc_id, with_text=False)
         self.status.setCurrentIndex(STATUSES.index(doc.status))
-        for a in self._project.annotations.document_level(self._doc_id):
+        shown = self._coders.coder_ids() if self._coders is not None else None
+        several = self._coders is not None and self._coders.styles() is not None  # every coder's: say whose
+        for a in self._project.annotations.document_level(self._doc_id, shown):
             label = self._project.codebook.label(a.label_id)
-            item = QListWidgetItem(label_icon(label.color, label.key), f"{label.name} toward {self._project.annotations.display_role(a, 'target')}")
+            text = f"{label.name} toward {self._project.annotations.display_role(a, 'target')}"
+            item = QListWidgetItem(label_icon(label.color, label.key),
+                                   f"{text}  · {self._coders.owner(a)}" if several else text)
             item.setData(Qt.UserRole, a.id)
             self.stances.addItem(item)
 
@@ -180,5 +192,11 @@ class DocumentPanel(QGroupBox):
 
     def _remove_stance(self) -> None:
         item = self.stances.currentItem()
-        if item is not None:
-            self._ops.delete(self._project.annotations.get(item.data(Qt.UserRole)))
+        if item is None:
+            return
+        annotation = self._project.annotations.get(item.data(Qt.UserRole))
+        if self._coders is not None and not self._coders.writable(annotation):
+            QMessageBox.information(self, "Remove stance", f"This stance is {self._coders.owner(annotation)}'s; "
+                                    "each coder removes their own.")
+            return
+        self._ops.delete(annotation)

@@ -1,9 +1,9 @@
 """What a feature of the window may use: the workbench, and the Feature base it attaches.
 
 A feature (a panel, a tool window, a dialog) reaches the main window only through
-Workbench: the open project, its undoable operations, `reveal` to show a place in a
-document, `show_status`, `tool_window` for the one live instance of a tool window, and
-the document shown (`current_doc_id`, `documentShown`) for a tool that follows it.
+Workbench: the open project, its undoable operations, whose codes are shown, `reveal` to show
+a place in a document, `show_status`, `tool_window` for the one live instance of a tool window,
+and the document shown (`current_doc_id`, `documentShown`) for a tool that follows it.
 It never probes the window for attributes, and never stores itself on it.
 """
 
@@ -19,6 +19,7 @@ from shiboken6 import isValid
 if TYPE_CHECKING:
     from annotator.core.project import Project
     from annotator.ui.actions.operations import Operations
+    from annotator.ui.common.coder_view import CoderView
 
 W = TypeVar("W", bound=QWidget)
 
@@ -28,6 +29,7 @@ class Workbench(Protocol):
 
     project: Project | None
     ops: Operations
+    coder_view: CoderView  # whose codes the views show (the Coders control's choice)
     current_doc_id: int | None  # the document the reader shows
     documentShown: SignalInstance  # emitted with that document's id (None: no document) when it changes
 

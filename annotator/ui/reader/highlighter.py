@@ -18,6 +18,7 @@ from typing import NamedTuple
 from PySide6.QtCore import SIGNAL, SLOT, QObject
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
 
+from annotator.ui.common.coder_view import OVERLAP
 from annotator.ui.common.colors import blend
 
 # Longer spans (in UTF-16 units) are rare; they are kept aside so that a lookup
@@ -34,6 +35,9 @@ WINDOW_BEFORE, WINDOW_AFTER = 2_000, 8_000
 # highlightBlock for each of thousands of paragraphs (about 10 ms in Python even
 # when each returns at once); unhooked meanwhile, that pass is skipped. Should a
 # Qt release rename the slot, disconnecting fails and the pass just costs its time.
+_UNDERLINES = {"solid": QTextCharFormat.SingleUnderline, "dashed": QTextCharFormat.DashUnderline,
+               "dotted": QTextCharFormat.DotLine, "dash-dot": QTextCharFormat.DashDotLine,
+               "dash-dot-dot": QTextCharFormat.DashDotDotLine, OVERLAP: QTextCharFormat.WaveUnderline}
 _TEXT_CHANGED, _REFORMAT = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
 
 
@@ -44,6 +48,7 @@ class Span(NamedTuple):
     start: int
     end: int
     color: str
+    underline: str | None = None  # the coder's underline when several coders' codes are shown (coder_view)
 
 
 def _key(span: Span) -> tuple[int, int, int]:
@@ -286,18 +291,21 @@ class SpanHighlighter(QSyntaxHighlighter):
                     open_spans.append(span)
             if open_spans and right > left:
                 ordered = sorted(open_spans, key=lambda s: (s.start, -s.end))
-                self.setFormat(left, right - left, self._format([s.color for s in ordered]))
+                coders = {s.underline for s in ordered if s.underline is not None}
+                underline = None if not coders else coders.pop() if len(coders) == 1 else OVERLAP
+                self.setFormat(left, right - left, self._format([s.color for s in ordered], underline))
 
-    def _format(self, colors: list[str]) -> QTextCharFormat:
-        key = tuple(colors)
+    def _format(self, colors: list[str], underline: str | None = None) -> QTextCharFormat:
+        key = (*colors, underline)
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = QTextCharFormat()
             fmt.setBackground(blend(colors, self._base))
-            if len(colors) > 1:
+            if len(colors) > 1 or underline is not None:
                 # Where spans overlap, an underline in the innermost label's colour
-                # keeps the nested tag visible even when the tints look alike.
-                fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
-                fmt.setUnderlineColor(QColor(colors[-1]).darker(120))
+                # keeps the nested tag visible even when the tints look alike; with several
+                # coders shown, its style says whose span it is (a wave: more than one coder's).
+                fmt.setUnderlineStyle(_UNDERLINES.get(underline, QTextCharFormat.SingleUnderline))
+                fmt.setUnderlineColor(QColor(colors[-1]).darker(150 if underline else 120))
             self._formats[key] = fmt
         return fmt

@@ -61,6 +61,9 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         self.role_name = None
         # A document's spans arrive as light rows; the window hands in how to read a whole annotation.
         self.fetch_annotation: Callable[[int], Annotation] | None = None
+        # Each coder's underline (coder id -> style) when several coders' codes are shown; None otherwise.
+        self.coder_styles: dict[int, str] | None = None
+        self.coder_name: Callable[[Annotation], str] | None = None  # whose an annotation is, for tooltips then
         # The shown text's spans, asked a range at a time: a document may carry a million of them.
         self._source: StoredSpans | ListedSpans = ListedSpans([])
         self._cues = {}
@@ -153,7 +156,7 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         if cues.keys() != self._cues.keys():
             self._cues = cues
             self._cue_timer.start()  # asked while a paragraph is being highlighted: redraw the marks after
-        if not self._map.identical:
+        if not self._map.identical or self.coder_styles:
             return [self._span(a) for a in rows]
         # No character takes two Qt positions: thousands of spans need no conversion each.
         colors = {label_id: label.color for label_id, label in self._labels.items()}
@@ -161,8 +164,9 @@ class ReaderView(SpanEditing, QPlainTextEdit):
 
     def _span(self, annotation: Annotation | SpanRow) -> Span:
         label = self._labels.get(annotation.label_id)
+        underline = self.coder_styles.get(annotation.coder_id) if self.coder_styles else None
         return Span(annotation.id, *self._map.span_to_qt(annotation.start, annotation.end),
-                    label.color if label else "#999999")
+                    label.color if label else "#999999", underline)
 
     def _full(self, annotation_id: int) -> Annotation:
         """The whole record of a shown annotation (labels, roles, note) for tooltips and editing."""
@@ -347,6 +351,8 @@ class ReaderView(SpanEditing, QPlainTextEdit):
             target = self.role_name(a, "target") if self.role_name else a.target
             if target:
                 line += f" → {_esc(target)}"
+            if self.coder_styles and self.coder_name is not None:
+                line += f" <span style='color:gray'>— {_esc(self.coder_name(a))}</span>"
             if label and label.description:  # the coding instruction, for a second opinion while reading
                 line += f"<br/><span style='color:gray'>{_esc(label.description[:300])}</span>"
             if a.note:
