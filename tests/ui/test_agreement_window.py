@@ -215,6 +215,50 @@ def test_cancel_while_computing_keeps_the_figures_shown_before(open_window, team
     assert tool.status.text() == "Cancelled; the figures shown are those computed before."
 
 
+def test_cancel_stops_the_computation_part_way(open_window, team_path, qtbot, monkeypatch):
+    import threading
+
+    from annotator.core.team.project_agreement import AgreementCancelled
+    from annotator.ui.team import agreement as agreement_window
+    from tests.ui.test_worker import press_cancel, when_visible
+
+    window = open_window(team_path)
+    tool = open_agreement(window, qtbot)
+    before = tool.report
+    released = threading.Event()
+    calls: list[tuple[int, int]] = []
+    ended: list[BaseException] = []
+    real = agreement_window.agreement
+
+    def watched(*args, on_progress, **kwargs):
+        def told(done: int, total: int):
+            if total and not released.is_set():  # part-way: hold the run until Cancel has been pressed
+                assert released.wait(20), "the test never pressed Cancel"
+            calls.append((done, total))
+            return on_progress(done, total)
+
+        try:
+            return real(*args, on_progress=told, **kwargs)
+        except AgreementCancelled as exc:
+            ended.append(exc)
+            raise
+
+    monkeypatch.setattr(agreement_window, "agreement", watched)
+
+    def cancel(dialog) -> bool:
+        press_cancel(qtbot, dialog)
+        released.set()
+        return True
+
+    when_visible(tool, qtbot, "agreementProgress", cancel)
+    assert tool.compute() is None
+    assert ended, "the computation ran to its end although Cancel was pressed"
+    done, total = calls[-1]
+    assert done < total  # it stopped at the first step after Cancel, the rest never computed
+    assert tool.report is before
+    assert tool.status.text() == "Cancelled; the figures shown are those computed before."
+
+
 def test_help_lists_the_adjudicate_window_s_keys(open_window, team_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

@@ -12,7 +12,7 @@ who never touched a document says nothing about it and is no unit there.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -22,6 +22,7 @@ from annotator.core.common.model import Variable
 from annotator.core.common.protocols import ProjectLike
 
 NONE_GIVEN = "(none)"  # a role the coder left empty on a span they marked: a value, not a gap
+READ_CHECK = 20_000  # annotation rows read between two checks for Cancel
 
 
 class CodedSpan(NamedTuple):
@@ -83,7 +84,9 @@ def _coder_names(project: ProjectLike, coders: Iterable[str] | None) -> dict[int
 
 
 def read_coded(project: ProjectLike, coders: Iterable[str] | None = None,
-               documents: Iterable[int] | None = None) -> Coded:
+               documents: Iterable[int] | None = None, check: Callable[[], None] | None = None) -> Coded:
+    """Who coded what, for the compared coders; check() runs between reads and every READ_CHECK rows (it may raise)."""
+    check = check or _nothing
     store = project.store
     everyone = {coder.id: coder.name for coder in project.coders.list()}
     chosen = _coder_names(project, coders)
@@ -119,12 +122,18 @@ def read_coded(project: ProjectLike, coders: Iterable[str] | None = None,
         labels[label.layer].append(label.name)
     coded = Coded(names, units, coded_by, lengths, titles, {name: [] for name in names}, [], {}, {}, dict(labels),
                   project.variables.list(), {})
-    _read_annotations(store, coded, chosen)
+    check()
+    _read_annotations(store, coded, chosen, check)
+    check()
     _read_answers(store, coded, chosen)
     return coded
 
 
-def _read_annotations(store, coded: Coded, chosen: dict[int, str]) -> None:
+def _nothing() -> None:
+    return None
+
+
+def _read_annotations(store, coded: Coded, chosen: dict[int, str], check: Callable[[], None]) -> None:
     entities = dict(store.query("SELECT id, name FROM entities"))
 
     def shown(entity_id, text):
@@ -150,7 +159,9 @@ def _read_annotations(store, coded: Coded, chosen: dict[int, str]) -> None:
     kept: list[int] = []
     known: dict[tuple, tuple] = {}  # most spans share their roles (none given, one source ...): read each once
     spans = coded.spans
-    for ann, doc, coder_id, label_id, start, end, *given in rows:
+    for n, (ann, doc, coder_id, label_id, start, end, *given) in enumerate(rows):
+        if not n % READ_CHECK:
+            check()
         if doc not in coded_by or coder_id not in chosen or label_id not in labels:
             continue
         coder = chosen[coder_id]

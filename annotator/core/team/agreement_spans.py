@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import combinations
 
@@ -58,7 +59,7 @@ class RoleAgreement:
 class SpanTallies:
     """Span counts per coder and matches per pair, per (document, label), exact and overlapping."""
 
-    def __init__(self, coded: Coded):
+    def __init__(self, coded: Coded, tick: Callable[[int], None] | None = None):
         self.coded = coded
         self.layer_of = {label: layer for layer, names in coded.labels.items() for label in names}
         self.counts: dict[str, Counter] = {}
@@ -68,7 +69,7 @@ class SpanTallies:
         self.pairs: list[Pair] = list(combinations(coded.coders, 2))
         self._documents = {pair: {d for d, who in coded.coded_by.items() if pair[0] in who and pair[1] in who}
                            for pair in self.pairs}
-        self.swept = sweep(coded)
+        self.swept = sweep(coded, tick)
         self.matches: dict[bool, dict[Pair, Counter]] = self.swept.matches
         self._sums: dict[tuple, dict] = {}
 

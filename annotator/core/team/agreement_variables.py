@@ -107,7 +107,8 @@ def whole_document_items(coded: Coded) -> list[Item]:
     return items
 
 
-def item_figures(coded: Coded, items: list[Item]) -> list[AgreementRow]:
+def item_figures(coded: Coded, items: list[Item], tick: Callable[[int], None] | None = None) -> list[AgreementRow]:
+    """Alpha, percent agreement and a kappa per item; tick(1) after each item (it may raise)."""
     rows = []
     for name, level, data, order, _show in items:
         who = _contributors(coded.coders, data)
@@ -115,6 +116,8 @@ def item_figures(coded: Coded, items: list[Item]) -> list[AgreementRow]:
         rows.append(AgreementRow("variable", name, who, percent_agreement(data)))
         kappa = cohen_kappa(data) if len(coded.coders) == 2 else fleiss_kappa(data)
         rows.append(AgreementRow("variable", name, who, kappa))
+        if tick is not None:
+            tick(1)
     return rows
 
 

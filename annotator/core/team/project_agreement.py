@@ -12,12 +12,17 @@ for units is there), then computes:
 - a coder x coder matrix, a per-document table, and the list of disagreements.
 
 A figure that cannot be computed is an Agreement with value None and its reason.
+
+on_progress(done, total) is told how far it has got: while the project is read total
+is 0, then a step is a document swept, a variable item, or one of the phases after
+the sweep. Answering False stops it at the next step with AgreementCancelled: a
+big project's Cancel takes effect within a fraction of a second, with no report at all.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -45,6 +50,26 @@ from annotator.core.team.agreement_variables import (
 )
 from annotator.core.team.results import Agreement
 from annotator.core.team.table import AgreementRow, format_agreement_table
+
+Progress = Callable[[int, int], "bool | None"]
+PHASES_AFTER_SWEEP = 5  # span figures, roles, the matrix, the disagreements, the per-document table
+
+
+class AgreementCancelled(Exception):
+    """on_progress answered False: agreement() stopped between two steps and returned no report."""
+
+
+class _Steps:
+    """Counts the steps done, tells on_progress, and raises AgreementCancelled when it answers False."""
+
+    def __init__(self, on_progress: Progress | None):
+        self._on_progress = on_progress
+        self.done = self.total = 0
+
+    def __call__(self, steps: int = 0) -> None:
+        self.done += steps
+        if self._on_progress is not None and self._on_progress(self.done, self.total) is False:
+            raise AgreementCancelled("Agreement cancelled; no figures were computed.")
 
 
 @dataclass(frozen=True)
@@ -99,16 +124,18 @@ class AgreementReport:
 
 
 def agreement(project: ProjectLike, *, coders: Iterable[str] | None = None, documents: Iterable[int] | None = None,
-              level: str | None = None) -> AgreementReport:
+              level: str | None = None, on_progress: Progress | None = None) -> AgreementReport:
     """Every agreement figure of the project's coders (or those named) over the documents two of them coded.
 
     documents limits the units to these ids; level (nominal, ordinal, interval, ratio)
     compares every variable whose type allows it at that level instead of its own.
+    on_progress(done, total) runs between steps (see the module's docstring); answering
+    False raises AgreementCancelled.
     """
     if level is not None and level not in LEVELS:
         raise ProjectError(f"Unknown level {level!r}; use one of {', '.join(LEVELS)}.")
     with _no_cycle_collection():
-        return _agreement(project, coders, documents, level)
+        return _agreement(project, coders, documents, level, _Steps(on_progress))
 
 
 @contextmanager
@@ -128,27 +155,39 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _agreement(project: ProjectLike, coders: Iterable[str] | None, documents: Iterable[int] | None,
-               level: str | None) -> AgreementReport:
-    coded = read_coded(project, coders, documents)
+               level: str | None, step: _Steps) -> AgreementReport:
+    step()
+    coded = read_coded(project, coders, documents, step)
     report = AgreementReport(tuple(coded.coders), tuple(coded.units), tuple(coded.complete()), [], [], [], [], [],
                              coded.notes)
     if report.problem is not None:
+        step.total = step.done = 1
+        step()
         return report
     items = variable_items(coded, level) + whole_document_items(coded)
-    report.rows.extend(item_figures(coded, items))
-    tallies = SpanTallies(coded)
+    step.total = len(coded.units) + len(items) + PHASES_AFTER_SWEEP
+    step()
+    report.rows.extend(item_figures(coded, items, step))
+    swept_before = step.done
+    tallies = SpanTallies(coded, step)
+    step(len(coded.units) - (step.done - swept_before))  # the documents with no span at all, swept at once
     report.rows.extend(span_figures(coded, tallies))
+    step(1)
     report.roles, role_places = role_figures(coded, tallies)
     report.rows.extend(AgreementRow("layer", f"{r.layer}: {r.name}", report.coders, r.figure) for r in report.roles)
+    step(1)
     for first, second in tallies.pairs:
         i, j = coded.coders.index(first), coded.coders.index(second)
         report.matrix.append(PairAgreement(first, second, len(tallies.pair_documents(first, second)),
                                            pair_f1(coded, tallies, first, second), pair_alpha(coded, items, i, j)))
+        step()
+    step(1)
     whole = {name for name, *_ in items if name.startswith("whole document: ")}
     report.disagreements = [Disagreement(doc, "whole document" if name in whole else "variable", name, None, None,
                                          versions) for doc, name, versions in item_disagreements(coded, items)]
     report.disagreements += span_disagreements(tallies) + role_places
     report.disagreements.sort(key=lambda d: (d.document, d.start is not None, d.start or 0, d.kind, d.name))
+    step(1)
     per_document: dict[int, int] = {}
     for place in report.disagreements:
         per_document[place.document] = per_document.get(place.document, 0) + 1
@@ -160,6 +199,7 @@ def _agreement(project: ProjectLike, coders: Iterable[str] | None, documents: It
         report.notes.append(f"Span figures rest on the {len(report.complete):,} documents every compared coder "
                             f"coded; {left_out:,} more were coded by only some (the coder x coder matrix counts "
                             "them; compare fewer coders with --coders to use them).")
+    step(1)
     return report
 
 

@@ -18,6 +18,7 @@ is counted on the way.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import NamedTuple
@@ -27,6 +28,7 @@ from annotator.core.team.span_f1 import overlap_pairs
 from annotator.core.team.unitizing import join_units, pair_misfit
 
 Pair = tuple[str, str]
+TICK = 10  # documents swept between two ticks: a big project's Cancel answers within a fraction of a second
 Matched = tuple[str, str, CodedSpan, CodedSpan]  # first coder, second coder, their matched spans
 
 
@@ -63,7 +65,8 @@ def _role_order(span: CodedSpan) -> tuple:
     return span.start, span.end, span.id
 
 
-def sweep(coded: Coded) -> Swept:
+def sweep(coded: Coded, tick: Callable[[int], None] | None = None) -> Swept:
+    """Every span tally in one pass; tick(documents swept since the last tick) runs every TICK documents (it may raise)."""
     coders = coded.coders
     m = len(coders)
     pairs = list(combinations(coders, 2))
@@ -73,7 +76,13 @@ def sweep(coded: Coded) -> Swept:
         for s in coded.spans[coder]:
             by_place[s.document, s.layer].append((s.start, s.end, s.label, ci, s))
     state = _State(coded, m)
+    last, swept = None, 0
     for (doc, layer), marks in sorted(by_place.items()):
+        if doc != last:
+            last, swept = doc, swept + 1
+            if tick is not None and swept == TICK:
+                tick(swept)
+                swept = 0
         marks.sort()
         state.begin(doc, layer, doc in complete)
         n, i = len(marks), 0
@@ -86,6 +95,8 @@ def sweep(coded: Coded) -> Swept:
             state.cluster(marks[i:j], reach)
             i = j
         state.end()
+    if tick is not None and swept:
+        tick(swept)
     return state.finish(pairs, complete)
 
 

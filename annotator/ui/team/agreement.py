@@ -2,7 +2,8 @@
 
 The analyst chooses the coders, the documents (all, or those the document list shows) and
 optionally one level of measurement for every variable; the core's agreement() runs on a
-worker thread behind a progress dialog, since a big project takes seconds. The window then
+worker thread behind a progress dialog, since a big project takes seconds; Cancel stops it
+at its next step and leaves the figures shown before. The window then
 shows the figures (alphas banded by Krippendorff's conventions, each with what it rests on
 or why it has no value), a coder x coder matrix, a per-document table and the places the
 coders differ; choosing a place opens the document there. Export CSV writes the table the
@@ -42,7 +43,11 @@ from annotator.core.common.model import LEVELS
 from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
-from annotator.core.team.project_agreement import AgreementReport, agreement
+from annotator.core.team.project_agreement import (
+    AgreementCancelled,
+    AgreementReport,
+    agreement,
+)
 from annotator.core.team.table import write_agreement_csv
 from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
 from annotator.ui.common.workbench import Feature, Workbench
@@ -258,12 +263,15 @@ class AgreementWindow(QWidget, Feature):
             documents = list(project.documents.listing(self.list_query))
 
         def work(worker: Project, report) -> AgreementReport | None:
-            found = agreement(worker, coders=coders, documents=documents, level=level)
-            # The core cannot stop half-way; Cancel pressed meanwhile throws the figures away.
-            return found if report(1, 1, "") else None
+            try:
+                return agreement(worker, coders=coders, documents=documents, level=level,
+                                 on_progress=lambda done, total: report(done, total, ""))
+            except AgreementCancelled:
+                return None
 
         job = run_with_progress(self, project, work, title="Agreement", object_name="agreementProgress",
-                                label=lambda *_args: "Computing agreement…")
+                                label=lambda _done, total, _what: "Computing agreement…" if total
+                                else "Reading who coded what…")
         if job is None:
             return None
         if job.error is not None:
