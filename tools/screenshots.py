@@ -167,7 +167,7 @@ def main(out_dir: str) -> int:
     def codebook():
         window.open_codebook()
         editor = window.tool_window("codebook_editor")
-        editor.resize(980, 640)
+        editor.resize(1060, 640)  # wide enough for the attribute table's four columns
         editor.show()
         steps.append(lambda: shoot(editor, "codebook-editor.png"))
 

@@ -399,6 +399,7 @@ class MainWindow(QMainWindow):
     def _coders_shown(self) -> None:
         """Another coder's codes (or every coder's, or gold) were chosen, or the coders changed: highlights follow."""
         self.reader.coder_styles = self.coder_view.styles()
+        self.doc_model.set_coders(self.coder_view.coder_ids())  # blind coding: the Tags column counts only what is shown
         if self.current_doc_id is not None:
             self.reader.set_annotations(self._spans(self.current_doc_id))
 

@@ -88,6 +88,8 @@ def test_pages_counts_and_filters_go_through_indexes(archive: Project) -> None:
     page = plan(archive, archive.documents._PAGE, ("[1, 2]",))
     assert "SEARCH d USING INTEGER PRIMARY KEY (rowid=?)" in page
     assert "SEARCH a USING COVERING INDEX idx_annotations_document_id" in page  # the per-document count
+    blind = plan(archive, archive.documents._PAGE_OF_CODERS, ("[1]", "[1, 2]"))
+    assert "SEARCH a USING COVERING INDEX idx_annotations_coder_id" in blind  # one coder's count: no row read
     assert "USING COVERING INDEX" in plan(archive, "SELECT count(*) FROM documents")
     archive.documents.listing(DocumentQuery(title="x"))  # installs the folding functions
     sql, params = _listing_sql(DocumentQuery(field="outlet", field_text="monde", among=frozenset({1})))

@@ -96,6 +96,24 @@ def test_all_coders_shows_both_told_apart_by_their_underline(open_window, seeded
     assert ui.underline_at(kim[0]) == QTextCharFormat.NoUnderline  # one coder's codes: no coder marks
 
 
+def test_the_tags_column_counts_only_the_codes_shown(open_window, seeded_path):
+    # Blind coding: the document list must not tell kim how much lee tagged.
+    _coded_by(seeded_path, "lee", "Amazon", "Organization", stance="Amazon")
+    _coded_by(seeded_path, "kim", "Walmart", "Organization", 2)
+    with Project(seeded_path) as project:
+        doc = next(d.id for d in project.documents.summaries() if d.title.startswith(TITLE))
+        total = len(project.annotations.spans_for_document(doc)) + len(project.annotations.document_level(doc))
+    _as("kim")
+    ui = Driver(open_window(seeded_path))
+    ui.open(TITLE)
+
+    assert ui.document_row(doc)[1] == 1  # kim's one tag
+    ui.choose_coders("lee's codes")
+    assert ui.document_row(doc)[1] == 2  # lee's tag and stance
+    ui.choose_coders("All coders")
+    assert ui.document_row(doc)[1] == total == 3
+
+
 def test_the_gold_view_writes_edits_as_gold(open_window, seeded_path, qtbot):
     _coded_by(seeded_path, "lee", "Amazon", "Organization")
     _coded_by(seeded_path, "kim", "Walmart", "Organization", 2)
@@ -148,6 +166,7 @@ def test_a_project_of_one_coder_shows_no_coders_control_and_no_names(open_window
     assert window.coders_control.button.menu() is None
     assert ui.annotation_rows() == ["Organization: Amazon"]  # no coder named on rows
     assert ui.document_codes() == ["Against toward Amazon"]
+    assert ui.document_row(window.current_doc_id)[1] == 2  # the Tags column counts as always
     assert ui.underline_at(one[0]) == QTextCharFormat.NoUnderline
     assert "kim" not in window.reader._tooltip(window.reader.annotations_at(one[0]))
     assert ui.side_tab_titles() == ["Annotations", "Document", "Search"]  # no codesheet without variables

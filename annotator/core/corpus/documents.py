@@ -132,16 +132,29 @@ class Documents:
         "(SELECT count(*) FROM annotations a WHERE a.document_id = d.id) FROM documents d "
         "WHERE d.id IN (SELECT value FROM json_each(?))"
     )
+    # The same, counting only some coders' annotations (the (coder_id, document_id) index answers it).
+    _PAGE_OF_CODERS = (
+        "SELECT d.id, d.title, d.status, "
+        "(SELECT count(*) FROM annotations a WHERE a.document_id = d.id "
+        "AND a.coder_id IN (SELECT value FROM json_each(?))) FROM documents d "
+        "WHERE d.id IN (SELECT value FROM json_each(?))"
+    )
 
-    def page(self, ids: Sequence[int]) -> list[DocumentSummary]:
+    def page(self, ids: Sequence[int], coders: Sequence[int] | None = None) -> list[DocumentSummary]:
         """Title, status and annotation count of these documents, in the order given.
 
         Only the rows asked for are read; each count comes from the (document_id, ...) index.
+        With coders (coder ids) the count is of their annotations only, so a coder coding blind
+        does not learn from the list how much the others tagged; None counts every coder's.
         A document removed since the ids were listed is left out.
         """
         if not ids:
             return []
-        found = {row[0]: DocumentSummary(*row) for row in self._store.query(self._PAGE, (json.dumps(list(ids)),))}
+        if coders is None:
+            rows = self._store.query(self._PAGE, (json.dumps(list(ids)),))
+        else:
+            rows = self._store.query(self._PAGE_OF_CODERS, (json.dumps(list(coders)), json.dumps(list(ids))))
+        found = {row[0]: DocumentSummary(*row) for row in rows}
         return [found[doc_id] for doc_id in ids if doc_id in found]
 
     def ids(self) -> list[int]:

@@ -40,6 +40,7 @@ class DocumentListModel(RecordTableModel):
         super().__init__(parent)
         self._project = project
         self.query = DocumentQuery()
+        self.coders: tuple[int, ...] | None = None  # whose annotations the Tags column counts; None: everyone's
         self._ids: Sequence[int] = project.documents.listing()
         self._pages: OrderedDict[int, list[_ListedDocument | None]] = OrderedDict()
         self.page_fetches = 0  # pages read from the file, for tests and the bench
@@ -64,7 +65,7 @@ class DocumentListModel(RecordTableModel):
         return page[offset] if offset < len(page) else None
 
     def _read(self, ids: Sequence[int]) -> list[_ListedDocument | None]:
-        summaries = {doc.id: doc for doc in self._project.documents.page(ids)}
+        summaries = {doc.id: doc for doc in self._project.documents.page(ids, self.coders)}
         flags = flagged_among(self._project.store, ids)
         return [_ListedDocument(summaries[i], flags.get(i)) if i in summaries else None for i in ids]
 
@@ -117,6 +118,15 @@ class DocumentListModel(RecordTableModel):
         """The document's row, -1 when the list does not show it; the ids are in order, so a bisection."""
         row = bisect_left(self._ids, doc_id)
         return row if row < len(self._ids) and self._ids[row] == doc_id else -1
+
+    def set_coders(self, coders: tuple[int, ...] | None) -> None:
+        """Count only these coders' annotations (the coder view's choice); None counts every coder's."""
+        if coders == self.coders:
+            return
+        self.coders = coders
+        self._pages.clear()  # the counts read are another view's: read them again as the rows are shown
+        if self._ids:
+            self.dataChanged.emit(self.index(0, self.COUNT), self.index(len(self._ids) - 1, self.COUNT))
 
     def set_query(self, query: DocumentQuery) -> None:
         """Show the documents the query lets through; the selection stays on the documents still shown."""
