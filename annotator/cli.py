@@ -211,27 +211,22 @@ def _import_refi(project: Project, paths: list[Path]) -> int:
     """REFI-QDA projects (.qdpx) and codebooks (.qdc) from other QDA programs, each whole or not at all."""
     from annotator.core.interchange.refi import import_qdc, import_qdpx
 
-    code = 0
-    for path in paths:
-        try:
-            report = (import_qdc if path.suffix.lower() == ".qdc" else import_qdpx)(project, path)
-        except ProjectError as exc:
-            print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
-            code = 1
-            continue
-        for line in report.summary_lines():
-            print(line)
-    return code
+    return _import_each(paths, lambda path: (import_qdc if path.suffix.lower() == ".qdc" else import_qdpx)(project, path))
 
 
 def _import_exported_jsonl(project: Project, paths: list[Path], coder: str | None) -> int:
     """Annotator's own JSON Lines exports, each file whole or not at all."""
     from annotator.core.interchange.jsonl_import import import_jsonl
 
+    return _import_each(paths, lambda path: import_jsonl(project, path, coder=coder))
+
+
+def _import_each(paths: list[Path], importer) -> int:
+    """Import each file whole: a refusal is printed and the next file goes on; 1 when any was refused."""
     code = 0
     for path in paths:
         try:
-            report = import_jsonl(project, path, coder=coder)
+            report = importer(path)
         except ProjectError as exc:
             print(f"{PROG}: error: {shown_text(str(exc))}", file=sys.stderr)
             code = 1

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.core.coding.annotations import default_annotator
+from annotator.core.coding.coders import default_annotator
 from annotator.core.common.errors import ProjectError
 from annotator.core.safety.backup import DEFAULT_KEEP, MAX_KEEP, backups_to_keep, set_backups_to_keep
 from annotator.ui.common import settings

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from annotator.core.coding.annotations import default_annotator
+from annotator.core.coding.coders import default_annotator
 from annotator.core.project import Project
 from annotator.ui.common.colors import blend
 

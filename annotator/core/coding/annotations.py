@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from annotator.core.coding.coders import Coders, default_annotator
+from annotator.core.coding.coders import Coders
 from annotator.core.coding.doc_spans import SpanRow, StoredSpans, coder_clause
 from annotator.core.coding.words import snap_to_words
 from annotator.core.common.errors import AnnotationError
@@ -24,7 +24,6 @@ _COLUMNS = (
 _ORDER = "ORDER BY span_start, span_end DESC, id"
 
 
-__all__ = ["Annotations", "default_annotator"]
 
 
 class Annotations:
