@@ -23,9 +23,43 @@ def annotator_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A module marked both_engines runs each test that takes `project` on both engines.
+    if "project" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
-    p = Project(tmp_path / "test.annotator")
+def engine(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator:
+    """A PostgreSQL server to make shared projects on (tests/pg_support.py says which)."""
+    from tests.pg_support import Server
+
+    server = Server.start()
+    if server is None:
+        if os.environ.get("ANNOTATOR_REQUIRE_PG"):
+            pytest.fail("ANNOTATOR_REQUIRE_PG is set but PostgreSQL's server programs are not installed")
+        pytest.skip("no PostgreSQL: apt-get install postgresql postgresql-contrib, or set ANNOTATOR_TEST_PG")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def shared_url(pg_server) -> Iterator[str]:
+    """The URL of a fresh, empty shared project on the test server."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture
+def project(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Project]:
+    location = request.getfixturevalue("shared_url") if engine == "postgresql" else tmp_path / "test.annotator"
+    p = Project(location)
     yield p
     p.close()
 

@@ -20,6 +20,7 @@ from annotator.core.entities.registry import Entities
 from annotator.core.safety.backup import make_backup
 from annotator.core.store.database import Store
 from annotator.core.store.paths import PROJECT_SUFFIX
+from annotator.core.store.pg.locations import is_url
 
 
 class Project:
@@ -31,7 +32,13 @@ class Project:
         write permission opens read-only by itself (store.read_only_reason says why).
         take_over clears an old lock from another computer; only when the analyst asked to.
         """
-        self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over, backup=make_backup)
+        if is_url(path):
+            from annotator.core.store.pg.shared import SharedStore  # psycopg loads only for a shared project
+
+            self.store = SharedStore(path)
+        else:
+            self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over,
+                               backup=make_backup)
         try:
             self._attach()
             if not self.codebook.labels() and not self.store.read_only:

@@ -14,7 +14,10 @@ def add_to_index(conn: sqlite3.Connection, documents: Iterable[tuple[int, str, s
 
     Every path that inserts into documents calls this right after (see schema.py's v4
     step for why no trigger does it); together with the row they are one transaction.
+    A shared project's server indexes its documents itself.
     """
+    if getattr(conn, "engine", "sqlite") == "postgresql":
+        return
     conn.executemany("INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)", documents)
 
 

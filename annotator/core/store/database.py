@@ -91,6 +91,10 @@ def now() -> str:
 
 
 class Store:
+    engine = "sqlite"
+    # The undo log's keeper: SQLite's temp triggers here, the server's in a shared project.
+    history = history
+
     def __init__(self, path: Path, *, create: bool = True, read_only: bool = False, take_over: bool = False,
                  backup: Callable[[Store, str], object] | None = None):
         """backup(store, reason) copies the file aside before a schema upgrade (safety.backup.make_backup,
@@ -287,15 +291,15 @@ class Store:
         if outer:
             self._pending = []
             self.last_changeset = None
-            start = history.position(self.conn)
+            start = self.history.position(self.conn)
         mark = len(self._pending)
         try:
             with self._transaction():
                 yield self.conn
                 if outer:
-                    end = history.position(self.conn)
+                    end = self.history.position(self.conn)
                     if not undoable and end > start:
-                        history.forget(self.conn, start + 1, end)
+                        self.history.forget(self.conn, start + 1, end)
                     elif end > start:
                         self.last_changeset = history.Changeset(start + 1, end, list(self._pending))
         except BaseException:
@@ -328,6 +332,7 @@ class Store:
         # before any of the edit ran, instead of halfway through it.
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._began()
             yield
         except BaseException:
             if conn.in_transaction:
@@ -339,6 +344,9 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    def _began(self) -> None:
+        """Called first inside each outer transaction; a shared project tells the server what it has seen."""
 
     def edit(self, action, *args, **kwargs):
         """Run one user action as a single undoable edit: (its result, its changeset or None).
@@ -356,12 +364,12 @@ class Store:
         A long edit (a merge) runs on a worker so the window stays live, but the undo log is per
         connection: the window's connection takes the worker's entries over before it closes.
         """
-        return history.adopt(self.conn, statements, changes)
+        return self.history.adopt(self.conn, statements, changes)
 
     def undo(self, changeset: "history.Changeset") -> "history.Changeset | None":
         """Reverse an edit exactly; return the changeset that redoes it."""
         with self.write() as conn:
-            history.revert(conn, changeset)
+            self.history.revert(conn, changeset)
             for change in reversed(changeset.changes):
                 self.notify(change.inverted())
         return self.last_changeset

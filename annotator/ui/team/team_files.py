@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from annotator.core.common.names import shown, shown_text
 from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.project import Project
-from annotator.core.store import history
 from annotator.core.store.paths import PROJECT_SUFFIX
 from annotator.core.team.handout import Handout, handout
 from annotator.core.team.merge import MergeReport, merge
@@ -176,7 +175,7 @@ def merge_coders(window: Workbench, paths: list[Path] | None = None) -> MergeRep
         report, changeset = worker.store.edit(merge, worker, paths)
         # The undo log is the worker connection's: hand its entries over before it closes.
         return report, changeset.changes if changeset else [], \
-            history.entries(worker.store.conn, changeset) if changeset else []
+            worker.store.history.entries(worker.store.conn, changeset) if changeset else []
 
     label = f"Merging {shown(paths[0].name)}…" if len(paths) == 1 else f"Merging {len(paths)} coders' files…"
     job = run_with_progress(window, project, work, title="Merge coder's project", object_name="mergeProgress",

@@ -1,0 +1,181 @@
+"""A PostgreSQL connection the core can use as it uses sqlite3's: execute, executemany, fetch, lastrowid.
+
+The core calls `conn.execute(sql, params).fetchall()` with SQLite's SQL; this class hands
+the statement through dialect.translate and psycopg, gives back plain tuples, and raises
+its errors as sqlite3's classes (each also carrying psycopg's as its cause), so the core's
+`except sqlite3.IntegrityError` means the same on both engines. The connection runs in
+autocommit mode: the Store's own BEGIN/COMMIT/SAVEPOINT statements are the transactions,
+exactly as on SQLite.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.pq import TransactionStatus
+from psycopg.types.numeric import FloatLoader
+
+from annotator.core.store.pg.dialect import translate
+
+# SQLSTATE classes that mean the server is gone (08: connection exception; 57P: operator
+# intervention such as a shutdown); the window says "unreachable" for these.
+LOST_STATES = ("08", "57P")
+CONFLICT_STATE = "40001"  # raised by the server's row-version check (see server_schema.py)
+
+
+class ServerUnreachable(sqlite3.OperationalError):
+    """The server cannot be reached now; nothing of the statement was applied."""
+
+
+class WriteConflict(sqlite3.OperationalError):
+    """Another coder changed a row this edit would overwrite (the server's row-version check)."""
+
+
+class PermissionRefused(sqlite3.OperationalError):
+    """The server's roles or row-level security refused the statement."""
+
+
+def _sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
+    state = getattr(exc, "sqlstate", None) or ""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, psycopg.OperationalError) and (not state or state.startswith(LOST_STATES)):
+        return ServerUnreachable(message)
+    if state.startswith(LOST_STATES):
+        return ServerUnreachable(message)
+    if state == CONFLICT_STATE:
+        return WriteConflict(message.removeprefix("ERROR:").strip())
+    if isinstance(exc, (pg_errors.InsufficientPrivilege,)) or state == "42501":
+        return PermissionRefused(message)
+    if isinstance(exc, psycopg.IntegrityError):
+        return sqlite3.IntegrityError(message)
+    if isinstance(exc, psycopg.OperationalError):
+        return sqlite3.OperationalError(message)
+    return sqlite3.DatabaseError(message)
+
+
+class Cursor:
+    """What one execute() returned: its rows (already fetched), rowcount and lastrowid."""
+
+    __slots__ = ("_rows", "_at", "rowcount", "lastrowid", "description")
+
+    def __init__(self, rows: list[tuple], rowcount: int, lastrowid: int | None, description) -> None:
+        self._rows, self._at, self.rowcount, self.lastrowid, self.description = rows, 0, rowcount, lastrowid, description
+
+    def fetchone(self) -> tuple | None:
+        if self._at >= len(self._rows):
+            return None
+        row = self._rows[self._at]
+        self._at += 1
+        return row
+
+    def fetchall(self) -> list[tuple]:
+        rows = self._rows[self._at:]
+        self._at = len(self._rows)
+        return rows
+
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        rows = self._rows[self._at:self._at + size]
+        self._at += len(rows)
+        return rows
+
+    def __iter__(self):
+        while (row := self.fetchone()) is not None:
+            yield row
+
+    def close(self) -> None:
+        self._rows = []
+
+
+class PgConnection:
+    """One psycopg connection behind sqlite3's Connection methods the core uses."""
+
+    engine = "postgresql"
+
+    def __init__(self, conninfo: str, **kwargs) -> None:
+        try:
+            self.raw = psycopg.connect(conninfo, autocommit=True, **kwargs)
+        except psycopg.Error as exc:
+            raise _sqlite_error(exc) from exc
+        # avg() and sums of numeric come back as float, as SQLite gives them, not Decimal.
+        self.raw.adapters.register_loader("numeric", FloatLoader)
+        self.total_changes = 0
+        self._lock = threading.RLock()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+        named = isinstance(params, dict)
+        statement = translate(sql, named=named)
+        with self._lock:
+            try:
+                cur = self.raw.execute(statement, params if (params or named) else None, prepare=False)
+            except psycopg.Error as exc:
+                raise _sqlite_error(exc) from exc
+            rows = cur.fetchall() if cur.description is not None else []
+            rowcount = cur.rowcount
+        lastrowid = None
+        if statement.endswith(" RETURNING id"):
+            lastrowid = rows[-1][0] if rows else None
+            rows = []
+        if cur.description is None or lastrowid is not None:
+            self.total_changes += max(rowcount, 0)
+        return Cursor(rows, rowcount, lastrowid, cur.description)
+
+    def executemany(self, sql: str, seq: Iterable[Sequence]) -> Cursor:
+        params = list(seq)
+        named = bool(params) and isinstance(params[0], dict)
+        statement = translate(sql, returning=False, named=named)
+        with self._lock:
+            try:
+                with self.raw.cursor() as cur:
+                    cur.executemany(statement, params)
+                    rowcount = cur.rowcount
+            except psycopg.Error as exc:
+                raise _sqlite_error(exc) from exc
+        self.total_changes += max(rowcount, 0)
+        return Cursor([], rowcount, None, None)
+
+    def execute_native(self, sql: str, params: Sequence | dict | None = None) -> Cursor:
+        """A statement written for PostgreSQL itself (server schema, search): no translation."""
+        with self._lock:
+            try:
+                cur = self.raw.execute(sql, params, prepare=False)
+            except psycopg.Error as exc:
+                raise _sqlite_error(exc) from exc
+            rows = cur.fetchall() if cur.description is not None else []
+        return Cursor(rows, cur.rowcount, None, cur.description)
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            self.execute_native("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.execute_native("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def interrupt(self) -> None:
+        """Cancel the statement running now, from another thread (a search the user stopped)."""
+        try:
+            self.raw.cancel_safe(timeout=2.0)
+        except (psycopg.Error, AttributeError):
+            pass
+
+    def create_function(self, *args, **kwargs) -> None:
+        # The server schema defines the core's SQL functions once for every client.
+        pass
+
+    def set_progress_handler(self, *args) -> None:
+        pass

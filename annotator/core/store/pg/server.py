@@ -1,0 +1,71 @@
+"""`annotator server init`: make a PostgreSQL database a shared project, all in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from urllib.parse import urlsplit, urlunsplit
+
+from annotator.core.common.errors import ProjectError
+from annotator.core.store.pg.connection import PgConnection, ServerUnreachable
+from annotator.core.store.pg.locations import connection_string, database_name, describe
+from annotator.core.store.pg.server_schema import create_statements
+
+
+def _connect(url: str) -> PgConnection:
+    try:
+        return PgConnection(connection_string(url))
+    except ServerUnreachable as exc:
+        raise ProjectError(f"Could not connect to {describe(url)}: {exc}") from exc
+
+
+def _maintenance_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, parts.fragment))
+
+
+def _create_database(url: str) -> None:
+    """Create the URL's database when it does not exist yet (the user needs CREATEDB for that)."""
+    name = database_name(url)
+    try:
+        conn = PgConnection(connection_string(_maintenance_url(url)))
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Could not connect to {describe(url)} to create it: {exc}") from exc
+    try:
+        exists = conn.execute_native("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            from psycopg import sql
+
+            # UTF8 whatever the cluster's default: Korean and emoji must be stored as typed.
+            conn.raw.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
+                sql.Identifier(name)))
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Could not create the database {name!r} on {describe(url)}: {exc}") from exc
+    except Exception as exc:  # psycopg's own error from the raw CREATE DATABASE
+        raise ProjectError(f"Could not create the database {name!r} on {describe(url)}: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def init(url: str, *, create_database: bool = True) -> None:
+    """Set a database up as an empty shared project; refuse one that already holds tables."""
+    if create_database:
+        _create_database(url)
+    conn = _connect(url)
+    try:
+        used = conn.execute_native(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone()[0]
+        if used:
+            raise ProjectError(f"{describe(url)} already holds tables; a shared project is set up only in an "
+                               "empty database. Choose a new database name.")
+        conn.execute_native("BEGIN")
+        try:
+            for statement in create_statements():
+                conn.execute_native(statement)
+            conn.execute_native("COMMIT")
+        except BaseException:
+            conn.rollback()
+            raise
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Could not set up {describe(url)}: {exc}. Nothing was created.") from exc
+    finally:
+        conn.close()

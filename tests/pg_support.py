@@ -1,0 +1,78 @@
+"""A PostgreSQL server for the tests: the one ANNOTATOR_TEST_PG names, or a throwaway cluster.
+
+With ANNOTATOR_TEST_PG=postgresql://user@host/db (a role that may create databases) the
+tests use that server; otherwise they start a cluster of their own with tools/pg_cluster.py
+when PostgreSQL's server programs are installed. Each test gets a fresh database copied from
+a template set up once by `server init`, and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import pg_cluster  # noqa: E402
+
+TEMPLATE = "annotator_test_template"
+_names = itertools.count(1)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+class Server:
+    """A running server the tests may create databases on."""
+
+    def __init__(self, url: str, folder: Path | None = None) -> None:
+        self.url, self.folder = url, folder
+        import psycopg
+
+        self._admin = psycopg.connect(url, autocommit=True)
+        self._admin.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+        from annotator.core.store.pg import server
+
+        server.init(with_database(url, TEMPLATE))
+        self._admin.execute(f'ALTER DATABASE "{TEMPLATE}" WITH ALLOW_CONNECTIONS false')
+
+    @classmethod
+    def start(cls) -> "Server | None":
+        url = os.environ.get("ANNOTATOR_TEST_PG")
+        if url:
+            return cls(url)
+        if pg_cluster.server_binaries() is None:
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
+        return cls(pg_cluster.start(folder), folder)
+
+    def new_database(self) -> str:
+        """A fresh, empty shared project: its URL."""
+        name = f"annotator_test_{os.getpid()}_{next(_names)}"
+        self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+        return with_database(self.url, name)
+
+    def drop(self, url: str) -> None:
+        name = urlsplit(url).path.lstrip("/")
+        self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def restart(self, down_seconds: float = 0.0) -> None:
+        """Stop the server as a crash would, then start it again (only a cluster of our own)."""
+        if self.folder is None:
+            raise RuntimeError("only a throwaway cluster can be restarted by the tests")
+        self._admin.close()
+        pg_cluster.restart(self.folder, down_seconds)
+        import psycopg
+
+        self._admin = psycopg.connect(self.url, autocommit=True)
+
+    def stop(self) -> None:
+        self._admin.close()
+        if self.folder is not None:
+            pg_cluster.stop(self.folder)
