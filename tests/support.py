@@ -5,9 +5,44 @@ from __future__ import annotations
 import csv
 
 
-def dump(project) -> list[str]:
-    """The whole project database as SQL statements: equal dumps mean identical data."""
+def dump(project, like=None) -> list[str]:
+    """The whole project database as SQL statements: equal dumps mean identical data.
+
+    A shared project (or one compared `like` a shared one) is dumped table by table as rows,
+    the form both engines can give, so a project file and a shared project compare too.
+    """
+    if _engine(project) != "sqlite" or (like is not None and _engine(like) != "sqlite"):
+        return data_dump(project.store.conn)
     return dump_connection(project.store.conn)
+
+
+def _engine(project) -> str:
+    return getattr(project.store, "engine", "sqlite")
+
+
+# The server's own bookkeeping (the live feed) is no part of the project's data.
+_NOT_DATA = ("documents_fts", "document_fingerprints", "changes", "sqlite_")
+_SERVER_INFO = ("server_schema", "project_schema")
+
+
+def data_dump(conn) -> list[str]:
+    """Every project table's rows in key order, one line each, alike from SQLite and PostgreSQL."""
+    from annotator.core.store.pg.server_schema import _sqlite_schema, key_columns
+
+    reference = _sqlite_schema()
+    tables = [name for (name,) in reference.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+              if not name.startswith(_NOT_DATA)]
+    lines = []
+    for table in tables:
+        columns = [row[1] for row in reference.execute(f'PRAGMA table_info("{table}")')]
+        order = ", ".join(f'"{c}"' for c in (key_columns(reference, table) or columns))
+        for row in conn.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{table}" '
+                                f"ORDER BY {order}"):
+            if table == "project_info" and row[0] in _SERVER_INFO:
+                continue
+            lines.append(f"{table}: {tuple(float(v) if isinstance(v, float) else v for v in row)!r}")
+    reference.close()
+    return lines
 
 
 _FTS_SHADOW = 'INSERT INTO "documents_fts_'
@@ -16,13 +51,15 @@ _FINGERPRINTS = 'INSERT INTO "document_fingerprints"'
 
 
 def dump_connection(conn) -> list[str]:
-    """iterdump, with the full-text index given by what it holds rather than its pages.
+    """iterdump (data_dump on a shared project's connection), with the full-text index given by what it holds rather than its pages.
 
     FTS5 stores its index as segments that merge on their own schedule, so the same
     words can sit in different bytes after an undo; the terms, the documents and the
     positions it answers with are what must match, and the integrity check proves
     they agree with the documents table.
     """
+    if getattr(conn, "engine", "sqlite") != "sqlite":
+        return data_dump(conn)
     lines = [line for line in conn.iterdump() if not line.startswith((_FTS_SHADOW, _FINGERPRINTS))]
     has_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_fts'").fetchone()
     if has_fts:

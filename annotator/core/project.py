@@ -35,7 +35,7 @@ class Project:
         if is_url(path):
             from annotator.core.store.pg.shared import SharedStore  # psycopg loads only for a shared project
 
-            self.store = SharedStore(path)
+            self.store = SharedStore(path, read_only=read_only)
         else:
             self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over,
                                backup=make_backup)

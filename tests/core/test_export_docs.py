@@ -20,6 +20,8 @@ from annotator.core.interchange.formats import export
 from annotator.core.interchange.json_formats import JSONL_FIELDS
 from annotator.core.project import Project
 
+pytestmark = pytest.mark.both_engines
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 CSV_FORMAT = DOCS / "csv-format.md"
 EXPORT_FORMATS = DOCS / "export-formats.md"

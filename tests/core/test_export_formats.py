@@ -23,6 +23,8 @@ from annotator.core.interchange.json_formats import QUOTE_CONTEXT, export_jsonl,
 from annotator.core.project import Project
 from tests.support import dump, span_of
 
+pytestmark = pytest.mark.both_engines
+
 BOM = b"\xef\xbb\xbf"
 KOREAN = "서울 🚀 발사: 월마트 👩‍👩‍👧 와 아마존이 경쟁한다. 김지호 대변인은 \"가격이 내렸다\"고 말했다."
 ENGLISH = "=SUM(A1) is not a formula here. Amazon and Walmart argue; Walmart said prices fell by 3%."

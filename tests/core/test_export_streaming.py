@@ -12,6 +12,8 @@ import xmlschema
 from tests.core.export_golden import GOLDEN, build_golden_project, exports, frozen_clock
 from tests.core.refi_support import FIXTURES
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture(scope="module")
 def golden_exports(tmp_path_factory) -> dict[str, bytes]:

@@ -21,8 +21,11 @@ from annotator.core.interchange.tables import (
     export_entities,
     export_memos,
 )
+from tests.core.engines import location
 from tests.support import read_csv_rows as _read
 from tests.support import read_with_pandas as _read_with_pandas
+
+pytestmark = pytest.mark.both_engines
 
 # Every id and offset column: pandas reads them as nullable integers (see docs/csv-format.md).
 INT_COLUMNS = ["start", "end", "cue_start", "cue_end", "entity_id", "source_entity_id",
@@ -42,8 +45,8 @@ def _span(project: Project, doc_id: int, label: str, text: str, piece: str, **kw
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    p = Project(tmp_path / "study.annotator")
+def project(engine: str, tmp_path: Path, request: pytest.FixtureRequest):
+    p = Project(location(request, tmp_path, "study.annotator"))
     text1 = f"{LAUNCH}.\nSaid \"Kim, Ji-ho\": prices fell, again.\n{COMBINING}\n-2+3 is five"
     text2 = "아마존과 월마트가 경쟁한다.\r\nSecond line, with \"quotes\"."
     d1 = p.documents.add(title="Retail, \"AI\" & 월마트", text=text1, source="/data/기사 1.txt")
@@ -267,7 +270,13 @@ def test_failure_while_writing_keeps_the_old_file_and_no_temp(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["ann.csv"]
 
 
-def test_refuses_to_overwrite_the_project_file(project, tmp_path):
+def test_refuses_to_overwrite_the_project_file(project, tmp_path, monkeypatch):
+    if project.store.engine == "postgresql":
+        # A shared project has no file: a CSV named like its database, here, is just a CSV.
+        monkeypatch.chdir(tmp_path)
+        assert export_annotations(project, project.path.name) == 10
+        assert (tmp_path / project.path.name).read_text(encoding="utf-8").startswith("annotation_id,")
+        return
     with pytest.raises(ProjectError, match="project file itself"):
         export_annotations(project, project.path)
     with pytest.raises(ProjectError):

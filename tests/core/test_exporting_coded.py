@@ -23,6 +23,8 @@ from tests.support import dump_connection
 from tests.support import read_csv_rows as _read
 from tests.support import read_with_pandas as _read_with_pandas
 
+pytestmark = pytest.mark.both_engines
+
 # Every id and offset column: pandas reads them as nullable integers (see docs/csv-format.md).
 INT_COLUMNS = ["start", "end", "cue_start", "cue_end", "entity_id", "source_entity_id",
                "target_entity_id", "holder_entity_id"]

@@ -13,6 +13,8 @@ import pytest
 from annotator.core.corpus.corpus_files import CorpusReport, RowOutcome
 from annotator.core.corpus.importing import FileOutcome, ImportReport
 
+pytestmark = pytest.mark.both_engines
+
 
 def reports(statuses: list[tuple[str, str]], **state) -> tuple[list[str], list[str]]:
     """The summary lines of a folder import and of a corpus import whose items ended alike."""

@@ -20,6 +20,8 @@ from annotator.core.corpus.importing import (
 from annotator.core.project import Project
 from tests.expected import SEED_TITLES
 
+pytestmark = pytest.mark.both_engines
+
 PNG = b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(1500)
 
 

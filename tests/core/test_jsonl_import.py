@@ -13,6 +13,8 @@ from annotator.core.interchange.jsonl_import import import_jsonl, is_annotator_j
 from annotator.core.project import Project
 from tests.core.test_export_coders import TEXT, two  # noqa: F401  (the two-coder project fixture)
 
+pytestmark = pytest.mark.both_engines
+
 
 def _write(path, *records) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")

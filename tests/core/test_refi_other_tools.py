@@ -8,6 +8,8 @@ import pytest
 from annotator.core.interchange.refi import import_qdpx
 from tests.core.refi_tools import BOARD_TEXT, Src, tool_qdpx
 
+pytestmark = pytest.mark.both_engines
+
 
 def _texts(project) -> list[str]:
     return [project.documents.text(doc) for doc in project.documents.ids()]
@@ -218,7 +220,7 @@ def test_two_documents_with_one_text_survive_an_export_and_a_restore(project, tm
     out = export_qdpx(project, tmp_path / "out.qdpx")
     with Project(tmp_path / "copy.annotator") as copy:
         assert import_qdpx(copy, out).mode == "restored"
-        assert dump(copy) == dump(project)
+        assert dump(copy, like=project) == dump(project, like=copy)
 
 
 def test_a_maxqda_project_with_bom_crlf_sources_and_local_times(project, tmp_path):

@@ -61,7 +61,7 @@ def coder_scope(project: ProjectLike, coder: str | None = None) -> CoderScope:
     kept_to = CODERS.get()
     if kept_to is not None:
         return CoderScope(tuple(project.coders.get(coder_id) for coder_id in kept_to), chosen=True)
-    coded = {coder_id for (coder_id,) in project.store.conn.execute(f"SELECT DISTINCT coder_id FROM ({_CODED})")}
+    coded = {coder_id for (coder_id,) in project.store.conn.execute(f"SELECT DISTINCT coder_id FROM ({_CODED}) AS coded")}
     return CoderScope(tuple(c for c in sorted(project.coders.list(include_gold=True), key=lambda c: c.id)
                             if c.id in coded), chosen=False)
 
@@ -70,7 +70,7 @@ def coded_by(project: ProjectLike, scope: CoderScope) -> dict[int, list[Coder]]:
     """Document id -> the scope's coders who have coded it, in the scope's order; documents nobody coded are absent."""
     by_id = {coder.id: n for n, coder in enumerate(scope.coders)}
     found: dict[int, list[Coder]] = {}
-    for doc_id, coder_id in project.store.conn.execute(f"SELECT document_id, coder_id FROM ({_CODED})"):
+    for doc_id, coder_id in project.store.conn.execute(f"SELECT document_id, coder_id FROM ({_CODED}) AS coded"):
         if coder_id in by_id:
             found.setdefault(doc_id, []).append(scope.coders[by_id[coder_id]])
     for coders in found.values():

@@ -124,6 +124,8 @@ def excel_cell(value: Any) -> Any:
 def check_target(project: ProjectLike, out: str | os.PathLike) -> Path:
     """`out` as a Path, once it is known not to be the project's own database (or its -wal/-shm)."""
     out = Path(out)
+    if getattr(project.store, "engine", "sqlite") != "sqlite":
+        return out  # a shared project lives on its server: no file here to guard
     # A slip in a file dialog or a command line must never turn the project into a CSV.
     project_file = Path(project.path).resolve()
     guarded = {project_file, *(project_file.with_name(project_file.name + s) for s in ("-wal", "-shm"))}

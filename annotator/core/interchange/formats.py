@@ -130,7 +130,7 @@ def _label_counts(conn: Any, scope: CoderScope) -> dict[tuple[int, int | None, i
     """(document, coder, label) -> annotations; the coder is None unless the scope tells coders apart."""
     coder = "a.coder_id" if scope.split else "NULL"
     return {(doc_id, coder_id, label_id): n for doc_id, coder_id, label_id, n in conn.execute(
-        f"SELECT a.document_id, {coder}, a.label_id, count(*) FROM annotations a WHERE 1{scope.where()} "
+        f"SELECT a.document_id, {coder}, a.label_id, count(*) FROM annotations a WHERE 1 = 1{scope.where()} "
         f"GROUP BY a.document_id, {coder}, a.label_id")}
 
 

@@ -210,7 +210,7 @@ def export_webanno(project: ProjectLike, out: str | os.PathLike, *, coder: str |
     out = check_target(project, out)
     conn = project.store.conn
     scope = coder_scope(project, coder)
-    total = conn.execute(f"SELECT count(*) FROM annotations a WHERE 1{scope.where()}").fetchone()[0]
+    total = conn.execute(f"SELECT count(*) FROM annotations a WHERE 1 = 1{scope.where()}").fetchone()[0]
     corpus = hashlib.sha256()
     for (sha,) in conn.execute("SELECT sha256 FROM documents ORDER BY sha256"):
         corpus.update(sha.encode("ascii"))

@@ -157,8 +157,10 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
             return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
                 conn, f, cells, _ANNOTATION_JOINS, _ANNOTATION_ORDER, empty=empty, advance=advance,
                 where_sql=scope.where()), excel=excel)
-        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1{scope.where()} "
+        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1 = 1{scope.where()} "
                             f"ORDER BY {_ANNOTATION_ORDER}")
+        if getattr(conn, "engine", "sqlite") != "sqlite":
+            rows = _called_back(rows, cue, kinds, excel)
         if empty:
             rows = map(operator.add, rows, itertools.repeat((None,) * empty))
         return write_csv(out, columns, rows, excel=excel, inert=excel)
@@ -167,6 +169,36 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
 
 
 _CUE_FUNCTION, _ATTRIBUTE_FUNCTION = "annotator_export_cue", "annotator_export_attribute"
+
+
+def _called_back(rows: Iterable[tuple], cue: _CueText, kinds: dict[int, str], excel: bool) -> Iterator[tuple]:
+    """A shared project's rows with the Python-made cells filled in: the server cannot call back into
+    Python, so it hands each such cell's arguments over as a record (_python_call) and they are made here."""
+    for row in rows:
+        if not any(type(cell) is tuple for cell in row):
+            yield row
+            continue
+        cells = list(row)
+        for at, cell in enumerate(cells):
+            if type(cell) is not tuple:
+                continue
+            function, *args = cell
+            if function == _CUE_FUNCTION:
+                cells[at] = cue(int(args[0]), int(args[1]), int(args[2]))
+            elif function == _ATTRIBUTE_FUNCTION:
+                attribute_id, value = args
+                cells[at] = _attribute_text(kinds.get(int(attribute_id), ""), value, excel)
+            else:
+                cells[at] = args[1]  # a plain value of a column that also has called-back cells
+        yield tuple(cells)
+
+
+def _python_call(conn: Any, function: str, *args: str) -> str:
+    """SQL calling `function` (registered with create_function) on SQLite; on a shared project a record of
+    its name and arguments, which _called_back turns into the cell."""
+    if getattr(conn, "engine", "sqlite") == "sqlite":
+        return f"{function}({', '.join(args)})"
+    return f"ROW('{function}', {', '.join(f'({arg})::text' for arg in args)})"
 
 
 def _entity_name(column: str) -> str:
@@ -201,8 +233,8 @@ _ANNOTATION_CELLS: list[tuple[str, str, bool]] = [
     ("cue_start", "a.cue_start", False),
     ("cue_end", "a.cue_end", False),
     # _CueText makes its own text inert for Excel, so the slice is made once per cue.
-    ("cue_text", f"CASE WHEN a.cue_start IS NOT NULL AND a.cue_end IS NOT NULL "
-                 f"THEN {_CUE_FUNCTION}(a.document_id, a.cue_start, a.cue_end) END", False),
+    ("cue_text", "CASE WHEN a.cue_start IS NOT NULL AND a.cue_end IS NOT NULL "
+                 "THEN {cue} END", False),
 ]
 _CODER_SQL = "(SELECT name FROM coders WHERE id = a.coder_id)"
 _ANNOTATION_JOINS = "LEFT JOIN documents d ON d.id = a.document_id LEFT JOIN labels l ON l.id = a.label_id"
@@ -222,12 +254,13 @@ def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bo
     Attribute columns that nothing fills, at the end, are left out.
     """
     return (f"SELECT {', '.join(_annotation_cells(conn, attr_columns, excel))} {_ANNOTATION_FROM_ONLY} "
-            f"WHERE 1{coders_sql()} ORDER BY {_ANNOTATION_ORDER}")
+            f"WHERE 1 = 1{coders_sql()} ORDER BY {_ANNOTATION_ORDER}")
 
 
 def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: bool,
                       scope: CoderScope | None = None) -> list[str]:
-    cells = [_inert_sql(sql) if excel and text else sql for column, sql, text in _ANNOTATION_CELLS]
+    cue = _python_call(conn, _CUE_FUNCTION, "a.document_id", "a.cue_start", "a.cue_end")
+    cells = [_inert_sql(sql) if excel and text else sql.replace("{cue}", cue) for column, sql, text in _ANNOTATION_CELLS]
     if scope is not None and scope.split:
         cells.insert(ANNOTATION_COLUMNS.index("annotator") + 1, _inert_sql(_CODER_SQL) if excel else _CODER_SQL)
     attributes: dict[str, list[tuple[int, str]]] = {}
@@ -242,7 +275,7 @@ def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: boo
     for _column, name in attr_columns:
         column_attributes = attributes.get(fold(name), [])
         labels = set().union(*(used.get(attribute_id, ()) for attribute_id, _kind in column_attributes))
-        cells.append(_attribute_sql(column_attributes, labels, excel) if labels else "NULL")
+        cells.append(_attribute_sql(conn, column_attributes, labels, excel) if labels else "NULL")
     while cells[-1] == "NULL":
         cells.pop()
     return cells
@@ -252,12 +285,14 @@ def _inert_sql(sql: str) -> str:
     return f"iif(unicode({sql}) IN ({_FORMULA_CODES}), '''' || {sql}, {sql})"
 
 
-def _attribute_sql(attributes: list[tuple[int, str]], labels: set[int], excel: bool) -> str:
+def _attribute_sql(conn: Any, attributes: list[tuple[int, str]], labels: set[int], excel: bool) -> str:
     # Free text and choices are written as stored; other kinds go through _attribute_cell.
     python = [attribute_id for attribute_id, kind in attributes if kind not in ("text", "choice")]
     plain = _inert_sql("v.value") if excel else "v.value"
-    cell = (f"CASE WHEN v.attribute_id IN ({_ids(python)}) THEN {_ATTRIBUTE_FUNCTION}(v.attribute_id, v.value) "
-            f"ELSE {plain} END") if python else plain
+    called = _python_call(conn, _ATTRIBUTE_FUNCTION, "v.attribute_id", "v.value")
+    if python and getattr(conn, "engine", "sqlite") != "sqlite":
+        plain = f"ROW('', NULL::text, {plain})"  # CASE takes one type: the record called-back cells have
+    cell = f"CASE WHEN v.attribute_id IN ({_ids(python)}) THEN {called} ELSE {plain} END" if python else plain
     # Should stale rows give an annotation two attributes sharing this column, the later one's value is written.
     order = " ORDER BY v.attribute_id DESC" if len(attributes) > 1 else ""
     return (f"CASE WHEN a.label_id IN ({_ids(labels)}) THEN (SELECT {cell} FROM annotation_values v "

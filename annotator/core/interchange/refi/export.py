@@ -315,7 +315,7 @@ class _Exporter:
         # Users in the order the sources name them: each document's selections, then its whole-document codings.
         for (name,) in conn.execute(
                 "SELECT coalesce(c.name, a.annotator) FROM annotations a LEFT JOIN coders c ON c.id = a.coder_id "
-                f"WHERE 1{self.scope.where()} "
+                f"WHERE 1 = 1{self.scope.where()} "
                 "ORDER BY a.document_id, a.span_start IS NULL, a.span_start, a.span_end DESC, a.id"):
             self.user(name)
         write('<?xml version="1.0" encoding="utf-8"?>\n' + start(root, 0))

@@ -302,12 +302,14 @@ class Writer:
         title = document.title if self.restore else (" ".join(document.title.split()) or "Untitled")
         status = document.status if document.status in STATUSES else "todo"
         imported = (document.imported_at or now()) if self.restore else now()
-        doc_id = self.db.execute(
-            "INSERT INTO documents(id, title, source, sha256, encoding, imported_at, status, text, memo, twin, "
-            "refi_guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (document.id if self.restore else None, title, document.source, text_sha256(document.text),
-             document.encoding, imported, status, document.text, document.memo, document.twin,
-             document.refi_guid)).lastrowid
+        columns = ("title, source, sha256, encoding, imported_at, status, text, memo, twin, refi_guid",
+                   (title, document.source, text_sha256(document.text), document.encoding, imported, status,
+                    document.text, document.memo, document.twin, document.refi_guid))
+        # A merge lets the project number the document (a shared project's id column takes no NULL).
+        if self.restore:
+            columns = ("id, " + columns[0], (document.id, *columns[1]))
+        doc_id = self.db.execute(f"INSERT INTO documents({columns[0]}) VALUES ({', '.join('?' * len(columns[1]))})",
+                                 columns[1]).lastrowid
         add_to_index(self.db, [(doc_id, title, document.text)])
         for order, (key, value, file_order) in enumerate(document.metadata):
             self.metadata.append((file_order if file_order is not None else 10 ** 12 + order, doc_id, key, value))

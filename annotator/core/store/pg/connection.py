@@ -19,7 +19,7 @@ from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 from psycopg.types.numeric import FloatLoader
 
-from annotator.core.store.pg.dialect import translate
+from annotator.core.store.pg.dialect import explicit_id_table, translate
 
 # SQLSTATE classes that mean the server is gone (08: connection exception; 57P: operator
 # intervention such as a shutdown); the window says "unreachable" for these.
@@ -90,6 +90,27 @@ class Cursor:
         self._rows = []
 
 
+class StatementCursor:
+    """conn.cursor() as sqlite3 gives it: execute() on it, then fetch from it."""
+
+    def __init__(self, conn: "PgConnection") -> None:
+        self._conn, self._last = conn, Cursor([], -1, None, None)
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> "StatementCursor":
+        self._last = self._conn.execute(sql, params)
+        return self
+
+    def executemany(self, sql: str, seq: Iterable[Sequence]) -> "StatementCursor":
+        self._last = self._conn.executemany(sql, seq)
+        return self
+
+    def __getattr__(self, name: str):
+        return getattr(self._last, name)
+
+    def __iter__(self):
+        return iter(self._last)
+
+
 class PgConnection:
     """One psycopg connection behind sqlite3's Connection methods the core uses."""
 
@@ -104,6 +125,8 @@ class PgConnection:
         self.raw.adapters.register_loader("numeric", FloatLoader)
         self.total_changes = 0
         self._lock = threading.RLock()
+        # Tables given explicit ids in this transaction: their id sequence catches up before COMMIT.
+        self._explicit_ids: set[str] = set()
 
     @property
     def in_transaction(self) -> bool:
@@ -117,6 +140,7 @@ class PgConnection:
         named = isinstance(params, dict)
         statement = translate(sql, named=named)
         with self._lock:
+            self._track_explicit_ids(sql, statement)
             try:
                 cur = self.raw.execute(statement, params if (params or named) else None, prepare=False)
             except psycopg.Error as exc:
@@ -129,6 +153,9 @@ class PgConnection:
             rows = []
         if cur.description is None or lastrowid is not None:
             self.total_changes += max(rowcount, 0)
+        if self._explicit_ids and not self.in_transaction:
+            with self._lock:
+                self._catch_up_ids()
         return Cursor(rows, rowcount, lastrowid, cur.description)
 
     def executemany(self, sql: str, seq: Iterable[Sequence]) -> Cursor:
@@ -136,6 +163,7 @@ class PgConnection:
         named = bool(params) and isinstance(params[0], dict)
         statement = translate(sql, returning=False, named=named)
         with self._lock:
+            self._track_explicit_ids(sql, statement)
             try:
                 with self.raw.cursor() as cur:
                     cur.executemany(statement, params)
@@ -143,7 +171,37 @@ class PgConnection:
             except psycopg.Error as exc:
                 raise _sqlite_error(exc) from exc
         self.total_changes += max(rowcount, 0)
+        if not self.in_transaction:
+            self._catch_up_ids()
         return Cursor([], rowcount, None, None)
+
+    def _track_explicit_ids(self, sql: str, statement: str) -> None:
+        """SQLite takes the next id after the largest; an identity column after its sequence. A row inserted
+        with its own id (a restore) moves the sequence past it, once per transaction, before it commits."""
+        table = explicit_id_table(sql)
+        if table is not None:
+            self._explicit_ids.add(table)
+        elif self._explicit_ids:
+            verb = statement.lstrip()[:8].upper()
+            if verb.startswith(("COMMIT", "END")):
+                self._catch_up_ids()
+            elif verb.startswith("ROLLBACK") and not statement.upper().startswith("ROLLBACK TO"):
+                self._explicit_ids.clear()
+
+    def _catch_up_ids(self) -> None:
+        for table in sorted(self._explicit_ids):
+            # Never backwards: an id once given stays retired, as the live feed keys rows by id.
+            try:
+                self.raw.execute(
+                    "SELECT setval(s, greatest(m, coalesce(pg_sequence_last_value(s), 0))) FROM "
+                    f"(SELECT pg_get_serial_sequence('\"{table}\"', 'id')::regclass AS s, "
+                    f'(SELECT max(id) FROM "{table}") AS m) AS found WHERE m IS NOT NULL', prepare=False)
+            except psycopg.Error as exc:
+                raise _sqlite_error(exc) from exc
+        self._explicit_ids.clear()
+
+    def cursor(self) -> StatementCursor:
+        return StatementCursor(self)
 
     def execute_native(self, sql: str, params: Sequence | dict | None = None) -> Cursor:
         """A statement written for PostgreSQL itself (server schema, search): no translation."""
@@ -157,9 +215,12 @@ class PgConnection:
 
     def commit(self) -> None:
         if self.in_transaction:
+            with self._lock:
+                self._catch_up_ids()
             self.execute_native("COMMIT")
 
     def rollback(self) -> None:
+        self._explicit_ids.clear()
         if self.in_transaction:
             self.execute_native("ROLLBACK")
 

@@ -73,7 +73,7 @@ class SharedStore(database.Store):
     engine = "postgresql"
     history = pg_history
 
-    def __init__(self, url: str, *, client: str | None = None, create: bool = False) -> None:
+    def __init__(self, url: str, *, client: str | None = None, create: bool = False, read_only: bool = False) -> None:
         self.url = url
         self.path = Path(database_name(url) or "shared")
         self.where = describe(url)
@@ -84,6 +84,8 @@ class SharedStore(database.Store):
         self.conn = self._connect()
         try:
             self.read_only_reason = self._check()
+            if read_only and self.read_only_reason is None:
+                self.read_only_reason = f"{self.where} was opened read-only."
             pg_history.install(self.conn)
             self.seen = self.latest_change()
         except BaseException:
