@@ -7,9 +7,16 @@ from pathlib import Path
 import pytest
 
 
-def location(request: pytest.FixtureRequest, folder: Path, name: str = "test.annotator") -> Path | str:
-    """A new project's location on the test's engine (`engine` fixture): folder/name, or a fresh database's URL."""
-    engine = request.getfixturevalue("engine") if "engine" in request.fixturenames else "sqlite"
+ENGINES = ["sqlite", "postgresql"]
+"""params= for a fixture that builds its project on each engine (request.param is the engine)."""
+
+
+def location(request: pytest.FixtureRequest, folder: Path, name: str = "test.annotator",
+             engine: str | None = None) -> Path | str:
+    """A new project's location on `engine` (default: the `engine` fixture's): folder/name, or a fresh
+    database's URL, dropped when the requesting fixture ends."""
+    if engine is None:
+        engine = request.getfixturevalue("engine") if "engine" in request.fixturenames else "sqlite"
     if engine != "postgresql":
         return folder / name
     server = request.getfixturevalue("pg_server")

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.core.engines import ENGINES, location
 from tests.core.export_golden import GOLDEN, build_one_coder_project, frozen_clock, table_exports
 
 
-@pytest.fixture(scope="module")
-def one_coder_tables(tmp_path_factory) -> dict[str, bytes]:
+@pytest.fixture(scope="module", params=ENGINES)
+def one_coder_tables(request, tmp_path_factory) -> dict[str, bytes]:
+    """The tables of the one-coder project, built in a project file and in a shared project: the same bytes."""
     folder = tmp_path_factory.mktemp("one-coder")
-    with frozen_clock(), build_one_coder_project(folder / "one-coder.annotator") as project:
+    where = location(request, folder, "one-coder.annotator", request.param)
+    with frozen_clock(), build_one_coder_project(where) as project:
         return table_exports(project, folder)
 
 
@@ -42,10 +45,10 @@ from tests.support import span_of
 TEXT = "Walmart cut prices, Amazon said. Walmart denied it."
 
 
-@pytest.fixture
-def two(tmp_path):
-    """kim and lee both coded document 1 (differently), kim alone document 2; nobody document 3."""
-    p = Project(tmp_path / "two.annotator")
+@pytest.fixture(params=ENGINES)
+def two(request, tmp_path):
+    """kim and lee both coded document 1 (differently), kim alone document 2; nobody document 3 (on each engine)."""
+    p = Project(location(request, tmp_path, "two.annotator", request.param))
     org, claim, favor = (p.codebook.by_name(n) for n in ("Organization", "Claim", "Favor"))
     d1 = p.documents.add(title="One", text=TEXT)
     d2 = p.documents.add(title="Two", text="Amazon opened a store.")

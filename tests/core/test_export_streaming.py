@@ -9,17 +9,23 @@ from pathlib import Path
 import pytest
 import xmlschema
 
+from tests.core.engines import ENGINES, location
 from tests.core.export_golden import GOLDEN, build_golden_project, exports, frozen_clock
 from tests.core.refi_support import FIXTURES
 
-pytestmark = pytest.mark.both_engines
 
-
-@pytest.fixture(scope="module")
-def golden_exports(tmp_path_factory) -> dict[str, bytes]:
+@pytest.fixture(scope="module", params=ENGINES)
+def golden_exports(request, tmp_path_factory) -> dict[str, bytes]:
+    """The golden project's exports, built in a project file and in a shared project: the same bytes."""
     folder = tmp_path_factory.mktemp("golden")
-    with frozen_clock(), build_golden_project(folder / "golden.annotator") as project:
-        return exports(project, folder)
+    with frozen_clock(), build_golden_project(location(request, folder, "golden.annotator", request.param)) as project:
+        found = exports(project, folder)
+        # The project's name is its location's: a shared project's is its database's.
+        found["golden-project.qde"] = found["golden-project.qde"].replace(
+            f' name="{project.path.stem}"'.encode(), b' name="golden"', 1)
+        found["golden.jsonld"] = found["golden.jsonld"].replace(
+            f'"label": "{project.path.stem}"'.encode(), b'"label": "golden"', 1)
+        return found
 
 
 def test_streamed_exports_are_byte_for_byte_the_files_built_whole(golden_exports):

@@ -437,7 +437,7 @@ SELECT kind, id, document_id, title_or_name, memo FROM (
            a.note, a.span_start, a.span_end
     FROM annotations a LEFT JOIN entities target_entity ON target_entity.id = a.target_entity_id
     WHERE a.note != ''{coder}
-)
+) AS memos
 ORDER BY document_id, rank, span_start, span_end DESC, id
 """
 
