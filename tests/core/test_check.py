@@ -11,6 +11,7 @@ import pytest
 from annotator.core.project import Project
 from annotator.core.safety.check import SHOWN_PER_KIND, check_project
 from annotator.core.store import schema
+from tests.core.engines import ENGINES, location
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT = ("월마트가 아마존의 클라우드를 버렸다 🚀. \"We are done,\" said Kim Ji-ho. "
@@ -25,7 +26,16 @@ def _span(piece: str) -> tuple[int, int]:
 @pytest.fixture
 def study(tmp_path: Path) -> Path:
     """A closed project with every kind of row check_project reads."""
-    path = tmp_path / "study.annotator"
+    return _build_study(tmp_path / "study.annotator")
+
+
+@pytest.fixture(params=ENGINES)
+def any_study(request, tmp_path: Path) -> Path | str:
+    """The same project as a file and as a shared project (its URL): Annotator's rules hold on both engines."""
+    return _build_study(location(request, tmp_path, "study.annotator", request.param))
+
+
+def _build_study(path: Path | str) -> Path | str:
     with Project(path) as project:
         book = project.codebook
         doc = project.documents.add(title="월마트 🚀", text=TEXT)
@@ -45,8 +55,17 @@ def study(tmp_path: Path) -> Path:
     return path
 
 
-def damage(path: Path, *statements: str) -> None:
-    """Change the file behind Annotator's back, foreign keys off, as a careless script would."""
+def damage(path: Path | str, *statements: str) -> None:
+    """Change the project behind Annotator's back, foreign keys off, as a careless script would."""
+    if isinstance(path, str):  # a shared project: a raw session with the server's triggers and keys off
+        from annotator.core.store.pg.connection import PgConnection
+
+        conn = PgConnection(path)
+        conn.execute_native("SET session_replication_role = replica")
+        for statement in statements:
+            conn.execute(statement)
+        conn.close()
+        return
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA foreign_keys = OFF")
     for statement in statements:
@@ -59,8 +78,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_a_clean_project_passes_with_its_counts(study):
-    report = check_project(study)
+def test_a_clean_project_passes_with_its_counts(any_study):
+    report = check_project(any_study)
     assert report.ok and report.exit_code == 0
     assert report.problems == []
     assert report.schema_version == schema.SCHEMA_VERSION
@@ -69,7 +88,10 @@ def test_a_clean_project_passes_with_its_counts(study):
     assert report.counts["whole-document annotations"] == 1
     assert report.counts["groups"] == 1 and report.counts["entities"] == 1 and report.counts["aliases"] == 1
     lines = report.lines()
-    assert "SQLite integrity check: ok" in lines and "Foreign keys: ok" in lines
+    storage = "SQLite integrity check: ok" if isinstance(any_study, Path) else (
+        "Storage: kept by the PostgreSQL server (SQLite's file integrity check does not apply to a shared project)")
+    assert storage in lines and "Foreign keys: ok" in lines
+    assert "Annotator's rules (spans, labels, roles, values): ok" in lines
     assert lines[-1] == "No problems found."
     assert "2 documents; 4 annotations (1 on whole documents)" in "\n".join(lines)
 
@@ -90,42 +112,42 @@ def test_a_project_open_in_annotator_is_checked_with_its_latest_edits(study):
         project.annotations.add(doc, project.codebook.by_name("Location"), 4, 6)  # the file is still writable
 
 
-def test_a_span_whose_text_no_longer_matches_the_document_is_named(study):
-    damage(study, "UPDATE annotations SET text = 'Amazon' WHERE text = '월마트'")
-    report = check_project(study)
+def test_a_span_whose_text_no_longer_matches_the_document_is_named(any_study):
+    damage(any_study, "UPDATE annotations SET text = 'Amazon' WHERE text = '월마트'")
+    report = check_project(any_study)
     assert report.exit_code == 1 and report.problem_count == 1
     [line] = report.problems
     assert "Annotation 1 (Organization) in document 1" in line
     assert "“Amazon” no longer equals the document's text at 0-3, “월마트”" in line
 
 
-def test_a_span_outside_its_document_and_half_a_cue_are_named(study):
-    damage(study, "UPDATE annotations SET span_end = 5000 WHERE id = 1",
+def test_a_span_outside_its_document_and_half_a_cue_are_named(any_study):
+    damage(any_study, "UPDATE annotations SET span_end = 5000 WHERE id = 1",
            "UPDATE annotations SET cue_end = NULL WHERE cue_start IS NOT NULL")
-    problems = check_project(study).problems
+    problems = check_project(any_study).problems
     assert any("Annotation 1 (Organization)" in p and "0-5000 lies outside the document" in p for p in problems)
     assert any("Annotation 2 (Claim)" in p and "half an attribution cue" in p for p in problems)
 
 
-def test_a_row_pointing_at_a_deleted_label_fails_the_foreign_key_check(study):
-    damage(study, "DELETE FROM label_attributes WHERE label_id = (SELECT id FROM labels WHERE name = 'Location')",
+def test_a_row_pointing_at_a_deleted_label_fails_the_foreign_key_check(any_study):
+    damage(any_study, "DELETE FROM label_attributes WHERE label_id = (SELECT id FROM labels WHERE name = 'Location')",
            "UPDATE annotations SET label_id = (SELECT id FROM labels WHERE name = 'Location') WHERE id = 4",
            "DELETE FROM labels WHERE name = 'Location'")
-    report = check_project(study)
+    report = check_project(any_study)
     assert report.exit_code == 1
     assert "Foreign keys: ok" not in report.lines()
     assert any(p.startswith("annotations row 4: label_id = ") and p.endswith("points to no row in labels.")
                for p in report.problems), report.problems
 
 
-def test_codebook_rules_the_core_keeps_are_checked(study):
-    damage(study,
+def test_codebook_rules_the_core_keeps_are_checked(any_study):
+    damage(any_study,
            "UPDATE annotations SET label_id = (SELECT id FROM labels WHERE name = 'Actors') WHERE id = 4",
            "UPDATE annotations SET target = NULL WHERE span_start IS NULL",
            "UPDATE annotations SET source = 'the mayor' WHERE id = 1",
            "UPDATE entities SET label_id = (SELECT id FROM labels WHERE name = 'Claim')",
            "UPDATE labels SET parent_id = (SELECT id FROM labels WHERE name = 'Date') WHERE name = 'Event'")
-    problems = "\n".join(check_project(study).problems)
+    problems = "\n".join(check_project(any_study).problems)
     assert "Annotation 4 (Actors) in document 1 “월마트 🚀” is coded with the group “Actors”" in problems
     assert "Annotation 3 (Against) in document 1 “월마트 🚀” is a stance without a target." in problems
     assert "Annotation 1 (Organization) in document 1 “월마트 🚀” has a source (only claim annotations have one)." in problems
@@ -133,28 +155,28 @@ def test_codebook_rules_the_core_keeps_are_checked(study):
     assert "“Event” sits under “Date”, which is a label, not a group." in problems
 
 
-def test_attribute_values_that_do_not_fit_are_named(study):
-    damage(study, "UPDATE annotation_values SET value = 'maybe'")
-    [line] = check_project(study).problems
+def test_attribute_values_that_do_not_fit_are_named(any_study):
+    damage(any_study, "UPDATE annotation_values SET value = 'maybe'")
+    [line] = check_project(any_study).problems
     assert line == "Annotation 2 (Claim): the value “maybe” does not fit the choice attribute “type”."
     quote = "(SELECT id FROM labels WHERE name = 'Quote')"
-    damage(study, f"UPDATE annotations SET label_id = {quote} WHERE id = 2")
-    [line] = check_project(study).problems
+    damage(any_study, f"UPDATE annotations SET label_id = {quote} WHERE id = 2")
+    [line] = check_project(any_study).problems
     assert "Annotation 2 (Quote) has a value for “type”," in line and "an attribute of “Claim”, but is labelled “Quote”" in line
 
 
-def test_annotations_a_script_wrote_without_a_coder_are_named(study):
-    damage(study, "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, note, annotator, "
+def test_annotations_a_script_wrote_without_a_coder_are_named(any_study):
+    damage(any_study, "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, note, annotator, "
                   "created_at, updated_at) SELECT document_id, label_id, span_start, span_end, text, '', 'script', "
                   "created_at, updated_at FROM annotations WHERE text = '월마트'")
-    report = check_project(study)
+    report = check_project(any_study)
     assert report.exit_code == 1
     assert "1 annotation belongs to no coder" in " ".join(report.problems)
 
 
-def test_a_document_text_changed_outside_annotator_is_named(study):
-    damage(study, "UPDATE documents SET text = 'Samsung sold 6% more phones.' WHERE title = 'Second'")
-    [line] = check_project(study).problems
+def test_a_document_text_changed_outside_annotator_is_named(any_study):
+    damage(any_study, "UPDATE documents SET text = 'Samsung sold 6% more phones.' WHERE title = 'Second'")
+    [line] = check_project(any_study).problems
     assert line.startswith("The text of document 2 “Second” no longer matches the fingerprint")
 
 

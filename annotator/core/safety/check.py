@@ -30,6 +30,7 @@ from annotator.core.search.index import rebuild_index
 from annotator.core.store import lock as project_lock
 from annotator.core.store import schema
 from annotator.core.store.database import Store
+from annotator.core.store.pg.locations import describe, is_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Past this many problems of one kind, more lines tell the analyst nothing new.
@@ -41,7 +42,7 @@ _RESTORE = "restore a backup or ask for the last copy you exported"
 class CheckReport:
     """What `check_project` found. error says why the file could not be read at all."""
 
-    path: Path
+    path: Path | str  # a file, or a shared project's address as shown (no password)
     error: str | None = None
     schema_version: int | None = None
     read_only: str | None = None  # why the file cannot be changed here, which a check never needs
@@ -93,7 +94,10 @@ class CheckReport:
 
 
 def check_project(path: str | Path) -> CheckReport:
-    """Check a project file without changing it; never raises for a bad file, the report says."""
+    """Check a project file (or a shared project, given its URL) without changing it; never raises for a
+    bad file, the report says."""
+    if is_url(path):
+        return _check_shared(str(path))
     report = CheckReport(Path(path))
     try:
         report.error = _unreadable(report.path)
@@ -213,6 +217,58 @@ def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
         report.add("newer schema", f"The project was made by a newer Annotator (schema {version}); only SQLite's "
                    "own checks ran. Update Annotator to check the rest.")
         return
+    _check_content(conn, tables, report)
+
+
+def _check_shared(url: str) -> CheckReport:
+    """A shared project: the server's constraints as they stand, then the same rules as a file's rows."""
+    from annotator.core.store.pg import integrity  # psycopg loads only for a shared project
+    from annotator.core.store.pg.server_schema import SERVER_SCHEMA_VERSION
+
+    report = CheckReport(describe(url))
+    try:
+        conn = integrity.open_for_check(url)
+    except sqlite3.Error as exc:
+        report.error = (f"{report.path} cannot be checked: {exc}. Check the address, that the server is running "
+                        "and that you may log in.")
+        return report
+    try:
+        if not integrity.is_project(conn):
+            report.error = f"{report.path} holds no Annotator project."
+            return report
+        server_version, version = integrity.versions(conn)
+        report.schema_version = version
+        report.passed.append("Storage: kept by the PostgreSQL server (SQLite's file integrity check does not "
+                             "apply to a shared project)")
+        if server_version > SERVER_SCHEMA_VERSION or version > schema.SCHEMA_VERSION:
+            report.add("newer schema", f"The project was set up by a newer Annotator (server schema "
+                       f"{server_version}, schema {version}). Update Annotator to check it.")
+            return report
+        _check_shared_keys(conn, integrity, report)
+        tables = {name for (name,) in conn.execute_native(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")}
+        _check_content(conn, tables, report)
+    except sqlite3.Error as exc:
+        report.error = f"{report.path} could not be checked to the end: {exc}."
+    finally:
+        conn.close()
+        report._close_kinds()
+    return report
+
+
+def _check_shared_keys(conn, integrity, report: CheckReport) -> None:
+    before = report.problem_count
+    for table, row, column, value, parent in integrity.dangling_keys(conn):
+        report.add("foreign keys", f"{table} row {row}: {column} = {shown_text(value)} points to no row in {parent}.")
+    for table, constraint in integrity.unvalidated(conn):
+        report.add("foreign keys", f"{table}: the constraint {constraint} was added without checking the rows "
+                   "already there (NOT VALID); the server does not vouch for them.")
+    if report.problem_count == before:
+        report.passed.append("Foreign keys: ok")
+
+
+def _check_content(conn: sqlite3.Connection, tables: set[str], report: CheckReport) -> None:
+    """Annotator's own rules, on either engine's connection."""
     _count(conn, tables, report)
     before = report.problem_count
     labels = _check_codebook(conn, tables, report)
@@ -412,7 +468,7 @@ def _count(conn: sqlite3.Connection, tables: set[str], report: CheckReport) -> N
     counts["annotations"] = count("SELECT count(*) FROM annotations")
     counts["whole-document annotations"] = count("SELECT count(*) FROM annotations WHERE span_start IS NULL")
     grouped = "is_group" in _columns(conn, "labels")
-    counts["groups"] = count("SELECT count(*) FROM labels WHERE is_group") if grouped else 0
+    counts["groups"] = count("SELECT count(*) FROM labels WHERE is_group != 0") if grouped else 0
     counts["labels"] = count("SELECT count(*) FROM labels") - counts["groups"]
     for table, key in (("label_attributes", "attributes"), ("annotation_values", "attribute values"),
                        ("entities", "entities"), ("entity_aliases", "aliases")):
@@ -460,6 +516,10 @@ def repair(path: str | Path) -> int:
 
     Returns how many documents were indexed.
     """
+    if is_url(path):
+        raise ProjectError(f"{describe(str(path))} is a shared project: its search index is the server's and has "
+                           "no separate file to rebuild. Nothing was changed; `annotator check` without --repair "
+                           "checks it.")
     try:
         store = Store(Path(path), create=False, backup=make_backup)
     except project_lock.ProjectLocked as exc:
