@@ -17,15 +17,9 @@ from annotator.core.common.names import shown, shown_text
 from annotator.core.corpus import import_formats as formats
 from annotator.core.project import Project
 from annotator.core.store.paths import default_project_path
-from annotator.core.store.pg.locations import is_url
 
 PROG = "annotator"
 
-
-
-def project_location(text: str) -> Path | str:
-    """--project: a project file's path, or a shared project's postgresql:// URL kept as it is."""
-    return text if is_url(text) else Path(text)
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_output()
@@ -64,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     # A separate dest from the subcommands' --project: argparse lets a subparser's
     # default overwrite the parent's value, which would drop `annotator --project X stats`.
-    parser.add_argument("--project", dest="top_project", type=project_location, metavar="PATH",
+    parser.add_argument("--project", dest="top_project", type=Path, metavar="PATH",
                         help="project file to open in the app (default: your default project)")
     parser.add_argument("--selftest", action="store_true",
                         help="check that this installation works (seeds, tagging, the window offscreen, CSV "
@@ -81,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                             "(its records have spans, document_codes or variables) brings its codes back as a "
                             "coder's. A REFI-QDA project (.qdpx) from "
                             "another QDA program brings its sources, codes and codings; a .qdc brings its codebook.")
-    p.add_argument("--project", type=project_location, metavar="PATH",
+    p.add_argument("--project", type=Path, metavar="PATH",
                    help=f"project file, created if it does not exist ({default_note})")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR",
                    help="an article, a corpus file, a .qdpx/.qdc file, or a folder of articles")
@@ -105,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export", help="export the project as CSV, a coding matrix, JSON Lines, "
                             "Web Annotation or REFI-QDA",
                             description="Export a project (see docs/export-formats.md and docs/csv-format.md).")
-    p.add_argument("--project", type=project_location, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write (replaced)")
     p.add_argument("--format", choices=list(FORMATS), default="csv",
                    help="csv (default): see --what; matrix, matrix-binary: documents x labels, counts or 0/1; "
@@ -129,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", help="count documents and annotations",
                             description="Show document, status, layer and label counts for a project.")
-    p.add_argument("--project", type=project_location, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.set_defaults(command="stats", handler=_cmd_stats)
 
     from annotator.cli_search import add_command as add_search_command  # no Qt: cheap for every launch
@@ -145,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
                             "foreign-key checks, then Annotator's own rules (every span's text still equals the "
                             "document's text there, no annotation coded with a group, ...). Exits 0 when clean, "
                             "1 when problems are found, 2 when the file cannot be read.")
-    p.add_argument("--project", type=project_location, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.add_argument("--repair", action="store_true",
                    help="first rebuild the full-text search index from the documents (what check suggests when "
                    "the index is damaged; close the project in Annotator first), then check")
@@ -156,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
                             "user data folder when that folder is read-only) with SQLite's backup API, which is "
                             "safe while the project is open in the app. The newest backups are kept (10 unless "
                             "--keep says otherwise). Prints the backup's path.")
-    p.add_argument("--project", type=project_location, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     p.add_argument("--keep", type=int, metavar="N",
                    help="from now on keep the newest N backups of this project (stored in the project; "
                    "the app's Preferences show the same number)")
@@ -166,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
                             description="Replace the project with one of its backups. The project as it is now is "
                             "backed up first (reason before-restore), so restoring that copy undoes the restore. "
                             "Close the project in the app first.")
-    p.add_argument("--project", type=project_location, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--list", action="store_true", help="list the backups, newest first, with their counts")
     which.add_argument("--backup", type=Path, metavar="FILE", help="restore this backup (a path from --list)")

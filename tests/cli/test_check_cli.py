@@ -78,36 +78,3 @@ def test_the_installed_command_exits_with_the_reports_code(project_path, tmp_pat
                               capture_output=True, text=True, encoding="utf-8", timeout=60)
         assert done.returncode == code, done.stderr
     assert done.stderr == f"annotator: error: {not_sqlite} is not an Annotator project: it is not an SQLite database.\n"
-
-
-# -- a shared project (issue 15, item 3) -------------------------------------------------------------
-
-
-def test_a_clean_shared_project_exits_0_and_says_what_does_not_apply(shared_url, capsys):
-    from annotator.core.store.pg.locations import describe
-
-    with Project(shared_url) as project:
-        doc = project.documents.add(title="월마트 and AWS", text=TEXT)
-        start = TEXT.index("월마트")
-        project.annotations.add(doc, project.codebook.by_name("Organization"), start, start + 3)
-        project.annotations.add(doc, project.codebook.by_name("Favor"), target="AWS")
-    assert main(["check", "--project", shared_url]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"Project: {describe(shared_url)}"
-    assert "Contents: 1 document; 2 annotations (1 on whole documents); 13 labels in 0 groups" in out[2]
-    assert ("Storage: kept by the PostgreSQL server (SQLite's file integrity check does not apply to a shared "
-            "project)") in out
-    assert "Foreign keys: ok" in out and out[-1] == "No problems found."
-
-
-def test_repair_of_a_shared_project_is_refused_with_what_to_do(shared_url, capsys):
-    Project(shared_url).close()
-    assert main(["check", "--repair", "--project", shared_url]) != 0
-    err = capsys.readouterr().err
-    assert "is a shared project: its search index is the server's" in err and "Nothing was changed" in err
-
-
-def test_an_unreachable_server_is_reported_not_raised(capsys):
-    assert main(["check", "--project", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"]) == 2
-    captured = capsys.readouterr()
-    assert "cannot be checked" in captured.out + captured.err and "Traceback" not in captured.err

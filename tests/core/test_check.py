@@ -282,3 +282,30 @@ def test_a_checkpoint_cut_short_by_a_crash_is_not_taken_for_a_truncated_file(stu
     report = check_project(copy)
     assert report.ok, report.lines()
     assert report.counts["documents"] == 3
+
+
+# -- a shared project (issue 15, item 3): the server's keys, and what of a file's checks does not apply -----
+
+
+def test_a_shared_project_is_checked_in_place_and_named_without_its_password(shared_url):
+    from annotator.core.store.pg.locations import describe
+
+    _build_study(shared_url)
+    report = check_project(shared_url)
+    assert report.ok and report.lines()[0] == f"Project: {describe(shared_url)}"
+    assert not any(line.startswith(("SQLite integrity check", "Search index")) for line in report.lines())
+
+
+def test_repair_of_a_shared_project_is_refused_with_what_to_do(shared_url):
+    from annotator.core.common.errors import ProjectError
+    from annotator.core.safety.check import repair
+
+    Project(shared_url).close()
+    with pytest.raises(ProjectError, match="is a shared project: its search index is the server's.*Nothing was changed"):
+        repair(shared_url)
+
+
+def test_an_unreachable_server_is_reported_not_raised():
+    report = check_project("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert report.exit_code == 2
+    assert report.error.startswith("nobody@127.0.0.1:1/none cannot be checked:") and "server is running" in report.error
