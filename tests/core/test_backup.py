@@ -340,3 +340,26 @@ def test_an_old_project_that_cannot_be_backed_up_is_not_upgraded(tmp_path):
         Project(path)
     assert _dump(path) == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.annotator", "old.backups"]
+
+
+# -- a shared project (issue 15, item 3) ------------------------------------------------------------------
+
+
+def test_a_shared_project_is_backed_up_on_its_server_and_says_how_to_keep_a_copy(shared_url, tmp_path,
+                                                                                 monkeypatch):
+    from annotator.core.safety.backup import back_up_now
+    from annotator.core.store.pg.locations import describe
+
+    monkeypatch.chdir(tmp_path)  # where a file copy named like the database would have gone
+    with Project(shared_url) as project:
+        project.documents.add(title="Phones", text=TEXT)
+        assert maybe_backup_on_open(project) is None  # no copy per coder per hour: the server's backups are the team's
+        for attempt in (lambda: back_up_now(project), lambda: back_up_now(shared_url),
+                        lambda: make_backup(project, "manual"), lambda: restore_backup(shared_url, tmp_path / "x")):
+            with pytest.raises(ProjectError) as refused:
+                attempt()
+            message = str(refused.value)
+            assert message.startswith(f"{describe(shared_url)} is a shared project: it is backed up on its server")
+            assert "Nothing was changed" in message and f"annotator pull --url {shared_url} --out" in message
+        assert project.documents.count() == 1
+    assert list(tmp_path.iterdir()) == []

@@ -173,3 +173,19 @@ def test_preferences_set_how_many_backups_the_project_keeps(article_path, open_w
     for _ in range(4):
         qtbot.mouseClick(dialog.back_up_button, Qt.LeftButton)
     assert len(rows(dialog)) == 3
+
+
+def test_a_shared_project_makes_no_copy_on_open_and_the_dialog_says_where_its_backups_are(
+        shared_url, open_window, qtbot, tmp_path, monkeypatch):
+    # Issue 15, item 3: a copy "beside" a shared project would go to a file named like its database, here.
+    monkeypatch.chdir(tmp_path)
+    with Project(shared_url) as project:
+        project.documents.add(title="Phones", text=TEXT)
+    window = open_window(shared_url)
+    qtbot.wait(50)
+    assert window.findChildren(OnOpenBackup) == []
+    dialog = open_dialog(window, qtbot)
+    assert "is a shared project: it is backed up on its server" in dialog.where.text()
+    assert "annotator pull --url" in dialog.where.text()
+    assert rows(dialog) == [] and not dialog.back_up_button.isEnabled() and not dialog.restore_button.isEnabled()
+    assert list(tmp_path.iterdir()) == []

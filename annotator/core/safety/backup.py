@@ -35,6 +35,7 @@ from annotator.core.common.protocols import ProjectLike
 from annotator.core.store import lock as project_lock
 from annotator.core.store import schema
 from annotator.core.store.database import Store
+from annotator.core.store.pg.locations import is_url
 
 KEEP_KEY = "backups.keep"
 DEFAULT_KEEP = 10
@@ -122,6 +123,36 @@ def set_backups_to_keep(project: ProjectLike, keep: int) -> None:
     if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= MAX_KEEP:
         raise ProjectError(f"Keep between 1 and {MAX_KEEP} backups (asked for {keep!r}); 10 is the default.")
     project.store.set_info(KEEP_KEY, str(keep))
+
+
+# -- a shared project -------------------------------------------------------------------
+# Its data lives on the server, which has its own backups (pg_dump, a host's snapshots, point-in-time
+# recovery), taken by whoever runs it for the whole team; one copy per coder per hour would be neither.
+
+
+def shared_store(project_or_path: object):
+    """The project's SharedStore when it is a shared project (or its URL is given), else None."""
+    store = getattr(project_or_path, "store", project_or_path)
+    return store if getattr(store, "engine", "sqlite") != "sqlite" else None
+
+
+def shared_backup_message(store_or_url: object) -> str:
+    """What backing up a shared project means, and how to keep a copy of one's own."""
+    from annotator.core.store.pg.locations import describe, without_password
+
+    url = getattr(store_or_url, "url", store_or_url)
+    return (f"{describe(url)} is a shared project: it is backed up on its server (pg_dump or the host's own "
+            "backups, by whoever runs the server), not copied into a file here, and restored there too. "
+            f"Nothing was changed. To keep a copy of your own, run `annotator pull --url {without_password(url)} "
+            "--out FILE.annotator`.")
+
+
+def _refuse_shared(project_or_path: object) -> None:
+    store = shared_store(project_or_path)
+    if store is not None:
+        raise ProjectError(shared_backup_message(store))
+    if is_url(project_or_path):
+        raise ProjectError(shared_backup_message(project_or_path))
 
 
 # -- making backups ------------------------------------------------------------------
@@ -224,12 +255,14 @@ def make_backup(project_or_path: ProjectLike | Store | str | os.PathLike, reason
     """Copy the project (open, or at a path) into its backups folder; return the copy's path."""
     if not _REASON.fullmatch(reason or "") or len(reason) > 60:
         raise ValueError(f"backup reason must be short lowercase words joined by '-', not {reason!r}")
+    _refuse_shared(project_or_path)
     with _source(project_or_path) as (path, conn):
         return _backup_from(conn, path, reason, now)
 
 
 def back_up_now(project_or_path: ProjectLike | Store | str | os.PathLike) -> Path:
     """A backup made on request (the app's Back up now, `annotator backup`); the newest N are kept."""
+    _refuse_shared(project_or_path)
     with _source(project_or_path) as (path, conn):
         made = _backup_from(conn, path, "manual", None)
         keep = _stored_keep(conn)
@@ -329,8 +362,8 @@ def maybe_backup_on_open(project: ProjectLike, keep: int | None = None, min_inte
     The newest backup file is the memory of when the last one was made, so nothing is
     written to the project on open, and deleting the backups folder brings a fresh copy.
     """
-    if project.read_only:
-        return None  # opened beside the Annotator that edits it: that one keeps the backups
+    if project.read_only or shared_store(project) is not None:
+        return None  # opened beside the Annotator that edits it, or kept by a server: not ours to copy
     return backup_on_open_at(project.path, keep, min_interval, now=now)
 
 
@@ -338,6 +371,8 @@ def backup_on_open_at(project_path: str | os.PathLike, keep: int | None = None,
                       min_interval: float = ON_OPEN_INTERVAL, *, now: datetime | None = None) -> Path | None:
     """maybe_backup_on_open by path through a connection of its own, so the app can run it on a worker
     thread (a 1 GB copy takes seconds); the backup API reads one snapshot while the app writes on."""
+    if is_url(project_path):
+        return None  # a shared project is backed up on its server
     now = now or datetime.now(timezone.utc)
     with _ON_OPEN:
         existing = _sorted_backups(Path(project_path))
@@ -358,6 +393,7 @@ def restore_backup(project_path: str | os.PathLike, backup_path: str | os.PathLi
 
     The project must not be open anywhere, this process included: close it first.
     """
+    _refuse_shared(project_path)
     project_path, backup_path = Path(project_path), Path(backup_path)
     if not backup_path.is_file():
         raise ProjectError(f"No backup at {backup_path}; choose one from the list of backups.")

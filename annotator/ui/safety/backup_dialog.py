@@ -35,6 +35,8 @@ from annotator.core.safety.backup import (
     backups_to_keep,
     list_backups,
     restore_backup,
+    shared_backup_message,
+    shared_store,
 )
 from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
 
@@ -51,8 +53,8 @@ _log = logging.getLogger(__name__)
 
 def backup_on_open(window: MainWindow, project: Project) -> OnOpenBackup | None:
     """The hourly backup when a project is shown, made on a worker thread once the window is idle."""
-    if project.read_only:
-        return None  # opened beside the Annotator that edits it: that one keeps the backups
+    if project.read_only or shared_store(project) is not None:
+        return None  # opened beside the Annotator that edits it, or kept by a server: not ours to copy
     return OnOpenBackup(window, project)
 
 
@@ -157,6 +159,14 @@ class BackupDialog(QDialog):
 
     def refresh(self) -> None:
         project = self.window_.project
+        shared = shared_store(project)
+        if shared is not None:  # no copies here: say where a shared project's backups are, and offer nothing
+            self.backups = []
+            self.where.setText(shared_backup_message(shared).replace(" Nothing was changed.", ""))
+            self.table.setRowCount(0)
+            self.back_up_button.setEnabled(False)
+            self._selection_changed()
+            return
         self.backups = list_backups(project.path)
         keep = backups_to_keep(project)
         self.where.setText(
