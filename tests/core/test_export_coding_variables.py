@@ -11,6 +11,8 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.interchange.formats import export
 from annotator.core.project import Project
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def coded(project: Project):

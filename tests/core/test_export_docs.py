@@ -19,6 +19,7 @@ import pytest
 from annotator.core.interchange.formats import export
 from annotator.core.interchange.json_formats import JSONL_FIELDS
 from annotator.core.project import Project
+from tests.core.engines import ENGINES, location
 
 pytestmark = pytest.mark.both_engines
 
@@ -30,10 +31,10 @@ TEXT = "월마트가 가격을 내렸다고 김지호 대변인이 말했다. Am
 LABEL_COLUMNS = "<one column per codable label>"
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def small(request, tmp_path_factory):
     """A project that fills every kind of column: metadata, attributes, entities, memos, a whole-document code."""
-    p = Project(tmp_path_factory.mktemp("docs") / "small.annotator")
+    p = Project(location(request, tmp_path_factory.mktemp("docs"), "small.annotator", request.param))
     org, claim, favor = (p.codebook.by_name(n) for n in ("Organization", "Claim", "Favor"))
     doc = p.documents.add(title="월마트 기사", text=TEXT)
     p.documents.set_memo(doc, "다시 확인")
@@ -122,10 +123,10 @@ def test_each_csv_file_writes_exactly_the_columns_csv_format_documents(small, tm
     assert matches(header, documented, []), f"{what}.csv writes {header}; docs/csv-format.md lists {documented}"
 
 
-@pytest.fixture(scope="module")
-def two_coders(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def two_coders(request, tmp_path_factory):
     """A project two coders have coded: the tables tell their codes apart."""
-    p = Project(tmp_path_factory.mktemp("coders") / "two.annotator")
+    p = Project(location(request, tmp_path_factory.mktemp("coders"), "two.annotator", request.param))
     org = p.codebook.by_name("Organization")
     doc = p.documents.add(title="월마트 기사", text=TEXT)
     p.metadata.set(doc, "outlet", "한겨레")

@@ -21,6 +21,7 @@ from annotator.core.interchange.formats import (
 )
 from annotator.core.interchange.json_formats import QUOTE_CONTEXT, export_jsonl, export_webanno
 from annotator.core.project import Project
+from tests.core.engines import ENGINES, location
 from tests.support import dump, span_of
 
 pytestmark = pytest.mark.both_engines
@@ -30,9 +31,9 @@ KOREAN = "서울 🚀 발사: 월마트 👩‍👩‍👧 와 아마존이 경�
 ENGLISH = "=SUM(A1) is not a formula here. Amazon and Walmart argue; Walmart said prices fell by 3%."
 
 
-@pytest.fixture
-def study(tmp_path: Path):
-    p = Project(tmp_path / "study.annotator")
+@pytest.fixture(params=ENGINES)
+def study(request, tmp_path: Path):
+    p = Project(location(request, tmp_path, "study.annotator", request.param))
     org, person, claim = (p.codebook.by_name(n) for n in ("Organization", "Person", "Claim"))
     favor, against = p.codebook.by_name("Favor"), p.codebook.by_name("Against")
     d1 = p.documents.add(title="월마트 🚀 기사", text=KOREAN)
@@ -294,8 +295,9 @@ def test_bad_requests_are_refused_with_what_to_do(study, tmp_path):
         export(study, "xlsx", tmp_path / "x.xlsx")
     with pytest.raises(ProjectError, match="no Excel variant"):
         export(study, "jsonl", tmp_path / "x.jsonl", excel=True)
-    with pytest.raises(ProjectError, match="is the project file itself"):
-        export(study, "webanno", study.path)
+    if study.store.engine == "sqlite":  # a shared project has no file to overwrite
+        with pytest.raises(ProjectError, match="is the project file itself"):
+            export(study, "webanno", study.path)
     with pytest.raises(ProjectError, match="Unknown CSV export 'tags'"):
         export(study, "csv", tmp_path / "x.csv", what="tags")
     with pytest.raises(IsADirectoryError):

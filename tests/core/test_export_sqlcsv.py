@@ -11,6 +11,7 @@ from annotator.core.interchange import sqlcsv as export_sqlcsv
 from annotator.core.interchange.files import ROW_FILTER
 from annotator.core.interchange.tables import export_annotations
 from annotator.core.project import Project
+from tests.core.engines import location
 
 STAMP = "2026-01-02T03:04:05+00:00"
 HOSTILE = [
@@ -32,27 +33,42 @@ def _export(project: Project, out: Path, *, excel: bool, blocks: bool) -> bytes:
 
 @pytest.fixture
 def hostile(tmp_path: Path):
-    with Project(tmp_path / "hostile.annotator") as p:
-        text = " ".join(HOSTILE) + " end of text"
-        ids = []
-        for n, title in enumerate(HOSTILE[:6]):
-            ids.append(p.documents.add(title=title or "untitled", text=f"{n} {text}", source=title))
-        labels = [p.codebook.by_name(name).id for name in ("Person", "Claim", "Favor", "Organization")]
-        with p.store.write(undoable=False) as db:
-            rows = []
-            for n, (value, doc) in enumerate(zip(itertools.cycle(HOSTILE), itertools.cycle(ids))):
-                if n >= 400:
-                    break
-                whole = n % 11 == 0  # whole-document codes: no span, a target instead
-                rows.append((doc, labels[n % len(labels)], None if whole else n % 50, None if whole else n % 50 + 3,
-                             value, HOSTILE[(n + 3) % len(HOSTILE)] if whole or n % 5 == 0 else None,
-                             HOSTILE[(n + 7) % len(HOSTILE)], HOSTILE[(n + 1) % len(HOSTILE)],
-                             None if n % 3 else HOSTILE[(n + 2) % len(HOSTILE)], STAMP))
-            db.executemany(
-                "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, target, note, annotator, "
-                "source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*r[:9], r[9], r[9]) for r in rows])
+    with _hostile(tmp_path / "hostile.annotator") as p:
         yield p
+
+
+def _hostile(location: Path | str) -> Project:
+    """Documents and 400 annotations full of what CSV must quote, stored as a script could have."""
+    p = Project(location)
+    text = " ".join(HOSTILE) + " end of text"
+    ids = []
+    for n, title in enumerate(HOSTILE[:6]):
+        ids.append(p.documents.add(title=title or "untitled", text=f"{n} {text}", source=title))
+    labels = [p.codebook.by_name(name).id for name in ("Person", "Claim", "Favor", "Organization")]
+    with p.store.write(undoable=False) as db:
+        rows = []
+        for n, (value, doc) in enumerate(zip(itertools.cycle(HOSTILE), itertools.cycle(ids))):
+            if n >= 400:
+                break
+            whole = n % 11 == 0  # whole-document codes: no span, a target instead
+            rows.append((doc, labels[n % len(labels)], None if whole else n % 50, None if whole else n % 50 + 3,
+                         value, HOSTILE[(n + 3) % len(HOSTILE)] if whole or n % 5 == 0 else None,
+                         HOSTILE[(n + 7) % len(HOSTILE)], HOSTILE[(n + 1) % len(HOSTILE)],
+                         None if n % 3 else HOSTILE[(n + 2) % len(HOSTILE)], STAMP))
+        db.executemany(
+            "INSERT INTO annotations(document_id, label_id, span_start, span_end, text, target, note, annotator, "
+            "source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*r[:9], r[9], r[9]) for r in rows])
+    return p
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_shared_project_writes_the_bytes_sqlite_builds(pg_server, request, tmp_path, excel):
+    # Issue 15, item 3: the server has no printf blocks; csv.writer writes its rows, to the same bytes.
+    with _hostile(tmp_path / "file.annotator") as local:
+        expected = _export(local, tmp_path / "file.csv", excel=excel, blocks=True)
+    with _hostile(location(request, tmp_path, engine="postgresql")) as shared:
+        assert _export(shared, tmp_path / "shared.csv", excel=excel, blocks=True) == expected
 
 
 @pytest.mark.parametrize("excel", [False, True])

@@ -19,6 +19,7 @@ from annotator.core.interchange.tables import (
     export_entities,
     export_memos,
 )
+from tests.core.engines import ENGINES, location
 from tests.support import dump_connection
 from tests.support import read_csv_rows as _read
 from tests.support import read_with_pandas as _read_with_pandas
@@ -46,14 +47,18 @@ def _at(text: str, piece: str) -> tuple[int, int]:
     return start, start + len(piece)
 
 
-@pytest.fixture
-def coded(tmp_path: Path):
+# SQLite's own: a project file to guard, the statement trace and the query plan.
+ON_A_FILE = pytest.mark.parametrize("coded", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(params=ENGINES)
+def coded(request, tmp_path: Path):
     """Registry entities, roles, cues, typed attributes and memos, inserted as stored rows.
 
     The entity, attribute and memo editing APIs are written separately; export
     depends on the schema only, so the fixture writes the rows themselves.
     """
-    p = Project(tmp_path / "coded.annotator")
+    p = Project(location(request, tmp_path, "coded.annotator", request.param))
     label = {name: p.codebook.by_name(name) for name in
              ("Organization", "Person", "Claim", "Quote", "Favor", "Against", "Mixed")}
     d1 = p.documents.add(title="월마트 vs 아마존", text=CODED)
@@ -289,6 +294,7 @@ def test_exporting_changes_nothing_in_the_project(coded, tmp_path):
     assert dump_connection(coded.store.conn) == before
 
 
+@ON_A_FILE
 def test_new_files_refuse_the_project_file_and_a_folder(coded, tmp_path):
     before = dump_connection(coded.store.conn)
     for export in (export_entities, export_memos):
@@ -385,6 +391,7 @@ def test_a_value_its_label_no_longer_defines_is_still_written(coded, tmp_path):
     assert _by_id(tmp_path / "a.csv")[coded.ids["walmart_2"]]["attr_verdict"] == "odd"
 
 
+@ON_A_FILE
 def test_annotations_stream_from_the_reading_order_index_in_one_query(coded, tmp_path):
     from annotator.core.interchange.tables import annotations_sql, attribute_columns
 
@@ -436,6 +443,7 @@ def test_memory_stays_flat_however_many_rows(tmp_path):
     assert (tmp_path / "a.csv").stat().st_size > 6_000_000
 
 
+@ON_A_FILE
 def test_an_export_on_a_worker_thread_reads_only_its_own_connection(coded, tmp_path):
     import threading
 
