@@ -2,8 +2,9 @@
 attribute values on it) and every codesheet answer belongs to one coder.
 
 The current coder is a name, not a row: the name in Preferences (the login name until one
-is set, or what `--coder` gives a command); in a file handed out to a coder, that coder. Its row is added by the first edit it writes, in
-that edit's own transaction, so opening a project writes nothing and undoing a coder's first
+is set, or what `--coder` gives a command); in a file handed out to a coder, that coder; on a
+shared project, the database login (the server's roles tie a coder to it, store/pg/roles.py).
+Its row is added by the first edit it writes, in that edit's own transaction, so opening a project writes nothing and undoing a coder's first
 annotation takes the new coder away with it.
 
 The gold layer is a coder row of kind 'gold' (one per project, named GOLD_NAME, or
@@ -53,7 +54,7 @@ class Coders:
     def __init__(self, store: Store):
         self._store = store
         # A coder's own file codes as that coder, whoever's login opens it.
-        self.current_name = self.handed_out_to or default_annotator()
+        self.current_name = self.fixed_name or default_annotator()
         self.writing_gold = False
 
     @property
@@ -70,6 +71,13 @@ class Coders:
     def person_name(self) -> str:
         """Who is at the keyboard, also while they write as gold."""
         return self._person
+
+    @property
+    def fixed_name(self) -> str | None:
+        """The name this project codes under whoever's Preferences say otherwise: the coder a file was
+        handed out to, or on a shared project the database login (the server lets a coder write only
+        the coder row named like their login); None when the person chooses."""
+        return self.handed_out_to or getattr(self._store, "login", None)
 
     @property
     def handed_out_to(self) -> str | None:

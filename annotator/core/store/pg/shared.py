@@ -17,6 +17,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.store import database, schema
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.pg import history as pg_history
+from annotator.core.store.pg import roles as pg_roles
 from annotator.core.store.pg.connection import PgConnection, PermissionRefused, ServerUnreachable, WriteConflict
 from annotator.core.store.pg.locations import describe, connection_string, database_name
 from annotator.core.store.pg.server_schema import SERVER_SCHEMA_VERSION
@@ -114,11 +115,13 @@ class SharedStore(database.Store):
         if found > SERVER_SCHEMA_VERSION or carried > schema.SCHEMA_VERSION:
             raise ProjectError(f"{self.where} was set up by a newer Annotator (server schema {found}); "
                                "update Annotator to open it.")
+        self.login = self.conn.execute_native("SELECT current_user").fetchone()[0]
+        self.role = pg_roles.role_of(self.conn)
         writable = self.conn.execute_native(
             "SELECT has_table_privilege(current_user, 'annotations', 'INSERT')").fetchone()[0]
-        if not writable:
-            user = self.conn.execute_native("SELECT current_user").fetchone()[0]
-            return f"{user} may read {self.where} but not change it (a viewer)."
+        if not writable or self.role == "viewer":
+            return (f"{self.login} is a viewer of {self.where}: they may read it but not change it. To code, ask "
+                    "the project's owner to run `annotator server add-user --role coder` for this login.")
         return None
 
     def latest_change(self) -> int:
@@ -137,8 +140,13 @@ class SharedStore(database.Store):
         except ServerUnreachable as exc:
             raise ServerGone(unreachable_message(self.where, exc)) from exc
         except PermissionRefused as exc:
-            raise ProjectError(f"The server refused this edit: {exc}. Your role on {self.where} does not "
-                               "allow it; nothing was changed.") from exc
+            raise ProjectError(f"The server refused this edit: {exc}. {self.role_sentence()} Nothing was "
+                               "changed.") from exc
+
+    def role_sentence(self) -> str:
+        """What this login may do here, said in one sentence (roles.py has the rules)."""
+        return pg_roles.ROLE_SENTENCES.get(self.role, f"Your role on {self.where} does not allow it.").format(
+            login=self.login, where=self.where)
 
     def undo(self, changeset):
         return super().undo(changeset)
@@ -166,6 +174,7 @@ class SharedStore(database.Store):
         worker.url, worker.path, worker.where, worker.client = self.url, self.path, self.where, self.client
         worker._backup, worker._lock, worker._db = None, None, None
         worker.read_only_reason = self.read_only_reason
+        worker.login, worker.role = self.login, self.role
         worker.conn = worker._connect()
         pg_history.install(worker.conn)
         worker.seen = self.seen
