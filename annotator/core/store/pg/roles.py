@@ -131,8 +131,14 @@ BEGIN
     EXECUTE format('SELECT %s', replace(TG_ARGV[0], '{row}', '($1).')) INTO own USING OLD;
     IF NOT coalesce(own, false) THEN
         RAISE EXCEPTION USING ERRCODE = '42501',
-            MESSAGE = format('%s may not change another coder''s %s (or one they did not add)', current_user,
-                             rtrim(TG_TABLE_NAME, 's'));
+            MESSAGE = format('%s may not change another coder''s %s', current_user,
+                             CASE TG_TABLE_NAME WHEN 'annotations' THEN 'annotation'
+                                  WHEN 'annotation_values' THEN 'attribute value'
+                                  WHEN 'variable_values' THEN 'codesheet answer'
+                                  WHEN 'coded_documents' THEN 'coded mark' WHEN 'coders' THEN 'coder row'
+                                  WHEN 'entities' THEN 'entity (only one they added)'
+                                  WHEN 'entity_aliases' THEN 'alias (only one they added)'
+                                  ELSE TG_TABLE_NAME END);
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END $$;
