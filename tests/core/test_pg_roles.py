@@ -122,6 +122,28 @@ def test_a_coders_raw_sql_cannot_touch_another_coders_annotation(team, coded):
     assert owner.annotations.count() == 1
 
 
+def test_a_coders_temporary_tables_cannot_stand_in_for_the_projects(team, coded):
+    owner, doc, label, a, b, theirs = coded
+    with team.raw(a) as conn:
+        # Temporary tables come first on a session's search path: a fake "coders" claiming B's id for A.
+        conn.execute("CREATE TEMP TABLE coders (id integer, name text, kind text)")
+        conn.execute("INSERT INTO pg_temp.coders VALUES (%s, current_user, 'coder')", (theirs.coder_id,))
+        conn.execute("CREATE TEMP TABLE changes (LIKE public.changes INCLUDING ALL)")
+        _refused(conn, "UPDATE public.annotations SET note = 'overwritten by A' WHERE id = %s", (theirs.id,))
+        _refused(conn, "INSERT INTO public.coded_documents(document_id, coder_id, coded_at) VALUES (%s, %s, 'now')",
+                 (doc, theirs.coder_id))
+    assert owner.annotations.get(theirs.id).note == "B's note"
+
+
+def test_who_added_an_entity_cannot_be_forged_on_the_feed(team, coded):
+    owner, doc, label, a, b, theirs = coded
+    person = team.open(b).entities.create("Minister Kim", label.id)
+    with team.raw(a) as conn:
+        _refused(conn, "INSERT INTO changes(tbl, op, key) VALUES ('entities', 'insert', %s)", (str(person.id),))
+        _refused(conn, "UPDATE entities SET name = 'forged' WHERE id = %s", (person.id,))
+    assert owner.entities.get(person.id).name == "Minister Kim"
+
+
 def test_a_coders_attribute_values_are_theirs_alone(team, coded):
     owner, doc, label, a, b, theirs = coded
     attribute = owner.codebook.add_attribute(label.id, "certainty", "text")
@@ -163,6 +185,32 @@ def test_a_coder_tags_edits_and_undoes_through_the_core_as_their_login(team, cod
     owner.store.others_changes()
     project.annotations.add(doc, label, 17, 24)
     assert any(change.document_id == doc for change in owner.store.others_changes())
+
+
+def test_a_coder_answers_the_codesheet_for_themself_only(team, coded):
+    owner, doc, label, a, b, theirs = coded
+    topic = owner.variables.add("Topic", "text")
+    as_a, as_b = team.open(a), team.open(b)
+    as_b.codesheet.set(doc, topic, "Economy")
+    as_b.codesheet.mark_coded(doc)
+    as_a.codesheet.set(doc, topic, "Politics")
+    as_a.codesheet.mark_coded(doc)
+    assert as_a.codesheet.answers(doc) == {topic.id: "Politics"}
+    with team.raw(a) as conn:
+        _refused(conn, "UPDATE variable_values SET value = 'Sport' WHERE coder_id = %s", (theirs.coder_id,))
+        _refused(conn, "DELETE FROM coded_documents WHERE coder_id = %s", (theirs.coder_id,))
+    assert owner.codesheet.answers(doc, coder=b) == {topic.id: "Economy"}
+    assert owner.codesheet.is_marked(doc, coder=b)
+
+
+def test_a_coder_codes_as_their_exact_login_beside_a_coder_of_a_like_name(team, coded):
+    owner, doc, label, a, b, theirs = coded
+    # A project pushed from a file may hold a coder "CODER A ..." before the login "coder a ..." codes.
+    namesake = owner.coders.add(a.upper())
+    project = team.open(a)
+    mine = project.annotations.add(doc, label, 17, 24)
+    assert owner.coders.get(mine.coder_id).name == a
+    assert mine.coder_id != namesake.id
 
 
 def test_the_codebook_is_the_owners(team, coded):

@@ -171,7 +171,13 @@ class Coders:
         """The current coder's id, adding the coder inside the caller's write if they are new."""
         if self.writing_gold:
             return self.gold_id(db)
-        return self.id_for(db, self._current_clean())
+        name = self._current_clean()
+        if name == getattr(self._store, "login", None):
+            # The server lets a login write only the coder row named exactly like it (store/pg/roles.py),
+            # not one that matches with case aside, as by_name would find.
+            row = db.execute("SELECT id FROM coders WHERE name = ? AND kind = 'coder'", (name,)).fetchone()
+            return row[0] if row is not None else self._insert(db, name)
+        return self.id_for(db, name)
 
     def gold_id(self, db: sqlite3.Connection) -> int:
         """The gold layer's id, adding it inside the caller's write if nothing was written as gold yet."""

@@ -96,24 +96,34 @@ def group_names(database: str) -> dict[str, str]:
     return {role: f"{base}_{role}" for role in ROLES}
 
 
-FUNCTIONS = r"""
+# Every function the rules run has a fixed search_path with pg_temp last: a session's temporary
+# tables come first otherwise, and a coder's own temporary "coders" table would answer for the real one.
+SAFE_PATH = "SET search_path = pg_catalog, public, pg_temp"
+
+# Who added a row is the login of its first insert on the feed: later entries (an undo's, or one a
+# coder forged) cannot change it.
+FUNCTIONS = rf"""
 CREATE OR REPLACE FUNCTION annotator_my_coder(coder integer) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM coders WHERE id = coder AND kind = 'coder' AND name = current_user) $$;
+    LANGUAGE sql STABLE {SAFE_PATH} AS $$
+    SELECT EXISTS (SELECT 1 FROM public.coders WHERE id = coder AND kind = 'coder' AND name = current_user) $$;
 CREATE OR REPLACE FUNCTION annotator_my_annotation(annotation integer) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM annotations a JOIN coders c ON c.id = a.coder_id
+    LANGUAGE sql STABLE {SAFE_PATH} AS $$
+    SELECT EXISTS (SELECT 1 FROM public.annotations a JOIN public.coders c ON c.id = a.coder_id
                    WHERE a.id = annotation AND c.kind = 'coder' AND c.name = current_user) $$;
 CREATE OR REPLACE FUNCTION annotator_added_by_me(tbl_name text, row_id integer) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT login = current_user FROM changes WHERE tbl = tbl_name AND key = row_id::text
-                     AND op = 'insert' ORDER BY seq DESC LIMIT 1), false) $$;
+    LANGUAGE sql STABLE {SAFE_PATH} AS $$
+    SELECT coalesce((SELECT login = current_user FROM public.changes WHERE tbl = tbl_name AND key = row_id::text
+                     AND op = 'insert' ORDER BY seq LIMIT 1), false) $$;
 """
+# The seam's own trigger functions (server_schema.py) name `changes` and `annotations` unqualified;
+# pinning their path keeps a coder's temporary tables from standing in for them.
+SEAM_FUNCTIONS = ("annotator_check_version()", "annotator_log_change()", "annotator_row_key(jsonb, text[])")
 
 # The row as it was: refused unless the writer is an owner or the row was their own.
 # The documents table: only CODER_DOCUMENT_COLUMNS may differ for a coder.
 GUARD = r"""
-CREATE OR REPLACE FUNCTION annotator_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION annotator_guard() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     own boolean;
 BEGIN
@@ -148,9 +158,11 @@ END $$;
 def _owner_function(groups: dict[str, str]) -> sql.Composed:
     # The table owner (who ran init) and superusers are owners without being in the group.
     return sql.SQL(
-        "CREATE OR REPLACE FUNCTION annotator_is_owner() RETURNS boolean LANGUAGE sql STABLE AS $$ "
+        "CREATE OR REPLACE FUNCTION annotator_is_owner() RETURNS boolean LANGUAGE sql STABLE "
+        f"{SAFE_PATH} AS $$ "
         "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
-        "OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'annotations'::regclass), 'MEMBER') "
+        "OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'public.annotations'::regclass), "
+        "'MEMBER') "
         "OR (EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {owner}) AND pg_has_role(current_user, {owner}, 'MEMBER')) "
         "$$").format(owner=sql.Literal(groups["owner"]))
 
@@ -184,6 +196,9 @@ def install(conn, database: str, tables: list[str]) -> dict[str, str]:
     conn.execute_native(FUNCTIONS)
     conn.execute_native(_owner_function(groups).as_string(conn.raw))
     conn.execute_native(GUARD)
+    for function in SEAM_FUNCTIONS:
+        if conn.execute_native("SELECT to_regprocedure(%s) IS NOT NULL", (function,)).fetchone()[0]:
+            conn.execute_native(f"ALTER FUNCTION {function} {SAFE_PATH}")
     for table in tables:
         name = sql.Identifier(table)
         run("GRANT SELECT ON {t} TO {everyone}", t=name, everyone=everyone)
@@ -194,9 +209,13 @@ def install(conn, database: str, tables: list[str]) -> dict[str, str]:
         run("CREATE POLICY annotator_read ON {t} FOR SELECT TO {everyone} USING (true)", t=name, everyone=everyone)
         if table == "changes":
             # The feed: anyone who writes adds rows, each under their own login; nobody rewrites it.
+            # A coder's entries come only from the triggers (depth > 0), not from a statement of their own.
             run("GRANT INSERT ON {t} TO {owner}, {coder}", t=name, owner=ident["owner"], coder=ident["coder"])
-            run("CREATE POLICY annotator_write ON {t} FOR INSERT TO {owner}, {coder} WITH CHECK (login = current_user)",
-                t=name, owner=ident["owner"], coder=ident["coder"])
+            run("CREATE POLICY annotator_write ON {t} FOR INSERT TO {owner} WITH CHECK (login = current_user)",
+                t=name, owner=ident["owner"])
+            run("DROP POLICY IF EXISTS annotator_coder_feed ON {t}", t=name)
+            run("CREATE POLICY annotator_coder_feed ON {t} FOR INSERT TO {coder} "
+                "WITH CHECK (login = current_user AND pg_trigger_depth() > 0)", t=name, coder=ident["coder"])
             continue
         run("GRANT INSERT, UPDATE, DELETE ON {t} TO {owner}", t=name, owner=ident["owner"])
         run("CREATE POLICY annotator_owner ON {t} FOR ALL TO {owner} USING (true) WITH CHECK (true)",
