@@ -78,3 +78,21 @@ def test_server_commands_say_when_the_server_is_unreachable(tmp_path, capsys):
     assert "Could not connect" in capsys.readouterr().err
     assert main(["server", "init", "--url", url]) == 2
     assert "Could not connect" in capsys.readouterr().err
+
+
+def test_server_init_says_what_a_login_that_may_not_create_roles_lacks(pg_server, capsys):
+    tag = f"{os.getpid()}_{next(_numbers)}_{uuid.uuid4().hex[:6]}"
+    url = with_database(pg_server.url, f"annotator_cli_{tag}")
+    login = f"no roles {tag}"
+    with psycopg.connect(pg_server.url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD 'pw'").format(sql.Identifier(login)))
+    try:
+        assert main(["server", "init", "--url", as_login(url, login, "pw")]) == 2
+        assert "CREATEROLE" in capsys.readouterr().err
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_schema = 'public'").fetchone()[0] == 0
+    finally:
+        pg_server.drop(url)
+        with psycopg.connect(pg_server.url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(login)))
