@@ -290,3 +290,17 @@ def test_hostile_login_names_are_names_not_sql(team, coded, name):
     with pytest.raises(ProjectError, match="refused"):
         project.annotations.update(theirs.id, note="x")
     assert {m.login: m.role for m in users.members(team.url)}[login] == "coder"
+
+
+def test_a_login_without_a_role_cannot_open_the_project(team, coded):
+    owner, doc, label, a, b, theirs = coded
+    as_a = team.open(a)
+    mine = as_a.annotations.add(doc, label, 17, 24)
+    as_a.close()
+    users.remove(team.url, a)
+    with pytest.raises(ProjectError, match="no role in the project"):
+        team.open(a)
+    with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+        team.raw(a)
+    # Their codes stay: removing a person is not removing their work.
+    assert owner.coders.get(owner.annotations.get(mine.id).coder_id).name == a

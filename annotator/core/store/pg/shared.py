@@ -99,6 +99,9 @@ class SharedStore(database.Store):
             raise ServerGone(f"Could not connect to {self.where}: {exc}. Check the address, that the server "
                              "is running and that you may log in (password from PGPASSWORD, ~/.pgpass or a "
                              "service file).") from exc
+        except PermissionRefused as exc:
+            raise ProjectError(f"Could not open {self.where}: {exc}. This login has no role in the project; its "
+                               "owner gives one with `annotator server add-user`.") from exc
         except sqlite3.Error as exc:
             raise ProjectError(f"Could not open {self.where}: {exc}") from exc
         conn.execute_native("SELECT set_config('annotator.client', %s, false)", (self.client,))

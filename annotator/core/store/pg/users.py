@@ -89,7 +89,7 @@ def members(url: str) -> list[Member]:
             "SELECT r.rolname, g.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
             "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = ANY(%s)", (list(groups.values()),)).fetchall()
         creator = conn.execute_native(
-            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'annotations'::regclass").fetchone()[0]
+            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.annotations'::regclass").fetchone()[0]
     finally:
         conn.close()
     by_group = {name: role for role, name in groups.items()}
@@ -152,6 +152,10 @@ def remove(url: str, login: str) -> str:
             "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
             "JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = ANY(%s) AND r.rolname = %s",
             (list(groups.values()), login)).fetchall()]
+        creator = conn.execute_native(
+            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.annotations'::regclass").fetchone()[0]
+        if not held and login == creator:
+            raise ProjectError(f"{login!r} set {describe(url)} up and owns its tables, so stays its owner.")
         if not held:
             known = ", ".join(m.login for m in members(url)) or "nobody yet"
             raise ProjectError(f"{login!r} has no role in {describe(url)}; its people are: {known}.")
