@@ -4,8 +4,8 @@ attribute values on it) and every codesheet answer belongs to one coder.
 The current coder is a name, not a row: the name in Preferences (the login name until one
 is set, or what `--coder` gives a command); in a file handed out to a coder, that coder; on a
 shared project, the database login (the server's roles tie a coder to it, store/pg/roles.py).
-Its row is added by the first edit it writes, in that edit's own transaction, so opening a project writes nothing and undoing a coder's first
-annotation takes the new coder away with it.
+Its row is added by the first edit it writes, in that edit's own transaction, so opening a
+project writes nothing and undoing a coder's first annotation takes the new coder away with it.
 
 The gold layer is a coder row of kind 'gold' (one per project, named GOLD_NAME, or
 GOLD_FALLBACK_NAME when a person is already called that): the adjudicated codes. It is left

@@ -71,7 +71,8 @@ def init(url: str, *, create_database: bool = True) -> dict[str, str]:
     except PermissionRefused as exc:
         raise ProjectError(f"Could not set up {describe(url)}: {exc}. Setting up a shared project creates its "
                            "owner, coder and viewer roles, so it needs a login that may create roles (CREATEROLE) "
-                           "and databases (CREATEDB), e.g. the server's administrator. No tables or roles were created.") from exc
+                           "and databases (CREATEDB), e.g. the server's administrator. No tables or roles were "
+                           "created.") from exc
     except sqlite3.Error as exc:
         raise ProjectError(f"Could not set up {describe(url)}: {exc}. Nothing was created.") from exc
     finally:
