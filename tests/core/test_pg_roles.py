@@ -272,6 +272,14 @@ def test_entities_a_coder_added_are_theirs_to_change(team, coded):
     person = as_a.entities.create("Minister Kim", label.id)
     as_a.entities.add_alias(person.id, "the minister")
     as_a.entities.rename(person.id, "Kim Min-su")
+    as_a.documents.set_memo(doc, "Quotes checked against the broadcast.")
+    as_a.store.undo(as_a.store.last_changeset)  # a coder's memo and its undo: the status and memo columns only
+    assert owner.documents.memo(doc) == ""
+    undone = as_a.entities.create("Spokesperson Lee", label.id)
+    redo = as_a.store.undo(as_a.store.last_changeset)
+    assert all(entity.id != undone.id for entity in owner.entities.all())
+    as_a.store.undo(redo)
+    assert owner.entities.get(undone.id).name == "Spokesperson Lee"
     as_b.store.others_changes()  # B has seen A's edits: what stops B is the role, not the row version
     with pytest.raises(ProjectError, match="may not change another coder's entity"):
         as_b.entities.rename(person.id, "Someone else")
