@@ -36,37 +36,44 @@ def unreachable_message(where: str, exc: BaseException) -> str:
             "Annotator reconnects by itself, so try again in a moment.")
 
 
-# What a row change on the server means to the views: table -> change kind.
-_KINDS = {
-    "labels": ChangeKind.CODEBOOK_CHANGED, "label_attributes": ChangeKind.CODEBOOK_CHANGED,
-    "variables": ChangeKind.CODEBOOK_CHANGED, "variable_choices": ChangeKind.CODEBOOK_CHANGED,
-    "entities": ChangeKind.ENTITIES_CHANGED, "entity_aliases": ChangeKind.ENTITIES_CHANGED,
-    "documents": ChangeKind.DOCUMENT_CHANGED, "document_metadata": ChangeKind.DOCUMENT_CHANGED,
-    "document_flags": ChangeKind.DOCUMENT_CHANGED, "coders": ChangeKind.CODERS_CHANGED,
-    "variable_values": ChangeKind.CODESHEET_CHANGED, "coded_documents": ChangeKind.CODESHEET_CHANGED,
-    "annotation_values": ChangeKind.ANNOTATION_CHANGED,
-}
-_ANNOTATION_OPS = {"insert": ChangeKind.ANNOTATION_ADDED, "delete": ChangeKind.ANNOTATION_REMOVED,
-                   "update": ChangeKind.ANNOTATION_CHANGED}
+_CODEBOOK = frozenset({"labels", "label_attributes", "variables", "variable_choices"})
+_ENTITIES = frozenset({"entities", "entity_aliases"})
+_DOCUMENT = frozenset({"documents", "document_metadata", "document_flags"})
+_CODESHEET = frozenset({"variable_values", "coded_documents"})
+
+
+def _change(table: str, op: str, document_id: int | None, annotation_id: int | None) -> Change | None:
+    """What one row change on the server means to the views, or None for bookkeeping tables."""
+    if table == "annotations":
+        if op == "insert":
+            return Change(ChangeKind.ANNOTATION_ADDED, document_id, annotation_id)
+        if op == "delete":
+            return Change(ChangeKind.ANNOTATION_REMOVED, document_id, annotation_id)
+        return Change(ChangeKind.ANNOTATION_CHANGED, document_id, annotation_id)
+    if table == "annotation_values":
+        return Change(ChangeKind.ANNOTATION_CHANGED, document_id, annotation_id)
+    if table == "documents" and op == "insert":
+        return Change(ChangeKind.DOCUMENTS_ADDED, None)
+    if table in _DOCUMENT:
+        return Change(ChangeKind.DOCUMENT_CHANGED, document_id)
+    if table in _CODEBOOK:
+        return Change(ChangeKind.CODEBOOK_CHANGED)
+    if table in _ENTITIES:
+        return Change(ChangeKind.ENTITIES_CHANGED)
+    if table == "coders":
+        return Change(ChangeKind.CODERS_CHANGED)
+    if table in _CODESHEET:
+        return Change(ChangeKind.CODESHEET_CHANGED, document_id)
+    return None
 
 
 def changes_from_rows(rows: list[tuple]) -> list[Change]:
     """The change events other clients' committed rows mean, in order, each once."""
     found: dict[Change, None] = {}
-    for table, op, document_id, annotation_id in rows:
-        if table == "annotations":
-            change = Change(_ANNOTATION_OPS[op], document_id, annotation_id)
-        elif table == "documents" and op == "insert":
-            change = Change(ChangeKind.DOCUMENTS_ADDED, None)
-        elif table in ("labels", "label_attributes", "variables", "variable_choices", "entities", "entity_aliases",
-                       "coders"):
-            change = Change(_KINDS[table])
-        else:
-            kind = _KINDS.get(table)
-            if kind is None:
-                continue
-            change = Change(kind, document_id, annotation_id if kind is ChangeKind.ANNOTATION_CHANGED else None)
-        found.setdefault(change, None)
+    for row in rows:
+        change = _change(*row)
+        if change is not None:
+            found.setdefault(change, None)
     return list(found)
 
 
