@@ -22,7 +22,10 @@ def _engine(project) -> str:
 
 # The server's own bookkeeping (the live feed) is no part of the project's data.
 _NOT_DATA = ("documents_fts", "document_fingerprints", "changes", "sqlite_")
-_SERVER_INFO = ("server_schema", "project_schema")
+def _server_info() -> tuple[str, ...]:
+    from annotator.core.store.pg.roles import INFO_KEYS  # the project's group roles, the server's own
+
+    return ("server_schema", "project_schema", *INFO_KEYS.values())
 
 
 def data_dump(conn) -> list[str]:
@@ -30,6 +33,7 @@ def data_dump(conn) -> list[str]:
     from annotator.core.store.pg.server_schema import _sqlite_schema, key_columns
 
     reference = _sqlite_schema()
+    server_info = _server_info()
     tables = [name for (name,) in reference.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
               if not name.startswith(_NOT_DATA)]
     lines = []
@@ -38,7 +42,7 @@ def data_dump(conn) -> list[str]:
         order = ", ".join(f'"{c}"' for c in (key_columns(reference, table) or columns))
         for row in conn.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{table}" '
                                 f"ORDER BY {order}"):
-            if table == "project_info" and row[0] in _SERVER_INFO:
+            if table == "project_info" and row[0] in server_info:
                 continue
             lines.append(f"{table}: {tuple(float(v) if isinstance(v, float) else v for v in row)!r}")
     reference.close()

@@ -193,12 +193,10 @@ class PgConnection:
 
     def _catch_up_ids(self) -> None:
         for table in sorted(self._explicit_ids):
-            # Never backwards: an id once given stays retired, as the live feed keys rows by id.
+            # Never backwards, so an id once given stays retired (the live feed keys rows by id); done by
+            # the server's function, as a login may insert rows but not move the sequence itself.
             try:
-                self.raw.execute(
-                    "SELECT setval(s, greatest(m, coalesce(pg_sequence_last_value(s), 0))) FROM "
-                    f"(SELECT pg_get_serial_sequence('\"{table}\"', 'id')::regclass AS s, "
-                    f'(SELECT max(id) FROM "{table}") AS m) AS found WHERE m IS NOT NULL', prepare=False)
+                self.raw.execute("SELECT annotator_catch_up_ids(%s)", (table,), prepare=False)
             except psycopg.Error as exc:
                 raise _sqlite_error(exc) from exc
         self._explicit_ids.clear()

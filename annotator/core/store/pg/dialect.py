@@ -202,7 +202,7 @@ def translate(sql: str, returning: bool = True, named: bool = False) -> str:
     return text
 
 
-_EXPLICIT_ID = re.compile(r'^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+"?(\w+)"?\s*\(\s*"?id"?\s*[,)]', re.I)
+_EXPLICIT_ID = re.compile(r'^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+"?(\w+)"?\s*\((?:[^)]*,)?\s*"?id"?\s*[,)]', re.I)
 
 
 @functools.lru_cache(maxsize=1024)
