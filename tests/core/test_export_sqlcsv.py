@@ -123,3 +123,50 @@ def test_without_the_reading_order_index_the_rows_still_come_in_reading_order(ho
         db.execute(f"DROP INDEX {export_sqlcsv.READING_ORDER_INDEX}")
     assert not export_sqlcsv.applies(hostile.store.conn)
     assert _export(hostile, tmp_path / "blocks.csv", excel=False, blocks=True) == expected
+
+
+def test_a_shared_project_reads_its_annotations_a_piece_at_a_time(pg_server, request, tmp_path, monkeypatch):
+    # The server's rows arrive whole per statement: one statement per ~BLOCK_ROWS keeps memory bounded.
+    from annotator.core.store.pg.connection import PgConnection
+
+    monkeypatch.setattr(export_sqlcsv, "BLOCK_ROWS", 40)
+    with _hostile(tmp_path / "file.annotator") as local:
+        expected = _export(local, tmp_path / "file.csv", excel=False, blocks=True)
+    with _hostile(location(request, tmp_path, engine="postgresql")) as shared:
+        fetched: list[int] = []
+        real = PgConnection.execute
+
+        def counting(self, sql, params=()):
+            cursor = real(self, sql, params)
+            if "FROM annotations a" in sql and "ORDER BY" in sql:
+                fetched.append(len(cursor._rows))
+            return cursor
+
+        monkeypatch.setattr(PgConnection, "execute", counting)
+        assert _export(shared, tmp_path / "shared.csv", excel=False, blocks=True) == expected
+    assert sum(fetched) == 400 and len(fetched) >= 5 and max(fetched) <= 2 * 40
+
+
+def test_a_shared_projects_document_texts_come_through_a_server_side_cursor(shared_url, tmp_path, monkeypatch):
+    # Every export that writes texts (documents CSV, JSON Lines, .qdpx) reads them a batch at a time.
+    from annotator.core.interchange.formats import export
+    from annotator.core.store.pg.connection import PgConnection
+
+    batches: list[int] = []
+    real = PgConnection.stream
+
+    def counting(self, sql, params=(), batch=100):
+        batches.append(0)
+        for row in real(self, sql, params, batch=3):
+            batches[-1] += 1
+            yield row
+
+    monkeypatch.setattr(PgConnection, "stream", counting)
+    with Project(shared_url) as p:
+        for n in range(10):
+            p.documents.add(title=f"Story {n}", text=f"Story {n}: Walmart and 월마트. " * 50)
+        for fmt, what in (("csv", "documents"), ("jsonl", None), ("qdpx", None)):
+            options = {"what": what} if what else {}
+            export(p, fmt, tmp_path / f"out.{fmt}", **options)
+    assert batches == [10, 10, 10]
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("Story 9: Walmart and 월마트.") == 50

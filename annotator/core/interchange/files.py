@@ -121,6 +121,13 @@ def excel_cell(value: Any) -> Any:
     return value
 
 
+def streamed(conn: Any, sql: str, params: Any = ()) -> Iterable[tuple]:
+    """The rows of a big SELECT (every document's text) as they come: sqlite3's cursor streams by itself; a
+    shared project's connection reads them through a server-side cursor (PgConnection.stream)."""
+    stream = getattr(conn, "stream", None)
+    return stream(sql, params) if stream is not None else conn.execute(sql, params)
+
+
 def check_target(project: ProjectLike, out: str | os.PathLike) -> Path:
     """`out` as a Path, once it is known not to be the project's own database (or its -wal/-shm)."""
     out = Path(out)

@@ -44,7 +44,7 @@ from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.corpus.metadata import key_order
 from annotator.core.interchange.coder_scope import CoderScope, coded_by, coder_scope, document_rows
-from annotator.core.interchange.files import ROW_FILTER, check_target, is_exported
+from annotator.core.interchange.files import ROW_FILTER, check_target, is_exported, streamed
 from annotator.core.store.database import now
 
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -318,7 +318,7 @@ class _Context:
         self._entities = dict(conn.execute("SELECT id, name FROM entities"))
 
     def documents(self) -> Iterator[tuple[int, str, str, str, str, str]]:
-        yield from self._conn.execute("SELECT id, title, text, status, memo, sha256 FROM documents ORDER BY id")
+        yield from streamed(self._conn, "SELECT id, title, text, status, memo, sha256 FROM documents ORDER BY id")
 
     def metadata(self, doc_id: int) -> dict[str, str]:
         rows = self._conn.execute("SELECT key, value FROM document_metadata WHERE document_id = ?", (doc_id,))

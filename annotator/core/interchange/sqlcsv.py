@@ -151,6 +151,14 @@ def _rows_block(rows: Iterator[tuple[Any, ...]], empty: int) -> tuple[bytes, int
     return buffer.getvalue().encode("utf-8"), count
 
 
+def reading_order_windows(conn: Any) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(WHERE clause on `annotations a`, parameters) for consecutive pieces of the reading order, about
+    BLOCK_ROWS annotations each: a shared project's export reads one piece at a time."""
+    first, last = conn.execute("SELECT min(document_id), max(document_id) FROM annotations").fetchone()
+    if first is not None:
+        yield from _windows(conn, first, last, BLOCK_ROWS)
+
+
 def _windows(conn: Any, first: int, last: int, block_rows: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """(WHERE clause, parameters) for consecutive ranges of the reading order, about block_rows rows each."""
     width, low = last - first + 1, first  # a small project is one block

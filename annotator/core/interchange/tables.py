@@ -46,6 +46,7 @@ from annotator.core.interchange.files import (
     check_target,
     coders_sql,
     excel_cell,
+    streamed,
     write_csv,
     write_csv_bytes,
 )
@@ -157,10 +158,11 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
             return write_csv_bytes(out, columns, lambda f: export_sqlcsv.write_blocks(
                 conn, f, cells, _ANNOTATION_JOINS, _ANNOTATION_ORDER, empty=empty, advance=advance,
                 where_sql=scope.where()), excel=excel)
-        rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1 = 1{scope.where()} "
-                            f"ORDER BY {_ANNOTATION_ORDER}")
         if getattr(conn, "engine", "sqlite") != "sqlite":
-            rows = _called_back(rows, cue, kinds, excel)
+            rows = _called_back(_windowed_rows(project, conn, cells, scope.where()), cue, kinds, excel)
+        else:
+            rows = conn.execute(f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE 1 = 1{scope.where()} "
+                                f"ORDER BY {_ANNOTATION_ORDER}")
         if empty:
             rows = map(operator.add, rows, itertools.repeat((None,) * empty))
         return write_csv(out, columns, rows, excel=excel, inert=excel)
@@ -169,6 +171,16 @@ def export_annotations(project: ProjectLike, out: str | os.PathLike, *, excel: b
 
 
 _CUE_FUNCTION, _ATTRIBUTE_FUNCTION = "annotator_export_cue", "annotator_export_attribute"
+
+
+def _windowed_rows(project: ProjectLike, conn: Any, cells: list[str], where_sql: str) -> Iterator[tuple]:
+    """A shared project's annotation rows, a piece of the reading order at a time, all as of one moment:
+    its driver fetches a statement's rows whole, so one query would hold every annotation in memory."""
+    sql = (f"SELECT {', '.join(cells)} {_ANNOTATION_FROM_ONLY} WHERE {{where}}{where_sql} "
+           f"ORDER BY {_ANNOTATION_ORDER}")
+    with project.store.snapshot():
+        for where, params in export_sqlcsv.reading_order_windows(conn):
+            yield from conn.execute(sql.format(where=where), params)
 
 
 def _called_back(rows: Iterable[tuple], cue: _CueText, kinds: dict[int, str], excel: bool) -> Iterator[tuple]:
@@ -360,8 +372,8 @@ def export_documents(project: ProjectLike, out: str | os.PathLike, *, excel: boo
     # One streamed query: texts can be large and there may be 100,000 of them. Each metadata
     # cell is a lookup by the (document_id, key) key; the keys are bound, never spliced in.
     lookups = "".join(", (SELECT value FROM document_metadata WHERE document_id = d.id AND key = ?)" for _ in meta)
-    rows = conn.execute(
-        f"SELECT id, title, source, sha256, imported_at, text, status, memo{lookups} FROM documents d ORDER BY id",
+    rows = streamed(
+        conn, f"SELECT id, title, source, sha256, imported_at, text, status, memo{lookups} FROM documents d ORDER BY id",
         [key for _, key in meta],
     )
     return write_csv(out, DOCUMENT_COLUMNS + [c for c, _ in meta], rows, excel=excel)

@@ -28,6 +28,7 @@ from annotator.core.common.model import LAYER_NAMES, LAYERS, Annotation, Label
 from annotator.core.common.partial_files import atomic_output
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.interchange.coder_scope import coder_scope
+from annotator.core.interchange.files import streamed
 from annotator.core.interchange.refi import payload
 from annotator.core.interchange.refi.dates import utc
 from annotator.core.interchange.refi.ids import Guids, project_namespace
@@ -349,7 +350,7 @@ class _Exporter:
 
     def sources_files(self) -> Iterator[tuple[str, bytes]]:
         """(member name, UTF-8 text) of every source, one document at a time."""
-        for doc_id, title, text in self.project.store.conn.execute("SELECT id, title, text FROM documents ORDER BY id"):
+        for doc_id, title, text in streamed(self.project.store.conn, "SELECT id, title, text FROM documents ORDER BY id"):
             try:
                 yield f"sources/{self.guid('document', doc_id)}.txt", text.encode("utf-8")
             except UnicodeEncodeError:

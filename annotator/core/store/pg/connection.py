@@ -10,9 +10,11 @@ exactly as on SQLite.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -25,6 +27,9 @@ from annotator.core.store.pg.dialect import explicit_id_table, translate
 # intervention such as a shutdown); the window says "unreachable" for these.
 LOST_STATES = ("08", "57P")
 CONFLICT_STATE = "40001"  # raised by the server's row-version check (see server_schema.py)
+
+
+_streams = itertools.count(1)
 
 
 class ServerUnreachable(sqlite3.OperationalError):
@@ -200,6 +205,31 @@ class PgConnection:
             except psycopg.Error as exc:
                 raise _sqlite_error(exc) from exc
         self._explicit_ids.clear()
+
+    def stream(self, sql: str, params: Sequence | dict = (), batch: int = 100) -> Iterator[tuple]:
+        """The rows of a long SELECT a batch at a time, through a server-side cursor: execute() fetches a
+        result whole, which for every document's text (an export) would be the whole corpus in memory."""
+        statement = translate(sql, named=isinstance(params, dict))
+        with self._lock:
+            try:
+                # Outside a transaction the cursor must outlive each autocommitted fetch (WITH HOLD).
+                cur = self.raw.cursor(name=f"annotator_stream_{next(_streams)}", withhold=not self.in_transaction)
+                cur.execute(statement, params or None)
+            except psycopg.Error as exc:
+                raise _sqlite_error(exc) from exc
+        try:
+            while True:
+                with self._lock:
+                    try:
+                        rows = cur.fetchmany(batch)
+                    except psycopg.Error as exc:
+                        raise _sqlite_error(exc) from exc
+                if not rows:
+                    return
+                yield from rows
+        finally:
+            with self._lock, contextlib.suppress(psycopg.Error):
+                cur.close()
 
     def cursor(self) -> StatementCursor:
         return StatementCursor(self)
