@@ -74,7 +74,7 @@ _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?", re.I)
 # index still serves the sort.
 _MASK = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.S)
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
-_TERM_END = re.compile(r"\b(LIMIT|OFFSET|ROWS|RANGE|GROUPS|FETCH|UNION|EXCEPT|INTERSECT|WINDOW)\b|[;,()]", re.I)
+_TERM_END = re.compile(r"\b(LIMIT|OFFSET|ROWS|RANGE|GROUPS|FETCH|UNION|EXCEPT|INTERSECT|WINDOW|FOR)\b|[;,()]", re.I)
 _HAS_NULLS = re.compile(r"\bNULLS\s+(FIRST|LAST)\s*$", re.I)
 _DIRECTION = re.compile(r"\s+(ASC|DESC)\s*$", re.I)
 _BARE_COLUMN = re.compile(r'^(?:\w+\.)?"?(\w+)"?(?:\s+COLLATE\s+"?\w+"?)?$', re.I)
