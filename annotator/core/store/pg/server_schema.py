@@ -24,6 +24,7 @@ from __future__ import annotations
 import sqlite3
 
 from annotator.core.store import history, schema
+from annotator.core.store.pg.search_schema import search_statements
 
 SERVER_SCHEMA_VERSION = 1
 CHANNEL = "annotator_changes"
@@ -213,6 +214,8 @@ def create_statements() -> list[str]:
     return [
         'CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = "und-u-ks-level2", deterministic = false)',
         COMPAT_FUNCTIONS, *tables, CHANGES, *tracked_triggers(keys),
+        # -- search (issue 15, item 7): words as the local engine splits them, a trigram index --
+        *search_statements(),
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "
         f"('project_schema', '{schema.SCHEMA_VERSION:d}')",
     ]
