@@ -59,6 +59,15 @@ def check_index(path: str | Path) -> tuple[bool | None, str]:
 
 
 def rebuild_index(store: Store) -> None:
-    """Rebuild the search index from the documents' titles and texts (not an undoable edit)."""
+    """Rebuild the search index from the documents' titles and texts (not an undoable edit).
+
+    On a shared project the server's words (store/pg/search_schema.py) are folded again.
+    """
     with store.write(undoable=False) as db:
+        if getattr(db, "engine", "sqlite") == "postgresql":
+            db.execute_native(
+                "INSERT INTO search_words(document_id, title, body) "
+                "SELECT id, annotator_search_fold(title), annotator_search_fold(text) FROM documents "
+                "ON CONFLICT (document_id) DO UPDATE SET title = excluded.title, body = excluded.body")
+            return
         db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
