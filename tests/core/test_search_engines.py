@@ -198,3 +198,23 @@ def test_the_tables_agree_with_sqlite():
     for c in sorted(sample):
         said = " " if c in separators else "\x00" if c in dropped else folds.get(c, chr(c))
         assert TOKENIZER._folds[c] == said, hex(c)
+
+
+CHINESE = "新闻：我爱北京天安门。東京都に住んでいます 🚀 ตลาดหุ้นกรุงเทพ"
+
+
+def test_words_of_scripts_without_spaces_are_found_inside_a_run_on_a_shared_project(project, doc_factory, engine):
+    """A project file's index sees 我爱北京天安门 as one word; the server finds 北京 inside it (README)."""
+    doc = doc_factory(CHINESE)
+    for query, word in [("北京", "北京"), ("天安门", "天安门"), ("東京", "東京"), ('"北京 东京"', None), ("住んで", "住んで"),
+                        ("กรุงเทพ", "กรุงเทพ")]:
+        page = search(project, query)
+        if engine == "sqlite" or word is None:
+            assert page.documents == [], query
+            continue
+        [found] = page.documents
+        [hit] = found.hits
+        assert (found.document_id, hit.match, hit.start) == (doc, word, CHINESE.index(word)), query
+    # A whole run, and the start of one with a star, are found on both engines.
+    assert [d.document_id for d in search(project, "我爱北京天安门").documents] == [doc]
+    assert [h.match for h in search(project, "我爱*").documents[0].hits] == ["我爱北京天安门"]

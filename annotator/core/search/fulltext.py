@@ -130,7 +130,8 @@ def document_hits(project: ProjectLike, query: str, document_id: int) -> Documen
     project: a Project or an sqlite3 connection. Raises ProjectError when the document is gone.
     """
     conn = project if isinstance(project, sqlite3.Connection) else project.store.conn
-    found = documents_with_hits(conn, parse(query), [document_id], MAX_HITS_PER_DOCUMENT, lambda: False)
+    found = documents_with_hits(conn, parse(query), [document_id], MAX_HITS_PER_DOCUMENT, lambda: False,
+                                inside_words=pg_fulltext.is_shared(conn))
     if not found:
         raise ProjectError("That document was removed after the search; search again.")
     return found[0]

@@ -7,6 +7,10 @@ of a parsed query becomes a LIKE pattern with exactly FTS5's meaning: ' cloud ' 
 index answers the patterns, whatever the script. Only a phrase with a Hangul word before
 its last word needs a regular expression (the particle glued to that word).
 
+One thing the server finds that a project file does not: a word in a script written
+without spaces (Chinese, Japanese, Thai...) inside a longer run of that script, as
+北京 in 我爱北京天安门; the trigram index needs no word boundaries for that.
+
 Which documents match is decided by the server; where in them, by results.py in Python
 from the same matchers as the local engine, so hits are the same code-point spans.
 Results come in document order, as on the local engine; the count beyond the first page
@@ -69,12 +73,15 @@ def _like(word: str) -> str:
 def term_pattern(term: Term) -> tuple[str, str]:
     """(operator, pattern) matching the term in a column of search_words."""
     tokens = term.tokens
+    # A first or last word in a script without spaces may begin or end inside a word.
+    opened = not tokens[0].spaceless
+    closed = not (tokens[-1].prefix or tokens[-1].spaceless)
     if any(token.prefix for token in tokens[:-1]):
         # A Hangul word inside a phrase may carry its particle: the rest of its word, then the next.
         body = " ".join(_REGEX_SPECIAL.sub(r"\\\1", t.folded) + ("[^ ]*" if t.prefix else "") for t in tokens)
-        return "~", " " + body + ("" if tokens[-1].prefix else " ")
+        return "~", (" " if opened else "") + body + (" " if closed else "")
     body = " ".join(_like(t.folded) for t in tokens)
-    return "LIKE", "% " + body + ("%" if tokens[-1].prefix else " %")
+    return "LIKE", ("% " if opened else "%") + body + (" %" if closed else "%")
 
 
 def _term_sql(term: Term) -> tuple[str, list]:
@@ -141,7 +148,7 @@ def search(conn: PgConnection, parsed: ParsedQuery, flt: SearchFilter, offset: i
             shown = offset + len(ids) if ids else 0
             total, exact = _count(conn, where, params, ids[-1] if ids else 0, count_seconds * COUNT_BUDGET_FACTOR)
             total += shown
-        documents = documents_with_hits(conn, parsed, ids, hits_per_document, cancelled)
+        documents = documents_with_hits(conn, parsed, ids, hits_per_document, cancelled, inside_words=True)
     except sqlite3.OperationalError as exc:
         if cancelled() or _CANCELLED in str(exc):
             raise SearchCancelled() from exc

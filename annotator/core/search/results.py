@@ -70,7 +70,8 @@ class SearchCancelled(Exception):
 
 
 def documents_with_hits(conn, parsed: ParsedQuery, ids: list[int], per_document: int,
-               cancelled: Callable[[], bool]) -> list[DocumentHits]:
+                        cancelled: Callable[[], bool], inside_words: bool = False) -> list[DocumentHits]:
+    """The documents' hits in text order, per_document of them shown; inside_words: see Term.pattern."""
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
@@ -86,7 +87,7 @@ def documents_with_hits(conn, parsed: ParsedQuery, ids: list[int], per_document:
         folded = TOKENIZER.fold(text)
         dropped = "\x00" in folded  # a combining accent the index drops: patterns that skip it
         if dropped not in matchers:
-            matchers[dropped] = parsed.matchers(dropped)
+            matchers[dropped] = parsed.matchers(dropped, inside_words)
         count, shown = 0, []
         for start, end in hits(matchers[dropped], folded):
             count += 1
