@@ -9,11 +9,20 @@ offsets in code points.
 from __future__ import annotations
 
 import random
+import threading
 
 import pytest
 
 from annotator.core.project import Project
-from annotator.core.search.fulltext import SearchFilter, document_hits, query_plan, search
+from annotator.core.search.fulltext import (
+    SearchCancelled,
+    Searcher,
+    SearchFilter,
+    document_hits,
+    location_of,
+    query_plan,
+    search,
+)
 from annotator.core.search.index import rebuild_index
 from annotator.core.search.query import TOKENIZER
 from annotator.core.store.pg import unicode61
@@ -218,3 +227,40 @@ def test_words_of_scripts_without_spaces_are_found_inside_a_run_on_a_shared_proj
     # A whole run, and the start of one with a star, are found on both engines.
     assert [d.document_id for d in search(project, "我爱北京天安门").documents] == [doc]
     assert [h.match for h in search(project, "我爱*").documents[0].hits] == ["我爱北京天安门"]
+
+
+def test_interrupt_cancels_a_search_waiting_on_the_server(shared):
+    """The analyst types again while the server still works on the last query: the statement is cancelled."""
+    blocker = PgConnection(shared.store.url)
+    searcher = Searcher(location_of(shared))
+    try:
+        blocker.execute_native("BEGIN")
+        blocker.execute_native("LOCK TABLE search_words IN ACCESS EXCLUSIVE MODE")  # the search's SELECT waits
+        watcher = PgConnection(shared.store.url)
+
+        def interrupt_once_waiting() -> None:
+            while not watcher.execute_native(
+                    "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
+                    ("%FROM search_words%",)).fetchone():
+                threading.Event().wait(0.02)
+            searcher.interrupt()
+            if not finished.wait(10):  # the cancel did not reach the server: let the search end, and fail
+                released.append(True)
+                blocker.execute_native("ROLLBACK")
+
+        finished, released = threading.Event(), []
+        thread = threading.Thread(target=interrupt_once_waiting)
+        thread.start()
+        try:
+            with pytest.raises(SearchCancelled):
+                searcher.search("walmart")
+        finally:
+            finished.set()
+            thread.join()
+        assert not released  # the server stopped the statement; the lock was still held
+        watcher.close()
+        blocker.rollback()
+        assert [d.title for d in searcher.search("walmart").documents] == ["Doc 1"]
+    finally:
+        searcher.close()
+        blocker.close()
