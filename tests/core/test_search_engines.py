@@ -23,7 +23,7 @@ from annotator.core.search.fulltext import (
     query_plan,
     search,
 )
-from annotator.core.search.index import rebuild_index
+from annotator.core.search.index import check_shared_index, rebuild_index
 from annotator.core.search.query import TOKENIZER
 from annotator.core.store.pg import unicode61
 from annotator.core.store.pg.connection import PgConnection
@@ -264,3 +264,14 @@ def test_interrupt_cancels_a_search_waiting_on_the_server(shared):
     finally:
         searcher.close()
         blocker.close()
+
+
+def test_a_damaged_server_index_is_found_and_rebuilt(shared):
+    assert check_shared_index(shared.store.conn) == (True, "Search index: ok")
+    shared.store.conn.execute_native("UPDATE search_words SET body = '  ' WHERE document_id = 1")
+    shared.store.conn.execute_native("DELETE FROM search_words WHERE document_id = 2")
+    fine, line = check_shared_index(shared.store.conn)
+    assert fine is False and "(1 missing, 1 out of date)" in line and "annotator check --repair" in line
+    rebuild_index(shared.store)
+    assert check_shared_index(shared.store.conn) == (True, "Search index: ok")
+    assert [d.document_id for d in search(shared, "walmart").documents] == [1]
