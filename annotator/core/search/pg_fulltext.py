@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 # A round trip to the server costs what many SQLite steps do: counting gets this many
 # times the local engine's budget before the total is given as "at least".
-COUNT_BUDGET_FACTOR = 10
-FIRST_CHUNK = 1000
+COUNT_BUDGET_FACTOR = 4
+FIRST_CHUNK = 500
 _CANCELLED = "canceling statement due to user request"
 _REGEX_SPECIAL = re.compile(r"([\\^$.|?*+()\[\]{}])")
 
@@ -169,7 +169,7 @@ def _count(conn: PgConnection, where: str, params: list, after: int, seconds: fl
         counted += n
         if n < chunk:
             return counted, True
-        after, chunk = last, chunk * 4
+        after, chunk = last, chunk * 2  # doubling: the chunk that passes the deadline costs at most what came before
 
 
 def query_plan(conn: PgConnection, parsed: ParsedQuery, flt: SearchFilter) -> list[str]:
