@@ -122,7 +122,7 @@ def test_the_window_says_the_server_is_unreachable_refuses_edits_keeps_typing_an
     finally:
         restart.join()
     qtbot.waitUntil(lambda: d.shared_state().startswith("Shared:"), timeout=WAIT_MS)
-    assert "Reconnected" in d.status()
+    assert "Reconnected" in d.status() and "back up" not in d.status()
     d.type_note("")
     d.leave_note()  # saved now, through the new session
     with Project(url) as check:
