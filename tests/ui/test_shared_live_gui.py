@@ -136,3 +136,36 @@ def test_settings_keep_a_shared_projects_address_without_its_password(shared_url
     stored = settings.settings().value("recent_projects")
     assert shared_url in stored and not any("s3cret" in entry for entry in stored)
     assert settings.recent_projects()[0] == shared_url
+
+
+def test_undoing_my_tag_after_another_coder_changed_it_is_refused_with_a_message(shared, open_window, qtbot,
+                                                                                warnings):
+    url, doc, first = shared
+    window, d = _window(open_window, url)
+    start = _offset(2)
+    d.select(start + 8, start + 16)
+    d.press(Qt.Key_P)  # Person
+    mine = next(a for a in window.project.annotations.for_document(doc) if a.start == start + 8)
+    with Project(url) as other:
+        other.annotations.update(mine.id, note="theirs")
+    qtbot.waitUntil(lambda: window.project.annotations.get(mine.id).note == "theirs", timeout=WAIT_MS)
+    d.press(Qt.Key_Z, Qt.ControlModifier)
+    assert warnings and "Tag Person was not undone" in warnings[-1] and "meanwhile" in warnings[-1]
+    assert "Person" in d.labels_at(start + 10)  # their note and my tag stay
+    with Project(url) as check:
+        assert check.annotations.get(mine.id).note == "theirs"
+    assert not window.undo_stack.canUndo()  # the refused step is gone, not stuck under Ctrl+Z
+
+
+def test_after_the_server_came_back_an_edit_from_before_is_not_undone_wrongly(shared, open_window, qtbot, warnings,
+                                                                            pg_server):
+    url, doc, first = shared
+    window, d = _window(open_window, url)
+    start = _offset(3)
+    d.select(start + 8, start + 16)
+    d.press(Qt.Key_P)
+    pg_server.restart(down_seconds=0.5)
+    qtbot.waitUntil(lambda: "Reconnected" in d.status(), timeout=WAIT_MS)
+    d.press(Qt.Key_Z, Qt.ControlModifier)
+    assert warnings and "connection to the server was lost" in warnings[-1]
+    assert "Person" in d.labels_at(start + 10)
