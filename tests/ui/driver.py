@@ -192,3 +192,7 @@ class Driver:
         """The status bar's shared-project label: where it is, or that the server is unreachable."""
         label = self.window.live_updates
         return label.text() if label.isVisible() else ""
+
+    def selected_annotation_caption(self) -> str:
+        """The right panel's line on the selected annotation: its text and span."""
+        return self.window.annotation_panel.label_text.text()

@@ -62,12 +62,12 @@ def test_another_coders_tag_appears_without_moving_selection_scroll_or_note(shar
     theirs = _offset(151)
     with Project(url) as other:
         made = other.annotations.add(doc, other.codebook.by_name("Person"), theirs + 8, theirs + 16)
-        other.annotations.update(first, target=None)  # touches my selected annotation too: a change event for it
-        other.values  # noqa: B018
+        other.annotations.set_span(first, 0, 6)  # my selected annotation changes too, under my half-typed note
     qtbot.waitUntil(lambda: "Person" in d.labels_at(theirs + 10), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: len(d.annotation_rows()) == 2, timeout=WAIT_MS)
     assert d.selection() == selected
     assert d.scroll() == scrolled
+    qtbot.waitUntil(lambda: "(0–6)" in d.selected_annotation_caption(), timeout=WAIT_MS)  # theirs, shown
     assert d.note() == "half typed"
     assert made.id in {a.id for a in window.project.annotations.for_document(doc)}
 

@@ -75,6 +75,9 @@ class AnnotationPanel(QWidget):
         self.model.rowsRemoved.connect(self._count_rows)
         self.model.rowLeaving.connect(self._row_leaving)
         self.model.dataChanged.connect(self._rows_changed)
+        # A change to a row not among those read (its page dropped after another row came) relays the
+        # list out instead: the form still shows the selected annotation as it is now.
+        self.model.layoutChanged.connect(self._layout_changed)
         # The form below needs the room once a claim shows its source, cue and attributes.
         layout.addWidget(self.view, 2)
         details = self.details = QGroupBox("Selected annotation", self)
@@ -236,6 +239,12 @@ class AnnotationPanel(QWidget):
     def _rows_changed(self, first: QModelIndex, last: QModelIndex) -> None:
         if self._current is not None and first.row() <= self.model.row_of(self._current.id) <= last.row():
             self._current = self.model.annotation(self.model.row_of(self._current.id))
+            self._show_details(self._current)
+
+    def _layout_changed(self) -> None:
+        row = self.model.row_of(self._current.id) if self._current is not None else -1
+        if row >= 0:
+            self._current = self.model.annotation(row)
             self._show_details(self._current)
 
     def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
