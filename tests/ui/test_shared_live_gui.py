@@ -8,8 +8,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.project import Project
 from annotator.ui.common import settings
@@ -169,3 +171,26 @@ def test_after_the_server_came_back_an_edit_from_before_is_not_undone_wrongly(sh
     d.press(Qt.Key_Z, Qt.ControlModifier)
     assert warnings and "connection to the server was lost" in warnings[-1]
     assert "Person" in d.labels_at(start + 10)
+
+
+def test_another_coders_memo_arrives_but_not_over_mine_being_typed_nor_saved_over_unasked(shared_url, open_window,
+                                                                                          qtbot, warnings):
+    with Project(shared_url) as setup:
+        first = setup.documents.add(title="Speech", text=TEXT)
+    window, d = _window(open_window, shared_url)
+    memo = window.document_panel.memo
+    memo.setFocus()
+    QTest.keyClicks(memo, "my memo so far")
+    with Project(shared_url) as other:
+        other.documents.set_memo(first, "their memo")
+        latest = other.store.latest_change()
+    qtbot.waitUntil(lambda: window.project.store.seen >= latest, timeout=WAIT_MS)  # the window has read it
+    assert memo.toPlainText() == "my memo so far"
+    QApplication.sendEvent(memo, QFocusEvent(QEvent.FocusOut))  # leaving the field saves, but theirs came first
+    assert warnings and "their memo" in warnings[-1]
+    assert memo.toPlainText() == "my memo so far"
+    with Project(shared_url) as check:
+        assert check.documents.memo(first) == "their memo"
+    QApplication.sendEvent(memo, QFocusEvent(QEvent.FocusOut))  # told, and left again: saved over theirs
+    with Project(shared_url) as check:
+        assert check.documents.memo(first) == "my memo so far"
