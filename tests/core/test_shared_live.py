@@ -126,3 +126,12 @@ def _composite_tag(project: Project, doc: int, note: str) -> int:
         made = _tagged(project, doc)
         project.annotations.update(made.id, note=note)
     return made.id
+
+
+def test_a_session_that_still_works_is_kept_with_its_undo_history(shared_url):
+    with Project(shared_url) as project:
+        doc = project.documents.add(title="One", text=TEXT)
+        _, tagged = project.store.edit(_tagged, project, doc)
+        assert project.store.ensure_connected() is False
+        project.store.undo(tagged)  # still undoable: nothing was lost
+        assert project.annotations.for_document(doc) == []

@@ -194,3 +194,12 @@ def test_another_coders_memo_arrives_but_not_over_mine_being_typed_nor_saved_ove
     QApplication.sendEvent(memo, QFocusEvent(QEvent.FocusOut))  # told, and left again: saved over theirs
     with Project(shared_url) as check:
         assert check.documents.memo(first) == "my memo so far"
+
+
+def test_an_unreachable_server_met_anywhere_in_the_window_is_said_as_such(tmp_path, qtbot):
+    from annotator.core.store.pg.connection import ServerUnreachable
+    from annotator.ui.common.errors import show_error_dialog
+
+    box = show_error_dialog(ServerUnreachable("server closed the connection unexpectedly"), "", tmp_path / "x.log")
+    assert box.windowTitle() == "Server unreachable" and "not saved" in box.text()
+    box.close()

@@ -89,7 +89,7 @@ class LiveUpdates(QLabel, Feature):
             return
         if online:
             try:
-                store.reconnect()  # the old session died with the server; edits made in it are not undoable
+                store.ensure_connected()  # a session that died with the server: edits made in it are not undoable
             except ProjectError:
                 QTimer.singleShot(RETRY_MS, lambda: self._state_changed(True) if self.feed is not None else None)
                 return

@@ -188,6 +188,19 @@ class SharedStore(database.Store):
             self.conn.close()
         self.conn, self._undo_floor = conn, floor
 
+    def ensure_connected(self) -> bool:
+        """Make sure the store's session works (the server was away): True when a new one had to begin."""
+        if self._pending is not None:
+            return False
+        if not self.conn.closed:
+            try:
+                self.conn.execute_native("SELECT 1")
+                return False  # only the live feed's connection broke: this session and its undo history live on
+            except ServerUnreachable:
+                pass
+        self.reconnect()
+        return True
+
     def _ensure_session(self) -> None:
         # An edit after the server came back opens a new session rather than failing on the dead one.
         if self._pending is None and self.conn.closed:
