@@ -55,7 +55,7 @@ class LiveUpdates(QLabel, Feature):
 
     def detach(self) -> None:
         if self.feed is not None:
-            self.feed.stop()
+            self.feed.stop(timeout=1.0)  # closing while the server is away must not hang the window
             self.feed = None
         self.hide()
         super().detach()

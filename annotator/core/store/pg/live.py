@@ -49,13 +49,19 @@ class LiveFeed:
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop listening: no callback starts once this is called, even while the thread still winds down
+        (it may be waiting on a server that does not answer)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
+    def _notify(self) -> None:
+        if not self._stop.is_set():  # a stopped feed's owner may be gone (a window closing)
+            self._on_notify()
+
     def _state(self, online: bool) -> None:
-        if online == self.online:
+        if online == self.online or self._stop.is_set():
             return
         self.online = online
         if self._on_state is not None:
@@ -78,7 +84,7 @@ class LiveFeed:
                 self._state(True)
                 attempt = 0
                 if came_back:
-                    self._on_notify()  # what was committed while this client could not hear
+                    self._notify()  # what was committed while this client could not hear
                 self._listen(conn)
             except psycopg.Error:
                 self.listening.clear()
@@ -94,7 +100,7 @@ class LiveFeed:
             for _note in conn.notifies(timeout=WAKE_SECONDS):
                 heard = True
                 # Several commits in a burst are read in one go: the reader asks for everything since.
-                self._on_notify()
+                self._notify()
                 break
             if heard:
                 continue
