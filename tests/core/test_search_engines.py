@@ -12,6 +12,7 @@ import random
 import threading
 
 import pytest
+from psycopg import errors as psycopg_errors
 
 from annotator.core.project import Project
 from annotator.core.search.fulltext import (
@@ -275,3 +276,29 @@ def test_a_damaged_server_index_is_found_and_rebuilt(shared):
     rebuild_index(shared.store)
     assert check_shared_index(shared.store.conn) == (True, "Search index: ok")
     assert [d.document_id for d in search(shared, "walmart").documents] == [1]
+
+
+@pytest.fixture
+def team(pg_server):
+    from tests.core.test_pg_roles import Team
+
+    made = Team(pg_server)
+    yield made
+    made.close()
+
+
+def test_every_role_searches_and_an_owners_retitle_is_indexed(team):
+    """The words are read by coders and viewers, and written by the server's trigger whoever edits."""
+    owner = team.open()
+    doc = owner.documents.add(title="Election night", text="월마트가 turnout was high.")
+    for role in ("coder", "viewer"):
+        login = team.login(role, role)
+        project = team.open(login)
+        [found] = search(project, "월마트 turnout").documents
+        assert (found.document_id, [h.match for h in found.hits]) == (doc, ["월마트", "turnout"]), role
+        with Searcher(location_of(project)) as searcher:
+            assert [d.document_id for d in searcher.search("election").documents] == [doc], role
+        with team.raw(login) as conn, pytest.raises(psycopg_errors.InsufficientPrivilege):
+            conn.execute("UPDATE search_words SET body = ' forged '")  # only the trigger writes the words
+    owner.documents.set_title(doc, "Morning after")
+    assert [d.document_id for d in search(team.open(team.logins[-1]), "morning").documents] == [doc]
