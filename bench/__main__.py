@@ -23,6 +23,9 @@ from pathlib import Path
 
 from .rows import ROW_KEYS
 
+# Rows that build what they measure themselves: run alone, they need no archive (~1 GB at full size).
+WITHOUT_ARCHIVE = {"shared"}
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
@@ -99,11 +102,11 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
           f"(import: {ctx.import_repeat} run, no warm-up); archive {ctx.spec.name}")
     sys.stdout.flush()
     started = time.perf_counter()
-    print("preparing the archive ...", file=sys.stderr, flush=True)
-    ctx.archive_source()  # built once and cached; not part of any row's time
-
     results: list[RowResult] = []
     selected = [row for row in rows() if not args.only or row.key in args.only]
+    if any(row.key not in WITHOUT_ARCHIVE for row in selected):
+        print("preparing the archive ...", file=sys.stderr, flush=True)
+        ctx.archive_source()  # built once and cached; not part of any row's time
     for number, row in enumerate(selected, start=1):
         lines = [RowResult(x.label, x.title, x.unit, x.target, x.reference) for x in row.lines(ctx)]
         print(f"[{number}/{len(selected)}] {row.key} ...", file=sys.stderr, flush=True)
