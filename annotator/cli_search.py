@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.names import shown_text
