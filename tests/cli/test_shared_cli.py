@@ -139,6 +139,8 @@ def test_backup_and_restore_say_what_to_do_for_a_shared_project(shared_url, caps
         code, out, err = _run(capsys, *argv)
         assert (code, out) == (2, "")
         assert "pg_dump" in err and "annotator pull --url URL --out FILE.annotator" in err
+    code, out, err = _run(capsys, "check", "--project", shared_url, "--repair")
+    assert (code, out) == (2, "") and "search index is kept by its server" in err
 
 
 def test_push_into_a_shared_project_holding_work_is_refused_and_changes_nothing(shared_url, tmp_path, capsys):
@@ -236,3 +238,21 @@ def test_codes_made_in_a_pulled_copy_come_back_by_merge_and_coding_goes_on(share
         codes = [(a.id, a.start, a.end, a.annotator) for a in shared.annotations.for_document(doc)]
     assert codes == [(1, 0, 3, "Bo"), (2, 15, 22, "Ann"), (later.id, 40, 45, "Bo")]
     assert later.id == 3
+
+
+def test_a_push_that_fails_half_way_leaves_the_shared_project_empty(shared_url, tmp_path, capsys):
+    original = build_project(tmp_path / "original.annotator")
+    conn = sqlite3.connect(original)
+    with conn:  # a tool that bypassed Annotator left an annotation pointing at no label
+        conn.execute("UPDATE annotations SET label_id = 999 WHERE id = (SELECT max(id) FROM annotations)")
+    conn.close()
+    code, out, err = _run(capsys, "push", "--project", original, "--url", shared_url)
+    assert (code, out) == (2, "")
+    assert "was refused" in err and "nothing was pushed" in err and "Traceback" not in err
+    with Project(shared_url) as shared:
+        assert shared.documents.count() == 0 and shared.annotations.count() == 0
+    with Project(original, create=False) as p:
+        p.store.conn.execute("UPDATE annotations SET label_id = ? WHERE label_id = 999",
+                             (p.codebook.by_name("Favor").id,))
+        p.store.conn.commit()
+    assert _run(capsys, "push", "--project", original, "--url", shared_url)[0] == 0
