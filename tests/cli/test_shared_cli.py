@@ -256,3 +256,26 @@ def test_a_push_that_fails_half_way_leaves_the_shared_project_empty(shared_url, 
                              (p.codebook.by_name("Favor").id,))
         p.store.conn.commit()
     assert _run(capsys, "push", "--project", original, "--url", shared_url)[0] == 0
+
+
+def test_pull_never_replaces_a_project_open_in_another_annotator(shared_url, tmp_path, capsys):
+    import subprocess
+    import sys
+
+    original = build_project(tmp_path / "original.annotator")
+    assert _run(capsys, "push", "--project", original, "--url", shared_url)[0] == 0
+    mine = build_project(tmp_path / "mine.annotator")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from annotator.core.project import Project; p = Project(sys.argv[1]); "
+         "print('open', flush=True); sys.stdin.readline()", str(mine)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        kept = mine.read_bytes()
+        code, out, err = _run(capsys, "pull", "--url", shared_url, "--out", mine, "--force")
+        assert (code, out) == (2, "")
+        assert "is open in Annotator" in err and "Nothing was pulled." in err
+        assert mine.read_bytes() == kept
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert _run(capsys, "pull", "--url", shared_url, "--out", mine, "--force")[0] == 0

@@ -21,6 +21,7 @@ from pathlib import Path
 import psycopg
 
 from annotator.core.common.errors import ProjectError
+from annotator.core.store import lock as project_lock
 from annotator.core.store import schema
 from annotator.core.store.pg import server
 from annotator.core.store.pg.connection import LOST_STATES, PgConnection, ServerUnreachable
@@ -277,6 +278,20 @@ def pull(url: str, out: str | os.PathLike, *, replace: bool = False,
         raise ProjectError(f"{out} is a folder; --out names the project file to write.")
     if not out.parent.is_dir():
         raise ProjectError(f"The folder {out.parent} does not exist; create it first.")
+    held = None
+    if out.exists():  # replacing a project: never one an Annotator has open
+        try:
+            held = project_lock.acquire(out)
+        except project_lock.ProjectLocked as exc:
+            raise ProjectError(f"{exc} Nothing was pulled.") from None
+    try:
+        return _pull_into(url, out, where, on_progress)
+    finally:
+        if held is not None:
+            held.release()
+
+
+def _pull_into(url: str, out: Path, where: str, on_progress: Progress | None) -> dict[str, int]:
     pg = _connect(url)
     temporary = out.with_name(f".{out.name}.pulling-{uuid.uuid4().hex[:8]}")
     try:
@@ -285,6 +300,10 @@ def pull(url: str, out: str | os.PathLike, *, replace: bool = False,
         if _server_version(pg) > schema.SCHEMA_VERSION:
             raise ProjectError(f"{where} was set up by a newer Annotator; update Annotator to pull it.")
         counts = _write_copy(pg, temporary, where, on_progress)
+        # A replaced project's leftover journal or WAL would be replayed into the new file.
+        for stale in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{out}{stale}").unlink()
         os.replace(temporary, out)
     except (sqlite3.Error, psycopg.Error) as exc:
         if _lost(exc):
