@@ -279,3 +279,15 @@ def test_pull_never_replaces_a_project_open_in_another_annotator(shared_url, tmp
     finally:
         holder.communicate("\n", timeout=30)
     assert _run(capsys, "pull", "--url", shared_url, "--out", mine, "--force")[0] == 0
+
+
+def test_a_client_open_on_the_empty_project_learns_of_the_push_once_per_kind(shared_url, tmp_path, capsys):
+    from annotator.core.store.database import Change, ChangeKind
+
+    with Project(shared_url) as watching:
+        watching.store.others_changes()
+        assert _run(capsys, "push", "--project", build_project(tmp_path / "o.annotator"), "--url", shared_url)[0] == 0
+        assert watching.store.others_changes() == [Change(kind) for kind in (
+            ChangeKind.CODEBOOK_CHANGED, ChangeKind.CODERS_CHANGED, ChangeKind.ENTITIES_CHANGED,
+            ChangeKind.DOCUMENTS_ADDED)]
+        assert watching.documents.count() == 2

@@ -32,6 +32,8 @@ SERVER_KEYS = ("server_schema", "project_schema")
 # Tables the server keeps for itself (the live feed); never copied.
 SERVER_ONLY = ("changes",)
 BATCH = 2000
+# What a push announces to clients that have the shared project open (see shared.changes_from_rows).
+ANNOUNCED = ("labels", "coders", "variables", "entities", "documents")
 
 Progress = Callable[[str, int], None]
 
@@ -210,17 +212,18 @@ def _push_rows(source: sqlite3.Connection, pg: PgConnection, plan: dict[str, lis
             on_progress(table, count)
     # Every key checked now, before the tables' triggers may be switched back on.
     raw.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    if triggers_off:
-        for table in tables:
-            raw.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+    for table in triggers_off:
+        raw.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER {LOG_TRIGGER}')
     info = [(key, value) for key, value in source.execute("SELECT key, value FROM project_info")
             if key not in SERVER_KEYS]
     with raw.cursor() as cur:
         cur.executemany("INSERT INTO project_info(key, value) VALUES (%s, %s) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", info)
     _reset_identities(raw, [table for table in tables if "id" in plan[table]])
-    # Clients that have the (empty) project open read it again: everything came at once.
-    raw.execute("INSERT INTO changes(tbl, op, key) VALUES ('documents', 'insert', '')")
+    # Clients that have the (empty) project open read it all again: one change per kind of thing.
+    with raw.cursor() as cur:
+        cur.executemany("INSERT INTO changes(tbl, op, key) VALUES (%s, 'insert', '')",
+                        [(table,) for table in ANNOUNCED if counts.get(table)])
     raw.execute("SELECT pg_notify('annotator_changes', '')")
     return counts
 
@@ -239,15 +242,28 @@ def _refuse_unless_empty(raw, tables: list[str], where: str) -> None:
             raw.execute(f'DELETE FROM "{table}"')
 
 
-def _without_triggers(raw, tables: list[str]) -> bool:
-    """Switch the per-row change log off for the copy (its owner may); True when it was."""
+# The per-row change log (server_schema.py): a pushed project is one change, not a million.
+# Only this trigger is switched off; whatever else the server keeps up to date by trigger
+# (a search index) still sees every row.
+LOG_TRIGGER = "annotator_log"
+
+
+def _logged(raw, tables: list[str]) -> list[str]:
+    return [table for (table,) in raw.execute(
+        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = %s AND c.relname = ANY(%s)", (LOG_TRIGGER, tables))]
+
+
+def _without_triggers(raw, tables: list[str]) -> list[str]:
+    """Switch the change log off for the copy (the tables' owner may); the tables it was switched off on."""
+    logged = _logged(raw, tables)
     try:
         with raw.transaction():
-            for table in tables:
-                raw.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-    except Exception:  # not the tables' owner: the copy logs each row, only slower
-        return False
-    return True
+            for table in logged:
+                raw.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER {LOG_TRIGGER}')
+    except psycopg.errors.InsufficientPrivilege:  # not the owner: each row is logged, only slower
+        return []
+    return logged
 
 
 def _reset_identities(raw, tables: list[str]) -> None:
