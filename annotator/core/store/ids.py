@@ -15,8 +15,8 @@ from collections.abc import Callable
 def id_source(db, table: str) -> Callable[[], int]:
     """A function giving a new id of `table` at each call, within the caller's write."""
     if getattr(db, "engine", "sqlite") == "postgresql":
-        sequence = db.execute_native("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
-        return lambda: db.execute_native("SELECT nextval(%s)", (sequence,)).fetchone()[0]
+        # Through the server's function: a coder may insert rows, not use the sequence directly.
+        return lambda: db.execute_native("SELECT annotator_new_ids(%s, 1)", (table,)).fetchone()[0]
     # The table name is the caller's constant, never user text.
     following = [db.execute(f'SELECT coalesce(max(id), 0) + 1 FROM "{table}"').fetchone()[0]]
 

@@ -246,13 +246,36 @@ CREATE CONSTRAINT TRIGGER annotator_number AFTER INSERT ON changes DEFERRABLE IN
     FOR EACH ROW EXECUTE FUNCTION annotator_number_changes();
 """
 
+# -- ids a client assigns itself (issue 15, item 2: merge and push) -------------------------------
+# A merge gives its rows ids before inserting them (store/ids.py), and a push copies ids and then
+# moves each sequence past them; the roles grant INSERT on the tables, not the sequences behind
+# their ids. These two do only that, for any role: new ids from a table's sequence, and moving a
+# sequence forward past the ids in its table (never back, so no id is ever handed out twice).
+OWN_IDS = r"""
+CREATE FUNCTION annotator_new_ids(tbl text, n integer) RETURNS SETOF bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT nextval(pg_get_serial_sequence(quote_ident(tbl), 'id')) FROM generate_series(1, n) $$;
+CREATE FUNCTION annotator_ids_past_rows(tbl text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    sequence text := pg_get_serial_sequence(quote_ident(tbl), 'id');
+    highest bigint;
+BEGIN
+    EXECUTE format('SELECT max(id) FROM %I', tbl) INTO highest;
+    IF highest IS NULL OR highest <= coalesce(pg_sequence_last_value(sequence::regclass), 0) THEN
+        RETURN NULL;
+    END IF;
+    RETURN setval(sequence, highest);
+END $$;
+"""
+
 
 def create_statements() -> list[str]:
     """Everything `annotator server init` runs on an empty database, in order."""
     tables, keys = table_statements()
     return [
         'CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = "und-u-ks-level2", deterministic = false)',
-        COMPAT_FUNCTIONS, *tables, CHANGES, COMMIT_ORDER, *tracked_triggers(keys),
+        COMPAT_FUNCTIONS, *tables, CHANGES, COMMIT_ORDER, OWN_IDS, *tracked_triggers(keys),
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "
         f"('project_schema', '{schema.SCHEMA_VERSION:d}')",
     ]

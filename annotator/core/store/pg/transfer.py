@@ -26,9 +26,11 @@ from annotator.core.store import schema
 from annotator.core.store.pg import server
 from annotator.core.store.pg.connection import LOST_STATES, PgConnection, ServerUnreachable
 from annotator.core.store.pg.locations import connection_string, describe
+from annotator.core.store.pg.roles import INFO_KEYS
 
-# Keys of project_info that describe the server's own schema, not the project.
-SERVER_KEYS = ("server_schema", "project_schema")
+# Keys of project_info that describe the server (its schema, its roles' names), not the project:
+# a pull leaves them out, a push keeps the server's own.
+SERVER_KEYS = ("server_schema", "project_schema", *INFO_KEYS.values())
 # Tables the server keeps for itself (the live feed); never copied.
 SERVER_ONLY = ("changes",)
 BATCH = 2000
@@ -200,14 +202,7 @@ def _push_rows(source: sqlite3.Connection, pg: PgConnection, plan: dict[str, lis
     counts = {}
     for table in tables:
         columns = plan[table]
-        count = 0
-        rows = source.execute(f'SELECT {_quoted(columns)} FROM "{table}"')
-        with raw.cursor() as cur, cur.copy(f'COPY "{table}" ({_quoted(columns)}) FROM STDIN') as copy:
-            while batch := rows.fetchmany(BATCH):
-                for row in batch:
-                    copy.write_row(row)
-                count += len(batch)
-        counts[table] = count
+        counts[table] = _copy_rows(raw, source, table, columns)
         if on_progress is not None:
             on_progress(table, count)
     # Every key checked now, before the tables' triggers may be switched back on.
@@ -220,12 +215,37 @@ def _push_rows(source: sqlite3.Connection, pg: PgConnection, plan: dict[str, lis
         cur.executemany("INSERT INTO project_info(key, value) VALUES (%s, %s) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", info)
     _reset_identities(raw, [table for table in tables if "id" in plan[table]])
-    # Clients that have the (empty) project open read it all again: one change per kind of thing.
-    with raw.cursor() as cur:
-        cur.executemany("INSERT INTO changes(tbl, op, key) VALUES (%s, 'insert', '')",
-                        [(table,) for table in ANNOUNCED if counts.get(table)])
+    if triggers_off:
+        # Clients that have the (empty) project open read it all again: one change per kind of thing.
+        # (With the log on, each row was its own change.)
+        with raw.cursor() as cur:
+            cur.executemany("INSERT INTO changes(tbl, op, key) VALUES (%s, 'insert', '')",
+                            [(table,) for table in ANNOUNCED if counts.get(table)])
     raw.execute("SELECT pg_notify('annotator_changes', '')")
     return counts
+
+
+def _copy_rows(raw, source: sqlite3.Connection, table: str, columns: list[str]) -> int:
+    """COPY the table's rows in; where row-level security forbids COPY to this login, INSERT them."""
+    rows = source.execute(f'SELECT {_quoted(columns)} FROM "{table}"')
+    count = 0
+    try:
+        with raw.transaction(), raw.cursor() as cur, \
+                cur.copy(f'COPY "{table}" ({_quoted(columns)}) FROM STDIN') as copy:
+            while batch := rows.fetchmany(BATCH):
+                for row in batch:
+                    copy.write_row(row)
+                count += len(batch)
+        return count
+    except psycopg.errors.FeatureNotSupported:  # COPY FROM under row-level security
+        rows = source.execute(f'SELECT {_quoted(columns)} FROM "{table}"')
+    insert = f'INSERT INTO "{table}" ({_quoted(columns)}) VALUES ({", ".join(["%s"] * len(columns))})'
+    count = 0
+    with raw.cursor() as cur:
+        while batch := rows.fetchmany(BATCH):
+            cur.executemany(insert, batch)
+            count += len(batch)
+    return count
 
 
 def _refuse_unless_empty(raw, tables: list[str], where: str) -> None:
@@ -267,12 +287,9 @@ def _without_triggers(raw, tables: list[str]) -> list[str]:
 
 
 def _reset_identities(raw, tables: list[str]) -> None:
-    """Point each table's id sequence past the copied ids, so the next row a coder adds gets a new one."""
+    """Move each table's id sequence past the copied ids, so the next row a coder adds gets a new one."""
     for table in tables:
-        sequence = raw.execute("SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',)).fetchone()
-        if sequence is None or sequence[0] is None:
-            continue
-        raw.execute(f'SELECT setval(%s, coalesce(max(id), 0) + 1, false) FROM "{table}"', (sequence[0],))
+        raw.execute("SELECT annotator_ids_past_rows(%s)", (table,))
 
 
 # -- pull ----------------------------------------------------------------------------------------
