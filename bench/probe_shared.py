@@ -1,9 +1,10 @@
 """Child processes of row 11: simulated coders tagging a shared project, and one observer watching it.
 
-    python -m bench.probe_shared coders URL SECONDS FIRST COUNT
+    python -m bench.probe_shared coders URL SECONDS FIRST COUNT LOGIN_PREFIX
     python -m bench.probe_shared observe URL SECONDS
 
-Each child connects first, prints READY, then reads the start time (time.monotonic(), the
+Coder n logs in as LOGIN_PREFIX_nn, a login with the server's coder role. Each child connects
+first, prints READY, then reads the start time (time.monotonic(), the
 same clock in every process of the machine) from stdin. Coders tag through the core
 (Project(url).annotations.add, the path the window takes) with a short random pause
 between tags, and print `TAG id= began= committed=` per tag; the observer LISTENs as the
@@ -17,10 +18,25 @@ import random
 import sys
 import threading
 import time
+from urllib.parse import quote, urlsplit, urlunsplit
 
 THINK_SECONDS = 0.0  # as fast as they can: the heaviest load 20 coders can make
 LABELS = ("Person", "Organization", "Location", "Claim", "Quote")
 GRACE_SECONDS = 3.0  # the observer keeps listening this long after the coders stop
+
+
+PASSWORD = "bench-coder"  # for a server that asks; a throwaway cluster trusts its socket
+
+
+def coder_login(prefix: str, n: int) -> str:
+    return f"{prefix}_{n:02d}"
+
+
+def as_login(url: str, login: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"{quote(login, safe='')}:{quote(PASSWORD, safe='')}@{host}", parts.path,
+                       parts.query, parts.fragment))
 
 
 def _start_time() -> float:
@@ -39,14 +55,14 @@ def _words(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def coders(url: str, seconds: float, first: int, count: int) -> int:
+def coders(url: str, seconds: float, first: int, count: int, prefix: str) -> int:
     from annotator.core.project import Project
 
     projects = []
     for n in range(first, first + count):
-        project = Project(url)
-        project.coders.current_name = f"coder{n:02d}"
-        projects.append((n, project))
+        # Each coder logs in as themself, so the server's coder role and its row-level security
+        # are on the measured path.
+        projects.append((n, Project(as_login(url, coder_login(prefix, n)))))
     docs = projects[0][1].documents.ids()
     texts = {doc: _words(projects[0][1].documents.text(doc)) for doc in docs}
     labels = [projects[0][1].codebook.by_name(name) for name in LABELS]
@@ -136,8 +152,8 @@ def observe(url: str, seconds: float) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["coders"] and len(argv) == 5:
-        return coders(argv[1], float(argv[2]), int(argv[3]), int(argv[4]))
+    if argv[:1] == ["coders"] and len(argv) == 6:
+        return coders(argv[1], float(argv[2]), int(argv[3]), int(argv[4]), argv[5])
     if argv[:1] == ["observe"] and len(argv) == 3:
         return observe(argv[1], float(argv[2]))
     print(__doc__, file=sys.stderr)

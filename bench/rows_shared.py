@@ -20,13 +20,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from .probe_shared import PASSWORD, coder_login
 from .common import BYTECODE_CACHE, REPO_ROOT, CheckFailed, Context, check, fields_of
 from .report import RowResult
 
 CODERS = 20
 PROCESSES = 4
 DOCUMENTS = 10
+LOGIN_PREFIX = f"bench_coder_{os.getpid()}"
 REFERENCE_SECONDS = 3.0
 PARAGRAPH = ("Walmart opened a store in Seoul on Monday, the company said. 월마트가 새 매장을 열었다. "
              "Amazon did not comment; analysts expect prices to fall by 3% next year. ")
@@ -52,19 +55,22 @@ class _Server:
                   "and ANNOTATOR_TEST_PG names no server")
             self.folder = Path(tempfile.mkdtemp(prefix="annotator-bench-pg-"))
             base = pg_cluster.start(self.folder)
-        from urllib.parse import urlsplit, urlunsplit
-
         parts = urlsplit(base)
         self.admin = base
+        self.roles: list[str] = []  # the project's groups and the coders' logins: cluster-wide, dropped after
         self.url = urlunsplit((parts.scheme, parts.netloc, f"/annotator_bench_{os.getpid()}", parts.query, ""))
 
     def close(self) -> None:
         import psycopg
 
+        from psycopg import sql
+
         try:
             with psycopg.connect(self.admin, autocommit=True) as conn:
-                name = self.url.rsplit("/", 1)[1].split("?")[0]
+                name = urlsplit(self.url).path.lstrip("/")
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                for role in reversed(self.roles):
+                    conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
         finally:
             if self.folder is not None:
                 self._cluster.stop(self.folder)
@@ -73,14 +79,19 @@ class _Server:
                 shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _prepare(url: str) -> None:
+def _prepare(server_: _Server) -> None:
+    """The project, its documents, and one coder login per simulated coder (the server's coder role)."""
     from annotator.core.project import Project
-    from annotator.core.store.pg import server
+    from annotator.core.store.pg import server, users
 
-    server.init(url)
-    with Project(url) as project:
+    server_.roles.extend(server.init(server_.url).values())
+    with Project(server_.url) as project:
         for n in range(DOCUMENTS):
             project.documents.add(title=f"Desk story {n + 1}", text=f"Story {n + 1}. " + PARAGRAPH * 40)
+    for n in range(1, CODERS + 1):
+        login = coder_login(LOGIN_PREFIX, n)
+        users.add(server_.url, login, "coder", password=PASSWORD)
+        server_.roles.append(login)
 
 
 def _spawn(args: list[str], home: Path) -> subprocess.Popen:
@@ -95,7 +106,7 @@ def _run_team(ctx: Context, url: str, seconds: float) -> tuple[list[str], list[s
     """Start the observer and the coders, let them go at one moment, return (coders' lines, observer's)."""
     share = CODERS // PROCESSES
     children = [_spawn(["observe", url, str(seconds)], ctx.home)]
-    children += [_spawn(["coders", url, str(seconds), str(1 + k * share), str(share)], ctx.home)
+    children += [_spawn(["coders", url, str(seconds), str(1 + k * share), str(share), LOGIN_PREFIX], ctx.home)
                  for k in range(PROCESSES)]
     bound = seconds + 120  # connecting, tagging, the grace period: a child still running after this is stuck
     watchdog = threading.Timer(bound, lambda: [child.kill() for child in children])
@@ -170,7 +181,7 @@ def row_shared(ctx: Context, lines: list[RowResult]) -> None:
     seconds = seconds_for(ctx)
     server = _Server()
     try:
-        _prepare(server.url)
+        _prepare(server)
         coders, observer = _run_team(ctx, server.url, seconds)
         tags = [fields_of(line, "TAG") for line in coders if line.startswith("TAG ")]
         done = [fields_of(line, "DONE") for line in coders if line.startswith("DONE")]
