@@ -49,3 +49,19 @@ def test_a_coder_codes_a_pulled_copy_offline_and_merges_it_back(team, tmp_path, 
     assert f"{kim}: 1 annotation," in out
     with Project(team.url) as shared:
         assert [(a.text, a.annotator) for a in shared.annotations.for_document(doc)] == [("minister", kim)]
+
+
+def test_a_coders_merge_carrying_someone_elses_codes_is_refused_whole(team, tmp_path, capsys):
+    owner = team.open()
+    doc = owner.documents.add(title="Election night", text="The minister said turnout was high.")
+    kim = team.login("kim", "coder")
+    copy = tmp_path / "kim.annotator"
+    assert _run(capsys, "pull", "--url", as_login(team.url, kim), "--out", copy)[0] == 0
+    with Project(copy) as offline:
+        offline.coders.current_name = kim
+        offline.annotations.add(doc, offline.codebook.by_name("Person"), 4, 12)
+        offline.annotations.add(doc, offline.codebook.by_name("Person"), 0, 3, coder="Lee")
+    code, out, err = _run(capsys, "merge", "--project", as_login(team.url, kim), copy)
+    assert (code, out) == (2, "") and "refused" in err and "Traceback" not in err
+    with Project(team.url) as shared:
+        assert shared.annotations.for_document(doc) == []
