@@ -5,6 +5,7 @@ Imports nothing of psycopg: the command line and the window ask is_url() of ever
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -13,6 +14,11 @@ APPLICATION = "annotator"
 
 def is_url(location: object) -> bool:
     return isinstance(location, str) and location.lower().startswith(SCHEMES)
+
+
+def project_location(text: str) -> str | Path:
+    """A --project argument as given: a shared project's URL kept whole (a Path would fold its `//`), else a path."""
+    return text if is_url(text) else Path(text)
 
 
 def database_name(url: str) -> str:
