@@ -291,3 +291,17 @@ def test_a_client_open_on_the_empty_project_learns_of_the_push_once_per_kind(sha
             ChangeKind.CODEBOOK_CHANGED, ChangeKind.CODERS_CHANGED, ChangeKind.ENTITIES_CHANGED,
             ChangeKind.DOCUMENTS_ADDED)]
         assert watching.documents.count() == 2
+
+
+def test_push_reports_each_table_as_it_is_copied(shared_url, tmp_path):
+    from annotator.core.store.pg.transfer import push
+
+    original = build_project(tmp_path / "original.annotator")
+    reported = []
+    conn = sqlite3.connect(original)
+    try:
+        counts = push(conn, shared_url, on_progress=lambda table, rows: reported.append((table, rows)))
+    finally:
+        conn.close()
+    assert dict(reported) == counts
+    assert counts["documents"] == 2 and counts["annotations"] == 3
