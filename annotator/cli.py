@@ -17,6 +17,7 @@ from annotator.core.common.names import shown, shown_text
 from annotator.core.corpus import import_formats as formats
 from annotator.core.project import Project
 from annotator.core.store.paths import default_project_path
+from annotator.core.store.pg.locations import is_url, project_location
 
 PROG = "annotator"
 
@@ -58,8 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     # A separate dest from the subcommands' --project: argparse lets a subparser's
     # default overwrite the parent's value, which would drop `annotator --project X stats`.
-    parser.add_argument("--project", dest="top_project", type=Path, metavar="PATH",
-                        help="project file to open in the app (default: your default project)")
+    parser.add_argument("--project", dest="top_project", type=project_location, metavar="PATH_OR_URL",
+                        help="project file, or a shared project's postgresql:// URL, to open in the app (default: "
+                        "your default project)")
     parser.add_argument("--selftest", action="store_true",
                         help="check that this installation works (seeds, tagging, the window offscreen, CSV "
                         "export) in a temporary folder; prints one line, exits 0 when ok, 1 when not")
@@ -75,8 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                             "(its records have spans, document_codes or variables) brings its codes back as a "
                             "coder's. A REFI-QDA project (.qdpx) from "
                             "another QDA program brings its sources, codes and codings; a .qdc brings its codebook.")
-    p.add_argument("--project", type=Path, metavar="PATH",
-                   help=f"project file, created if it does not exist ({default_note})")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help=f"project file or shared project URL; a file is created if it does not exist ({default_note})")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR",
                    help="an article, a corpus file, a .qdpx/.qdc file, or a folder of articles")
     p.add_argument("--max-mb", type=str, metavar="MIB",
@@ -99,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export", help="export the project as CSV, a coding matrix, JSON Lines, "
                             "Web Annotation or REFI-QDA",
                             description="Export a project (see docs/export-formats.md and docs/csv-format.md).")
-    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help=f"project file or shared project URL ({default_note})")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write (replaced)")
     p.add_argument("--format", choices=list(FORMATS), default="csv",
                    help="csv (default): see --what; matrix, matrix-binary: documents x labels, counts or 0/1; "
@@ -123,7 +126,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", help="count documents and annotations",
                             description="Show document, status, layer and label counts for a project.")
-    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help=f"project file or shared project URL ({default_note})")
     p.set_defaults(command="stats", handler=_cmd_stats)
 
     from annotator.cli_search import add_command as add_search_command  # no Qt: cheap for every launch
@@ -134,6 +138,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_team_commands(commands, _open_existing)
 
+    from annotator.cli_shared import add_commands as add_shared_commands  # no Qt, no psycopg until run
+
+    add_shared_commands(commands, _open_existing)
+
     from annotator.cli_server import add_commands as add_server_commands  # psycopg loads only when one runs
 
     add_server_commands(commands)
@@ -143,7 +151,8 @@ def _parser() -> argparse.ArgumentParser:
                             "foreign-key checks, then Annotator's own rules (every span's text still equals the "
                             "document's text there, no annotation coded with a group, ...). Exits 0 when clean, "
                             "1 when problems are found, 2 when the file cannot be read.")
-    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help=f"project file or shared project URL ({default_note})")
     p.add_argument("--repair", action="store_true",
                    help="first rebuild the full-text search index from the documents (what check suggests when "
                    "the index is damaged; close the project in Annotator first), then check")
@@ -154,7 +163,8 @@ def _parser() -> argparse.ArgumentParser:
                             "user data folder when that folder is read-only) with SQLite's backup API, which is "
                             "safe while the project is open in the app. The newest backups are kept (10 unless "
                             "--keep says otherwise). Prints the backup's path.")
-    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help=f"project file or shared project URL ({default_note})")
     p.add_argument("--keep", type=int, metavar="N",
                    help="from now on keep the newest N backups of this project (stored in the project; "
                    "the app's Preferences show the same number)")
@@ -164,7 +174,8 @@ def _parser() -> argparse.ArgumentParser:
                             description="Replace the project with one of its backups. The project as it is now is "
                             "backed up first (reason before-restore), so restoring that copy undoes the restore. "
                             "Close the project in the app first.")
-    p.add_argument("--project", type=Path, metavar="PATH", help=f"project file ({default_note})")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help=f"project file or shared project URL ({default_note})")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--list", action="store_true", help="list the backups, newest first, with their counts")
     which.add_argument("--backup", type=Path, metavar="FILE", help="restore this backup (a path from --list)")
@@ -316,12 +327,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from annotator.core.safety.check import check_project
 
+    location = args.project or args.top_project or default_project_path()
+    if is_url(location):
+        return _check_shared(location, args.repair)
     if args.repair:
         from annotator.core.safety.check import repair
 
-        count = repair(args.project or args.top_project or default_project_path())
+        count = repair(location)
         print(f"Rebuilt the search index of {count:,} documents.")
-    report = check_project(args.project or args.top_project or default_project_path())
+    report = check_project(location)
     for line in report.lines():
         print(line)
     if report.error is not None:
@@ -329,18 +343,48 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _check_shared(url: str, repair: bool) -> int:
+    """A shared project is checked as a copy pulled from it: every row, Annotator's rules, nothing changed there."""
+    from annotator.core.safety.check_shared import check_shared
+
+    if repair:
+        raise ProjectError("A shared project's search index is kept by its server; there is nothing for --repair "
+                           "to rebuild. Leave --repair out.")
+    report = check_shared(url)
+    for line in report.lines():
+        print(line)
+    if report.error is not None:
+        return _fail(report.error)
+    return report.exit_code
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     from annotator.core.coding.stats import format_stats, project_stats
 
     with _open_existing(args) as project:
-        print(f"Project: {shown(project.path)}")
+        print(f"Project: {_where(project, shown(project.path))}")
         print(format_stats(project_stats(project)))
     return 0
+
+
+def _where(project: Project, file_shown) -> str:
+    """A shared project's address without its password, as messages name it; else file_shown, the file's name."""
+    return project.store.where if getattr(project.store, "engine", "sqlite") != "sqlite" else str(file_shown)
+
+
+def _refuse_shared(location, command: str) -> None:
+    if is_url(location):
+        raise ProjectError(f"`annotator {command}` works on project files; a shared project is backed up on its "
+                           "server (pg_dump, by whoever runs it). To keep a copy of your own, run `annotator pull "
+                           "--url URL --out FILE.annotator`.")
 
 
 def _backup_on_open(project: Project) -> None:
     """Once an hour, a copy before an import changes the project; a failed copy warns but does not stop it."""
     from annotator.core.safety.backup import maybe_backup_on_open
+
+    if getattr(project.store, "engine", "sqlite") != "sqlite":
+        return  # a shared project's backups are its server's (pg_dump)
 
     try:
         maybe_backup_on_open(project)
@@ -352,6 +396,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from annotator.core.safety.backup import back_up_now, set_backups_to_keep
 
     path = args.project or args.top_project or default_project_path()
+    _refuse_shared(path, "backup")
     if args.keep is not None:
         with Project(path, create=False) as project:
             set_backups_to_keep(project, args.keep)
@@ -364,6 +409,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     from annotator.core.safety.backup import backup_dir, list_backups, restore_backup
 
     path = args.project or args.top_project or default_project_path()
+    _refuse_shared(path, "restore")
     backups = list_backups(path)
     if args.list:
         if not backups:
@@ -412,7 +458,7 @@ def _open_for_import(args: argparse.Namespace) -> Project:
     if project.read_only:  # a read-only file: say so once, not once per document
         reason = project.store.read_only_reason
         project.close()
-        raise ProjectError(f"Cannot import into {project.path}: {reason} Nothing was imported.")
+        raise ProjectError(f"Cannot import into {_where(project, project.path)}: {reason} Nothing was imported.")
     return project
 
 
@@ -432,8 +478,8 @@ def _open_existing(args: argparse.Namespace) -> Project:
               file=sys.stderr)
         return project
     if project.read_only:  # a read-only folder or disk, or a damaged file: reading works, and says so
-        print(f"{PROG}: note: reading {shown(project.path.name)} read-only: {project.store.read_only_reason}",
-              file=sys.stderr)
+        where = _where(project, shown(project.path.name))
+        print(f"{PROG}: note: reading {where} read-only: {project.store.read_only_reason}", file=sys.stderr)
     return project
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.names import shown_text
+from annotator.core.store.pg.locations import project_location
 
 DESCRIPTION = (
     'Search the titles and texts of every document. Words must all occur; "an exact phrase" between quotes; '
@@ -23,7 +23,8 @@ def add_command(commands, open_existing) -> None:
     """Add `search` to the subcommands; open_existing opens the project as the other reading commands do."""
     p = commands.add_parser("search", help="full-text search with keyword-in-context lines",
                             description=DESCRIPTION)
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help="project file or shared project URL (default: your default project)")
     p.add_argument("query", metavar="QUERY", help='what to look for, e.g. \'amazon "cloud services" -walmart\'')
     p.add_argument("--label", action="append", default=[], metavar="NAME",
                    help="only documents with an annotation of this label or group (repeat for any of several)")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LEVELS, VARIABLE_KIND_NAMES, VARIABLE_KINDS, Variable
+from annotator.core.store.pg.locations import project_location
 
 VARIABLES_DESCRIPTION = (
     "The codesheet: questions every document is asked (document variables). `list` prints them with their "
@@ -57,7 +58,8 @@ def add_commands(commands, open_existing) -> None:
     p = commands.add_parser("coders", help="list the project's coders, or add or rename one",
                             description="Everyone who codes in the project. Every annotation and codesheet "
                             "answer is one coder's; a new name coding adds a coder by itself.")
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help="project file or shared project URL (default: your default project)")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--add", metavar="NAME", help="add a coder of this name")
     which.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"),
@@ -82,11 +84,13 @@ def add_commands(commands, open_existing) -> None:
     removing.add_argument("name", metavar="NAME")
     removing.add_argument("--with-answers", action="store_true", help="also delete the answers coders gave it")
     for sub in (listing, adding, removing):
-        sub.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+        sub.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                         help="project file or shared project URL (default: your default project)")
     p.set_defaults(command="variables", handler=lambda args: _opened(args, open_existing, run_variables))
 
     p = commands.add_parser("code", help="answer a document's codesheet", description=CODE_DESCRIPTION)
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help="project file or shared project URL (default: your default project)")
     p.add_argument("--document", type=int, required=True, metavar="ID", help="the document's id")
     p.add_argument("--set", dest="answers", action="append", default=[], metavar="NAME=VALUE",
                    help="answer a variable (repeat for several)")
@@ -97,7 +101,8 @@ def add_commands(commands, open_existing) -> None:
 
     p = commands.add_parser("agreement", help="how far the coders agree (alpha, kappa, F1)",
                             description=AGREEMENT_DESCRIPTION)
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help="project file or shared project URL (default: your default project)")
     p.add_argument("--coders", metavar="A,B,...", help="compare these coders (default: every coder who shares a "
                    "document with another)")
     p.add_argument("--documents", metavar="IDS", help="only these documents, e.g. 3,7,10-12")
@@ -108,7 +113,8 @@ def add_commands(commands, open_existing) -> None:
 
     p = commands.add_parser("handout", help="write a project file for one coder to code in",
                             description=HANDOUT_DESCRIPTION)
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help="project file or shared project URL (default: your default project)")
     p.add_argument("--coder", required=True, metavar="NAME", help="the coder the file is for; they code as NAME")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.annotator", help="the new file (never overwritten)")
     which = p.add_mutually_exclusive_group()
@@ -118,13 +124,15 @@ def add_commands(commands, open_existing) -> None:
     p.set_defaults(command="handout", handler=lambda args: _opened(args, open_existing, run_handout))
 
     p = commands.add_parser("merge", help="take coders' files back into the project", description=MERGE_DESCRIPTION)
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help="project file or shared project URL (default: your default project)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.annotator", help="coders' files to merge")
     p.set_defaults(command="merge", handler=lambda args: _opened(args, open_existing, run_merge))
 
     p = commands.add_parser("adjudicate", help="compare the coders' versions of a document and settle them in gold",
                             description=ADJUDICATE_DESCRIPTION)
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=project_location, metavar="PATH_OR_URL",
+                   help="project file or shared project URL (default: your default project)")
     p.add_argument("--document", type=int, required=True, metavar="ID", help="the document's id")
     step = p.add_mutually_exclusive_group()
     step.add_argument("--take", metavar="CODER", help="take this coder's version into gold")

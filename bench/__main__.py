@@ -1,4 +1,4 @@
-"""python -m bench [--quick] [--only ROW ...] [--repeat N] [--import-repeat N] [--no-cache] [--profile ROW]
+"""python -m bench [--quick] [--only ROW ...] [--repeat N] [--import-repeat N] [--no-cache] [--profile ROW] [--seconds S]
 
 Prints an environment line and the table of issue 7: for each row its median,
 min and max over N repetitions, its target, a reference measured in the same run
@@ -23,6 +23,9 @@ from pathlib import Path
 
 from .rows import ROW_KEYS
 
+# Rows that build what they measure themselves: run alone, they need no archive (~1 GB at full size).
+WITHOUT_ARCHIVE = {"shared"}
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
@@ -39,7 +42,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--profile", choices=ROW_KEYS, metavar="ROW",
                         help="run only ROW under cProfile (the app's timed work; a child row profiles the "
                              "child) and print the top 25 entries by cumulative time")
+    parser.add_argument("--seconds", type=float, default=None, metavar="S",
+                        help="row 11 (shared): how long the 20 coders tag (default 60; 5 with --quick)")
     args = parser.parse_args(argv)
+    if args.seconds is not None and args.seconds <= 0:
+        parser.error("--seconds must be more than 0")
     if args.profile:
         args.only = [args.profile]
     if args.repeat is None:
@@ -87,7 +94,7 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
     ctx = Context(quick=args.quick, repeat=args.repeat, warmup=0 if args.quick else 1,
                   workdir=scratch / "work", home=home, spec=archive.SMALL if args.quick else archive.ArchiveSpec(),
                   cache=not args.no_cache, import_repeat=args.import_repeat,
-                  profiler=cProfile.Profile() if args.profile else None)
+                  profiler=cProfile.Profile() if args.profile else None, shared_seconds=args.seconds)
     ctx.workdir.mkdir()
     mode = "quick (small archive, correctness only)" if args.quick else "full"
     print(environment_line())
@@ -95,11 +102,11 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
           f"(import: {ctx.import_repeat} run, no warm-up); archive {ctx.spec.name}")
     sys.stdout.flush()
     started = time.perf_counter()
-    print("preparing the archive ...", file=sys.stderr, flush=True)
-    ctx.archive_source()  # built once and cached; not part of any row's time
-
     results: list[RowResult] = []
     selected = [row for row in rows() if not args.only or row.key in args.only]
+    if any(row.key not in WITHOUT_ARCHIVE for row in selected):
+        print("preparing the archive ...", file=sys.stderr, flush=True)
+        ctx.archive_source()  # built once and cached; not part of any row's time
     for number, row in enumerate(selected, start=1):
         lines = [RowResult(x.label, x.title, x.unit, x.target, x.reference) for x in row.lines(ctx)]
         print(f"[{number}/{len(selected)}] {row.key} ...", file=sys.stderr, flush=True)

@@ -52,6 +52,7 @@ class Context:
     import_repeat: int = 1
     profiler: cProfile.Profile | None = None  # --profile: enabled around the app's timed work only
     profile_files: list[Path] = field(default_factory=list)  # --profile of a row that runs in a child
+    shared_seconds: float | None = None  # --seconds: row 11's tagging time (default 60; 5 with --quick)
     _shared: Path | None = None
 
     @property

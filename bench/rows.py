@@ -147,12 +147,26 @@ def _merge(ctx: Context) -> list[Line]:
                  "raw SQLite: ATTACH the coder's file and INSERT ... SELECT its rows, ids offset, nothing checked")]
 
 
+def _shared(ctx: Context) -> list[Line]:
+    from .rows_shared import CODERS, seconds_for
+
+    team = f"{CODERS} coders tag one shared project for {seconds_for(ctx):g} s"
+    return [Line("11a", f"shared: {team} (local server, socket), tags committed per second", "tags/s", None,
+                 "psycopg alone: 20 connections each INSERT + COMMIT one row at a time into a plain table, "
+                 "rows per second over 3 s"),
+            Line("11b", f"shared: {team}, p50 from commit to another client reading the tag", "ms", None,
+                 "psycopg alone: pg_notify on one connection to another LISTENing, p50 of 200 round trips"),
+            Line("11c", f"shared: {team}, p99 from commit to another client reading the tag", "ms", 250,
+                 "the same round trips, p99")]
+
+
 def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
     from .rows_gui import row_dense, row_open, row_table, row_tag
     from .rows_process import row_bigfile, row_export_memory, row_import, row_memory, row_startup
     from .rows_merge import row_merge
+    from .rows_shared import row_shared
     from .rows_team import row_agreement, row_agreement_project
 
     return [
@@ -170,8 +184,9 @@ def rows() -> list[Row]:
         Row("agreement", row_agreement, _agreement),
         Row("agreement-project", row_agreement_project, _agreement_project),
         Row("merge", row_merge, _merge),
+        Row("shared", row_shared, _shared),
     ]
 
 
 ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "export-memory", "memory",
-            "table", "agreement", "agreement-project", "merge"]
+            "table", "agreement", "agreement-project", "merge", "shared"]

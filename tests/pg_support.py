@@ -1,8 +1,9 @@
 """A PostgreSQL server for the tests: the one ANNOTATOR_TEST_PG names, or a throwaway cluster.
 
 With ANNOTATOR_TEST_PG=postgresql://user@host/db (a role that may create databases) the
-tests use that server; otherwise they start a cluster of their own with tools/pg_cluster.py
-when PostgreSQL's server programs are installed. Each test gets a fresh database copied from
+tests use that server (and with ANNOTATOR_TEST_PG_FOLDER, the folder of a tools/pg_cluster.py
+cluster, the fault tests may restart it); otherwise they start a cluster of their own with
+tools/pg_cluster.py when PostgreSQL's server programs are installed. Each test gets a fresh database copied from
 a template set up once by `server init`, and dropped afterwards.
 """
 
@@ -31,8 +32,9 @@ def with_database(url: str, name: str) -> str:
 class Server:
     """A running server the tests may create databases on."""
 
-    def __init__(self, url: str, folder: Path | None = None) -> None:
-        self.url, self.folder = url, folder
+    def __init__(self, url: str, folder: Path | None = None, *, owned: bool = True) -> None:
+        # owned: started by these tests, so stopped by them; a cluster .ci/run started is left to it.
+        self.url, self.folder, self.owned = url, folder, owned
         import psycopg
 
         self._admin = psycopg.connect(url, autocommit=True)
@@ -46,7 +48,10 @@ class Server:
     def start(cls) -> "Server | None":
         url = os.environ.get("ANNOTATOR_TEST_PG")
         if url:
-            return cls(url)
+            # ANNOTATOR_TEST_PG_FOLDER: the cluster's folder when it is a throwaway one (.ci/run's),
+            # so the fault tests may stop and restart it.
+            folder = os.environ.get("ANNOTATOR_TEST_PG_FOLDER")
+            return cls(url, Path(folder) if folder else None, owned=False)
         if pg_cluster.server_binaries() is None:
             return None
         folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
@@ -74,5 +79,5 @@ class Server:
 
     def stop(self) -> None:
         self._admin.close()
-        if self.folder is not None:
+        if self.folder is not None and self.owned:
             pg_cluster.stop(self.folder)

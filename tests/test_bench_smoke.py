@@ -27,8 +27,11 @@ def test_quick_bench_measures_and_checks_every_row(tmp_path: Path) -> None:
     home = tmp_path / "annotator_home"
     home.mkdir()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATOR_HOME=str(home))
+    # Row 11 needs a PostgreSQL server: it has a test of its own below, which has one.
+    from bench.rows import ROW_KEYS
+
     proc = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick"],
+        [sys.executable, "-m", "bench", "--quick", "--only", *(key for key in ROW_KEYS if key != "shared")],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=540,
     )
     output = proc.stdout
@@ -42,4 +45,24 @@ def test_quick_bench_measures_and_checks_every_row(tmp_path: Path) -> None:
     assert "SQLite" in output and "PySide6" in output  # the environment line
     assert "rows over target (informational):" in output
     # The bench keeps to its own temporary data folder, not even the one it was given.
+    assert list(home.iterdir()) == []
+
+
+@pytest.mark.timeout(300)
+def test_quick_bench_runs_the_shared_project_row_on_a_local_server(tmp_path: Path, pg_server) -> None:
+    """Row 11 briefly: 20 coders for 2 s; its checks (zero lost, every tag seen, check clean) must pass."""
+    home = tmp_path / "annotator_home"
+    home.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATOR_HOME=str(home), ANNOTATOR_TEST_PG=pg_server.url)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "shared", "--seconds", "2"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=240,
+    )
+    output = proc.stdout
+    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{output}\nstderr:\n{proc.stderr[-3000:]}"
+    for label, unit in (("11a", "tags/s"), ("11b", "ms"), ("11c", "ms")):
+        line = re.search(rf"^{label}\s+shared: 20 coders .*\s{unit}\s+1\s+({NUMBER})\s", output, re.MULTILINE)
+        assert line is not None, f"row {label} has no measured line in:\n{output}"
+    assert re.search(r"^  11a\. [\d,]+ tags by 20 coders in 2 s, 0 lost, every one seen by the observer; 0 refused; "
+                     r"`annotator check` clean", output, re.MULTILINE), output
     assert list(home.iterdir()) == []

@@ -110,3 +110,24 @@ def test_a_coder_name_that_would_reorder_the_line_is_printed_quoted(lead, tmp_pa
     _run(capsys, "code", "--project", out, "--document", "1", "--coded")
     code, said, _ = _run(capsys, "merge", "--project", lead, out)
     assert code == 0 and said.startswith('"Kim\\u202etxt.exe": 0 annotations')
+
+
+def test_a_shared_project_hands_out_and_takes_back_like_a_file(shared_url, tmp_path, capsys):
+    with Project(shared_url) as p:
+        for n in range(1, 6):
+            p.documents.add(title=f"기사 {n}", text=f"Article number {n}: 쌀값이 올랐다.")
+        p.variables.add("topic", "single_choice", choices=[(1, "Economy"), (2, "Politics")])
+    out = tmp_path / "kim.annotator"
+    code, said, err = _run(capsys, "handout", "--project", shared_url, "--coder", "Kim", "--out", out,
+                           "--sample", "2", "--seed", "7")
+    assert (code, err) == (0, "")
+    assert said.splitlines()[0] == f"Wrote {out} for Kim: 2 documents."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kim.annotator"]  # no copy of the lead left behind
+    with Project(out, create=False) as mine:
+        first = mine.documents.ids()[0]
+        assert mine.documents.text(first).startswith("Article number")
+    assert _run(capsys, "code", "--project", out, "--document", first, "--set", "topic=2", "--coded")[0] == 0
+    code, said, err = _run(capsys, "merge", "--project", shared_url, out)
+    assert (code, err) == (0, "")
+    with Project(shared_url) as p:
+        assert p.codesheet.answers(first, "Kim") == {p.variables.named("topic").id: "2"}

@@ -301,7 +301,7 @@ def test_repair_of_a_shared_project_is_refused_with_what_to_do(shared_url):
     from annotator.core.safety.check import repair
 
     Project(shared_url).close()
-    with pytest.raises(ProjectError, match="is a shared project: its search index is the server's.*Nothing was changed"):
+    with pytest.raises(ProjectError, match="a shared project: its search index is the server's.*Nothing was changed"):
         repair(shared_url)
 
 

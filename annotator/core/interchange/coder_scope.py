@@ -61,7 +61,8 @@ def coder_scope(project: ProjectLike, coder: str | None = None) -> CoderScope:
     kept_to = CODERS.get()
     if kept_to is not None:
         return CoderScope(tuple(project.coders.get(coder_id) for coder_id in kept_to), chosen=True)
-    coded = {coder_id for (coder_id,) in project.store.conn.execute(f"SELECT DISTINCT coder_id FROM ({_CODED}) AS coded")}
+    coded = {coder_id for (coder_id,) in project.store.conn.execute(
+        f"SELECT DISTINCT coder_id FROM ({_CODED}) AS coded")}
     return CoderScope(tuple(c for c in sorted(project.coders.list(include_gold=True), key=lambda c: c.id)
                             if c.id in coded), chosen=False)
 

@@ -272,7 +272,8 @@ def annotations_sql(conn: Any, attr_columns: list[tuple[str, str]], *, excel: bo
 def _annotation_cells(conn: Any, attr_columns: list[tuple[str, str]], excel: bool,
                       scope: CoderScope | None = None) -> list[str]:
     cue = _python_call(conn, _CUE_FUNCTION, "a.document_id", "a.cue_start", "a.cue_end")
-    cells = [_inert_sql(sql) if excel and text else sql.replace("{cue}", cue) for column, sql, text in _ANNOTATION_CELLS]
+    cells = [_inert_sql(sql) if excel and text else sql.replace("{cue}", cue)
+             for column, sql, text in _ANNOTATION_CELLS]
     if scope is not None and scope.split:
         cells.insert(ANNOTATION_COLUMNS.index("annotator") + 1, _inert_sql(_CODER_SQL) if excel else _CODER_SQL)
     attributes: dict[str, list[tuple[int, str]]] = {}
@@ -373,7 +374,8 @@ def export_documents(project: ProjectLike, out: str | os.PathLike, *, excel: boo
     # cell is a lookup by the (document_id, key) key; the keys are bound, never spliced in.
     lookups = "".join(", (SELECT value FROM document_metadata WHERE document_id = d.id AND key = ?)" for _ in meta)
     rows = streamed(
-        conn, f"SELECT id, title, source, sha256, imported_at, text, status, memo{lookups} FROM documents d ORDER BY id",
+        conn,
+        f"SELECT id, title, source, sha256, imported_at, text, status, memo{lookups} FROM documents d ORDER BY id",
         [key for _, key in meta],
     )
     return write_csv(out, DOCUMENT_COLUMNS + [c for c, _ in meta], rows, excel=excel)

@@ -138,12 +138,27 @@ def _check_out(project: ProjectLike, out: Path) -> None:
 
 
 def _build(project: ProjectLike, path: Path, coder: str, ids: list[int]) -> None:
+    if project.store.engine == "postgresql":
+        # The coder's file is cut from a project file: a shared project's own copy, as of one moment.
+        from annotator.core.store.pg.transfer import pull
+
+        lead = Path(f"{path}.lead")
+        try:
+            pull(project.store.url, lead, replace=True)
+            _build_from(lead, path, coder, ids)
+        finally:
+            lead.unlink(missing_ok=True)
+        return
+    _build_from(project.path, path, coder, ids)
+
+
+def _build_from(lead_path: Path, path: Path, coder: str, ids: list[int]) -> None:
     import sqlite_utils
 
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=rwc", uri=True, isolation_level=None)
     try:
         schema.migrate(sqlite_utils.Database(conn))
-        conn.execute("ATTACH DATABASE ? AS lead", (lock.read_only_uri(project.path),))
+        conn.execute("ATTACH DATABASE ? AS lead", (lock.read_only_uri(lead_path),))
         conn.execute("BEGIN")
         conn.execute("CREATE TEMP TABLE chosen(id INTEGER PRIMARY KEY)")
         conn.executemany("INSERT INTO chosen(id) VALUES (?)", ((doc_id,) for doc_id in ids))

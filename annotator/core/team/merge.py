@@ -45,6 +45,7 @@ from annotator.core.common.names import shown_text
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.search.index import add_to_index
 from annotator.core.store.database import Change, ChangeKind
+from annotator.core.store.ids import id_source
 from annotator.core.team.coder_files import (
     Codebook,
     CoderFile,
@@ -377,8 +378,8 @@ class _Merge:
         spellings = self._choice_spellings()
         identity = [at[column] for column in _IDENTITY]
         entity_columns = [at[column] for column in _ENTITY_COLUMNS]
-        # Ids given here rather than by SQLite, so the rows and their values go in as two batches.
-        next_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM annotations").fetchone()[0]
+        # Ids given here rather than by the database, so the rows and their values go in as two batches.
+        new_annotation_id = id_source(self.db, "annotations")
         rows, given, added = [], [], []
         for old_id, *fields in incoming:
             coder_id = fields[at["coder_id"]] = self._coder(fields[at["coder_id"]], fields[at["annotator"]])
@@ -393,7 +394,7 @@ class _Merge:
                 present[key] -= 1
                 report.annotations_present += 1
                 continue
-            new_id, next_id = next_id, next_id + 1
+            new_id = new_annotation_id()
             rows.append((new_id, *fields))
             for attribute_id, value in values.get(old_id, ()):
                 attribute_id = self.attributes[attribute_id]

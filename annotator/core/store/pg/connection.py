@@ -199,9 +199,9 @@ class PgConnection:
     def _catch_up_ids(self) -> None:
         for table in sorted(self._explicit_ids):
             # Never backwards, so an id once given stays retired (the live feed keys rows by id); done by
-            # the server's function, as a login may insert rows but not move the sequence itself.
+            # the server's function (server_schema.OWN_IDS), as a login may insert rows but not move the sequence.
             try:
-                self.raw.execute("SELECT annotator_catch_up_ids(%s)", (table,), prepare=False)
+                self.raw.execute("SELECT annotator_ids_past_rows(%s)", (table,), prepare=False)
             except psycopg.Error as exc:
                 raise _sqlite_error(exc) from exc
         self._explicit_ids.clear()

@@ -8,8 +8,8 @@ here once per distinct statement (cached), not by hand in every module:
 - `BEGIN IMMEDIATE` is plain `BEGIN` (PostgreSQL locks rows, not the file);
 - `INSERT OR IGNORE` / `INSERT OR REPLACE` become `ON CONFLICT` clauses on the table's key;
 - an INSERT into a table with an `id` gets `RETURNING id`, which gives `lastrowid`;
-- `json_each(?)` over a JSON array of ids, `instr`, `rowid` and `CAST(... AS REAL)`
-  take their PostgreSQL names.
+- `json_each(?)` over a JSON array of ids, `instr`, `rowid`, `CAST(... AS REAL)` and
+  `a IS NOT b` (a value, not NULL) take their PostgreSQL names.
 
 SQLite functions with no PostgreSQL twin (group_concat, two-argument max/min, iif,
 the core's fold and title-key functions) are created in the server schema instead
@@ -46,8 +46,9 @@ _WORD_REWRITES = [
     (re.compile(r"\binstr\s*\(", re.I), "strpos("),
     (re.compile(r"(?<![.\w])rowid\b", re.I), "id"),
     (re.compile(r"\bAS\s+REAL\b", re.I), "AS double precision"),
-    # SQLite's IS / IS NOT compare any two values NULL-safely; PostgreSQL's take only NULL/TRUE/FALSE.
-    (re.compile(r"\bIS\s+NOT\s+(%s|%\(\w+\)s)", re.I), r"IS DISTINCT FROM \1"),
+    # SQLite's null-safe comparison `a IS NOT b` (b a value, not NULL) is PostgreSQL's IS DISTINCT FROM.
+    (re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.I), "IS DISTINCT FROM "),
+    # ... and `a IS ?` (a parameter that may be a value) is IS NOT DISTINCT FROM.
     (re.compile(r"\bIS\s+(%s|%\(\w+\)s)", re.I), r"IS NOT DISTINCT FROM \1"),
 ]
 # PRAGMAs the core also runs on a shared project, as PostgreSQL says the same thing.
