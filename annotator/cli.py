@@ -344,13 +344,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_shared(url: str, repair: bool) -> int:
-    """A shared project is checked as a copy pulled from it: every row, Annotator's rules, nothing changed there."""
-    from annotator.core.safety.check_shared import check_shared
+    """A shared project is checked on its server, in one read-only snapshot: nothing is changed there."""
+    from annotator.core.safety.check import check_project
 
     if repair:
         raise ProjectError("A shared project's search index is kept by its server; there is nothing for --repair "
                            "to rebuild. Leave --repair out.")
-    report = check_shared(url)
+    report = check_project(url)
     for line in report.lines():
         print(line)
     if report.error is not None:

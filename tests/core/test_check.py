@@ -176,8 +176,11 @@ def test_annotations_a_script_wrote_without_a_coder_are_named(any_study):
 
 def test_a_document_text_changed_outside_annotator_is_named(any_study):
     damage(any_study, "UPDATE documents SET text = 'Samsung sold 6% more phones.' WHERE title = 'Second'")
-    [line] = check_project(any_study).problems
+    line, *more = check_project(any_study).problems
     assert line.startswith("The text of document 2 “Second” no longer matches the fingerprint")
+    # A file's search index is checked by SQLite (its triggers ran); a server's words were not updated either.
+    assert [m[:45] for m in more] == ([] if isinstance(any_study, Path) else
+                                      ["The search index does not match the documents"])
 
 
 def test_many_problems_of_one_kind_are_shown_up_to_a_limit_and_counted(tmp_path):
@@ -293,7 +296,8 @@ def test_a_shared_project_is_checked_in_place_and_named_without_its_password(sha
     _build_study(shared_url)
     report = check_project(shared_url)
     assert report.ok and report.lines()[0] == f"Project: {describe(shared_url)}"
-    assert not any(line.startswith(("SQLite integrity check", "Search index")) for line in report.lines())
+    assert "Search index: ok" in report.lines()  # the server's words, compared with the documents
+    assert not any(line.startswith("SQLite integrity check") for line in report.lines())
 
 
 def test_repair_of_a_shared_project_is_refused_with_what_to_do(shared_url):
@@ -309,3 +313,12 @@ def test_an_unreachable_server_is_reported_not_raised():
     report = check_project("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
     assert report.exit_code == 2
     assert report.error.startswith("nobody@127.0.0.1:1/none cannot be checked:") and "server is running" in report.error
+
+
+def test_a_shared_projects_search_words_out_of_step_with_its_documents_are_named(shared_url):
+    _build_study(shared_url)
+    damage(shared_url, "UPDATE search_words SET body = 'stale' WHERE document_id = 2")
+    report = check_project(shared_url)
+    assert report.exit_code == 1
+    assert [p for p in report.problems if p.startswith("The search index does not match the documents (0 missing, "
+                                                       "1 out of date)")]

@@ -26,7 +26,7 @@ from annotator.core.common.model import ATTRIBUTE_KINDS, LAYERS, STATUSES
 from annotator.core.common.names import shown, shown_text
 from annotator.core.corpus.documents import text_sha256
 from annotator.core.safety.backup import make_backup
-from annotator.core.search.index import rebuild_index
+from annotator.core.search.index import check_shared_index, rebuild_index
 from annotator.core.store import lock as project_lock
 from annotator.core.store import schema
 from annotator.core.store.database import Store
@@ -221,7 +221,8 @@ def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
 
 
 def _check_shared(url: str) -> CheckReport:
-    """A shared project: the server's constraints as they stand, then the same rules as a file's rows."""
+    """A shared project, on its server as of one moment (no copy is pulled): the server's keys and constraints
+    as they stand, the same rules as a file's rows, and the server's search words against the documents."""
     from annotator.core.store.pg import integrity  # psycopg loads only for a shared project
     from annotator.core.store.pg.server_schema import SERVER_SCHEMA_VERSION
 
@@ -248,6 +249,12 @@ def _check_shared(url: str) -> CheckReport:
         tables = {name for (name,) in conn.execute_native(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")}
         _check_content(conn, tables, report)
+        # Last: a statement that fails on the server ends its transaction, and this one may (an old server).
+        fine, line = check_shared_index(conn)
+        if fine is False:
+            report.add("search index", line)
+        else:
+            report.passed.append(line)
     except sqlite3.Error as exc:
         report.error = f"{report.path} could not be checked to the end: {exc}."
     finally:
