@@ -198,9 +198,9 @@ def row_shared(ctx: Context, lines: list[RowResult]) -> None:
         unseen = sorted(set(committed) - set(seen))
         check(not unseen, f"{len(unseen)} committed tags never reached the observer: {unseen[:10]}")
         latencies = [max(0.0, (seen[i] - committed[i][1]) * 1000.0) for i in committed]
-        from annotator.core.safety.check_shared import check_shared
+        from annotator.core.safety.check import check_project
 
-        report = check_shared(server.url)
+        report = check_project(server.url)
         check(report.ok, "`annotator check` of the shared project: " + " | ".join(report.lines()))
         ref_p50, ref_p99, ref_rate = _raw_reference(server.url)
     finally:
