@@ -13,6 +13,8 @@ from annotator.core.common.model import Choice
 from annotator.core.project import Project
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def lead(tmp_path: Path):

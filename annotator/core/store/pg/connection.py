@@ -50,6 +50,8 @@ def _sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
         return WriteConflict(message.removeprefix("ERROR:").strip())
     if isinstance(exc, (pg_errors.InsufficientPrivilege,)) or state == "42501":
         return PermissionRefused(message)
+    if isinstance(exc, psycopg.DataError):
+        return sqlite3.DataError(message)
     if isinstance(exc, psycopg.IntegrityError):
         return sqlite3.IntegrityError(message)
     if isinstance(exc, psycopg.OperationalError):
@@ -104,6 +106,7 @@ class PgConnection:
         self.raw.adapters.register_loader("numeric", FloatLoader)
         self.total_changes = 0
         self._lock = threading.RLock()
+        self._trace = None
 
     @property
     def in_transaction(self) -> bool:
@@ -114,6 +117,8 @@ class PgConnection:
         return self.raw.closed
 
     def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+        if self._trace is not None:
+            self._trace(sql)
         named = isinstance(params, dict)
         statement = translate(sql, named=named)
         with self._lock:
@@ -155,6 +160,10 @@ class PgConnection:
             rows = cur.fetchall() if cur.description is not None else []
         return Cursor(rows, cur.rowcount, None, cur.description)
 
+    def cursor(self) -> PgConnection:
+        # Every execute() already hands back its own fetched rows: the connection serves as its cursor.
+        return self
+
     def commit(self) -> None:
         if self.in_transaction:
             self.execute_native("COMMIT")
@@ -179,3 +188,7 @@ class PgConnection:
 
     def set_progress_handler(self, *args) -> None:
         pass
+
+    def set_trace_callback(self, callback) -> None:
+        """As sqlite3's: callback(sql) for each statement the core runs, in the core's own SQL (unexpanded)."""
+        self._trace = callback

@@ -101,19 +101,20 @@ CREATE FUNCTION group_concat_step(state text, value anyelement) RETURNS text
 CREATE AGGREGATE group_concat(anyelement, text) (SFUNC = group_concat_step, STYPE = text);
 CREATE AGGREGATE group_concat(anyelement) (SFUNC = group_concat_step, STYPE = text);
 CREATE FUNCTION annotator_casefold(value text) RETURNS text
-    LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(lower(normalize(value, NFKC) COLLATE "und-x-icu"), '') $$;
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(annotator_full_casefold(lower(normalize(value, NFKC) COLLATE "und-x-icu")), '') $$;
 CREATE FUNCTION annotator_fold(value text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(array_to_string(regexp_split_to_array(btrim(
-        normalize(lower(normalize(value, NFKC) COLLATE "und-x-icu"), NFKC), E' \t\n\r\f\v'), E'\\s+'), ' '), '') $$;
+        normalize(annotator_full_casefold(lower(normalize(value, NFKC) COLLATE "und-x-icu")), NFKC),
+        E' \t\n\r\f\v'), E'\\s+'), ' '), '') $$;
 CREATE FUNCTION annotator_title_key(value text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(array_to_string(regexp_split_to_array(btrim(
         lower(value COLLATE "und-x-icu"), E' \t\n\r\f\v'), E'\\s+'), ' '), '') $$;
-CREATE FUNCTION annotator_contains(needle text, VARIADIC haystack text[]) RETURNS integer
+CREATE FUNCTION annotator_contains(needle text, VARIADIC haystack text[]) RETURNS boolean
     LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN EXISTS (SELECT 1 FROM unnest(haystack) h WHERE strpos(annotator_fold(h), needle) > 0)
-                THEN 1 ELSE 0 END $$;
+    SELECT EXISTS (SELECT 1 FROM unnest(haystack) h WHERE strpos(annotator_fold(h), needle) > 0) $$;
 CREATE FUNCTION unicode(value text) RETURNS integer
     LANGUAGE sql IMMUTABLE AS $$ SELECT ascii(value) $$;
 """
@@ -207,12 +208,43 @@ def tracked_triggers(keys: dict[str, list[str]]) -> list[str]:
     return statements
 
 
+# -- Full case folding (pg-core) -------------------------------------------------------------
+# lower() is not Python's casefold(): "Straße" must fold to "strasse", a final sigma to sigma,
+# Cherokee small letters to capitals. The differences, read from Python's own Unicode tables
+# when the schema is made, become one SQL function applied after lower(): single letters by
+# translate(), the few that grow into two by replace() (only for a text that has one).
+
+def full_casefold_function() -> str:
+    import sys
+    import unicodedata
+
+    def nfkc(text: str) -> str:
+        return unicodedata.normalize("NFKC", text)
+
+    mapping: dict[str, str] = {}
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        lowered, folded = nfkc(nfkc(char).lower()), nfkc(nfkc(char).casefold())
+        if lowered != folded and len(lowered) == 1:
+            mapping[lowered] = folded
+    singles = {k: v for k, v in mapping.items() if len(v) == 1}
+    growing = {k: v for k, v in mapping.items() if len(v) > 1}
+    body = f"translate(value, '{''.join(singles)}', '{''.join(singles.values())}')"
+    replaced = "v"
+    for old, new in growing.items():
+        replaced = f"replace({replaced}, '{old}', '{new}')"
+    return (f"CREATE FUNCTION annotator_full_casefold(value text) RETURNS text LANGUAGE sql IMMUTABLE AS $$\n"
+            f"    SELECT CASE WHEN v ~ '[{''.join(growing)}]' THEN {replaced} ELSE v END FROM {body} AS t(v) $$")
+
+
 def create_statements() -> list[str]:
     """Everything `annotator server init` runs on an empty database, in order."""
     tables, keys = table_statements()
     return [
         'CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = "und-u-ks-level2", deterministic = false)',
-        COMPAT_FUNCTIONS, *tables, CHANGES, *tracked_triggers(keys),
+        full_casefold_function(), COMPAT_FUNCTIONS, *tables, CHANGES, *tracked_triggers(keys),
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "
         f"('project_schema', '{schema.SCHEMA_VERSION:d}')",
     ]

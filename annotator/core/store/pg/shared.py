@@ -35,6 +35,11 @@ def unreachable_message(where: str, exc: BaseException) -> str:
             "Annotator reconnects by itself, so try again in a moment.")
 
 
+# PostgreSQL's text cannot hold U+0000, which a project file keeps (a stray one in an imported text).
+NUL_MESSAGE = ("A shared project cannot store the NUL character (U+0000), and this text has one. Remove it "
+               "from the text (editors show it as ^@ or \\0) and try again; nothing was changed.")
+
+
 # What a row change on the server means to the views: table -> change kind.
 _KINDS = {
     "labels": ChangeKind.CODEBOOK_CHANGED, "label_attributes": ChangeKind.CODEBOOK_CHANGED,
@@ -136,6 +141,10 @@ class SharedStore(database.Store):
             raise EditConflict(f"Not saved: {exc}. Nothing was changed; what is there now is shown.") from exc
         except ServerUnreachable as exc:
             raise ServerGone(unreachable_message(self.where, exc)) from exc
+        except sqlite3.DataError as exc:
+            if "NUL" not in str(exc):
+                raise
+            raise ProjectError(NUL_MESSAGE) from exc
         except PermissionRefused as exc:
             raise ProjectError(f"The server refused this edit: {exc}. Your role on {self.where} does not "
                                "allow it; nothing was changed.") from exc
