@@ -51,8 +51,8 @@ _WORD_REWRITES = [
     (re.compile(r"(?<![.\w])rowid\b", re.I), "id"),
     (re.compile(r"\bAS\s+REAL\b", re.I), "AS double precision"),
     # SQLite's IS / IS NOT compare any two values, NULL-safe; PostgreSQL spells that DISTINCT FROM.
-    (re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I), "IS DISTINCT FROM "),
-    (re.compile(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I), "IS NOT DISTINCT FROM "),
+    (re.compile(r"\bIS\s+NOT\s+(?!\s|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I), "IS DISTINCT FROM "),
+    (re.compile(r"\bIS\s+(?!\s|NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I), "IS NOT DISTINCT FROM "),
     # SQLite takes any number as a condition; the core's "match everything" is `WHERE 1 [AND ...]`.
     (re.compile(r"\bWHERE\s+1(?=\s*(?:$|\)|AND\b|OR\b|ORDER\b|GROUP\b|LIMIT\b|UNION\b))", re.I), "WHERE TRUE"),
     # What moves with every commit of another connection: any transaction's end changes the snapshot.

@@ -21,6 +21,7 @@ schema it carries is recorded beside it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from annotator.core.store import history, schema
@@ -239,12 +240,29 @@ def full_casefold_function() -> str:
             f"    SELECT CASE WHEN v ~ '[{''.join(growing)}]' THEN {replaced} ELSE v END FROM {body} AS t(v) $$")
 
 
+# -- Indexes in SQLite's NULL order (pg-core) ----------------------------------------------------
+# The dialect sorts NULLs as SQLite does (first when ascending); an index whose columns say the
+# same serves those ORDER BYs (reading order, with document-level codes first) without a sort.
+_INDEX_COLUMNS = re.compile(r"^(CREATE\s+(?:UNIQUE\s+)?INDEX\s+.*?\bON\s+\S+?\s*)\(([^)]*)\)", re.I | re.S)
+
+
+def sqlite_null_order(statement: str) -> str:
+    match = _INDEX_COLUMNS.match(statement)
+    if match is None:
+        return statement
+    columns = []
+    for column in match.group(2).split(","):
+        column = column.strip()
+        columns.append(f"{column} NULLS LAST" if column.lower().endswith(" desc") else f"{column} NULLS FIRST")
+    return f"{match.group(1)}({', '.join(columns)}){statement[match.end():]}"
+
+
 def create_statements() -> list[str]:
     """Everything `annotator server init` runs on an empty database, in order."""
     tables, keys = table_statements()
     return [
         'CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = "und-u-ks-level2", deterministic = false)',
-        full_casefold_function(), COMPAT_FUNCTIONS, *tables, CHANGES, *tracked_triggers(keys),
+        full_casefold_function(), COMPAT_FUNCTIONS, *(sqlite_null_order(statement) for statement in tables), CHANGES, *tracked_triggers(keys),
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "
         f"('project_schema', '{schema.SCHEMA_VERSION:d}')",
     ]
