@@ -10,6 +10,7 @@ exactly as on SQLite.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -53,10 +54,31 @@ def _sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
     if isinstance(exc, psycopg.DataError):
         return sqlite3.DataError(message)
     if isinstance(exc, psycopg.IntegrityError):
-        return sqlite3.IntegrityError(message)
+        return sqlite3.IntegrityError(_sqlite_constraint_message(exc) or message)
     if isinstance(exc, psycopg.OperationalError):
         return sqlite3.OperationalError(message)
     return sqlite3.DatabaseError(message)
+
+
+_KEY_COLUMNS = re.compile(r"^Key \((.*?)\)=")
+
+
+def _sqlite_constraint_message(exc: psycopg.Error) -> str | None:
+    """A broken constraint in SQLite's words ("NOT NULL constraint failed: documents.title"), which
+    the core's messages and reports quote: the same refusal reads the same on both engines."""
+    diag = exc.diag
+    table = diag.table_name or ""
+    if isinstance(exc, pg_errors.NotNullViolation) and diag.column_name:
+        return f"NOT NULL constraint failed: {table}.{diag.column_name}"
+    if isinstance(exc, pg_errors.UniqueViolation):
+        found = _KEY_COLUMNS.match(diag.message_detail or "")
+        columns = [name.strip().strip('"') for name in found.group(1).split(",")] if found else []
+        return "UNIQUE constraint failed: " + ", ".join(f"{table}.{name}" for name in columns) if columns else None
+    if isinstance(exc, pg_errors.ForeignKeyViolation):
+        return "FOREIGN KEY constraint failed"
+    if isinstance(exc, pg_errors.CheckViolation):
+        return f"CHECK constraint failed: {diag.constraint_name or table}"
+    return None
 
 
 class Cursor:
