@@ -134,6 +134,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_team_commands(commands, _open_existing)
 
+    from annotator.cli_server import add_commands as add_server_commands  # psycopg loads only when one runs
+
+    add_server_commands(commands)
+
     p = commands.add_parser("check", help="check a project file for damage",
                             description="Check a project file without changing it: SQLite's integrity and "
                             "foreign-key checks, then Annotator's own rules (every span's text still equals the "

@@ -59,6 +59,7 @@ def _check_everything(folder: Path) -> tuple[int, int]:
         path = folder / "selftest.annotator"
         doc_id = _tag_each_layer_in_core(path)
         _tag_through_the_reader(path, doc_id)
+        _check_shared_project_driver()
         return _check_csv_export(path, folder / "annotations.csv")
     finally:
         if previous_home is None:
@@ -134,6 +135,20 @@ def _tag_through_the_reader(path: Path, doc_id: int) -> None:
             window.project.close()
         window.deleteLater()
         app.processEvents()
+
+
+def _check_shared_project_driver() -> None:
+    """Shared projects need psycopg with the libpq it ships: an installer that left it out fails here."""
+    try:
+        import psycopg
+
+        from annotator.core.store.pg.dialect import translate
+    except ImportError as exc:
+        raise SelftestFailed(f"the PostgreSQL driver for shared projects is missing ({exc})") from exc
+    if psycopg.pq.version() < 100000:
+        raise SelftestFailed(f"the PostgreSQL client library is too old ({psycopg.pq.version()})")
+    if translate("SELECT id FROM labels WHERE name = ?") != "SELECT id FROM labels WHERE name = %s":
+        raise SelftestFailed("shared projects' SQL translation gives the wrong statement")
 
 
 def _check_csv_export(path: Path, out: Path) -> tuple[int, int]:

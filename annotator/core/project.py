@@ -41,7 +41,9 @@ class Project:
                                backup=make_backup)
         try:
             self._attach()
-            if not self.codebook.labels() and not self.store.read_only:
+            # On a shared project only an owner may write the codebook (store/pg/roles.py).
+            if not self.codebook.labels() and not self.store.read_only and getattr(self.store, "role", None) in (
+                    None, "owner"):
                 self.codebook.install(default_codebook())
         except BaseException as exc:
             self.store.close()

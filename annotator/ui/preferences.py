@@ -86,8 +86,9 @@ def check_name(name: str) -> str:
 def apply(window: MainWindow, prefs: Preferences | None = None) -> None:
     """Put the preferences to work on the open project and the reader."""
     prefs = prefs or load()
-    # A file handed out to a coder codes as that coder, whatever name this computer's Preferences hold.
-    window.project.annotations.annotator = window.project.coders.handed_out_to or prefs.annotator
+    # A file handed out to a coder codes as that coder, and a shared project as the database login,
+    # whatever name this computer's Preferences hold.
+    window.project.annotations.annotator = window.project.coders.fixed_name or prefs.annotator
     window.ops.snap_words = prefs.snap_words
     reader = window.reader
     font = reader.font()

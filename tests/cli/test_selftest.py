@@ -34,3 +34,14 @@ def test_selftest_reports_missing_seeds_as_failed(monkeypatch, capsys):
 
     out = capsys.readouterr().out
     assert out == "annotator selftest: FAILED: imported 0 of 5 seed articles; are the seeds missing from this installation?\n"
+
+
+def test_selftest_fails_when_the_shared_project_driver_is_missing(monkeypatch, capsys):
+    # An installer that left psycopg out would open local files and fail on the first shared project.
+    monkeypatch.setattr(selftest, "_tag_through_the_reader", lambda path, doc_id: None)
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("annotator selftest: FAILED: the PostgreSQL driver for shared projects is missing")

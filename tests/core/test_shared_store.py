@@ -40,9 +40,19 @@ def test_a_row_changed_elsewhere_unseen_is_not_overwritten(shared_url):
     with Project(shared_url) as mine, Project(shared_url) as theirs:
         doc = mine.documents.add(title="One", text=KOREAN)
         theirs.store.others_changes()
-        mine.documents.set_memo(doc, "mine") if hasattr(mine.documents, "set_memo") else None
+        mine.documents.set_memo(doc, "mine")
         theirs.store.seen = 0  # as if their window had not caught up
         with pytest.raises(EditConflict, match="meanwhile"):
             with theirs.store.write() as db:
                 db.execute("UPDATE documents SET status = 'done' WHERE id = ?", (doc,))
         assert mine.store.query("SELECT status FROM documents WHERE id = ?", (doc,))[0][0] == "todo"
+
+
+def test_the_refusal_names_who_changed_what_in_words(shared_url):
+    with Project(shared_url) as mine, Project(shared_url) as theirs:
+        entity = mine.entities.create("월마트", mine.codebook.by_name("Organization"))
+        theirs.store.seen = 0
+        with pytest.raises(EditConflict) as refused:
+            with theirs.store.write() as db:
+                db.execute("UPDATE entities SET memo = 'theirs' WHERE id = ?", (entity.id,))
+        assert "changed this entity meanwhile" in str(refused.value)

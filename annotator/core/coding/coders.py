@@ -2,9 +2,10 @@
 attribute values on it) and every codesheet answer belongs to one coder.
 
 The current coder is a name, not a row: the name in Preferences (the login name until one
-is set, or what `--coder` gives a command); in a file handed out to a coder, that coder. Its row is added by the first edit it writes, in
-that edit's own transaction, so opening a project writes nothing and undoing a coder's first
-annotation takes the new coder away with it.
+is set, or what `--coder` gives a command); in a file handed out to a coder, that coder; on a
+shared project, the database login (the server's roles tie a coder to it, store/pg/roles.py).
+Its row is added by the first edit it writes, in that edit's own transaction, so opening a
+project writes nothing and undoing a coder's first annotation takes the new coder away with it.
 
 The gold layer is a coder row of kind 'gold' (one per project, named GOLD_NAME, or
 GOLD_FALLBACK_NAME when a person is already called that): the adjudicated codes. It is left
@@ -53,7 +54,7 @@ class Coders:
     def __init__(self, store: Store):
         self._store = store
         # A coder's own file codes as that coder, whoever's login opens it.
-        self.current_name = self.handed_out_to or default_annotator()
+        self.current_name = self.fixed_name or default_annotator()
         self.writing_gold = False
 
     @property
@@ -70,6 +71,13 @@ class Coders:
     def person_name(self) -> str:
         """Who is at the keyboard, also while they write as gold."""
         return self._person
+
+    @property
+    def fixed_name(self) -> str | None:
+        """The name this project codes under whoever's Preferences say otherwise: the coder a file was
+        handed out to, or on a shared project the database login (the server lets a coder write only
+        the coder row named like their login); None when the person chooses."""
+        return self.handed_out_to or getattr(self._store, "login", None)
 
     @property
     def handed_out_to(self) -> str | None:
@@ -163,7 +171,13 @@ class Coders:
         """The current coder's id, adding the coder inside the caller's write if they are new."""
         if self.writing_gold:
             return self.gold_id(db)
-        return self.id_for(db, self._current_clean())
+        name = self._current_clean()
+        if name == getattr(self._store, "login", None):
+            # The server lets a login write only the coder row named exactly like it (store/pg/roles.py),
+            # not one that matches with case aside, as by_name would find.
+            row = db.execute("SELECT id FROM coders WHERE name = ? AND kind = 'coder'", (name,)).fetchone()
+            return row[0] if row is not None else self._insert(db, name)
+        return self.id_for(db, name)
 
     def gold_id(self, db: sqlite3.Connection) -> int:
         """The gold layer's id, adding it inside the caller's write if nothing was written as gold yet."""

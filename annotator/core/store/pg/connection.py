@@ -43,6 +43,9 @@ class PermissionRefused(sqlite3.OperationalError):
 def _sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
     state = getattr(exc, "sqlstate", None) or ""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if not state and "permission denied for database" in str(exc):
+        # A login without CONNECT (no role in the project, roles.py): the server is there and said no.
+        return PermissionRefused(message)
     if isinstance(exc, psycopg.OperationalError) and (not state or state.startswith(LOST_STATES)):
         return ServerUnreachable(message)
     if state.startswith(LOST_STATES):

@@ -6,7 +6,7 @@ import sqlite3
 from urllib.parse import urlsplit, urlunsplit
 
 from annotator.core.common.errors import ProjectError
-from annotator.core.store.pg.connection import PgConnection, ServerUnreachable
+from annotator.core.store.pg.connection import PermissionRefused, PgConnection, ServerUnreachable
 from annotator.core.store.pg.locations import connection_string, database_name, describe
 from annotator.core.store.pg.server_schema import create_statements
 
@@ -46,8 +46,10 @@ def _create_database(url: str) -> None:
         conn.close()
 
 
-def init(url: str, *, create_database: bool = True) -> None:
-    """Set a database up as an empty shared project; refuse one that already holds tables."""
+def init(url: str, *, create_database: bool = True) -> dict[str, str]:
+    """Set a database up as an empty shared project; refuse one that already holds tables.
+
+    Returns the project's group role per role (owner, coder, viewer)."""
     if create_database:
         _create_database(url)
     conn = _connect(url)
@@ -61,11 +63,30 @@ def init(url: str, *, create_database: bool = True) -> None:
         try:
             for statement in create_statements():
                 conn.execute_native(statement)
+            groups = _install_roles(conn)
             conn.execute_native("COMMIT")
         except BaseException:
             conn.rollback()
             raise
+    except PermissionRefused as exc:
+        raise ProjectError(f"Could not set up {describe(url)}: {exc}. Setting up a shared project creates its "
+                           "owner, coder and viewer roles, so it needs a login that may create roles (CREATEROLE) "
+                           "and databases (CREATEDB), e.g. the server's administrator. No tables or roles were "
+                           "created.") from exc
     except sqlite3.Error as exc:
         raise ProjectError(f"Could not set up {describe(url)}: {exc}. Nothing was created.") from exc
     finally:
         conn.close()
+    return groups
+
+
+# -- roles (issue 15, item 5): the project's owner, coder and viewer groups, see roles.py --------------------
+
+
+def _install_roles(conn: PgConnection) -> dict[str, str]:
+    from annotator.core.store.pg import roles
+
+    tables = [name for (name,) in conn.execute_native(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()]
+    return roles.install(conn, conn.execute_native("SELECT current_database()").fetchone()[0], tables)

@@ -139,6 +139,15 @@ CREATE INDEX changes_row ON changes (tbl, key, seq);
 CREATE FUNCTION annotator_row_key(item jsonb, columns text[]) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT string_agg(item ->> c, '/' ORDER BY o) FROM unnest(columns) WITH ORDINALITY u(c, o) $$;
 
+CREATE FUNCTION annotator_row_noun(tbl text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE tbl WHEN 'annotations' THEN 'annotation' WHEN 'annotation_values' THEN 'attribute value'
+        WHEN 'entities' THEN 'entity' WHEN 'entity_aliases' THEN 'alias' WHEN 'labels' THEN 'label'
+        WHEN 'label_attributes' THEN 'attribute' WHEN 'documents' THEN 'document'
+        WHEN 'document_metadata' THEN 'document detail' WHEN 'document_flags' THEN 'document flag'
+        WHEN 'coders' THEN 'coder' WHEN 'variables' THEN 'document variable'
+        WHEN 'variable_choices' THEN 'choice' WHEN 'variable_values' THEN 'codesheet answer'
+        WHEN 'coded_documents' THEN 'coded mark' ELSE tbl END $$;
+
 CREATE FUNCTION annotator_check_version() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     seen bigint := nullif(current_setting('annotator.seen', true), '')::bigint;
@@ -155,7 +164,7 @@ BEGIN
     IF FOUND AND last.client IS DISTINCT FROM me AND (undoing OR seen IS NULL OR last.seq > seen) THEN
         RAISE EXCEPTION USING ERRCODE = '40001',
             MESSAGE = format('%s changed this %s meanwhile (change %s)', last.login,
-                             rtrim(TG_TABLE_NAME, 's'), last.seq),
+                             annotator_row_noun(TG_TABLE_NAME), last.seq),
             DETAIL = format('%s/%s', TG_TABLE_NAME, row_key);
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;

@@ -17,6 +17,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.store import database, schema
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.pg import history as pg_history
+from annotator.core.store.pg import roles as pg_roles
 from annotator.core.store.pg.connection import PgConnection, PermissionRefused, ServerUnreachable, WriteConflict
 from annotator.core.store.pg.locations import describe, connection_string, database_name
 from annotator.core.store.pg.server_schema import SERVER_SCHEMA_VERSION
@@ -40,37 +41,44 @@ NUL_MESSAGE = ("A shared project cannot store the NUL character (U+0000), and th
                "from the text (editors show it as ^@ or \\0) and try again; nothing was changed.")
 
 
-# What a row change on the server means to the views: table -> change kind.
-_KINDS = {
-    "labels": ChangeKind.CODEBOOK_CHANGED, "label_attributes": ChangeKind.CODEBOOK_CHANGED,
-    "variables": ChangeKind.CODEBOOK_CHANGED, "variable_choices": ChangeKind.CODEBOOK_CHANGED,
-    "entities": ChangeKind.ENTITIES_CHANGED, "entity_aliases": ChangeKind.ENTITIES_CHANGED,
-    "documents": ChangeKind.DOCUMENT_CHANGED, "document_metadata": ChangeKind.DOCUMENT_CHANGED,
-    "document_flags": ChangeKind.DOCUMENT_CHANGED, "coders": ChangeKind.CODERS_CHANGED,
-    "variable_values": ChangeKind.CODESHEET_CHANGED, "coded_documents": ChangeKind.CODESHEET_CHANGED,
-    "annotation_values": ChangeKind.ANNOTATION_CHANGED,
-}
-_ANNOTATION_OPS = {"insert": ChangeKind.ANNOTATION_ADDED, "delete": ChangeKind.ANNOTATION_REMOVED,
-                   "update": ChangeKind.ANNOTATION_CHANGED}
+_CODEBOOK = frozenset({"labels", "label_attributes", "variables", "variable_choices"})
+_ENTITIES = frozenset({"entities", "entity_aliases"})
+_DOCUMENT = frozenset({"documents", "document_metadata", "document_flags"})
+_CODESHEET = frozenset({"variable_values", "coded_documents"})
+
+
+def _change(table: str, op: str, document_id: int | None, annotation_id: int | None) -> Change | None:
+    """What one row change on the server means to the views, or None for bookkeeping tables."""
+    if table == "annotations":
+        if op == "insert":
+            return Change(ChangeKind.ANNOTATION_ADDED, document_id, annotation_id)
+        if op == "delete":
+            return Change(ChangeKind.ANNOTATION_REMOVED, document_id, annotation_id)
+        return Change(ChangeKind.ANNOTATION_CHANGED, document_id, annotation_id)
+    if table == "annotation_values":
+        return Change(ChangeKind.ANNOTATION_CHANGED, document_id, annotation_id)
+    if table == "documents" and op == "insert":
+        return Change(ChangeKind.DOCUMENTS_ADDED, None)
+    if table in _DOCUMENT:
+        return Change(ChangeKind.DOCUMENT_CHANGED, document_id)
+    if table in _CODEBOOK:
+        return Change(ChangeKind.CODEBOOK_CHANGED)
+    if table in _ENTITIES:
+        return Change(ChangeKind.ENTITIES_CHANGED)
+    if table == "coders":
+        return Change(ChangeKind.CODERS_CHANGED)
+    if table in _CODESHEET:
+        return Change(ChangeKind.CODESHEET_CHANGED, document_id)
+    return None
 
 
 def changes_from_rows(rows: list[tuple]) -> list[Change]:
     """The change events other clients' committed rows mean, in order, each once."""
     found: dict[Change, None] = {}
-    for table, op, document_id, annotation_id in rows:
-        if table == "annotations":
-            change = Change(_ANNOTATION_OPS[op], document_id, annotation_id)
-        elif table == "documents" and op == "insert":
-            change = Change(ChangeKind.DOCUMENTS_ADDED, None)
-        elif table in ("labels", "label_attributes", "variables", "variable_choices", "entities", "entity_aliases",
-                       "coders"):
-            change = Change(_KINDS[table])
-        else:
-            kind = _KINDS.get(table)
-            if kind is None:
-                continue
-            change = Change(kind, document_id, annotation_id if kind is ChangeKind.ANNOTATION_CHANGED else None)
-        found.setdefault(change, None)
+    for row in rows:
+        change = _change(*row)
+        if change is not None:
+            found.setdefault(change, None)
     return list(found)
 
 
@@ -103,6 +111,9 @@ class SharedStore(database.Store):
             raise ServerGone(f"Could not connect to {self.where}: {exc}. Check the address, that the server "
                              "is running and that you may log in (password from PGPASSWORD, ~/.pgpass or a "
                              "service file).") from exc
+        except PermissionRefused as exc:
+            raise ProjectError(f"Could not open {self.where}: {exc}. This login has no role in the project; its "
+                               "owner gives one with `annotator server add-user`.") from exc
         except sqlite3.Error as exc:
             raise ProjectError(f"Could not open {self.where}: {exc}") from exc
         conn.execute_native("SELECT set_config('annotator.client', %s, false)", (self.client,))
@@ -119,11 +130,13 @@ class SharedStore(database.Store):
         if found > SERVER_SCHEMA_VERSION or carried > schema.SCHEMA_VERSION:
             raise ProjectError(f"{self.where} was set up by a newer Annotator (server schema {found}); "
                                "update Annotator to open it.")
+        self.login = self.conn.execute_native("SELECT current_user").fetchone()[0]
+        self.role = pg_roles.role_of(self.conn)
         writable = self.conn.execute_native(
             "SELECT has_table_privilege(current_user, 'annotations', 'INSERT')").fetchone()[0]
-        if not writable:
-            user = self.conn.execute_native("SELECT current_user").fetchone()[0]
-            return f"{user} may read {self.where} but not change it (a viewer)."
+        if not writable or self.role == "viewer":
+            return (f"{self.login} is a viewer of {self.where}: they may read it but not change it. To code, ask "
+                    "the project's owner to run `annotator server add-user --role coder` for this login.")
         return None
 
     def latest_change(self) -> int:
@@ -146,8 +159,13 @@ class SharedStore(database.Store):
                 raise
             raise ProjectError(NUL_MESSAGE) from exc
         except PermissionRefused as exc:
-            raise ProjectError(f"The server refused this edit: {exc}. Your role on {self.where} does not "
-                               "allow it; nothing was changed.") from exc
+            raise ProjectError(f"The server refused this edit: {exc}. {self.role_sentence()} Nothing was "
+                               "changed.") from exc
+
+    def role_sentence(self) -> str:
+        """What this login may do here, said in one sentence (roles.py has the rules)."""
+        return pg_roles.ROLE_SENTENCES.get(self.role, f"Your role on {self.where} does not allow it.").format(
+            login=self.login, where=self.where)
 
     def undo(self, changeset):
         return super().undo(changeset)
@@ -175,6 +193,7 @@ class SharedStore(database.Store):
         worker.url, worker.path, worker.where, worker.client = self.url, self.path, self.where, self.client
         worker._backup, worker._lock, worker._db = None, None, None
         worker.read_only_reason = self.read_only_reason
+        worker.login, worker.role = self.login, self.role
         worker.conn = worker._connect()
         pg_history.install(worker.conn)
         worker.seen = self.seen
