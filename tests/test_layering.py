@@ -121,7 +121,7 @@ PACKAGE_ORDER = [
     "annotator.core.project", "annotator.core.workspace",
     "annotator.ui.common", "annotator.ui.actions", "annotator.ui.reader", "annotator.ui.corpus",
     "annotator.ui.coding", "annotator.ui.entities", "annotator.ui.search", "annotator.ui.interchange",
-    "annotator.ui.team", "annotator.ui.safety", "annotator.ui.preferences", "annotator.ui.file_menu",
+    "annotator.ui.team", "annotator.ui.safety", "annotator.ui.shared", "annotator.ui.preferences", "annotator.ui.file_menu",
     "annotator.ui.main_window", "annotator.ui.app",
 ]
 ROOT = PACKAGE.parent

@@ -13,6 +13,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
 from annotator.core.store.lock import ProjectLocked
 from annotator.core.store.paths import APP_NAME
+from annotator.core.store.pg.locations import is_url, needs_password
 from annotator.core.workspace import open_default_project
 from annotator.ui.common.errors import install_error_handler
 from annotator.ui.common.plain_text import as_text
@@ -34,11 +35,12 @@ def app_icon() -> QIcon:
     return QIcon(pixmap)
 
 
-def open_project(path: Path | None) -> Project:
+def open_project(path: Path | str | None) -> Project:
     return open_default_project() if path is None else Project(path)
 
 
-def run_gui(project_path: Path | None = None) -> int:
+def run_gui(project_path: Path | str | None = None) -> int:
+    """project_path: a project file, or a shared project's postgresql:// URL (issue 15)."""
     app = create_app()
     install_error_handler()
     try:
@@ -50,8 +52,14 @@ def run_gui(project_path: Path | None = None) -> int:
         if project is None:
             return 0
     except ProjectError as exc:
-        QMessageBox.critical(None, "Cannot open project", as_text(str(exc)))
-        return 2
+        if not (is_url(project_path) and needs_password(str(exc))):
+            QMessageBox.critical(None, "Cannot open project", as_text(str(exc)))
+            return 2
+        from annotator.ui.shared.connect_dialog import open_with_password  # a shared project's server asks
+
+        project = open_with_password(None, project_path, exc)
+        if project is None:
+            return 0
     from annotator.ui.main_window import MainWindow
 
     window = MainWindow(project)

@@ -31,6 +31,7 @@ from annotator.core.common.model import LAYER_NAMES, Label
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.lock import ProjectLocked
+from annotator.core.store.pg.locations import needs_password
 from annotator.ui import file_menu, preferences
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.annotation_panel import AnnotationPanel
@@ -53,6 +54,7 @@ from annotator.ui.reader.reader import ReaderView
 from annotator.ui.reader.reader_room import ReaderRoom
 from annotator.ui.safety import backup_dialog
 from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
+from annotator.ui.shared.live import LiveUpdates, location, window_title
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
             lambda doc_id, annotation_id: self.reveal(doc_id, annotation_id=annotation_id))
         self.features.append(self.entities_panel)
         self.addDockWidget(Qt.RightDockWidgetArea, self.entities_panel)
+        self.live_updates = LiveUpdates(self.statusBar())  # a shared project: others' edits, the server's state
+        self.features.append(self.live_updates)
         self.view_menu.addAction(self.entities_panel.toggleViewAction())
         self.splitter = None
         self.reader_room = ReaderRoom(self, self.entities_panel)
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._add(file_menu, "&New project…", self.new_project, QKeySequence.New)
         self._add(file_menu, "&Open project…", self.open_project, QKeySequence.Open)
+        self._add(file_menu, "Open &shared project…", self.open_shared_project)
         self.recent_menu = file_menu.addMenu("Recent projects")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
@@ -195,6 +200,7 @@ class MainWindow(QMainWindow):
         self.project = project
         self.ops = Operations(project, self.undo_stack)
         self.ops.on_replay = self._show_replayed
+        self.ops.on_refused = lambda message: QMessageBox.warning(self, "Cannot undo", as_text(message))
         self._unsubscribe = project.subscribe(self._on_change)
         self.coder_view = CoderView(project, self)
         self.coder_view.changed.connect(self._coders_shown)
@@ -292,8 +298,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.reader_room.new_splitter()
         self._build_label_bar(project.codebook.codable_labels())
-        self.setWindowTitle(f"{project.name} — Annotator")
-        settings.remember_project(project.path)
+        self.setWindowTitle(window_title(project))
+        settings.remember_project(location(project))
         backup_dialog.backup_on_open(self, project)  # at most once an hour
         self.current_doc_id = None
         if self.doc_filter.proxy.rowCount():
@@ -492,7 +498,10 @@ class MainWindow(QMainWindow):
             self.show_status(f"That annotation is {self.coder_view.owner(current)}'s; each coder deletes their own.")
             return
         self.reader.clear_mark()
-        self.ops.delete(current)
+        try:
+            self.ops.delete(current)
+        except ProjectError as exc:  # a shared project: changed by another coder meanwhile, or the server away
+            QMessageBox.warning(self, "Cannot delete", as_text(str(exc)))
 
     def adjust_span(self, annotation_id: int, start: int, end: int) -> None:
         """New boundaries from the keyboard or a drag; a run of them undoes as one step."""
@@ -612,7 +621,15 @@ class MainWindow(QMainWindow):
         if path is not None:
             self._switch_to(path, create=False)
 
-    def _switch_to(self, path: Path, create: bool) -> None:
+    def open_shared_project(self, url: str = "") -> None:
+        from annotator.ui.shared.connect_dialog import ask_shared_project
+
+        project = ask_shared_project(self, url)
+        if project is not None:
+            window_state.save(self, self.splitter, self.reader, self.reader_room)
+            self.set_project(project)
+
+    def _switch_to(self, path: Path | str, create: bool) -> None:
         try:
             project = Project(path, create=create)
         except ProjectLocked as exc:  # open in another Annotator: read-only or cancel
@@ -620,6 +637,8 @@ class MainWindow(QMainWindow):
             if project is None:
                 return
         except ProjectError as exc:
+            if needs_password(str(exc)):  # a recent shared project: the form asks for the password
+                return self.open_shared_project(str(path))
             QMessageBox.warning(self, "Cannot open project", as_text(str(exc)))
             return
         window_state.save(self, self.splitter, self.reader, self.reader_room)
@@ -681,7 +700,7 @@ class MainWindow(QMainWindow):
         from annotator import __version__
 
         QMessageBox.about(self, "About Annotator",
-                          f"Annotator {__version__}\nClaims, entities and stance in news.\nProject: {self.project.path}")
+                          f"Annotator {__version__}\nClaims, entities and stance in news.\nProject: {location(self.project)}")
 
     def closeEvent(self, event) -> None:
         if self.project is not None:  # a second close (e.g. at app exit) has nothing left to save

@@ -8,10 +8,10 @@ Offsets are code points, as everywhere outside the Qt boundary.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPlainTextEdit, QTableView
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTableView
 
 from annotator.ui.main_window import MainWindow
 
@@ -160,3 +160,39 @@ class Driver:
         row = model.row_of(document_id)
         assert row >= 0, f"document {document_id} is not in the list"
         return tuple(model.index(row, column).data() for column in range(model.columnCount()))
+
+    # -- a shared project (issue 15) -------------------------------------------------------------
+
+    def pick_annotation(self, annotation_id: int) -> None:
+        """Click an annotation's entry in the right panel's list."""
+        self.window.annotation_panel.select(annotation_id)
+
+    def type_note(self, text: str) -> None:
+        """Click into the selected annotation's note field and type (ASCII), without leaving it."""
+        note = self.window.annotation_panel.note_edit
+        note.setFocus()
+        QTest.keyClicks(note, text)
+
+    def leave_note(self) -> None:
+        """Leave the note field (Tab onwards / a click elsewhere): that saves it."""
+        self.focus_reader()
+        QApplication.sendEvent(self.window.annotation_panel.note_edit, QFocusEvent(QEvent.FocusOut))
+
+    def note(self) -> str:
+        return self.window.annotation_panel.note_edit.toPlainText()
+
+    def scroll(self) -> int:
+        """How far down the reader is scrolled."""
+        return self._reader.verticalScrollBar().value()
+
+    def scroll_to(self, value: int) -> None:
+        self._reader.verticalScrollBar().setValue(value)
+
+    def shared_state(self) -> str:
+        """The status bar's shared-project label: where it is, or that the server is unreachable."""
+        label = self.window.live_updates
+        return label.text() if label.isVisible() else ""
+
+    def selected_annotation_caption(self) -> str:
+        """The right panel's line on the selected annotation: its text and span."""
+        return self.window.annotation_panel.label_text.text()

@@ -72,7 +72,7 @@ class StoredSpans:
         """How many spans the document has (counting stops at `at_most`)."""
         limit = "" if at_most is None else f" LIMIT {int(at_most)}"
         return self._store.conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM annotations WHERE {self._where}{limit})", self._params).fetchone()[0]
+            f"SELECT count(*) FROM (SELECT 1 FROM annotations WHERE {self._where}{limit}) AS shown", self._params).fetchone()[0]
 
     def overlapping(self, begin: int, end: int) -> list[SpanRow]:
         """Spans sharing at least one code point with [begin, end), in reading order."""

@@ -291,7 +291,11 @@ class Store:
         if outer:
             self._pending = []
             self.last_changeset = None
-            start = self.history.position(self.conn)
+            try:
+                start = self.history.position(self.conn)
+            except BaseException:
+                self._pending = None  # else every later edit would take itself for a nested one
+                raise
         mark = len(self._pending)
         try:
             with self._transaction():

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.common.errors import ProjectError
 from annotator.core.store.database import Store
 from annotator.core.store.history import Changeset
 
@@ -22,7 +23,7 @@ class CoreEdit(QUndoCommand):
 
     def __init__(self, store: Store, text: str, changeset: Changeset, *, document_id: int | None = None,
                  merge_key: object = None, on_replay: Callable[[int | None, str], None] | None = None,
-                 scope: str | None = None):
+                 scope: str | None = None, on_refused: Callable[[str], None] | None = None):
         super().__init__(text)
         self._store = store
         self._undo: Changeset | None = changeset
@@ -31,6 +32,7 @@ class CoreEdit(QUndoCommand):
         self.document_id = document_id
         self._merge_key = merge_key
         self._on_replay = on_replay
+        self._on_refused = on_refused
         # Which window made the edit ("codebook" for the Codebook window), so that window
         # can offer to undo its own edits and nothing behind it.
         self.scope = scope
@@ -52,12 +54,27 @@ class CoreEdit(QUndoCommand):
         if self._first_redo:  # the edit itself already ran when the command was made
             self._first_redo = False
             return
-        self._undo = self._store.undo(self._redo)
+        try:
+            self._undo = self._store.undo(self._redo)
+        except ProjectError as exc:
+            self._refused(exc)
+            return
         self._replayed(f"Redid: {self.text()}")
 
     def undo(self) -> None:
-        self._redo = self._store.undo(self._undo)
+        try:
+            self._redo = self._store.undo(self._undo)
+        except ProjectError as exc:
+            self._refused(exc)
+            return
         self._replayed(f"Undid: {self.text()}")
+
+    def _refused(self, exc: ProjectError) -> None:
+        # Nothing was changed, and trying again would be refused again: the stack drops this step
+        # (an obsolete command is removed) rather than leave Ctrl+Z stuck on it.
+        self.setObsolete(True)
+        if self._on_refused is not None:
+            self._on_refused(f"{self.text()} was not undone or redone: {exc}")
 
     def _replayed(self, message: str) -> None:
         if self._on_replay is not None:

@@ -22,6 +22,9 @@ class Operations:
         # Called with the document an undo or redo touched and what was done ("Undid: Tag Person"),
         # so the window can show both.
         self.on_replay: Callable[[int | None, str], None] | None = None
+        # Called with why an undo or redo was refused (on a shared project: another coder changed
+        # those rows since, or the connection that kept the undo history was lost); the step is dropped.
+        self.on_refused: Callable[[str], None] | None = None
         self.snap_words = True  # Preferences › Snap selections to whole words
 
     def run(self, text: str, action: Callable, *args, document_id: int | None = None,
@@ -33,7 +36,8 @@ class Operations:
         result, changeset = self.project.store.edit(action, *args, **kwargs)
         if changeset is not None:
             self.undo_stack.push(CoreEdit(self.project.store, text, changeset, document_id=document_id,
-                                          merge_key=merge_key, on_replay=self._replayed, scope=scope))
+                                          merge_key=merge_key, on_replay=self._replayed, scope=scope,
+                                          on_refused=self._refused))
         return result
 
     def adopt(self, text: str, statements: list[str], changes: list, *, document_id: int | None = None) -> bool:
@@ -45,12 +49,16 @@ class Operations:
         if changeset is None:
             return False
         self.undo_stack.push(CoreEdit(self.project.store, text, changeset, document_id=document_id,
-                                      on_replay=self._replayed))
+                                      on_replay=self._replayed, on_refused=self._refused))
         return True
 
     def _replayed(self, document_id: int | None, message: str) -> None:
         if self.on_replay is not None:
             self.on_replay(document_id, message)
+
+    def _refused(self, message: str) -> None:
+        if self.on_refused is not None:
+            self.on_refused(message)
 
     def tag(self, doc_id: int, label: Label, start: int | None, end: int | None, *, exact: bool = False,
             **roles) -> Annotation:

@@ -75,6 +75,9 @@ class AnnotationPanel(QWidget):
         self.model.rowsRemoved.connect(self._count_rows)
         self.model.rowLeaving.connect(self._row_leaving)
         self.model.dataChanged.connect(self._rows_changed)
+        # A change to a row not among those read (its page dropped after another row came) relays the
+        # list out instead: the form still shows the selected annotation as it is now.
+        self.model.layoutChanged.connect(self._layout_changed)
         # The form below needs the room once a claim shows its source, cue and attributes.
         layout.addWidget(self.view, 2)
         details = self.details = QGroupBox("Selected annotation", self)
@@ -143,6 +146,7 @@ class AnnotationPanel(QWidget):
         layout.addWidget(scroll, 3)
         self._current: Annotation | None = None
         self._shown_id: int | None = None
+        self._note_base: str | None = None  # the saved note the field showed when typing began
         self._doc_text: tuple[int, str] | None = None
         self._resetting = False
         self._unsubscribe = project.subscribe(self._on_change)
@@ -237,6 +241,12 @@ class AnnotationPanel(QWidget):
             self._current = self.model.annotation(self.model.row_of(self._current.id))
             self._show_details(self._current)
 
+    def _layout_changed(self) -> None:
+        row = self.model.row_of(self._current.id) if self._current is not None else -1
+        if row >= 0:
+            self._current = self.model.annotation(row)
+            self._show_details(self._current)
+
     def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
         if self._resetting:
             return
@@ -284,6 +294,7 @@ class AnnotationPanel(QWidget):
         if a is None:
             self.label_text.setText(_NOTHING_SELECTED)
             self.note_edit.clear()
+            self._note_base = None
             self.form.setRowVisible(self.create_entity, False)
             self.form.setRowVisible(self.role_warning, False)
             self.attributes.build(None, [])
@@ -311,8 +322,13 @@ class AnnotationPanel(QWidget):
             self.attributes.build(a.label_id, self._project.codebook.attributes(a.label_id))
         self.attributes.show_values(self._project.values.of(a.id), self._project.values.missing_required(a.id),
                                     same_annotation=same)
-        if self.note_edit.toPlainText() != a.note:
-            self.note_edit.setPlainText(a.note)
+        # A note being typed stays when the annotation changes under it (another coder's edit on a
+        # shared project, a value set here): only a note not touched since it was shown follows.
+        if not (same and self.note_edit.document().isModified()):
+            self._note_base = a.note  # what the analyst starts typing over
+            if self.note_edit.toPlainText() != a.note:
+                self.note_edit.setPlainText(a.note)
+            self.note_edit.document().setModified(False)
 
     @staticmethod
     def _put(edit: QLineEdit, text: str | None, same: bool) -> None:
@@ -449,7 +465,23 @@ class AnnotationPanel(QWidget):
 
     def _commit_note(self) -> None:
         if self._current is not None and self.note_edit.toPlainText() != self._current.note:
-            self._ops.set_note(self._current, self.note_edit.toPlainText())
+            if self._note_base is not None and self._current.note != self._note_base:
+                # Another coder saved this note while it was being typed here: never a silent overwrite.
+                self._note_base = self._current.note
+                QMessageBox.warning(self, "Note not saved", as_text(
+                    f"Another coder changed this note while you typed. The saved note reads: “{self._current.note}”."
+                    "\n\nWhat you typed is still in the note field: leave the field again to save it over theirs."))
+                return
+            try:
+                self._ops.set_note(self._current, self.note_edit.toPlainText())
+            except ProjectError as exc:
+                # Refused (another coder's change unseen, the server away): what was typed stays in the field.
+                stored = self._current.note if self._current is not None else ""
+                QMessageBox.warning(self, "Note not saved", as_text(
+                    f"{exc}\n\nThe saved note reads: “{stored}”. What you typed is still in the note field."))
+                return
+        self._note_base = self._current.note if self._current is not None else None
+        self.note_edit.document().setModified(False)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if obj is self.note_edit and event.type() == event.Type.FocusOut:

@@ -71,6 +71,7 @@ class DocumentPanel(QGroupBox):
         row.addStretch(1)
         layout.addRow("", row)
         self.memo = QPlainTextEdit(self)
+        self._memo_base: str | None = None  # the saved memo the field showed when typing began
         self.memo.setObjectName("documentMemo")
         self.memo.setPlaceholderText("Memo on this document (saved when you leave the field; Ctrl+Shift+M searches memos)")
         self.memo.setMaximumHeight(80)
@@ -108,21 +109,41 @@ class DocumentPanel(QGroupBox):
         except KeyError:
             unchanged = False  # set_memo says what is wrong
         if unchanged:
+            self._memo_base = text.rstrip()
+            self.memo.document().setModified(False)
+            return
+        stored = self._stored_memo()
+        if self._memo_base is not None and stored != self._memo_base:
+            # Another coder saved a memo here while this one was typed (a shared project): never a silent overwrite.
+            self._memo_base = stored
+            QMessageBox.warning(self, "Memo not saved", as_text(
+                f"Another coder changed this memo while you typed. The saved memo reads: “{stored}”.\n\n"
+                f"Yours was not saved: “{text}”. Leave the memo field again to save it over theirs."))
             return
         try:
             self._ops.run("Edit document memo", self._project.documents.set_memo, self._doc_id, text,
                           document_id=self._doc_id, merge_key=("document memo", self._doc_id))
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot save the memo", as_text(str(exc)))
+            QMessageBox.warning(self, "Cannot save the memo", as_text(f"{exc}\n\nWhat you typed: “{text}”"))
+            return
+        self._memo_base = text.rstrip()
+        self.memo.document().setModified(False)
+
+    def _stored_memo(self) -> str:
+        try:
+            return self._project.documents.memo(self._doc_id) if self._doc_id is not None else ""
+        except KeyError:
+            return ""
 
     def _show_memo(self, force: bool = False) -> None:
-        # While the analyst is typing, an unrelated refresh must not overwrite the field.
-        try:
-            stored = self._project.documents.memo(self._doc_id) if self._doc_id is not None else ""
-        except KeyError:
-            stored = ""
-        if self.memo.toPlainText().rstrip() != stored and (force or not self.memo.hasFocus()):
-            self.memo.setPlainText(stored)
+        # What the analyst typed and has not saved (still typing, or refused: the server away) stays;
+        # a refresh (another coder's edit on a shared project) shows the stored memo only in its place.
+        stored = self._stored_memo()
+        if force or not self.memo.document().isModified():
+            self._memo_base = stored  # the saved memo typing starts from
+            if self.memo.toPlainText().rstrip() != stored:
+                self.memo.setPlainText(stored)
+            self.memo.document().setModified(False)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if obj is self.memo and event.type() == QEvent.FocusOut:

@@ -109,6 +109,9 @@ _SAFE = ("No data was lost: every edit you made before this is saved in the proj
 
 def _what_happened(exc: BaseException, path: Path) -> tuple[str, str, str]:
     """Title, text and advice: what is true, when it is known (a full disk is not a bug)."""
+    shared = _shared_project_problem(exc)
+    if shared is not None:
+        return shared
     problem = storage_problem(exc)
     if problem == DISK_FULL:
         return ("The disk is full", "The disk holding the project is full, so what you just did was not saved.",
@@ -126,6 +129,25 @@ def _what_happened(exc: BaseException, path: Path) -> tuple[str, str, str]:
             "Annotator hit an unexpected problem and did not finish what you just asked for.",
             f"{_SAFE}\n\nDetails were written to the log, {path}. Please include that file when you report this. "
             "You can keep working; if the problem repeats, save your notes and restart Annotator.")
+
+
+def _shared_project_problem(exc: BaseException) -> tuple[str, str, str] | None:
+    """A shared project's server went away, or refused an edit: said as such, not as a bug."""
+    connection = sys.modules.get("annotator.core.store.pg.connection")  # never loaded: no shared project open
+    if connection is None:
+        return None
+    shared = sys.modules.get("annotator.core.store.pg.shared")
+    gone = (connection.ServerUnreachable, shared.ServerGone) if shared else (connection.ServerUnreachable,)
+    conflict = (connection.WriteConflict, shared.EditConflict) if shared else (connection.WriteConflict,)
+    if isinstance(exc, gone):
+        return ("Server unreachable", "The shared project's server cannot be reached, so what you just did was not "
+                "saved. What you typed is still in its field.",
+                "Edits are refused until the server is back; Annotator reconnects by itself (the status bar says "
+                "when). Every edit saved before is safe on the server.")
+    if isinstance(exc, conflict):
+        return ("Changed by another coder", "Another coder changed this meanwhile, so your edit was not saved: "
+                "the window now shows what is there.", str(exc))
+    return None
 
 
 def _forget() -> None:

@@ -9,6 +9,7 @@ import platformdirs
 from PySide6.QtCore import QSettings
 
 from annotator.core.store.paths import APP_NAME, data_dir
+from annotator.core.store.pg.locations import is_url, without_password
 
 MAX_RECENT = 8
 
@@ -22,16 +23,19 @@ def settings() -> QSettings:
     return QSettings(str(folder / "settings.ini"), QSettings.IniFormat)
 
 
-def recent_projects() -> list[Path]:
+def recent_projects() -> list[Path | str]:
+    """Project files that still exist, and shared projects' URLs (kept without their password)."""
     values = settings().value("recent_projects", []) or []
     if isinstance(values, str):
         values = [values]
-    return [Path(v) for v in values if Path(v).exists()]
+    return [v if is_url(v) else Path(v) for v in values if is_url(v) or Path(v).exists()]
 
 
-def remember_project(path: Path) -> None:
-    path = Path(path).resolve()
-    paths = [p for p in recent_projects() if p.resolve() != path]
+def remember_project(location: Path | str) -> None:
+    # A password typed into the connection form lives in memory only: libpq finds it
+    # again in PGPASSWORD, ~/.pgpass or a service file, or the window asks once more.
+    entry = without_password(location) if is_url(location) else Path(location).resolve()
+    kept = [p for p in recent_projects() if (p if is_url(p) else p.resolve()) != entry]
     s = settings()
-    s.setValue("recent_projects", [str(p) for p in [path, *paths][:MAX_RECENT]])
+    s.setValue("recent_projects", [str(p) for p in [entry, *kept][:MAX_RECENT]])
     s.sync()

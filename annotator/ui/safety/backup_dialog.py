@@ -53,6 +53,8 @@ def backup_on_open(window: MainWindow, project: Project) -> OnOpenBackup | None:
     """The hourly backup when a project is shown, made on a worker thread once the window is idle."""
     if project.read_only:
         return None  # opened beside the Annotator that edits it: that one keeps the backups
+    if getattr(project.store, "engine", "sqlite") != "sqlite":
+        return None  # a shared project has no file to copy: the server's own backups (or `annotator pull`) keep it
     return OnOpenBackup(window, project)
 
 

@@ -52,13 +52,13 @@ def revert(conn: PgConnection, changeset: Changeset) -> None:
     rows = conn.execute_native("SELECT tbl, op, keys, old FROM pg_temp.undolog WHERE seq BETWEEN %s AND %s "
                                "ORDER BY seq DESC", (changeset.first, changeset.last)).fetchall()
     conn.execute_native("DELETE FROM pg_temp.undolog WHERE seq BETWEEN %s AND %s", (changeset.first, changeset.last))
-    try:
-        for table, op, keys, old in rows:
-            statement, params = _statement(table, op, keys, old)
-            conn.execute_native(statement, params)
-    finally:
-        if conn.in_transaction:
-            conn.execute_native("SELECT set_config('annotator.undoing', 'off', true)")
+    for table, op, keys, old in rows:
+        statement, params = _statement(table, op, keys, old)
+        conn.execute_native(statement, params)
+    # Only on success: a refused row aborts the transaction, whose rollback resets the setting
+    # (it is transaction-local), and a statement sent now would hide the refusal behind
+    # "current transaction is aborted".
+    conn.execute_native("SELECT set_config('annotator.undoing', 'off', true)")
 
 
 def forget(conn: PgConnection, first: int, last: int) -> None:

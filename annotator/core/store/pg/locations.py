@@ -48,3 +48,48 @@ def connection_string(url: str) -> str:
     if "application_name=" in url:
         return url
     return f"{url}{separator}application_name={APPLICATION}"
+
+
+# -- the window's connection form (issue 15, item 1) ---------------------------------------
+
+SSL_MODES = ("prefer", "disable", "allow", "require", "verify-ca", "verify-full")
+
+
+def build_url(*, host: str = "", port: int | str | None = None, database: str, user: str = "",
+              sslmode: str = "") -> str:
+    """A libpq URL from the form's fields; a host starting with / is a Unix socket's folder."""
+    from urllib.parse import quote, urlencode
+
+    if not database.strip():
+        raise ValueError("Name the database that holds the shared project.")
+    host, user = host.strip(), user.strip()
+    query = {}
+    netloc = f"{quote(user, safe='')}@" if user else ""
+    if host.startswith("/"):
+        query["host"] = host
+        if port:
+            query["port"] = str(port)
+    else:
+        netloc += f"[{host}]" if ":" in host else host
+        if port:
+            netloc += f":{int(port)}"
+    if sslmode and sslmode != "prefer":  # libpq's default needs no mention
+        query["sslmode"] = sslmode
+    url = f"postgresql://{netloc}/{quote(database.strip(), safe='')}"
+    return f"{url}?{urlencode(query, safe='/')}" if query else url
+
+
+def with_password(url: str, password: str) -> str:
+    """The URL with a password the user typed, for this session's connections only (never stored)."""
+    from urllib.parse import quote
+
+    parts = urlsplit(without_password(url))
+    user, _, host = parts.netloc.rpartition("@")
+    netloc = f"{user}:{quote(password, safe='')}@{host}" if user else f":{quote(password, safe='')}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def needs_password(message: str) -> bool:
+    """The server wants a password that libpq found nowhere (or a wrong one was given)."""
+    text = message.lower()
+    return "no password supplied" in text or "password authentication failed" in text

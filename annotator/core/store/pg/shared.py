@@ -148,10 +148,15 @@ class SharedStore(database.Store):
     @contextlib.contextmanager
     def write(self, *, undoable: bool = True) -> Iterator[PgConnection]:
         try:
+            self._ensure_session()
             with super().write(undoable=undoable) as conn:
                 yield conn
         except WriteConflict as exc:
+            self._catch_up_after_conflict()
             raise EditConflict(f"Not saved: {exc}. Nothing was changed; what is there now is shown.") from exc
+        except EditConflict:  # refused inside a nested edit: the outermost one shows what is there
+            self._catch_up_after_conflict()
+            raise
         except ServerUnreachable as exc:
             raise ServerGone(unreachable_message(self.where, exc)) from exc
         except sqlite3.DataError as exc:
@@ -167,7 +172,73 @@ class SharedStore(database.Store):
         return pg_roles.ROLE_SENTENCES.get(self.role, f"Your role on {self.where} does not allow it.").format(
             login=self.login, where=self.where)
 
+    # -- connection loss and the live feed (issue 15, items 4 and 6) ----------------------
+
+    # Each session's undo log is numbered from its own floor: a changeset of an earlier
+    # session (before the connection was lost) names entries this session never had.
+    _SESSION_SPAN = 10 ** 12
+    _undo_floor = 0
+    _sessions = 0
+
+    def _catch_up_after_conflict(self) -> None:
+        """A refused edit: the views show what the other coder made of the row, now, not a second later."""
+        if self._pending is not None:  # still inside the outer edit, which catches up when it ends
+            return
+        with contextlib.suppress(sqlite3.Error, ProjectError):
+            self.announce(self.others_changes())
+
+    @property
+    def connected(self) -> bool:
+        """False once the store's connection broke (the server stopped or restarted)."""
+        return not self.conn.closed
+
+    def reconnect(self) -> None:
+        """A new session on the server after the old one broke: the next edits go through it.
+
+        The undo log of the old session died with it, so edits made before are no longer
+        undoable here (undo() says so); `seen` is kept, so nothing committed by others
+        meanwhile is missed. Raises ServerGone while the server is still away.
+        """
+        try:
+            conn = self._connect()
+        except ServerGone as exc:
+            raise ServerGone(unreachable_message(self.where, exc.__cause__ or exc)) from exc
+        try:
+            pg_history.install(conn)
+            self._sessions += 1
+            floor = self._sessions * self._SESSION_SPAN
+            conn.execute_native("SELECT setval(pg_get_serial_sequence('pg_temp.undolog', 'seq'), %s)", (floor,))
+        except BaseException:
+            conn.close()
+            raise
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        self.conn, self._undo_floor = conn, floor
+
+    def ensure_connected(self) -> bool:
+        """Make sure the store's session works (the server was away): True when a new one had to begin."""
+        if self._pending is not None:
+            return False
+        if not self.conn.closed:
+            try:
+                self.conn.execute_native("SELECT 1")
+                return False  # only the live feed's connection broke: this session and its undo history live on
+            except ServerUnreachable:
+                pass
+        self.reconnect()
+        return True
+
+    def _ensure_session(self) -> None:
+        # An edit after the server came back opens a new session rather than failing on the dead one.
+        if self._pending is None and self.conn.closed:
+            self.reconnect()
+
     def undo(self, changeset):
+        self._ensure_session()  # first: a new session moves the floor the check below reads
+        if changeset.first <= self._undo_floor:
+            raise EditConflict("This edit was made before the connection to the server was lost, and the server "
+                               "keeps the undo history of a connection only while it lasts, so it cannot be undone "
+                               "now. Nothing was changed; change it back by hand if you need to.")
         return super().undo(changeset)
 
     def others_changes(self) -> list[Change]:
