@@ -271,7 +271,8 @@ def create_statements() -> list[str]:
     tables, keys = table_statements()
     return [
         'CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = "und-u-ks-level2", deterministic = false)',
-        full_casefold_function(), COMPAT_FUNCTIONS, *(sqlite_null_order(statement) for statement in tables), CHANGES, *tracked_triggers(keys),
+        full_casefold_function(), COMPAT_FUNCTIONS, *(sqlite_null_order(statement) for statement in tables),
+        CHANGES, *tracked_triggers(keys),
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "
         f"('project_schema', '{schema.SCHEMA_VERSION:d}')",
     ]
