@@ -23,7 +23,8 @@ def add_command(commands, open_existing) -> None:
     """Add `search` to the subcommands; open_existing opens the project as the other reading commands do."""
     p = commands.add_parser("search", help="full-text search with keyword-in-context lines",
                             description=DESCRIPTION)
-    p.add_argument("--project", type=Path, metavar="PATH", help="project file (default: your default project)")
+    p.add_argument("--project", type=_location, metavar="PATH",
+                   help="project file or a shared project's postgresql:// URL (default: your default project)")
     p.add_argument("query", metavar="QUERY", help='what to look for, e.g. \'amazon "cloud services" -walmart\'')
     p.add_argument("--label", action="append", default=[], metavar="NAME",
                    help="only documents with an annotation of this label or group (repeat for any of several)")
@@ -34,6 +35,13 @@ def add_command(commands, open_existing) -> None:
     p.add_argument("--limit", type=int, default=20, metavar="N", help="list at most N documents (default 20)")
     p.add_argument("--hits", type=int, default=3, metavar="N", help="show at most N hits per document (default 3)")
     p.set_defaults(command="search", handler=lambda args: _run_opened(args, open_existing))
+
+
+def _location(text: str) -> str | Path:
+    # A URL stays as typed: Path() would fold the // of postgresql:// into one slash.
+    from annotator.core.store.pg.locations import is_url
+
+    return text if is_url(text) else Path(text)
 
 
 def _run_opened(args: argparse.Namespace, open_existing) -> int:

@@ -16,9 +16,7 @@ FIRST = "Launch 🚀 day: 월마트가 AWS를 떠났다.\nWalmart left AWS; Amaz
 SECOND = "Amazon Web Services grew. Analysts at Reuters called AWS the cloud leader."
 
 
-@pytest.fixture
-def project_path(tmp_path) -> Path:
-    path = tmp_path / "study.annotator"
+def _study(path: Path | str) -> Path | str:
     with Project(path) as p:
         first = p.documents.add(title="Walmart leaves", text=FIRST)
         second = p.documents.add(title="Cloud results", text=SECOND)
@@ -31,6 +29,18 @@ def project_path(tmp_path) -> Path:
         p.annotations.add(second, p.codebook.by_name("Claim"), start, len(SECOND))
         p.metadata.set(second, "outlet", "Reuters")
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def project_path(tmp_path, request) -> Path | str:
+    """The project file, or a shared project's URL: every search runs the same on both."""
+    return _study(tmp_path / "study.annotator" if request.param == "sqlite" else request.getfixturevalue("shared_url"))
+
+
+@pytest.fixture
+def project_file(tmp_path) -> Path:
+    """The project file alone: its FTS5 index and its lock are the file's own."""
+    return _study(tmp_path / "study.annotator")
 
 
 def test_hits_are_listed_in_context_under_their_document(project_path, capsys):
@@ -120,29 +130,29 @@ def test_a_missing_project_is_not_created(tmp_path, capsys):
     assert "No project file" in capsys.readouterr().err
 
 
-def test_check_finds_a_damaged_search_index_and_repair_rebuilds_it(project_path, capsys):
-    assert main(["check", "--project", str(project_path)]) == 0
+def test_check_finds_a_damaged_search_index_and_repair_rebuilds_it(project_file, capsys):
+    assert main(["check", "--project", str(project_file)]) == 0
     assert "Search index: ok" in capsys.readouterr().out
-    conn = sqlite3.connect(project_path)
+    conn = sqlite3.connect(project_file)
     conn.execute("INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', 2, ?, ?)",
                  ("Cloud results", SECOND))
     conn.commit()
     conn.close()
-    assert main(["check", "--project", str(project_path)]) == 1
+    assert main(["check", "--project", str(project_file)]) == 1
     out = capsys.readouterr().out
     assert "The search index does not match the documents" in out and "annotator check --repair" in out
-    assert main(["search", "--project", str(project_path), "reuters"]) == 1  # what the damage does to the analyst
+    assert main(["search", "--project", str(project_file), "reuters"]) == 1  # what the damage does to the analyst
     capsys.readouterr()
 
-    assert main(["check", "--project", str(project_path), "--repair"]) == 0
+    assert main(["check", "--project", str(project_file), "--repair"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Rebuilt the search index of 3 documents."
     assert "Search index: ok" in out and out[-1] == "No problems found."
-    assert main(["search", "--project", str(project_path), "reuters"]) == 0
+    assert main(["search", "--project", str(project_file), "reuters"]) == 0
 
 
-def test_repair_refuses_a_project_open_in_annotator(project_path, capsys):
-    with held_elsewhere(project_path):
-        assert main(["check", "--project", str(project_path), "--repair"]) == 2
+def test_repair_refuses_a_project_open_in_annotator(project_file, capsys):
+    with held_elsewhere(project_file):
+        assert main(["check", "--project", str(project_file), "--repair"]) == 2
     err = capsys.readouterr().err
     assert "run check --repair again; nothing was changed" in err

@@ -15,13 +15,17 @@ from annotator.core.search.fulltext import (
     SearchCancelled,
     Searcher,
     SearchFilter,
+    location_of,
     open_reader,
     query_plan,
     search,
 )
 from annotator.core.search.index import check_index, rebuild_index
+from annotator.core.search.pg_fulltext import open_reader as pg_open_reader
 from annotator.core.search.query import TOKENIZER, parse
 from tests.support import dump, span_of
+
+pytestmark = pytest.mark.both_engines
 
 KOREAN = "삼성전자가 새 칩을 공개했다. 애널리스트들은 삼성전자는 물론 삼성전자의 경쟁사도 주목했다. 삼성은 침묵했다."
 MIXED = ("월마트가 아마존의 클라우드를 버렸다 🚀. \"We are done,\" said Kim Ji-ho.\n"
@@ -192,16 +196,24 @@ def test_a_match_in_the_title_only_still_lists_the_document(project, corpus):
         corpus["title"], "Quarterly cloud outlook", 0, [])
 
 
-def test_python_hits_agree_with_the_index_own_highlighting(project, doc_factory):
-    """FTS5's highlight() marks what the index matched; the Python hits must be the same places."""
+def test_python_hits_agree_with_the_index_own_highlighting(project, doc_factory, engine, tmp_path):
+    """FTS5's highlight() marks what the index matched; the Python hits must be the same places.
+
+    On a shared project the server finds the documents: what FTS5 marks in a project file
+    holding the same documents is what the server must find, hit for hit.
+    """
     texts = [MIXED, "ǅemal İstanbul ΣΑΣ σας Straße STRASSE ﬁne x\u0300\u0301y ½ ² Ꭰ ꭰ µ μ", KOREAN.replace("삼성", "Samsung "),
              "Amazon's AWS—amazon-web. AMAZON_x a_amazon Amazon2 ＡＭＡＺＯＮ amazon\u200bweb", "Dvořák dvorak DVOŘÁK"]
     for text in texts:
         doc_factory(text)
+    local = project if engine == "sqlite" else Project(tmp_path / "same.annotator")
+    if local is not project:
+        for n, text in enumerate(texts, 1):
+            assert local.documents.add(title=f"Doc {n}", text=text) == n
     for query in ["amazon", "cafe", "eleve", "dvorak", "istanbul", "σασ", "strasse", "straße", "fine", "xy", "ꭰ",
                   "μ", "samsung", '"amazon web"', "amaz*", "web", "kim ji", "½", "dzemal", "ǆemal"]:
         expression = parse(query).expression()
-        marked = dict(project.store.conn.execute(
+        marked = dict(local.store.conn.execute(
             "SELECT rowid, highlight(documents_fts, 1, char(1), char(2)) FROM documents_fts "
             "WHERE documents_fts MATCH ?", (expression,)).fetchall())
         page = search(project, query, hits_per_document=100)
@@ -214,6 +226,8 @@ def test_python_hits_agree_with_the_index_own_highlighting(project, doc_factory)
                 expected.append((start, start + len(m.group(1))))
                 offset += 2
             assert [(h.start, h.end) for h in doc.hits] == expected, (query, plain)
+    if local is not project:
+        local.close()
 
 
 def test_folding_shortcuts_agree_with_the_tokenizer():
@@ -278,11 +292,15 @@ def test_filters_naming_nothing_are_refused(project, corpus):
 
 
 @pytest.mark.parametrize("small_filter", [2000, -1])
-def test_the_index_drives_every_plan_in_document_order(project, corpus, coded, label, monkeypatch, small_filter):
+def test_the_index_drives_every_plan_in_document_order(project, corpus, coded, label, monkeypatch, small_filter,
+                                                       engine):
     monkeypatch.setattr(search_module, "SMALL_FILTER", small_filter)
     for flt in [SearchFilter(), SearchFilter(label_ids=(label("Claim").id,)), SearchFilter(entity_id=coded.id),
                 SearchFilter(metadata=(("outlet", "AP"),)), SearchFilter(metadata=(("outlet", ""),))]:
         plan = query_plan(project, "cloud", flt)
+        if engine == "postgresql":  # five documents: the server reads them all; test_search_pg.py has a corpus
+            assert "search_words" in plan[-1] or any("on search_words" in step for step in plan), plan
+            continue
         assert plan[0].startswith("SCAN documents_fts VIRTUAL TABLE"), plan
         assert not any("TEMP B-TREE" in step or step.startswith("SCAN a") or step.startswith("SCAN m")
                        for step in plan), plan
@@ -326,26 +344,32 @@ def test_bad_page_requests_are_refused(project, corpus):
 # -- beside edits ----------------------------------------------------------------------------
 
 
+def _state(project) -> list:
+    if project.store.engine == "postgresql":
+        return project.store.conn.execute("SELECT id, title, text FROM documents ORDER BY id").fetchall()
+    return dump(project)
+
+
 def test_search_follows_a_title_edit_and_its_undo(project, corpus):
-    before = dump(project)
+    before = _state(project)
     _result, changeset = project.store.edit(project.documents.set_title, corpus["walmart"], "Zephyr report")
     assert ids(search(project, "zephyr")) == [corpus["walmart"]]
     assert ids(search(project, "retail")) == []
     project.store.undo(changeset)
     assert ids(search(project, "zephyr")) == []
     assert ids(search(project, "retail")) == [corpus["walmart"]]
-    assert dump(project) == before
+    assert _state(project) == before
 
 
-def test_a_searcher_reads_through_its_own_read_only_connection(project, corpus):
-    with Searcher(project.path) as searcher:
+def test_a_searcher_reads_through_its_own_read_only_connection(project, corpus, engine):
+    with Searcher(location_of(project)) as searcher:
         assert ids(searcher.search("cloud")) == ids(search(project, "cloud"))
         project.documents.set_title(corpus["korean"], "Cloud chips")  # committed by the project's connection
         assert corpus["korean"] in ids(searcher.search("cloud"))
         assert ids(search(searcher, "chips")) == [corpus["korean"]]
-    reader = open_reader(project.path)
+    reader = open_reader(project.path) if engine == "sqlite" else pg_open_reader(location_of(project))
     try:
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        with pytest.raises(sqlite3.DatabaseError, match="readonly|read-only"):
             reader.execute("UPDATE documents SET title = 'x'")
     finally:
         reader.close()
@@ -354,7 +378,7 @@ def test_a_searcher_reads_through_its_own_read_only_connection(project, corpus):
 def test_interrupting_a_search_cancels_it_and_the_next_one_runs(project, doc_factory, monkeypatch):
     for n in range(4):
         doc_factory(f"Cloud news {n}")
-    searcher = Searcher(project.path)
+    searcher = Searcher(location_of(project))
     real_fold = TOKENIZER.fold
     calls = []
 

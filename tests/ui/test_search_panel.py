@@ -18,9 +18,10 @@ EMOJI_KOREAN = "🚀👩‍👩‍👧 발표: 삼성전자가 새 칩을 공개
 CLOUD = "Amazon Web Services sells cloud services.\nThe cloud market grows 🚀 and the cloud wins."
 
 
-@pytest.fixture
-def search_path(tmp_path: Path) -> Path:
-    path = tmp_path / "search.annotator"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def search_path(tmp_path: Path, request) -> Path | str:
+    """The project file, or a shared project's URL: the Search tab works the same on both."""
+    path = tmp_path / "search.annotator" if request.param == "sqlite" else request.getfixturevalue("shared_url")
     with Project(path) as project:
         project.documents.add(title="Cloud market", text=CLOUD)
         korean = project.documents.add(title="삼성 신제품", text=EMOJI_KOREAN)

@@ -14,12 +14,14 @@ SearchPage says how many are known so far and that the total is not exact.
 A search can run on a worker thread: Searcher opens its own read-only connection,
 so it never waits for the window's connection nor holds it up, and interrupt()
 stops it when the analyst types again.
+
+A shared project is searched by its server instead (pg_fulltext.py), with the same
+query language, results and hits; the entry points here hand it over.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -28,70 +30,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.common.errors import ProjectError
-from annotator.core.store.lock import read_only_uri
 from annotator.core.common.protocols import ProjectLike
-from annotator.core.search.query import TOKENIZER, ParsedQuery, hits, parse
+from annotator.core.search import pg_fulltext
+from annotator.core.search.query import ParsedQuery, parse
+from annotator.core.search.results import (  # noqa: F401 (the search API's types live here for its callers)
+    CONTEXT,
+    MAX_HITS_PER_DOCUMENT,
+    DocumentHits,
+    Hit,
+    SearchCancelled,
+    SearchFilter,
+    SearchPage,
+    documents_with_hits,
+    label_set,
+)
+from annotator.core.store.lock import read_only_uri
+from annotator.core.store.pg.locations import is_url
 
-CONTEXT = 60  # code points of context on each side of a hit
 MAX_LIMIT = 1000
-MAX_HITS_PER_DOCUMENT = 100_000  # document_hits: every hit a result row can list
 COUNT_SECONDS = 0.015  # how long counting all matches may take before the total is given as "at least"
 # A filter matching at most this many rows is read into a set of documents once;
 # a larger one is checked per matching document through the indexes (EXPLAIN QUERY PLAN in the tests).
 SMALL_FILTER = 2000
-_SPACES = re.compile(r"\s+")
 _MATCH = "documents_fts MATCH ?"
 READER_CACHE_KB = 32_000
 PROGRESS_STEPS = 1000  # SQLite steps between looks at the clock and at interrupt()
-
-
-@dataclass(frozen=True)
-class SearchFilter:
-    """Which documents may match: all conditions hold; empty means every document."""
-
-    label_ids: tuple[int, ...] = ()  # documents carrying an annotation with one of these labels (a group: its labels)
-    entity_id: int | None = None  # documents where this registry entity is linked (entity span or a role)
-    metadata: tuple[tuple[str, str], ...] = ()  # (key, value) pairs that must all hold; value "" = has the key
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One place a search matched: code-point offsets into the document text, and the words around it.
-
-    match is text[start:end]; before and after show up to CONTEXT code points cut at
-    word boundaries, with line breaks as spaces and "…" where the text goes on.
-    """
-
-    start: int
-    end: int
-    before: str
-    match: str
-    after: str
-
-
-@dataclass(frozen=True)
-class DocumentHits:
-    """A matching document: how often the text matched and the first hits in text order.
-
-    hit_count 0 means the title matched (or, with several words, some of them only in the title).
-    """
-
-    document_id: int
-    title: str
-    hit_count: int
-    hits: list[Hit]
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    query: str
-    total_documents: int
-    documents: list[DocumentHits]
-    total_is_exact: bool = True  # False: at least total_documents match; counting them all ran out of time
-
-
-class SearchCancelled(Exception):
-    """The search was interrupted (the analyst typed again); nothing to show."""
 
 
 def open_reader(path: str | Path) -> sqlite3.Connection:
@@ -108,11 +71,19 @@ def open_reader(path: str | Path) -> sqlite3.Connection:
         raise ProjectError(f"Cannot read {path} to search it ({exc}).") from exc
 
 
-class Searcher:
-    """Searches a project through its own read-only connection; interrupt() stops a running search."""
+def location_of(project: ProjectLike) -> str | Path:
+    """What a Searcher opens for a project: its file, or a shared project's URL."""
+    return getattr(project.store, "url", None) or project.path
 
-    def __init__(self, path: str | Path):
-        self._conn = open_reader(path)
+
+class Searcher:
+    """Searches a project through its own read-only connection; interrupt() stops a running search.
+
+    location: a project file's path, or a shared project's postgresql:// URL (location_of()).
+    """
+
+    def __init__(self, location: str | Path):
+        self._conn = pg_fulltext.open_reader(location) if is_url(location) else open_reader(location)
         self._lock = threading.Lock()
         self._stop = False
 
@@ -143,8 +114,8 @@ def search(project: ProjectLike, query: str, flt: SearchFilter = SearchFilter(),
            hits_per_document: int = 5) -> SearchPage:
     """Documents matching `query` (see search_query.py), in document order, a page at a time.
 
-    project: a Project (its own connection is used), a Searcher, or an sqlite3 connection.
-    A Hangul word matches as the start of a word, so 삼성전자 finds 삼성전자가.
+    project: a Project (its own connection is used, a shared project's too), a Searcher, or an
+    sqlite3 connection. A Hangul word matches as the start of a word, so 삼성전자 finds 삼성전자가.
     Bad queries and filters raise ProjectError with what to type instead.
     """
     if isinstance(project, Searcher):
@@ -159,15 +130,21 @@ def document_hits(project: ProjectLike, query: str, document_id: int) -> Documen
     project: a Project or an sqlite3 connection. Raises ProjectError when the document is gone.
     """
     conn = project if isinstance(project, sqlite3.Connection) else project.store.conn
-    found = _documents(conn, parse(query), [document_id], MAX_HITS_PER_DOCUMENT, lambda: False)
+    found = documents_with_hits(conn, parse(query), [document_id], MAX_HITS_PER_DOCUMENT, lambda: False,
+                                inside_words=pg_fulltext.is_shared(conn))
     if not found:
         raise ProjectError("That document was removed after the search; search again.")
     return found[0]
 
 
 def query_plan(project: ProjectLike, query: str, flt: SearchFilter = SearchFilter()) -> list[str]:
-    """SQLite's plan for a page of results, to check that the index drives it and nothing is sorted."""
+    """SQLite's plan for a page of results, to check that the index drives it and nothing is sorted.
+
+    On a shared project: the server's plan (EXPLAIN), to check that its trigram indexes drive it.
+    """
     conn = project if isinstance(project, sqlite3.Connection) else project.store.conn
+    if pg_fulltext.is_shared(conn):
+        return pg_fulltext.query_plan(conn, parse(query), flt)
     where, params = _where(conn, parse(query), flt)
     sql = f"EXPLAIN QUERY PLAN SELECT rowid FROM documents_fts WHERE {where} ORDER BY rowid LIMIT 50"
     return [row[-1] for row in conn.execute(sql, params)]
@@ -194,6 +171,8 @@ def _search(conn: sqlite3.Connection, query: str, flt: SearchFilter, offset: int
     if offset < 0 or not 1 <= limit <= MAX_LIMIT or hits_per_document < 0:
         raise ProjectError(f"Ask for 1 to {MAX_LIMIT} documents from an offset of 0 or more.")
     parsed = parse(query)
+    if pg_fulltext.is_shared(conn):
+        return pg_fulltext.search(conn, parsed, flt, offset, limit, hits_per_document, cancelled, COUNT_SECONDS)
     clock = _Clock(cancelled)
     conn.set_progress_handler(clock, PROGRESS_STEPS)
     try:
@@ -207,7 +186,7 @@ def _search(conn: sqlite3.Connection, query: str, flt: SearchFilter, offset: int
             shown = offset + len(ids) if ids else 0
             total, exact = _count(conn, where, params, ids[-1] if ids else 0, clock, filtered=where != _MATCH)
             total += shown
-        documents = _documents(conn, parsed, ids, hits_per_document, cancelled)
+        documents = documents_with_hits(conn, parsed, ids, hits_per_document, cancelled)
     except sqlite3.OperationalError as exc:
         if cancelled() or "interrupted" in str(exc):
             raise SearchCancelled() from exc
@@ -245,53 +224,6 @@ def _count(conn: sqlite3.Connection, where: str, params: list, after: int, clock
         return counted, False  # out of time: what was counted is a true lower bound
     finally:
         clock.deadline = None
-
-
-def _documents(conn: sqlite3.Connection, parsed: ParsedQuery, ids: list[int], per_document: int,
-               cancelled: Callable[[], bool]) -> list[DocumentHits]:
-    if not ids:
-        return []
-    marks = ", ".join("?" * len(ids))
-    rows = {row[0]: row for row in conn.execute(f"SELECT id, title, text FROM documents WHERE id IN ({marks})", ids)}
-    matchers: dict[bool, list] = {}
-    found = []
-    for doc_id in ids:
-        if cancelled():
-            raise SearchCancelled()
-        if doc_id not in rows:
-            continue  # removed since the index answered
-        _id, title, text = rows[doc_id]
-        folded = TOKENIZER.fold(text)
-        dropped = "\x00" in folded  # a combining accent the index drops: patterns that skip it
-        if dropped not in matchers:
-            matchers[dropped] = parsed.matchers(dropped)
-        count, shown = 0, []
-        for start, end in hits(matchers[dropped], folded):
-            count += 1
-            if len(shown) < per_document:
-                shown.append(_hit(text, start, end))
-        found.append(DocumentHits(doc_id, title, count, shown))
-    return found
-
-
-def _hit(text: str, start: int, end: int) -> Hit:
-    left = max(0, start - CONTEXT)
-    before = text[left:start]
-    if left > 0:
-        cut = re.search(r"\s", before) if not text[left - 1].isspace() else None
-        # Drop the word the window cut in two (unless it is all there is: text without spaces).
-        before = "…" + (before[cut.end():] if cut and cut.end() < len(before) else before)
-    right = min(len(text), end + CONTEXT)
-    after = text[end:right]
-    if right < len(text):
-        cut = _last_space(after) if not text[right].isspace() else len(after)
-        after = (after[:cut] if cut > 0 else after) + "…"
-    return Hit(start, end, _SPACES.sub(" ", before), text[start:end], _SPACES.sub(" ", after))
-
-
-def _last_space(text: str) -> int:
-    found = [m.start() for m in _SPACES.finditer(text)]
-    return found[-1] if found else -1
 
 
 # -- filters ---------------------------------------------------------------------------
@@ -340,7 +272,7 @@ _ENTITY_COLUMNS = ("entity_id", "source_entity_id", "target_entity_id", "holder_
 def _filters(conn: sqlite3.Connection, flt: SearchFilter) -> list[_Filter]:
     found = []
     if flt.label_ids:
-        labels = sorted(_label_set(conn, flt.label_ids))
+        labels = sorted(label_set(conn, flt.label_ids))
         marks = ", ".join("?" * len(labels))
         found.append(_Filter(
             f"EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = documents_fts.rowid AND a.label_id IN ({marks}))",
@@ -365,22 +297,3 @@ def _filters(conn: sqlite3.Connection, flt: SearchFilter) -> list[_Filter]:
             f"EXISTS (SELECT 1 FROM document_metadata m WHERE m.document_id = documents_fts.rowid AND m.key = ? {test})",
             (key, *extra), f"SELECT document_id FROM document_metadata m WHERE m.key = ? {test}", (key, *extra)))
     return found
-
-
-def _label_set(conn: sqlite3.Connection, label_ids: tuple[int, ...]) -> set[int]:
-    """The labels chosen, a group standing for every label under it."""
-    rows = conn.execute("SELECT id, parent_id FROM labels").fetchall()
-    known = {row[0] for row in rows}
-    children: dict[int | None, list[int]] = {}
-    for label_id, parent in rows:
-        children.setdefault(parent, []).append(label_id)
-    chosen: set[int] = set()
-    pending = list(label_ids)
-    while pending:
-        label_id = pending.pop()
-        if label_id not in known:
-            raise ProjectError(f"There is no label {label_id} in the codebook; choose a label from the list.")
-        if label_id not in chosen:
-            chosen.add(label_id)
-            pending.extend(children.get(label_id, []))
-    return chosen

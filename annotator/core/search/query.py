@@ -41,6 +41,11 @@ _SEPARATOR = " "
 _DROPPED = "\x00"
 _FOLDED_APART = re.compile("[^\x00-\x7f\uac00-\ud7a3]+")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff]")
+# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+# Myanmar): the index sees a whole run of them as one word. A shared project's server
+# finds such a word anywhere inside the run (see Term.pattern's inside_words).
+_SPACELESS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+                        "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
 MIN_PREFIX = 2
 _EXAMPLE = 'for example: amazon cloud, "cloud services", amaz*, amazon OR walmart, amazon -walmart'
 
@@ -163,6 +168,11 @@ class Token:
     prefix: bool  # matches the start of a word: typed with *, or a Hangul word
 
     @property
+    def spaceless(self) -> bool:
+        """Written in a script without spaces between words (Chinese, Japanese, Thai...)."""
+        return bool(_SPACELESS.search(self.folded))
+
+    @property
     def extends(self) -> bool:
         """Typed with *: the hit covers the whole word. A Hangul word's hit stops before its particle."""
         return self.prefix and not _HANGUL.search(self.folded)
@@ -178,26 +188,29 @@ class Term:
         # Tokens never contain a double quote (it is a separator), so quoting is safe.
         return " + ".join(f'"{t.typed}"' + (" *" if t.prefix else "") for t in self.tokens)
 
-    def pattern(self, dropped: bool) -> str:
+    def pattern(self, dropped: bool, inside_words: bool = False) -> str:
         """A regular expression for the term in folded text; dropped: the text holds dropped marks.
 
         Without dropped marks the pattern starts with the first word itself and checks
         the character before it afterwards, so the regex engine can jump from one
         occurrence of the word to the next instead of trying every position.
+        inside_words (a shared project): a first or last word in a script without spaces
+        may start or end inside a word of the text.
         """
         parts = []
+        first_inside = inside_words and self.tokens[0].spaceless
         for n, token in enumerate(self.tokens):
             chars = [re.escape(ch) for ch in token.folded]
             body = "\\x00*".join(chars) + "\\x00*" if dropped else "".join(chars)
-            if n == 0 and not dropped:
+            if n == 0 and not dropped and not first_inside:
                 body += f"(?<![{_T}]{body})"
             last = n == len(self.tokens) - 1
             if token.prefix and (token.extends or not last):
                 body += f"[{_T}]*"  # the rest of the word: a typed prefix's, or a Hangul particle inside a phrase
-            elif not token.prefix:
+            elif not token.prefix and not (last and inside_words and token.spaceless):
                 body += f"(?![{_T}])"
             parts.append(body)
-        return ("" if not dropped else f"(?<![{_T}])") + f"[^{_T}]+".join(parts)
+        return ("" if not dropped or first_inside else f"(?<![{_T}])") + f"[^{_T}]+".join(parts)
 
 
 @dataclass(frozen=True)
@@ -217,10 +230,10 @@ class ParsedQuery:
             return wanted
         return f"({wanted}) NOT (" + " OR ".join(t.expression() for t in self.excluded) + ")"
 
-    def matchers(self, dropped: bool = False) -> list[re.Pattern]:
+    def matchers(self, dropped: bool = False, inside_words: bool = False) -> list[re.Pattern]:
         """One pattern per wanted term, for folded text (see hits())."""
         terms = {t for group in self.groups for t in group}
-        return [re.compile(t.pattern(dropped)) for t in sorted(terms, key=Term.expression)]
+        return [re.compile(t.pattern(dropped, inside_words)) for t in sorted(terms, key=Term.expression)]
 
 
 def hits(matchers: list[re.Pattern], folded: str) -> Iterator[tuple[int, int]]:

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from annotator.core.coding import annotation_choices
 from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
-from annotator.core.search.fulltext import SearchCancelled, Searcher, SearchFilter, SearchPage, document_hits
+from annotator.core.search.fulltext import (
+    SearchCancelled,
+    Searcher,
+    SearchFilter,
+    SearchPage,
+    document_hits,
+    location_of,
+)
 from annotator.core.search.query import parse
 from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.plain_text import as_text, plain_label
@@ -255,7 +262,7 @@ class SearchPanel(QWidget):
     def _start(self, request: tuple, offset: int) -> None:
         if self._searcher is None:
             try:
-                self._searcher = Searcher(self._project.path)
+                self._searcher = Searcher(location_of(self._project))
             except ProjectError as exc:
                 self._say(str(exc), warning=True, loud=True)
                 self._request = None

@@ -12,8 +12,9 @@ here once per distinct statement (cached), not by hand in every module:
   take their PostgreSQL names; `a IS b` / `a IS NOT b` (any values, NULL-safe) become
   `IS [NOT] DISTINCT FROM`; `WHERE 1` (any number is a condition) is `WHERE TRUE`;
   a subquery in FROM without an alias gets one; each ORDER BY term puts NULLs first
-  when ascending and last when descending, as SQLite sorts them; `PRAGMA data_version` (the cache stamp of annotation_query)
-  becomes the server's current snapshot, which changes whenever another transaction ends.
+  when ascending and last when descending, as SQLite sorts them; `PRAGMA data_version`
+  (the cache stamp of annotation_query) becomes the server's current snapshot, which
+  changes whenever another transaction ends.
 
 SQLite functions with no PostgreSQL twin (group_concat, two-argument max/min, iif,
 the core's fold and title-key functions) are created in the server schema instead

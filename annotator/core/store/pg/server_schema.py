@@ -25,6 +25,7 @@ import re
 import sqlite3
 
 from annotator.core.store import history, schema
+from annotator.core.store.pg.search_schema import search_statements
 
 SERVER_SCHEMA_VERSION = 1
 CHANNEL = "annotator_changes"
@@ -273,6 +274,8 @@ def create_statements() -> list[str]:
         'CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = "und-u-ks-level2", deterministic = false)',
         full_casefold_function(), COMPAT_FUNCTIONS, *(sqlite_null_order(statement) for statement in tables),
         CHANGES, *tracked_triggers(keys),
+        # -- search (issue 15, item 7): words as the local engine splits them, a trigram index --
+        *search_statements(),
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "
         f"('project_schema', '{schema.SCHEMA_VERSION:d}')",
     ]
