@@ -19,6 +19,8 @@ from annotator.core.corpus.corpus_files import (
 from annotator.core.store.database import Change
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 BODY_1 = "서울시가 새 교통 정책을 발표했다.\n시민 단체는 \"환영\"한다고 밝혔다."
 BODY_2 = "Amazon, Walmart and AWS; a line with a comma."
 

@@ -518,16 +518,19 @@ def _store(project: ProjectLike, item: _Prepared) -> FileOutcome:
     conn = project.store.conn
     values = (item.title, item.source, item.sha256, item.encoding, now(), item.text)
     try:
-        if not item.metadata:
+        if not item.metadata and project.store.engine == "sqlite":
             # One statement, so SQLite stores it whole or not at all without a savepoint; a text
             # already in the project breaks the unique sha256 index instead of costing a look-up.
             doc_id = conn.execute(_INSERT_DOCUMENT, values).lastrowid
         else:
             # The document and its metadata arrive together or not at all. Importing
             # is not an edit the analyst undoes, so it leaves nothing in the undo log.
+            # (On PostgreSQL a failed statement spoils its whole transaction: a lone document
+            # takes a savepoint too, so a duplicate is skipped and the batch goes on.)
             with project.store.write(undoable=False) as db:
                 doc_id = db.execute(_INSERT_DOCUMENT, values).lastrowid
-                project.metadata.set_many(doc_id, item.metadata)
+                if item.metadata:
+                    project.metadata.set_many(doc_id, item.metadata)
     except (ProjectError, sqlite3.Error, UnicodeError) as exc:
         if is_disk_full(exc):
             raise  # the batch rolls back and the import stops: no later file can be saved either
