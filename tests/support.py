@@ -8,10 +8,10 @@ import csv
 def dump(project, like=None) -> list[str]:
     """The whole project database as SQL statements: equal dumps mean identical data.
 
-    A shared project (or one compared `like` a shared one) is dumped table by table as rows,
-    the form both engines can give, so a project file and a shared project compare too.
+    Compared `like` a project on the other engine, both are dumped table by table as rows in
+    the form either engine gives (data_dump), so a project file and a shared project compare.
     """
-    if _engine(project) != "sqlite" or (like is not None and _engine(like) != "sqlite"):
+    if like is not None and _engine(like) != _engine(project):
         return data_dump(project.store.conn)
     return dump_connection(project.store.conn)
 
@@ -55,15 +55,15 @@ _FINGERPRINTS = 'INSERT INTO "document_fingerprints"'
 
 
 def dump_connection(conn) -> list[str]:
-    """iterdump (data_dump on a shared project's connection), with the full-text index given by what it holds rather than its pages.
+    """iterdump, with the full-text index given by what it holds rather than its pages.
 
     FTS5 stores its index as segments that merge on their own schedule, so the same
     words can sit in different bytes after an undo; the terms, the documents and the
     positions it answers with are what must match, and the integrity check proves
     they agree with the documents table.
     """
-    if getattr(conn, "engine", "sqlite") != "sqlite":
-        return data_dump(conn)
+    if getattr(conn, "engine", "sqlite") == "postgresql":
+        return _dump_server(conn)
     lines = [line for line in conn.iterdump() if not line.startswith((_FTS_SHADOW, _FINGERPRINTS))]
     has_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_fts'").fetchone()
     if has_fts:
@@ -71,6 +71,28 @@ def dump_connection(conn) -> list[str]:
         conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, documents_fts, instance)")
         terms = conn.execute("SELECT term, doc, col, offset FROM temp.fts_terms ORDER BY 1, 2, 3, 4").fetchall()
         lines.append(f"-- full-text index: {terms!r}")
+    return lines
+
+
+# The server's own bookkeeping, not project data: the live feed grows with every edit and its undo.
+_SERVER_ONLY = ("changes",)
+
+
+def _dump_server(conn) -> list[str]:
+    """A shared project's tables as rows, each table in key order: equal dumps mean identical data."""
+    tables = [name for (name,) in conn.execute_native(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name") if name not in _SERVER_ONLY]
+    lines = []
+    for table in tables:
+        if table == "document_fingerprints":
+            continue
+        columns = [name for (name,) in conn.execute_native(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = %s "
+            "ORDER BY ordinal_position", (table,))]
+        order = ", ".join(str(n) for n in range(1, len(columns) + 1))
+        lines.append(f"-- {table}({', '.join(columns)})")
+        lines.extend(f"{table} {row!r}" for row in conn.execute_native(f'SELECT * FROM "{table}" ORDER BY {order}'))
     return lines
 
 

@@ -13,6 +13,8 @@ from annotator.core.team.adjudication import (
 )
 from tests.support import dump, span_of
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "월마트가 아마존을 떠났다. Walmart left AWS for Azure, the company said. 정부는 규제를 발표했다."
 
 

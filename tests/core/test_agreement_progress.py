@@ -8,6 +8,8 @@ from annotator.core.project import Project
 from annotator.core.team.project_agreement import AgreementCancelled, agreement
 from annotator.core.team.span_sweep import TICK
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "Walmart left AWS on Monday. 월마트는 아마존을 떠났다. The CEO said prices will fall next year."
 DOCUMENTS = 3 * TICK + 4  # enough that the span sweep reports more than once
 

@@ -17,6 +17,8 @@ from annotator.core.team.span_f1 import match_spans, pairwise_span_f1_by_label
 from annotator.core.team.spans import Span
 from annotator.core.team.unitizing import binary_unitizing_alpha, layer_unitizing_alpha
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "Walmart left AWS on Monday. 월마트는 아마존을 떠났다. The CEO said prices will fall next year."
 
 

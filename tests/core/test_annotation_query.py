@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import unicodedata
 
 import pytest
@@ -15,6 +14,8 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LAYERS
 from annotator.core.store.database import Change
 from tests.support import dump_connection
+
+pytestmark = pytest.mark.both_engines
 
 F = AnnotationFilter
 
@@ -389,12 +390,13 @@ def test_an_edit_and_its_undo_show_at_once_in_every_order(project, corpus, label
 
 def test_a_write_from_another_connection_shows_too(project, corpus):
     assert q.count(project, F(text_contains="harbour")) == 0
-    other = sqlite3.connect(project.path, isolation_level=None)
+    # A second connection to the same project (a job's, or on a server another client's).
+    other = project.store.for_worker()
     try:
         label_id, doc_id = project.codebook.by_name("Claim").id, corpus["docs"][0]
-        other.execute("INSERT INTO annotations(document_id, label_id, span_start, span_end, text, note, annotator, "
-                      "created_at, updated_at) VALUES (?, ?, 0, 6, 'Amazon', 'harbour', 'x', 'a', 'a')",
-                      (doc_id, label_id))
+        other.conn.execute("INSERT INTO annotations(document_id, label_id, span_start, span_end, text, note, annotator, "
+                           "created_at, updated_at) VALUES (?, ?, 0, 6, 'Amazon', 'harbour', 'x', 'a', 'a')",
+                           (doc_id, label_id))
     finally:
         other.close()
     assert q.count(project, F(text_contains="harbour")) == 1
@@ -404,6 +406,7 @@ def test_a_write_from_another_connection_shows_too(project, corpus):
 # -- how pages are read -------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("reads SQLite's query plan and statement trace")
 def test_the_default_order_is_read_from_the_reading_order_index_without_a_sort(project, corpus):
     for descending in (False, True):
         plan = " | ".join(q.query_plan(project, F(), sort="document", descending=descending))
@@ -414,6 +417,7 @@ def test_the_default_order_is_read_from_the_reading_order_index_without_a_sort(p
     assert "idx_annotations_document_id_span_start_span_end" in plan and "TEMP B-TREE" not in plan
 
 
+@pytest.mark.sqlite_only("reads SQLite's query plan and statement trace")
 def test_a_page_in_reading_order_reads_only_its_rows(project, corpus):
     everything = [r.id for r in q.page(project, F(), limit=100)]
     statements: list[str] = []
@@ -446,6 +450,7 @@ def test_pages_read_from_either_end_are_the_rows_of_one_order(project, corpus, l
             assert whole == list(reversed([r.id for r in q.page(project, flt, descending=not descending, limit=100)]))
 
 
+@pytest.mark.sqlite_only("reads SQLite's query plan and statement trace")
 def test_one_label_or_a_layer_is_read_in_reading_order_from_the_label_index(project, corpus, label):
     for flt in (F(label_ids=(label("Organization").id,)), F(label_ids=(label("Claim").id,), entity_id=corpus["entity"]["Kim Ji-ho"])):
         for descending in (False, True):
@@ -459,6 +464,7 @@ def test_one_label_or_a_layer_is_read_in_reading_order_from_the_label_index(proj
         assert plan.count("idx_annotations_label_id_document_id_span_start_span_end") >= 2, plan
 
 
+@pytest.mark.sqlite_only("SQLite walks its index from the far end; a shared project fetches an order's ids once")
 def test_the_last_page_of_a_label_is_read_from_its_far_end(project, corpus, label):
     organization = F(label_ids=(label("Organization").id,))
     total = q.count(project, organization)

@@ -8,6 +8,8 @@ from annotator.core.common.errors import AnnotationError
 from annotator.core.store.database import Change
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 ARTICLE = "Amazon will cut 500 jobs, a spokesperson said. The union opposed the plan."
 
 

@@ -10,6 +10,8 @@ from annotator.core.coding.codebook import default_codebook, validate_codebook
 from annotator.core.common.errors import ProjectError
 from annotator.core.common.model import LAYERS
 
+pytestmark = pytest.mark.both_engines
+
 DEFAULT = [
     # (layer, name, key)
     ("entity", "Person", "P"),

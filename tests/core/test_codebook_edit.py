@@ -12,6 +12,8 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 
 def set_value(project, annotation_id: int, attribute_id: int, value: str) -> None:
     """Code an attribute value the way the annotation panel stores it (its API is another task's)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,18 +12,19 @@ from annotator.core.common.model import Choice
 from annotator.core.project import Project
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
-def lead(tmp_path: Path):
-    p = Project(tmp_path / "lead.annotator")
+def lead(project: Project):
+    p = project
     p.variables.add("topic", "single_choice", question="Main topic?", required=True,
                     choices=[(1, "Economy"), (2, "Politics"), (9, "Other")])
     p.variables.add("tone", "single_choice", level="ordinal", choices=["negative", "neutral", "positive"])
     p.variables.add("actors", "multiple_choice", choices=[(10, "Government"), (20, "Business")])
     p.variables.add("published", "date")
     p.variables.add("paywall", "yes_no")
-    yield p
-    p.close()
+    return p
 
 
 def test_a_codebook_with_variables_is_written_as_format_3_and_read_back_whole(lead, tmp_path):

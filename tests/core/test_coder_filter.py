@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.core.coding import annotation_query as query
 from annotator.core.coding.annotation_query import AnnotationFilter
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_spans_document_codes_and_table_keep_only_the_coders_asked_for(project, doc_factory, label):

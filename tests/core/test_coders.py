@@ -8,6 +8,8 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "Walmart left AWS. 월마트는 아마존을 떠났다."
 
 

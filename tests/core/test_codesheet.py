@@ -9,6 +9,8 @@ from annotator.core.common.model import Choice
 from annotator.core.project import Project
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 TOPICS = [(1, "Economy"), (2, "Politics"), (9, "Other")]
 
 

@@ -18,6 +18,8 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 
 def seed_text(prefix: str) -> str:
     entry = next(e for e in resources.files("annotator.seeds").iterdir() if e.name.startswith(prefix))

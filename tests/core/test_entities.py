@@ -10,6 +10,8 @@ from annotator.core.entities.mentions import context_line
 from annotator.core.entities.registry import Candidate, EntitySummary
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 ARTICLE = "Walmart told suppliers to leave AWS. Walmart’s rival Amazon Web Services said little."
 KOREAN = "월마트가 아마존웹서비스(AWS) 이용을 중단하라고 요청했다. 월마트의 협력사들은 반월마트 정서를 보였다."
 

@@ -25,11 +25,12 @@ pytestmark = pytest.mark.both_engines
 PNG = b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(1500)
 
 
+pytestmark = pytest.mark.both_engines
+
+
 @pytest.fixture
-def proj(tmp_path: Path) -> Iterator[Project]:
-    p = Project(tmp_path / "p.annotator")
-    yield p
-    p.close()
+def proj(project: Project) -> Iterator[Project]:
+    yield project
 
 
 def seed(prefix: str) -> str:

@@ -8,6 +8,8 @@ from annotator.core.coding.memos import search_memos
 from annotator.core.common.errors import ProjectError
 from tests.support import dump_connection
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "Amazon sued Walmart on Monday. 월마트는 아마존의 클라우드를 거부했다."
 
 

@@ -17,6 +17,8 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_set_and_get_with_standard_keys_first(project: Project, doc_factory: Callable[..., int]) -> None:
     doc = doc_factory("Minister defends port deal.")

@@ -18,6 +18,8 @@ from annotator.core.coding import annotation_query as q
 from annotator.core.coding.annotation_query import AnnotationFilter
 from annotator.core.interchange.tables import attribute_columns, export_annotations
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "AWS는 월마트가 떠났다고 밝혔다. Amazon Web Services grew."
 WIDE_AWS = "ＡＷＳ"
 SPLIT_WALMART = unicodedata.normalize("NFD", "월마트")  # conjoining jamo: no casefold makes it 월마트

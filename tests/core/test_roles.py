@@ -7,6 +7,8 @@ import pytest
 from annotator.core.common.errors import AnnotationError
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 ARTICLE = (
     "Amazon will cut 500 jobs, a spokesperson said on Monday. "
     "The union opposed the plan, according to Kim Ji-ho. Walmart stayed silent."

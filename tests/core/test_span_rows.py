@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.both_engines
+
 ARTICLE = "Amazon sued Walmart in Seattle. Walmart called the claim baseless."
 
 

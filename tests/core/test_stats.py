@@ -10,14 +10,9 @@ from annotator.core.common.model import LAYERS, STATUSES
 from annotator.core.project import Project
 from annotator.core.store.database import Store
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "Launch 🚀 day: 월마트 👩‍👩‍👧 and AWS"
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = Project(tmp_path / "stats.annotator")
-    yield p
-    p.close()
 
 
 def _tag(p: Project, doc_id: int, label: str, piece: str, **kw) -> None:

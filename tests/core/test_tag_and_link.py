@@ -11,6 +11,8 @@ import pytest
 from annotator.core.common.errors import AnnotationError
 from tests.support import dump
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = ("Walmart told suppliers to leave AWS, a spokesperson said. 월마트는 쿠팡이 아마존웹서비스 이용을 "
         "중단할 것을 요청했다 😀. Amazon responded curtly.")
 

@@ -26,14 +26,19 @@ TEXTS = [
 
 def build_lead(path: Path) -> None:
     with Project(path) as p:
-        for title, text in TEXTS:
-            doc = p.documents.add(title=title, text=text)
-            p.metadata.set(doc, "outlet", f"Daily {title}")
-        p.variables.add("topic", "single_choice", question="Main topic?", required=True,
-                        choices=[(1, "Economy"), (2, "Politics"), (9, "Other")])
-        p.variables.add("tone", "single_choice", level="ordinal", choices=["negative", "neutral", "positive"])
-        p.variables.add("sources", "number")
-        p.entities.create("Ministry of Finance", p.codebook.by_name("Organization"), aliases=["MOF"])
+        fill_lead(p)
+
+
+def fill_lead(p: Project) -> None:
+    """The lead's corpus, variables and registry, into an open project (a file or a shared one)."""
+    for title, text in TEXTS:
+        doc = p.documents.add(title=title, text=text)
+        p.metadata.set(doc, "outlet", f"Daily {title}")
+    p.variables.add("topic", "single_choice", question="Main topic?", required=True,
+                    choices=[(1, "Economy"), (2, "Politics"), (9, "Other")])
+    p.variables.add("tone", "single_choice", level="ordinal", choices=["negative", "neutral", "positive"])
+    p.variables.add("sources", "number")
+    p.entities.create("Ministry of Finance", p.codebook.by_name("Organization"), aliases=["MOF"])
 
 
 def code_as(p: Project, coder: str, docs: list[int], *, variant: int) -> None:

@@ -185,13 +185,13 @@ def _conditions(project: ProjectLike, flt: AnnotationFilter, extra_joins: set[st
     params: list[object] = []
     labels = _label_set(conn, flt) if labels is None else labels
     if labels is not None:
-        clauses.append(f"a.label_id IN ({', '.join('?' * len(labels))})" if labels else "0")
+        clauses.append(f"a.label_id IN ({', '.join('?' * len(labels))})" if labels else "FALSE")
         params.extend(sorted(labels))
     if flt.document_id is not None:
         clauses.append("a.document_id = ?")
         params.append(flt.document_id)
     if flt.coder_ids is not None:
-        clauses.append(f"a.coder_id IN ({', '.join('?' * len(flt.coder_ids))})" if flt.coder_ids else "0")
+        clauses.append(f"a.coder_id IN ({', '.join('?' * len(flt.coder_ids))})" if flt.coder_ids else "FALSE")
         params.extend(flt.coder_ids)
     if flt.entity_id is not None:
         if conn.execute("SELECT 1 FROM entities WHERE id = ?", (flt.entity_id,)).fetchone() is None:
@@ -346,6 +346,10 @@ def _index_serves(project: ProjectLike, flt: AnnotationFilter, sort: str, descen
     state = _state(project)
     key = (flt, sort, descending)
     if key not in state.plans:
+        if project.store.engine == "postgresql":
+            # A server round trip per page costs more than fetching the order's ids once and slicing them.
+            state.plans[key] = False
+            return False
         sql, params = _id_query(project, flt, sort, descending)
         plan = project.store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
         state.plans[key] = not flt.text_contains and not any("TEMP B-TREE" in row[-1] for row in plan)

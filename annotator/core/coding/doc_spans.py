@@ -46,7 +46,7 @@ def coder_clause(coder_ids: tuple[int, ...] | None, column: str = "coder_id") ->
     """The SQL that keeps only these coders' rows (parameters: the ids), "" for every coder."""
     if coder_ids is None:
         return ""
-    return f" AND {column} IN ({', '.join('?' * len(coder_ids))})" if coder_ids else " AND 0"
+    return f" AND {column} IN ({', '.join('?' * len(coder_ids))})" if coder_ids else " AND FALSE"
 
 
 def key_of(row: SpanRow) -> Key:

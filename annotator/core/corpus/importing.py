@@ -518,7 +518,7 @@ def _store(project: ProjectLike, item: _Prepared) -> FileOutcome:
     conn = project.store.conn
     values = (item.title, item.source, item.sha256, item.encoding, now(), item.text)
     try:
-        if not item.metadata and getattr(conn, "engine", "sqlite") == "sqlite":
+        if not item.metadata and project.store.engine == "sqlite":
             # One statement, so SQLite stores it whole or not at all without a savepoint; a text
             # already in the project breaks the unique sha256 index instead of costing a look-up.
             # (On PostgreSQL a failed statement spoils its whole transaction: the savepoint below is needed.)
@@ -526,6 +526,8 @@ def _store(project: ProjectLike, item: _Prepared) -> FileOutcome:
         else:
             # The document and its metadata arrive together or not at all. Importing
             # is not an edit the analyst undoes, so it leaves nothing in the undo log.
+            # (On PostgreSQL a failed statement spoils its whole transaction: a lone document
+            # takes a savepoint too, so a duplicate is skipped and the batch goes on.)
             with project.store.write(undoable=False) as db:
                 doc_id = db.execute(_INSERT_DOCUMENT, values).lastrowid
                 if item.metadata:

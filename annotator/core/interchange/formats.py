@@ -128,10 +128,11 @@ def export_matrix(project: ProjectLike, out: str | os.PathLike, *, binary: bool 
 
 def _label_counts(conn: Any, scope: CoderScope) -> dict[tuple[int, int | None, int], int]:
     """(document, coder, label) -> annotations; the coder is None unless the scope tells coders apart."""
-    coder, by_coder = ("a.coder_id", " a.coder_id,") if scope.split else ("NULL", "")
+    coder, by = ("a.coder_id", "a.document_id, a.coder_id, a.label_id") if scope.split else \
+        ("NULL", "a.document_id, a.label_id")
     return {(doc_id, coder_id, label_id): n for doc_id, coder_id, label_id, n in conn.execute(
         f"SELECT a.document_id, {coder}, a.label_id, count(*) FROM annotations a WHERE 1 = 1{scope.where()} "
-        f"GROUP BY a.document_id,{by_coder} a.label_id")}
+        f"GROUP BY {by}")}
 
 
 def _coder_column(scope: CoderScope) -> list[str]:

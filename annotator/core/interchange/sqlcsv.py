@@ -44,10 +44,9 @@ READING_ORDER_INDEX = "idx_annotations_document_id_span_start_span_end"
 
 def applies(conn: Any) -> bool:
     """False when the annotations' document ids are not all integers (a database no version of the
-    app wrote) or the reading-order index is missing: csv.writer writes those rows instead.
-    A shared project's server has neither printf's format nor SQLite's index hints: csv.writer too."""
+    app wrote) or the reading-order index is missing: csv.writer writes those rows instead."""
     if getattr(conn, "engine", "sqlite") != "sqlite":
-        return False
+        return False  # printf, INDEXED BY and blob blocks are SQLite's own; a server's rows go through csv.writer
     first, last = conn.execute("SELECT min(document_id), max(document_id) FROM annotations").fetchone()
     indexed = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = 'annotations' "
                            "AND name = ?", (READING_ORDER_INDEX,)).fetchone()

@@ -24,6 +24,7 @@ documents' ids in a given copy of the corpus.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -138,35 +139,27 @@ def _check_out(project: ProjectLike, out: Path) -> None:
 
 
 def _build(project: ProjectLike, path: Path, coder: str, ids: list[int]) -> None:
-    if project.store.engine == "postgresql":
-        # The coder's file is cut from a project file: a shared project's own copy, as of one moment.
-        from annotator.core.store.pg.transfer import pull
-
-        lead = Path(f"{path}.lead")
-        try:
-            pull(project.store.url, lead, replace=True)
-            _build_from(lead, path, coder, ids)
-        finally:
-            lead.unlink(missing_ok=True)
-        return
-    _build_from(project.path, path, coder, ids)
-
-
-def _build_from(lead_path: Path, path: Path, coder: str, ids: list[int]) -> None:
     import sqlite_utils
 
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=rwc", uri=True, isolation_level=None)
     try:
         schema.migrate(sqlite_utils.Database(conn))
-        conn.execute("ATTACH DATABASE ? AS lead", (lock.read_only_uri(lead_path),))
+        shared = project.store.engine != "sqlite"
+        if not shared:
+            conn.execute("ATTACH DATABASE ? AS lead", (lock.read_only_uri(project.path),))
         conn.execute("BEGIN")
-        conn.execute("CREATE TEMP TABLE chosen(id INTEGER PRIMARY KEY)")
-        conn.executemany("INSERT INTO chosen(id) VALUES (?)", ((doc_id,) for doc_id in ids))
-        for table in _SHARED:
-            _copy(conn, table)
-        _copy(conn, "documents", "WHERE id IN (SELECT id FROM temp.chosen)", _FRESH_DOCUMENT)
-        for table in _PER_DOCUMENT:
-            _copy(conn, table, "WHERE document_id IN (SELECT id FROM temp.chosen)")
+        if shared:
+            # A shared project's rows come over its own connection, read as of one moment.
+            with project.store.snapshot():
+                _copy_shared(conn, project.store.conn, ids)
+        else:
+            conn.execute("CREATE TEMP TABLE chosen(id INTEGER PRIMARY KEY)")
+            conn.executemany("INSERT INTO chosen(id) VALUES (?)", ((doc_id,) for doc_id in ids))
+            for table in _SHARED:
+                _copy(conn, table)
+            _copy(conn, "documents", "WHERE id IN (SELECT id FROM temp.chosen)", _FRESH_DOCUMENT)
+            for table in _PER_DOCUMENT:
+                _copy(conn, table, "WHERE document_id IN (SELECT id FROM temp.chosen)")
         conn.execute("INSERT INTO main.documents_fts(rowid, title, text) SELECT id, title, text FROM main.documents")
         conn.execute("INSERT INTO main.coders(name) VALUES (?)", (coder,))
         conn.execute("INSERT INTO main.project_info(key, value) VALUES (?, ?)", (HANDED_OUT_TO, coder))
@@ -175,7 +168,8 @@ def _build_from(lead_path: Path, path: Path, coder: str, ids: list[int]) -> None
             raise ProjectError(f"The project's rows do not hang together ({broken[0]!r}); run `annotator check` "
                                "on it first. Nothing was written.")
         conn.execute("COMMIT")
-        conn.execute("DETACH DATABASE lead")
+        if not shared:
+            conn.execute("DETACH DATABASE lead")
     finally:
         conn.close()
     with open(path, "rb+") as f:  # on disk before the rename makes it the coder's file
@@ -188,3 +182,28 @@ def _copy(conn: sqlite3.Connection, table: str, where: str = "", fresh: dict[str
     chosen = ", ".join((fresh or {}).get(column, f'"{column}"') for column in columns)
     listed = ", ".join(f'"{column}"' for column in columns)
     conn.execute(f"INSERT INTO main.{table}({listed}) SELECT {chosen} FROM lead.{table} {where}")
+
+
+# Documents come from a server this many at a time, so a big corpus is never held whole.
+_SHARED_CHUNK = 500
+
+
+def _copy_shared(conn: sqlite3.Connection, source, ids: list[int]) -> None:
+    """_copy's work when the lead is a shared project: its rows read through `source`, written here."""
+    for table in _SHARED:
+        _copy_rows(conn, source, table)
+    for at in range(0, len(ids), _SHARED_CHUNK):
+        chunk = json.dumps(ids[at:at + _SHARED_CHUNK])
+        _copy_rows(conn, source, "documents", "WHERE id IN (SELECT value FROM json_each(?))", (chunk,),
+                   _FRESH_DOCUMENT)
+        for table in _PER_DOCUMENT:
+            _copy_rows(conn, source, table, "WHERE document_id IN (SELECT value FROM json_each(?))", (chunk,))
+
+
+def _copy_rows(conn: sqlite3.Connection, source, table: str, where: str = "", params: tuple = (),
+               fresh: dict[str, str] | None = None) -> None:
+    columns = [row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")]
+    chosen = ", ".join((fresh or {}).get(column, f'"{column}"') for column in columns)
+    listed = ", ".join(f'"{column}"' for column in columns)
+    rows = source.execute(f'SELECT {chosen} FROM "{table}" {where}', params).fetchall()
+    conn.executemany(f"INSERT INTO main.{table}({listed}) VALUES ({', '.join('?' * len(columns))})", rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -58,11 +59,34 @@ def _sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
         return WriteConflict(message.removeprefix("ERROR:").strip())
     if isinstance(exc, (pg_errors.InsufficientPrivilege,)) or state == "42501":
         return PermissionRefused(message)
+    if isinstance(exc, psycopg.DataError):
+        return sqlite3.DataError(message)
     if isinstance(exc, psycopg.IntegrityError):
-        return sqlite3.IntegrityError(message)
+        return sqlite3.IntegrityError(_sqlite_constraint_message(exc) or message)
     if isinstance(exc, psycopg.OperationalError):
         return sqlite3.OperationalError(message)
     return sqlite3.DatabaseError(message)
+
+
+_KEY_COLUMNS = re.compile(r"^Key \((.*?)\)=")
+
+
+def _sqlite_constraint_message(exc: psycopg.Error) -> str | None:
+    """A broken constraint in SQLite's words ("NOT NULL constraint failed: documents.title"), which
+    the core's messages and reports quote: the same refusal reads the same on both engines."""
+    diag = exc.diag
+    table = diag.table_name or ""
+    if isinstance(exc, pg_errors.NotNullViolation) and diag.column_name:
+        return f"NOT NULL constraint failed: {table}.{diag.column_name}"
+    if isinstance(exc, pg_errors.UniqueViolation):
+        found = _KEY_COLUMNS.match(diag.message_detail or "")
+        columns = [name.strip().strip('"') for name in found.group(1).split(",")] if found else []
+        return "UNIQUE constraint failed: " + ", ".join(f"{table}.{name}" for name in columns) if columns else None
+    if isinstance(exc, pg_errors.ForeignKeyViolation):
+        return "FOREIGN KEY constraint failed"
+    if isinstance(exc, pg_errors.CheckViolation):
+        return f"CHECK constraint failed: {diag.constraint_name or table}"
+    return None
 
 
 class Cursor:
@@ -98,27 +122,6 @@ class Cursor:
         self._rows = []
 
 
-class StatementCursor:
-    """conn.cursor() as sqlite3 gives it: execute() on it, then fetch from it."""
-
-    def __init__(self, conn: "PgConnection") -> None:
-        self._conn, self._last = conn, Cursor([], -1, None, None)
-
-    def execute(self, sql: str, params: Sequence | dict = ()) -> "StatementCursor":
-        self._last = self._conn.execute(sql, params)
-        return self
-
-    def executemany(self, sql: str, seq: Iterable[Sequence]) -> "StatementCursor":
-        self._last = self._conn.executemany(sql, seq)
-        return self
-
-    def __getattr__(self, name: str):
-        return getattr(self._last, name)
-
-    def __iter__(self):
-        return iter(self._last)
-
-
 class PgConnection:
     """One psycopg connection behind sqlite3's Connection methods the core uses."""
 
@@ -135,6 +138,7 @@ class PgConnection:
         self._lock = threading.RLock()
         # Tables given explicit ids in this transaction: their id sequence catches up before COMMIT.
         self._explicit_ids: set[str] = set()
+        self._trace = None
 
     @property
     def in_transaction(self) -> bool:
@@ -145,6 +149,8 @@ class PgConnection:
         return self.raw.closed
 
     def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+        if self._trace is not None:
+            self._trace(sql)
         named = isinstance(params, dict)
         statement = translate(sql, named=named)
         with self._lock:
@@ -231,9 +237,6 @@ class PgConnection:
             with self._lock, contextlib.suppress(psycopg.Error):
                 cur.close()
 
-    def cursor(self) -> StatementCursor:
-        return StatementCursor(self)
-
     def execute_native(self, sql: str, params: Sequence | dict | None = None) -> Cursor:
         """A statement written for PostgreSQL itself (server schema, search): no translation."""
         with self._lock:
@@ -243,6 +246,10 @@ class PgConnection:
                 raise _sqlite_error(exc) from exc
             rows = cur.fetchall() if cur.description is not None else []
         return Cursor(rows, cur.rowcount, None, cur.description)
+
+    def cursor(self) -> PgConnection:
+        # Every execute() already hands back its own fetched rows: the connection serves as its cursor.
+        return self
 
     def commit(self) -> None:
         if self.in_transaction:
@@ -271,3 +278,7 @@ class PgConnection:
 
     def set_progress_handler(self, *args) -> None:
         pass
+
+    def set_trace_callback(self, callback) -> None:
+        """As sqlite3's: callback(sql) for each statement the core runs, in the core's own SQL (unexpanded)."""
+        self._trace = callback

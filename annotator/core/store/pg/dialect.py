@@ -8,8 +8,13 @@ here once per distinct statement (cached), not by hand in every module:
 - `BEGIN IMMEDIATE` is plain `BEGIN` (PostgreSQL locks rows, not the file);
 - `INSERT OR IGNORE` / `INSERT OR REPLACE` become `ON CONFLICT` clauses on the table's key;
 - an INSERT into a table with an `id` gets `RETURNING id`, which gives `lastrowid`;
-- `json_each(?)` over a JSON array of ids, `instr`, `rowid`, `CAST(... AS REAL)` and
-  `a IS NOT b` (a value, not NULL) take their PostgreSQL names.
+- `json_each(?)` over a JSON array of ids, `instr`, `rowid` and `CAST(... AS REAL)`
+  take their PostgreSQL names; `a IS b` / `a IS NOT b` (any values, NULL-safe) become
+  `IS [NOT] DISTINCT FROM`; `WHERE 1` (any number is a condition) is `WHERE TRUE`;
+  a subquery in FROM without an alias gets one; each ORDER BY term puts NULLs first
+  when ascending and last when descending, as SQLite sorts them; `PRAGMA data_version`
+  (the cache stamp of annotation_query) becomes the server's current snapshot, which
+  changes whenever another transaction ends.
 
 SQLite functions with no PostgreSQL twin (group_concat, two-argument max/min, iif,
 the core's fold and title-key functions) are created in the server schema instead
@@ -46,10 +51,13 @@ _WORD_REWRITES = [
     (re.compile(r"\binstr\s*\(", re.I), "strpos("),
     (re.compile(r"(?<![.\w])rowid\b", re.I), "id"),
     (re.compile(r"\bAS\s+REAL\b", re.I), "AS double precision"),
-    # SQLite's null-safe comparison `a IS NOT b` (b a value, not NULL) is PostgreSQL's IS DISTINCT FROM.
-    (re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.I), "IS DISTINCT FROM "),
-    # ... and `a IS ?` (a parameter that may be a value) is IS NOT DISTINCT FROM.
-    (re.compile(r"\bIS\s+(%s|%\(\w+\)s)", re.I), r"IS NOT DISTINCT FROM \1"),
+    # SQLite's IS / IS NOT compare any two values, NULL-safe; PostgreSQL spells that DISTINCT FROM.
+    (re.compile(r"\bIS\s+NOT\s+(?!\s|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I), "IS DISTINCT FROM "),
+    (re.compile(r"\bIS\s+(?!\s|NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I), "IS NOT DISTINCT FROM "),
+    # SQLite takes any number as a condition; the core's "match everything" is `WHERE 1 [AND ...]`.
+    (re.compile(r"\bWHERE\s+1(?=\s*(?:$|\)|AND\b|OR\b|ORDER\b|GROUP\b|LIMIT\b|UNION\b))", re.I), "WHERE TRUE"),
+    # What moves with every commit of another connection: any transaction's end changes the snapshot.
+    (re.compile(r"^\s*PRAGMA\s+data_version\s*$", re.I), "SELECT pg_current_snapshot()::text"),
 ]
 # PRAGMAs the core also runs on a shared project, as PostgreSQL says the same thing.
 _DEFER_KEYS = re.compile(r"^\s*PRAGMA\s+defer_foreign_keys\s*=\s*(ON|1|TRUE)\s*;?\s*$", re.I)
@@ -66,21 +74,6 @@ WHERE c.table_schema = current_schema() AND c.table_name = '{table}' ORDER BY c.
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 _INSERT_OR = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+\"?(\w+)\"?\s*\(([^)]*)\)", re.I | re.S)
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?", re.I)
-
-
-# -- NULLs sort as on SQLite ------------------------------------------------------------------
-# SQLite sorts NULL before every value (first in ASC, last in DESC); PostgreSQL the other way round.
-# Each ORDER BY term gets the NULLS clause that keeps SQLite's order, so listings and exports come
-# out in the same order on both engines; a bare column that is never NULL is left as it is so its
-# index still serves the sort.
-_MASK = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.S)
-_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
-_TERM_END = re.compile(r"\b(LIMIT|OFFSET|ROWS|RANGE|GROUPS|FETCH|UNION|EXCEPT|INTERSECT|WINDOW|FOR)\b|[;,()]", re.I)
-_HAS_NULLS = re.compile(r"\bNULLS\s+(FIRST|LAST)\s*$", re.I)
-_DIRECTION = re.compile(r"\s+(ASC|DESC)\s*$", re.I)
-_BARE_COLUMN = re.compile(r'^(?:\w+\.)?"?(\w+)"?(?:\s+COLLATE\s+"?\w+"?)?$', re.I)
-# Statements where a column that is never NULL in its table can still be NULL in a row.
-_NULLABLE_ROWS = re.compile(r"\b(LEFT|RIGHT|FULL|UNION)\b|\bNULL\s+AS\b", re.I)
 
 
 # x GLOB 'pattern' (a literal pattern) as the POSIX regular expression PostgreSQL matches it with.
@@ -103,57 +96,66 @@ def _glob_as_regex(match: re.Match) -> str:
     return f"{match.group(1)} ~ '{regex.replace(chr(39), chr(39) * 2)}'"
 
 
-@functools.lru_cache(maxsize=1)
-def never_null() -> frozenset[str]:
-    """Column names that are NOT NULL (or a key) in every table that has them."""
-    from annotator.core.store.pg.server_schema import _sqlite_schema
-
-    conn = _sqlite_schema()
-    found: dict[str, bool] = {}
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        for _cid, name, _kind, notnull, _default, pk in conn.execute(f'PRAGMA table_info("{table}")'):
-            found[name] = found.get(name, True) and bool(notnull or pk)
-    conn.close()
-    return frozenset(name for name, never in found.items() if never)
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.S)
+_FROM_SUBQUERY = re.compile(r"\bFROM\s*\(\s*(?:SELECT|WITH|VALUES)\b", re.I)
+# What may follow a subquery in FROM when it has no alias of its own.
+_NO_ALIAS = re.compile(r"\s*(?:$|[),;]|(?:WHERE|ORDER|GROUP|HAVING|LIMIT|OFFSET|UNION|EXCEPT|INTERSECT|JOIN|LEFT|"
+                       r"RIGHT|INNER|CROSS|FULL|NATURAL|ON|WINDOW)\b)", re.I)
 
 
-def nulls_as_sqlite(sql: str) -> str:
-    """`sql` with each ORDER BY term sorting NULLs where SQLite sorts them."""
-    if not _ORDER_BY.search(sql):
-        return sql
-    masked = _MASK.sub(lambda m: "'" + "x" * (len(m.group()) - 2) + "'" if m.group()[0] == "'" else
-                       '"' + "x" * (len(m.group()) - 2) + '"', sql)
-    keep_bare = not _NULLABLE_ROWS.search(masked)
-    inserts: list[tuple[int, str]] = []
-    for order in _ORDER_BY.finditer(masked):
-        at, depth, start = order.end(), 0, order.end()
-        while True:
-            found = _TERM_END.search(masked, at)
-            end = found.start() if found else len(masked)
-            token = found.group() if found else ""
-            if token == "(":
-                depth, at = depth + 1, found.end()
-                continue
-            if token == ")" and depth > 0:
-                depth, at = depth - 1, found.end()
-                continue
-            if depth > 0 and found:
-                at = found.end()
-                continue
-            term = masked[start:end].rstrip()
-            if term.strip() and not _HAS_NULLS.search(term):
-                direction = _DIRECTION.search(term)
-                expression = term[:direction.start()] if direction else term
-                bare = _BARE_COLUMN.match(expression.strip())
-                if not (keep_bare and bare and bare.group(1) in never_null()):
-                    descending = bool(direction) and direction.group(1).upper() == "DESC"
-                    inserts.append((start + len(term), " NULLS LAST" if descending else " NULLS FIRST"))
-            if token != ",":
+def _alias_subqueries(text: str) -> str:
+    """Give every subquery in FROM an alias: SQLite needs none, PostgreSQL before 16 refuses it without."""
+    # Read with every quoted piece blanked out, so nothing inside one counts as SQL.
+    masked = _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+    ends = []
+    for match in _FROM_SUBQUERY.finditer(masked):
+        depth, i = 0, masked.index("(", match.start())
+        while i < len(masked):
+            depth += {"(": 1, ")": -1}.get(masked[i], 0)
+            if depth == 0:
                 break
-            at = start = found.end()
-    for position, clause in sorted(inserts, reverse=True):
-        sql = sql[:position] + clause + sql[position:]
-    return sql
+            i += 1
+        if i < len(masked) and _NO_ALIAS.match(masked, i + 1):
+            ends.append(i + 1)
+    for n, end in enumerate(sorted(ends, reverse=True), 1):
+        text = f"{text[:end]} AS annotator_from_{n}{text[end:]}"
+    return text
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+_ORDER_END = re.compile(r"(?:LIMIT|OFFSET|UNION|EXCEPT|INTERSECT|FOR|ROWS|RANGE|GROUPS)\b", re.I)
+_DESC = re.compile(r"\bDESC\s*$", re.I)
+_HAS_NULLS = re.compile(r"\bNULLS\s+(?:FIRST|LAST)\s*$", re.I)
+
+
+def _nulls_like_sqlite(text: str) -> str:
+    """NULLs sort first in SQLite (last in PostgreSQL): every ORDER BY term says so, as document-level
+    codes (no span) come before the spans of their document on both engines."""
+    masked = _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+    inserts = []
+    for match in _ORDER_BY.finditer(masked):
+        i, depth, term_start = match.end(), 0, match.end()
+        while True:
+            at_end = i >= len(masked)
+            char = "" if at_end else masked[i]
+            if not at_end and depth == 0 and char.isalpha() and not masked[i - 1].isalnum() \
+                    and masked[i - 1] != "_" and _ORDER_END.match(masked, i):
+                at_end = True
+            if at_end or (depth == 0 and char in ",);"):
+                term = masked[term_start:i].rstrip()
+                if term.strip() and not _HAS_NULLS.search(term):
+                    inserts.append((term_start + len(term), " NULLS LAST" if _DESC.search(term) else " NULLS FIRST"))
+                if at_end or char != ",":
+                    break
+                term_start = i + 1
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            i += 1
+    for at, words in sorted(inserts, reverse=True):
+        text = text[:at] + words + text[at:]
+    return text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -164,7 +166,6 @@ def translate(sql: str, returning: bool = True, named: bool = False) -> str:
         return "SET CONSTRAINTS ALL DEFERRED"
     if info := _TABLE_INFO.match(sql):
         return _TABLE_INFO_SQL.format(table=info.group(1))
-    sql = nulls_as_sqlite(sql)
     if "GLOB" in sql.upper():
         sql = _GLOB.sub(_glob_as_regex, sql)
     conflict = ""
@@ -196,6 +197,10 @@ def translate(sql: str, returning: bool = True, named: bool = False) -> str:
         else:
             out.append((literal or quoted).replace("%", "%%"))
     text = "".join(out).rstrip().rstrip(";")
+    if _FROM_SUBQUERY.search(text):
+        text = _alias_subqueries(text)
+    if _ORDER_BY.search(text):
+        text = _nulls_like_sqlite(text)
     if table is not None:
         text += conflict
         if returning and table in ID_TABLES and not re.search(r"\bRETURNING\b", text, re.I):

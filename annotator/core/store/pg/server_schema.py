@@ -21,6 +21,7 @@ schema it carries is recorded beside it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from annotator.core.store import history, schema
@@ -102,19 +103,20 @@ CREATE FUNCTION group_concat_step(state text, value anyelement) RETURNS text
 CREATE AGGREGATE group_concat(anyelement, text) (SFUNC = group_concat_step, STYPE = text);
 CREATE AGGREGATE group_concat(anyelement) (SFUNC = group_concat_step, STYPE = text);
 CREATE FUNCTION annotator_casefold(value text) RETURNS text
-    LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(lower(normalize(value, NFKC) COLLATE "und-x-icu"), '') $$;
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(annotator_full_casefold(lower(normalize(value, NFKC) COLLATE "und-x-icu")), '') $$;
 CREATE FUNCTION annotator_fold(value text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(array_to_string(regexp_split_to_array(btrim(
-        normalize(lower(normalize(value, NFKC) COLLATE "und-x-icu"), NFKC), E' \t\n\r\f\v'), E'\\s+'), ' '), '') $$;
+        normalize(annotator_full_casefold(lower(normalize(value, NFKC) COLLATE "und-x-icu")), NFKC),
+        E' \t\n\r\f\v'), E'\\s+'), ' '), '') $$;
 CREATE FUNCTION annotator_title_key(value text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(array_to_string(regexp_split_to_array(btrim(
         lower(value COLLATE "und-x-icu"), E' \t\n\r\f\v'), E'\\s+'), ' '), '') $$;
-CREATE FUNCTION annotator_contains(needle text, VARIADIC haystack text[]) RETURNS integer
+CREATE FUNCTION annotator_contains(needle text, VARIADIC haystack text[]) RETURNS boolean
     LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN EXISTS (SELECT 1 FROM unnest(haystack) h WHERE strpos(annotator_fold(h), needle) > 0)
-                THEN 1 ELSE 0 END $$;
+    SELECT EXISTS (SELECT 1 FROM unnest(haystack) h WHERE strpos(annotator_fold(h), needle) > 0) $$;
 CREATE FUNCTION unicode(value text) RETURNS integer
     LANGUAGE sql IMMUTABLE AS $$ SELECT ascii(value) $$;
 """
@@ -282,13 +284,61 @@ BEGIN
 END $$;
 """
 
+# -- Full case folding (pg-core) -------------------------------------------------------------
+# lower() is not Python's casefold(): "Straße" must fold to "strasse", a final sigma to sigma,
+# Cherokee small letters to capitals. The differences, read from Python's own Unicode tables
+# when the schema is made, become one SQL function applied after lower(): single letters by
+# translate(), the few that grow into two by replace() (only for a text that has one).
+
+def full_casefold_function() -> str:
+    import sys
+    import unicodedata
+
+    def nfkc(text: str) -> str:
+        return unicodedata.normalize("NFKC", text)
+
+    mapping: dict[str, str] = {}
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        lowered, folded = nfkc(nfkc(char).lower()), nfkc(nfkc(char).casefold())
+        if lowered != folded and len(lowered) == 1:
+            mapping[lowered] = folded
+    singles = {k: v for k, v in mapping.items() if len(v) == 1}
+    growing = {k: v for k, v in mapping.items() if len(v) > 1}
+    body = f"translate(value, '{''.join(singles)}', '{''.join(singles.values())}')"
+    replaced = "v"
+    for old, new in growing.items():
+        replaced = f"replace({replaced}, '{old}', '{new}')"
+    return (f"CREATE FUNCTION annotator_full_casefold(value text) RETURNS text LANGUAGE sql IMMUTABLE AS $$\n"
+            f"    SELECT CASE WHEN v ~ '[{''.join(growing)}]' THEN {replaced} ELSE v END FROM {body} AS t(v) $$")
+
+
+# -- Indexes in SQLite's NULL order (pg-core) ----------------------------------------------------
+# The dialect sorts NULLs as SQLite does (first when ascending); an index whose columns say the
+# same serves those ORDER BYs (reading order, with document-level codes first) without a sort.
+_INDEX_COLUMNS = re.compile(r"^(CREATE\s+(?:UNIQUE\s+)?INDEX\s+.*?\bON\s+\S+?\s*)\(([^)]*)\)", re.I | re.S)
+
+
+def sqlite_null_order(statement: str) -> str:
+    match = _INDEX_COLUMNS.match(statement)
+    if match is None:
+        return statement
+    columns = []
+    for column in match.group(2).split(","):
+        column = column.strip()
+        columns.append(f"{column} NULLS LAST" if column.lower().endswith(" desc") else f"{column} NULLS FIRST")
+    return f"{match.group(1)}({', '.join(columns)}){statement[match.end():]}"
+
 
 def create_statements() -> list[str]:
     """Everything `annotator server init` runs on an empty database, in order."""
     tables, keys = table_statements()
     return [
         'CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = "und-u-ks-level2", deterministic = false)',
-        COMPAT_FUNCTIONS, *tables, *row_order_statements(), CHANGES, COMMIT_ORDER, OWN_IDS, *tracked_triggers(keys),
+        full_casefold_function(), COMPAT_FUNCTIONS, *(sqlite_null_order(statement) for statement in tables),
+        *row_order_statements(), CHANGES, COMMIT_ORDER, OWN_IDS, *tracked_triggers(keys),
         # -- search (issue 15, item 7): words as the local engine splits them, a trigram index --
         *search_statements(),
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "

@@ -36,6 +36,11 @@ def unreachable_message(where: str, exc: BaseException) -> str:
             "Annotator reconnects by itself, so try again in a moment.")
 
 
+# PostgreSQL's text cannot hold U+0000, which a project file keeps (a stray one in an imported text).
+NUL_MESSAGE = ("A shared project cannot store the NUL character (U+0000), and this text has one. Remove it "
+               "from the text (editors show it as ^@ or \\0) and try again; nothing was changed.")
+
+
 _CODEBOOK = frozenset({"labels", "label_attributes", "variables", "variable_choices"})
 _ENTITIES = frozenset({"entities", "entity_aliases"})
 _DOCUMENT = frozenset({"documents", "document_metadata", "document_flags"})
@@ -156,6 +161,10 @@ class SharedStore(database.Store):
             raise
         except ServerUnreachable as exc:
             raise ServerGone(unreachable_message(self.where, exc)) from exc
+        except sqlite3.DataError as exc:
+            if "NUL" not in str(exc):
+                raise
+            raise ProjectError(NUL_MESSAGE) from exc
         except PermissionRefused as exc:
             raise ProjectError(f"The server refused this edit: {exc}. {self.role_sentence()} Nothing was "
                                "changed.") from exc
