@@ -348,8 +348,10 @@ def _check_shared(url: str, repair: bool) -> int:
     from annotator.core.safety.check import check_project
 
     if repair:
-        raise ProjectError("A shared project's search index is kept by its server; there is nothing for --repair "
-                           "to rebuild. Leave --repair out.")
+        from annotator.core.safety.check import repair as rebuild
+
+        count = rebuild(url)
+        print(f"Rebuilt the search index of {count:,} documents.")
     report = check_project(url)
     for line in report.lines():
         print(line)

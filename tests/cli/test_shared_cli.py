@@ -139,8 +139,18 @@ def test_backup_and_restore_say_what_to_do_for_a_shared_project(shared_url, caps
         code, out, err = _run(capsys, *argv)
         assert (code, out) == (2, "")
         assert "pg_dump" in err and "annotator pull --url URL --out FILE.annotator" in err
+
+
+def test_check_repair_folds_a_shared_projects_search_words_again(shared_url, capsys):
+    with Project(shared_url) as shared:
+        shared.documents.add(title="월마트", text=KOREAN)
+        shared.store.conn.execute_native("DELETE FROM search_words")
+    code, out, _ = _run(capsys, "check", "--project", shared_url)
+    assert code == 1 and "The search index does not match the documents (1 missing" in out
     code, out, err = _run(capsys, "check", "--project", shared_url, "--repair")
-    assert (code, out) == (2, "") and "search index is kept by its server" in err
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "Rebuilt the search index of 1 documents."
+    assert "Search index: ok" in out.splitlines()
 
 
 def test_push_into_a_shared_project_holding_work_is_refused_and_changes_nothing(shared_url, tmp_path, capsys):
@@ -305,3 +315,26 @@ def test_push_reports_each_table_as_it_is_copied(shared_url, tmp_path):
         conn.close()
     assert dict(reported) == counts
     assert counts["documents"] == 2 and counts["annotations"] == 3
+
+
+def test_push_and_pull_keep_the_order_metadata_fields_were_added_in(shared_url, tmp_path, capsys):
+    # Exports list a document's fields in the order they were added (the file's row order).
+    original = tmp_path / "original.annotator"
+    with Project(original) as p:
+        doc = p.documents.add(title="One", text="Walmart opened a store.")
+        for key in ("zeta", "outlet", "alpha", "날짜"):
+            p.metadata.set_many(doc, {key: f"value of {key}"})
+    assert _run(capsys, "push", "--project", original, "--url", shared_url)[0] == 0
+    with Project(shared_url) as shared:  # an edited row moves to the end of the server's table
+        shared.metadata.set_many(1, {"zeta": "edited on the server"})
+    copy = tmp_path / "copy.annotator"
+    assert _run(capsys, "pull", "--url", shared_url, "--out", copy)[0] == 0
+
+    def in_row_order(path):
+        conn = sqlite3.connect(path)
+        try:
+            return [row[0] for row in conn.execute("SELECT key FROM document_metadata ORDER BY rowid")]
+        finally:
+            conn.close()
+
+    assert in_row_order(copy) == in_row_order(original) == ["zeta", "outlet", "alpha", "날짜"]

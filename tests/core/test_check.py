@@ -300,13 +300,15 @@ def test_a_shared_project_is_checked_in_place_and_named_without_its_password(sha
     assert not any(line.startswith("SQLite integrity check") for line in report.lines())
 
 
-def test_repair_of_a_shared_project_is_refused_with_what_to_do(shared_url):
-    from annotator.core.common.errors import ProjectError
+def test_repair_of_a_shared_project_folds_its_search_words_again(shared_url):
     from annotator.core.safety.check import repair
 
-    Project(shared_url).close()
-    with pytest.raises(ProjectError, match="a shared project: its search index is the server's.*Nothing was changed"):
-        repair(shared_url)
+    with Project(shared_url) as shared:
+        shared.documents.add(title="One", text="Walmart opened a store.")
+        shared.store.conn.execute_native("UPDATE search_words SET body = ' '")
+    assert not check_project(shared_url).ok
+    assert repair(shared_url) == 1
+    assert "Search index: ok" in check_project(shared_url).lines()
 
 
 def test_an_unreachable_server_is_reported_not_raised():

@@ -524,13 +524,21 @@ def repair(path: str | Path) -> int:
     Returns how many documents were indexed.
     """
     if is_url(path):
-        raise ProjectError(f"{describe(str(path))} is a shared project: its search index is the server's and has "
-                           "no separate file to rebuild. Nothing was changed; `annotator check` without --repair "
-                           "checks it.")
+        return _repair_shared(str(path))
     try:
         store = Store(Path(path), create=False, backup=make_backup)
     except project_lock.ProjectLocked as exc:
         raise ProjectError(f"{exc} Close it there and run check --repair again; nothing was changed.") from None
+    with closing(store):
+        rebuild_index(store)
+        return store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def _repair_shared(url: str) -> int:
+    """Fold a shared project's search words again from its documents, on the server (an owner's job)."""
+    from annotator.core.store.pg.shared import SharedStore
+
+    store = SharedStore(url)
     with closing(store):
         rebuild_index(store)
         return store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -27,6 +27,7 @@ from annotator.core.store.pg import server
 from annotator.core.store.pg.connection import LOST_STATES, PgConnection, ServerUnreachable
 from annotator.core.store.pg.locations import connection_string, describe
 from annotator.core.store.pg.roles import INFO_KEYS
+from annotator.core.store.pg.server_schema import ROW_ORDER_TABLES
 
 # Keys of project_info that describe the server (its schema, its roles' names), not the project:
 # a pull leaves them out, a push keeps the server's own.
@@ -227,7 +228,10 @@ def _push_rows(source: sqlite3.Connection, pg: PgConnection, plan: dict[str, lis
 
 def _copy_rows(raw, source: sqlite3.Connection, table: str, columns: list[str]) -> int:
     """COPY the table's rows in; where row-level security forbids COPY to this login, INSERT them."""
-    rows = source.execute(f'SELECT {_quoted(columns)} FROM "{table}"')
+    # In rowid order: a document's metadata fields and an annotation's values are listed in the
+    # order they were added, which the server keeps as its id (ROW_ORDER_TABLES).
+    select = f'SELECT {_quoted(columns)} FROM "{table}" ORDER BY rowid'
+    rows = source.execute(select)
     count = 0
     try:
         with raw.transaction(), raw.cursor() as cur, \
@@ -238,7 +242,7 @@ def _copy_rows(raw, source: sqlite3.Connection, table: str, columns: list[str]) 
                 count += len(batch)
         return count
     except psycopg.errors.FeatureNotSupported:  # COPY FROM under row-level security
-        rows = source.execute(f'SELECT {_quoted(columns)} FROM "{table}"')
+        rows = source.execute(select)
     insert = f'INSERT INTO "{table}" ({_quoted(columns)}) VALUES ({", ".join(["%s"] * len(columns))})'
     count = 0
     with raw.cursor() as cur:
@@ -401,7 +405,8 @@ def _copy_table(raw, target: sqlite3.Connection, table: str, columns: list[str])
     count = 0
     insert = f'INSERT INTO "{table}" ({_quoted(columns)}) VALUES ({", ".join("?" * len(columns))})'
     with raw.cursor(name=f"pull_{table}") as cur:
-        cur.execute(f'SELECT {_quoted(columns)} FROM "{table}"')
+        order = ' ORDER BY "id"' if table in ROW_ORDER_TABLES or "id" in columns else ""
+        cur.execute(f'SELECT {_quoted(columns)} FROM "{table}"{order}')
         while batch := cur.fetchmany(BATCH):
             target.executemany(insert, batch)
             count += len(batch)
