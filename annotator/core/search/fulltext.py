@@ -43,6 +43,7 @@ from annotator.core.search.results import (  # noqa: F401 (the search API's type
     SearchPage,
     documents_with_hits,
     label_set,
+    page_total,
 )
 from annotator.core.store.lock import read_only_uri
 from annotator.core.store.pg.locations import is_url
@@ -180,12 +181,8 @@ def _search(conn: sqlite3.Connection, query: str, flt: SearchFilter, offset: int
         ids = [row[0] for row in conn.execute(
             f"SELECT rowid FROM documents_fts WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
             (*params, limit, offset))]
-        if len(ids) < limit and (ids or offset == 0):
-            total, exact = offset + len(ids), True
-        else:
-            shown = offset + len(ids) if ids else 0
-            total, exact = _count(conn, where, params, ids[-1] if ids else 0, clock, filtered=where != _MATCH)
-            total += shown
+        total, exact = page_total(ids, offset, limit, lambda after: _count(
+            conn, where, params, after, clock, filtered=where != _MATCH))
         documents = documents_with_hits(conn, parsed, ids, hits_per_document, cancelled)
     except sqlite3.OperationalError as exc:
         if cancelled() or "interrupted" in str(exc):

@@ -32,6 +32,7 @@ from annotator.core.search.results import (
     SearchFilter,
     SearchPage,
     documents_with_hits,
+    page_total,
     label_set,
 )
 from annotator.core.store.pg.locations import connection_string, describe
@@ -142,12 +143,8 @@ def search(conn: PgConnection, parsed: ParsedQuery, flt: SearchFilter, offset: i
         ids = [row[0] for row in conn.execute_native(
             f"SELECT s.document_id FROM search_words s WHERE {where} ORDER BY s.document_id LIMIT %s OFFSET %s",
             (*params, limit, offset))]
-        if len(ids) < limit and (ids or offset == 0):
-            total, exact = offset + len(ids), True
-        else:
-            shown = offset + len(ids) if ids else 0
-            total, exact = _count(conn, where, params, ids[-1] if ids else 0, count_seconds * COUNT_BUDGET_FACTOR)
-            total += shown
+        total, exact = page_total(ids, offset, limit, lambda after: _count(
+            conn, where, params, after, count_seconds * COUNT_BUDGET_FACTOR))
         documents = documents_with_hits(conn, parsed, ids, hits_per_document, cancelled, inside_words=True)
     except sqlite3.OperationalError as exc:
         if cancelled() or _CANCELLED in str(exc):

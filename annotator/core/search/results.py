@@ -69,6 +69,19 @@ class SearchCancelled(Exception):
     """The search was interrupted (the analyst typed again); nothing to show."""
 
 
+def page_total(ids: list[int], offset: int, limit: int,
+               count_after: Callable[[int], tuple[int, bool]]) -> tuple[int, bool]:
+    """How many documents match in all, and whether that is exact, for a page of ids from offset.
+
+    A short page is the last one, so the total is known; otherwise count_after(last id on the
+    page) counts the rest, which may stop early and give a lower bound.
+    """
+    if len(ids) < limit and (ids or offset == 0):
+        return offset + len(ids), True
+    rest, exact = count_after(ids[-1] if ids else 0)
+    return rest + (offset + len(ids) if ids else 0), exact
+
+
 def documents_with_hits(conn, parsed: ParsedQuery, ids: list[int], per_document: int,
                         cancelled: Callable[[], bool], inside_words: bool = False) -> list[DocumentHits]:
     """The documents' hits in text order, per_document of them shown; inside_words: see Term.pattern."""

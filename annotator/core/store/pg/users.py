@@ -12,7 +12,9 @@ password itself reaches neither the server's statement log nor anything Annotato
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -76,6 +78,30 @@ def _refused(url: str, exc: BaseException) -> ProjectError:
                         f"(one that may create roles, CREATEROLE); connect to {describe(url)} as that login.")
 
 
+@contextlib.contextmanager
+def _managing(url: str, doing: str) -> Iterator[PgConnection]:
+    """A connection for one change to the project's people, committed whole or not at all.
+
+    doing completes "Could not ... <project>" when the server fails: "add 'kim' to".
+    """
+    conn = _connect(url)
+    try:
+        yield conn
+        if conn.in_transaction:
+            conn.execute_native("COMMIT")
+    except PermissionRefused as exc:
+        conn.rollback()
+        raise _refused(url, exc) from exc
+    except sqlite3.Error as exc:
+        conn.rollback()
+        raise ProjectError(f"Could not {doing} {describe(url)}: {exc}. Nothing was changed.") from exc
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
+
+
 def _run(conn: PgConnection, statement: sql.Composable) -> None:
     conn.execute_native(statement.as_string(conn.raw))
 
@@ -106,47 +132,34 @@ def add(url: str, login: str, role: str, *, password: str | None = None) -> str:
     """Give login the role (creating the login when new, with password); returns what was done, to print."""
     check_role(role)
     check_login(login)
-    conn = _connect(url)
-    try:
+    with _managing(url, f"add {login!r} to") as conn:
         groups = _groups(conn, url)
         if login in groups.values():
             raise ProjectError(f"{login!r} is one of this project's own groups, not a person's login.")
         conn.execute_native("BEGIN")
-        try:
-            found = conn.execute_native("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
-            if found is not None and not found[0]:
-                raise ProjectError(f"{login!r} is a group on this server, not a login; give a person's login.")
-            created = found is None
-            if created:
-                _run(conn, sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
-            if password is not None:
-                hashed = conn.raw.pgconn.encrypt_password(password.encode(), login.encode(), None).decode()
-                _run(conn, sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(hashed)))
-            for other, group in groups.items():
-                if other != role and conn.execute_native(
-                        "SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
-                        "JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = %s AND r.rolname = %s)",
-                        (group, login)).fetchone()[0]:
-                    _run(conn, sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group), sql.Identifier(login)))
-            _run(conn, sql.SQL("GRANT {} TO {}").format(sql.Identifier(groups[role]), sql.Identifier(login)))
-            conn.execute_native("COMMIT")
-        except BaseException:
-            conn.rollback()
-            raise
-    except PermissionRefused as exc:
-        raise _refused(url, exc) from exc
-    except sqlite3.Error as exc:
-        raise ProjectError(f"Could not add {login!r} to {describe(url)}: {exc}. Nothing was changed.") from exc
-    finally:
-        conn.close()
+        found = conn.execute_native("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+        if found is not None and not found[0]:
+            raise ProjectError(f"{login!r} is a group on this server, not a login; give a person's login.")
+        created = found is None
+        if created:
+            _run(conn, sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+        if password is not None:
+            hashed = conn.raw.pgconn.encrypt_password(password.encode(), login.encode(), None).decode()
+            _run(conn, sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(hashed)))
+        for other, group in groups.items():
+            if other != role and conn.execute_native(
+                    "SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                    "JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = %s AND r.rolname = %s)",
+                    (group, login)).fetchone()[0]:
+                _run(conn, sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group), sql.Identifier(login)))
+        _run(conn, sql.SQL("GRANT {} TO {}").format(sql.Identifier(groups[role]), sql.Identifier(login)))
     made = f"Created the login {login!r}; it" if created else repr(login)
     return f"{made} is now {'an' if role == 'owner' else 'a'} {role} of {describe(url)}."
 
 
 def remove(url: str, login: str) -> str:
     """Take login's role in the project away; the login stays (other projects may use it), their codes stay."""
-    conn = _connect(url)
-    try:
+    with _managing(url, f"remove {login!r} from") as conn:
         groups = _groups(conn, url)
         held = [name for (name,) in conn.execute_native(
             "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
@@ -160,18 +173,7 @@ def remove(url: str, login: str) -> str:
             known = ", ".join(m.login for m in members(url)) or "nobody yet"
             raise ProjectError(f"{login!r} has no role in {describe(url)}; its people are: {known}.")
         conn.execute_native("BEGIN")
-        try:
-            for group in held:
-                _run(conn, sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group), sql.Identifier(login)))
-            conn.execute_native("COMMIT")
-        except BaseException:
-            conn.rollback()
-            raise
-    except PermissionRefused as exc:
-        raise _refused(url, exc) from exc
-    except sqlite3.Error as exc:
-        raise ProjectError(f"Could not remove {login!r} from {describe(url)}: {exc}. Nothing was changed.") from exc
-    finally:
-        conn.close()
+        for group in held:
+            _run(conn, sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group), sql.Identifier(login)))
     return (f"{login!r} has no role in {describe(url)} any more; their codes stay in the project, and the login "
             "itself stays on the server (other projects may use it).")
