@@ -17,12 +17,14 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# One list for this script and .ci/run: what the app and its tests need on Debian 12 / Ubuntu 22.04+.
+# Lists shared with .ci/run: what the app needs on Debian 12 / Ubuntu 22.04+, and what only its tests add.
 PACKAGE_LIST = REPO / "tools" / "debian-packages.txt"
+TEST_PACKAGE_LIST = REPO / "tools" / "debian-test-packages.txt"
 
 
-def debian_packages() -> list[str]:
-    lines = PACKAGE_LIST.read_text(encoding="utf-8").splitlines()
+def debian_packages(for_tests: bool = False) -> list[str]:
+    lists = [PACKAGE_LIST, TEST_PACKAGE_LIST] if for_tests else [PACKAGE_LIST]
+    lines = [line for path in lists for line in path.read_text(encoding="utf-8").splitlines()]
     return [word for line in lines for word in line.split("#", 1)[0].split()]
 
 
@@ -33,14 +35,14 @@ def missing_debian_packages(wanted: list[str]) -> list[str]:
     return [name for name in wanted if name not in installed]
 
 
-def install_system_packages() -> None:
+def install_system_packages(for_tests: bool = False) -> None:
     if not (shutil.which("apt-get") and shutil.which("dpkg-query")):
         return  # not Debian or Ubuntu: the README lists what other systems need
-    missing = missing_debian_packages(debian_packages())
+    missing = missing_debian_packages(debian_packages(for_tests))
     if not missing:
         return
-    print(f"Annotator needs these system packages (Qt's libraries, a Korean font, Python's venv):\n"
-          f"  {' '.join(missing)}", flush=True)
+    what = "Qt's libraries, a Korean font, Python's venv" + (", PostgreSQL for the tests" if for_tests else "")
+    print(f"Annotator needs these system packages ({what}):\n  {' '.join(missing)}", flush=True)
     if os.geteuid() == 0:
         prefix: list[str] = []
     elif shutil.which("sudo") and sys.stdin.isatty():
@@ -75,7 +77,7 @@ def main(argv: list[str]) -> None:
     if sys.version_info < (3, 11):
         sys.exit(f"Annotator needs Python 3.11 or newer (found {sys.version.split()[0]}).")
     venv, requirement = Path(argv[0]), argv[1]
-    install_system_packages()
+    install_system_packages(for_tests="[test" in requirement)
     create_venv(venv, requirement)
 
 
