@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench screenshot clean
 
-$(STAMP): pyproject.toml tools/debian-packages.txt
+$(STAMP): pyproject.toml tools/debian-packages.txt tools/debian-test-packages.txt
 	$(PYTHON) tools/bootstrap.py $(VENV) '.[test]'
 	@touch $(STAMP)
 
