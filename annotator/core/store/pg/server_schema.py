@@ -23,11 +23,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 from annotator.core.store import history, schema
 from annotator.core.store.pg.search_schema import search_statements
 
-SERVER_SCHEMA_VERSION = 1
+# Version 1 is what create_statements() makes. SERVER_MIGRATIONS[i] moves a server from
+# version i + 1 to i + 2; never edit a shipped step, add one (and carry a project-schema
+# change of store/schema.py to the server in the same step).
+SERVER_MIGRATIONS: list[Callable[[Any], None]] = []
+SERVER_SCHEMA_VERSION = 1 + len(SERVER_MIGRATIONS)
 CHANNEL = "annotator_changes"
 
 _TYPES = {"INTEGER": "integer", "TEXT": 'text COLLATE "C"', "REAL": "double precision", "BLOB": "bytea", "": "text"}
@@ -344,3 +350,28 @@ def create_statements() -> list[str]:
         f"INSERT INTO project_info(key, value) VALUES ('server_schema', '{SERVER_SCHEMA_VERSION:d}'), "
         f"('project_schema', '{schema.SCHEMA_VERSION:d}')",
     ]
+
+
+def upgrade(conn: Any) -> int:
+    """Bring an older shared project's schema up to SERVER_SCHEMA_VERSION in one transaction.
+
+    Runs as an owner (it changes tables); the first owner to open the project with a newer
+    Annotator upgrades it for everyone, and a concurrent opener waits for the lock and then
+    finds nothing left to do. Returns the version found.
+    """
+    conn.execute_native("BEGIN")
+    try:
+        # One upgrader at a time; the others wait here, then read the new version.
+        conn.execute_native("LOCK TABLE project_info IN EXCLUSIVE MODE")
+        found = int(conn.execute_native("SELECT value FROM project_info WHERE key = 'server_schema'").fetchone()[0])
+        for version in range(found, SERVER_SCHEMA_VERSION):
+            SERVER_MIGRATIONS[version - 1](conn)
+        conn.execute_native("UPDATE project_info SET value = %s WHERE key = 'server_schema'",
+                            (str(SERVER_SCHEMA_VERSION),))
+        conn.execute_native("UPDATE project_info SET value = %s WHERE key = 'project_schema'",
+                            (str(schema.SCHEMA_VERSION),))
+        conn.execute_native("COMMIT")
+    except BaseException:
+        conn.rollback()
+        raise
+    return found

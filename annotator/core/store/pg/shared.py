@@ -18,9 +18,9 @@ from annotator.core.store import database, schema
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.pg import history as pg_history
 from annotator.core.store.pg import roles as pg_roles
+from annotator.core.store.pg import server_schema
 from annotator.core.store.pg.connection import PgConnection, PermissionRefused, ServerUnreachable, WriteConflict
 from annotator.core.store.pg.locations import describe, connection_string, database_name
-from annotator.core.store.pg.server_schema import SERVER_SCHEMA_VERSION
 
 
 class EditConflict(ProjectError):
@@ -129,17 +129,31 @@ class SharedStore(database.Store):
                                f"`annotator server init --url {self.url}`, or check the address.")
         found = int(self.info("server_schema", "0") or 0)
         carried = int(self.info("project_schema", "0") or 0)
-        if found > SERVER_SCHEMA_VERSION or carried > schema.SCHEMA_VERSION:
+        if found > server_schema.SERVER_SCHEMA_VERSION or carried > schema.SCHEMA_VERSION:
             raise ProjectError(f"{self.where} was set up by a newer Annotator (server schema {found}); "
                                "update Annotator to open it.")
         self.login = self.conn.execute_native("SELECT current_user").fetchone()[0]
         self.role = pg_roles.role_of(self.conn)
+        if found < server_schema.SERVER_SCHEMA_VERSION:
+            self._upgrade(found)
         writable = self.conn.execute_native(
             "SELECT has_table_privilege(current_user, 'annotations', 'INSERT')").fetchone()[0]
         if not writable or self.role == "viewer":
             return (f"{self.login} is a viewer of {self.where}: they may read it but not change it. To code, ask "
                     "the project's owner to run `annotator server add-user --role coder` for this login.")
         return None
+
+    def _upgrade(self, found: int) -> None:
+        if self.role != "owner":
+            newest = server_schema.SERVER_SCHEMA_VERSION
+            raise ProjectError(f"{self.where} was set up by an older Annotator (server schema {found}) and must be "
+                               f"upgraded to schema {newest} first, which only an owner may do: ask an owner to "
+                               "open it once with this Annotator. Nothing was changed.")
+        try:
+            server_schema.upgrade(self.conn)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"Could not upgrade {self.where} from server schema {found} ({exc}); it was "
+                               "left as it was.") from exc
 
     def latest_change(self) -> int:
         return self.conn.execute_native("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
