@@ -117,7 +117,7 @@ def test_the_sql_scan_would_see_sql(tmp_path):
 PACKAGE_ORDER = [
     "annotator.core.common", "annotator.core.store", "annotator.core.search", "annotator.core.corpus",
     "annotator.core.coding", "annotator.core.entities", "annotator.core.interchange", "annotator.core.team",
-    "annotator.core.safety",
+    "annotator.core.charts", "annotator.core.safety",
     "annotator.core.project", "annotator.core.workspace",
     "annotator.ui.common", "annotator.ui.actions", "annotator.ui.reader", "annotator.ui.corpus",
     "annotator.ui.coding", "annotator.ui.entities", "annotator.ui.search", "annotator.ui.interchange",

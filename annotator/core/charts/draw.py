@@ -1,0 +1,226 @@
+"""Drawing a ChartData with matplotlib, and saving it as PNG, SVG, PDF or its table as CSV.
+
+matplotlib is imported inside these functions only: starting the app or the command line
+must not pay for it (tests/core/test_charts_draw.py checks). Figures are built on the Agg
+canvas, never pyplot, so the core holds no GUI state and the Qt dashboard can put the same
+Figure on its own canvas. Nothing is told by colour alone: stacked segments carry a hatch
+pattern per series and their numbers, heatmap cells their numbers, bars their values,
+so a chart survives greyscale print.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.core.charts.table import ChartData
+from annotator.core.common.errors import ProjectError
+from annotator.core.common.partial_files import atomic_output
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+FORMATS = ("png", "svg", "pdf", "csv")
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--", "**", "||")
+# Colours for series the codebook gives none (verdicts, measures): Tableau 10, told apart in greyscale by hatches.
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F",
+           "#BAB0AC")
+# Fonts that carry Hangul (and CJK) first, so Korean targets and labels render; DejaVu for everything else.
+CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans KR",
+             "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic", "Arial Unicode MS")
+WIDTH, HEIGHT, DPI = 1000, 600, 100  # pixels of a PNG unless asked otherwise
+
+
+def _style() -> dict:
+    """rcParams for every chart: fonts with Hangul where the system has them, text kept as text in SVG."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    families = [name for name in CJK_FONTS if name in installed] + ["DejaVu Sans"]
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": families,  # matplotlib falls back glyph by glyph along this list
+        "svg.fonttype": "none",  # text stays <text>: searchable, and the SVG names what it shows
+        "pdf.fonttype": 42,
+        "axes.unicode_minus": False,
+        "hatch.linewidth": 0.6,
+    }
+
+
+def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: int = DPI) -> "Figure":
+    """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_style()):
+        fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        {"stacked": _stacked, "bars": _bars, "heatmap": _heatmap, "network": _network}[data.shape](ax, data)
+        if data.shape in ("stacked", "bars") and data.kind != "agreement":
+            from matplotlib.ticker import MaxNLocator
+
+            # Counts are whole: no tick at 0.5 documents.
+            axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
+            axis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(data.title)
+        fig.set_layout_engine("constrained")
+        # Drawing here, inside the style, fixes the fonts each text was laid out with.
+        fig.canvas.draw()
+    return fig
+
+
+def _colors(data: ChartData, names: list[str]) -> list[str]:
+    return [data.colors.get(name) or PALETTE[i % len(PALETTE)] for i, name in enumerate(names)]
+
+
+def _stacked(ax, data: ChartData) -> None:
+    rows = list(reversed(data.rows)) if data.row_title not in ("month", "week") else data.rows
+    positions = range(len(rows))
+    left = [0.0] * len(rows)
+    horizontal = data.row_title not in ("month", "week")  # time runs left to right
+    for i, (column, colour) in enumerate(zip(data.columns, _colors(data, data.columns))):
+        widths = [data.value(row, column) for row in rows]
+        style = dict(color=colour, hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4, label=column)
+        bars = (ax.barh(list(positions), widths, left=left, **style) if horizontal
+                else ax.bar(list(positions), widths, bottom=left, **style))
+        ax.bar_label(bars, labels=[_shown(w) if w else "" for w in widths], label_type="center", fontsize=8,
+                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        left = [a + b for a, b in zip(left, widths)]
+    ticks = ax.set_yticks if horizontal else ax.set_xticks
+    ticks(list(positions), rows)
+    if not horizontal:
+        ax.tick_params(axis="x", labelrotation=45)
+    (ax.set_xlabel if horizontal else ax.set_ylabel)(data.value_title)
+    (ax.set_ylabel if horizontal else ax.set_xlabel)(data.row_title)
+    ax.legend(title=data.column_title, loc="best", fontsize=8)
+
+
+def _bars(ax, data: ChartData) -> None:
+    rows = list(reversed(data.rows))
+    n = len(data.columns)
+    height = 0.8 / n
+    one = n == 1
+    for i, column in enumerate(data.columns):
+        values = [data.value(row, column) for row in rows]
+        offset = (i - (n - 1) / 2) * height
+        colours = _colors(data, rows) if (one or i == 0) and any(r in data.colors for r in rows) else \
+            _colors(data, data.columns)[i]
+        bars = ax.barh([p + offset for p in range(len(rows))], values, height, color=colours,
+                       hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4, label=column)
+        ax.bar_label(bars, labels=[_shown(v) for v in values], padding=2, fontsize=8)
+    ax.set_yticks(list(range(len(rows))), rows)
+    ax.set_xlabel(data.value_title)
+    ax.set_ylabel(data.row_title)
+    if not one:
+        ax.legend(loc="best", fontsize=8)
+
+
+def _heatmap(ax, data: ChartData) -> None:
+    grid = [[data.value(row, column) for column in data.columns] for row in data.rows]
+    top = max((v for line in grid for v in line), default=0) or 1
+    # viridis gets lighter as it rises, so the order of cells survives greyscale; the numbers say the rest.
+    image = ax.imshow(grid, cmap="viridis", aspect="auto", vmin=0, vmax=top)
+    for r, line in enumerate(grid):
+        for c, value in enumerate(line):
+            if value:
+                ax.text(c, r, _shown(value), ha="center", va="center", fontsize=8,
+                        color="black" if value > top * 0.6 else "white")
+    ax.set_xticks(list(range(len(data.columns))), data.columns, rotation=45, ha="right")
+    ax.set_yticks(list(range(len(data.rows))), data.rows)
+    ax.set_xlabel(data.column_title)
+    ax.set_ylabel(data.row_title)
+    ax.figure.colorbar(image, ax=ax, label=data.value_title)
+
+
+def circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
+    """Nodes evenly round a circle, the first at the top, in the order given (biggest first)."""
+    n = max(len(names), 1)
+    return {name: (math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)) for i, name in enumerate(names)}
+
+
+def _network(ax, data: ChartData) -> None:
+    where = circle_layout(data.rows)
+    edges = [(a, b, w) for (a, b), w in data.values.items() if a != b and w]
+    heaviest = max((w for *_, w in edges), default=1)
+    for a, b, weight in sorted(edges, key=lambda e: e[2]):
+        (x1, y1), (x2, y2) = where[a], where[b]
+        ax.plot([x1, x2], [y1, y2], color="#555555", linewidth=0.5 + 4 * weight / heaviest,
+                alpha=0.35 + 0.5 * weight / heaviest, zorder=1)
+        if len(edges) <= 30:
+            ax.text((x1 + x2) / 2, (y1 + y2) / 2, _shown(weight), fontsize=7, ha="center", va="center",
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"}, zorder=2)
+    biggest = max((data.value(n, n) for n in data.rows), default=1) or 1
+    for name in data.rows:
+        x, y = where[name]
+        ax.scatter([x], [y], s=60 + 600 * data.value(name, name) / biggest, color="#4E79A7",
+                   edgecolor="black", linewidth=0.6, zorder=3)
+        ax.annotate(f"{name} ({_shown(data.value(name, name))})", (x, y), xytext=(x * 1.18, y * 1.12),
+                    ha="left" if x > 0.05 else "right" if x < -0.05 else "center", va="center", fontsize=8,
+                    zorder=4)
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.35, 1.35)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.text(0.0, -0.02, f"node: {data.value_title}; edge: {data.value_title} shared", transform=ax.transAxes,
+            fontsize=8)
+
+
+def _shown(value: float) -> str:
+    return f"{int(value)}" if float(value).is_integer() else f"{value:.2f}"
+
+
+def format_of(out: str | os.PathLike) -> str:
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ProjectError(f"Cannot save a chart as {Path(out).name!r}: end the file name in "
+                           f"{', '.join('.' + f for f in FORMATS)}.")
+    return suffix
+
+
+def save(data: ChartData, out: str | os.PathLike, *, width: int = WIDTH, height: int = HEIGHT,
+         dpi: int = DPI) -> Path:
+    """Write the chart to `out` (whole or not at all) as its suffix says: .png .svg .pdf, or .csv for its table.
+
+    The CSV is UTF-8 with a byte-order mark and formula-looking cells made inert, as the
+    project's other Excel-bound tables are (interchange/files.py write_csv).
+    """
+    kind = format_of(out)
+    out = Path(out)
+    if kind == "csv":
+        from annotator.core.interchange.files import write_csv
+
+        header, rows = data.table()
+        write_csv(out, header, rows, excel=True)
+        return out
+    fig = figure(data, width=width, height=height, dpi=dpi)
+    import matplotlib
+
+    with matplotlib.rc_context(_style()), atomic_output(out, encoding=None) as handle:
+        fig.savefig(handle, format=kind, dpi=dpi, metadata=_metadata(kind, data))
+    return out
+
+
+def svg_text(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT) -> str:
+    """The chart as an SVG document, for a report to put inline."""
+    import io
+
+    import matplotlib
+
+    fig = figure(data, width=width, height=height)
+    buffer = io.StringIO()
+    with matplotlib.rc_context(_style()):
+        fig.savefig(buffer, format="svg", metadata=_metadata("svg", data))
+    return buffer.getvalue()
+
+
+def _metadata(kind: str, data: ChartData) -> dict:
+    # No creation date: the same chart saved twice gives the same bytes.
+    if kind == "svg":
+        return {"Title": data.title, "Date": None}
+    if kind == "pdf":
+        return {"Title": data.title, "CreationDate": None}
+    return {"Title": data.title}
