@@ -138,6 +138,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_team_commands(commands, _open_existing)
 
+    from annotator.cli_charts import add_command as add_chart_command  # matplotlib loads only when one is drawn
+
+    add_chart_command(commands, _open_existing)
+
     from annotator.cli_shared import add_commands as add_shared_commands  # no Qt, no psycopg until run
 
     add_shared_commands(commands, _open_existing)
