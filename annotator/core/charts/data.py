@@ -383,7 +383,7 @@ def agreement_chart(project: ProjectLike, flt: ChartFilter = ChartFilter(),
     return ChartData("agreement", f"Agreement of {', '.join(report.coders)}", "bars", "variable or label",
                      "measure", "agreement", rows, columns, values, {},
                      f"Over the {len(report.units)} documents two or more coders coded; alphas read by "
-                     "Krippendorff's bands (.800 reliable, .667 tentative).")
+                     "Krippendorff's bands (.800 reliable, .667 tentative).", absent_is_zero=False)
 
 
 KINDS: dict[str, Callable[..., ChartData]] = {

@@ -111,7 +111,8 @@ def _bars(ax, data: ChartData) -> None:
             _colors(data, data.columns)[i]
         bars = ax.barh([p + offset for p in range(len(rows))], values, height, color=colours,
                        hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4, label=column)
-        ax.bar_label(bars, labels=[_shown(v) for v in values], padding=2, fontsize=8)
+        ax.bar_label(bars, labels=[_shown(data.value(row, column)) if (row, column) in data.values
+                                   or data.absent_is_zero else "" for row in rows], padding=2, fontsize=8)
     ax.set_yticks(list(range(len(rows))), rows)
     ax.set_xlabel(data.value_title)
     ax.set_ylabel(data.row_title)

@@ -72,6 +72,7 @@ class ChartData:
     colors: dict[str, str] = field(default_factory=dict)  # column (or row, for a one-column chart) -> #RRGGBB
     note: str = ""  # what the chart counts and leaves out, in words
     base: Base | None = None  # None: the figures do not come from coded things (agreement)
+    absent_is_zero: bool = True  # False: a cell with no value has no figure (agreement), not a count of 0
 
     def __post_init__(self) -> None:
         if self.shape not in SHAPES:
@@ -94,8 +95,13 @@ class ChartData:
             edges = [[a, b, _number(self.values[(a, b)])] for i, a in enumerate(self.rows)
                      for b in self.rows[i + 1:] if self.values.get((a, b))]
             return header, [[row, "", _number(self.value(row, row))] for row in self.rows] + edges
-        return [self.row_title, *self.columns], [[row, *(_number(self.value(row, c)) for c in self.columns)]
+        return [self.row_title, *self.columns], [[row, *(self._cell(row, c) for c in self.columns)]
                                                  for row in self.rows]
+
+    def _cell(self, row: str, column: str) -> float | int | str:
+        if (row, column) not in self.values and not self.absent_is_zero:
+            return ""
+        return _number(self.value(row, column))
 
     def cell_ids(self, project: ProjectLike, row: str | None, column: str | None = None) -> CellIds:
         """The documents and annotations behind a cell (row and column), a row (column None) or a node."""
