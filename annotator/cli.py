@@ -139,8 +139,10 @@ def _parser() -> argparse.ArgumentParser:
     add_team_commands(commands, _open_existing)
 
     from annotator.cli_charts import add_command as add_chart_command  # matplotlib loads only when one is drawn
+    from annotator.cli_charts import add_report_command
 
     add_chart_command(commands, _open_existing)
+    add_report_command(commands, _open_existing)
 
     from annotator.cli_shared import add_commands as add_shared_commands  # no Qt, no psycopg until run
 

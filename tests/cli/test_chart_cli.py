@@ -75,3 +75,17 @@ def test_bad_requests_are_refused_with_what_to_do(path, tmp_path, capsys, argv, 
     assert err.startswith(f"annotator: error: {message}")
     assert err.count("\n") == 1  # one line, no traceback
     assert not list(tmp_path.glob("x.*"))
+
+
+def test_annotator_report_writes_one_html_file(path, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    code, said, err = _run(capsys, "report", "--project", str(path), "--coder", "kim", "--out", str(out))
+    assert (code, err, said) == (0, "", f"Wrote the report to {out}.\n")
+    html = out.read_text("utf-8")
+    assert "4 of the project's 4 documents are counted (coder kim)" in html
+    assert "<h2>Agreement figures</h2>" not in html  # one coder's report compares nobody
+
+
+def test_a_report_to_another_kind_of_file_is_refused(path, tmp_path, capsys):
+    code, _, err = _run(capsys, "report", "--project", str(path), "--out", str(tmp_path / "report.pdf"))
+    assert code == 2 and err == "annotator: error: Write the report to an .html file, not 'report.pdf'.\n"

@@ -129,7 +129,7 @@ def stance_over_time(project: ProjectLike, flt: ChartFilter = ChartFilter(),
         period = f"date({day}, 'weekday 0', '-6 days')"
     base = _stance_base(project, scope, period,
                         "JOIN document_metadata m ON m.document_id = a.document_id AND m.key = 'date'",
-                        where=" AND m.value LIKE '____-__-__%'", target=options.target)
+                        where=f" AND m.value LIKE '____-__-__%' AND {period} IS NOT NULL", target=options.target)
     toward = f" toward {options.target}" if options.target else ""
     title = f"Stance{toward} by {options.period}" + (" (weeks from Monday)" if options.period == "week" else "")
     return _stance_chart(project, "stance-time", title, options.period, base, sorted,

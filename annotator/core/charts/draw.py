@@ -205,15 +205,18 @@ def save(data: ChartData, out: str | os.PathLike, *, width: int = WIDTH, height:
     return out
 
 
-def svg_text(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT) -> str:
-    """The chart as an SVG document, for a report to put inline."""
+def svg_text(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, salt: str = "") -> str:
+    """The chart as an SVG document, for a report to put inline.
+
+    salt seeds the ids of its clip paths and hatches: several SVGs inline in one page need
+    different salts, or one chart's url(#id) would point into another's."""
     import io
 
     import matplotlib
 
     fig = figure(data, width=width, height=height)
     buffer = io.StringIO()
-    with matplotlib.rc_context(_style()):
+    with matplotlib.rc_context({**_style(), "svg.hashsalt": f"annotator-{data.kind}-{salt}"}):
         fig.savefig(buffer, format="svg", metadata=_metadata("svg", data))
     return buffer.getvalue()
 
