@@ -262,13 +262,18 @@ def _labels_base(project: ProjectLike, scope: Scope, rk: str, layer: str | None,
 
 def label_frequencies(project: ProjectLike, flt: ChartFilter = ChartFilter(),
                       options: ChartOptions = ChartOptions()) -> ChartData:
-    base = _labels_base(project, resolve(project, flt), "l.name", options.layer)
-    found = {str(rk): (n, d) for rk, n, d in project.store.conn.execute(
-        f"SELECT rk, count(*), count(DISTINCT document_id) FROM ({base.sql}) AS b GROUP BY rk", base.params)}
-    labels = [label for label in project.codebook.labels() if label.name in found]
+    scope = resolve(project, flt)
+    base = _labels_base(project, scope, "l.name", options.layer)
+    # Counted by label id, not name: the (label_id, document_id ...) index answers it without reading a row.
+    cond, params = scope.both("a.document_id", "a.coder_id")
+    found = {label_id: (n, d) for label_id, n, d in project.store.conn.execute(
+        f"SELECT a.label_id, count(*), count(DISTINCT a.document_id) FROM annotations a WHERE 1 = 1{cond} "
+        "GROUP BY a.label_id", tuple(params))}
+    labels = [label for label in project.codebook.labels() if label.id in found
+              and (options.layer is None or label.layer == options.layer)]
     values = {}
     for label in labels:
-        values[(label.name, "annotations")], values[(label.name, "documents")] = found[label.name]
+        values[(label.name, "annotations")], values[(label.name, "documents")] = found[label.id]
     return ChartData("labels", "Label frequencies", "bars", "label", "count", "count", [l.name for l in labels],
                      ["annotations", "documents"], values, {l.name: l.color for l in labels},
                      "Annotations with each label (spans and whole-document codes), and the documents they are in.",
@@ -277,15 +282,23 @@ def label_frequencies(project: ProjectLike, flt: ChartFilter = ChartFilter(),
 
 def document_label_matrix(project: ProjectLike, flt: ChartFilter = ChartFilter(),
                           options: ChartOptions = ChartOptions()) -> ChartData:
-    base = _labels_base(project, resolve(project, flt), "'#' || CAST(d.id AS TEXT) || ' ' || d.title",
-                        options.layer, "JOIN documents d ON d.id = a.document_id ")
-    values = base.grouped(project)
-    totals: dict[str, float] = {}
-    for (row, _), count in values.items():
-        totals[row] = totals.get(row, 0) + count
+    scope = resolve(project, flt)
+    base = _labels_base(project, scope, "'#' || CAST(d.id AS TEXT) || ' ' || d.title", options.layer,
+                        "JOIN documents d ON d.id = a.document_id ")
+    # The most coded documents first (the document_id index counts them), then their cells alone:
+    # naming a million annotations' documents to keep twenty would cost seconds.
+    cond, params = scope.both("a.document_id", "a.coder_id")
+    if options.layer is not None:
+        cond += " AND a.label_id IN (SELECT id FROM labels WHERE layer = ?)"
+        params.append(options.layer)
+    top = [doc for doc, _ in project.store.conn.execute(
+        f"SELECT a.document_id, count(*) FROM annotations a WHERE 1 = 1{cond} GROUP BY a.document_id "
+        "ORDER BY count(*) DESC, a.document_id LIMIT ?", (*params, options.limit))]
+    kept = Base(f"{base.sql} AND a.document_id IN (SELECT value FROM json_each(?))", (*base.params, _ids(top)))
+    values = kept.grouped(project)
     used = {column for _, column in values}
     labels = [label for label in project.codebook.labels() if label.name in used]
-    rows = sorted(ordered(totals, options.limit), key=lambda r: int(r[1:].split(" ", 1)[0]))
+    rows = sorted({row for row, _ in values}, key=lambda r: int(r[1:].split(" ", 1)[0]))
     return ChartData("matrix", "Documents × labels", "heatmap", "document", "label", "annotations", rows,
                      [l.name for l in labels], values, {l.name: l.color for l in labels},
                      f"Annotations of each label in each document; the {options.limit} most coded documents.", base)

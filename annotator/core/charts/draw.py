@@ -30,7 +30,8 @@ PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B
 # Fonts that carry Hangul (and CJK) first, so Korean targets and labels render; DejaVu for everything else.
 CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans KR",
              "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic", "Arial Unicode MS")
-WIDTH, HEIGHT, DPI = 1000, 600, 100  # pixels of a PNG unless asked otherwise
+WIDTH, HEIGHT, DPI = 1000, 600, 100
+MAX_SEGMENT_LABELS = 120  # numbers written on stacked segments; more would cover the bars (and cost seconds)  # pixels of a PNG unless asked otherwise
 
 
 def _style() -> dict:
@@ -87,8 +88,9 @@ def _stacked(ax, data: ChartData) -> None:
         style = dict(color=colour, hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4, label=column)
         bars = (ax.barh(list(positions), widths, left=left, **style) if horizontal
                 else ax.bar(list(positions), widths, bottom=left, **style))
-        ax.bar_label(bars, labels=[_shown(w) if w else "" for w in widths], label_type="center", fontsize=8,
-                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        if len(rows) * len(data.columns) <= MAX_SEGMENT_LABELS:  # beyond, the hatches and legend tell them apart
+            ax.bar_label(bars, labels=[_shown(w) if w else "" for w in widths], label_type="center", fontsize=8,
+                         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         left = [a + b for a, b in zip(left, widths)]
     ticks = ax.set_yticks if horizontal else ax.set_xticks
     ticks(list(positions), rows)
