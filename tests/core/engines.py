@@ -23,3 +23,11 @@ def location(request: pytest.FixtureRequest, folder: Path, name: str = "test.ann
     url = server.new_database()
     request.addfinalizer(lambda: server.drop(url))
     return url
+
+
+def named(project_location: Path | str) -> str:
+    """How messages name a project: a file by its path, a shared project by its address without a password."""
+    from annotator.core.common.names import shown
+    from annotator.core.store.pg.locations import describe, is_url
+
+    return describe(project_location) if is_url(project_location) else shown(project_location)
