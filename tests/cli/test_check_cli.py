@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.project import Project
-from tests.core.engines import named
+from tests.core.engines import behind_annotators_back, named
 
 TEXT = "Launch 🚀 day: 월마트 👩‍👩‍👧 and AWS.\n둘째 줄입니다.\n"
 
@@ -37,21 +36,6 @@ def study(project_location) -> Path | str:
     return _study(project_location)
 
 
-def _behind_annotators_back(location: Path | str, sql: str) -> None:
-    """Change the project as another tool would, on a connection of its own: no Annotator rules applied."""
-    if isinstance(location, Path):
-        conn = sqlite3.connect(location)
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute(sql)
-        conn.commit()
-        conn.close()
-    else:
-        import psycopg
-
-        with psycopg.connect(location, autocommit=True) as conn:
-            conn.execute(sql)
-
-
 def test_a_clean_project_exits_0_with_a_report(study, capsys):
     assert main(["check", "--project", str(study)]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -65,7 +49,7 @@ def test_a_clean_project_exits_0_with_a_report(study, capsys):
 
 
 def test_a_span_changed_behind_annotators_back_exits_1_and_names_it(study, capsys):
-    _behind_annotators_back(study, "UPDATE annotations SET text = 'Walmart' WHERE span_start IS NOT NULL")
+    behind_annotators_back(study, "UPDATE annotations SET text = 'Walmart' WHERE span_start IS NOT NULL")
     assert main(["check", "--project", str(study)]) == 1
     out = capsys.readouterr().out.splitlines()
     # Offsets count code points: the rocket before 월마트 is one, as the analyst sees it.
