@@ -146,3 +146,20 @@ def test_a_shared_project_hands_out_and_takes_back_like_a_file(shared_url, tmp_p
     assert (code, err) == (0, "")
     with Project(shared_url) as p:
         assert p.codesheet.answers(first, "Kim") == {p.variables.named("topic").id: "2"}
+
+
+def test_a_coders_file_named_like_the_shared_projects_database_is_not_taken_for_it(shared_url, tmp_path,
+                                                                                   monkeypatch, capsys):
+    # A shared project has no file: a file in the current folder that bears its database's name is another file.
+    from annotator.core.store.pg.locations import database_name
+
+    _lead(shared_url)
+    monkeypatch.chdir(tmp_path)
+    out = Path(database_name(shared_url))
+    code, said, err = _run(capsys, "handout", "--project", shared_url, "--coder", "Kim", "--out", out,
+                           "--documents", "1")
+    assert (code, err) == (0, "") and said == f"Wrote {out} for Kim: 1 document.\n"
+    assert _run(capsys, "code", "--project", out, "--document", "1", "--set", "topic=1", "--coded")[0] == 0
+    code, said, err = _run(capsys, "merge", "--project", shared_url, out)
+    assert (code, err) == (0, "")
+    assert said == "Kim: 0 annotations, 0 attribute values, 1 answer, 1 coded mark in 1 document.\n"
