@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,41 @@ def test_missing_project_is_not_created(command, tmp_path, capsys):
     assert not missing.exists() and not out.exists()
 
 
+@pytest.mark.parametrize("command", [["export", "--out", "OUT"], ["import", "IN"]])
+def test_a_shared_project_that_is_not_there_is_a_clean_error(command, pg_server, shared_url, tmp_path, capsys):
+    # A database that does not exist, and one that exists but holds no project: neither is made into one.
+    import psycopg
+
+    from annotator.core.store.pg.locations import describe
+    from tests.pg_support import with_database
+
+    article = tmp_path / "a.txt"
+    article.write_text("A harbour strike.", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    missing = with_database(shared_url, "annotator_no_such_project")
+    argv = [str(out) if a == "OUT" else str(article) if a == "IN" else a for a in command]
+    assert main([*argv, "--project", missing]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"annotator: error: Could not connect to {describe(missing)}: ")
+    assert captured.out == ""  # the rest of the line is the server's own reason, in the server's language
+
+    name = f"annotator_plain_{uuid.uuid4().hex}"  # unique: other test runs may share the server
+    with psycopg.connect(shared_url, autocommit=True) as conn:  # an empty database beside the project
+        conn.execute(f"CREATE DATABASE {name}")
+    plain = with_database(shared_url, name)
+    try:
+        assert main([*argv, "--project", plain]) == 2
+        captured = capsys.readouterr()
+        assert captured.err.startswith(f"annotator: error: {describe(plain)} holds no Annotator project. Create one "
+                                       "there with `annotator server init --url ")
+        assert captured.out == "" and not out.exists()
+        with psycopg.connect(plain) as conn:
+            assert conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                                ).fetchone() == (0,)
+    finally:
+        pg_server.drop(plain)
+
+
 def test_missing_default_project_is_not_created(isolated_home, tmp_path, capsys):
     assert main(["stats"]) == 2
     assert "No project file at" in capsys.readouterr().err
@@ -220,12 +256,12 @@ def test_import_creates_the_project_and_reports_refusals(project_location, tmp_p
         assert p.documents.count() == 1
 
 
-def test_import_reports_a_page_whose_body_looks_like_a_stub(tmp_path, capsys):
+def test_import_reports_a_page_whose_body_looks_like_a_stub(project_location, tmp_path, capsys):
     from tests.support import paywalled_page
 
     page = tmp_path / "dock-strike.html"
     page.write_bytes(paywalled_page())
-    assert main(["import", "--project", str(tmp_path / "study.annotator"), str(page)]) == 0
+    assert main(["import", "--project", str(project_location), str(page)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Imported 1 document, 1 to check:"
     assert out[1].startswith(f"  {page}: body looks like a stub (") and out[1].endswith(" words): check it")
