@@ -15,11 +15,11 @@ from tests.core.charts_support import build
 
 
 @pytest.fixture
-def path(tmp_path) -> Path:
-    path = tmp_path / "study.annotator"
-    with Project(path) as p:
+def path(project_location) -> Path | str:
+    """The study on each engine: a project file, or a shared project's URL."""
+    with Project(project_location) as p:
         build(p)
-    return path
+    return project_location
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
