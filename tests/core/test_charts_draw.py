@@ -103,3 +103,13 @@ def test_starting_the_app_or_the_command_line_does_not_load_matplotlib():
                             env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_dark_theme_chart_has_a_dark_background_and_light_text(coded, tmp_path):
+    from annotator.core.charts.draw import DARK
+
+    svg = save(chart_data(coded, "stance-targets"), tmp_path / "dark.svg", theme=DARK).read_text("utf-8")
+    assert "fill: #1e1e1e" in svg.lower()  # the figure's background
+    root = ET.parse(tmp_path / "dark.svg").getroot()
+    title = next(t for t in root.iter(f"{SVG}text") if "".join(t.itertext()) == "Stance by target")
+    assert "#e8e8e8" in title.get("style", "").lower()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +31,26 @@ PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B
 # Fonts that carry Hangul (and CJK) first, so Korean targets and labels render; DejaVu for everything else.
 CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans KR",
              "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic", "Arial Unicode MS")
-WIDTH, HEIGHT, DPI = 1000, 600, 100
-MAX_SEGMENT_LABELS = 120  # numbers written on stacked segments; more would cover the bars (and cost seconds)  # pixels of a PNG unless asked otherwise
+WIDTH, HEIGHT, DPI = 1000, 600, 100  # pixels of a PNG unless asked otherwise
+MAX_SEGMENT_LABELS = 120  # numbers written on stacked segments; more would cover the bars (and cost seconds)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The chart's two base colours: the dashboard passes its palette's, so a chart reads in the dark theme."""
+
+    foreground: str = "#000000"
+    background: str = "#FFFFFF"
+
+    def rc(self) -> dict:
+        fg, bg = self.foreground, self.background
+        return {"text.color": fg, "axes.labelcolor": fg, "axes.edgecolor": fg, "xtick.color": fg, "ytick.color": fg,
+                "figure.facecolor": bg, "axes.facecolor": bg, "savefig.facecolor": bg, "legend.facecolor": bg,
+                "legend.edgecolor": fg, "hatch.color": fg}
+
+
+LIGHT = Theme()
+DARK = Theme("#E8E8E8", "#1E1E1E")
 
 
 def _style() -> dict:
@@ -50,13 +69,14 @@ def _style() -> dict:
     }
 
 
-def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: int = DPI) -> "Figure":
-    """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi."""
+def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: int = DPI,
+           theme: Theme = LIGHT) -> "Figure":
+    """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi, in the theme's colours."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_style()):
+    with matplotlib.rc_context({**_style(), **theme.rc()}):
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
@@ -85,11 +105,12 @@ def _stacked(ax, data: ChartData) -> None:
     horizontal = data.row_title not in ("month", "week")  # time runs left to right
     for i, (column, colour) in enumerate(zip(data.columns, _colors(data, data.columns))):
         widths = [data.value(row, column) for row in rows]
-        style = dict(color=colour, hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4, label=column)
+        style = dict(color=colour, hatch=HATCHES[i % len(HATCHES)], edgecolor=_fg(), linewidth=0.4, label=column)
         bars = (ax.barh(list(positions), widths, left=left, **style) if horizontal
                 else ax.bar(list(positions), widths, bottom=left, **style))
         if len(rows) * len(data.columns) <= MAX_SEGMENT_LABELS:  # beyond, the hatches and legend tell them apart
             ax.bar_label(bars, labels=[_shown(w) if w else "" for w in widths], label_type="center", fontsize=8,
+                         color="black",
                          bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         left = [a + b for a, b in zip(left, widths)]
     ticks = ax.set_yticks if horizontal else ax.set_xticks
@@ -112,7 +133,7 @@ def _bars(ax, data: ChartData) -> None:
         colours = _colors(data, rows) if (one or i == 0) and any(r in data.colors for r in rows) else \
             _colors(data, data.columns)[i]
         bars = ax.barh([p + offset for p in range(len(rows))], values, height, color=colours,
-                       hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.4, label=column)
+                       hatch=HATCHES[i % len(HATCHES)], edgecolor=_fg(), linewidth=0.4, label=column)
         ax.bar_label(bars, labels=[_shown(data.value(row, column)) if (row, column) in data.values
                                    or data.absent_is_zero else "" for row in rows], padding=2, fontsize=8)
     ax.set_yticks(list(range(len(rows))), rows)
@@ -136,7 +157,9 @@ def _heatmap(ax, data: ChartData) -> None:
     ax.set_yticks(list(range(len(data.rows))), data.rows)
     ax.set_xlabel(data.column_title)
     ax.set_ylabel(data.row_title)
-    ax.figure.colorbar(image, ax=ax, label=data.value_title)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.figure.colorbar(image, ax=ax, label=data.value_title, ticks=MaxNLocator(integer=True))
 
 
 def circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
@@ -151,16 +174,17 @@ def _network(ax, data: ChartData) -> None:
     heaviest = max((w for *_, w in edges), default=1)
     for a, b, weight in sorted(edges, key=lambda e: e[2]):
         (x1, y1), (x2, y2) = where[a], where[b]
-        ax.plot([x1, x2], [y1, y2], color="#555555", linewidth=0.5 + 4 * weight / heaviest,
+        ax.plot([x1, x2], [y1, y2], color=_fg(), linewidth=0.5 + 4 * weight / heaviest,
                 alpha=0.35 + 0.5 * weight / heaviest, zorder=1)
         if len(edges) <= 30:
             ax.text((x1 + x2) / 2, (y1 + y2) / 2, _shown(weight), fontsize=7, ha="center", va="center",
-                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"}, zorder=2)
+                    color="black", bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+                    zorder=2)
     biggest = max((data.value(n, n) for n in data.rows), default=1) or 1
     for name in data.rows:
         x, y = where[name]
         ax.scatter([x], [y], s=60 + 600 * data.value(name, name) / biggest, color="#4E79A7",
-                   edgecolor="black", linewidth=0.6, zorder=3)
+                   edgecolor=_fg(), linewidth=0.6, zorder=3)
         ax.annotate(f"{name} ({_shown(data.value(name, name))})", (x, y), xytext=(x * 1.18, y * 1.12),
                     ha="left" if x > 0.05 else "right" if x < -0.05 else "center", va="center", fontsize=8,
                     zorder=4)
@@ -170,6 +194,13 @@ def _network(ax, data: ChartData) -> None:
     ax.set_axis_off()
     ax.text(0.0, -0.02, f"node: {data.value_title}; edge: {data.value_title} shared", transform=ax.transAxes,
             fontsize=8)
+
+
+def _fg() -> str:
+    """The theme's foreground, for outlines and hatches (figure() draws inside the theme's rc context)."""
+    import matplotlib
+
+    return matplotlib.rcParams["text.color"]
 
 
 def _shown(value: float) -> str:
@@ -185,7 +216,7 @@ def format_of(out: str | os.PathLike) -> str:
 
 
 def save(data: ChartData, out: str | os.PathLike, *, width: int = WIDTH, height: int = HEIGHT,
-         dpi: int = DPI) -> Path:
+         dpi: int = DPI, theme: Theme = LIGHT) -> Path:
     """Write the chart to `out` (whole or not at all) as its suffix says: .png .svg .pdf, or .csv for its table.
 
     The CSV is UTF-8 with a byte-order mark and formula-looking cells made inert, as the
@@ -199,10 +230,10 @@ def save(data: ChartData, out: str | os.PathLike, *, width: int = WIDTH, height:
         header, rows = data.table()
         write_csv(out, header, rows, excel=True)
         return out
-    fig = figure(data, width=width, height=height, dpi=dpi)
+    fig = figure(data, width=width, height=height, dpi=dpi, theme=theme)
     import matplotlib
 
-    with matplotlib.rc_context(_style()), atomic_output(out, encoding=None) as handle:
+    with matplotlib.rc_context({**_style(), **theme.rc()}), atomic_output(out, encoding=None) as handle:
         fig.savefig(handle, format=kind, dpi=dpi, metadata=_metadata(kind, data))
     return out
 
