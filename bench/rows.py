@@ -160,11 +160,21 @@ def _shared(ctx: Context) -> list[Line]:
                  "the same round trips, p99")]
 
 
+def _charts(ctx: Context) -> list[Line]:
+    from .rows_charts import CHARTS
+
+    n = f"{ctx.spec.documents:,} documents, {ctx.spec.annotations:,} annotations"
+    return [Line(f"12{chr(ord('a') + i)}", f"chart {kind}: its numbers and the drawn figure, {n}", "ms", 1000,
+                 f"raw SQLite: {what} (the bare GROUP BY of the same rows, no filter, nothing drawn)")
+            for i, (kind, what, _) in enumerate(CHARTS)]
+
+
 def rows() -> list[Row]:
     # Imported here so `python -m bench --help` stays quick.
     from .rows_data import row_export, row_search
     from .rows_gui import row_dense, row_open, row_table, row_tag
     from .rows_process import row_bigfile, row_export_memory, row_import, row_memory, row_startup
+    from .rows_charts import row_charts
     from .rows_merge import row_merge
     from .rows_shared import row_shared
     from .rows_team import row_agreement, row_agreement_project
@@ -185,8 +195,9 @@ def rows() -> list[Row]:
         Row("agreement-project", row_agreement_project, _agreement_project),
         Row("merge", row_merge, _merge),
         Row("shared", row_shared, _shared),
+        Row("charts", row_charts, _charts),
     ]
 
 
 ROW_KEYS = ["startup", "open", "dense", "tag", "import", "bigfile", "search", "export", "export-memory", "memory",
-            "table", "agreement", "agreement-project", "merge", "shared"]
+            "table", "agreement", "agreement-project", "merge", "shared", "charts"]
