@@ -93,3 +93,26 @@ def test_a_read_failing_anywhere_else_while_away_is_said_in_the_status_bar_not_i
     finally:
         uninstall()
     assert window.project.annotations.get(first).start == 4  # and read again once it is back
+
+
+def test_picking_another_annotation_while_away_keeps_the_form_and_works_again_once_it_is_back(
+        shared_url, open_window, qtbot, dialogs, pg_server):
+    with Project(shared_url) as setup:
+        doc = setup.documents.add(title="Speech", text=SPEECH)
+        first = setup.annotations.add(doc, setup.codebook.by_name("Person"), 4, 12).id
+        second = setup.annotations.add(doc, setup.codebook.by_name("Person"), 18, 24).id
+    window = open_window(shared_url)
+    d = Driver(window)
+    d.open("Speech")
+    d.pick_annotation(first)
+    assert "(4–12)" in d.selected_annotation_caption()
+    with pg_server.stopped():
+        qtbot.waitUntil(lambda: d.shared_state() == UNREACHABLE, timeout=WAIT_MS)
+        d.pick_annotation(second)
+        assert dialogs == []
+        assert "(4–12)" in d.selected_annotation_caption()  # the form keeps the annotation it showed
+        assert window.annotation_panel.current().id == first
+        assert "cannot be reached" in d.status()
+    d.pick_annotation(second)  # the same click once the server is back
+    assert "(18–24)" in d.selected_annotation_caption() and window.annotation_panel.current().id == second
+    assert dialogs == []

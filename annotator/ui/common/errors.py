@@ -69,7 +69,7 @@ def install_error_handler() -> Callable[[], None]:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        if any(handler(exc) for handler in list(calm_handlers)):
+        if said_calmly(exc):
             log.info("Not done, said in the status bar: %s: %s", exc_type.__name__, exc)
             return
         details = "".join(traceback.format_exception(exc_type, exc, tb))
@@ -163,6 +163,11 @@ def server_away() -> tuple[type[BaseException], ...]:
     found = (getattr(sys.modules.get("annotator.core.store.pg.shared"), "ServerGone", None),
              getattr(sys.modules.get("annotator.core.store.pg.connection"), "ServerUnreachable", None))
     return tuple(kind for kind in found if kind is not None)
+
+
+def said_calmly(exc: BaseException) -> bool:
+    """True when a calm handler told the user of exc (see calm_handlers); a view that caught it asks too."""
+    return any(handler(exc) for handler in list(calm_handlers))
 
 
 def _forget() -> None:
