@@ -177,15 +177,17 @@ class PgConnection:
     def take_session(self, other: PgConnection) -> None:
         """Go on through other's session (this one broke): whoever holds this object keeps working."""
         with self._lock:
+            # _explicit_ids stay: a statement that found the session broken has tracked its table already,
+            # and those of a transaction the server undid were let go by its ROLLBACK.
             old, self.raw = self.raw, other.raw
-            self._explicit_ids.clear()
             self._broke_in_transaction = False
         with contextlib.suppress(Exception):
             old.close()
 
-    def _run(self, statement: str, run: Callable[[], T]) -> T:
+    def _run(self, statement: str, run: Callable[[], T]) -> T | None:
         """run() (which sends statement), raising psycopg's errors as sqlite3's; a broken session outside a
-        transaction is replaced through on_lost first, and a statement that changes nothing is sent again."""
+        transaction is replaced through on_lost first, and a statement that changes nothing is sent again.
+        None for a ROLLBACK of a transaction that ended with its session."""
         if self.raw.closed and self.on_lost is not None:
             if self._broke_in_transaction:
                 if _rolls_back_whole(statement):
