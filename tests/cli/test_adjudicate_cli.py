@@ -14,8 +14,8 @@ from tests.support import dump, read_csv_rows
 
 
 @pytest.fixture
-def coded(tmp_path) -> tuple[Path, dict[str, int]]:
-    path = tmp_path / "study.annotator"
+def coded(project_location) -> tuple[Path | str, dict[str, int]]:
+    path = project_location
     with Project(path) as p:
         ids = code_study(p).ids
     return path, ids

@@ -16,9 +16,9 @@ TEXT = "Walmart left AWS on Monday. 월마트는 아마존을 떠났다."
 
 
 @pytest.fixture
-def coded(tmp_path) -> Path:
+def coded(project_location) -> Path | str:
     """Two coders, one with a Korean name, on four documents: a variable with a Korean name, and spans."""
-    path = tmp_path / "team.annotator"
+    path = project_location
     with Project(path) as p:
         docs = [p.documents.add(title=f"기사 {i}", text=f"{TEXT} {i}") for i in range(4)]
         p.variables.add("주제", "single_choice", choices=[(1, "경제"), (2, "정치")])
@@ -93,8 +93,8 @@ def test_coders_documents_and_level_narrow_what_is_compared(coded, tmp_path, cap
     assert float(alpha["value"]) == krippendorff_alpha([[1, 1], [1, 2]], "ordinal").value
 
 
-def test_one_coder_is_a_message_and_an_exit_code_not_a_traceback(tmp_path, capsys):
-    path = tmp_path / "solo.annotator"
+def test_one_coder_is_a_message_and_an_exit_code_not_a_traceback(project_location, tmp_path, capsys):
+    path = project_location
     with Project(path) as p:
         doc = p.documents.add(title="t", text=TEXT)
         p.annotations.annotator = "Kim"

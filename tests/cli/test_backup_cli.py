@@ -160,3 +160,15 @@ def test_reading_commands_make_no_backup(study, tmp_path, capsys):
     assert main(["stats", "--project", str(study)]) == 0
     assert main(["export", "--project", str(study), "--out", str(tmp_path / "out.csv")]) == 0
     assert list_backups(study) == []
+
+
+def test_a_shared_project_is_backed_up_on_its_server_not_by_annotator(shared_url, annotator_home, capsys):
+    # Backups are copies of a file; a shared project has none here, so each command says what to do instead.
+    for command in (["backup"], ["backup", "--keep", "3"], ["restore", "--list"]):
+        assert main([*command, "--project", shared_url]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err == (f"annotator: error: `annotator {command[0]}` works on project files; a shared project "
+                                "is backed up on its server (pg_dump, by whoever runs it). To keep a copy of your own, "
+                                "run `annotator pull --url URL --out FILE.annotator`.\n")
+    assert not any(annotator_home.rglob("*.annotator"))

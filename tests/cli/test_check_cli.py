@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,13 +10,12 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.project import Project
+from tests.core.engines import behind_annotators_back, named
 
 TEXT = "Launch 🚀 day: 월마트 👩‍👩‍👧 and AWS.\n둘째 줄입니다.\n"
 
 
-@pytest.fixture
-def project_path(tmp_path: Path) -> Path:
-    path = tmp_path / "study.annotator"
+def _study(path: Path | str) -> Path | str:
     with Project(path) as project:
         doc = project.documents.add(title="월마트 and AWS", text=TEXT)
         start = TEXT.index("월마트")
@@ -26,22 +24,33 @@ def project_path(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_clean_project_exits_0_with_a_report(project_path, capsys):
-    assert main(["check", "--project", str(project_path)]) == 0
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    """The study as a file: for what check finds in the file itself."""
+    return _study(tmp_path / "study.annotator")
+
+
+@pytest.fixture
+def study(project_location) -> Path | str:
+    """The study on each engine: the content rules are checked on both."""
+    return _study(project_location)
+
+
+def test_a_clean_project_exits_0_with_a_report(study, capsys):
+    assert main(["check", "--project", str(study)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"Project: {project_path}"
+    assert out[0] == f"Project: {named(study)}"
     assert "Contents: 1 document; 2 annotations (1 on whole documents); 13 labels in 0 groups" in out[2]
-    assert "SQLite integrity check: ok" in out and "Foreign keys: ok" in out
+    storage = ("SQLite integrity check: ok" if isinstance(study, Path) else
+               "Storage: kept by the PostgreSQL server (SQLite's file integrity check does not apply to a shared "
+               "project)")
+    assert storage in out and "Foreign keys: ok" in out
     assert out[-1] == "No problems found."
 
 
-def test_a_span_changed_behind_annotators_back_exits_1_and_names_it(project_path, capsys):
-    conn = sqlite3.connect(project_path)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("UPDATE annotations SET text = 'Walmart' WHERE span_start IS NOT NULL")
-    conn.commit()
-    conn.close()
-    assert main(["check", "--project", str(project_path)]) == 1
+def test_a_span_changed_behind_annotators_back_exits_1_and_names_it(study, capsys):
+    behind_annotators_back(study, "UPDATE annotations SET text = 'Walmart' WHERE span_start IS NOT NULL")
+    assert main(["check", "--project", str(study)]) == 1
     out = capsys.readouterr().out.splitlines()
     # Offsets count code points: the rocket before 월마트 is one, as the analyst sees it.
     assert out[-2:] == [

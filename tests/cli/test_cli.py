@@ -7,12 +7,14 @@ import io
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
 from annotator.cli import main
 from annotator.core.project import Project
+from tests.core.engines import named
 
 TEXT = "Launch 🚀 day: 월마트 👩‍👩‍👧 and AWS, \"quoted\", and more.\n둘째 줄입니다.\n"
 
@@ -25,9 +27,7 @@ def isolated_home(tmp_path, monkeypatch):
     return home
 
 
-@pytest.fixture
-def project_path(tmp_path) -> Path:
-    path = tmp_path / "study.annotator"
+def _study(path: Path | str) -> Path | str:
     with Project(path) as p:
         doc = p.documents.add(title="월마트 and AWS", text=TEXT)
         start = TEXT.index("월마트")
@@ -36,6 +36,18 @@ def project_path(tmp_path) -> Path:
         p.annotations.add(doc, p.codebook.by_name("Favor"), target="AWS")
         p.documents.set_status(doc, "in_progress")
     return path
+
+
+@pytest.fixture
+def project_path(project_location) -> Path | str:
+    """The study on each engine: what a command does with a project's content."""
+    return _study(project_location)
+
+
+@pytest.fixture
+def project_file(tmp_path) -> Path:
+    """The study as a file, for tests about the files a command writes, not about the project."""
+    return _study(tmp_path / "study.annotator")
 
 
 @pytest.fixture
@@ -75,7 +87,7 @@ def test_export_documents_for_excel(project_path, tmp_path, capsys):
     assert row["text"] == TEXT and row["status"] == "in_progress"
 
 
-def _add_entity_and_memos(project_path: Path) -> None:
+def _add_entity_and_memos(project_path: Path | str) -> None:
     # Registry and memo rows as stored; export reads the schema, not the editing APIs.
     with Project(project_path, create=False) as p:
         org = p.codebook.by_name("Organization")
@@ -130,19 +142,19 @@ def test_export_help_names_every_kind(capsys):
     assert "{annotations,documents,entities,memos}" in help_text
 
 
-def test_export_into_a_folder_is_a_clean_error(project_path, tmp_path, capsys):
+def test_export_into_a_folder_is_a_clean_error(project_file, tmp_path, capsys):
     folder = tmp_path / "exports"
     folder.mkdir()
-    assert main(["export", "--project", str(project_path), "--out", str(folder)]) == 2
+    assert main(["export", "--project", str(project_file), "--out", str(folder)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("annotator: error: ") and str(folder) in err
     assert "Traceback" not in err
     assert list(folder.iterdir()) == []
 
 
-def test_export_into_a_missing_folder_names_the_asked_for_file(project_path, tmp_path, capsys):
+def test_export_into_a_missing_folder_names_the_asked_for_file(project_file, tmp_path, capsys):
     out = tmp_path / "no such folder" / "ann.csv"
-    assert main(["export", "--project", str(project_path), "--out", str(out)]) == 2
+    assert main(["export", "--project", str(project_file), "--out", str(out)]) == 2
     assert capsys.readouterr().err.strip() == f"annotator: error: {out}: No such file or directory"
 
 
@@ -156,6 +168,41 @@ def test_missing_project_is_not_created(command, tmp_path, capsys):
     assert captured.err.strip() == f"annotator: error: No project file at {missing}."
     assert captured.out == ""
     assert not missing.exists() and not out.exists()
+
+
+@pytest.mark.parametrize("command", [["export", "--out", "OUT"], ["import", "IN"]])
+def test_a_shared_project_that_is_not_there_is_a_clean_error(command, pg_server, shared_url, tmp_path, capsys):
+    # A database that does not exist, and one that exists but holds no project: neither is made into one.
+    import psycopg
+
+    from annotator.core.store.pg.locations import describe
+    from tests.pg_support import with_database
+
+    article = tmp_path / "a.txt"
+    article.write_text("A harbour strike.", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    missing = with_database(shared_url, "annotator_no_such_project")
+    argv = [str(out) if a == "OUT" else str(article) if a == "IN" else a for a in command]
+    assert main([*argv, "--project", missing]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"annotator: error: Could not connect to {describe(missing)}: ")
+    assert captured.out == ""  # the rest of the line is the server's own reason, in the server's language
+
+    name = f"annotator_plain_{uuid.uuid4().hex}"  # unique: other test runs may share the server
+    with psycopg.connect(shared_url, autocommit=True) as conn:  # an empty database beside the project
+        conn.execute(f"CREATE DATABASE {name}")
+    plain = with_database(shared_url, name)
+    try:
+        assert main([*argv, "--project", plain]) == 2
+        captured = capsys.readouterr()
+        assert captured.err.startswith(f"annotator: error: {describe(plain)} holds no Annotator project. Create one "
+                                       "there with `annotator server init --url ")
+        assert captured.out == "" and not out.exists()
+        with psycopg.connect(plain) as conn:
+            assert conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                                ).fetchone() == (0,)
+    finally:
+        pg_server.drop(plain)
 
 
 def test_missing_default_project_is_not_created(isolated_home, tmp_path, capsys):
@@ -178,7 +225,7 @@ def test_a_file_that_is_not_a_project_is_a_clean_error(tmp_path, capsys):
 def test_stats(project_path, capsys):
     assert main(["stats", "--project", str(project_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert str(project_path) in lines[0]
+    assert lines[0] == f"Project: {named(project_path)}"
     assert any(line.split() == ["Documents", "1"] for line in lines)
     assert any(line.split() == ["In", "progress", "1"] for line in lines)
     assert any(line.split() == ["Annotations", "3"] for line in lines)
@@ -193,8 +240,9 @@ def test_top_level_project_option_also_reaches_commands(project_path, capsys):
 # -- import ----------------------------------------------------------------------
 
 
-def test_import_creates_the_project_and_reports_refusals(tmp_path, inputs, capsys):
-    target = tmp_path / "new" / "fresh.annotator"
+def test_import_creates_the_project_and_reports_refusals(project_location, tmp_path, inputs, capsys):
+    # A file is created (in a new folder); a shared project is made by `server init`, so it exists, empty.
+    target = tmp_path / "new" / "fresh.annotator" if isinstance(project_location, Path) else project_location
     assert main(["import", "--project", str(target), *map(str, inputs)]) == 1
     out = capsys.readouterr().out
     assert f"{inputs[1]}: empty file" in out
@@ -208,12 +256,12 @@ def test_import_creates_the_project_and_reports_refusals(tmp_path, inputs, capsy
         assert p.documents.count() == 1
 
 
-def test_import_reports_a_page_whose_body_looks_like_a_stub(tmp_path, capsys):
+def test_import_reports_a_page_whose_body_looks_like_a_stub(project_location, tmp_path, capsys):
     from tests.support import paywalled_page
 
     page = tmp_path / "dock-strike.html"
     page.write_bytes(paywalled_page())
-    assert main(["import", "--project", str(tmp_path / "study.annotator"), str(page)]) == 0
+    assert main(["import", "--project", str(project_location), str(page)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Imported 1 document, 1 to check:"
     assert out[1].startswith(f"  {page}: body looks like a stub (") and out[1].endswith(" words): check it")

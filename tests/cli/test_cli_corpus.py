@@ -21,12 +21,12 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_columns_are_guessed_from_their_names(tmp_path, capsys):
+def test_columns_are_guessed_from_their_names(project_location, tmp_path, capsys):
     corpus = write(tmp_path / "news.csv",
                    "제목,본문,언론사,날짜\n"
                    '교통 정책,"서울시가 발표했다.\n시민은 환영했다.",한겨레,2024-03-01\n'
                    "빈 기사,,한겨레,2024-03-02\n")
-    project_path = tmp_path / "study.annotator"
+    project_path = project_location
     assert main(["import", "--project", str(project_path), str(corpus)]) == 1  # one row refused
     assert capsys.readouterr().out.splitlines() == [
         "Imported 1 document from news.csv, refused 1 row:",
@@ -39,12 +39,12 @@ def test_columns_are_guessed_from_their_names(tmp_path, capsys):
         assert project.metadata.get(doc_id) == {"outlet": "한겨레", "date": "2024-03-01"}
 
 
-def test_flags_name_the_columns_the_guess_cannot(tmp_path, capsys):
+def test_flags_name_the_columns_the_guess_cannot(project_location, tmp_path, capsys):
     corpus = write(tmp_path / "wire.jsonl", "\n".join(json.dumps(r) for r in [
         {"story": "Negotiators left Geneva.", "hed": "Talks stall", "paper": "Daily Planet", "desk": "world"},
         {"story": "The union accepted.", "hed": "Strike ends", "paper": "The Sentinel"},
     ]) + "\n")
-    project_path = tmp_path / "study.annotator"
+    project_path = project_location
     args = ["import", "--project", str(project_path), str(corpus),
             "--text-column", "story", "--title-column", "HED", "--outlet-column", "paper"]
     assert main(args) == 0
@@ -90,10 +90,10 @@ def test_column_flags_that_do_not_fit_are_refused(tmp_path, capsys, flags, messa
     assert message in capsys.readouterr().err
 
 
-def test_a_flag_one_file_lacks_stops_every_file_before_anything_is_imported(tmp_path, capsys):
+def test_a_flag_one_file_lacks_stops_every_file_before_anything_is_imported(project_location, tmp_path, capsys):
     good = write(tmp_path / "good.csv", "hed,body\nOne,First text.\n")
     odd = write(tmp_path / "odd.csv", "hed,story\nTalks stall,Negotiators left Geneva.\n")
-    project_path = tmp_path / "study.annotator"
+    project_path = project_location
     assert main(["import", "--project", str(project_path), str(good), str(odd), "--text-column", "body"]) == 2
     assert capsys.readouterr().err.strip() == (
         f"annotator: error: {odd}: There is no column ‘body’; the columns are: hed, story. "
@@ -102,11 +102,11 @@ def test_a_flag_one_file_lacks_stops_every_file_before_anything_is_imported(tmp_
         assert project.documents.count() == 0
 
 
-def test_corpus_and_text_files_import_together_and_a_broken_corpus_is_refused(tmp_path, capsys):
+def test_corpus_and_text_files_import_together_and_a_broken_corpus_is_refused(project_location, tmp_path, capsys):
     corpus = write(tmp_path / "news.csv", "title,text\nOne,First text.\n")
     broken = write(tmp_path / "broken.jsonl", '{"text": "ok"}\nnot json\n')
     note = write(tmp_path / "note.txt", "A plain text article.\n")
-    project_path = tmp_path / "study.annotator"
+    project_path = project_location
     assert main(["import", "--project", str(project_path), str(corpus), str(broken), str(note)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"Refused {broken}: line 2 is not valid JSON")

@@ -14,6 +14,7 @@ import pytest
 
 from annotator import cli
 from annotator.core.project import Project
+from tests.core.engines import behind_annotators_back
 
 TITLE = "Minister speaks\nImported 99 documents.\x1b[2J"
 TITLE_SHOWN = '"Minister speaks\\nImported 99 documents.\\x1b[2J"'
@@ -23,8 +24,8 @@ TEXT = "The minister said taxes will fall next year."
 
 
 @pytest.fixture
-def hostile(tmp_path: Path) -> Path:
-    path = tmp_path / "study.annotator"
+def hostile(project_location: Path | str) -> Path | str:
+    path = project_location
     with Project(path) as project:
         doc = project.documents.add(title=TITLE, text=TEXT)
         person = project.codebook.by_name("Person")
@@ -45,15 +46,15 @@ def assert_one_line_each(out: str) -> None:
     assert not [line for line in out.splitlines() if line.startswith(("Imported 99", "No problems found."))]
 
 
-def test_search_shows_a_hostile_title_quoted_on_its_line(hostile: Path, capsys) -> None:
+def test_search_shows_a_hostile_title_quoted_on_its_line(hostile: Path | str, capsys) -> None:
     code, out, _err = run("search", "--project", str(hostile), "minister", capsys=capsys)
     assert code == 0
     assert out.splitlines()[0] == f"[1] {TITLE_SHOWN} — 1 hit"
     assert_one_line_each(out)
 
 
-def test_search_quotes_hostile_text_around_a_hit(tmp_path: Path, capsys) -> None:
-    path = tmp_path / "study.annotator"
+def test_search_quotes_hostile_text_around_a_hit(project_location: Path | str, capsys) -> None:
+    path = project_location
     with Project(path) as project:
         project.documents.add(title="Clean", text="The minister\x1b[31m said taxes will fall.")
     code, out, _err = run("search", "--project", str(path), "taxes", capsys=capsys)
@@ -61,7 +62,7 @@ def test_search_quotes_hostile_text_around_a_hit(tmp_path: Path, capsys) -> None
     assert out.splitlines()[1] == '  @23: "The minister\\x1b[31m said [taxes] will fall."'
 
 
-def test_stats_shows_a_hostile_label_name_quoted_in_its_row(hostile: Path, capsys) -> None:
+def test_stats_shows_a_hostile_label_name_quoted_in_its_row(hostile: Path | str, capsys) -> None:
     code, out, _err = run("stats", "--project", str(hostile), capsys=capsys)
     assert code == 0
     [row] = [line for line in out.splitlines() if LABEL_SHOWN in line]
@@ -69,7 +70,7 @@ def test_stats_shows_a_hostile_label_name_quoted_in_its_row(hostile: Path, capsy
     assert_one_line_each(out)
 
 
-def test_the_import_report_quotes_the_title_of_the_document_a_file_duplicates(hostile: Path, tmp_path: Path,
+def test_the_import_report_quotes_the_title_of_the_document_a_file_duplicates(hostile: Path | str, tmp_path: Path,
                                                                                capsys) -> None:
     article = tmp_path / "again.txt"
     article.write_text(TEXT, encoding="utf-8")
@@ -82,9 +83,9 @@ def test_the_import_report_quotes_the_title_of_the_document_a_file_duplicates(ho
     assert_one_line_each(out)
 
 
-def test_check_quotes_hostile_titles_and_label_names_in_its_problems(hostile: Path, capsys) -> None:
-    with Project(hostile) as project:  # a span whose stored text no longer matches the document
-        project.store.conn.execute("UPDATE annotations SET text = 'nobody'")
+def test_check_quotes_hostile_titles_and_label_names_in_its_problems(hostile: Path | str, capsys) -> None:
+    # A span whose stored text no longer matches the document.
+    behind_annotators_back(hostile, "UPDATE annotations SET text = 'nobody'")
     code, out, _err = run("check", "--project", str(hostile), capsys=capsys)
     assert code == 1
     [problem] = [line for line in out.splitlines() if line.startswith("  - ")]
@@ -94,7 +95,7 @@ def test_check_quotes_hostile_titles_and_label_names_in_its_problems(hostile: Pa
     assert_one_line_each(out)
 
 
-def test_a_qdpx_import_report_quotes_the_titles_it_names(hostile: Path, tmp_path: Path, capsys) -> None:
+def test_a_qdpx_import_report_quotes_the_titles_it_names(hostile: Path | str, tmp_path: Path, capsys) -> None:
     qdpx = tmp_path / "study.qdpx"
     assert run("export", "--project", str(hostile), "--format", "qdpx", "--out", str(qdpx), capsys=capsys)[0] == 0
     code, out, _err = run("import", "--project", str(hostile), str(qdpx), capsys=capsys)

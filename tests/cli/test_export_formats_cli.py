@@ -14,9 +14,7 @@ from annotator.core.project import Project
 TEXT = "월마트 👩‍👩‍👧 and AWS argue.\n둘째 줄입니다.\n"
 
 
-@pytest.fixture
-def project_path(tmp_path) -> Path:
-    path = tmp_path / "study.annotator"
+def _study(path: Path | str) -> Path | str:
     with Project(path) as p:
         doc = p.documents.add(title="월마트 and AWS", text=TEXT)
         p.annotations.add(doc, p.codebook.by_name("Organization"), 0, 9)
@@ -25,7 +23,19 @@ def project_path(tmp_path) -> Path:
     return path
 
 
-def _run(project_path: Path, out: Path, *extra: str) -> int:
+@pytest.fixture
+def project_path(project_location) -> Path | str:
+    """The study on each engine: every format is written from either."""
+    return _study(project_location)
+
+
+@pytest.fixture
+def project_file(tmp_path) -> Path:
+    """The study as a file, for refusals decided from the options alone."""
+    return _study(tmp_path / "study.annotator")
+
+
+def _run(project_path: Path | str, out: Path, *extra: str) -> int:
     return main(["export", "--project", str(project_path), "--out", str(out), *extra])
 
 
@@ -70,9 +80,9 @@ def test_csv_stays_the_default_with_what(project_path, tmp_path, capsys):
     (["--format", "webanno", "--excel"],
      "W3C Web Annotation (JSON-LD) has no Excel variant; export it without the Excel option."),
 ])
-def test_options_that_do_not_fit_the_format_are_refused(project_path, tmp_path, capsys, extra, message):
+def test_options_that_do_not_fit_the_format_are_refused(project_file, tmp_path, capsys, extra, message):
     out = tmp_path / "out.file"
-    assert _run(project_path, out, *extra) == 2
+    assert _run(project_file, out, *extra) == 2
     assert capsys.readouterr().err.strip() == f"annotator: error: {message}"
     assert not out.exists()
 

@@ -65,6 +65,24 @@ def test_every_listed_format_imports(suffix: str, tmp_path: Path, capsys) -> Non
             assert "harbour workers stopped work" in imported.documents.text(doc_id)
 
 
+@pytest.mark.parametrize("suffix", [f.suffixes[0] for f in formats.FORMATS if f.kind != "article"] + [".docx"])
+def test_each_kind_of_format_imports_into_a_shared_project(suffix: str, shared_url: str, tmp_path: Path,
+                                                             capsys) -> None:
+    # One format of each kind (an article, a corpus file, a REFI-QDA project and codebook): each writes by its own path.
+    file = sample(tmp_path / f"article{suffix}", tmp_path)
+    with Project(shared_url) as fresh:
+        labels = [label.name for label in fresh.codebook.labels()]
+    assert main(["import", "--project", shared_url, str(file)]) == 0, capsys.readouterr()
+    said = capsys.readouterr().out
+    with Project(shared_url, create=False) as imported:
+        if suffix == ".qdc":  # the sample's codebook is the default one: every label is matched, none doubled
+            assert f"article.qdc: added 0 labels, matched {len(labels)} existing labels." in said
+            assert sorted(label.name for label in imported.codebook.labels()) == sorted(labels)
+        else:
+            [doc_id] = imported.documents.ids()
+            assert "harbour workers stopped work" in imported.documents.text(doc_id)
+
+
 def test_the_refusal_the_file_dialog_and_the_cli_help_name_every_format(tmp_path: Path) -> None:
     png = tmp_path / "photo.txt"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))

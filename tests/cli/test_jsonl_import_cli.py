@@ -15,13 +15,13 @@ def _write(path: Path, *records) -> Path:
     return path
 
 
-def test_an_exported_jsonl_comes_back_as_the_named_coders_codes(tmp_path, capsys):
+def test_an_exported_jsonl_comes_back_as_the_named_coders_codes(project_location, tmp_path, capsys):
     source = _write(tmp_path / "coded.jsonl", {
         "text": "월마트가 가격을 내렸다.", "title": "월마트", "meta": {"outlet": "한겨레"}, "coder": "kim",
         "spans": [{"start": 0, "end": 3, "label": "Organization", "layer": "entity", "text": "월마트"}],
         "document_codes": [], "variables": {"tone": "negative"}})
     corpus = _write(tmp_path / "corpus.jsonl", {"text": "Plain article.", "title": "Plain"})
-    project = tmp_path / "p.annotator"
+    project = project_location
     code = main(["import", "--project", str(project), str(source), str(corpus), "--coder", "lee"])
     out = capsys.readouterr().out
     assert code == 0, out
@@ -35,10 +35,10 @@ def test_an_exported_jsonl_comes_back_as_the_named_coders_codes(tmp_path, capsys
         assert p.codesheet.is_done(1, coder="lee") and not p.codesheet.is_marked(2, coder="lee")
 
 
-def test_a_bad_record_is_named_by_line_and_nothing_comes_in(tmp_path, capsys):
+def test_a_bad_record_is_named_by_line_and_nothing_comes_in(project_location, tmp_path, capsys):
     bad = _write(tmp_path / "bad.jsonl", {"text": "One.", "spans": []},
                  {"text": "Two.", "spans": [{"start": 0, "end": 9, "label": "Person", "layer": "entity"}]})
-    project = tmp_path / "p.annotator"
+    project = project_location
     assert main(["import", "--project", str(project), str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("annotator: error: bad.jsonl, line 2: the span 'Person' runs 0–9, not within the text")

@@ -31,10 +31,10 @@ def _study(path: Path | str) -> Path | str:
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def project_path(tmp_path, request) -> Path | str:
+@pytest.fixture
+def project_path(project_location) -> Path | str:
     """The project file, or a shared project's URL: every search runs the same on both."""
-    return _study(tmp_path / "study.annotator" if request.param == "sqlite" else request.getfixturevalue("shared_url"))
+    return _study(project_location)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from tests.support import dump
 
 
 @pytest.fixture
-def study(tmp_path) -> tuple[Path, int]:
-    path = tmp_path / "study.annotator"
+def study(project_location) -> tuple[Path | str, int]:
+    path = project_location
     with Project(path) as p:
         doc = p.documents.add(title="월마트 기사", text="월마트가 가격을 내렸다.")
     return path, doc

@@ -11,14 +11,24 @@ from annotator.core.project import Project
 from tests.support import dump
 
 
-@pytest.fixture
-def lead(tmp_path) -> Path:
-    path = tmp_path / "lead.annotator"
+def _lead(path: Path | str) -> Path | str:
     with Project(path) as p:
         for n in range(1, 9):
             p.documents.add(title=f"Article {n}", text=f"Article number {n} says the price of rice went up.")
         p.variables.add("topic", "single_choice", choices=[(1, "Economy"), (2, "Politics")])
     return path
+
+
+@pytest.fixture
+def lead(project_location) -> Path | str:
+    """The lead's project on each engine: handing out from it and merging into it."""
+    return _lead(project_location)
+
+
+@pytest.fixture
+def lead_file(tmp_path) -> Path:
+    """The lead's project as a file, for refusals of the command's options and printing of names."""
+    return _lead(tmp_path / "lead.annotator")
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -77,9 +87,9 @@ def test_documents_by_id_and_range(lead, tmp_path, capsys):
     (["--seed", "3"], "--seed draws a --sample; give --sample N with it."),
     (["--coder", "  "], "A coder needs a name"),
 ])
-def test_bad_handout_input_says_what_is_wrong_and_writes_nothing(lead, tmp_path, capsys, argv, message):
+def test_bad_handout_input_says_what_is_wrong_and_writes_nothing(lead_file, tmp_path, capsys, argv, message):
     out = tmp_path / "x.annotator"
-    args = ["handout", "--project", lead, "--out", out, *argv]
+    args = ["handout", "--project", lead_file, "--out", out, *argv]
     if "--coder" not in argv:
         args += ["--coder", "Kim"]
     code, said, err = _run(capsys, *args)
@@ -95,20 +105,25 @@ def test_a_conflicting_file_is_refused_and_the_project_is_unchanged(lead, tmp_pa
         mine.variables.remove(mine.variables.named("topic").id)
         mine.variables.add("topic", "number")
         mine.codesheet.set_many(1, {"topic": 3})
-    before = lead.read_bytes()
+    with Project(lead, create=False) as p:
+        before = dump(p)
+    file_before = lead.read_bytes() if isinstance(lead, Path) else None  # a file is not even rewritten
     code, said, err = _run(capsys, "merge", "--project", lead, out)
     assert code == 2 and said == ""
     assert "the variable 'topic' is number in kim.annotator but single choice in the project" in err
-    assert lead.read_bytes() == before
+    if file_before is not None:
+        assert lead.read_bytes() == file_before
+    with Project(lead, create=False) as p:
+        assert dump(p) == before
 
 
-def test_a_coder_name_that_would_reorder_the_line_is_printed_quoted(lead, tmp_path, capsys):
+def test_a_coder_name_that_would_reorder_the_line_is_printed_quoted(lead_file, tmp_path, capsys):
     out = tmp_path / "evil.annotator"
-    code, said, _ = _run(capsys, "handout", "--project", lead, "--coder", "Kim\u202etxt.exe", "--out", out,
+    code, said, _ = _run(capsys, "handout", "--project", lead_file, "--coder", "Kim\u202etxt.exe", "--out", out,
                          "--documents", "1")
     assert code == 0 and said == f'Wrote {out} for "Kim\\u202etxt.exe": 1 document.\n'
     _run(capsys, "code", "--project", out, "--document", "1", "--coded")
-    code, said, _ = _run(capsys, "merge", "--project", lead, out)
+    code, said, _ = _run(capsys, "merge", "--project", lead_file, out)
     assert code == 0 and said.startswith('"Kim\\u202etxt.exe": 0 annotations')
 
 
@@ -131,3 +146,20 @@ def test_a_shared_project_hands_out_and_takes_back_like_a_file(shared_url, tmp_p
     assert (code, err) == (0, "")
     with Project(shared_url) as p:
         assert p.codesheet.answers(first, "Kim") == {p.variables.named("topic").id: "2"}
+
+
+def test_a_coders_file_named_like_the_shared_projects_database_is_not_taken_for_it(shared_url, tmp_path,
+                                                                                   monkeypatch, capsys):
+    # A shared project has no file: a file in the current folder that bears its database's name is another file.
+    from annotator.core.store.pg.locations import database_name
+
+    _lead(shared_url)
+    monkeypatch.chdir(tmp_path)
+    out = Path(database_name(shared_url))
+    code, said, err = _run(capsys, "handout", "--project", shared_url, "--coder", "Kim", "--out", out,
+                           "--documents", "1")
+    assert (code, err) == (0, "") and said == f"Wrote {out} for Kim: 1 document.\n"
+    assert _run(capsys, "code", "--project", out, "--document", "1", "--set", "topic=1", "--coded")[0] == 0
+    code, said, err = _run(capsys, "merge", "--project", shared_url, out)
+    assert (code, err) == (0, "")
+    assert said == "Kim: 0 annotations, 0 attribute values, 1 answer, 1 coded mark in 1 document.\n"

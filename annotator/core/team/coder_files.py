@@ -77,12 +77,13 @@ class CoderFile:
         self.conn.close()
 
 
-def open_coder_file(path: str | Path, project_path: Path) -> CoderFile:
-    """Open a coder's file for reading, or a ProjectError saying why it cannot be merged."""
+def open_coder_file(path: str | Path, project_path: Path | None) -> CoderFile:
+    """Open a coder's file for reading, or a ProjectError saying why it cannot be merged; project_path is the
+    project's own file, None for a shared project."""
     path = Path(path)
     if not path.is_file():
         raise ProjectError(f"There is no file {path}; give the coder's .annotator file.")
-    if path.resolve() == Path(project_path).resolve():
+    if project_path is not None and path.resolve() == Path(project_path).resolve():
         raise ProjectError(f"{path.name} is the project itself; give a coder's file to merge into it.")
     try:
         conn = sqlite3.connect(lock.read_only_uri(path), uri=True, isolation_level=None)

@@ -134,7 +134,8 @@ def _check_out(project: ProjectLike, out: Path) -> None:
                            "overwritten, it may hold their work).")
     if not out.parent.is_dir():
         raise ProjectError(f"There is no folder {out.parent}; create it or choose another place.")
-    if out.resolve() == project.path.resolve():
+    # A shared project is no file here: its path is only a name, which a new file may well bear.
+    if project.store.engine == "sqlite" and out.resolve() == project.path.resolve():
         raise ProjectError("The coder's file must be a new file, not the project itself.")
 
 

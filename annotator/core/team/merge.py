@@ -130,7 +130,8 @@ def merge(project: ProjectLike, paths: Iterable[str | os.PathLike]) -> MergeRepo
     files: list[CoderFile] = []
     try:
         for path in paths:
-            files.append(open_coder_file(path, project.path))
+            # A shared project is no file here: a coder's file may bear its database's name.
+            files.append(open_coder_file(path, project.path if project.store.engine == "sqlite" else None))
         book = Codebook.of_project(project.store.conn)
         found: list[str] = []
         for f in files:
