@@ -9,10 +9,12 @@ a template set up once by `server init`, and dropped afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -84,6 +86,21 @@ class Server:
         import psycopg
 
         self._admin = psycopg.connect(self.url, autocommit=True)
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server stopped as a crash would, for as long as the block runs; started again after it."""
+        if self.folder is None:
+            raise RuntimeError("only a throwaway cluster can be stopped by the tests")
+        self._admin.close()
+        pg_cluster.stop(self.folder, mode="immediate")
+        try:
+            yield
+        finally:
+            pg_cluster.start(self.folder)
+            import psycopg
+
+            self._admin = psycopg.connect(self.url, autocommit=True)
 
     def stop(self) -> None:
         self._admin.close()

@@ -55,6 +55,7 @@ from annotator.ui.reader.reader_room import ReaderRoom
 from annotator.ui.safety import backup_dialog
 from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
 from annotator.ui.shared.live import LiveUpdates, location, window_title
+from annotator.ui.shared.offline import keep_document, server_away
 
 
 class MainWindow(QMainWindow):
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
         self.reader.role_name = project.annotations.display_role
         self.reader.fetch_annotation = project.annotations.get
         self.reader.tagRequested.connect(self.tag)
-        self.reader.annotationClicked.connect(self._annotation_clicked)
+        self.reader.annotationClicked.connect(lambda annotation_id: self.annotation_panel.select(annotation_id))
         self.reader.deleteRequested.connect(self.delete_annotation)
         self.reader.selectionInfo.connect(self._selection_info)
         self.reader.hint.connect(self.show_status)
@@ -379,16 +380,16 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int | None) -> None:
         if doc_id == self.current_doc_id and doc_id is not None:
             return
+        try:  # read before anything changes: a shared project's server away leaves the window as it was
+            labels, doc = self.project.codebook.labels(), doc_id and self.project.documents.get(doc_id)
+        except server_away():
+            return keep_document(self)
         self.current_doc_id = doc_id
         self.entities_panel.document_shown(doc_id)  # an offer names text of the document it was made in
-        labels = self.project.codebook.labels()
-        if doc_id is None:
-            self.reader.set_document("", labels, [])
+        # A document may carry a million spans: the reader and the list read those they show.
+        self.reader.set_document(doc.text if doc else "", labels, self._spans(doc_id) if doc else [])
+        if doc is None:
             self.reader.setPlaceholderText("No documents yet: File › Import documents, or drop text files here.")
-        else:
-            doc = self.project.documents.get(doc_id)
-            # A document may carry a million spans: the reader and the list read those they show.
-            self.reader.set_document(doc.text, labels, self._spans(doc_id))
         self.annotation_panel.set_document(doc_id)
         self.document_panel.set_document(doc_id)
         self.codesheet_panel.set_document(doc_id)
@@ -524,9 +525,6 @@ class MainWindow(QMainWindow):
         annotation = self.project.annotations.get(annotation_id)
         self.reader.show_annotation(annotation)  # flashes even when it was already the list's current row
         self.reader.set_selected_annotation(annotation)
-
-    def _annotation_clicked(self, annotation_id: int) -> None:
-        self.annotation_panel.select(annotation_id)
 
     def _selection_info(self, count: int) -> None:
         self.selection_label.setText(f"{count} characters selected — press a label key to tag" if count else "")

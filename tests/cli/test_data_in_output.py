@@ -31,7 +31,8 @@ def hostile(project_location: Path | str) -> Path | str:
         person = project.codebook.by_name("Person")
         project.annotations.add(doc, person, 4, 12)
         # Names as an imported codebook or a file edited elsewhere can hold them.
-        project.store.conn.execute("UPDATE labels SET name = ? WHERE id = ?", (LABEL, person.id))
+        with project.store.write() as db:
+            db.execute("UPDATE labels SET name = ? WHERE id = ?", (LABEL, person.id))
     return path
 
 

@@ -201,22 +201,26 @@ def _big_corpus(path: Path, rows: int) -> Path:
     return path
 
 
-def test_ten_thousand_rows_import_in_batches(project, tmp_path):
-    path = _big_corpus(tmp_path / "big.csv", 10_000)
+def test_ten_thousand_rows_import_in_batches(project, tmp_path, engine):
+    # A shared project stores a row in ~2 ms (its triggers log and index each one): four batches
+    # show the same batching there without costing the suite twenty seconds.
+    rows = 10_000 if engine == "sqlite" else 4 * BATCH_ROWS
+    path = _big_corpus(tmp_path / "big.csv", rows)
     events: list[Change] = []
     project.subscribe(events.append)
     progress: list[tuple[int, int]] = []
     report = import_corpus(project, path, ColumnMapping(text="text", title="title", outlet="outlet"),
                            on_progress=lambda done, total: progress.append((done, total)))
-    assert len(report.imported) == 10_000 and report.ok and not report.cancelled
-    assert progress[0] == (BATCH_ROWS, 10_000) and progress[-1] == (10_000, 10_000)
-    assert project.documents.count() == 10_000
+    assert len(report.imported) == rows and report.ok and not report.cancelled
+    assert progress[0] == (BATCH_ROWS, rows) and progress[-1] == (rows, rows)
+    assert project.documents.count() == rows
     last = project.documents.get(report.imported[-1].document_id)
-    assert last.title == "Article 9999" and last.text == "Body of article 9999.\nSecond paragraph, number 9999."
-    assert last.source.endswith("big.csv#row 10001")
-    assert project.metadata.get(last.id) == {"outlet": "Outlet 3", "id": "9999"}
+    assert last.title == f"Article {rows - 1}"
+    assert last.text == f"Body of article {rows - 1}.\nSecond paragraph, number {rows - 1}."
+    assert last.source.endswith(f"big.csv#row {rows + 1}")
+    assert project.metadata.get(last.id) == {"outlet": f"Outlet {(rows - 1) % 7}", "id": str(rows - 1)}
     # The document list reloads once per batch, not once per row.
-    assert [e.kind for e in events] == ["documents_added"] * (10_000 // BATCH_ROWS)
+    assert [e.kind for e in events] == ["documents_added"] * (rows // BATCH_ROWS)
 
 
 def test_cancel_stops_after_the_current_batch_and_says_how_many(project, tmp_path):

@@ -213,6 +213,7 @@ def test_finding_flags_is_not_an_undoable_edit(project: Project, doc_factory) ->
 
 # -- a corpus -------------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("the scan is the same Python on both engines; the smaller tests cover a server's storage")
 def test_a_3000_document_corpus(project: Project) -> None:
     rng = random.Random(4)
     vocabulary = ["".join(rng.choice("abcdefghijklmnoprstuvwyz") for _ in range(rng.randint(2, 9)))

@@ -36,6 +36,7 @@ from annotator.ui.coding.label_combo import LabelCombo
 from annotator.ui.coding.target_popup import TargetPopup, resolve_role
 from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.completion import complete_targets
+from annotator.ui.common.errors import said_calmly, server_away
 from annotator.ui.common.models import ANNOTATION_ID_ROLE
 from annotator.ui.common.plain_text import as_text
 
@@ -253,8 +254,17 @@ class AnnotationPanel(QWidget):
         if index.isValid() and self._current is not None and index.data(ANNOTATION_ID_ROLE) == self._current.id:
             return  # the same annotation, its row moved with its span: nothing to activate
         self._commit_note()
-        self._current = self.model.annotation(index.row()) if index.isValid() else None
-        self._show_details(self._current)
+        shown, shown_id = self._current, self._shown_id
+        try:
+            self._current = self.model.annotation(index.row()) if index.isValid() else None
+            self._show_details(self._current)  # reads before it changes a field
+        except server_away() as exc:  # a shared project's server is away: list and form stay as they were
+            self._current, self._shown_id = shown, shown_id
+            row = self.model.row_of(shown.id) if shown is not None else -1
+            self.view.setCurrentIndex(self.model.index(row) if row >= 0 else QModelIndex())  # a click again opens it
+            if not said_calmly(exc):
+                raise
+            return
         if self._current is not None:
             self.annotationActivated.emit(self._current)
 

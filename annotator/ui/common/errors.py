@@ -30,6 +30,10 @@ LOG_BYTES = 1_000_000
 LOG_BACKUPS = 3  # annotator.log.1 .. .3: a few sessions back, never an ever-growing file
 DIALOG_NAME = "unexpectedError"
 
+# Asked first about each unexpected error: True when one has told the user calmly (a shared project's
+# server away: the status bar says so, annotator/ui/shared/live.py), so no dialog comes up for it.
+calm_handlers: list[Callable[[BaseException], bool]] = []
+
 # The dialog on screen, kept referenced (open() does not block) and so that an
 # error repeating in a paint event logs each time but stacks no second dialog.
 _dialog: QMessageBox | None = None
@@ -64,6 +68,9 @@ def install_error_handler() -> Callable[[], None]:
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
+            return
+        if said_calmly(exc):
+            log.info("Not done, said in the status bar: %s: %s", exc_type.__name__, exc)
             return
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("Unexpected error\n%s", details)
@@ -148,6 +155,19 @@ def _shared_project_problem(exc: BaseException) -> tuple[str, str, str] | None:
         return ("Changed by another coder", "Another coder changed this meanwhile, so your edit was not saved: "
                 "the window now shows what is there.", str(exc))
     return None
+
+
+def server_away() -> tuple[type[BaseException], ...]:
+    """The errors that mean a shared project's server is away, for an except clause: none while no shared project
+    was opened (psycopg is loaded only for one)."""
+    found = (getattr(sys.modules.get("annotator.core.store.pg.shared"), "ServerGone", None),
+             getattr(sys.modules.get("annotator.core.store.pg.connection"), "ServerUnreachable", None))
+    return tuple(kind for kind in found if kind is not None)
+
+
+def said_calmly(exc: BaseException) -> bool:
+    """True when a calm handler told the user of exc (see calm_handlers); a view that caught it asks too."""
+    return any(handler(exc) for handler in list(calm_handlers))
 
 
 def _forget() -> None:

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.store.pg.locations import describe, without_password
+from annotator.ui.common import errors
 from annotator.ui.common.workbench import Feature, Workbench
+from annotator.ui.shared.offline import NOT_DONE, server_away
 
 UNREACHABLE = "Server unreachable — edits are refused until it is back"
 RETRY_MS = 1000  # the feed heard the server, but the store's new session failed: try again this soon
@@ -50,15 +52,26 @@ class LiveUpdates(QLabel, Feature):
         self.online = True
         self._show_state()
         self.show()
+        errors.calm_handlers.append(self._said_calmly)
         # The feed's thread must not touch Qt objects: it emits, Qt queues the call to this thread.
         self.feed = LiveFeed(store.url, self._notified.emit, self._state.emit).start()
 
     def detach(self) -> None:
+        if self._said_calmly in errors.calm_handlers:
+            errors.calm_handlers.remove(self._said_calmly)
         if self.feed is not None:
             self.feed.stop(timeout=1.0)  # closing while the server is away must not hang the window
             self.feed = None
         self.hide()
         super().detach()
+
+    def _said_calmly(self, exc: BaseException) -> bool:
+        """A read (or an edit no view caught) met the server away: said in the status bar, beside this label,
+        rather than in a dialog for every click; the view it failed in keeps what it showed."""
+        if self.workbench is None or not isinstance(exc, server_away()):
+            return False
+        self.workbench.show_status(NOT_DONE, 10000)
+        return True
 
     def _store(self):
         return self.workbench.project.store if self.workbench is not None and self.workbench.project else None

@@ -15,7 +15,8 @@ import itertools
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -28,9 +29,17 @@ from annotator.core.store.pg.dialect import explicit_id_table, translate
 # intervention such as a shutdown); the window says "unreachable" for these.
 LOST_STATES = ("08", "57P")
 CONFLICT_STATE = "40001"  # raised by the server's row-version check (see server_schema.py)
+# Seconds to wait for a server to answer a new connection, unless the URL says otherwise: a read
+# or edit while the server is away then fails in moments instead of hanging the window.
+CONNECT_TIMEOUT = 5
+# Statements that change nothing (or only begin a transaction): repeated on a new session when the
+# old one turned out broken, as nothing of them can have been applied before.
+_REPEATABLE = re.compile(r"\s*(SELECT|BEGIN|START\s+TRANSACTION|SHOW|VALUES)\b", re.IGNORECASE)
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 _streams = itertools.count(1)
+T = TypeVar("T")
 
 
 class ServerUnreachable(sqlite3.OperationalError):
@@ -89,6 +98,17 @@ def _sqlite_constraint_message(exc: psycopg.Error) -> str | None:
     return None
 
 
+def _repeatable(statement: str) -> bool:
+    if _REPEATABLE.match(statement):
+        return True
+    return statement.lstrip()[:4].upper() == "WITH" and not _WRITES.search(statement)
+
+
+def _rolls_back_whole(statement: str) -> bool:
+    words = statement.split()
+    return bool(words) and words[0].upper() in ("ROLLBACK", "ABORT") and "TO" not in (w.upper() for w in words[1:3])
+
+
 class Cursor:
     """What one execute() returned: its rows (already fetched), rowcount and lastrowid."""
 
@@ -128,6 +148,8 @@ class PgConnection:
     engine = "postgresql"
 
     def __init__(self, conninfo: str, **kwargs) -> None:
+        if "connect_timeout" not in conninfo:
+            kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT)
         try:
             self.raw = psycopg.connect(conninfo, autocommit=True, **kwargs)
         except psycopg.Error as exc:
@@ -139,10 +161,60 @@ class PgConnection:
         # Tables given explicit ids in this transaction: their id sequence catches up before COMMIT.
         self._explicit_ids: set[str] = set()
         self._trace = None
+        # Called when the session turned out broken outside a transaction (the server restarted): the
+        # owner (SharedStore.reconnect) opens a new one and hands it over with take_session(), or raises.
+        self.on_lost: Callable[[], None] | None = None
+        # The session broke inside a transaction, which the server undid: until the owner's ROLLBACK
+        # says it knows, nothing else runs (a new session would apply the rest of the edit on its own).
+        self._broke_in_transaction = False
 
     @property
     def in_transaction(self) -> bool:
+        if self.raw.closed:
+            return self._broke_in_transaction
         return self.raw.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+
+    def take_session(self, other: PgConnection) -> None:
+        """Go on through other's session (this one broke): whoever holds this object keeps working."""
+        with self._lock:
+            # _explicit_ids stay: a statement that found the session broken has tracked its table already,
+            # and those of a transaction the server undid were let go by its ROLLBACK.
+            old, self.raw = self.raw, other.raw
+            self._broke_in_transaction = False
+        with contextlib.suppress(Exception):
+            old.close()
+
+    def _run(self, statement: str, run: Callable[[], T]) -> T | None:
+        """run() (which sends statement), raising psycopg's errors as sqlite3's; a broken session outside a
+        transaction is replaced through on_lost first, and a statement that changes nothing is sent again.
+        None for a ROLLBACK of a transaction that ended with its session."""
+        if self.raw.closed and self.on_lost is not None:
+            if self._broke_in_transaction:
+                if _rolls_back_whole(statement):
+                    self._broke_in_transaction = False  # the server rolled it back when the session ended
+                    return None
+                raise ServerUnreachable("the connection to the server was lost in the middle of this edit; "
+                                        "the server undid the part of it that was sent")
+            self.on_lost()
+        was_open = self.in_transaction
+        try:
+            with self._lock:
+                return run()
+        except psycopg.Error as exc:
+            error = _sqlite_error(exc)
+            if not (isinstance(error, ServerUnreachable) and self.raw.closed and self.on_lost is not None):
+                raise error from exc
+            if was_open:
+                self._broke_in_transaction = True
+                raise error from exc
+            if not _repeatable(statement):
+                raise error from exc
+        self.on_lost()
+        try:
+            with self._lock:
+                return run()
+        except psycopg.Error as exc:
+            raise _sqlite_error(exc) from exc
 
     @property
     def closed(self) -> bool:
@@ -155,12 +227,15 @@ class PgConnection:
         statement = translate(sql, named=named)
         with self._lock:
             self._track_explicit_ids(sql, statement)
-            try:
-                cur = self.raw.execute(statement, params if (params or named) else None, prepare=False)
-            except psycopg.Error as exc:
-                raise _sqlite_error(exc) from exc
-            rows = cur.fetchall() if cur.description is not None else []
-            rowcount = cur.rowcount
+
+        def run():
+            cur = self.raw.execute(statement, params if (params or named) else None, prepare=False)
+            return cur, (cur.fetchall() if cur.description is not None else []), cur.rowcount
+
+        done = self._run(statement, run)
+        if done is None:
+            return Cursor([], -1, None, None)
+        cur, rows, rowcount = done
         lastrowid = None
         if statement.endswith(" RETURNING id"):
             lastrowid = rows[-1][0] if rows else None
@@ -178,12 +253,15 @@ class PgConnection:
         statement = translate(sql, returning=False, named=named)
         with self._lock:
             self._track_explicit_ids(sql, statement)
-            try:
-                with self.raw.cursor() as cur:
-                    cur.executemany(statement, params)
-                    rowcount = cur.rowcount
-            except psycopg.Error as exc:
-                raise _sqlite_error(exc) from exc
+
+        def run() -> int:
+            with self.raw.cursor() as cur:
+                cur.executemany(statement, params)
+                return cur.rowcount
+
+        rowcount = self._run(statement, run)
+        if rowcount is None:
+            return Cursor([], -1, None, None)
         self.total_changes += max(rowcount, 0)
         if not self.in_transaction:
             self._catch_up_ids()
@@ -216,6 +294,8 @@ class PgConnection:
         """The rows of a long SELECT a batch at a time, through a server-side cursor: execute() fetches a
         result whole, which for every document's text (an export) would be the whole corpus in memory."""
         statement = translate(sql, named=isinstance(params, dict))
+        if self.raw.closed and self.on_lost is not None and not self._broke_in_transaction:
+            self.on_lost()
         with self._lock:
             try:
                 # Outside a transaction the cursor must outlive each autocommitted fetch (WITH HOLD).
@@ -239,12 +319,14 @@ class PgConnection:
 
     def execute_native(self, sql: str, params: Sequence | dict | None = None) -> Cursor:
         """A statement written for PostgreSQL itself (server schema, search): no translation."""
-        with self._lock:
-            try:
-                cur = self.raw.execute(sql, params, prepare=False)
-            except psycopg.Error as exc:
-                raise _sqlite_error(exc) from exc
-            rows = cur.fetchall() if cur.description is not None else []
+        def run():
+            cur = self.raw.execute(sql, params, prepare=False)
+            return cur, (cur.fetchall() if cur.description is not None else [])
+
+        done = self._run(sql, run)
+        if done is None:
+            return Cursor([], -1, None, None)
+        cur, rows = done
         return Cursor(rows, cur.rowcount, None, cur.description)
 
     def cursor(self) -> PgConnection:
@@ -263,6 +345,7 @@ class PgConnection:
             self.execute_native("ROLLBACK")
 
     def close(self) -> None:
+        self.on_lost = None  # closed on purpose: no statement may open a new session behind the owner's back
         self.raw.close()
 
     def interrupt(self) -> None:

@@ -104,6 +104,7 @@ class SharedStore(database.Store):
         except BaseException:
             self.conn.close()
             raise
+        self.conn.on_lost = self.reconnect
         self._opened()
 
     def _connect(self) -> PgConnection:
@@ -227,30 +228,35 @@ class SharedStore(database.Store):
         except BaseException:
             conn.close()
             raise
-        with contextlib.suppress(Exception):
-            self.conn.close()
-        self.conn, self._undo_floor = conn, floor
+        # The same connection object goes on through the new session: the core's views and a
+        # write that found the old one broken hold it (PgConnection.on_lost calls this).
+        self.conn.take_session(conn)
+        self._undo_floor = floor
 
     def ensure_connected(self) -> bool:
-        """Make sure the store's session works (the server was away): True when a new one had to begin."""
+        """Make sure the store's session works (the server was away): True when a new one had to begin.
+
+        When only the live feed's connection broke, this session and its undo history live on."""
         if self._pending is not None:
             return False
-        if not self.conn.closed:
+        sessions = self._sessions
+        if self.conn.closed:
+            self.reconnect()
+        else:
             try:
-                self.conn.execute_native("SELECT 1")
-                return False  # only the live feed's connection broke: this session and its undo history live on
-            except ServerUnreachable:
-                pass
-        self.reconnect()
-        return True
+                self.conn.execute_native("SELECT 1")  # a broken session is replaced on the way (on_lost)
+            except ServerUnreachable as exc:
+                raise ServerGone(unreachable_message(self.where, exc)) from exc
+        return self._sessions != sessions
 
     def _ensure_session(self) -> None:
-        # An edit after the server came back opens a new session rather than failing on the dead one.
+        # An edit after the server came back opens a new session rather than failing on the dead one
+        # (one not yet known dead is replaced by its first statement, through on_lost).
         if self._pending is None and self.conn.closed:
             self.reconnect()
 
     def undo(self, changeset):
-        self._ensure_session()  # first: a new session moves the floor the check below reads
+        self.ensure_connected()  # first: a new session moves the floor the check below reads
         if changeset.first <= self._undo_floor:
             raise EditConflict("This edit was made before the connection to the server was lost, and the server "
                                "keeps the undo history of a connection only while it lasts, so it cannot be undone "
@@ -283,6 +289,7 @@ class SharedStore(database.Store):
         worker.login, worker.role = self.login, self.role
         worker.conn = worker._connect()
         pg_history.install(worker.conn)
+        worker.conn.on_lost = worker.reconnect
         worker.seen = self.seen
         worker._opened()
         return worker
