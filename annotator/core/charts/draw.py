@@ -69,9 +69,24 @@ def _style() -> dict:
     }
 
 
+def drawing_available() -> bool:
+    """Whether this installation can draw: the installers leave matplotlib out for now (see annotator.spec)."""
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def _require_drawing() -> None:
+    if not drawing_available():
+        raise ProjectError("This installation of Annotator cannot draw charts yet: the drawing library "
+                           "(matplotlib) is not part of it. The table behind a chart still saves as CSV "
+                           "(--out FILE.csv); Annotator installed from source with pip draws every chart.")
+
+
 def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: int = DPI,
            theme: Theme = LIGHT) -> "Figure":
     """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi, in the theme's colours."""
+    _require_drawing()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
