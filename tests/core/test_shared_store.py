@@ -56,3 +56,17 @@ def test_the_refusal_names_who_changed_what_in_words(shared_url):
             with theirs.store.write() as db:
                 db.execute("UPDATE entities SET memo = 'theirs' WHERE id = ?", (entity.id,))
         assert "changed this entity meanwhile" in str(refused.value)
+
+
+def test_connections_notice_a_dead_network_in_seconds_and_keep_what_the_url_sets(shared_url):
+    from urllib.parse import parse_qs, urlsplit
+
+    from annotator.core.store.pg.locations import connection_string
+
+    given = parse_qs(urlsplit(connection_string(f"{shared_url}&keepalives_idle=60")).query)
+    assert given["keepalives_idle"] == ["60"]  # the user's own value wins
+    assert given["keepalives"] == ["1"] and given["tcp_user_timeout"] == ["20000"]
+    assert given["application_name"] == ["annotator"]
+    # libpq takes every one of them (an unknown option would refuse the connection).
+    with Project(shared_url) as project:
+        assert project.store.conn.execute_native("SHOW application_name").fetchone()[0] == "annotator"

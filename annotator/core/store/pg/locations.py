@@ -48,12 +48,21 @@ def without_password(url: str) -> str:
                        parts.fragment))
 
 
+# A server whose network drops packets (rather than refusing) would leave a statement waiting for
+# the operating system's TCP timeouts, a quarter of an hour; with these the connection is found dead
+# within about 20 s and the window says the server is unreachable. libpq ignores them on a Unix socket.
+DEAD_PEER = {"keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5", "keepalives_count": "2",
+             "tcp_user_timeout": "20000"}
+
+
 def connection_string(url: str) -> str:
-    """The URL as handed to libpq, naming the application so the server's views show who is connected."""
-    separator = "&" if "?" in url else "?"
-    if "application_name=" in url:
+    """The URL as handed to libpq: naming the application (the server's views show who is connected) and
+    noticing a dead network in seconds; whatever the URL sets itself stays as it is."""
+    added = {"application_name": APPLICATION, **DEAD_PEER}
+    extra = "&".join(f"{key}={value}" for key, value in added.items() if f"{key}=" not in url)
+    if not extra:
         return url
-    return f"{url}{separator}application_name={APPLICATION}"
+    return f"{url}{'&' if '?' in url else '?'}{extra}"
 
 
 # -- the window's connection form (issue 15, item 1) ---------------------------------------
