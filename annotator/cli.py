@@ -333,9 +333,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from annotator.core.safety.check import check_project
 
+    # A file is checked as it lies; a shared project on its server, in one read-only snapshot.
     location = args.project or args.top_project or default_project_path()
-    if is_url(location):
-        return _check_shared(location, args.repair)
     if args.repair:
         from annotator.core.safety.check import repair
 
@@ -345,24 +344,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     if report.error is not None:
-        return _fail(report.error)  # exit 2: the file could not be read
-    return report.exit_code
-
-
-def _check_shared(url: str, repair: bool) -> int:
-    """A shared project is checked on its server, in one read-only snapshot: nothing is changed there."""
-    from annotator.core.safety.check import check_project
-
-    if repair:
-        from annotator.core.safety.check import repair as rebuild
-
-        count = rebuild(url)
-        print(f"Rebuilt the search index of {count:,} documents.")
-    report = check_project(url)
-    for line in report.lines():
-        print(line)
-    if report.error is not None:
-        return _fail(report.error)
+        return _fail(report.error)  # exit 2: the project could not be read
     return report.exit_code
 
 

@@ -22,6 +22,7 @@ from annotator.core.search.query import TOKENIZER  # noqa: E402
 OUT = ROOT / "annotator" / "core" / "store" / "pg" / "unicode61.py"
 
 
+# search_schema.py has the same helper, but imports the very file this writes: the tool stands alone.
 def _ranges(codes: list[int]) -> list[tuple[int, int]]:
     out: list[list[int]] = []
     for code in sorted(codes):
