@@ -52,6 +52,18 @@ def test_stance_over_time_by_week_toward_one_target_as_svg(path, tmp_path, capsy
     assert "Stance toward Walmart by week" in texts and "2024-03-04" in texts
 
 
+def test_the_entity_network_by_sentence_as_csv(path, tmp_path, capsys):
+    out = tmp_path / "network.csv"
+    code, said, err = _run(capsys, "chart", "--project", str(path), "cooccurrence", "--within", "sentence",
+                           "--out", str(out))
+    assert (code, err) == (0, "")
+    assert said == f"Wrote Entities in the same sentences (4 rows) to {out}.\n"
+    # Nodes sized by documents; Walmart and Amazon share d3's sentence only (d2 has them in two).
+    assert _csv(out) == [["source", "target", "sentences"], ["Walmart", "", "3"], ["Amazon", "", "2"],
+                         ["삼성전자", "", "2"], ["Kim", "", "1"], ["Walmart", "Amazon", "1"],
+                         ["Walmart", "삼성전자", "2"], ["Amazon", "삼성전자", "1"]]
+
+
 def test_a_png_of_the_size_asked(path, tmp_path, capsys):
     out = tmp_path / "entities.png"
     assert _run(capsys, "chart", "--project", str(path), "entities", "--size", "800x500", "--out", str(out))[0] == 0
