@@ -141,8 +141,9 @@ def stance_over_time(project: ProjectLike, flt: ChartFilter = ChartFilter(),
 
 def top_entities(project: ProjectLike, flt: ChartFilter = ChartFilter(),
                  options: ChartOptions = ChartOptions()) -> ChartData:
-    base = mentions(resolve(project, flt))
-    counts = top_counts(project, base, "mentions", options.limit)
+    scope = resolve(project, flt)
+    base = mentions(scope)
+    counts = top_counts(project, scope, "mentions", options.limit)
     rows = ordered({name: float(m) for name, (m, _) in counts.items()}, options.limit)
     values = {}
     for name in rows:

@@ -10,6 +10,7 @@ mention of the project or every document's whole text.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,30 +28,86 @@ NODES = 50  # most nodes a network draws legibly
 _PIECE = 400  # code points of the text between two mentions read at first; a longer stretch is read whole if need be
 
 
-def mentions(scope: Scope) -> Base:
+_ENTITY_LABELS = "SELECT id FROM labels WHERE layer = 'entity'"
+_CHUNK = 500  # names bound in one IN (...)
+
+
+def _arms(scope: Scope) -> tuple[str, str, list]:
+    """FROM ... WHERE of the linked mentions (named by their entity) and of the unlinked ones (by their text).
+
+    Apart, each is read from an index of its own (schema 9: by entity, and by text) without
+    touching the annotations' rows; the unary + keeps SQLite from choosing the entity_id and
+    label_id indexes instead, which hold too little to answer alone.
+    """
     cond, params = scope.both("a.document_id", "a.coder_id")
-    return Base("SELECT a.document_id, a.id AS annotation_id, CAST(COALESCE(e.name, a.text) AS TEXT) AS rk, "
-                "'' AS ck FROM annotations a JOIN labels l ON l.id = a.label_id "
-                "LEFT JOIN entities e ON e.id = a.entity_id "
-                f"WHERE l.layer = 'entity' AND COALESCE(e.name, a.text) <> ''{cond}", tuple(params))
+    # CROSS JOIN: SQLite reads the entities first, so a query for a few names reads their mentions alone.
+    linked = ("FROM entities e CROSS JOIN annotations a "
+              f"WHERE a.entity_id = e.id AND +a.label_id IN ({_ENTITY_LABELS}) AND e.name <> ''{cond}")
+    unlinked = ("FROM annotations a "
+                f"WHERE +a.entity_id IS NULL AND +a.label_id IN ({_ENTITY_LABELS}) AND a.text <> ''{cond}")
+    return linked, unlinked, params
 
 
-def top_counts(project: ProjectLike, base: Base, by: str, limit: int) -> dict[str, tuple[int, int]]:
+def mentions(scope: Scope) -> Base:
+    """Every mention: (document_id, annotation_id, rk: the entity's name or the text, '', span_start)."""
+    linked, unlinked, params = _arms(scope)
+    return Base("SELECT a.document_id, a.id AS annotation_id, e.name AS rk, '' AS ck, a.span_start "
+                f"{linked} UNION ALL SELECT a.document_id, a.id AS annotation_id, a.text AS rk, '' AS ck, "
+                f"a.span_start {unlinked}", (*params, *params))
+
+
+def top_counts(project: ProjectLike, scope: Scope, by: str, limit: int) -> dict[str, tuple[int, int]]:
     """name -> (mentions, documents) of the `limit` names with most `by` ("mentions" or "documents"),
     with every name tied with the last: ordered() then breaks the ties by name as it always did.
-    The database sorts; only the first rows are read, not every distinct span text of the project."""
-    column = "count(*)" if by == "mentions" else "count(DISTINCT document_id)"
-    rows = project.store.conn.execute(
-        f"SELECT rk, count(*), count(DISTINCT document_id) FROM ({base.sql}) AS b GROUP BY rk "
-        f"ORDER BY {column} DESC", base.params)
-    found: dict[str, tuple[int, int]] = {}
-    last = None
-    for rk, mention_count, documents in rows:
-        value = mention_count if by == "mentions" else documents
-        if len(found) >= limit and value != last:
+
+    The database counts the linked mentions by entity and the unlinked ones by text, and sorts
+    the texts; a name both an entity's and an unlinked text's is counted over both. Of the sorted
+    texts only the first rows are read, not every distinct span text of the project.
+    """
+    conn = project.store.conn
+    linked, unlinked, params = _arms(scope)
+    found: dict[str, tuple[int, int]] = {str(name): (n, d) for name, n, d in conn.execute(
+        f"SELECT e.name, count(*), count(DISTINCT a.document_id) {linked} GROUP BY e.name", params)}
+    names = sorted(found)
+    both: dict[str, int] = {}
+    for i in range(0, len(names), _CHUNK):
+        chunk = names[i:i + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for text, n, _ in conn.execute(f"SELECT a.text, count(*), 0 {unlinked} AND a.text IN ({marks}) "
+                                       "GROUP BY a.text", (*params, *chunk)):
+            found[text] = (found[text][0] + n, found[text][1])
+            both[text] = 0
+    base = mentions(scope)
+    overlap = sorted(both)
+    for i in range(0, len(overlap), _CHUNK):
+        chunk = overlap[i:i + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for name, documents in conn.execute(f"SELECT rk, count(DISTINCT document_id) FROM ({base.sql}) AS b "
+                                            f"WHERE rk IN ({marks}) GROUP BY rk", (*base.params, *chunk)):
+            found[name] = (found[name][0], documents)
+    pick = 1 if by == "documents" else 0
+    kept = sorted((pair[pick] for pair in found.values()), reverse=True)
+    # Ranked by mentions, the documents of the few texts kept are counted after: a count of
+    # distinct documents for each of the project's distinct texts would cost a third more.
+    documents = "count(DISTINCT a.document_id)" if by == "documents" else "0"
+    texts = []
+    for text, n, d in conn.execute(f"SELECT a.text, count(*) AS n, {documents} AS d {unlinked} "
+                                   f"GROUP BY a.text ORDER BY {'d' if by == 'documents' else 'n'} DESC", params):
+        if text in found:
+            continue
+        value = (n, d)[pick]
+        if len(kept) >= limit and value < kept[limit - 1]:
             break
-        found[str(rk)] = (mention_count, documents)
-        last = value
+        found[str(text)] = (n, d)
+        texts.append(str(text))
+        bisect.insort(kept, value, key=lambda v: -v)
+    if by == "mentions":
+        for i in range(0, len(texts), _CHUNK):
+            chunk = texts[i:i + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for text, d in conn.execute(f"SELECT a.text, count(DISTINCT a.document_id) {unlinked} "
+                                        f"AND a.text IN ({marks}) GROUP BY a.text", (*params, *chunk)):
+                found[text] = (found[text][0], d)
     return found
 
 
@@ -59,8 +116,9 @@ def network(project: ProjectLike, flt: ChartFilter, options: "ChartOptions") -> 
     or with options.within == "sentence" by the sentences they share."""
     if options.within not in WITHIN:
         raise ProjectError(f"Unknown --within {options.within!r}; use document or sentence.")
-    base = mentions(resolve(project, flt))
-    counts = top_counts(project, base, "documents", min(options.limit, NODES))
+    scope = resolve(project, flt)
+    base = mentions(scope)
+    counts = top_counts(project, scope, "documents", min(options.limit, NODES))
     nodes = ordered({name: float(d) for name, (_, d) in counts.items()}, min(options.limit, NODES))
     values: dict[tuple[str, str], float] = {(n, n): counts[n][1] for n in nodes}
     order = {name: i for i, name in enumerate(nodes)}
@@ -123,9 +181,8 @@ class SentencePairs:
         marks = ", ".join("?" * len(nodes))
         # MATERIALIZED: the mentions are read once, though the query looks at them twice.
         rows = project.store.conn.execute(
-            f"WITH m AS MATERIALIZED (SELECT b.document_id, b.annotation_id, b.rk, a.span_start "
-            f"FROM ({self.base.sql}) AS b JOIN annotations a ON a.id = b.annotation_id "
-            f"WHERE b.rk IN ({marks}) AND a.span_start IS NOT NULL), "
+            f"WITH m AS MATERIALIZED (SELECT document_id, annotation_id, rk, span_start FROM ({self.base.sql}) AS b "
+            f"WHERE rk IN ({marks}) AND span_start IS NOT NULL), "
             "s AS (SELECT document_id, annotation_id, rk, span_start, LAG(span_start) OVER "
             "(PARTITION BY document_id ORDER BY span_start, annotation_id) AS prev FROM m WHERE document_id IN "
             "(SELECT document_id FROM m GROUP BY document_id HAVING count(DISTINCT rk) > 1)) "
