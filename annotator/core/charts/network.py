@@ -3,9 +3,9 @@
 A mention is an entity-layer annotation, named by its registry entity, else by its text.
 Two mentions share a sentence when no sentence begins between their starts (corpus/sentences.py):
 each is in the sentence its first character is in. Sentences are told apart only for the
-network's nodes, in the documents holding two or more of them, from the text between one
-mention and the next, read in SQL a short piece at a time: never a Python pass over every
-mention of the project or every document's whole text.
+network's nodes, in the documents holding two or more of them, and only in the stretches
+between one mention and the next: never a pass over every mention of the project, nor a
+split of every document's whole text.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 WITHIN = ("document", "sentence")
 NODES = 50  # most nodes a network draws legibly
-_PIECE = 400  # code points of the text between two mentions read at first; a longer stretch is read whole if need be
+_TEXTS = 2000  # documents' texts held at once
 
 
 _ENTITY_LABELS = "SELECT id FROM labels WHERE layer = 'entity'"
@@ -155,7 +155,7 @@ class SentencePairs:
         """(a, b) with a before b in `nodes` -> the sentences in which both are mentioned."""
         order = {name: i for i, name in enumerate(nodes)}
         weights: dict[tuple[str, str], int] = {}
-        for named in self._sentences(project, nodes).values():
+        for _, named in self._shared(project, nodes):
             present = sorted(named, key=order.__getitem__)
             for i, first in enumerate(present):
                 for second in present[i + 1:]:
@@ -165,58 +165,60 @@ class SentencePairs:
     def cell(self, project: ProjectLike, first: str, second: str) -> CellIds:
         """The documents with a sentence mentioning both, and those sentences' mentions of the two."""
         documents, annotations = set(), set()
-        for (document, _), named in self._sentences(project, [first, second]).items():
-            if first in named and second in named:
-                documents.add(document)
-                annotations.update(named[first] + named[second])
+        for document, named in self._shared(project, [first, second]):
+            documents.add(document)
+            annotations.update(named[first] + named[second])
         return CellIds(tuple(sorted(documents)), tuple(sorted(annotations)))
 
-    def _sentences(self, project: ProjectLike, nodes: list[str]) -> dict[tuple[int, int], dict[str, list[int]]]:
-        """(document, its nth sentence holding a mention) -> node -> its mentions there, for the
-        documents mentioning two or more of `nodes`. Whether a sentence begins between one mention
-        and the next (by start) is read from the text between them: the first _PIECE code
-        points in SQL, the rest only where those hold no sentence's end."""
+    def _shared(self, project: ProjectLike, nodes: list[str]) -> list[tuple[int, dict[str, list[int]]]]:
+        """(document, node -> its mentions there) of each sentence mentioning two or more of `nodes`.
+
+        The mentions of the nodes come sorted by document and start, from the documents
+        mentioning two of them or more; a sentence begins between one and the next when the text
+        between them holds a sentence's end. Each document's text is read once, _TEXTS at a time.
+        """
         if len(nodes) < 2:
-            return {}
+            return []
         marks = ", ".join("?" * len(nodes))
+        conn = project.store.conn
         # MATERIALIZED: the mentions are read once, though the query looks at them twice.
-        rows = project.store.conn.execute(
+        rows = conn.execute(
             f"WITH m AS MATERIALIZED (SELECT document_id, annotation_id, rk, span_start FROM ({self.base.sql}) AS b "
-            f"WHERE rk IN ({marks}) AND span_start IS NOT NULL), "
-            "s AS (SELECT document_id, annotation_id, rk, span_start, LAG(span_start) OVER "
-            "(PARTITION BY document_id ORDER BY span_start, annotation_id) AS prev FROM m WHERE document_id IN "
-            "(SELECT document_id FROM m GROUP BY document_id HAVING count(DISTINCT rk) > 1)) "
-            "SELECT s.document_id, s.annotation_id, s.rk, s.span_start, s.prev, "
-            f"CASE WHEN s.prev < s.span_start THEN substr(d.text, s.prev + 1, min(s.span_start - s.prev + 1, {_PIECE})) "
-            "END FROM s JOIN documents d ON d.id = s.document_id ORDER BY s.document_id, s.span_start, s.annotation_id",
-            (*self.base.params, *nodes)).fetchall()
-        breaks: list[bool | None] = []
-        unsure: set[int] = set()
-        for document, _, _, start, prev, piece in rows:
-            if prev is None:
-                breaks.append(True)
-            elif piece is None:  # two mentions starting at one place
-                breaks.append(False)
-            elif start - prev < _PIECE:  # the whole stretch, and the mention's first character after it
-                breaks.append(has_break(piece, 0, start - prev))
-            elif has_break(piece.rstrip()):  # a stop at the piece's end: the full text says what follows it
-                breaks.append(True)
-            else:
-                breaks.append(None)
-                unsure.add(document)
-        if unsure:
-            texts = dict(project.store.conn.execute(
-                "SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-                (_json(sorted(unsure)),)))
-            for i, (document, _, _, start, prev, _) in enumerate(rows):
-                if breaks[i] is None:
-                    breaks[i] = has_break(texts[document], prev, start)
-        sentences: dict[tuple[int, int], dict[str, list[int]]] = {}
-        number = 0
-        for (document, annotation, rk, _, _, _), new in zip(rows, breaks):
-            number += bool(new)
-            sentences.setdefault((document, number), {}).setdefault(str(rk), []).append(annotation)
-        return sentences
+            f"WHERE rk IN ({marks}) AND span_start IS NOT NULL) "
+            "SELECT document_id, annotation_id, rk, span_start FROM m WHERE document_id IN "
+            "(SELECT document_id FROM m GROUP BY document_id HAVING count(DISTINCT rk) > 1) "
+            "ORDER BY document_id, span_start, annotation_id", (*self.base.params, *nodes)).fetchall()
+        documents = sorted({row[0] for row in rows})
+        shared: list[tuple[int, dict[str, list[int]]]] = []
+        members: list[tuple[str, int]] = []
+        present: set[str] = set()
+        last, text, prev, texts = None, "", 0, {}
+
+        def close() -> None:
+            if len(present) > 1:
+                named: dict[str, list[int]] = {}
+                for name, annotation in members:
+                    named.setdefault(name, []).append(annotation)
+                shared.append((last, named))
+            members.clear()
+            present.clear()
+
+        for document, annotation, rk, start in rows:
+            if document != last:
+                close()
+                if document not in texts:
+                    at = bisect.bisect_left(documents, document)
+                    texts = dict(conn.execute("SELECT id, text FROM documents WHERE id IN "
+                                              "(SELECT value FROM json_each(?))",
+                                              (_json(documents[at:at + _TEXTS]),)))
+                last, text = document, texts[document]
+            elif start > prev and has_break(text, prev, start):
+                close()
+            prev = start
+            members.append((rk, annotation))
+            present.add(rk)
+        close()
+        return shared
 
 
 def _json(ids: list[int]) -> str:

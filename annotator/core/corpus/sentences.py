@@ -13,47 +13,45 @@ from __future__ import annotations
 
 import re
 
-_END = re.compile(r"[.!?]+[\"'”’»)\]」』]*(?=\s)|[。！？]+[\"'”’»)\]」』]*|[\n\r\v\f\x85\u2028\u2029]")
-_WORD_BEFORE = re.compile(r"[^\W\d_]+$")
-_LOWER_NEXT = re.compile(r"\s*[a-z]")
+_CLOSERS = "[\"'”’»)\\]」』]"
 # Lower case; a period after one of these, or after any single letter, is no sentence's end.
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr gen gov sen rep lt col sgt capt cmdr adm rev hon vs no inc corp co ltd".split())
-_LOOK_BACK = 12  # longest abbreviation, with room
+
+
+def _not_after_an_abbreviation() -> str:
+    """Look-behinds from just after a period: one per length, as Python's have a fixed width.
+    They follow the period rather than precede it, so the search only tries them at a period."""
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(ABBREVIATIONS):
+        by_length.setdefault(len(word), []).append(word)
+    return "".join(f"(?<!\\b(?i:{'|'.join(words)})\\.)" for _, words in sorted(by_length.items())) + \
+        "(?<!\\b[A-Za-z]\\.)"
+
+
+# A sentence's end, found by one search: a stop before white space that no lower-case word
+# follows, a CJK full stop, or a line break. A lone period also must follow no abbreviation.
+_BREAK = re.compile(
+    f"(?:(?:[.!?]{{2,}}|[!?]){_CLOSERS}*|\\.{_CLOSERS}+|\\.{_not_after_an_abbreviation()})(?=\\s)(?!\\s+[a-z])"
+    f"|[。！？]+{_CLOSERS}*|[\\n\\r\\v\\f\\x85\\u2028\\u2029]")
 
 
 def has_break(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether a sentence begins after `start` and at or before `end` in text: whether a mention
-    starting at `start` and one starting at `end` lie in different sentences. Whether a stop
-    before `end` is followed by a lower-case word is read past `end`, as far as text goes."""
+    starting at `start` and one starting at `end` lie in different sentences. What comes just
+    before `start` (an abbreviation) and at `end` (a lower-case word) is read from text too."""
     end = len(text) if end is None else end
-    for found in _END.finditer(text, start, end):
-        if not _no_end(text, found, start):
-            return True
-    return False
+    found = _BREAK.search(text, start, end + 1)  # one past: the lower-case word may start at end
+    return found is not None and found.start() < end
 
 
 def sentence_starts(text: str) -> list[int]:
     """The offsets at which the sentences of `text` begin (0 first), for reading a text's split."""
     starts = [0]
-    for found in _END.finditer(text):
-        if _no_end(text, found, 0):
-            continue
+    for found in _BREAK.finditer(text):
         at = found.end()
         while at < len(text) and text[at].isspace():
             at += 1
         if at < len(text) and at > starts[-1]:
             starts.append(at)
     return starts
-
-
-def _no_end(text: str, found: re.Match, start: int) -> bool:
-    """Whether a stop found in text[start:end] ends no sentence: an abbreviation's, or one before a lower-case word."""
-    if found.group()[0] in ".!?" and _LOWER_NEXT.match(text, found.end()):
-        return True
-    if found.group() != ".":
-        return False
-    word = _WORD_BEFORE.search(text, max(start, found.start() - _LOOK_BACK), found.start())
-    if word is None:
-        return False
-    return (len(word.group()) == 1 and word.group().isascii()) or word.group().casefold() in ABBREVIATIONS
