@@ -38,7 +38,17 @@ CHARTS = [
     ("cooccurrence", "entity mentions by text (the network's nodes)",
      "SELECT a.text, '', count(DISTINCT a.document_id) FROM annotations a "
      "WHERE a.label_id IN (SELECT id FROM labels WHERE layer = 'entity') GROUP BY a.text"),
+    ("cooccurrence --within sentence", "entity mentions by text (the network's nodes)",
+     "SELECT a.text, '', count(DISTINCT a.document_id) FROM annotations a "
+     "WHERE a.label_id IN (SELECT id FROM labels WHERE layer = 'entity') GROUP BY a.text"),
 ]
+
+
+def _chart(project, kind: str):
+    from annotator.core.charts.data import ChartOptions, chart_data
+
+    name, _, within = kind.partition(" --within ")
+    return chart_data(project, name, options=ChartOptions(within=within or "document"))
 
 
 def row_charts(ctx: Context, results: list[RowResult]) -> None:
@@ -55,7 +65,7 @@ def row_charts(ctx: Context, results: list[RowResult]) -> None:
             for i in ctx.timed_rounds():
                 gc.collect()
                 with ctx.clock(profile=i >= ctx.warmup) as c:
-                    data = chart_data(project, kind)
+                    data = _chart(project, kind)
                     figure(data)
                 gc.collect()
                 with ctx.clock() as r:
@@ -87,7 +97,7 @@ def _check(kind: str, data, reference: list[tuple]) -> None:
         top = sorted(n for (_, _), n in counted.items())
         shown = sorted(sum(data.value(row, c) for c in data.columns) for row in data.rows)
         check(shown == top, f"matrix: the documents' totals {shown[-3:]} are not the most coded {top[-3:]}")
-    elif kind == "cooccurrence":
+    elif kind.startswith("cooccurrence"):
         for row in data.rows:
             check(data.value(row, row) >= counted.get((row, ""), 0), f"cooccurrence: {row}'s documents undercounted")
     check(not data.empty, f"{kind}: the chart is empty")
