@@ -157,6 +157,25 @@ def test_the_sentence_network_joins_entities_mentioned_in_one_sentence(project):
         chart_data(project, "cooccurrence", options=ChartOptions(within="paragraph"))
 
 
+def test_the_sentence_network_keeps_to_the_filter_and_the_coders(coded):
+    project, docs = coded
+    by_sentence = ChartOptions(within="sentence")
+
+    def edges(flt):
+        data = chart_data(project, "cooccurrence", flt, by_sentence)
+        return {frozenset((a, b)): w for (a, b), w in data.values.items() if a != b}, data
+
+    # d1 and d3 as kim tagged them; d2 names Walmart and Amazon in two sentences.
+    assert edges(ChartFilter(coder="kim"))[0] == {frozenset(("Walmart", "삼성전자")): 2,
+                                                  frozenset(("Walmart", "Amazon")): 1,
+                                                  frozenset(("Amazon", "삼성전자")): 1}
+    only_post, data = edges(ChartFilter(metadata=(("outlet", "Post"),)))
+    assert only_post == {} and data.rows == ["Amazon", "Walmart"]
+    assert data.cell_ids(project, "Amazon", "Walmart").documents == ()
+    times, data = edges(ChartFilter(metadata=(("outlet", "Times"),), coder="kim"))
+    assert data.cell_ids(project, "Walmart", "삼성전자").documents == (docs["d1"], docs["d3"])
+
+
 def test_claims_by_verdict_type_and_source(coded):
     project, _ = coded
     assert _table(chart_data(project, "claims-verdict")) == {"accurate": {"Claim": 1}, "false": {"Claim": 1}}
