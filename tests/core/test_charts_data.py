@@ -102,6 +102,31 @@ def test_most_mentioned_entities_count_mentions_and_documents(coded):
     assert data.rows[0] == "Walmart"
 
 
+def test_a_name_both_linked_and_unlinked_counts_its_documents_once(project):
+    """Walmart: a linked mention (text 월마트) and unlinked ones in the same and another document;
+    아마존 linked to Amazon counts under Amazon, an unlinked 아마존 elsewhere under its text."""
+    org = project.codebook.by_name("Organization")
+    walmart = project.entities.create("Walmart", org.id).id
+    amazon = project.entities.create("Amazon", org.id).id
+    texts = {"A": "월마트 (Walmart) cut prices.", "B": "Walmart again.", "C": "아마존 waited."}
+    docs = {name: project.documents.add(title=name, text=text) for name, text in texts.items()}
+    project.annotations.link_entity(project.annotations.add(docs["A"], org, *span_of(texts["A"], "월마트")).id,
+                                    walmart)
+    project.annotations.add(docs["A"], org, *span_of(texts["A"], "Walmart"))
+    project.annotations.add(docs["B"], org, *span_of(texts["B"], "Walmart"))
+    project.annotations.link_entity(project.annotations.add(docs["A"], org, *span_of(texts["A"], "cut")).id, amazon)
+    project.annotations.add(docs["C"], org, *span_of(texts["C"], "아마존"))
+    expected = {name: (n, d) for name, n, d in project.store.conn.execute(
+        "SELECT COALESCE(e.name, a.text), count(*), count(DISTINCT a.document_id) FROM annotations a "
+        "LEFT JOIN entities e ON e.id = a.entity_id GROUP BY COALESCE(e.name, a.text)")}
+    assert expected == {"Walmart": (3, 2), "Amazon": (1, 1), "아마존": (1, 1)}
+    data = chart_data(project, "entities")
+    assert {row: (data.value(row, "mentions"), data.value(row, "documents")) for row in data.rows} == expected
+    network = chart_data(project, "cooccurrence")
+    assert {row: network.value(row, row) for row in network.rows} == {n: d for n, (_, d) in expected.items()}
+    assert network.cell_ids(project, "Walmart", None).documents == (docs["A"], docs["B"])
+
+
 def test_the_co_occurrence_network_weighs_edges_by_shared_documents(coded):
     project, docs = coded
     data = chart_data(project, "cooccurrence")

@@ -68,23 +68,15 @@ def top_counts(project: ProjectLike, scope: Scope, by: str, limit: int) -> dict[
     linked, unlinked, params = _arms(scope)
     found: dict[str, tuple[int, int]] = {str(name): (n, d) for name, n, d in conn.execute(
         f"SELECT e.name, count(*), count(DISTINCT a.document_id) {linked} GROUP BY e.name", params)}
-    names = sorted(found)
-    both: dict[str, int] = {}
-    for i in range(0, len(names), _CHUNK):
-        chunk = names[i:i + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        for text, n, _ in conn.execute(f"SELECT a.text, count(*), 0 {unlinked} AND a.text IN ({marks}) "
-                                       "GROUP BY a.text", (*params, *chunk)):
-            found[text] = (found[text][0] + n, found[text][1])
-            both[text] = 0
+    both = set()
+    for text, n in _for_names(conn, f"SELECT a.text, count(*) {unlinked} AND a.text IN (:names) GROUP BY a.text",
+                              params, sorted(found)):
+        found[text] = (found[text][0] + n, found[text][1])
+        both.add(text)
     base = mentions(scope)
-    overlap = sorted(both)
-    for i in range(0, len(overlap), _CHUNK):
-        chunk = overlap[i:i + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        for name, documents in conn.execute(f"SELECT rk, count(DISTINCT document_id) FROM ({base.sql}) AS b "
-                                            f"WHERE rk IN ({marks}) GROUP BY rk", (*base.params, *chunk)):
-            found[name] = (found[name][0], documents)
+    for name, documents in _for_names(conn, f"SELECT rk, count(DISTINCT document_id) FROM ({base.sql}) AS b "
+                                            "WHERE rk IN (:names) GROUP BY rk", base.params, sorted(both)):
+        found[name] = (found[name][0], documents)
     pick = 1 if by == "documents" else 0
     kept = sorted((pair[pick] for pair in found.values()), reverse=True)
     # Ranked by mentions, the documents of the few texts kept are counted after: a count of
@@ -102,13 +94,17 @@ def top_counts(project: ProjectLike, scope: Scope, by: str, limit: int) -> dict[
         texts.append(str(text))
         bisect.insort(kept, value, key=lambda v: -v)
     if by == "mentions":
-        for i in range(0, len(texts), _CHUNK):
-            chunk = texts[i:i + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            for text, d in conn.execute(f"SELECT a.text, count(DISTINCT a.document_id) {unlinked} "
-                                        f"AND a.text IN ({marks}) GROUP BY a.text", (*params, *chunk)):
-                found[text] = (found[text][0], d)
+        for text, d in _for_names(conn, f"SELECT a.text, count(DISTINCT a.document_id) {unlinked} "
+                                        "AND a.text IN (:names) GROUP BY a.text", params, texts):
+            found[text] = (found[text][0], d)
     return found
+
+
+def _for_names(conn, sql: str, params, names: list[str]):
+    """The rows of sql, whose IN (:names) takes `names`, bound _CHUNK at a time."""
+    for i in range(0, len(names), _CHUNK):
+        chunk = names[i:i + _CHUNK]
+        yield from conn.execute(sql.replace(":names", ", ".join("?" * len(chunk))), (*params, *chunk)).fetchall()
 
 
 def network(project: ProjectLike, flt: ChartFilter, options: "ChartOptions") -> ChartData:
