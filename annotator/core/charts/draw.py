@@ -63,6 +63,9 @@ def _style() -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": families,  # matplotlib falls back glyph by glyph along this list
         "svg.fonttype": "none",  # text stays <text>: searchable, and the SVG names what it shows
+        # Labels, targets and titles are the analyst's words: "$5 or $6" is money, not TeX to typeset
+        # (and "$x^$" would not draw at all). So no math fonts either: the installers leave them out.
+        "text.parse_math": False,
         "pdf.fonttype": 42,
         "axes.unicode_minus": False,
         "hatch.linewidth": 0.6,
