@@ -3,7 +3,8 @@
 An installer can succeed and still leave an app that cannot find its seeds, its
 codebook or a Qt plugin. This runs the path an analyst takes on first launch --
 seeds in, a span of each layer tagged (one through the reader with a key), CSV out
-and read back -- in a throwaway folder, so it never touches the analyst's own data.
+and read back, a chart with Korean text drawn as SVG, PNG and PDF -- in a throwaway
+folder, so it never touches the analyst's own data.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from annotator.core.interchange.tables import export_annotations
 from annotator.core.project import Project
 
 EXPECTED_DOCUMENTS = 5
+# The stance target the chart check draws: Hangul, as many analysts' targets are.
+KOREAN_TARGET = "자체 시험"
 # A hung modal dialog offscreen would wait forever; a self-test must always answer.
 WATCHDOG_SECONDS = 120
 
@@ -60,7 +63,9 @@ def _check_everything(folder: Path) -> tuple[int, int]:
         doc_id = _tag_each_layer_in_core(path)
         _tag_through_the_reader(path, doc_id)
         _check_shared_project_driver()
-        return _check_csv_export(path, folder / "annotations.csv")
+        counts = _check_csv_export(path, folder / "annotations.csv")
+        _check_charts(path, folder)
+        return counts
     finally:
         if previous_home is None:
             os.environ.pop("ANNOTATOR_HOME", None)
@@ -92,7 +97,7 @@ def _tag_each_layer_in_core(path: Path) -> int:
         stance = next(label for label in book.in_layer("stance") if not label.is_group)
         project.annotations.add(doc_id, entity, *words[0])
         project.annotations.add(doc_id, claim, words[1][0], words[3][1])
-        project.annotations.add(doc_id, stance, *words[4], target="the self-test")
+        project.annotations.add(doc_id, stance, *words[4], target=KOREAN_TARGET)
         return doc_id
 
 
@@ -168,6 +173,35 @@ def _check_csv_export(path: Path, out: Path) -> tuple[int, int]:
             raise SelftestFailed(f"CSV row {row['annotation_id']}: its text is not the document's text at "
                                  f"{row['start']}-{row['end']}")
     return len(texts), len(rows)
+
+
+def _check_charts(path: Path, folder: Path) -> None:
+    """Charts (issue 16) need matplotlib, numpy, Pillow (PNG) and fontTools (PDF fonts), and a font with
+    Hangul: an installer that left one out, or a system without such a font, fails here."""
+    import warnings
+    import xml.etree.ElementTree as ET
+
+    from annotator.core.charts import draw
+    from annotator.core.charts.data import chart_data
+
+    with Project(path) as project:
+        data = chart_data(project, "stance-targets")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg, png, pdf = (draw.save(data, folder / f"chart.{kind}") for kind in ("svg", "png", "pdf"))
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        raise SelftestFailed(f"charts cannot show Korean text ({missing[0]}); install a font with Hangul, "
+                             "such as Noto Sans CJK (fonts-noto-cjk)")
+    if KOREAN_TARGET not in "".join(ET.parse(svg).getroot().itertext()):
+        raise SelftestFailed(f"the SVG chart does not show the stance target {KOREAN_TARGET}")
+    head = png.read_bytes()[:24]
+    size = (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or size != (draw.WIDTH, draw.HEIGHT):
+        raise SelftestFailed(f"the PNG chart is not a {draw.WIDTH}x{draw.HEIGHT} PNG")
+    document = pdf.read_bytes()
+    if not document.startswith(b"%PDF") or b"/FontFile" not in document:
+        raise SelftestFailed("the PDF chart has no embedded font")
 
 
 def _describe(exc: BaseException) -> str:

@@ -45,3 +45,33 @@ def test_selftest_fails_when_the_shared_project_driver_is_missing(monkeypatch, c
 
     out = capsys.readouterr().out
     assert out.startswith("annotator selftest: FAILED: the PostgreSQL driver for shared projects is missing")
+
+
+def _skip_the_window(monkeypatch):
+    """The checks before the charts, without the window's tag (and so with one row fewer to export)."""
+    monkeypatch.setattr(selftest, "_tag_through_the_reader", lambda path, doc_id: None)
+    monkeypatch.setattr(selftest, "_check_csv_export", lambda path, out: (5, 4))
+
+
+def test_selftest_fails_when_charts_cannot_be_drawn(monkeypatch, capsys):
+    # An installer that left matplotlib out (as one did to stay under its size limit) draws no chart.
+    _skip_the_window(monkeypatch)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("annotator selftest: FAILED: This installation of Annotator cannot draw charts")
+
+
+def test_selftest_fails_when_no_font_shows_the_korean_in_a_chart(monkeypatch, capsys):
+    from annotator.core.charts import draw
+
+    _skip_the_window(monkeypatch)
+    monkeypatch.setattr(draw, "CJK_FONTS", ())  # as on a system with no font that has Hangul
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("annotator selftest: FAILED: charts cannot show Korean text (Glyph ")
+    assert "install a font with Hangul" in out
