@@ -64,6 +64,7 @@ def _check_everything(folder: Path) -> tuple[int, int]:
         _tag_through_the_reader(path, doc_id)
         _check_shared_project_driver()
         _check_compiled_modules()
+        _check_web_page()
         counts = _check_csv_export(path, folder / "annotations.csv")
         _check_charts(path, folder)
         return counts
@@ -155,6 +156,29 @@ def _check_shared_project_driver() -> None:
         raise SelftestFailed(f"the PostgreSQL client library is too old ({psycopg.pq.version()})")
     if translate("SELECT id FROM labels WHERE name = ?") != "SELECT id FROM labels WHERE name = %s":
         raise SelftestFailed("shared projects' SQL translation gives the wrong statement")
+
+
+# A saved news page from a site with a short name: the article extractor then reads the public-suffix
+# table (tld's data) to tell the site's domain, and without it found no article at all.
+WEB_PAGE = """<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>항만 파업 끝나 | 연합뉴스</title>
+<meta property="og:url" content="https://www.yna.co.kr/view/AKR20170804000100001"></head>
+<body><nav><a href="/">홈</a></nav><article><h1>항만 노동자들 파업 끝내</h1>%s</article>
+<footer>Copyright 연합뉴스</footer></body></html>""" % "".join(
+    f"<p>{i}. 항만 노동자들은 항만공사가 임금을 올리고 크레인 기사를 더 뽑기로 합의한 뒤 파업을 끝내기로 했다.</p>"
+    for i in range(1, 7))
+
+
+def _check_web_page() -> None:
+    """Saved web pages import: the extractor's settings, word lists and URL tables are in this installation."""
+    from annotator.core.common.errors import ImportRefused
+    from annotator.core.corpus.extract.html import read_html
+
+    try:
+        text = read_html(WEB_PAGE.encode("utf-8")).text
+    except ImportRefused as exc:
+        raise SelftestFailed(f"a saved web page did not import: {exc}") from exc
+    if "6. 항만 노동자들은" not in text:
+        raise SelftestFailed("a saved web page imported without its article text")
 
 
 def _check_compiled_modules() -> None:

@@ -75,3 +75,21 @@ def test_selftest_fails_when_no_font_shows_the_korean_in_a_chart(monkeypatch, ca
     out = capsys.readouterr().out
     assert out.startswith("annotator selftest: FAILED: charts cannot show Korean text (Glyph ")
     assert "install a font with Hangul" in out
+
+
+def test_selftest_fails_when_the_web_page_extractors_url_tables_are_missing(monkeypatch, capsys):
+    # The installers once left out tld's public-suffix table: pages from sites with short names
+    # (yna.co.kr, ign.com) then imported as "no article text found".
+    import courlan.urlutils
+    import tld.utils
+
+    _skip_the_window(monkeypatch)
+    monkeypatch.setattr(tld.utils.MozillaTLDSourceParser, "local_path", "res/not-installed.dat.txt")
+    monkeypatch.setattr(tld.utils, "tld_names", {})
+    if hasattr(courlan.urlutils.get_tldinfo, "cache_clear"):
+        courlan.urlutils.get_tldinfo.cache_clear()
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("annotator selftest: FAILED: a saved web page did not import: no article text found")
