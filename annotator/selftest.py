@@ -160,12 +160,13 @@ def _check_shared_project_driver() -> None:
 
 # A saved news page from a site with a short name: the article extractor then reads the public-suffix
 # table (tld's data) to tell the site's domain, and without it found no article at all.
-WEB_PAGE = """<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>항만 파업 끝나 | 연합뉴스</title>
-<meta property="og:url" content="https://www.yna.co.kr/view/AKR20170804000100001"></head>
-<body><nav><a href="/">홈</a></nav><article><h1>항만 노동자들 파업 끝내</h1>%s</article>
-<footer>Copyright 연합뉴스</footer></body></html>""" % "".join(
+_PARAGRAPHS = "".join(
     f"<p>{i}. 항만 노동자들은 항만공사가 임금을 올리고 크레인 기사를 더 뽑기로 합의한 뒤 파업을 끝내기로 했다.</p>"
     for i in range(1, 7))
+WEB_PAGE = f"""<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>항만 파업 끝나 | 연합뉴스</title>
+<meta property="og:url" content="https://www.yna.co.kr/view/AKR20170804000100001"></head>
+<body><nav><a href="/">홈</a></nav><article><h1>항만 노동자들 파업 끝내</h1>{_PARAGRAPHS}</article>
+<footer>Copyright 연합뉴스</footer></body></html>"""
 
 
 def _check_web_page() -> None:
