@@ -42,7 +42,7 @@ def chart_data_until(project: ProjectLike, kind: str, flt: ChartFilter, options:
     watcher = threading.Thread(target=watch, name="chart-cancel", daemon=True)
     watcher.start()
     try:
-        return chart_data(project, kind, flt, options)
+        data = chart_data(project, kind, flt, options)
     except Exception:
         if stopped.is_set():  # the interrupted statement's error (its type differs by engine)
             raise ChartCancelled from None
@@ -50,5 +50,6 @@ def chart_data_until(project: ProjectLike, kind: str, flt: ChartFilter, options:
     finally:
         finished.set()
         watcher.join()
-        if stopped.is_set():
-            raise ChartCancelled
+    if stopped.is_set() or not keep_going():  # Cancel pressed as the last query ended: the analyst said stop
+        raise ChartCancelled
+    return data
