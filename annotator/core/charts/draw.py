@@ -139,18 +139,23 @@ def _stacked(ax, data: ChartData) -> None:
         bars = (ax.barh(list(positions), widths, left=left, **style) if horizontal
                 else ax.bar(list(positions), widths, bottom=left, **style))
         _hits(ax).add_bars(bars, rows, column, widths)
+        for patch, width in zip(bars.patches, widths):
+            if not width:  # an empty segment at the bar's end would pin the axis there, the bar touching the frame
+                patch.sticky_edges.x.clear()
+                patch.sticky_edges.y.clear()
         if len(rows) * len(data.columns) <= MAX_SEGMENT_LABELS:  # beyond, the hatches and legend tell them apart
             ax.bar_label(bars, labels=[_shown(w) if w else "" for w in widths], label_type="center", fontsize=8,
                          color="black",
                          bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         left = [a + b for a, b in zip(left, widths)]
     ticks = ax.set_yticks if horizontal else ax.set_xticks
-    ticks(list(positions), rows)
+    ticks(list(positions), [_tick(row) for row in rows])
+    _room(ax, len(rows), horizontal)
     if not horizontal:
         ax.tick_params(axis="x", labelrotation=45)
     (ax.set_xlabel if horizontal else ax.set_ylabel)(data.value_title)
     (ax.set_ylabel if horizontal else ax.set_xlabel)(data.row_title)
-    ax.legend(title=data.column_title, loc="best", fontsize=8)
+    _legend(ax, title=data.column_title)
 
 
 def _bars(ax, data: ChartData) -> None:
@@ -168,11 +173,12 @@ def _bars(ax, data: ChartData) -> None:
         _hits(ax).add_bars(bars, rows, column, values)
         ax.bar_label(bars, labels=[_shown(data.value(row, column)) if (row, column) in data.values
                                    or data.absent_is_zero else "" for row in rows], padding=2, fontsize=8)
-    ax.set_yticks(list(range(len(rows))), rows)
+    ax.set_yticks(list(range(len(rows))), [_tick(row) for row in rows])
+    _room(ax, len(rows), True)
     ax.set_xlabel(data.value_title)
     ax.set_ylabel(data.row_title)
     if not one:
-        ax.legend(loc="best", fontsize=8)
+        _legend(ax, reverse=True)  # in the order the bars of a row stand, top to bottom
 
 
 def _heatmap(ax, data: ChartData) -> None:
@@ -186,8 +192,9 @@ def _heatmap(ax, data: ChartData) -> None:
             if value:
                 ax.text(c, r, _shown(value), ha="center", va="center", fontsize=8,
                         color="black" if value > top * 0.6 else "white")
-    ax.set_xticks(list(range(len(data.columns))), data.columns, rotation=45, ha="right")
-    ax.set_yticks(list(range(len(data.rows))), data.rows)
+    ax.set_xticks(list(range(len(data.columns))), [_tick(c) for c in data.columns], rotation=45, ha="right",
+                  rotation_mode="anchor")
+    ax.set_yticks(list(range(len(data.rows))), [_tick(row) for row in data.rows])
     ax.set_xlabel(data.column_title)
     ax.set_ylabel(data.row_title)
     from matplotlib.ticker import MaxNLocator
@@ -219,7 +226,7 @@ def _network(ax, data: ChartData) -> None:
         x, y = where[name]
         size = 60 + 600 * data.value(name, name) / biggest
         ax.scatter([x], [y], s=size, color="#4E79A7", edgecolor=_fg(), linewidth=0.6, zorder=3)
-        caption = ax.annotate(f"{name} ({_shown(data.value(name, name))})", (x, y), xytext=(x * 1.18, y * 1.12),
+        caption = ax.annotate(f"{_tick(name)} ({_shown(data.value(name, name))})", (x, y), xytext=(x * 1.18, y * 1.12),
                               ha="left" if x > 0.05 else "right" if x < -0.05 else "center", va="center",
                               fontsize=8, zorder=4)
         _hits(ax).nodes.append((name, (x, y), size, caption))
@@ -313,6 +320,27 @@ def _distance(point, start, end) -> float:
     length = dx * dx + dy * dy
     t = 0.0 if not length else max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy) / length))
     return math.hypot(px - (x1 + t * dx), py - (y1 + t * dy))
+
+
+ROOM = 4  # bars of fewer rows keep the width of one of four, not one bar filling the plot
+
+
+def _room(ax, rows: int, horizontal: bool) -> None:
+    if rows < ROOM:
+        pad = (ROOM - rows) / 2
+        (ax.set_ylim if horizontal else ax.set_xlim)(-0.5 - pad, rows - 0.5 + pad)
+
+
+def _legend(ax, **options) -> None:
+    """Beside the plot, not on it: "best" still lands on bars once every corner holds one."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8, **options)
+
+
+TICK_CHARS = 40  # a document title as a tick would squeeze the plot to a sliver; the table keeps it whole
+
+
+def _tick(name: str) -> str:
+    return name if len(name) <= TICK_CHARS else name[:TICK_CHARS - 1].rstrip() + "…"
 
 
 def _fg() -> str:

@@ -265,7 +265,7 @@ class ChartsWindow(QWidget, Feature):
             self._cells.append(self._line_cells(data, line))
         self.table.resizeColumnsToContents()
         for c in range(self.table.columnCount()):  # a long title must not push the numbers out of view
-            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 240))
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 160 if c == 0 else 110))
 
     @staticmethod
     def _line_cells(data: ChartData, line: list) -> list:
