@@ -270,6 +270,18 @@ def test_the_gold_layer_is_offered_only_once_there_is_one_and_one_coder_charts_a
     assert "coder lee" in tool.summary.text()
 
 
+def test_the_documents_the_list_shows_can_be_charted_alone(open_window, charts_path, qtbot):
+    window = open_window(charts_path)
+    window.doc_filter.title.setText("Two")  # the list shows d2 only
+    window.doc_filter.apply()
+    tool = open_charts(window, qtbot)
+    scope = tool.choices.scope
+    scope.setCurrentIndex(scope.findData("list"))
+    assert scope.currentText() == "The 1 the document list shows"
+    assert tool.data.values == {("Walmart", "Against"): 1, ("Walmart", "Favor"): 1}  # kim's Against, lee's Favor
+    assert "1 document chosen" in tool.summary.text()
+
+
 def test_a_change_to_the_project_marks_the_chart_out_of_date_until_drawn_again(open_window, charts_path, qtbot):
     window = open_window(charts_path)
     tool = open_charts(window, qtbot)
@@ -280,6 +292,9 @@ def test_a_change_to_the_project_marks_the_chart_out_of_date_until_drawn_again(o
     tool.draw_button.click()
     assert tool.data.value("Amazon", "Favor") == before + 1
     assert tool.status.text() == ""
+    window.ops.tag(doc, window.project.codebook.by_name("Against"), None, None, target="Costco")
+    tool.draw_button.click()  # a new target is offered once the window is used again
+    assert tool.choices.target.findText("Costco") >= 0 and tool.data.value("Costco", "Against") == 1
 
 
 def test_a_dark_palette_gives_a_dark_chart(open_window, charts_path, qtbot):

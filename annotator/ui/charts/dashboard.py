@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,6 +69,7 @@ class ChartsWindow(QWidget, Feature):
         self.data: ChartData | None = None
         self.canvas = None  # the ChartCanvas of the chart shown, when this installation draws
         self._unsubscribe = None
+        self._choices_stale = False  # the project changed: fields, targets, coders... read again when next used
         self._cells: list[list[tuple[str, str | None] | None]] = []  # the table's cells -> (row, column) of the data
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -168,10 +169,24 @@ class ChartsWindow(QWidget, Feature):
     def _on_change(self, change: Change) -> None:
         if change.kind in (ChangeKind.CODERS_CHANGED, ChangeKind.CODEBOOK_CHANGED, ChangeKind.CODESHEET_CHANGED,
                            ChangeKind.DOCUMENTS_ADDED, ChangeKind.ANNOTATION_ADDED):
-            self.choices.fill(self.workbench.project)  # a new coder, label, variable, field or target to choose
+            # A new coder, label, variable, field or target to choose: read when the window is next used,
+            # not on every tag made in the main window (listing the targets reads every stance).
+            self._choices_stale = True
+            if self.isActiveWindow():
+                self._refill_choices()
         if self.data is not None and change.kind in _STALE_KINDS:
             self.status.setText("The project has changed since this chart was drawn: press Draw to bring it "
                                 "up to date.")
+
+    def _refill_choices(self) -> None:
+        if self._choices_stale and self.workbench is not None:
+            self._choices_stale = False
+            self.choices.fill(self.workbench.project)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.WindowActivate:
+            self._refill_choices()
+        return super().event(event)
 
     # -- counting and drawing --------------------------------------------------------------------
 
@@ -180,6 +195,7 @@ class ChartsWindow(QWidget, Feature):
         if self.workbench is None:
             return None
         project = self.workbench.project
+        self._refill_choices()
         kind, options = self.choices.current_kind(), self.choices.options()
         try:
             flt = self.choices.chart_filter(project)
