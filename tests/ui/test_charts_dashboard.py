@@ -297,6 +297,31 @@ def test_a_change_to_the_project_marks_the_chart_out_of_date_until_drawn_again(o
     assert tool.choices.target.findText("Costco") >= 0 and tool.data.value("Costco", "Against") == 1
 
 
+def test_cancel_stops_a_long_count_and_keeps_the_chart_shown(open_window, charts_path, qtbot, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    window = open_window(charts_path)
+    tool = open_charts(window, qtbot)
+    shown = tool.data
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000) SELECT count(*) FROM n"
+    monkeypatch.setattr("annotator.core.charts.running.chart_data",
+                        lambda p, *_: p.store.conn.execute(endless).fetchone())
+
+    def press_cancel() -> None:
+        dialog = tool.findChild(QProgressDialog, "chartProgress")
+        if dialog is None:
+            QTimer.singleShot(100, press_cancel)
+            return
+        button = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
+        button.click()  # as the analyst's click: the dialog's canceled() reaches the job
+
+    QTimer.singleShot(100, press_cancel)
+    assert tool.draw_chart() is None
+    assert tool.status.text() == "Cancelled; the chart shown is the one drawn before."
+    assert tool.data is shown and tool.pages.currentWidget() is tool.chart_page
+
+
 def test_a_dark_palette_gives_a_dark_chart(open_window, charts_path, qtbot):
     window = open_window(charts_path)
     app = QApplication.instance()
