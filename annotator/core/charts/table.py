@@ -115,6 +115,10 @@ class ChartData:
         """The documents and annotations behind a cell (row and column), a row (column None) or a node."""
         if self.base is None:
             return CellIds((), ())
+        if self.shape == "bars":
+            # A bars chart's columns are measures of its rows (mentions and documents, annotations and
+            # documents, answers): every bar of a row stands for the same coded things.
+            column = None
         if self.shape == "network":
             return self._edge_ids(project, row, column)
         return self.base.cell(project, row, column)
