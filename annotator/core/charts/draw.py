@@ -113,7 +113,7 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
             axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
             axis.set_major_locator(MaxNLocator(integer=True, nbins=4 if compact else "auto"))
         if compact:
-            _compact(ax)
+            _compact(ax, data)
         else:
             ax.set_title(data.title)
         fig.set_layout_engine("constrained")
@@ -122,20 +122,21 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
     return fig
 
 
-COMPACT_TICK_CHARS = 22
+COMPACT_TICK_CHARS = 28
 
 
-def _compact(ax) -> None:
+def _compact(ax, data: ChartData) -> None:
     legend = ax.get_legend()
     if legend is not None:
         handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
         legend.remove()
         ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(labels), 4),
                   fontsize=7, frameon=False, handlelength=1.2, columnspacing=0.8, borderaxespad=0.2)
-    for axis, ticks in ((ax.xaxis, ax.get_xticks()), (ax.yaxis, ax.get_yticks())):
-        names = [label.get_text() for label in axis.get_ticklabels()]
-        if any(len(name) > COMPACT_TICK_CHARS for name in names):
-            axis.set_ticks(ticks, [_middle(name, COMPACT_TICK_CHARS) for name in names])
+    if data.shape == "bars" or (data.shape == "stacked" and data.row_title not in ("month", "week")):
+        rows = list(reversed(data.rows))  # as _bars and _stacked stand them, bottom to top; cut from whole names
+        ax.set_yticks(list(range(len(rows))), [_middle(row, COMPACT_TICK_CHARS) for row in rows])
+    if data.shape == "bars":  # room right of the longest bar for its number
+        ax.margins(x=0.14)
     ax.tick_params(labelsize=8)
     ax.xaxis.label.set_fontsize(8)
     ax.yaxis.label.set_fontsize(8)
@@ -145,7 +146,7 @@ def _middle(name: str, chars: int) -> str:
     """Cut in the middle: "variable: whole document: stance toward …" would name two rows alike; their ends differ."""
     if len(name) <= chars:
         return name
-    head = (chars - 1) // 2 - 2
+    head = (chars - 1) // 3
     return name[:head].rstrip() + "…" + name[-(chars - 1 - head):].lstrip()
 
 

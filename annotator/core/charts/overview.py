@@ -35,6 +35,18 @@ class Panel:
     options: ChartOptions
     data: ChartData | None  # None: nothing to count, and `reason` says why
     reason: str = ""
+    rows_of: int = 0  # the rows the chart has, when the panel shows fewer
+
+    @property
+    def heading(self) -> str:
+        """The panel's title; agreement's without its list of coders, which a small panel's heading has no room for."""
+        if self.data is None:
+            return ""
+        title = "Agreement" if self.kind == "agreement" else self.data.title
+        if not self.rows_of:
+            return title
+        which = "lowest" if self.kind == "agreement" else "top"
+        return f"{title} ({which} {len(self.data.rows)} of {self.rows_of})"
 
 
 def panel_kinds(project: ProjectLike, flt: ChartFilter = ChartFilter()) -> list[str]:
@@ -58,8 +70,18 @@ def overview(project: ProjectLike, flt: ChartFilter = ChartFilter(),
         except ProjectError as exc:  # nothing to count here: no dates, no claims, no document coded twice...
             panels.append(Panel(kind, options[kind], None, one_line(str(exc))))
             continue
-        panels.append(Panel(kind, options[kind], top(data, TOP)))
+        shown = top(_short_rows(data) if kind == "agreement" else data, TOP)
+        panels.append(Panel(kind, options[kind], shown, rows_of=len(data.rows) if len(shown.rows) < len(data.rows) else 0))
     return panels
+
+
+def _short_rows(data: ChartData) -> ChartData:
+    """Agreement's rows without "whole document: ", which a small panel has no room for; its figures stand for
+    no list of annotations, so a renamed row loses no click."""
+    def short(row: str) -> str:
+        return row.replace("whole document: ", "")
+    return replace(data, rows=[short(row) for row in data.rows],
+                   values={(short(row), column): value for (row, column), value in data.values.items()})
 
 
 def one_line(text: str) -> str:
@@ -69,11 +91,15 @@ def one_line(text: str) -> str:
 
 
 def top(data: ChartData, n: int) -> ChartData:
-    """At most n rows, the largest by their first column (label frequencies count every label); time keeps its order."""
+    """At most n rows, kept in their order: the largest by their first column (label frequencies count every
+    label), and of agreement the lowest figures, the labels and variables coders differ on most; time keeps all."""
     if len(data.rows) <= n or data.shape not in ("bars", "stacked") or data.row_title in ("month", "week"):
         return data
-    first = data.columns[0] if data.shape == "bars" else None
-    totals = {row: data.value(row, first) if first else data.row_total(row) for row in data.rows}
+    if data.kind == "agreement":
+        totals = {row: -min(v for (r, _), v in data.values.items() if r == row) for row in data.rows}
+    else:
+        first = data.columns[0] if data.shape == "bars" else None
+        totals = {row: data.value(row, first) if first else data.row_total(row) for row in data.rows}
     kept = set(ordered(totals, n))
     rows = [row for row in data.rows if row in kept]
     return replace(data, rows=rows, values={k: v for k, v in data.values.items() if k[0] in kept})

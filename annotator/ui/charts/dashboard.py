@@ -110,7 +110,7 @@ class ChartsWindow(QWidget, Feature):
         self.summary.setWordWrap(True)
         column.addWidget(self.summary)
         self.splitter = QSplitter(Qt.Vertical, box)
-        top = QSplitter(Qt.Horizontal, self.splitter)
+        self.top = top = QSplitter(Qt.Horizontal, self.splitter)
         self.pages = QStackedWidget(top)
         self.chart_page = QWidget(self.pages)
         QVBoxLayout(self.chart_page).setContentsMargins(0, 0, 0, 0)
@@ -134,6 +134,7 @@ class ChartsWindow(QWidget, Feature):
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
         top.setSizes([780, 300])
+        self._sizes = top.sizes()  # the chart's and the table's widths, kept while the Overview hides the table
         behind = QWidget(self.splitter)
         lines = QVBoxLayout(behind)
         lines.setContentsMargins(0, 0, 0, 0)
@@ -254,7 +255,10 @@ class ChartsWindow(QWidget, Feature):
 
     def show_data(self, data: ChartData, flt: ChartFilter = ChartFilter()) -> None:
         self.data, self.panels = data, None
-        self.table.show()
+        if self.table.isHidden():  # back from the Overview: the table at the width it had, not squeezed to its least
+            total, before = sum(self.top.sizes()), sum(self._sizes) or 1  # the window may have been resized since
+            self.table.show()
+            self.top.setSizes([round(total * size / before) for size in self._sizes])
         self.summary.setText(f"{data.title} — {flt.describe()}. {data.note}")
         self._fill_table(data)
         self._clear_behind()
@@ -284,7 +288,9 @@ class ChartsWindow(QWidget, Feature):
         self.data, self.panels = None, panels
         self.summary.setText(f"Overview — {flt.describe()}. Click a bar to list what it counts; Open (or a double "
                              "click on a chart) shows it alone, with the table behind it and Export.")
-        self.table.hide()
+        if not self.table.isHidden():
+            self._sizes = self.top.sizes()
+            self.table.hide()
         self._clear_behind()
         self.export_button.setEnabled(False)
         self.status.setText("")

@@ -17,7 +17,7 @@ from annotator.core.charts import draw
 from annotator.core.charts.overview import Panel
 from annotator.core.charts.table import ChartData
 from annotator.ui.charts.choices import NAMES
-from annotator.ui.common.plain_text import plain_label
+from annotator.ui.common.plain_text import plain_label, plain_tip
 
 COLUMNS = 3
 PANEL_WIDTH, PANEL_HEIGHT = 420, 300  # pixels a panel's figure is laid out at before the grid sizes it
@@ -56,7 +56,7 @@ class OverviewPage(QWidget):
                 figure = draw.figure(panel.data, width=PANEL_WIDTH, height=PANEL_HEIGHT, theme=theme, compact=True)
                 body = ChartCanvas(figure, lambda cell, d=panel.data: self._on_cell(cell, d),
                                    on_open=lambda k=panel.kind: self._on_open(k))
-                body.setMinimumSize(200, 150)
+                body.setMinimumSize(160, 120)
                 self.canvases[panel.kind] = body
             frame.layout().addWidget(body, 1)
             self.frames[panel.kind] = frame
@@ -74,8 +74,12 @@ class OverviewPage(QWidget):
         column.setContentsMargins(4, 2, 4, 4)
         column.setSpacing(0)
         head = QHBoxLayout()
-        title = plain_label(QLabel(panel.data.title if panel.data is not None else NAMES[panel.kind], frame))
+        title = plain_label(QLabel(panel.heading or NAMES[panel.kind], frame))
         title.setObjectName("overviewTitle")
+        title.setToolTip(plain_tip(panel.data.title if panel.data is not None else title.text()))
+        # A long heading must not set the grid's least width: the window's stack of pages would keep it
+        # when a single chart is shown, and squeeze the table beside it.
+        title.setMinimumWidth(40)
         font = title.font()
         font.setBold(True)
         title.setFont(font)
