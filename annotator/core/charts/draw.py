@@ -136,7 +136,7 @@ def _compact(ax, data: ChartData) -> None:
         rows = list(reversed(data.rows))  # as _bars and _stacked stand them, bottom to top; cut from whole names
         ax.set_yticks(list(range(len(rows))), [_middle(row, COMPACT_TICK_CHARS) for row in rows])
     if data.shape == "bars":  # room right of the longest bar for its number
-        ax.margins(x=0.14)
+        ax.margins(x=0.2)
     ax.tick_params(labelsize=8)
     ax.xaxis.label.set_fontsize(8)
     ax.yaxis.label.set_fontsize(8)
