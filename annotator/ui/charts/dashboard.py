@@ -255,6 +255,7 @@ class ChartsWindow(QWidget, Feature):
 
     def show_data(self, data: ChartData, flt: ChartFilter = ChartFilter()) -> None:
         self.data, self.panels = data, None
+        self.overview.clear()
         if self.table.isHidden():  # back from the Overview: the table at the width it had, not squeezed to its least
             total, before = sum(self.top.sizes()), sum(self._sizes) or 1  # the window may have been resized since
             self.table.show()

@@ -40,11 +40,8 @@ class OverviewPage(QWidget):
     def show_panels(self, panels: list[Panel], theme: draw.Theme) -> None:
         from annotator.ui.charts.canvas import ChartCanvas  # matplotlib's Qt backend, loaded at the first chart
 
-        for frame in self.frames.values():
-            self.grid.removeWidget(frame)
-            frame.setParent(None)
-            frame.deleteLater()
-        self.panels, self.frames, self.canvases = list(panels), {}, {}
+        self.clear()
+        self.panels = list(panels)
         for i, panel in enumerate(panels):
             frame = self._frame(panel)
             if panel.data is None:
@@ -65,6 +62,15 @@ class OverviewPage(QWidget):
             self.grid.setColumnStretch(column, 1)
         for row in range((len(panels) + COLUMNS - 1) // COLUMNS):
             self.grid.setRowStretch(row, 1)
+
+    def clear(self) -> None:
+        """No panels: a single chart is shown. Hidden panels kept would still be drawn again at every resize of
+        the window's pages, each squeezed to a third of the chart's width."""
+        for frame in self.frames.values():
+            self.grid.removeWidget(frame)
+            frame.setParent(None)
+            frame.deleteLater()
+        self.panels, self.frames, self.canvases = [], {}, {}
 
     def _frame(self, panel: Panel) -> QFrame:
         frame = QFrame(self)
