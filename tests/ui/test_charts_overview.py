@@ -124,3 +124,37 @@ def test_open_or_a_double_click_shows_the_panel_as_the_chart_alone(open_window, 
     click_panel(tool, qtbot, "stance-time", ("2024-04", "Mixed"), double=True)
     assert tool.data.kind == "stance-time" and tool.data.rows == ["2024-03", "2024-04"]  # by month, as the panel
     assert tool.choices.period.currentData() == "month"
+
+
+def test_cancel_stops_the_overview_count_and_a_change_marks_it_out_of_date(open_window, charts_path, qtbot,
+                                                                          monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    window = open_window(charts_path)
+    tool = open_charts(window, qtbot, OVERVIEW)
+    shown = tool.panels
+    doc = dict(window.project.store.conn.execute("SELECT title, id FROM documents"))["Two"]
+    window.ops.tag(doc, window.project.codebook.by_name("Favor"), None, None, target="Amazon")
+    assert "changed since this chart was drawn" in tool.status.text()
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000) SELECT count(*) FROM n"
+    real = __import__("annotator.core.charts.running", fromlist=["chart_data"]).chart_data
+    monkeypatch.setattr("annotator.core.charts.running.chart_data",
+                        lambda p, kind, *a: p.store.conn.execute(endless).fetchone() if kind == "labels"
+                        else real(p, kind, *a))  # the fifth panel's count runs for minutes
+
+    def press_cancel() -> None:
+        dialog = tool.findChild(QProgressDialog, "chartProgress")
+        if dialog is None:
+            QTimer.singleShot(100, press_cancel)
+            return
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel").click()
+
+    QTimer.singleShot(100, press_cancel)
+    assert tool.draw_chart() is None
+    assert tool.status.text() == "Cancelled; the chart shown is the one drawn before."
+    assert tool.panels is shown and tool.pages.currentWidget() is tool.overview
+    monkeypatch.setattr("annotator.core.charts.running.chart_data", real)
+    tool.draw_button.click()
+    stance = next(panel for panel in tool.panels if panel.kind == "stance-targets")
+    assert stance.data.value("Amazon", "Favor") == 2 and tool.status.text() == ""
