@@ -68,6 +68,9 @@ def _style() -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": families,  # matplotlib falls back glyph by glyph along this list
         "svg.fonttype": "none",  # text stays <text>: searchable, and the SVG names what it shows
+        # Labels, targets and titles are the analyst's words: "$5 or $6" is money, not TeX to typeset
+        # (and "$x^$" would not draw at all). So no math fonts either: the installers leave them out.
+        "text.parse_math": False,
         "pdf.fonttype": 42,
         "axes.unicode_minus": False,
         "hatch.linewidth": 0.6,
@@ -75,7 +78,8 @@ def _style() -> dict:
 
 
 def drawing_available() -> bool:
-    """Whether this installation can draw: the installers leave matplotlib out for now (see annotator.spec)."""
+    """Whether this installation can draw. The installers carry matplotlib (and --selftest draws a chart);
+    an install that lost it still saves every chart's table as CSV and says why a picture does not."""
     import importlib.util
 
     return importlib.util.find_spec("matplotlib") is not None
@@ -83,9 +87,9 @@ def drawing_available() -> bool:
 
 def _require_drawing() -> None:
     if not drawing_available():
-        raise ProjectError("This installation of Annotator cannot draw charts yet: the drawing library "
-                           "(matplotlib) is not part of it. The table behind a chart still saves as CSV "
-                           "(--out FILE.csv); Annotator installed from source with pip draws every chart.")
+        raise ProjectError("This installation of Annotator cannot draw charts: its drawing library "
+                           "(matplotlib) is missing. The table behind a chart still saves as CSV "
+                           "(--out FILE.csv); reinstall Annotator to draw charts again.")
 
 
 def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: int = DPI,
