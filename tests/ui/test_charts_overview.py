@@ -158,3 +158,13 @@ def test_cancel_stops_the_overview_count_and_a_change_marks_it_out_of_date(open_
     tool.draw_button.click()
     stance = next(panel for panel in tool.panels if panel.kind == "stance-targets")
     assert stance.data.value("Amazon", "Favor") == 2 and tool.status.text() == ""
+
+
+def test_without_matplotlib_the_overview_says_so_and_points_to_the_tables(open_window, charts_path, qtbot,
+                                                                          monkeypatch):
+    monkeypatch.setattr("annotator.core.charts.draw.drawing_available", lambda: False)
+    window = open_window(charts_path)
+    tool = open_charts(window, qtbot, OVERVIEW)
+    assert tool.pages.currentWidget() is tool.message and tool.overview.canvases == {}
+    assert "cannot draw charts" in tool.message.text() and "Table as CSV" in tool.message.text()
+    assert [panel.kind for panel in tool.panels] == PANELS  # counted all the same

@@ -12,8 +12,8 @@ the reader. Export writes PNG, SVG, PDF or the table as CSV, as `annotator chart
 
 The chart is not counted again on every edit (that would cost seconds a tag on a big
 project, while coding): after a change the window says it is out of date, and Draw
-brings it up to date. Without matplotlib (the installers leave it out for now) the window
-says so and still shows the table and saves it as CSV.
+brings it up to date. Without matplotlib (an install that lost it) the window says so and
+still shows the table and saves it as CSV.
 """
 
 from __future__ import annotations
@@ -266,10 +266,9 @@ class ChartsWindow(QWidget, Feature):
         self.export_button.setEnabled(True)
         self.status.setText("")
         if not draw.drawing_available():
-            self.message.setText("This installation of Annotator cannot draw charts yet: the drawing library "
-                                 "(matplotlib) is not part of it. The table beside shows the chart's numbers, "
-                                 "and Export › Table as CSV saves them; Annotator installed from source with pip "
-                                 "draws every chart.")
+            self.message.setText("This installation of Annotator cannot draw charts: its drawing library "
+                                 "(matplotlib) is missing. The table beside shows the chart's numbers, and "
+                                 "Export › Table as CSV saves them; reinstall Annotator to draw charts again.")
             self.pages.setCurrentWidget(self.message)
             return
         from annotator.ui.charts.canvas import ChartCanvas  # matplotlib's Qt backend, loaded at the first chart
@@ -296,9 +295,10 @@ class ChartsWindow(QWidget, Feature):
         self.export_button.setEnabled(False)
         self.status.setText("")
         if not draw.drawing_available():
-            self.message.setText("This installation of Annotator cannot draw charts yet: the drawing library "
-                                 "(matplotlib) is not part of it. Choose a chart on the left to see its numbers "
-                                 "in a table and save them with Export › Table as CSV.")
+            self.message.setText("This installation of Annotator cannot draw charts: its drawing library "
+                                 "(matplotlib) is missing. Choose a chart on the left to see its numbers in a "
+                                 "table and save them with Export › Table as CSV; reinstall Annotator to draw "
+                                 "charts again.")
             self.pages.setCurrentWidget(self.message)
             return
         self.overview.show_panels(panels, self.theme())
