@@ -3,11 +3,13 @@
 Run under a real X server so fonts and styles are what an analyst sees:
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python tools/chart_screenshots.py docs/ [more/]
 
-Builds the project tools/screenshots.py builds (entities, claims, stance, a codesheet, three coders),
-adds an outlet and a date to each seed, the coders' stances toward Walmart, Amazon and 홀푸드 and their claims,
-then writes dashboard.png (stance by target, one bar clicked, its annotations listed) to the first
-folder, and to the second (default: the first) charts-ui-time.png, -network.png, -heatmap.png,
--crosstab.png, -entities.png (Korean names) and -dark.png (a dark palette).
+Builds the project tools/screenshots.py builds (entities, claims, stance, a codesheet, three coders, their
+entity mentions coded as whole names linked to the registry, so the charts show real entities), adds an
+outlet and a date to each seed, the coders' stances toward Walmart, Amazon and 홀푸드 and their claims,
+then writes to the first folder dashboard.png (the Overview, one bar clicked, its annotations listed),
+charts-network.png (the entity network) and charts-claims.png (claims by source and verdict), and to the
+second (default: the first) charts-ui-time.png, -heatmap.png, -crosstab.png, -entities.png (Korean names)
+and -dark.png (a dark palette).
 """
 
 from __future__ import annotations
@@ -58,6 +60,22 @@ CLAIMS = [
 ]
 
 
+def link_mentions(project) -> None:
+    """The seeds' other companies and paper in the registry, and every mention the other shots tagged unlinked
+    ("마이크로소프트(MS)", "홀푸드") linked to the entity its name (before a bracket) names: the network and
+    the most mentioned entities then show entities, not spellings."""
+    org = project.codebook.by_key("O")
+    project.entities.create("Whole Foods Market", org, aliases=("홀푸드", "Whole Foods"), external_id="Q1809448")
+    project.entities.create("The Wall Street Journal", org, aliases=("월스트리트저널", "WSJ"), external_id="Q164746")
+    entity_labels = [label.id for label in project.codebook.in_layer("entity")]
+    for doc in project.documents.ids():
+        for annotation in project.annotations.for_document(doc):
+            if annotation.label_id in entity_labels and annotation.entity_id is None and annotation.text:
+                entity = project.entities.match(annotation.text.split("(")[0].strip())
+                if entity is not None:
+                    project.annotations.link_entity(annotation.id, entity.id)
+
+
 def code_claims(project) -> None:
     docs = {s.title: s.id for s in project.documents.summaries()}
     entities = {e.name: e.id for e in project.entities.all()}
@@ -83,13 +101,13 @@ def code_stances(project) -> None:
         found = [i for t, i in docs.items() if t.startswith(title)]
         for doc_id in found:
             project.metadata.set_many(doc_id, {"outlet": outlet, "date": date})
-    entities = {e.name: e.id for e in project.entities.all()}
     for coder, stances in STANCES.items():
         project.annotations.annotator = coder
         for title, stance, target in stances:
             label = project.codebook.by_name(stance)
-            if target in entities:
-                project.annotations.add(doc(title), label, target_entity_id=entities[target])
+            entity = project.entities.match(target)
+            if entity is not None:
+                project.annotations.add(doc(title), label, target_entity_id=entity.id)
             else:
                 project.annotations.add(doc(title), label, target=target)
 
@@ -101,6 +119,7 @@ def main(out_dir: str, more_dir: str | None = None) -> int:
 
     from annotator.core.project import Project
     from annotator.ui.app import create_app
+    from annotator.ui.charts.choices import OVERVIEW
     from annotator.ui.charts.dashboard import open_charts
     from annotator.ui.common import settings
     from annotator.ui.main_window import MainWindow
@@ -114,7 +133,8 @@ def main(out_dir: str, more_dir: str | None = None) -> int:
     project.coders.current_name = "kim"
     ids = build(project)
     team(project, ids["korean"])
-    build_team(project)
+    build_team(project, whole_names=True)
+    link_mentions(project)
     code_stances(project)
     code_claims(project)
     window = MainWindow(project)
@@ -144,7 +164,11 @@ def main(out_dir: str, more_dir: str | None = None) -> int:
         steps.append(lambda: shoot(name, folder))
 
     def dashboard() -> None:
-        chart("stance-targets", "dashboard.png", out, then=lambda: tool.list_behind(("Walmart", "Against")))
+        def click() -> None:
+            stance = next(panel for panel in tool.panels if panel.kind == "stance-targets")
+            tool.list_behind(("Walmart", "Against"), stance.data)
+
+        chart(OVERVIEW, "dashboard.png", out, then=click)
 
     def dark() -> None:
         palette = QPalette()
@@ -159,11 +183,11 @@ def main(out_dir: str, more_dir: str | None = None) -> int:
 
     queue = [dashboard,
              lambda: chart("stance-time", "charts-ui-time.png", more, period="month"),
-             lambda: chart("cooccurrence", "charts-ui-network.png", more),
+             lambda: chart("cooccurrence", "charts-network.png", out),
+             lambda: chart("claims-source", "charts-claims.png", out),
              lambda: chart("matrix", "charts-ui-heatmap.png", more),
              lambda: chart("crosstab", "charts-ui-crosstab.png", more, variable="topic", second="tone"),
              lambda: chart("entities", "charts-ui-entities.png", more),
-             lambda: chart("claims-source", "charts-ui-claims.png", more),
              dark]
 
     def tick() -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.charts.data import KINDS, chart_data
 from annotator.core.charts.draw import cell_centres
 from annotator.core.project import Project
-from annotator.ui.charts.choices import GROUPS, NAMES
+from annotator.ui.charts.choices import GROUPS, NAMES, OVERVIEW
 from annotator.ui.charts.dashboard import ChartsWindow
 from annotator.ui.common.coder_view import ALL
 from tests.core.charts_support import build
@@ -86,14 +86,16 @@ def charts_path(built, tmp_path) -> Path:
     return path
 
 
-def open_charts(window, qtbot) -> ChartsWindow:
-    """Analyze › Charts…, as a click on the menu entry: the first chart is drawn as it opens."""
+def open_charts(window, qtbot, kind: str = "stance-targets") -> ChartsWindow:
+    """Analyze › Charts…, as a click on the menu entry (it opens on the Overview), then chart `kind` chosen."""
     analyze = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Analyze")
     entry = next(a for a in analyze.actions() if a.text().replace("&", "").startswith("Charts"))
     assert entry.shortcut().toString() == "Ctrl+Shift+H"
     entry.trigger()
     tool = window.tool_window("charts")
     qtbot.waitExposed(tool)
+    if kind != OVERVIEW:
+        choose(tool, kind)
     return tool
 
 

@@ -93,8 +93,11 @@ def _require_drawing() -> None:
 
 
 def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: int = DPI,
-           theme: Theme = LIGHT) -> "Figure":
-    """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi, in the theme's colours."""
+           theme: Theme = LIGHT, compact: bool = False) -> "Figure":
+    """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi, in the theme's colours.
+
+    compact: a small panel of the dashboard's Overview, whose heading names it: no title, the
+    legend in a row above the plot rather than beside it, fewer ticks, shorter tick labels."""
     _require_drawing()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -112,12 +115,43 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
 
             # Counts are whole: no tick at 0.5 documents.
             axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
-            axis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(data.title)
+            axis.set_major_locator(MaxNLocator(integer=True, nbins=4 if compact else "auto"))
+        if compact:
+            _compact(ax, data)
+        else:
+            ax.set_title(data.title)
         fig.set_layout_engine("constrained")
         # Drawing here, inside the style, fixes the fonts each text was laid out with.
         fig.canvas.draw()
     return fig
+
+
+COMPACT_TICK_CHARS = 28
+
+
+def _compact(ax, data: ChartData) -> None:
+    legend = ax.get_legend()
+    if legend is not None:
+        handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
+        legend.remove()
+        ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(labels), 4),
+                  fontsize=7, frameon=False, handlelength=1.2, columnspacing=0.8, borderaxespad=0.2)
+    if data.shape == "bars" or (data.shape == "stacked" and data.row_title not in ("month", "week")):
+        rows = list(reversed(data.rows))  # as _bars and _stacked stand them, bottom to top; cut from whole names
+        ax.set_yticks(list(range(len(rows))), [_middle(row, COMPACT_TICK_CHARS) for row in rows])
+    if data.shape == "bars":  # room right of the longest bar for its number
+        ax.margins(x=0.2)
+    ax.tick_params(labelsize=8)
+    ax.xaxis.label.set_fontsize(8)
+    ax.yaxis.label.set_fontsize(8)
+
+
+def _middle(name: str, chars: int) -> str:
+    """Cut in the middle: "variable: whole document: stance toward …" would name two rows alike; their ends differ."""
+    if len(name) <= chars:
+        return name
+    head = (chars - 1) // 3
+    return name[:head].rstrip() + "…" + name[-(chars - 1 - head):].lstrip()
 
 
 def styled(fig: "Figure"):

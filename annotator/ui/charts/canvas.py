@@ -15,13 +15,14 @@ from annotator.core.charts.draw import Cell, cell_at, styled
 
 
 class ChartCanvas(FigureCanvasQTAgg):
-    """Calls on_cell((row, column)) when a bar segment, heatmap cell, node or edge is clicked;
-    the pointer becomes a hand over them."""
+    """Calls on_cell((row, column)) when a bar segment, heatmap cell, node or edge is clicked, and on_open()
+    (if given: a small chart of the Overview) on a double click; the pointer becomes a hand over them."""
 
-    def __init__(self, figure, on_cell: Callable[[Cell], None]):
+    def __init__(self, figure, on_cell: Callable[[Cell], None], on_open: Callable[[], None] | None = None):
         super().__init__(figure)
         self.setObjectName("chartCanvas")
         self._on_cell = on_cell
+        self._on_open = on_open
         self.mpl_connect("button_press_event", self._pressed)
         self.mpl_connect("motion_notify_event", self._moved)
 
@@ -35,6 +36,9 @@ class ChartCanvas(FigureCanvasQTAgg):
 
     def _pressed(self, event) -> None:
         if event.button != 1:
+            return
+        if event.dblclick and self._on_open is not None:
+            self._on_open()
             return
         found = self.cell_at(event.x, event.y)
         if found is not None:

@@ -41,12 +41,13 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Agreement", [("agreement", "Agreement per label and variable")]),
 ]
 NAMES = {kind: name for _, kinds in GROUPS for kind, name in kinds}
+OVERVIEW = "overview"  # the chooser's first entry: the project's small charts at once (overview.py)
 # The ChartOptions fields each kind reads; the others are hidden while it is chosen.
 OPTIONS = {
     "stance-targets": {"limit"}, "stance-outlets": {"target", "by", "limit"}, "stance-time": {"target", "period"},
     "entities": {"limit"}, "cooccurrence": {"limit"}, "claims-verdict": set(), "claims-type": set(),
     "claims-source": {"limit"}, "labels": {"layer"}, "matrix": {"layer", "limit"}, "variable": {"variable"},
-    "crosstab": {"variable", "second"}, "agreement": set(),
+    "crosstab": {"variable", "second"}, "agreement": set(), OVERVIEW: set(),
 }
 ANY = "(any)"
 
@@ -69,7 +70,7 @@ class ChartChoices(QWidget):
         self.kind = QComboBox(self)
         self.kind.setObjectName("chartKind")
         self.kind.setModel(self._kind_model())
-        self.kind.setCurrentIndex(self.kind.findData("stance-targets"))
+        self.kind.setCurrentIndex(self.kind.findData(OVERVIEW))
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_chosen())
         column.addWidget(self.kind)
         column.addWidget(self._options_box())
@@ -81,6 +82,9 @@ class ChartChoices(QWidget):
 
     def _kind_model(self) -> QStandardItemModel:
         model = QStandardItemModel(self)
+        overview = QStandardItem("Overview (the project at a glance)")
+        overview.setData(OVERVIEW, Qt.UserRole)
+        model.appendRow(overview)
         for group, kinds in GROUPS:
             heading = QStandardItem(group)
             heading.setFlags(Qt.NoItemFlags)  # a heading, not a chart
@@ -224,7 +228,14 @@ class ChartChoices(QWidget):
     def current_kind(self) -> str:
         return self.kind.currentData() or "stance-targets"
 
-    def choose(self, kind: str) -> None:
+    def choose(self, kind: str, options: ChartOptions | None = None) -> None:
+        """Show chart `kind`; with options (an Overview panel opened alone) its period and layer are set first,
+        quietly, so the chart drawn is the panel's."""
+        if options is not None:
+            for combo, value in ((self.period, options.period), (self.layer, options.layer)):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(combo.findData(value), 0) if value is not None else 0)
+                combo.blockSignals(False)
         self.kind.setCurrentIndex(self.kind.findData(kind))
 
     def options(self) -> ChartOptions:

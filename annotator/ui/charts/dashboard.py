@@ -1,6 +1,7 @@
 """Analyze › Charts: the project's findings drawn, with the table behind each chart and the documents behind each bar.
 
-The analyst chooses a chart kind and what it asks (choices.py), which documents count
+It opens on the Overview (overview.py): the project's small charts at once, each opening
+alone. The analyst chooses a chart kind and what it asks (choices.py), which documents count
 (all, those the document list shows, a metadata field, a stance, a search) and whose
 codes (all coders, one, or the gold layer). The core counts on a worker thread behind a
 progress dialog (a million annotations take seconds; Cancel stops the query under way)
@@ -11,8 +12,8 @@ the reader. Export writes PNG, SVG, PDF or the table as CSV, as `annotator chart
 
 The chart is not counted again on every edit (that would cost seconds a tag on a big
 project, while coding): after a change the window says it is out of date, and Draw
-brings it up to date. Without matplotlib (the installers leave it out for now) the window
-says so and still shows the table and saves it as CSV.
+brings it up to date. Without matplotlib (an install that lost it) the window says so and
+still shows the table and saves it as CSV.
 """
 
 from __future__ import annotations
@@ -41,13 +42,15 @@ from PySide6.QtWidgets import (
 
 from annotator.core.charts import draw
 from annotator.core.charts.filters import ChartFilter
+from annotator.core.charts.overview import Panel, overview
 from annotator.core.charts.running import ChartCancelled, chart_data_until
 from annotator.core.charts.table import CellIds, ChartData
 from annotator.core.common.errors import ProjectError
 from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
-from annotator.ui.charts.choices import NAMES, ChartChoices
+from annotator.ui.charts.choices import NAMES, OVERVIEW, ChartChoices
+from annotator.ui.charts.overview import OverviewPage
 from annotator.ui.common.plain_text import as_text, plain_label
 from annotator.ui.common.workbench import Feature, Workbench
 from annotator.ui.common.worker import EXPECTED_ERRORS, run_with_progress
@@ -66,7 +69,8 @@ class ChartsWindow(QWidget, Feature):
         super().__init__(parent, Qt.Window)
         self.setObjectName("chartsWindow")
         self.setWindowTitle("Charts")
-        self.data: ChartData | None = None
+        self.data: ChartData | None = None  # the single chart shown; None on the Overview
+        self.panels: list[Panel] | None = None  # the Overview's panels, while it is shown
         self.canvas = None  # the ChartCanvas of the chart shown, when this installation draws
         self._unsubscribe = None
         self._choices_stale = False  # the project changed: fields, targets, coders... read again when next used
@@ -106,7 +110,7 @@ class ChartsWindow(QWidget, Feature):
         self.summary.setWordWrap(True)
         column.addWidget(self.summary)
         self.splitter = QSplitter(Qt.Vertical, box)
-        top = QSplitter(Qt.Horizontal, self.splitter)
+        self.top = top = QSplitter(Qt.Horizontal, self.splitter)
         self.pages = QStackedWidget(top)
         self.chart_page = QWidget(self.pages)
         QVBoxLayout(self.chart_page).setContentsMargins(0, 0, 0, 0)
@@ -117,6 +121,8 @@ class ChartsWindow(QWidget, Feature):
         self.message.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.message.setMargin(12)
         self.pages.addWidget(self.message)
+        self.overview = OverviewPage(self.list_behind, self.open_panel, self.pages)
+        self.pages.addWidget(self.overview)
         self.table = QTableWidget(top)
         self.table.setObjectName("chartTable")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -128,6 +134,7 @@ class ChartsWindow(QWidget, Feature):
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
         top.setSizes([780, 300])
+        self._sizes = top.sizes()  # the chart's and the table's widths, kept while the Overview hides the table
         behind = QWidget(self.splitter)
         lines = QVBoxLayout(behind)
         lines.setContentsMargins(0, 0, 0, 0)
@@ -174,7 +181,7 @@ class ChartsWindow(QWidget, Feature):
             self._choices_stale = True
             if self.isActiveWindow():
                 self._refill_choices()
-        if self.data is not None and change.kind in _STALE_KINDS:
+        if (self.data is not None or self.panels is not None) and change.kind in _STALE_KINDS:
             self.status.setText("The project has changed since this chart was drawn: press Draw to bring it "
                                 "up to date.")
 
@@ -190,8 +197,8 @@ class ChartsWindow(QWidget, Feature):
 
     # -- counting and drawing --------------------------------------------------------------------
 
-    def draw_chart(self) -> ChartData | None:
-        """Count the chosen chart on a worker and show it; what went wrong is said in the window."""
+    def draw_chart(self) -> ChartData | list[Panel] | None:
+        """Count the chosen chart (or the Overview's) on a worker and show it; what went wrong is said in the window."""
         if self.workbench is None:
             return None
         project = self.workbench.project
@@ -201,28 +208,40 @@ class ChartsWindow(QWidget, Feature):
             flt = self.choices.chart_filter(project)
         except ProjectError as exc:
             return self._refused(str(exc))
+        if kind == OVERVIEW:
+            panels = self._count(lambda worker, keep_going: overview(worker, flt, keep_going),
+                                 "Counting the overview's charts…")
+            if panels is not None:
+                self.show_overview(panels, flt)
+            return panels
+        data = self._count(lambda worker, keep_going: chart_data_until(worker, kind, flt, options, keep_going),
+                           f"Counting {NAMES[kind].lower()}…")
+        if data is not None:
+            self.show_data(data, flt)
+        return data
 
-        def work(worker: Project, report) -> ChartData | None:
+    def _count(self, compute, what: str):
+        """compute(worker project, keep_going) on a worker behind a progress dialog whose Cancel stops it;
+        None when cancelled or refused (the window says which)."""
+        def work(worker: Project, report):
             try:
-                return chart_data_until(worker, kind, flt, options, lambda: report(0, 0, ""))
+                return compute(worker, lambda: report(0, 0, ""))
             except ChartCancelled:
                 return None
 
-        job = run_with_progress(self, project, work, title="Charts", object_name="chartProgress",
-                                label=lambda *_: f"Counting {NAMES[kind].lower()}…")
+        job = run_with_progress(self, self.workbench.project, work, title="Charts", object_name="chartProgress",
+                                label=lambda *_: what)
         if job is None:
             return None
         if job.error is not None:
             return self._refused(str(job.error)) if isinstance(job.error, EXPECTED_ERRORS) else None
         if job.result is None:
             self.status.setText("Cancelled; the chart shown is the one drawn before.")
-            return None
-        self.show_data(job.result, flt)
         return job.result
 
     def _refused(self, text: str) -> None:
         """Why there is no chart, calmly, in place of the chart (the table and export go with it)."""
-        self.data = None
+        self.data = self.panels = None
         self.summary.setText("")
         self.message.setText(text[:1].upper() + text[1:])
         self.pages.setCurrentWidget(self.message)
@@ -235,17 +254,21 @@ class ChartsWindow(QWidget, Feature):
         return None
 
     def show_data(self, data: ChartData, flt: ChartFilter = ChartFilter()) -> None:
-        self.data = data
+        self.data, self.panels = data, None
+        self.overview.clear()
+        if self.table.isHidden():  # back from the Overview: the table at the width it had, not squeezed to its least
+            total, before = sum(self.top.sizes()), sum(self._sizes) or 1  # the window may have been resized since
+            self.table.show()
+            self.top.setSizes([round(total * size / before) for size in self._sizes])
         self.summary.setText(f"{data.title} — {flt.describe()}. {data.note}")
         self._fill_table(data)
         self._clear_behind()
         self.export_button.setEnabled(True)
         self.status.setText("")
         if not draw.drawing_available():
-            self.message.setText("This installation of Annotator cannot draw charts yet: the drawing library "
-                                 "(matplotlib) is not part of it. The table beside shows the chart's numbers, "
-                                 "and Export › Table as CSV saves them; Annotator installed from source with pip "
-                                 "draws every chart.")
+            self.message.setText("This installation of Annotator cannot draw charts: its drawing library "
+                                 "(matplotlib) is missing. The table beside shows the chart's numbers, and "
+                                 "Export › Table as CSV saves them; reinstall Annotator to draw charts again.")
             self.pages.setCurrentWidget(self.message)
             return
         from annotator.ui.charts.canvas import ChartCanvas  # matplotlib's Qt backend, loaded at the first chart
@@ -259,6 +282,32 @@ class ChartsWindow(QWidget, Feature):
             old.setParent(None)
             old.deleteLater()
         self.pages.setCurrentWidget(self.chart_page)
+
+    def show_overview(self, panels: list[Panel], flt: ChartFilter = ChartFilter()) -> None:
+        """The small charts in a grid; the table stands aside (each panel's is one Open away)."""
+        self.data, self.panels = None, panels
+        self.summary.setText(f"Overview — {flt.describe()}. Click a bar to list what it counts; Open (or a double "
+                             "click on a chart) shows it alone, with the table behind it and Export.")
+        if not self.table.isHidden():
+            self._sizes = self.top.sizes()
+            self.table.hide()
+        self._clear_behind()
+        self.export_button.setEnabled(False)
+        self.status.setText("")
+        if not draw.drawing_available():
+            self.message.setText("This installation of Annotator cannot draw charts: its drawing library "
+                                 "(matplotlib) is missing. Choose a chart on the left to see its numbers in a "
+                                 "table and save them with Export › Table as CSV; reinstall Annotator to draw "
+                                 "charts again.")
+            self.pages.setCurrentWidget(self.message)
+            return
+        self.overview.show_panels(panels, self.theme())
+        self.pages.setCurrentWidget(self.overview)
+
+    def open_panel(self, kind: str) -> None:
+        """An Overview panel shown alone: the chooser set to its chart, which draws it."""
+        options = next((panel.options for panel in self.panels or () if panel.kind == kind), None)
+        self.choices.choose(kind, options)
 
     def theme(self) -> draw.Theme:
         """The palette's text and base colours: a chart in a dark palette is dark too."""
@@ -297,19 +346,21 @@ class ChartsWindow(QWidget, Feature):
         if 0 <= r < len(self._cells):
             self.list_behind(self._cells[r][c])
 
-    def list_behind(self, cell: tuple[str, str | None]) -> CellIds | None:
-        """List the documents or annotations a bar, cell, node or edge (row, column) counts."""
-        if self.data is None or self.workbench is None:
+    def list_behind(self, cell: tuple[str, str | None], data: ChartData | None = None) -> CellIds | None:
+        """List the documents or annotations a bar, cell, node or edge (row, column) of `data` (by default
+        the chart shown; an Overview panel's otherwise) counts."""
+        data = data or self.data
+        if data is None or self.workbench is None:
             return None
         project = self.workbench.project
         row, column = cell
-        where = row if column is None else f"{row} · {column}" if self.data.shape != "network" else f"{row} — {column}"
-        if self.data.base is None:
+        where = row if column is None else f"{row} · {column}" if data.shape != "network" else f"{row} — {column}"
+        if data.base is None:
             self.behind_title.setText(f"{where}: agreement figures compare coders; they stand for no list of "
                                       "documents. Analyze › Agreement shows the places the coders differ.")
             self.behind.clear()
             return None
-        ids = self.data.cell_ids(project, row, column)
+        ids = data.cell_ids(project, row, column)
         self.behind.clear()
         if ids.annotations:
             shown = self._annotation_items(project, ids.annotations[:LISTED])
@@ -380,10 +431,10 @@ class ChartsWindow(QWidget, Feature):
 
 
 def open_charts(workbench: Workbench, list_query: DocumentQuery | None = None) -> ChartsWindow:
-    """Analyze › Charts: one window per open project; the first opening draws the first chart."""
+    """Analyze › Charts: one window per open project; the first opening counts and draws the Overview."""
     window = workbench.tool_window(CHARTS, lambda: ChartsWindow(workbench))
     window.set_list_query(list_query)
-    first = not window.isVisible() and window.data is None
+    first = not window.isVisible() and window.data is None and window.panels is None
     window.show()
     window.raise_()
     window.activateWindow()
