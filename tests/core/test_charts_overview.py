@@ -76,7 +76,7 @@ def test_a_compact_drawing_has_its_legend_above_distinct_ticks_and_its_numbers_i
     data = ChartData("labels", "Label frequencies", "bars", "label", "count", "count", long + ["Organization"],
                      ["annotations", "documents"], {(long[0], "annotations"): 3, (long[1], "annotations"): 2,
                                                     ("Organization", "annotations"): 264,
-                                                    ("Organization", "documents"): 5})
+                                                    ("Organization", "documents"): 5}, shared_scale=True)
     fig = figure(data, width=420, height=300, compact=True)
     ax = fig.axes[0]
     assert ax.get_title() == ""
@@ -88,3 +88,17 @@ def test_a_compact_drawing_has_its_legend_above_distinct_ticks_and_its_numbers_i
     renderer = fig.canvas.get_renderer()
     numbers = [t for t in ax.texts if t.get_text() == "264"]
     assert numbers and numbers[0].get_window_extent(renderer).x1 <= ax.bbox.x1
+
+
+def test_a_compact_drawing_of_two_measures_names_each_panel_and_keeps_its_numbers_inside():
+    """Annotations and documents in panels of their own (polish item 1): the panel title says the measure."""
+    data = ChartData("labels", "Label frequencies", "bars", "label", "count", "count", ["Organization", "Date"],
+                     ["annotations", "documents"], {("Organization", "annotations"): 264, ("Date", "annotations"): 1,
+                                                    ("Organization", "documents"): 5, ("Date", "documents"): 1})
+    fig = figure(data, width=420, height=300, compact=True)
+    assert [ax.get_title() for ax in fig.axes] == ["annotations", "documents"]
+    assert fig.axes[0].get_legend() is None  # the titles name the measures
+    renderer = fig.canvas.get_renderer()
+    for ax, number in zip(fig.axes, ("264", "5")):
+        shown = [t for t in ax.texts if t.get_text() == number]
+        assert shown and shown[0].get_window_extent(renderer).x1 <= ax.bbox.x1, number

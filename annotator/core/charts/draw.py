@@ -106,20 +106,28 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
     with matplotlib.rc_context({**_style(), **theme.rc()}):
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        fig.annotator_hits = _Hits(ax)
-        fig.annotator_theme = theme
-        {"stacked": _stacked, "bars": _bars, "heatmap": _heatmap, "network": _network}[data.shape](ax, data)
-        if data.shape in ("stacked", "bars") and data.kind != "agreement":
-            from matplotlib.ticker import MaxNLocator
-
-            # Counts are whole: no tick at 0.5 documents.
-            axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
-            axis.set_major_locator(MaxNLocator(integer=True, nbins=4 if compact else "auto"))
-        if compact:
-            _compact(ax, data)
+        if panelled(data):
+            axes = list(fig.subplots(1, len(data.columns), sharey=True, squeeze=False)[0])
         else:
-            ax.set_title(data.title)
+            axes = [fig.add_subplot()]
+        fig.annotator_hits = _Hits(axes)
+        fig.annotator_theme = theme
+        if panelled(data):
+            _panels(axes, data, compact)
+        else:
+            {"stacked": _stacked, "bars": _bars, "heatmap": _heatmap, "network": _network}[data.shape](axes[0], data)
+        for ax in axes:
+            if data.shape in ("stacked", "bars") and not data.shared_scale:
+                from matplotlib.ticker import MaxNLocator
+
+                # Counts are whole: no tick at 0.5 documents.
+                axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
+                axis.set_major_locator(MaxNLocator(integer=True, nbins=(3 if len(axes) > 1 else 4) if compact
+                                                   else "auto"))
+            if compact:
+                _compact(ax, data, first=ax is axes[0])
+        if not compact:
+            (fig.suptitle if len(axes) > 1 else axes[0].set_title)(data.title)
         fig.set_layout_engine("constrained")
         # Drawing here, inside the style, fixes the fonts each text was laid out with.
         fig.canvas.draw()
@@ -129,25 +137,48 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
 COMPACT_TICK_CHARS = 28
 
 
-def _compact(ax, data: ChartData) -> None:
+def _compact(ax, data: ChartData, first: bool = True) -> None:
     legend = ax.get_legend()
     if legend is not None:
         handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
         legend.remove()
         ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(labels), 4),
                   fontsize=7, frameon=False, handlelength=1.2, columnspacing=0.8, borderaxespad=0.2)
-    if data.shape == "bars" or (data.shape == "stacked" and data.row_title not in ("month", "week")):
+    if first and (data.shape == "bars" or (data.shape == "stacked" and data.row_title not in ("month", "week"))):
         rows = list(reversed(data.rows))  # as _bars and _stacked stand them, bottom to top; cut from whole names
-        ax.set_yticks(list(range(len(rows))), [_middle(row, COMPACT_TICK_CHARS) for row in rows])
+        ax.set_yticks(list(range(len(rows))), _short_ticks(data, rows, COMPACT_TICK_CHARS))
+        if data.kind == "agreement":
+            ax.set_ylabel("v · variable, l · label")  # what _short_ticks' marks stand for
     if data.shape == "bars":  # room right of the longest bar for its number
         ax.margins(x=0.2)
     ax.tick_params(labelsize=8)
+    ax.title.set_fontsize(8)
     ax.xaxis.label.set_fontsize(8)
     ax.yaxis.label.set_fontsize(8)
 
 
+SCOPES = ("variable: ", "label: ")  # agreement's rows: "variable: whole document: stance toward walmart"
+
+
+def _short_ticks(data: ChartData, rows: list[str], chars: int) -> list[str]:
+    """A small panel's row names, cut at the end so each starts as the analyst reads it. Agreement's scope
+    ("variable: ", "label: ") moves into the axis title as a mark ("v · ", "l · "): kept whole it would leave no
+    room for the name. Where two names would then read alike, they are cut in the middle, where they differ."""
+    marks = {"variable: ": "v · ", "label: ": "l · "}
+    names = []
+    for row in rows:
+        scope = next((s for s in SCOPES if data.kind == "agreement" and row.startswith(s)), None)
+        names.append(marks[scope] + row[len(scope):] if scope else row)
+    ends = [_end(name, chars) for name in names]
+    return [_middle(name, chars) if ends.count(end) > 1 else end for name, end in zip(names, ends)]
+
+
+def _end(name: str, chars: int) -> str:
+    return name if len(name) <= chars else name[:chars - 1].rstrip() + "…"
+
+
 def _middle(name: str, chars: int) -> str:
-    """Cut in the middle: "variable: whole document: stance toward …" would name two rows alike; their ends differ."""
+    """Cut in the middle: "stance toward walmart" and "stance toward whole foods" share their starts; the ends differ."""
     if len(name) <= chars:
         return name
     head = (chars - 1) // 3
@@ -219,6 +250,37 @@ def _bars(ax, data: ChartData) -> None:
         _legend(ax, reverse=True)  # in the order the bars of a row stand, top to bottom
 
 
+def panelled(data: ChartData) -> bool:
+    """Bars of several measures of a row (mentions and documents): one panel each, side by side, each on
+    its own scale; on one axis the documents (5) beside the mentions (126) would be slivers. Figures on one
+    scale (agreement's 0..1) stay grouped on one axis, where they compare."""
+    return data.shape == "bars" and len(data.columns) > 1 and not data.shared_scale
+
+
+NEUTRAL = "#6F8FAF"  # a measure's bars where the codebook colours no row: no palette colour to read as a series
+
+
+def _panels(axes: list, data: ChartData, compact: bool) -> None:
+    """One panel per measure sharing the row axis (its names on the first only), its title the measure, its
+    numbers at the bar ends; rows keep the codebook's colours in every panel, so a label's colour means the label."""
+    rows = list(reversed(data.rows))
+    coloured = any(row in data.colors for row in rows)
+    colours = _colors(data, rows) if coloured else NEUTRAL
+    for ax, column in zip(axes, data.columns):
+        values = [data.value(row, column) for row in rows]
+        bars = ax.barh(list(range(len(rows))), values, 0.7, color=colours, edgecolor=_fg(), linewidth=0.4)
+        _hits(ax).add_bars(bars, rows, column, values)
+        ax.bar_label(bars, labels=[_shown(v) if (row, column) in data.values or data.absent_is_zero else ""
+                                   for row, v in zip(rows, values)], padding=2, fontsize=7 if compact else 8)
+        ax.set_title(column, fontsize=9 if not compact else 8)
+        ax.margins(x=0.25)  # room right of the longest bar for its number
+        if ax is not axes[0]:
+            ax.tick_params(axis="y", left=False, labelleft=False)
+    axes[0].set_yticks(list(range(len(rows))), [_tick(row) for row in rows])
+    _room(axes[0], len(rows), True)
+    axes[0].set_ylabel(data.row_title)
+
+
 def _heatmap(ax, data: ChartData) -> None:
     grid = [[data.value(row, column) for column in data.columns] for row in data.rows]
     top = max((v for line in grid for v in line), default=0) or 1
@@ -283,9 +345,10 @@ class _Hits:
     """What each drawn thing of a figure stands for, in data coordinates: display positions are
     asked of the axes when a click comes, so they hold after the canvas is resized or laid out again."""
 
-    def __init__(self, ax):
-        self.ax = ax
-        self.bars: list[tuple[object, str, str]] = []  # (rectangle, row, column)
+    def __init__(self, axes: list):
+        self.axes = axes  # a panelled chart's panels (one per measure), else its one axes
+        self.ax = axes[0]  # heatmap, network: the one axes their grid and nodes are in
+        self.bars: list[tuple[object, str, str]] = []  # (rectangle, row, column), in whichever panel it stands
         self.grid: tuple[list[str], list[str]] | None = None  # a heatmap's rows and columns, cell (c, r) at (c, r)
         self.nodes: list[tuple[str, tuple[float, float], float, object]] = []  # (name, xy, marker area pt², caption)
         self.edges: list[tuple[str, str, object]] = []  # (first, second, line)
