@@ -308,19 +308,36 @@ def circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
     return {name: (math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)) for i, name in enumerate(names)}
 
 
+EDGE_LABELS_ALL = 8  # edges of one weight: their numbers written only when this few; more would bunch
+
+
 def _network(ax, data: ChartData) -> None:
     where = circle_layout(data.rows)
     edges = [(a, b, w) for (a, b), w in data.values.items() if a != b and w]
     heaviest = max((w for *_, w in edges), default=1)
+    lightest = min((w for *_, w in edges), default=1)
+    # The lightest edges' numbers are left out: on a circle every diameter crosses the middle and their
+    # "1"s piled up there, hiding the heavier numbers that matter. Their weight is said once, in the note.
+    named = [e for e in edges if e[2] > lightest] if lightest < heaviest else \
+        (edges if len(edges) <= EDGE_LABELS_ALL else [])
+    named = sorted(named, key=lambda e: -e[2])[:30]
+    placed: list[tuple[float, float]] = []
     for a, b, weight in sorted(edges, key=lambda e: e[2]):
         (x1, y1), (x2, y2) = where[a], where[b]
         line, = ax.plot([x1, x2], [y1, y2], color=_fg(), linewidth=0.5 + 4 * weight / heaviest,
                         alpha=0.35 + 0.5 * weight / heaviest, zorder=1)
         _hits(ax).edges.append((a, b, line))
-        if len(edges) <= 30:
-            ax.text((x1 + x2) / 2, (y1 + y2) / 2, _shown(weight), fontsize=7, ha="center", va="center",
-                    color="black", bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
-                    zorder=2)
+    for a, b, weight in named:
+        x, y = _label_spot(where[a], where[b], placed)
+        placed.append((x, y))
+        ax.text(x, y, _shown(weight), fontsize=7, ha="center", va="center", color="black",
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"}, zorder=2)
+    unnamed = len(edges) - len(named)
+    key = f"node: {data.value_title}; edge: {data.value_title} shared"
+    if unnamed and named:
+        key += f"; the thinnest edges, unnumbered: {_shown(lightest)}"
+    elif unnamed:
+        key += f"; every edge: {_shown(lightest)}"
     biggest = max((data.value(n, n) for n in data.rows), default=1) or 1
     for name in data.rows:
         x, y = where[name]
@@ -334,8 +351,18 @@ def _network(ax, data: ChartData) -> None:
     ax.set_ylim(-1.35, 1.35)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.text(0.0, -0.02, f"node: {data.value_title}; edge: {data.value_title} shared", transform=ax.transAxes,
-            fontsize=8)
+    ax.text(0.0, -0.02, key, transform=ax.transAxes, fontsize=8)
+
+
+def _label_spot(start, end, placed) -> tuple[float, float]:
+    """Where along an edge to write its weight: the middle unless another number or the circle's centre
+    (where diameters cross) is there; then a third of the way from either end."""
+    (x1, y1), (x2, y2) = start, end
+    spots = [(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in (0.5, 0.33, 0.67, 0.25, 0.75)]
+    for x, y in spots:
+        if math.hypot(x, y) >= 0.2 and all(math.hypot(x - px, y - py) >= 0.15 for px, py in placed):
+            return x, y
+    return spots[0]
 
 
 Cell = tuple[str, "str | None"]  # (row, column) of a ChartData; column None: a network's node
