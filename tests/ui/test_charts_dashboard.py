@@ -396,3 +396,18 @@ def test_the_network_of_entities_together_in_a_sentence_is_chosen_in_the_window(
     assert sorted({d for d, _ in listed(tool)}) == [docs["Three"]]
     choose(tool, "entities")
     assert not tool.choices.options_form.isRowVisible(tool.choices.within)
+
+
+def test_the_table_beside_a_chart_is_as_wide_as_its_columns(open_window, charts_path, qtbot):
+    """Claims by source and verdict hid its last verdict behind a horizontal scroll bar (polish item 3)."""
+    window = open_window(charts_path)
+    tool = open_charts(window, qtbot)
+    tool.resize(1400, 860)
+    for kind in ("claims-source", "entities", "stance-targets"):
+        choose(tool, kind)
+        table = tool.table
+        qtbot.waitUntil(lambda: table.viewport().width() > 0)
+        columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        assert table.viewport().width() >= columns, kind  # every column in view, no sideways scrolling
+        assert table.horizontalScrollBar().maximum() == 0, kind
+        assert table.width() <= 0.4 * sum(tool.top.sizes()) + 1, kind  # the chart keeps most of the row
