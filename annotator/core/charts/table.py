@@ -63,8 +63,9 @@ class ChartData:
     """One chart's table: rows x columns of numbers, with what the drawing needs to label and colour them.
 
     shape says how it is drawn: stacked (bars of rows, a segment per column), bars (one bar
-    per row per column, side by side), heatmap (rows x columns), network (rows are nodes,
-    values[(a, b)] an edge's weight with a before b in `rows`; values[(a, a)] a node's size).
+    per row per column: a panel per column, or side by side when shared_scale), heatmap
+    (rows x columns), network (rows are nodes, values[(a, b)] an edge's weight with a before b
+    in `rows`; values[(a, a)] a node's size).
     """
 
     kind: str
