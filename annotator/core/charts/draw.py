@@ -322,11 +322,18 @@ def _network(ax, data: ChartData) -> None:
         (edges if len(edges) <= EDGE_LABELS_ALL else [])
     named = sorted(named, key=lambda e: -e[2])[:30]
     placed: list[tuple[float, float]] = []
-    for a, b, weight in sorted(edges, key=lambda e: e[2]):
-        (x1, y1), (x2, y2) = where[a], where[b]
-        line, = ax.plot([x1, x2], [y1, y2], color=_fg(), linewidth=0.5 + 4 * weight / heaviest,
-                        alpha=0.35 + 0.5 * weight / heaviest, zorder=1)
-        _hits(ax).edges.append((a, b, line))
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+
+    # One collection for every edge: a Line2D each cost 0.8 s for the 1,225 edges of 50 nodes.
+    segments, widths, colours = [], [], []
+    for a, b, weight in sorted(edges, key=lambda e: e[2]):  # the heaviest drawn last, on top
+        segments.append((where[a], where[b]))
+        widths.append(0.5 + 4 * weight / heaviest)
+        colours.append(to_rgba(_fg(), 0.35 + 0.5 * weight / heaviest))
+        _hits(ax).edges.append((a, b, segments[-1], widths[-1]))
+    if segments:
+        ax.add_collection(LineCollection(segments, linewidths=widths, colors=colours, zorder=1))
     for a, b, weight in named:
         x, y = _label_spot(where[a], where[b], placed)
         placed.append((x, y))
@@ -378,7 +385,7 @@ class _Hits:
         self.bars: list[tuple[object, str, str]] = []  # (rectangle, row, column), in whichever panel it stands
         self.grid: tuple[list[str], list[str]] | None = None  # a heatmap's rows and columns, cell (c, r) at (c, r)
         self.nodes: list[tuple[str, tuple[float, float], float, object]] = []  # (name, xy, marker area pt², caption)
-        self.edges: list[tuple[str, str, object]] = []  # (first, second, line)
+        self.edges: list[tuple[str, str, tuple, float]] = []  # (first, second, (xy, xy), line width in points)
 
     def add_bars(self, bars, rows: list[str], column: str, values: list[float]) -> None:
         self.bars += [(patch, row, column) for patch, row, value in zip(bars.patches, rows, values) if value]
@@ -400,10 +407,10 @@ def cell_at(fig: "Figure", x: float, y: float) -> Cell | None:
         radius = math.sqrt(size) / 2 * fig.dpi / 72 + 3  # a marker's area is in points²; a little slack
         if math.hypot(x - cx, y - cy) <= radius or caption.get_window_extent().contains(x, y):
             return (name, None)
-    near = [(_distance((x, y), *(ax.transData.transform(p) for p in line.get_xydata())), a, b, line)
-            for a, b, line in hits.edges]
-    for distance, a, b, line in sorted(near, key=lambda n: n[0]):
-        if distance <= line.get_linewidth() * fig.dpi / 72 / 2 + 3:
+    near = [(_distance((x, y), *(ax.transData.transform(p) for p in ends)), a, b, width)
+            for a, b, ends, width in hits.edges]
+    for distance, a, b, width in sorted(near, key=lambda n: n[0]):
+        if distance <= width * fig.dpi / 72 / 2 + 3:
             return (a, b)
         break
     for patch, row, column in hits.bars:
@@ -433,8 +440,7 @@ def cell_centres(fig: "Figure") -> dict[Cell, tuple[float, float]]:
         for r, row in enumerate(rows):
             for c, column in enumerate(columns):
                 found[(row, column)] = tuple(ax.transData.transform((c, r)))
-    for a, b, line in hits.edges:
-        (x1, y1), (x2, y2) = line.get_xydata()
+    for a, b, ((x1, y1), (x2, y2)), _width in hits.edges:
         found[(a, b)] = tuple(ax.transData.transform((x1 + 0.3 * (x2 - x1), y1 + 0.3 * (y2 - y1))))
     for name, xy, _size, _caption in hits.nodes:
         found[(name, None)] = tuple(ax.transData.transform(xy))
