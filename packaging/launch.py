@@ -1,5 +1,13 @@
 """The bundle's entry point: the same as the `annotator` command."""
 
-from annotator.cli import main
+import multiprocessing
 
-raise SystemExit(main())
+# First thing, before the app loads: a large import starts worker processes, which in a
+# frozen app are this same executable started again; freeze_support turns such a start
+# into a worker (PyInstaller's runtime hook makes it do so on Linux and macOS too).
+if __name__ == "__main__":
+    multiprocessing.freeze_support()
+
+    from annotator.cli import main
+
+    raise SystemExit(main())

@@ -13,13 +13,16 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar
 
 from annotator.core.common.errors import ImportRefused, ProjectError, disk_full_stop, is_disk_full
 from annotator.core.common.names import shown, shown_text, storable
+from annotator.core.common.pool import InOrder, usable_cores
 from annotator.core.common.protocols import ProjectLike
 from annotator.core.common.read_ahead import ReadAhead
 from annotator.core.corpus.decoding import MAX_TEXT_BYTES, too_large_reason
@@ -51,6 +54,11 @@ MAX_MB_SETTING = "import.max_mb"
 # few commits, a crash loses little, and the file never stays locked long for the window.
 BATCH_FILES = 1000
 BATCH_SECONDS = 0.25
+# Imports of this many files or more are prepared in worker processes (see common/pool.py);
+# fewer are done sooner on a thread than worker processes start (a few tenths of a second).
+POOL_MIN_FILES = 400
+POOL_CHUNK = 64  # files a worker prepares per hand-over: one pickle round trip each
+POOL_MAX_WORKERS = 4  # the writer is one process: more workers than it can keep up with only hold memory
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,7 @@ class ImportReport(BatchReport):
     """Files imported as documents, each with its outcome."""
 
     cancelled_at: Path | None = None  # the file under way when Cancel was pressed: not imported
+    worker_processes: int = 0  # processes that prepared files besides this one (0: all done here)
 
     def _cancelled_line(self) -> str:
         if self.cancelled_at is None:
@@ -294,7 +303,7 @@ def import_paths(
         index, path = numbered
         return _prepare(path, max_bytes, lambda: _Steps(on_step, index, len(files), path))
 
-    with ReadAhead(list(enumerate(files)), prepare, lambda item: item.size) as prepared:
+    with _prepared_files(files, prepare, max_bytes, report) as prepared:
         items = iter(prepared)
         finished = False
         while not finished and not report.cancelled and not report.disk_full:
@@ -333,6 +342,45 @@ def import_paths(
             raise
         report.disk_full = True  # the documents are saved; only their duplicate flags are not
     return report
+
+
+@contextmanager
+def _prepared_files(files: list[Path], prepare: Callable[[tuple[int, Path]], _Prepared], max_bytes: int,
+                    report: ImportReport) -> Iterator[Iterable[_Prepared]]:
+    """The files prepared in order, ahead of the writer: on a thread, plus worker processes for a large import.
+
+    Worker processes leave the files of STEP_BYTES or more to the thread here, which
+    reports their phases and can stop in the middle of one, as without workers.
+    """
+    numbered = list(enumerate(files))
+    cores = usable_cores()
+    workers = min(cores, POOL_MAX_WORKERS)
+    if len(files) < POOL_MIN_FILES or cores < 2:
+        with ReadAhead(numbered, prepare, lambda item: item.size) as prepared:
+            yield prepared
+        return
+    # STEP_BYTES travels with the work: a worker process reads its own copy of the module.
+    pool = InOrder(partial(_prepare_chunk, max_bytes=max_bytes, local_from=STEP_BYTES), files, chunk=POOL_CHUNK, workers=workers,
+                   ahead=2 * workers)
+
+    def finish(pair: tuple[tuple[int, Path], _Prepared | None]) -> _Prepared:
+        numbered_path, item = pair
+        if item is None:
+            return prepare(numbered_path)
+        item.path = numbered_path[1]
+        return item
+
+    try:
+        with ReadAhead(zip(numbered, pool), finish, lambda item: item.size) as prepared:
+            yield prepared
+    finally:
+        pool.close()  # after the thread that read it has stopped
+        report.worker_processes = workers if pool.chunks_in_workers else 0
+
+
+def _prepare_chunk(paths: list[Path], max_bytes: int, local_from: int) -> list[_Prepared | None]:
+    """A worker process's share of an import: each file prepared, or None for one to prepare in the importer."""
+    return [_prepare(path, max_bytes, local_from=local_from) for path in paths]
 
 
 def _store_batch(project: ProjectLike, items: Iterator[_Prepared], batch: list, done: int, total: int,
@@ -441,9 +489,24 @@ class _Prepared:
     steps: _Steps = _QUIET
     indexed: bool = False  # a big file is indexed in its own savepoint, not with its batch
 
+    def __getstate__(self) -> dict:
+        # Sent back from a worker process without its path, which the importer has already (a
+        # Path is rebuilt from its parts on arrival, a cost on the writer's side per file), and
+        # without steps, which report to the importer's callbacks, never a worker's.
+        state = self.__dict__.copy()
+        del state["path"], state["steps"]
+        return state
 
-def _prepare(path: Path, max_bytes: int, make_steps: Callable[[], _Steps] | None = None) -> _Prepared:
-    """Everything about a file that needs no project: safe to run on the read-ahead thread."""
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, path=None, steps=_QUIET)
+
+
+def _prepare(path: Path, max_bytes: int, make_steps: Callable[[], _Steps] | None = None, *,
+             local_from: int | None = None) -> _Prepared | None:
+    """Everything about a file that needs no project: safe to run on the read-ahead thread or in a worker.
+
+    With local_from, a file of that many bytes or more is not read: None says so.
+    """
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -452,6 +515,8 @@ def _prepare(path: Path, max_bytes: int, make_steps: Callable[[], _Steps] | None
         if info.st_size > max_bytes:
             # Checked before reading: a huge file should not be loaded just to be refused.
             return _Prepared(path, FileOutcome(path, "refused", too_large_reason(info.st_size, max_bytes)))
+        if local_from is not None and info.st_size >= local_from:
+            return None
         steps = make_steps() if make_steps is not None and info.st_size >= STEP_BYTES else _QUIET
         data = _read(path, info.st_size, steps)
     except FileNotFoundError:
