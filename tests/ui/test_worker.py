@@ -7,6 +7,7 @@ analyst sees while it runs, and what Cancel keeps, are exact rather than a race.
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -90,8 +91,13 @@ def article(n: int) -> str:
     return f"Headline {n:03d}\n\nBody of article {n}, written for this test.\n"
 
 
+@pytest.mark.parametrize("workers", [False, True], ids=["thread", "worker-processes"])
 def test_the_window_stays_live_during_an_import_and_cancel_keeps_the_files_before(
-        open_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        open_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
+    if workers:  # a large import's path (issue 17): files prepared in worker processes spawned from the job's thread
+        monkeypatch.setattr(importing, "POOL_MIN_FILES", 100)
+        monkeypatch.setattr(importing, "POOL_CHUNK", 8)
+        monkeypatch.setattr(importing, "usable_cores", lambda: 2)
     window = open_window(tmp_path / "study.annotator")
     ui = Driver(window)
     folder = tmp_path / "articles"
@@ -127,6 +133,7 @@ def test_the_window_stays_live_during_an_import_and_cancel_keeps_the_files_befor
     assert [project.documents.text(d) for d in project.documents.ids()] == [article(n) for n in range(50)]
     assert ui.document_count() == 50
     assert ui.text() == article(0)  # the empty window opened the first one
+    assert multiprocessing.active_children() == []  # the workers stopped with the cancel
 
 
 def test_a_cancelled_export_leaves_no_file_and_the_earlier_one_as_it_was(
