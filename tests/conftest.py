@@ -37,7 +37,7 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator:
+def main_pg_server() -> Iterator:
     """A PostgreSQL server to make shared projects on (tests/pg_support.py says which)."""
     from tests.pg_support import Server
 
@@ -46,6 +46,34 @@ def pg_server() -> Iterator:
         if os.environ.get("ANNOTATOR_REQUIRE_PG"):
             pytest.fail("ANNOTATOR_REQUIRE_PG is set but PostgreSQL's server programs are not installed")
         pytest.skip("no PostgreSQL: apt-get install postgresql postgresql-contrib, or set ANNOTATOR_TEST_PG")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server(main_pg_server):
+    """The server `shared_url` makes databases on; a module whose tests stop it overrides this with own_pg_server."""
+    return main_pg_server
+
+
+@pytest.fixture(scope="session")
+def own_pg_server(main_pg_server) -> Iterator:
+    """A server that no other test process uses, for the tests that stop, restart or crash it.
+
+    Under pytest-xdist the other workers' tests run on the shared server (CI's) at the same moment:
+    stopping it would fail them. A cluster these tests started themselves, or CI's when this is the
+    only process, is used as it is; otherwise a throwaway cluster of this worker's own is started."""
+    from tests.pg_support import WORKER, Server
+
+    if main_pg_server.owned or (main_pg_server.folder is not None and not WORKER):
+        yield main_pg_server
+        return
+    server = Server.start_own()
+    if server is None:
+        if os.environ.get("ANNOTATOR_REQUIRE_PG"):
+            pytest.fail("the tests that stop the server need a cluster of their own in a parallel run, "
+                        "but PostgreSQL's server programs are not installed")
+        pytest.skip("stopping the server needs a cluster of our own: apt-get install postgresql postgresql-contrib")
     yield server
     server.stop()
 

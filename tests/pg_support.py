@@ -2,9 +2,12 @@
 
 With ANNOTATOR_TEST_PG=postgresql://user@host/db (a role that may create databases) the
 tests use that server (and with ANNOTATOR_TEST_PG_FOLDER, the folder of a tools/pg_cluster.py
-cluster, the fault tests may restart it); otherwise they start a cluster of their own with
-tools/pg_cluster.py when PostgreSQL's server programs are installed. Each test gets a fresh database copied from
+cluster, the fault tests may restart it when the tests run in one process); otherwise they start a
+cluster of their own with tools/pg_cluster.py when PostgreSQL's server programs are installed. Each test gets a fresh database copied from
 a template set up once by `server init`, and dropped afterwards.
+
+Under pytest-xdist every worker is a process of its own with a Server of its own: its template and
+databases carry the worker's name, so workers sharing one server (CI's) never touch each other's.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -22,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import pg_cluster  # noqa: E402
 
-TEMPLATE = "annotator_test_template"
+# PYTEST_XDIST_WORKER ("gw0", "gw1", ...) is set in each worker of a parallel run (pytest -n).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+TEMPLATE = f"annotator_test_template_{WORKER}" if WORKER else "annotator_test_template"
 _names = itertools.count(1)
 
 
@@ -62,6 +68,11 @@ class Server:
             # so the fault tests may stop and restart it.
             folder = os.environ.get("ANNOTATOR_TEST_PG_FOLDER")
             return cls(url, Path(folder) if folder else None, owned=False)
+        return cls.start_own()
+
+    @classmethod
+    def start_own(cls) -> "Server | None":
+        """A throwaway cluster of this process's own (None without PostgreSQL's server programs)."""
         if pg_cluster.server_binaries() is None:
             return None
         folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
@@ -69,6 +80,7 @@ class Server:
 
     def new_database(self) -> str:
         """A fresh, empty shared project: its URL."""
+        # The process id keeps two runs (or two workers) on one server apart.
         name = f"annotator_test_{os.getpid()}_{next(_names)}"
         self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"{self._copy}')
         return with_database(self.url, name)
@@ -106,3 +118,5 @@ class Server:
         self._admin.close()
         if self.folder is not None and self.owned:
             pg_cluster.stop(self.folder)
+            # A parallel run starts a cluster per worker: tens of MB each, left in /tmp otherwise.
+            shutil.rmtree(self.folder, ignore_errors=True)
