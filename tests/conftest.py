@@ -83,7 +83,7 @@ def shared_url(pg_server) -> Iterator[str]:
     """The URL of a fresh, empty shared project on the test server."""
     url = pg_server.new_database()
     yield url
-    pg_server.drop(url)
+    pg_server.drop_soon(url)
 
 
 @pytest.fixture
