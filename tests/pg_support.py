@@ -103,10 +103,17 @@ class Server:
         while self._finished:
             self.drop(self._finished.pop())
 
+    def _may_stop(self) -> None:
+        if self.folder is None:
+            raise RuntimeError("only a throwaway cluster can be stopped or restarted by the tests")
+        if WORKER and not self.owned:
+            # Every worker of a parallel run has its connections on this server.
+            raise RuntimeError("in a parallel run the test server is every worker's: a test that stops or "
+                               "restarts it must run on conftest's own_pg_server")
+
     def restart(self, down_seconds: float = 0.0) -> None:
         """Stop the server as a crash would, then start it again (only a cluster of our own)."""
-        if self.folder is None:
-            raise RuntimeError("only a throwaway cluster can be restarted by the tests")
+        self._may_stop()
         self._admin.close()
         pg_cluster.restart(self.folder, down_seconds)
         import psycopg
@@ -116,8 +123,7 @@ class Server:
     @contextlib.contextmanager
     def stopped(self) -> Iterator[None]:
         """The server stopped as a crash would, for as long as the block runs; started again after it."""
-        if self.folder is None:
-            raise RuntimeError("only a throwaway cluster can be stopped by the tests")
+        self._may_stop()
         self._admin.close()
         pg_cluster.stop(self.folder, mode="immediate")
         try:
