@@ -79,11 +79,13 @@ def own_pg_server(main_pg_server) -> Iterator:
 
 
 @pytest.fixture
-def shared_url(pg_server) -> Iterator[str]:
-    """The URL of a fresh, empty shared project on the test server."""
-    url = pg_server.new_database()
+def shared_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a fresh, empty shared project on the test server (marked own_pg_server: on own_pg_server)."""
+    server = request.getfixturevalue("own_pg_server" if request.node.get_closest_marker("own_pg_server")
+                                     else "pg_server")
+    url = server.new_database()
     yield url
-    pg_server.drop_soon(url)
+    server.drop_soon(url)
 
 
 @pytest.fixture
