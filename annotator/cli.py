@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
                         "your default project)")
     parser.add_argument("--selftest", action="store_true",
                         help="check that this installation works (seeds, tagging, the window offscreen, CSV "
-                        "export) in a temporary folder; prints one line, exits 0 when ok, 1 when not")
+                        "export, a web page, a chart) in a temporary folder; prints one line, exits 0 when ok, "
+                        "1 when not")
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     default_note = f"default: your default project, {default_project_path()}"

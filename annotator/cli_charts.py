@@ -18,7 +18,8 @@ KIND_HELP = {
     "stance-outlets": "stance by outlet (--by FIELD, default outlet; --target NAME for one target)",
     "stance-time": "stance by the document's date, --period month or week (--target NAME for one target)",
     "entities": "the most mentioned entities: mentions and documents",
-    "cooccurrence": "a network of entities found in the same documents, edges weighted",
+    "cooccurrence": "a network of entities found in the same documents (--within sentence: the same sentences), "
+                    "edges weighted",
     "claims-verdict": "claims by verdict",
     "claims-type": "claims by type",
     "claims-source": "who claims most, and how it was judged",
@@ -53,6 +54,8 @@ def add_command(commands, open_existing) -> None:
     p.add_argument("--variable", metavar="NAME", help="variable, crosstab: the document variable")
     p.add_argument("--by-variable", metavar="NAME", help="crosstab: the variable of the columns")
     p.add_argument("--layer", metavar="LAYER", help="labels, matrix: one codebook layer (entity, claim, stance...)")
+    p.add_argument("--within", choices=("document", "sentence"), default="document",
+                   help="cooccurrence: join entities found in the same document (the default) or sentence")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N rows or nodes (default 20)")
     p.add_argument("--size", metavar="WxH", default="1000x600", help="PNG size in pixels (default 1000x600)")
     p.set_defaults(command="chart", handler=lambda args: _run(args, open_existing))
@@ -138,7 +141,7 @@ def _run(args: argparse.Namespace, open_existing) -> int:
         raise ProjectError("--limit takes a number of rows of at least 1.")
     flt = _chart_filter(args)
     options = ChartOptions(target=args.target, by=args.by, period=args.period, variable=args.variable,
-                           second=args.by_variable, layer=args.layer, limit=args.limit)
+                           second=args.by_variable, layer=args.layer, limit=args.limit, within=args.within)
     with open_existing(args) as project:
         data = chart_data(project, args.kind, flt, options)
         out = save(data, args.out, width=width, height=height)

@@ -15,6 +15,10 @@ from .report import RowResult
 
 # kind, what the reference counts, and its SQL: (row, column, count) with names the chart shows.
 _STANCE = "SELECT id FROM labels WHERE layer = 'stance'"
+_ENTITY = "SELECT id FROM labels WHERE layer = 'entity'"
+_NAME = "COALESCE(e.name, a.text)"  # a linked mention counts under its entity's name, whatever its text
+_NODES = (f"SELECT {_NAME}, '', count(DISTINCT a.document_id) FROM annotations a "
+          f"LEFT JOIN entities e ON e.id = a.entity_id WHERE a.label_id IN ({_ENTITY}) GROUP BY {_NAME}")
 CHARTS = [
     ("stance-targets", "stance annotations by target and label",
      f"SELECT a.target, l.name, count(*) FROM annotations a JOIN labels l ON l.id = a.label_id "
@@ -27,18 +31,24 @@ CHARTS = [
      f"SELECT substr(m.value, 1, 7), l.name, count(*) FROM annotations a JOIN labels l ON l.id = a.label_id "
      f"JOIN document_metadata m ON m.document_id = a.document_id AND m.key = 'date' "
      f"WHERE a.label_id IN ({_STANCE}) GROUP BY substr(m.value, 1, 7), l.name"),
-    ("entities", "entity mentions by text",
-     "SELECT a.text, 'mentions', count(*) FROM annotations a "
-     "WHERE a.label_id IN (SELECT id FROM labels WHERE layer = 'entity') AND a.entity_id IS NULL GROUP BY a.text"),
+    ("entities", "entity mentions by their entity's name, else their text",
+     f"SELECT {_NAME}, 'mentions', count(*) FROM annotations a LEFT JOIN entities e ON e.id = a.entity_id "
+     f"WHERE a.label_id IN ({_ENTITY}) GROUP BY {_NAME}"),
     ("labels", "annotations by label",
      "SELECT l.name, 'annotations', n FROM (SELECT label_id, count(*) AS n FROM annotations GROUP BY label_id) AS c "
      "JOIN labels l ON l.id = c.label_id"),
     ("matrix", "annotations per document, the most coded",
      "SELECT document_id, '', count(*) FROM annotations GROUP BY document_id ORDER BY count(*) DESC LIMIT 20"),
-    ("cooccurrence", "entity mentions by text (the network's nodes)",
-     "SELECT a.text, '', count(DISTINCT a.document_id) FROM annotations a "
-     "WHERE a.label_id IN (SELECT id FROM labels WHERE layer = 'entity') GROUP BY a.text"),
+    ("cooccurrence", "documents of each entity's mentions (the network's nodes)", _NODES),
+    ("cooccurrence --within sentence", "documents of each entity's mentions (the network's nodes)", _NODES),
 ]
+
+
+def _chart(project, kind: str):
+    from annotator.core.charts.data import ChartOptions, chart_data
+
+    name, _, within = kind.partition(" --within ")
+    return chart_data(project, name, options=ChartOptions(within=within or "document"))
 
 
 def row_charts(ctx: Context, results: list[RowResult]) -> None:
@@ -55,7 +65,7 @@ def row_charts(ctx: Context, results: list[RowResult]) -> None:
             for i in ctx.timed_rounds():
                 gc.collect()
                 with ctx.clock(profile=i >= ctx.warmup) as c:
-                    data = chart_data(project, kind)
+                    data = _chart(project, kind)
                     figure(data)
                 gc.collect()
                 with ctx.clock() as r:
@@ -76,9 +86,13 @@ def _check(kind: str, data, reference: list[tuple]) -> None:
             want = counted.get((row, column), 0)
             check(n == want, f"{kind}: {row} / {column} is {n}, the reference counts {want}")
     elif kind == "entities":
+        top = sorted((n for (name, _), n in counted.items() if name), reverse=True)[:len(data.rows)]
         for row in data.rows:
-            check(data.value(row, "mentions") >= counted.get((row, "mentions"), 0),
-                  f"entities: {row} has fewer mentions than its unlinked spans alone")
+            check(data.value(row, "mentions") == counted.get((row, "mentions"), 0),
+                  f"entities: {row} has {data.value(row, 'mentions')} mentions, the reference counts "
+                  f"{counted.get((row, 'mentions'), 0)}")
+        check(sorted((data.value(row, "mentions") for row in data.rows), reverse=True) == top,
+              f"entities: the chart's rows are not the {len(top)} most mentioned")
     elif kind == "labels":
         for row in data.rows:
             check(data.value(row, "annotations") == counted[(row, "annotations")],
@@ -87,7 +101,12 @@ def _check(kind: str, data, reference: list[tuple]) -> None:
         top = sorted(n for (_, _), n in counted.items())
         shown = sorted(sum(data.value(row, c) for c in data.columns) for row in data.rows)
         check(shown == top, f"matrix: the documents' totals {shown[-3:]} are not the most coded {top[-3:]}")
-    elif kind == "cooccurrence":
+    elif kind.startswith("cooccurrence"):
+        top = sorted((n for (name, _), n in counted.items() if name), reverse=True)[:len(data.rows)]
         for row in data.rows:
-            check(data.value(row, row) >= counted.get((row, ""), 0), f"cooccurrence: {row}'s documents undercounted")
+            check(data.value(row, row) == counted.get((row, ""), 0),
+                  f"{kind}: {row} is in {data.value(row, row)} documents, the reference counts "
+                  f"{counted.get((row, ''), 0)}")
+        check(sorted((data.value(row, row) for row in data.rows), reverse=True) == top,
+              f"{kind}: the nodes are not the {len(top)} entities in most documents")
     check(not data.empty, f"{kind}: the chart is empty")

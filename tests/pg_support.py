@@ -140,5 +140,6 @@ class Server:
         self._admin.close()
         if self.folder is not None and self.owned:
             pg_cluster.stop(self.folder)
-            # A parallel run starts a cluster per worker: tens of MB each, left in /tmp otherwise.
+            # A cluster is about 110 MB: left behind by every run (one per worker in a parallel run), they
+            # filled /tmp (35 GB after a day's work).
             shutil.rmtree(self.folder, ignore_errors=True)

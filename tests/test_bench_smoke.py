@@ -18,7 +18,8 @@ ROWS = [("1", "startup"), ("2", "open"), ("2b", "open dense"), ("2c", "open dens
         ("6c", "JSON Lines"), ("6d", "Web Annotation"), ("6e", "qdpx"), ("7", "memory"),
         ("8a", "last row"), ("8b", "filter by label"), ("9", "agreement"), ("9b", "from a project"),
         ("10", "merge"), ("12a", "stance-targets"), ("12b", "stance-outlets"), ("12c", "stance-time"),
-        ("12d", "entities"), ("12e", "labels"), ("12f", "matrix"), ("12g", "cooccurrence")]
+        ("12d", "entities"), ("12e", "labels"), ("12f", "matrix"), ("12g", "cooccurrence"),
+        ("12h", "sentence")]
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
 

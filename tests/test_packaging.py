@@ -60,3 +60,44 @@ def test_every_package_of_the_source_tree_is_shipped():
     listed = set(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
     on_disk = {".".join(p.parent.relative_to(root).parts) for p in (root / "annotator").rglob("__init__.py")}
     assert on_disk - listed == set()
+
+
+QT_ICU_USES = """
+from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+print(sorted(["하나", "가방", "Zebra", "apple", "Äpfel"], key=QCollator(QLocale("ko_KR")).sortKey))
+print(sorted(["b", "A", "a", "B"], key=QCollator(QLocale("en_US")).sortKey))
+print([QStringDecoder(name).isValid() for name in ("EUC-KR", "Shift_JIS", "GB18030", "windows-1252")])
+seoul = QTimeZone(b"Asia/Seoul")
+print([seoul.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale(name))
+       for name in ("en_US", "ko_KR")])
+print(QLocale("tr_TR").toUpper("istanbul"))
+"""
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="the Linux bundle's step")
+def test_the_bundles_smaller_icu_data_serves_everything_qt_asks_of_icu(tmp_path):
+    """packaging/icu_data.py drops the ICU data Qt never reads; what Qt does read must answer as before."""
+    import shutil
+    import sys
+
+    import PySide6
+
+    if not (shutil.which("as") and shutil.which("ld")):
+        pytest.fail("binutils (as, ld) are needed to build the bundle; install them (apt-get install binutils)")
+    spec = importlib.util.spec_from_file_location("icu_data", REPO / "packaging" / "icu_data.py")
+    icu_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(icu_data)
+    (full,) = (Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*")
+    small = tmp_path / full.name
+    assert icu_data.shrink(full, small) > 2000
+    assert small.stat().st_size < 0.6 * full.stat().st_size
+
+    def run(preload: Path | None) -> str:
+        env = {"PATH": "/usr/bin:/bin", "LD_PRELOAD": str(preload)} if preload else {"PATH": "/usr/bin:/bin"}
+        done = subprocess.run([sys.executable, "-c", QT_ICU_USES], capture_output=True, text=True, env=env,
+                              check=True)
+        return done.stdout
+
+    answers = run(None)
+    assert "Korean Standard Time" in answers and "[True, True, True, True]" in answers
+    assert run(small) == answers

@@ -98,13 +98,25 @@ TEAM = ("김민지", "이지은", "Park")
 TEAM_WORDS = ("Walmart", "Amazon", "월마트", "아마존", "Microsoft", "AWS")
 
 
-def build_team(project) -> None:
-    """Three coders code every seed (after team()): organisations and a codesheet, with the slips real coders make."""
+# A word the whole-name coding tags -> the registry entity it names (build() creates them); a word that
+# begins a longer name (아마존웹서비스, Amazon Web Services) is that name's, not the shorter one's.
+ENTITY_OF = {"Walmart": "Walmart", "월마트": "Walmart", "Amazon": "Amazon", "아마존": "Amazon",
+             "Microsoft": "Microsoft", "AWS": "Amazon Web Services"}
+LONGER = {"아마존": ("웹서비스",), "Amazon": (" Web Services", " Web Service")}
+
+
+def build_team(project, whole_names: bool = False) -> None:
+    """Three coders code every seed (after team()): organisations and a codesheet, with the slips real coders make.
+
+    By default the third coder's spans sometimes run on past the name ("Walmart ha"), unlinked, as the
+    agreement picture wants boundary disagreements; whole_names codes each mention as its whole name,
+    linked to its registry entity (월마트 to Walmart, 아마존 to Amazon), for charts of real entities."""
     import random
 
     for coder in project.coders.list()[:1]:  # whoever tagged the other shots' codes: not one of the three
         project.coders.rename(coder.id, "Lead")
     org = project.codebook.by_key("O")
+    entities = {e.name: project.entities.get(e.id) for e in project.entities.all()} if whole_names else {}
     rng = random.Random(14)
     docs = project.documents.ids()
     truth = {doc: (rng.choice([1, 1, 2, 2, 4]), rng.choice([1, 2, 2, 3]), rng.randint(1, 6)) for doc in docs}
@@ -117,7 +129,13 @@ def build_team(project) -> None:
                 while start >= 0 and start < 4000:
                     if rng.random() > 0.12 * (n + 1):  # each coder misses a few, the third most
                         end = start + len(word) + (3 if n == 2 and rng.random() < 0.2 else 0)
-                        project.annotations.add(doc, org, start, end)
+                        if not whole_names:
+                            project.annotations.add(doc, org, start, end)
+                        elif not any(text.startswith(more, start + len(word)) for more in LONGER.get(word, ())):
+                            entity = entities[ENTITY_OF[word]]
+                            label = project.codebook.label(entity.label_id)
+                            added = project.annotations.add(doc, label, start, start + len(word))
+                            project.annotations.link_entity(added.id, entity.id)
                     start = text.find(word, start + len(word))
             topic, tone, sources = truth[doc]
             slip = rng.random() < 0.1 * (n + 1)

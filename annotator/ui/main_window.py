@@ -32,7 +32,7 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.lock import ProjectLocked
 from annotator.core.store.pg.locations import needs_password
-from annotator.ui import file_menu, preferences
+from annotator.ui import file_menu, preferences, tool_openers
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.annotation_panel import AnnotationPanel
 from annotator.ui.coding.coder_control import CodersControl
@@ -109,8 +109,8 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Import documents…", self.import_files, "Ctrl+I")
         self._add(file_menu, "Import &folder…", lambda: self.import_files(folder=True), "Ctrl+Shift+I")
         self._add(file_menu, "&Export…", self.export, "Ctrl+E")
-        self._add(file_menu, "Export for a &coder…", self._hand_out)
-        self._add(file_menu, "&Merge coder's project…", self._merge_coders)
+        self._add(file_menu, "Export for a &coder…", lambda: tool_openers.hand_out(self))
+        self._add(file_menu, "&Merge coder's project…", lambda: tool_openers.merge_coders(self))
         self._add(file_menu, "&Restore backup…", lambda: backup_dialog.open_backup_dialog(self))
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit if QKeySequence(QKeySequence.Quit).count() else "Ctrl+Q")
@@ -129,58 +129,27 @@ class MainWindow(QMainWindow):
         self._add(edit, "Edit document &title", self.edit_title, "F2")
         edit.addSeparator()
         self._add(edit, "Find in &project…", lambda: self.search_panel.open_search(), "Ctrl+Shift+F")
-        self._add(edit, "Search &memos…", self._open_memo_search, "Ctrl+Shift+M")
+        self._add(edit, "Search &memos…", lambda: tool_openers.open_memo_search(self), "Ctrl+Shift+M")
         self._add(edit, "&Preferences…", lambda: preferences.open_preferences(self), "Ctrl+,")
         self._add(edit, "&Codebook…", self.open_codebook, "Ctrl+K")
         view = self.view_menu = bar.addMenu("&View")
         self._add(view, "Zoom &in", lambda: self.zoom(1), [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")])
         self._add(view, "Zoom &out", lambda: self.zoom(-1), QKeySequence.ZoomOut)
         self._add(view, "&Reset zoom", lambda: self.zoom(0), "Ctrl+0")
-        self._add(view, "&Annotation table", self._open_annotation_table, "Ctrl+T")
+        self._add(view, "&Annotation table", lambda: tool_openers.open_annotation_table(self), "Ctrl+T")
         go = bar.addMenu("&Go")
         self._add(go, "&Next document", lambda: self.step_document(1), "Alt+Down")
         self._add(go, "&Previous document", lambda: self.step_document(-1), "Alt+Up")
         self._add(go, "Mark &done, go to next to do", self.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
         analyze = bar.addMenu("&Analyze")
-        self._add(analyze, "A&greement…", self._open_agreement)
-        self._add(analyze, "A&djudicate…", self._open_adjudicate, "Ctrl+Shift+J")
+        self._add(analyze, "&Charts…", lambda: tool_openers.open_charts(self), "Ctrl+Shift+H")
+        self._add(analyze, "A&greement…", lambda: tool_openers.open_agreement(self))
+        self._add(analyze, "A&djudicate…", lambda: tool_openers.open_adjudicate(self), "Ctrl+Shift+J")
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         self._add(help_menu, "&About Annotator", self.show_about)
 
-    # Windows opened from a menu are loaded when first asked for, not at start-up.
-    def _open_annotation_table(self) -> None:
-        from annotator.ui.coding.annotation_table import open_annotation_table
-
-        open_annotation_table(self)
-
-    def _open_memo_search(self) -> None:
-        from annotator.ui.search.memo_search import open_memo_search
-
-        # An entity memo has no place in the reader: the registry beside it picks the entity out.
-        open_memo_search(self, show_entity=self._show_entity)
-
-    def _open_adjudicate(self) -> None:
-        from annotator.ui.team.adjudicate import open_adjudicate
-
-        open_adjudicate(self)
-
-    def _open_agreement(self) -> None:
-        from annotator.ui.team.agreement import open_agreement
-
-        open_agreement(self, self.doc_model.query)
-
-    def _hand_out(self) -> None:
-        from annotator.ui.team.team_files import hand_out
-
-        hand_out(self, self.doc_model.query)
-
-    def _merge_coders(self) -> None:
-        from annotator.ui.team.team_files import merge_coders
-
-        merge_coders(self)
-
-    def _show_entity(self, entity_id: int) -> None:
+    def show_entity(self, entity_id: int) -> None:
         self.entities_panel.show()
         self.entities_panel.raise_()
         self.entities_panel.select(entity_id)
@@ -689,6 +658,7 @@ class MainWindow(QMainWindow):
             "Tab / Shift+Tab: next / previous annotation; Ctrl+Enter: mark done, open the next to do\n"
             "Selected annotation, nothing selected: Shift+Left / Shift+Right extend its start / end, "
             "Alt+Right / Alt+Left shrink its start / end (add Ctrl for whole words)\n\n"
+            "Analyze › Charts (Ctrl+Shift+H): click a bar, cell or node to list the documents behind it\n"
             "Analyze › Adjudicate (Ctrl+Shift+J), on the selected row: 1–9 take that coder's version into gold; "
             "Enter takes the selected cell's coder's; A or Ctrl+Shift+A takes everything all coders agree on; "
             "Ctrl+Delete clears gold for the document; Ctrl+Z / Ctrl+Shift+Z undo / redo the window's steps"),

@@ -52,6 +52,18 @@ def test_stance_over_time_by_week_toward_one_target_as_svg(path, tmp_path, capsy
     assert "Stance toward Walmart by week" in texts and "2024-03-04" in texts
 
 
+def test_the_entity_network_by_sentence_as_csv(path, tmp_path, capsys):
+    out = tmp_path / "network.csv"
+    code, said, err = _run(capsys, "chart", "--project", str(path), "cooccurrence", "--within", "sentence",
+                           "--out", str(out))
+    assert (code, err) == (0, "")
+    assert said == f"Wrote Entities in the same sentences (4 rows) to {out}.\n"
+    # Nodes sized by documents; Walmart and Amazon share d3's sentence only (d2 has them in two).
+    assert _csv(out) == [["source", "target", "sentences"], ["Walmart", "", "3"], ["Amazon", "", "2"],
+                         ["삼성전자", "", "2"], ["Kim", "", "1"], ["Walmart", "Amazon", "1"],
+                         ["Walmart", "삼성전자", "2"], ["Amazon", "삼성전자", "1"]]
+
+
 def test_a_png_of_the_size_asked(path, tmp_path, capsys):
     out = tmp_path / "entities.png"
     assert _run(capsys, "chart", "--project", str(path), "entities", "--size", "800x500", "--out", str(out))[0] == 0
@@ -93,14 +105,15 @@ def test_a_report_to_another_kind_of_file_is_refused(path, tmp_path, capsys):
 
 def test_without_the_drawing_library_a_picture_is_refused_clearly_and_its_table_still_saves(
         tmp_path, capsys, monkeypatch):
-    # The installers leave matplotlib out for now (packaging/annotator.spec says why).
+    # An installation that lost matplotlib (the installers carry it; --selftest checks) still saves tables.
     path = tmp_path / "study.annotator"
     with Project(path) as p:
         build(p)
     monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)
     picture = tmp_path / "labels.svg"
     code, said, err = _run(capsys, "chart", "--project", str(path), "labels", "--out", str(picture))
-    assert (code, said) == (2, "") and "cannot draw charts yet" in err and "--out FILE.csv" in err
+    assert (code, said) == (2, "")
+    assert "cannot draw charts: its drawing library (matplotlib) is missing" in err and "--out FILE.csv" in err
     assert not picture.exists()
     table = tmp_path / "labels.csv"
     assert _run(capsys, "chart", "--project", str(path), "labels", "--out", str(table))[0] == 0

@@ -45,3 +45,51 @@ def test_selftest_fails_when_the_shared_project_driver_is_missing(monkeypatch, c
 
     out = capsys.readouterr().out
     assert out.startswith("annotator selftest: FAILED: the PostgreSQL driver for shared projects is missing")
+
+
+def _skip_the_window(monkeypatch):
+    """The checks before the charts, without the window's tag (and so with one row fewer to export)."""
+    monkeypatch.setattr(selftest, "_tag_through_the_reader", lambda path, doc_id: None)
+    monkeypatch.setattr(selftest, "_check_csv_export", lambda path, out: (5, 4))
+
+
+def test_selftest_fails_when_charts_cannot_be_drawn(monkeypatch, capsys):
+    # An installer that left matplotlib out (as one did to stay under its size limit) draws no chart.
+    _skip_the_window(monkeypatch)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("annotator selftest: FAILED: This installation of Annotator cannot draw charts")
+
+
+def test_selftest_fails_when_no_font_shows_the_korean_in_a_chart(monkeypatch, capsys):
+    from annotator.core.charts import draw
+
+    _skip_the_window(monkeypatch)
+    monkeypatch.setattr(draw, "CJK_FONTS", ())  # as on a system with no font that has Hangul
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("annotator selftest: FAILED: charts cannot show Korean text (Glyph ")
+    assert "install a font with Hangul" in out
+
+
+def test_selftest_fails_when_the_web_page_extractors_url_tables_are_missing(monkeypatch, capsys):
+    # The installers once left out tld's public-suffix table: pages from sites with short names
+    # (yna.co.kr, ign.com) then imported as "no article text found".
+    import courlan.urlutils
+    import tld.utils
+
+    _skip_the_window(monkeypatch)
+    monkeypatch.setattr(tld.utils.MozillaTLDSourceParser, "local_path", "res/not-installed.dat.txt")
+    monkeypatch.setattr(tld.utils, "tld_names", {})
+    if hasattr(courlan.urlutils.get_tldinfo, "cache_clear"):
+        courlan.urlutils.get_tldinfo.cache_clear()
+
+    assert selftest.run_selftest() == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("annotator selftest: FAILED: a saved web page did not import: no article text found")

@@ -15,6 +15,7 @@ from annotator.core.common.errors import ProjectError
 from annotator.core.team.adjudication import take
 from annotator.core.team.project_agreement import agreement
 from tests.core.charts_support import build
+from tests.support import span_of
 
 pytestmark = pytest.mark.both_engines
 
@@ -101,6 +102,31 @@ def test_most_mentioned_entities_count_mentions_and_documents(coded):
     assert data.rows[0] == "Walmart"
 
 
+def test_a_name_both_linked_and_unlinked_counts_its_documents_once(project):
+    """Walmart: a linked mention (text 월마트) and unlinked ones in the same and another document;
+    아마존 linked to Amazon counts under Amazon, an unlinked 아마존 elsewhere under its text."""
+    org = project.codebook.by_name("Organization")
+    walmart = project.entities.create("Walmart", org.id).id
+    amazon = project.entities.create("Amazon", org.id).id
+    texts = {"A": "월마트 (Walmart) cut prices.", "B": "Walmart again.", "C": "아마존 waited."}
+    docs = {name: project.documents.add(title=name, text=text) for name, text in texts.items()}
+    project.annotations.link_entity(project.annotations.add(docs["A"], org, *span_of(texts["A"], "월마트")).id,
+                                    walmart)
+    project.annotations.add(docs["A"], org, *span_of(texts["A"], "Walmart"))
+    project.annotations.add(docs["B"], org, *span_of(texts["B"], "Walmart"))
+    project.annotations.link_entity(project.annotations.add(docs["A"], org, *span_of(texts["A"], "cut")).id, amazon)
+    project.annotations.add(docs["C"], org, *span_of(texts["C"], "아마존"))
+    expected = {name: (n, d) for name, n, d in project.store.conn.execute(
+        "SELECT COALESCE(e.name, a.text), count(*), count(DISTINCT a.document_id) FROM annotations a "
+        "LEFT JOIN entities e ON e.id = a.entity_id GROUP BY COALESCE(e.name, a.text)")}
+    assert expected == {"Walmart": (3, 2), "Amazon": (1, 1), "아마존": (1, 1)}
+    data = chart_data(project, "entities")
+    assert {row: (data.value(row, "mentions"), data.value(row, "documents")) for row in data.rows} == expected
+    network = chart_data(project, "cooccurrence")
+    assert {row: network.value(row, row) for row in network.rows} == {n: d for n, (_, d) in expected.items()}
+    assert network.cell_ids(project, "Walmart", None).documents == (docs["A"], docs["B"])
+
+
 def test_the_co_occurrence_network_weighs_edges_by_shared_documents(coded):
     project, docs = coded
     data = chart_data(project, "cooccurrence")
@@ -109,6 +135,69 @@ def test_the_co_occurrence_network_weighs_edges_by_shared_documents(coded):
                      frozenset(("Walmart", "Kim")): 1, frozenset(("삼성전자", "Amazon")): 1,
                      frozenset(("삼성전자", "Kim")): 1}
     assert data.value("Walmart", "Walmart") == 3  # a node's size: its documents
+    assert data.cell_ids(project, "Walmart", "삼성전자").documents == (docs["d1"], docs["d3"])
+
+
+# Sentences: abbreviations (Mr., U.S.), a paragraph break with no period before it, Korean with
+# a period and a CJK full stop, a mention spanning two sentences, and stretches between two mentions
+# longer than the piece of text read at first (one holding a sentence's end, one not).
+SENTENCES = {
+    "A": "Kim met Mr. Park and the U.S. staff of Walmart on Monday. Amazon waited\n\nKim phoned.",
+    "B": "삼성전자는 아마존을 만났다. 그러나 Kim은 떠났다。Walmart 없이.",
+    "C": "They met Costco. Target came.",
+    "D": "Walmart " + "and more " * 60 + "Amazon agreed.",
+    "E": "Kim " + "and more " * 60 + "left. Amazon stayed.",
+}
+MENTIONS = {"A": [("Kim", 0), ("Walmart", 0), ("Amazon", 0), ("Kim", 1)], "B": [("삼성전자", 0), ("아마존", 0),
+            ("Kim", 0), ("Walmart", 0)], "C": [("They", 0), ("Costco. Target", 0), ("came", 0)],
+            "D": [("Walmart", 0), ("Amazon", 0)], "E": [("Kim", 0), ("Amazon", 0)]}
+
+
+def test_the_sentence_network_joins_entities_mentioned_in_one_sentence(project):
+    org = project.codebook.by_name("Organization")
+    docs, tagged = {}, {}
+    for name, text in SENTENCES.items():
+        docs[name] = project.documents.add(title=name, text=text)
+        for word, nth in MENTIONS[name]:
+            tagged[(name, word, nth)] = project.annotations.add(docs[name], org, *span_of(text, word, nth)).id
+    data = chart_data(project, "cooccurrence", options=ChartOptions(within="sentence"))
+    edges = {frozenset((a, b)): w for (a, b), w in data.values.items() if a != b}
+    assert edges == {frozenset(("Kim", "Walmart")): 1, frozenset(("삼성전자", "아마존")): 1,
+                     frozenset(("They", "Costco. Target")): 1, frozenset(("Walmart", "Amazon")): 1}
+    assert data.value("Kim", "Kim") == 3  # a node's size stays its documents
+    assert data.value_title == "sentences"
+    # A click on an edge lists the documents with a shared sentence and the mentions in it.
+    kim_walmart = data.cell_ids(project, "Kim", "Walmart")
+    assert kim_walmart.documents == (docs["A"],)
+    assert kim_walmart.annotations == tuple(sorted((tagged[("A", "Kim", 0)], tagged[("A", "Walmart", 0)])))
+    assert data.cell_ids(project, "Walmart", "Amazon").documents == (docs["D"],)
+    assert data.cell_ids(project, "Kim", "Amazon").documents == ()
+    assert data.cell_ids(project, "Kim", None).documents == (docs["A"], docs["B"], docs["E"])
+    # The same mentions by document: every pair in one document is joined.
+    by_document = chart_data(project, "cooccurrence")
+    shared = {frozenset((a, b)): w for (a, b), w in by_document.values.items() if a != b}
+    assert shared[frozenset(("Kim", "Walmart"))] == 2 and shared[frozenset(("Kim", "Amazon"))] == 2
+    assert by_document.cell_ids(project, "Kim", "Walmart").documents == (docs["A"], docs["B"])
+    with pytest.raises(ProjectError, match="Unknown --within 'paragraph'; use document or sentence"):
+        chart_data(project, "cooccurrence", options=ChartOptions(within="paragraph"))
+
+
+def test_the_sentence_network_keeps_to_the_filter_and_the_coders(coded):
+    project, docs = coded
+    by_sentence = ChartOptions(within="sentence")
+
+    def edges(flt):
+        data = chart_data(project, "cooccurrence", flt, by_sentence)
+        return {frozenset((a, b)): w for (a, b), w in data.values.items() if a != b}, data
+
+    # d1 and d3 as kim tagged them; d2 names Walmart and Amazon in two sentences.
+    assert edges(ChartFilter(coder="kim"))[0] == {frozenset(("Walmart", "삼성전자")): 2,
+                                                  frozenset(("Walmart", "Amazon")): 1,
+                                                  frozenset(("Amazon", "삼성전자")): 1}
+    only_post, data = edges(ChartFilter(metadata=(("outlet", "Post"),)))
+    assert only_post == {} and data.rows == ["Amazon", "Walmart"]
+    assert data.cell_ids(project, "Amazon", "Walmart").documents == ()
+    times, data = edges(ChartFilter(metadata=(("outlet", "Times"),), coder="kim"))
     assert data.cell_ids(project, "Walmart", "삼성전자").documents == (docs["d1"], docs["d3"])
 
 

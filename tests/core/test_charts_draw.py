@@ -113,3 +113,11 @@ def test_a_dark_theme_chart_has_a_dark_background_and_light_text(coded, tmp_path
     root = ET.parse(tmp_path / "dark.svg").getroot()
     title = next(t for t in root.iter(f"{SVG}text") if "".join(t.itertext()) == "Stance by target")
     assert "#e8e8e8" in title.get("style", "").lower()
+
+
+def test_dollar_signs_in_a_label_are_text_not_math(coded, tmp_path):
+    # "$x^$" would be TeX to matplotlib: a parse error, or "$5 or $6" set in italics without its dollars.
+    coded.codebook.rename(coded.codebook.by_name("Person").id, "Price $x^$ or $5 or $6")
+    data = chart_data(coded, "labels")
+    assert "Price $x^$ or $5 or $6" in _svg_texts(save(data, tmp_path / "labels.svg"))
+    assert _png_size(save(data, tmp_path / "labels.png", width=640, height=480)) == (640, 480)

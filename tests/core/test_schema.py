@@ -73,6 +73,8 @@ EXPECTED_INDEXES = {
     ("variable_choices", ("variable_id", "label"), True),
     ("variable_values", ("variable_id",), False),
     ("variable_values", ("coder_id", "document_id"), False),
+    ("annotations", ("entity_id", "document_id", "span_start", "label_id", "coder_id"), False),  # schema 9
+    ("annotations", ("text", "document_id", "span_start", "label_id", "coder_id", "entity_id"), False),
     ("coded_documents", ("coder_id",), False),
 }
 
@@ -422,7 +424,7 @@ def _coders_of_annotations(conn: sqlite3.Connection) -> list[tuple[str, str]]:
                         "ORDER BY a.id").fetchall()
 
 
-@pytest.mark.parametrize("version", range(1, 8))
+@pytest.mark.parametrize("version", range(1, 9))
 def test_every_annotation_of_an_old_file_gets_the_coder_its_annotator_names(tmp_path, version):
     path = tmp_path / f"v{version}.annotator"
     shutil.copy(FIXTURES / f"schema_v{version}.annotator", path)
@@ -457,3 +459,34 @@ def test_unsigned_annotations_of_a_one_person_project_stay_that_persons(tmp_path
     with Project(path, create=False) as p:
         assert [c.name for c in p.coders.list()] == ["fixture"]
         assert {coder for _signed, coder in _coders_of_annotations(p.store.conn)} == {"fixture"}
+
+
+# -- schema 9: the entity charts' indexes ----------------------------------------------------
+
+
+def test_schema_8_project_keeps_its_coders_and_answers_and_its_entity_charts_read_the_new_indexes(tmp_path):
+    from annotator.core.charts.data import chart_data
+    from annotator.core.charts.filters import ChartFilter, resolve
+    from annotator.core.charts.network import _arms
+
+    path = tmp_path / "v8.annotator"
+    shutil.copy(FIXTURES / "schema_v8.annotator", path)
+    before = _raw(path)
+    rows = {table: before.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("annotations", "coders", "variable_values", "coded_documents", "entities")}
+    before.close()
+    with Project(path, create=False) as p:
+        assert schema.user_version(p.store.conn) == schema.SCHEMA_VERSION
+        for table, kept in rows.items():
+            assert p.store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == kept, table
+        assert [c.name for c in p.coders.list()] == ["fixture", "김지우", "analyst", "Kim", "이서연"]
+        assert p.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # Walmart: the v2 mention (월마트) and the v8 one linked to it, in two documents.
+        data = chart_data(p, "entities")
+        assert (data.value("Walmart", "mentions"), data.value("Walmart", "documents")) == (2, 2)
+        assert (data.value("아마존", "mentions"), data.value("아마존", "documents")) == (1, 1)
+        linked, unlinked, params = _arms(resolve(p, ChartFilter()))
+        for sql, index in ((f"SELECT e.name, count(*) {linked} GROUP BY e.name", "idx_annotations_entity_documents"),
+                           (f"SELECT a.text, count(*) {unlinked} GROUP BY a.text", "idx_annotations_text")):
+            plan = " ".join(row[-1] for row in p.store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            assert f"COVERING INDEX {index}" in plan, plan

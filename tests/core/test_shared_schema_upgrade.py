@@ -18,9 +18,13 @@ def _a_broken_step(conn) -> None:
     conn.execute_native("SELECT no_such_function()")
 
 
+NOW = str(server_schema.SERVER_SCHEMA_VERSION)
+NEXT = str(server_schema.SERVER_SCHEMA_VERSION + 1)
+
+
 def _pretend_newer(monkeypatch, step) -> None:
-    monkeypatch.setattr(server_schema, "SERVER_MIGRATIONS", [step])
-    monkeypatch.setattr(server_schema, "SERVER_SCHEMA_VERSION", 2)
+    monkeypatch.setattr(server_schema, "SERVER_MIGRATIONS", [*server_schema.SERVER_MIGRATIONS, step])
+    monkeypatch.setattr(server_schema, "SERVER_SCHEMA_VERSION", server_schema.SERVER_SCHEMA_VERSION + 1)
 
 
 def _columns(project) -> set[str]:
@@ -33,21 +37,21 @@ def test_an_owner_opening_an_older_shared_project_upgrades_it_once(shared_url, m
         project.documents.add(title="One", text="Walmart opened a store.")
     _pretend_newer(monkeypatch, _add_a_column)
     with Project(shared_url) as project:
-        assert project.store.info("server_schema") == "2"
+        assert project.store.info("server_schema") == NEXT
         assert "reviewed_by" in _columns(project)
         assert [d.title for d in project.documents.summaries()] == ["One"]
     with Project(shared_url) as again:  # nothing left to do the second time
-        assert again.store.info("server_schema") == "2"
+        assert again.store.info("server_schema") == NEXT
 
 
 def test_a_failed_upgrade_leaves_the_shared_project_as_it_was(shared_url, monkeypatch):
     Project(shared_url).close()
     _pretend_newer(monkeypatch, _a_broken_step)
-    with pytest.raises(ProjectError, match="Could not upgrade .* from server schema 1 .*left as it was"):
+    with pytest.raises(ProjectError, match=f"Could not upgrade .* from server schema {NOW} .*left as it was"):
         Project(shared_url)
     monkeypatch.undo()
     with Project(shared_url) as project:
-        assert project.store.info("server_schema") == "1"
+        assert project.store.info("server_schema") == NOW
         assert "half_done" not in _columns(project)
 
 
@@ -74,4 +78,21 @@ def test_a_coder_cannot_upgrade_and_is_told_to_ask_an_owner(team, monkeypatch):
         team.open(coder)
     monkeypatch.undo()
     with team.open() as owner:
-        assert owner.store.info("server_schema") == "1"
+        assert owner.store.info("server_schema") == NOW
+
+
+def test_a_shared_project_of_server_schema_1_gains_the_entity_charts_index(shared_url):
+    """Server schema 2 carries project schema 9: the index the entity charts read linked mentions by."""
+    with Project(shared_url) as project:
+        conn = project.store.conn
+        conn.execute_native("DROP INDEX idx_annotations_entity_documents")
+        conn.execute_native("UPDATE project_info SET value = '1' WHERE key = 'server_schema'")
+        conn.execute_native("UPDATE project_info SET value = '8' WHERE key = 'project_schema'")
+    with Project(shared_url) as project:
+        assert (project.store.info("server_schema"), project.store.info("project_schema")) == ("2", "9")
+        assert project.store.conn.execute_native(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_annotations_entity_documents'").fetchone()[0] \
+            .endswith("(entity_id, document_id, span_start, label_id, coder_id)")
+        # The text index stays SQLite's: PostgreSQL's B-tree refuses a long text.
+        assert project.store.conn.execute_native(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_annotations_text'").fetchone()[0] == 0

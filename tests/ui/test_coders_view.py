@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat
 
 from annotator.core.project import Project
+from annotator.ui import tool_openers
 from annotator.ui.common import settings
 
 from .driver import Driver
@@ -146,7 +147,7 @@ def test_the_annotation_table_lists_only_the_codes_shown(open_window, seeded_pat
     window = open_window(seeded_path)
     ui = Driver(window)
     ui.open(TITLE)
-    window._open_annotation_table()
+    tool_openers.open_annotation_table(window)
     table = window.tool_window("annotation_table")
     texts = lambda: [table.model.index(r, table.model.TEXT).data() for r in range(table.model.rowCount())]  # noqa: E731
     assert texts() == ["Walmart"]

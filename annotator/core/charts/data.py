@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotator.core.charts.filters import ChartFilter, Scope, require_key, resolve
+from annotator.core.charts.network import mentions, network, top_counts
 from annotator.core.charts.table import Base, ChartData, ordered
 from annotator.core.coding.variables import choices_of
 from annotator.core.common.errors import ProjectError
@@ -34,6 +35,7 @@ class ChartOptions:
     second: str | None = None  # crosstab: the column variable
     layer: str | None = None  # labels, matrix: one codebook layer
     limit: int = 20  # most rows (targets, entities, documents...) shown; a network's nodes
+    within: str = "document"  # cooccurrence: entities joined by sharing a "document" or a "sentence"
 
 
 def _stance_labels(project: ProjectLike) -> list:
@@ -137,23 +139,11 @@ def stance_over_time(project: ProjectLike, flt: ChartFilter = ChartFilter(),
                          "documents without a readable date (YYYY-MM-DD) are left out.")
 
 
-def _mentions(scope: Scope) -> Base:
-    cond, params = scope.both("a.document_id", "a.coder_id")
-    return Base("SELECT a.document_id, a.id AS annotation_id, CAST(COALESCE(e.name, a.text) AS TEXT) AS rk, "
-                "'' AS ck FROM annotations a JOIN labels l ON l.id = a.label_id "
-                "LEFT JOIN entities e ON e.id = a.entity_id "
-                f"WHERE l.layer = 'entity' AND COALESCE(e.name, a.text) <> ''{cond}", tuple(params))
-
-
-def _mentions_and_documents(project: ProjectLike, base: Base) -> dict[str, tuple[int, int]]:
-    return {str(rk): (mentions, documents) for rk, mentions, documents in project.store.conn.execute(
-        f"SELECT rk, count(*), count(DISTINCT document_id) FROM ({base.sql}) AS b GROUP BY rk", base.params)}
-
-
 def top_entities(project: ProjectLike, flt: ChartFilter = ChartFilter(),
                  options: ChartOptions = ChartOptions()) -> ChartData:
-    base = _mentions(resolve(project, flt))
-    counts = _mentions_and_documents(project, base)
+    scope = resolve(project, flt)
+    base = mentions(scope)
+    counts = top_counts(project, scope, "mentions", options.limit)
     rows = ordered({name: float(m) for name, (m, _) in counts.items()}, options.limit)
     values = {}
     for name in rows:
@@ -166,24 +156,8 @@ def top_entities(project: ProjectLike, flt: ChartFilter = ChartFilter(),
 
 def entity_network(project: ProjectLike, flt: ChartFilter = ChartFilter(),
                    options: ChartOptions = ChartOptions()) -> ChartData:
-    """Entities as nodes (sized by documents), an edge weighted by the documents two entities share."""
-    base = _mentions(resolve(project, flt))
-    counts = _mentions_and_documents(project, base)
-    nodes = ordered({name: float(d) for name, (_, d) in counts.items()}, min(options.limit, 50))
-    values: dict[tuple[str, str], float] = {(n, n): counts[n][1] for n in nodes}
-    if nodes:
-        marks = ", ".join("?" * len(nodes))
-        order = {name: i for i, name in enumerate(nodes)}
-        for x, y, shared in project.store.conn.execute(
-                f"WITH m AS (SELECT DISTINCT document_id, rk FROM ({base.sql}) AS b WHERE rk IN ({marks})) "
-                "SELECT x.rk, y.rk, count(*) FROM m x JOIN m y ON x.document_id = y.document_id AND x.rk < y.rk "
-                "GROUP BY x.rk, y.rk", (*base.params, *nodes)):
-            first, second = sorted((str(x), str(y)), key=order.__getitem__)
-            values[(first, second)] = shared
-    return ChartData("cooccurrence", "Entities in the same documents", "network", "entity", "entity",
-                     "documents", nodes, list(nodes), values, {},
-                     f"The {len(nodes)} entities in most documents; an edge joins two found in the same "
-                     "document, weighted by how many documents they share.", base)
+    """Entities as nodes, joined by the documents (or, options.within, the sentences) they share."""
+    return network(project, flt, options)
 
 
 def _attribute_base(scope: Scope, attribute: str, rk: str, ck: str, joins: str = "") -> Base:

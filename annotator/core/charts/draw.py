@@ -6,6 +6,11 @@ canvas, never pyplot, so the core holds no GUI state and the Qt dashboard can pu
 Figure on its own canvas. Nothing is told by colour alone: stacked segments carry a hatch
 pattern per series and their numbers, heatmap cells their numbers, bars their values,
 so a chart survives greyscale print.
+
+Each figure remembers which (row, column) of its ChartData every bar, cell, node and edge
+stands for (`cell_at`), so a click on the dashboard's canvas, or on any canvas holding the
+figure, finds the documents behind it with ChartData.cell_ids; the geometry stays here,
+without Qt, and is tested on a plain Agg figure.
 """
 
 from __future__ import annotations
@@ -63,6 +68,9 @@ def _style() -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": families,  # matplotlib falls back glyph by glyph along this list
         "svg.fonttype": "none",  # text stays <text>: searchable, and the SVG names what it shows
+        # Labels, targets and titles are the analyst's words: "$5 or $6" is money, not TeX to typeset
+        # (and "$x^$" would not draw at all). So no math fonts either: the installers leave them out.
+        "text.parse_math": False,
         "pdf.fonttype": 42,
         "axes.unicode_minus": False,
         "hatch.linewidth": 0.6,
@@ -70,7 +78,8 @@ def _style() -> dict:
 
 
 def drawing_available() -> bool:
-    """Whether this installation can draw: the installers leave matplotlib out for now (see annotator.spec)."""
+    """Whether this installation can draw. The installers carry matplotlib (and --selftest draws a chart);
+    an install that lost it still saves every chart's table as CSV and says why a picture does not."""
     import importlib.util
 
     return importlib.util.find_spec("matplotlib") is not None
@@ -78,14 +87,17 @@ def drawing_available() -> bool:
 
 def _require_drawing() -> None:
     if not drawing_available():
-        raise ProjectError("This installation of Annotator cannot draw charts yet: the drawing library "
-                           "(matplotlib) is not part of it. The table behind a chart still saves as CSV "
-                           "(--out FILE.csv); Annotator installed from source with pip draws every chart.")
+        raise ProjectError("This installation of Annotator cannot draw charts: its drawing library "
+                           "(matplotlib) is missing. The table behind a chart still saves as CSV "
+                           "(--out FILE.csv); reinstall Annotator to draw charts again.")
 
 
 def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: int = DPI,
-           theme: Theme = LIGHT) -> "Figure":
-    """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi, in the theme's colours."""
+           theme: Theme = LIGHT, compact: bool = False) -> "Figure":
+    """The chart as a matplotlib Figure (Agg canvas) of width x height pixels at dpi, in the theme's colours.
+
+    compact: a small panel of the dashboard's Overview, whose heading names it: no title, the
+    legend in a row above the plot rather than beside it, fewer ticks, shorter tick labels."""
     _require_drawing()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -95,18 +107,59 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
+        fig.annotator_hits = _Hits(ax)
+        fig.annotator_theme = theme
         {"stacked": _stacked, "bars": _bars, "heatmap": _heatmap, "network": _network}[data.shape](ax, data)
         if data.shape in ("stacked", "bars") and data.kind != "agreement":
             from matplotlib.ticker import MaxNLocator
 
             # Counts are whole: no tick at 0.5 documents.
             axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
-            axis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(data.title)
+            axis.set_major_locator(MaxNLocator(integer=True, nbins=4 if compact else "auto"))
+        if compact:
+            _compact(ax, data)
+        else:
+            ax.set_title(data.title)
         fig.set_layout_engine("constrained")
         # Drawing here, inside the style, fixes the fonts each text was laid out with.
         fig.canvas.draw()
     return fig
+
+
+COMPACT_TICK_CHARS = 28
+
+
+def _compact(ax, data: ChartData) -> None:
+    legend = ax.get_legend()
+    if legend is not None:
+        handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
+        legend.remove()
+        ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(labels), 4),
+                  fontsize=7, frameon=False, handlelength=1.2, columnspacing=0.8, borderaxespad=0.2)
+    if data.shape == "bars" or (data.shape == "stacked" and data.row_title not in ("month", "week")):
+        rows = list(reversed(data.rows))  # as _bars and _stacked stand them, bottom to top; cut from whole names
+        ax.set_yticks(list(range(len(rows))), [_middle(row, COMPACT_TICK_CHARS) for row in rows])
+    if data.shape == "bars":  # room right of the longest bar for its number
+        ax.margins(x=0.2)
+    ax.tick_params(labelsize=8)
+    ax.xaxis.label.set_fontsize(8)
+    ax.yaxis.label.set_fontsize(8)
+
+
+def _middle(name: str, chars: int) -> str:
+    """Cut in the middle: "variable: whole document: stance toward …" would name two rows alike; their ends differ."""
+    if len(name) <= chars:
+        return name
+    head = (chars - 1) // 3
+    return name[:head].rstrip() + "…" + name[-(chars - 1 - head):].lstrip()
+
+
+def styled(fig: "Figure"):
+    """A context to draw `fig` again in (a canvas resized, a figure saved): ticks made anew on a redraw
+    take their font from matplotlib's settings then, and outside the chart's style would lose Hangul."""
+    import matplotlib
+
+    return matplotlib.rc_context({**_style(), **getattr(fig, "annotator_theme", LIGHT).rc()})
 
 
 def _colors(data: ChartData, names: list[str]) -> list[str]:
@@ -123,18 +176,24 @@ def _stacked(ax, data: ChartData) -> None:
         style = dict(color=colour, hatch=HATCHES[i % len(HATCHES)], edgecolor=_fg(), linewidth=0.4, label=column)
         bars = (ax.barh(list(positions), widths, left=left, **style) if horizontal
                 else ax.bar(list(positions), widths, bottom=left, **style))
+        _hits(ax).add_bars(bars, rows, column, widths)
+        for patch, width in zip(bars.patches, widths):
+            if not width:  # an empty segment at the bar's end would pin the axis there, the bar touching the frame
+                patch.sticky_edges.x.clear()
+                patch.sticky_edges.y.clear()
         if len(rows) * len(data.columns) <= MAX_SEGMENT_LABELS:  # beyond, the hatches and legend tell them apart
             ax.bar_label(bars, labels=[_shown(w) if w else "" for w in widths], label_type="center", fontsize=8,
                          color="black",
                          bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         left = [a + b for a, b in zip(left, widths)]
     ticks = ax.set_yticks if horizontal else ax.set_xticks
-    ticks(list(positions), rows)
+    ticks(list(positions), [_tick(row) for row in rows])
+    _room(ax, len(rows), horizontal)
     if not horizontal:
         ax.tick_params(axis="x", labelrotation=45)
     (ax.set_xlabel if horizontal else ax.set_ylabel)(data.value_title)
     (ax.set_ylabel if horizontal else ax.set_xlabel)(data.row_title)
-    ax.legend(title=data.column_title, loc="best", fontsize=8)
+    _legend(ax, title=data.column_title)
 
 
 def _bars(ax, data: ChartData) -> None:
@@ -149,13 +208,15 @@ def _bars(ax, data: ChartData) -> None:
             _colors(data, data.columns)[i]
         bars = ax.barh([p + offset for p in range(len(rows))], values, height, color=colours,
                        hatch=HATCHES[i % len(HATCHES)], edgecolor=_fg(), linewidth=0.4, label=column)
+        _hits(ax).add_bars(bars, rows, column, values)
         ax.bar_label(bars, labels=[_shown(data.value(row, column)) if (row, column) in data.values
                                    or data.absent_is_zero else "" for row in rows], padding=2, fontsize=8)
-    ax.set_yticks(list(range(len(rows))), rows)
+    ax.set_yticks(list(range(len(rows))), [_tick(row) for row in rows])
+    _room(ax, len(rows), True)
     ax.set_xlabel(data.value_title)
     ax.set_ylabel(data.row_title)
     if not one:
-        ax.legend(loc="best", fontsize=8)
+        _legend(ax, reverse=True)  # in the order the bars of a row stand, top to bottom
 
 
 def _heatmap(ax, data: ChartData) -> None:
@@ -163,13 +224,15 @@ def _heatmap(ax, data: ChartData) -> None:
     top = max((v for line in grid for v in line), default=0) or 1
     # viridis gets lighter as it rises, so the order of cells survives greyscale; the numbers say the rest.
     image = ax.imshow(grid, cmap="viridis", aspect="auto", vmin=0, vmax=top)
+    _hits(ax).grid = (list(data.rows), list(data.columns))
     for r, line in enumerate(grid):
         for c, value in enumerate(line):
             if value:
                 ax.text(c, r, _shown(value), ha="center", va="center", fontsize=8,
                         color="black" if value > top * 0.6 else "white")
-    ax.set_xticks(list(range(len(data.columns))), data.columns, rotation=45, ha="right")
-    ax.set_yticks(list(range(len(data.rows))), data.rows)
+    ax.set_xticks(list(range(len(data.columns))), [_tick(c) for c in data.columns], rotation=45, ha="right",
+                  rotation_mode="anchor")
+    ax.set_yticks(list(range(len(data.rows))), [_tick(row) for row in data.rows])
     ax.set_xlabel(data.column_title)
     ax.set_ylabel(data.row_title)
     from matplotlib.ticker import MaxNLocator
@@ -189,8 +252,9 @@ def _network(ax, data: ChartData) -> None:
     heaviest = max((w for *_, w in edges), default=1)
     for a, b, weight in sorted(edges, key=lambda e: e[2]):
         (x1, y1), (x2, y2) = where[a], where[b]
-        ax.plot([x1, x2], [y1, y2], color=_fg(), linewidth=0.5 + 4 * weight / heaviest,
-                alpha=0.35 + 0.5 * weight / heaviest, zorder=1)
+        line, = ax.plot([x1, x2], [y1, y2], color=_fg(), linewidth=0.5 + 4 * weight / heaviest,
+                        alpha=0.35 + 0.5 * weight / heaviest, zorder=1)
+        _hits(ax).edges.append((a, b, line))
         if len(edges) <= 30:
             ax.text((x1 + x2) / 2, (y1 + y2) / 2, _shown(weight), fontsize=7, ha="center", va="center",
                     color="black", bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
@@ -198,17 +262,123 @@ def _network(ax, data: ChartData) -> None:
     biggest = max((data.value(n, n) for n in data.rows), default=1) or 1
     for name in data.rows:
         x, y = where[name]
-        ax.scatter([x], [y], s=60 + 600 * data.value(name, name) / biggest, color="#4E79A7",
-                   edgecolor=_fg(), linewidth=0.6, zorder=3)
-        ax.annotate(f"{name} ({_shown(data.value(name, name))})", (x, y), xytext=(x * 1.18, y * 1.12),
-                    ha="left" if x > 0.05 else "right" if x < -0.05 else "center", va="center", fontsize=8,
-                    zorder=4)
+        size = 60 + 600 * data.value(name, name) / biggest
+        ax.scatter([x], [y], s=size, color="#4E79A7", edgecolor=_fg(), linewidth=0.6, zorder=3)
+        caption = ax.annotate(f"{_tick(name)} ({_shown(data.value(name, name))})", (x, y), xytext=(x * 1.18, y * 1.12),
+                              ha="left" if x > 0.05 else "right" if x < -0.05 else "center", va="center",
+                              fontsize=8, zorder=4)
+        _hits(ax).nodes.append((name, (x, y), size, caption))
     ax.set_xlim(-1.6, 1.6)
     ax.set_ylim(-1.35, 1.35)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.text(0.0, -0.02, f"node: {data.value_title}; edge: {data.value_title} shared", transform=ax.transAxes,
             fontsize=8)
+
+
+Cell = tuple[str, "str | None"]  # (row, column) of a ChartData; column None: a network's node
+
+
+class _Hits:
+    """What each drawn thing of a figure stands for, in data coordinates: display positions are
+    asked of the axes when a click comes, so they hold after the canvas is resized or laid out again."""
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.bars: list[tuple[object, str, str]] = []  # (rectangle, row, column)
+        self.grid: tuple[list[str], list[str]] | None = None  # a heatmap's rows and columns, cell (c, r) at (c, r)
+        self.nodes: list[tuple[str, tuple[float, float], float, object]] = []  # (name, xy, marker area pt², caption)
+        self.edges: list[tuple[str, str, object]] = []  # (first, second, line)
+
+    def add_bars(self, bars, rows: list[str], column: str, values: list[float]) -> None:
+        self.bars += [(patch, row, column) for patch, row, value in zip(bars.patches, rows, values) if value]
+
+
+def _hits(ax) -> _Hits:
+    return ax.figure.annotator_hits
+
+
+def cell_at(fig: "Figure", x: float, y: float) -> Cell | None:
+    """The (row, column) under display point (x, y) (pixels from the bottom left, as matplotlib's events
+    give them): a bar segment, a heatmap cell, a network's node (row, None) or its caption, or an edge."""
+    hits: _Hits | None = getattr(fig, "annotator_hits", None)
+    if hits is None:
+        return None
+    ax = hits.ax
+    for name, xy, size, caption in hits.nodes:
+        cx, cy = ax.transData.transform(xy)
+        radius = math.sqrt(size) / 2 * fig.dpi / 72 + 3  # a marker's area is in points²; a little slack
+        if math.hypot(x - cx, y - cy) <= radius or caption.get_window_extent().contains(x, y):
+            return (name, None)
+    near = [(_distance((x, y), *(ax.transData.transform(p) for p in line.get_xydata())), a, b, line)
+            for a, b, line in hits.edges]
+    for distance, a, b, line in sorted(near, key=lambda n: n[0]):
+        if distance <= line.get_linewidth() * fig.dpi / 72 / 2 + 3:
+            return (a, b)
+        break
+    for patch, row, column in hits.bars:
+        if patch.contains_point((x, y)):
+            return (row, column)
+    if hits.grid is not None and ax.bbox.contains(x, y):
+        rows, columns = hits.grid
+        cx, cy = ax.transData.inverted().transform((x, y))
+        c, r = round(cx), round(cy)
+        if 0 <= r < len(rows) and 0 <= c < len(columns):
+            return (rows[r], columns[c])
+    return None
+
+
+def cell_centres(fig: "Figure") -> dict[Cell, tuple[float, float]]:
+    """Where to click for each (row, column) the figure draws, in display pixels as cell_at takes them
+    (an edge: a point on its line, away from the middle where a circle's diameters cross)."""
+    hits: _Hits | None = getattr(fig, "annotator_hits", None)
+    if hits is None:
+        return {}
+    ax, found = hits.ax, {}
+    for patch, row, column in hits.bars:
+        box = patch.get_window_extent()
+        found[(row, column)] = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+    if hits.grid is not None:
+        rows, columns = hits.grid
+        for r, row in enumerate(rows):
+            for c, column in enumerate(columns):
+                found[(row, column)] = tuple(ax.transData.transform((c, r)))
+    for a, b, line in hits.edges:
+        (x1, y1), (x2, y2) = line.get_xydata()
+        found[(a, b)] = tuple(ax.transData.transform((x1 + 0.3 * (x2 - x1), y1 + 0.3 * (y2 - y1))))
+    for name, xy, _size, _caption in hits.nodes:
+        found[(name, None)] = tuple(ax.transData.transform(xy))
+    return found
+
+
+def _distance(point, start, end) -> float:
+    """From point to the segment start-end, all in display pixels."""
+    (px, py), (x1, y1), (x2, y2) = point, start, end
+    dx, dy = x2 - x1, y2 - y1
+    length = dx * dx + dy * dy
+    t = 0.0 if not length else max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy) / length))
+    return math.hypot(px - (x1 + t * dx), py - (y1 + t * dy))
+
+
+ROOM = 4  # bars of fewer rows keep the width of one of four, not one bar filling the plot
+
+
+def _room(ax, rows: int, horizontal: bool) -> None:
+    if rows < ROOM:
+        pad = (ROOM - rows) / 2
+        (ax.set_ylim if horizontal else ax.set_xlim)(-0.5 - pad, rows - 0.5 + pad)
+
+
+def _legend(ax, **options) -> None:
+    """Beside the plot, not on it: "best" still lands on bars once every corner holds one."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8, **options)
+
+
+TICK_CHARS = 40  # a document title as a tick would squeeze the plot to a sliver; the table keeps it whole
+
+
+def _tick(name: str) -> str:
+    return name if len(name) <= TICK_CHARS else name[:TICK_CHARS - 1].rstrip() + "…"
 
 
 def _fg() -> str:

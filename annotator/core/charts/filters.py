@@ -26,10 +26,13 @@ class ChartFilter:
     search: str | None = None  # a corpus search query (see search/query.py)
     coder: str | None = None  # one coder's codes
     gold: bool = False  # the adjudicated layer's codes
+    documents: tuple[int, ...] | None = None  # only these documents (the dashboard: those the document list shows)
 
     def describe(self) -> str:
         """The filter in words, for a chart's subtitle and a report's method note."""
         parts = [f"{key} = {value}" for key, value in self.metadata]
+        if self.documents is not None:
+            parts.append(f"{len(self.documents):,} document{'s' * (len(self.documents) != 1)} chosen")
         if self.stance_target:
             parts.append(f"stance {self.stance or 'any'} toward {self.stance_target}")
         if self.search:
@@ -101,6 +104,8 @@ def resolve(project: ProjectLike, flt: ChartFilter) -> Scope:
         kept = ids if kept is None else kept & ids
 
     conn = project.store.conn
+    if flt.documents is not None:
+        narrow(flt.documents)
     for key, value in flt.metadata:
         require_key(project, key)
         narrow(row[0] for row in conn.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from annotator.core.common.protocols import ProjectLike
 
@@ -51,6 +52,12 @@ class CellIds:
     annotations: tuple[int, ...]
 
 
+class Pairs(Protocol):
+    """What joins two nodes of a network when it is more than sharing a document (a sentence)."""
+
+    def cell(self, project: ProjectLike, first: str, second: str) -> CellIds: ...
+
+
 @dataclass
 class ChartData:
     """One chart's table: rows x columns of numbers, with what the drawing needs to label and colour them.
@@ -73,6 +80,7 @@ class ChartData:
     note: str = ""  # what the chart counts and leaves out, in words
     base: Base | None = None  # None: the figures do not come from coded things (agreement)
     absent_is_zero: bool = True  # False: a cell with no value has no figure (agreement), not a count of 0
+    pairs: Pairs | None = None  # network: an edge's documents and mentions; None: the documents both are in
 
     def __post_init__(self) -> None:
         if self.shape not in SHAPES:
@@ -107,6 +115,10 @@ class ChartData:
         """The documents and annotations behind a cell (row and column), a row (column None) or a node."""
         if self.base is None:
             return CellIds((), ())
+        if self.shape == "bars":
+            # A bars chart's columns are measures of its rows (mentions and documents, annotations and
+            # documents, answers): every bar of a row stands for the same coded things.
+            column = None
         if self.shape == "network":
             return self._edge_ids(project, row, column)
         return self.base.cell(project, row, column)
@@ -116,6 +128,8 @@ class ChartData:
         one = self.base.cell(project, first, None)
         if second is None or second == first:
             return one
+        if self.pairs is not None:
+            return self.pairs.cell(project, first, second)
         other = self.base.cell(project, second, None)
         both = set(one.documents) & set(other.documents)
         annotations = {a for a in one.annotations + other.annotations}

@@ -333,11 +333,30 @@ def _coders_from_annotators(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE annotations SET coder_id = ? WHERE annotator IS ?", (coder, raw))
 
 
+def _v9_mention_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes the entity charts count a million mentions from, reading no annotation's row (issue 16).
+
+    An entity mention is named by its registry entity when linked (entity_id) and else by its
+    text. idx_annotations_entity_documents gives the linked ones' documents and starts by
+    entity, idx_annotations_text the others' by text, in order: the most mentioned entities and
+    their network are a walk along each instead of a scan and sort of the whole table (on the
+    bench's archive the most mentioned entities took 3.5 s to count and draw, 0.7 s with them). They hold every layer's annotations, as an index
+    cannot say which labels are entity labels. PostgreSQL keeps the first only
+    (store/pg/server_schema.py): it groups by hashing, and a B-tree of text refuses long values.
+    """
+    conn = db.conn
+    conn.execute("CREATE INDEX idx_annotations_entity_documents "
+                 "ON annotations(entity_id, document_id, span_start, label_id, coder_id)")
+    conn.execute("CREATE INDEX idx_annotations_text "
+                 "ON annotations(text, document_id, span_start, label_id, coder_id, entity_id)")
+
+
 # Index i holds the step that produces version i + 1. Never edit a shipped step:
 # add a new one, and keep a fixture of the old file in tests/fixtures/.
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [
     _v1_initial, _v2_coding_in_depth, _v3_document_metadata, _v4_full_text_search,
     _v5_document_fingerprints, _v6_label_reading_order, _v7_refi_sources, _v8_coders_and_codesheet,
+    _v9_mention_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

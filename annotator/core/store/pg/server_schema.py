@@ -29,15 +29,24 @@ from typing import Any
 from annotator.core.store import history, schema
 from annotator.core.store.pg.search_schema import search_statements
 
-# Version 1 is what create_statements() makes. SERVER_MIGRATIONS[i] moves a server from
-# version i + 1 to i + 2; never edit a shipped step, add one (and carry a project-schema
+# create_statements() makes the newest version (SERVER_SCHEMA_VERSION); SERVER_MIGRATIONS[i]
+# moves a server from version i + 1 to i + 2; never edit a shipped step, add one (and carry a project-schema
 # change of store/schema.py to the server in the same step).
-SERVER_MIGRATIONS: list[Callable[[Any], None]] = []
+def _s2_mention_index(conn: Any) -> None:
+    """Project schema 9's index of linked entity mentions by entity (the text index stays SQLite's: _SQLITE_ONLY)."""
+    conn.execute_native("CREATE INDEX IF NOT EXISTS idx_annotations_entity_documents "
+                        "ON annotations(entity_id, document_id, span_start, label_id, coder_id)")
+
+
+SERVER_MIGRATIONS: list[Callable[[Any], None]] = [_s2_mention_index]
 SERVER_SCHEMA_VERSION = 1 + len(SERVER_MIGRATIONS)
 CHANNEL = "annotator_changes"
 
 _TYPES = {"INTEGER": "integer", "TEXT": 'text COLLATE "C"', "REAL": "double precision", "BLOB": "bytea", "": "text"}
 _SKIPPED = ("sqlite_", "documents_fts")
+# SQLite's indexes a server leaves out: PostgreSQL groups annotations' texts by hashing, and its
+# B-tree refuses a value over about 2,700 bytes, which a long span's text can be.
+_SQLITE_ONLY = ("idx_annotations_text",)
 
 
 def _sqlite_schema() -> sqlite3.Connection:
@@ -84,7 +93,7 @@ def table_statements() -> tuple[list[str], dict[str, list[str]]]:
                            "DEFERRABLE INITIALLY IMMEDIATE")
     indexes = [sql for (name, sql) in conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
-        if not name.startswith(_SKIPPED)]
+        if not name.startswith(_SKIPPED) and name not in _SQLITE_ONLY]
     creates.append("ALTER TABLE coders ADD CHECK (kind IN ('coder', 'gold'))")
     conn.close()
     return creates + foreign + indexes, keys

@@ -1,0 +1,1 @@
+"""Charts of the findings: the Analyze › Charts dashboard over core.charts."""
