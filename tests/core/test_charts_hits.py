@@ -90,3 +90,47 @@ def test_each_bar_of_a_measures_chart_lists_the_row_it_measures(coded, kind, lay
         assert behind.annotations == tuple(sorted(a for a, _ in expected)), column
         assert behind.documents == tuple(sorted({d for _, d in expected})), column
     assert len(expected) == data.value(row, data.columns[0]) >= 2
+
+
+@pytest.mark.parametrize("compact", [False, True])
+@pytest.mark.parametrize("kind", ["entities", "labels"])
+def test_measures_of_different_sizes_each_get_a_panel_with_its_own_scale(coded, kind, compact):
+    """Mentions (many) beside documents (few) on one axis made the documents bars slivers (issue 16, polish item 1):
+    one panel per measure, each as long as its own numbers, and a click on either bar lists (row, measure)."""
+    project, _ = coded
+    data = chart_data(project, kind)
+    assert len(data.columns) == 2
+    fig = figure(data, width=900, height=600, compact=compact)
+    axes = [ax for ax in fig.axes if ax.patches]
+    assert [ax.get_title() for ax in axes] == data.columns
+    for ax, column in zip(axes, data.columns):
+        widths = sorted(round(p.get_width(), 6) for p in ax.patches)
+        assert widths == sorted(round(data.value(row, column), 6) for row in data.rows), column
+        top = max(data.value(row, column) for row in data.rows)
+        assert ax.get_xlim()[1] < top * 2  # its own scale: the longest bar spans most of the panel
+    assert [t.get_text() for t in axes[0].get_yticklabels()][-1] == data.rows[0][:28]
+    assert not any(tick.label1.get_visible() for tick in axes[1].yaxis.get_major_ticks())  # names once, on the first
+    centres = cell_centres(fig)
+    for row in data.rows:
+        for column in data.columns:
+            assert cell_at(fig, *centres[(row, column)]) == (row, column)
+
+
+def test_labels_panels_keep_each_labels_colour_in_both_measures(coded):
+    """The annotations bars took label colours, the documents bars a palette orange that read as Organization's."""
+    project, _ = coded
+    data = chart_data(project, "labels")
+    fig = figure(data, width=900, height=600)
+    from matplotlib.colors import to_hex
+
+    for ax in (ax for ax in fig.axes if ax.patches):
+        colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+        assert colours == [to_hex(data.colors[row]) for row in reversed(data.rows)], ax.get_title()
+
+
+def test_agreement_figures_share_one_axis(coded):
+    """Agreement's measures are all 0..1: they stay side by side, where they compare."""
+    project, _ = coded
+    data = chart_data(project, "agreement")
+    fig = figure(data, width=900, height=600)
+    assert len([ax for ax in fig.axes if ax.patches]) == 1

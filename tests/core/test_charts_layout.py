@@ -45,3 +45,28 @@ def test_one_row_is_a_bar_not_the_whole_plot():
     fig = figure(stacked({"Walmart": (3, 1)}), width=800, height=500)
     (box, *_), plot = bar_boxes(fig), fig.axes[0].bbox
     assert box.height < plot.height / 3
+
+
+def seed_network() -> ChartData:
+    """Eight entities all in one document, four of them in four or five (the seed corpus's network)."""
+    names = ["Amazon", "Amazon Web Services", "Microsoft", "Walmart", "21일(현지시간)", "about a tenth",
+             "The Wall Street Journal", "Whole Foods Market"]
+    values = {(a, b): 1 for i, a in enumerate(names) for b in names[i + 1:]}
+    values.update({(n, n): 1 for n in names})
+    values.update({("Amazon", "Amazon Web Services"): 4, ("Amazon", "Microsoft"): 4, ("Amazon", "Walmart"): 4,
+                   ("Amazon Web Services", "Walmart"): 3, ("Microsoft", "Walmart"): 3, ("Amazon", "Amazon"): 5})
+    return ChartData("cooccurrence", "Entities in the same documents", "network", "entity", "entity", "documents",
+                     names, list(names), values)
+
+
+def test_the_network_numbers_its_heavier_edges_apart_and_says_the_thinnest_weight_once():
+    """28 edges numbered "1" piled up where the circle's diameters cross (polish item 3): only the heavier
+    edges carry their numbers, none over another, and the note says what the thin ones weigh."""
+    fig = figure(seed_network(), width=900, height=650)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    numbers = [t for t in ax.texts if t.get_text().isdigit()]
+    assert sorted(t.get_text() for t in numbers) == ["3", "3", "4", "4", "4"]
+    boxes = [t.get_window_extent(renderer) for t in numbers]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert any(t.get_text().endswith("the thinnest edges, unnumbered: 1") for t in ax.texts)

@@ -76,7 +76,7 @@ def test_a_compact_drawing_has_its_legend_above_distinct_ticks_and_its_numbers_i
     data = ChartData("labels", "Label frequencies", "bars", "label", "count", "count", long + ["Organization"],
                      ["annotations", "documents"], {(long[0], "annotations"): 3, (long[1], "annotations"): 2,
                                                     ("Organization", "annotations"): 264,
-                                                    ("Organization", "documents"): 5})
+                                                    ("Organization", "documents"): 5}, shared_scale=True)
     fig = figure(data, width=420, height=300, compact=True)
     ax = fig.axes[0]
     assert ax.get_title() == ""
@@ -88,3 +88,32 @@ def test_a_compact_drawing_has_its_legend_above_distinct_ticks_and_its_numbers_i
     renderer = fig.canvas.get_renderer()
     numbers = [t for t in ax.texts if t.get_text() == "264"]
     assert numbers and numbers[0].get_window_extent(renderer).x1 <= ax.bbox.x1
+
+
+def test_a_compact_drawing_of_two_measures_names_each_panel_and_keeps_its_numbers_inside():
+    """Annotations and documents in panels of their own (polish item 1): the panel title says the measure."""
+    data = ChartData("labels", "Label frequencies", "bars", "label", "count", "count", ["Organization", "Date"],
+                     ["annotations", "documents"], {("Organization", "annotations"): 264, ("Date", "annotations"): 1,
+                                                    ("Organization", "documents"): 5, ("Date", "documents"): 1})
+    fig = figure(data, width=420, height=300, compact=True)
+    assert [ax.get_title() for ax in fig.axes] == ["annotations", "documents"]
+    assert fig.axes[0].get_legend() is None  # the titles name the measures
+    renderer = fig.canvas.get_renderer()
+    for ax, number in zip(fig.axes, ("264", "5")):
+        shown = [t for t in ax.texts if t.get_text() == number]
+        assert shown and shown[0].get_window_extent(renderer).x1 <= ax.bbox.x1, number
+
+
+def test_agreement_names_in_a_small_panel_keep_their_start_and_say_variable_or_label():
+    """The panel cut "variable: stance toward walmart" to "variable:…nce toward walmart" (polish item 3): the
+    scope becomes a mark the axis title explains, and a name too long is cut at its end, its start readable."""
+    rows = ["variable: stance toward walmart", "variable: stance toward whole foods market", "label: Organization"]
+    data = ChartData("agreement", "Agreement of kim, lee", "bars", "variable or label", "measure", "agreement", rows,
+                     ["alpha"], {(row, "alpha"): 0.5 for row in rows}, absent_is_zero=False, shared_scale=True)
+    fig = figure(data, width=420, height=300, compact=True)
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["l · Organization", "v · stance toward whole foo…", "v · stance toward walmart"]
+    assert ax.get_ylabel() == "v · variable, l · label"
+    renderer = fig.canvas.get_renderer()
+    assert all(t.get_window_extent(renderer).x0 >= 0 for t in ax.get_yticklabels())  # none cut at the panel's edge

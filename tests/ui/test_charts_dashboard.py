@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from annotator.core.charts.data import KINDS, chart_data
+from annotator.core.charts.data import KINDS, ChartOptions, chart_data
 from annotator.core.charts.draw import cell_centres
 from annotator.core.project import Project
 from annotator.ui.charts.choices import GROUPS, NAMES, OVERVIEW
@@ -377,3 +377,37 @@ def test_opening_the_main_window_does_not_load_matplotlib(tmp_path):
 
 def test_readable_names_cover_every_kind():
     assert set(NAMES) == set(KINDS)
+
+
+def test_the_network_of_entities_together_in_a_sentence_is_chosen_in_the_window(open_window, charts_path, qtbot):
+    """Together in: sentence (polish item 2): the core's sentence network's numbers, and an edge lists the
+    documents where the two share a sentence ("Walmart opened a store. Amazon watched." is not one)."""
+    window = open_window(charts_path)
+    tool = open_charts(window, qtbot)
+    docs = dict(window.project.store.conn.execute("SELECT title, id FROM documents"))
+    choose(tool, "cooccurrence")
+    assert tool.choices.options_form.isRowVisible(tool.choices.within)
+    assert tool.data.values[("Walmart", "Amazon")] == 2  # d2 and d3, by document
+    choose(tool, "cooccurrence", within="sentence")
+    expected = chart_data(window.project, "cooccurrence", options=ChartOptions(within="sentence"))
+    assert tool.data.value_title == "sentences" and tool.data.values == expected.values
+    assert tool.data.values[("Walmart", "Amazon")] == 1
+    click(tool, qtbot, ("Walmart", "Amazon"))
+    assert sorted({d for d, _ in listed(tool)}) == [docs["Three"]]
+    choose(tool, "entities")
+    assert not tool.choices.options_form.isRowVisible(tool.choices.within)
+
+
+def test_the_table_beside_a_chart_is_as_wide_as_its_columns(open_window, charts_path, qtbot):
+    """Claims by source and verdict hid its last verdict behind a horizontal scroll bar (polish item 3)."""
+    window = open_window(charts_path)
+    tool = open_charts(window, qtbot)
+    tool.resize(1400, 860)
+    for kind in ("claims-source", "entities", "stance-targets"):
+        choose(tool, kind)
+        table = tool.table
+        qtbot.waitUntil(lambda: table.viewport().width() > 0)
+        columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        assert table.viewport().width() >= columns, kind  # every column in view, no sideways scrolling
+        assert table.horizontalScrollBar().maximum() == 0, kind
+        assert table.width() <= 0.4 * sum(tool.top.sizes()) + 1, kind  # the chart keeps most of the row

@@ -4,7 +4,6 @@ on a bar listing what it counts, and Open or a double click showing that chart a
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -12,29 +11,12 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from annotator.core.charts.data import chart_data
 from annotator.core.charts.draw import cell_centres
-from annotator.core.project import Project
 from annotator.ui.charts.choices import OVERVIEW
-from tests.core.charts_support import build
-from tests.ui.test_charts_dashboard import COUNTS, listed, open_charts
+from tests.ui.test_charts_dashboard import COUNTS, built, charts_path, listed, open_charts  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.filterwarnings("error:Glyph:UserWarning")  # Korean drawn as boxes fails a test
 
 PANELS = ["stance-targets", "stance-time", "entities", "claims-verdict", "labels", "agreement"]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("overview") / "charts.annotator"
-    with Project(path) as p:
-        build(p)
-    return path
-
-
-@pytest.fixture
-def charts_path(built, tmp_path) -> Path:
-    path = tmp_path / "charts.annotator"
-    path.write_bytes(built.read_bytes())
-    return path
 
 
 def panel_numbers(data) -> dict[tuple[str, str], float]:

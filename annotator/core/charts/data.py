@@ -370,7 +370,8 @@ def agreement_chart(project: ProjectLike, flt: ChartFilter = ChartFilter(),
     return ChartData("agreement", f"Agreement of {', '.join(report.coders)}", "bars", "variable or label",
                      "measure", "agreement", rows, columns, values, {},
                      f"Over the {len(report.units)} documents two or more coders coded; alphas read by "
-                     "Krippendorff's bands (.800 reliable, .667 tentative).", absent_is_zero=False)
+                     "Krippendorff's bands (.800 reliable, .667 tentative).", absent_is_zero=False,
+                     shared_scale=True)
 
 
 KINDS: dict[str, Callable[..., ChartData]] = {

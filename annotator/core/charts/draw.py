@@ -106,20 +106,28 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
     with matplotlib.rc_context({**_style(), **theme.rc()}):
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        fig.annotator_hits = _Hits(ax)
-        fig.annotator_theme = theme
-        {"stacked": _stacked, "bars": _bars, "heatmap": _heatmap, "network": _network}[data.shape](ax, data)
-        if data.shape in ("stacked", "bars") and data.kind != "agreement":
-            from matplotlib.ticker import MaxNLocator
-
-            # Counts are whole: no tick at 0.5 documents.
-            axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
-            axis.set_major_locator(MaxNLocator(integer=True, nbins=4 if compact else "auto"))
-        if compact:
-            _compact(ax, data)
+        if panelled(data):
+            axes = list(fig.subplots(1, len(data.columns), sharey=True, squeeze=False)[0])
         else:
-            ax.set_title(data.title)
+            axes = [fig.add_subplot()]
+        fig.annotator_hits = _Hits(axes)
+        fig.annotator_theme = theme
+        if panelled(data):
+            _panels(axes, data, compact)
+        else:
+            {"stacked": _stacked, "bars": _bars, "heatmap": _heatmap, "network": _network}[data.shape](axes[0], data)
+        for ax in axes:
+            if data.shape in ("stacked", "bars") and not data.shared_scale:
+                from matplotlib.ticker import MaxNLocator
+
+                # Counts are whole: no tick at 0.5 documents.
+                axis = ax.yaxis if data.shape == "stacked" and data.row_title in ("month", "week") else ax.xaxis
+                axis.set_major_locator(MaxNLocator(integer=True, nbins=(3 if len(axes) > 1 else 4) if compact
+                                                   else "auto"))
+            if compact:
+                _compact(ax, data, first=ax is axes[0])
+        if not compact:
+            (fig.suptitle if len(axes) > 1 else axes[0].set_title)(data.title)
         fig.set_layout_engine("constrained")
         # Drawing here, inside the style, fixes the fonts each text was laid out with.
         fig.canvas.draw()
@@ -129,25 +137,48 @@ def figure(data: ChartData, *, width: int = WIDTH, height: int = HEIGHT, dpi: in
 COMPACT_TICK_CHARS = 28
 
 
-def _compact(ax, data: ChartData) -> None:
+def _compact(ax, data: ChartData, first: bool = True) -> None:
     legend = ax.get_legend()
     if legend is not None:
         handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
         legend.remove()
         ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(labels), 4),
                   fontsize=7, frameon=False, handlelength=1.2, columnspacing=0.8, borderaxespad=0.2)
-    if data.shape == "bars" or (data.shape == "stacked" and data.row_title not in ("month", "week")):
+    if first and (data.shape == "bars" or (data.shape == "stacked" and data.row_title not in ("month", "week"))):
         rows = list(reversed(data.rows))  # as _bars and _stacked stand them, bottom to top; cut from whole names
-        ax.set_yticks(list(range(len(rows))), [_middle(row, COMPACT_TICK_CHARS) for row in rows])
+        ax.set_yticks(list(range(len(rows))), _short_ticks(data, rows, COMPACT_TICK_CHARS))
+        if data.kind == "agreement":
+            ax.set_ylabel("v · variable, l · label")  # what _short_ticks' marks stand for
     if data.shape == "bars":  # room right of the longest bar for its number
         ax.margins(x=0.2)
     ax.tick_params(labelsize=8)
+    ax.title.set_fontsize(8)
     ax.xaxis.label.set_fontsize(8)
     ax.yaxis.label.set_fontsize(8)
 
 
+SCOPES = ("variable: ", "label: ")  # agreement's rows: "variable: whole document: stance toward walmart"
+
+
+def _short_ticks(data: ChartData, rows: list[str], chars: int) -> list[str]:
+    """A small panel's row names, cut at the end so each starts as the analyst reads it. Agreement's scope
+    ("variable: ", "label: ") moves into the axis title as a mark ("v · ", "l · "): kept whole it would leave no
+    room for the name. Where two names would then read alike, they are cut in the middle, where they differ."""
+    marks = {"variable: ": "v · ", "label: ": "l · "}
+    names = []
+    for row in rows:
+        scope = next((s for s in SCOPES if data.kind == "agreement" and row.startswith(s)), None)
+        names.append(marks[scope] + row[len(scope):] if scope else row)
+    ends = [_end(name, chars) for name in names]
+    return [_middle(name, chars) if ends.count(end) > 1 else end for name, end in zip(names, ends)]
+
+
+def _end(name: str, chars: int) -> str:
+    return name if len(name) <= chars else name[:chars - 1].rstrip() + "…"
+
+
 def _middle(name: str, chars: int) -> str:
-    """Cut in the middle: "variable: whole document: stance toward …" would name two rows alike; their ends differ."""
+    """Cut in the middle: "stance toward walmart" and "stance toward whole foods" share their starts; the ends differ."""
     if len(name) <= chars:
         return name
     head = (chars - 1) // 3
@@ -219,6 +250,37 @@ def _bars(ax, data: ChartData) -> None:
         _legend(ax, reverse=True)  # in the order the bars of a row stand, top to bottom
 
 
+def panelled(data: ChartData) -> bool:
+    """Bars of several measures of a row (mentions and documents): one panel each, side by side, each on
+    its own scale; on one axis the documents (5) beside the mentions (126) would be slivers. Figures on one
+    scale (agreement's 0..1) stay grouped on one axis, where they compare."""
+    return data.shape == "bars" and len(data.columns) > 1 and not data.shared_scale
+
+
+NEUTRAL = "#6F8FAF"  # a measure's bars where the codebook colours no row: no palette colour to read as a series
+
+
+def _panels(axes: list, data: ChartData, compact: bool) -> None:
+    """One panel per measure sharing the row axis (its names on the first only), its title the measure, its
+    numbers at the bar ends; rows keep the codebook's colours in every panel, so a label's colour means the label."""
+    rows = list(reversed(data.rows))
+    coloured = any(row in data.colors for row in rows)
+    colours = _colors(data, rows) if coloured else NEUTRAL
+    for ax, column in zip(axes, data.columns):
+        values = [data.value(row, column) for row in rows]
+        bars = ax.barh(list(range(len(rows))), values, 0.7, color=colours, edgecolor=_fg(), linewidth=0.4)
+        _hits(ax).add_bars(bars, rows, column, values)
+        ax.bar_label(bars, labels=[_shown(v) if (row, column) in data.values or data.absent_is_zero else ""
+                                   for row, v in zip(rows, values)], padding=2, fontsize=7 if compact else 8)
+        ax.set_title(column, fontsize=9 if not compact else 8)
+        ax.margins(x=0.25)  # room right of the longest bar for its number
+        if ax is not axes[0]:
+            ax.tick_params(axis="y", left=False, labelleft=False)
+    axes[0].set_yticks(list(range(len(rows))), [_tick(row) for row in rows])
+    _room(axes[0], len(rows), True)
+    axes[0].set_ylabel(data.row_title)
+
+
 def _heatmap(ax, data: ChartData) -> None:
     grid = [[data.value(row, column) for column in data.columns] for row in data.rows]
     top = max((v for line in grid for v in line), default=0) or 1
@@ -246,19 +308,43 @@ def circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
     return {name: (math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)) for i, name in enumerate(names)}
 
 
+EDGE_LABELS_ALL = 8  # edges of one weight: their numbers written only when this few; more would bunch
+
+
 def _network(ax, data: ChartData) -> None:
     where = circle_layout(data.rows)
     edges = [(a, b, w) for (a, b), w in data.values.items() if a != b and w]
     heaviest = max((w for *_, w in edges), default=1)
-    for a, b, weight in sorted(edges, key=lambda e: e[2]):
-        (x1, y1), (x2, y2) = where[a], where[b]
-        line, = ax.plot([x1, x2], [y1, y2], color=_fg(), linewidth=0.5 + 4 * weight / heaviest,
-                        alpha=0.35 + 0.5 * weight / heaviest, zorder=1)
-        _hits(ax).edges.append((a, b, line))
-        if len(edges) <= 30:
-            ax.text((x1 + x2) / 2, (y1 + y2) / 2, _shown(weight), fontsize=7, ha="center", va="center",
-                    color="black", bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
-                    zorder=2)
+    lightest = min((w for *_, w in edges), default=1)
+    # The lightest edges' numbers are left out: on a circle every diameter crosses the middle and their
+    # "1"s piled up there, hiding the heavier numbers that matter. Their weight is said once, in the note.
+    named = [e for e in edges if e[2] > lightest] if lightest < heaviest else \
+        (edges if len(edges) <= EDGE_LABELS_ALL else [])
+    named = sorted(named, key=lambda e: -e[2])[:30]
+    placed: list[tuple[float, float]] = []
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+
+    # One collection for every edge: a Line2D each cost 0.8 s for the 1,225 edges of 50 nodes.
+    segments, widths, colours = [], [], []
+    for a, b, weight in sorted(edges, key=lambda e: e[2]):  # the heaviest drawn last, on top
+        segments.append((where[a], where[b]))
+        widths.append(0.5 + 4 * weight / heaviest)
+        colours.append(to_rgba(_fg(), 0.35 + 0.5 * weight / heaviest))
+        _hits(ax).edges.append((a, b, segments[-1], widths[-1]))
+    if segments:
+        ax.add_collection(LineCollection(segments, linewidths=widths, colors=colours, zorder=1))
+    for a, b, weight in named:
+        x, y = _label_spot(where[a], where[b], placed)
+        placed.append((x, y))
+        ax.text(x, y, _shown(weight), fontsize=7, ha="center", va="center", color="black",
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"}, zorder=2)
+    unnamed = len(edges) - len(named)
+    key = f"node: {data.value_title}; edge: {data.value_title} shared"
+    if unnamed and named:
+        key += f"; the thinnest edges, unnumbered: {_shown(lightest)}"
+    elif unnamed:
+        key += f"; every edge: {_shown(lightest)}"
     biggest = max((data.value(n, n) for n in data.rows), default=1) or 1
     for name in data.rows:
         x, y = where[name]
@@ -272,8 +358,18 @@ def _network(ax, data: ChartData) -> None:
     ax.set_ylim(-1.35, 1.35)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.text(0.0, -0.02, f"node: {data.value_title}; edge: {data.value_title} shared", transform=ax.transAxes,
-            fontsize=8)
+    ax.text(0.0, -0.02, key, transform=ax.transAxes, fontsize=8)
+
+
+def _label_spot(start, end, placed) -> tuple[float, float]:
+    """Where along an edge to write its weight: the middle unless another number or the circle's centre
+    (where diameters cross) is there; then a third of the way from either end."""
+    (x1, y1), (x2, y2) = start, end
+    spots = [(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in (0.5, 0.33, 0.67, 0.25, 0.75)]
+    for x, y in spots:
+        if math.hypot(x, y) >= 0.2 and all(math.hypot(x - px, y - py) >= 0.15 for px, py in placed):
+            return x, y
+    return spots[0]
 
 
 Cell = tuple[str, "str | None"]  # (row, column) of a ChartData; column None: a network's node
@@ -283,12 +379,13 @@ class _Hits:
     """What each drawn thing of a figure stands for, in data coordinates: display positions are
     asked of the axes when a click comes, so they hold after the canvas is resized or laid out again."""
 
-    def __init__(self, ax):
-        self.ax = ax
-        self.bars: list[tuple[object, str, str]] = []  # (rectangle, row, column)
+    def __init__(self, axes: list):
+        self.axes = axes  # a panelled chart's panels (one per measure), else its one axes
+        self.ax = axes[0]  # heatmap, network: the one axes their grid and nodes are in
+        self.bars: list[tuple[object, str, str]] = []  # (rectangle, row, column), in whichever panel it stands
         self.grid: tuple[list[str], list[str]] | None = None  # a heatmap's rows and columns, cell (c, r) at (c, r)
         self.nodes: list[tuple[str, tuple[float, float], float, object]] = []  # (name, xy, marker area pt², caption)
-        self.edges: list[tuple[str, str, object]] = []  # (first, second, line)
+        self.edges: list[tuple[str, str, tuple, float]] = []  # (first, second, (xy, xy), line width in points)
 
     def add_bars(self, bars, rows: list[str], column: str, values: list[float]) -> None:
         self.bars += [(patch, row, column) for patch, row, value in zip(bars.patches, rows, values) if value]
@@ -310,10 +407,10 @@ def cell_at(fig: "Figure", x: float, y: float) -> Cell | None:
         radius = math.sqrt(size) / 2 * fig.dpi / 72 + 3  # a marker's area is in points²; a little slack
         if math.hypot(x - cx, y - cy) <= radius or caption.get_window_extent().contains(x, y):
             return (name, None)
-    near = [(_distance((x, y), *(ax.transData.transform(p) for p in line.get_xydata())), a, b, line)
-            for a, b, line in hits.edges]
-    for distance, a, b, line in sorted(near, key=lambda n: n[0]):
-        if distance <= line.get_linewidth() * fig.dpi / 72 / 2 + 3:
+    near = [(_distance((x, y), *(ax.transData.transform(p) for p in ends)), a, b, width)
+            for a, b, ends, width in hits.edges]
+    for distance, a, b, width in sorted(near, key=lambda n: n[0]):
+        if distance <= width * fig.dpi / 72 / 2 + 3:
             return (a, b)
         break
     for patch, row, column in hits.bars:
@@ -343,8 +440,7 @@ def cell_centres(fig: "Figure") -> dict[Cell, tuple[float, float]]:
         for r, row in enumerate(rows):
             for c, column in enumerate(columns):
                 found[(row, column)] = tuple(ax.transData.transform((c, r)))
-    for a, b, line in hits.edges:
-        (x1, y1), (x2, y2) = line.get_xydata()
+    for a, b, ((x1, y1), (x2, y2)), _width in hits.edges:
         found[(a, b)] = tuple(ax.transData.transform((x1 + 0.3 * (x2 - x1), y1 + 0.3 * (y2 - y1))))
     for name, xy, _size, _caption in hits.nodes:
         found[(name, None)] = tuple(ax.transData.transform(xy))

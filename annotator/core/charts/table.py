@@ -63,8 +63,9 @@ class ChartData:
     """One chart's table: rows x columns of numbers, with what the drawing needs to label and colour them.
 
     shape says how it is drawn: stacked (bars of rows, a segment per column), bars (one bar
-    per row per column, side by side), heatmap (rows x columns), network (rows are nodes,
-    values[(a, b)] an edge's weight with a before b in `rows`; values[(a, a)] a node's size).
+    per row per column: a panel per column, or side by side when shared_scale), heatmap
+    (rows x columns), network (rows are nodes, values[(a, b)] an edge's weight with a before b
+    in `rows`; values[(a, a)] a node's size).
     """
 
     kind: str
@@ -81,6 +82,9 @@ class ChartData:
     base: Base | None = None  # None: the figures do not come from coded things (agreement)
     absent_is_zero: bool = True  # False: a cell with no value has no figure (agreement), not a count of 0
     pairs: Pairs | None = None  # network: an edge's documents and mentions; None: the documents both are in
+    # bars: whether the columns are figures on one scale (agreement's 0..1), drawn side by side on one axis;
+    # else they are different measures (mentions and documents) and each gets a panel with its own scale.
+    shared_scale: bool = False
 
     def __post_init__(self) -> None:
         if self.shape not in SHAPES:

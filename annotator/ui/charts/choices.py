@@ -45,7 +45,7 @@ OVERVIEW = "overview"  # the chooser's first entry: the project's small charts a
 # The ChartOptions fields each kind reads; the others are hidden while it is chosen.
 OPTIONS = {
     "stance-targets": {"limit"}, "stance-outlets": {"target", "by", "limit"}, "stance-time": {"target", "period"},
-    "entities": {"limit"}, "cooccurrence": {"limit"}, "claims-verdict": set(), "claims-type": set(),
+    "entities": {"limit"}, "cooccurrence": {"within", "limit"}, "claims-verdict": set(), "claims-type": set(),
     "claims-source": {"limit"}, "labels": {"layer"}, "matrix": {"layer", "limit"}, "variable": {"variable"},
     "crosstab": {"variable", "second"}, "agreement": set(), OVERVIEW: set(),
 }
@@ -121,6 +121,11 @@ class ChartChoices(QWidget):
         self.variable = self._combo("chartVariable")
         self.second = self._combo("chartSecondVariable")
         self.layer = self._combo("chartLayer")
+        self.within = self._combo("chartWithin")
+        self.within.addItem("the same document", "document")
+        self.within.addItem("the same sentence", "sentence")
+        self.within.setToolTip("Join two entities when they are mentioned in the same document, or only when "
+                               "in the same sentence (closer ties, fewer edges).")
         self.limit = QSpinBox(box)
         self.limit.setObjectName("chartLimit")
         self.limit.setRange(1, 500)
@@ -129,6 +134,7 @@ class ChartChoices(QWidget):
         self._option_rows = {"target": ("Toward:", self.target), "by": ("Outlet field:", self.by),
                              "period": ("Period:", self.period), "variable": ("Variable:", self.variable),
                              "second": ("Crossed with:", self.second), "layer": ("Layer:", self.layer),
+                             "within": ("Together in:", self.within),
                              "limit": ("At most:", self.limit)}
         for text, widget in self._option_rows.values():
             form.addRow(text, widget)
@@ -242,7 +248,7 @@ class ChartChoices(QWidget):
         return ChartOptions(target=self.target.currentText().strip() or None, by=self.by.currentData() or "outlet",
                             period=self.period.currentData(), variable=self.variable.currentData(),
                             second=self.second.currentData(), layer=self.layer.currentData(),
-                            limit=self.limit.value())
+                            limit=self.limit.value(), within=self.within.currentData())
 
     def chart_filter(self, project: Project) -> ChartFilter:
         key = self.meta_key.currentData()

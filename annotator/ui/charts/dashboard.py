@@ -262,6 +262,7 @@ class ChartsWindow(QWidget, Feature):
             self.top.setSizes([round(total * size / before) for size in self._sizes])
         self.summary.setText(f"{data.title} — {flt.describe()}. {data.note}")
         self._fill_table(data)
+        self._fit_table()
         self._clear_behind()
         self.export_button.setEnabled(True)
         self.status.setText("")
@@ -331,6 +332,22 @@ class ChartsWindow(QWidget, Feature):
         self.table.resizeColumnsToContents()
         for c in range(self.table.columnCount()):  # a long title must not push the numbers out of view
             self.table.setColumnWidth(c, min(self.table.columnWidth(c), 160 if c == 0 else 110))
+
+    TABLE_SHARE = 0.4  # the most of the chart's row the table takes: the chart is what the window is for
+
+    def _fit_table(self) -> None:
+        """The table as wide as its columns (up to TABLE_SHARE of the row), the chart the rest: at a fixed width
+        a table of five verdicts hid its last column behind a scroll bar, one of two columns wasted room."""
+        table, total = self.table, sum(self.top.sizes())
+        if not total:
+            return
+        table.doItemsLayout()  # the scroll bars' ranges are known now, not at the next paint
+        wanted = sum(table.columnWidth(c) for c in range(table.columnCount())) + 2 * table.frameWidth()
+        if table.verticalScrollBar().maximum() > 0 or table.rowCount() * table.verticalHeader().defaultSectionSize() \
+                + table.horizontalHeader().height() > table.viewport().height():
+            wanted += table.verticalScrollBar().sizeHint().width()
+        width = min(wanted + 2, round(total * self.TABLE_SHARE))
+        self.top.setSizes([total - width, width])
 
     @staticmethod
     def _line_cells(data: ChartData, line: list) -> list:
