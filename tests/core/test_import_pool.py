@@ -36,7 +36,8 @@ def mixed_folder(root: Path) -> Path:
     (folder / "13_near.txt").write_text(near + "One more line.\n", encoding="utf-8")
     passage = " ".join(rng.choice(WORDS) for _ in range(60))
     (folder / "14_repeat.txt").write_text(f"Repeated\n\n{passage}\n\nand again: {passage}\n", encoding="utf-8")
-    (folder / "sub" / "15_cp949.txt").write_bytes("기사 제목\n\n본문입니다. 서울에서 열린 회의.\n".encode("cp949"))
+    korean = "기사 제목\n\n본문입니다. 서울에서 열린 회의.\n"
+    (folder / "sub" / "15_cp949.txt").write_bytes(korean.encode("cp949"))
     (folder / "sub" / "16_euckr.txt").write_bytes("두 번째 기사\n\n다른 본문입니다.\n".encode("euc-kr"))
     (folder / "sub" / "17_empty.txt").write_bytes(b"")
     (folder / "sub" / "18_image.txt").write_bytes(PNG)

@@ -360,8 +360,8 @@ def _prepared_files(files: list[Path], prepare: Callable[[tuple[int, Path]], _Pr
             yield prepared
         return
     # STEP_BYTES travels with the work: a worker process reads its own copy of the module.
-    pool = InOrder(partial(_prepare_chunk, max_bytes=max_bytes, local_from=STEP_BYTES), files, chunk=POOL_CHUNK, workers=workers,
-                   ahead=2 * workers)
+    pool = InOrder(partial(_prepare_chunk, max_bytes=max_bytes, local_from=STEP_BYTES), files,
+                   chunk=POOL_CHUNK, workers=workers, ahead=2 * workers)
 
     def finish(pair: tuple[tuple[int, Path], _Prepared | None]) -> _Prepared:
         numbered_path, item = pair
