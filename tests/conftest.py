@@ -15,6 +15,8 @@ from annotator.core.common.model import Label  # noqa: E402
 from annotator.core.project import Project  # noqa: E402
 
 
+# optionalhook: `pytest -p no:xdist`, or a venv without xdist, must still run the suite in one process.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`pytest -n auto` (make test): one worker more than the cores, at most 4.
 
