@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -213,6 +215,23 @@ def test_recent_projects_remember_what_was_opened(open_window, seeded_path, tmp_
     assert settings.recent_projects()[:2] == [other.resolve(), seeded_path.resolve()]
     window._fill_recent()
     assert [a.text() for a in window.recent_menu.actions()][:2] == [str(other.resolve()), str(seeded_path.resolve())]
+
+
+def test_reopening_the_last_project_leaves_the_settings_file_unwritten(open_window, seeded_path, tmp_path):
+    # Every start-up reopens the last project: its place in the recent list is already first (issue 17).
+    from annotator.ui.common import settings
+
+    settings.remember_project(seeded_path)
+    stored = settings.settings().fileName()
+    before = os.stat(stored)
+    window = open_window(seeded_path)
+    after = os.stat(stored)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert settings.recent_projects()[0] == seeded_path.resolve()
+    other = tmp_path / "other.annotator"
+    Project(other).close()
+    window.open_project(other)  # a change of the list is still written
+    assert settings.recent_projects()[:2] == [other.resolve(), seeded_path.resolve()]
 
 
 def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash(open_window, seeded_path, qtbot):
