@@ -35,7 +35,7 @@ def test_a_new_tag_takes_its_place_in_the_kept_page_and_later_rows_shift(qtbot, 
         model.detach()
 
 
-def test_a_tag_on_a_page_not_kept_is_read_when_shown(qtbot, tmp_path: Path) -> None:
+def test_a_tag_on_a_page_not_kept_is_selected_without_counting_again_and_read_when_shown(qtbot, tmp_path: Path) -> None:
     with Project(tmp_path / "study.annotator") as project:
         doc = project.documents.add(title="Long", text="word " * 1000)
         claim = project.codebook.by_name("Claim")
@@ -44,6 +44,11 @@ def test_a_tag_on_a_page_not_kept_is_read_when_shown(qtbot, tmp_path: Path) -> N
         model.set_document(doc)
         assert model.index(5).data(ANNOTATION_ID_ROLE) == ids[5]
         new = project.annotations.add(doc, claim, 4201, 4203).id  # row 421, on page 2, never read
+        statements: list[str] = []
+        project.store.conn.set_trace_callback(statements.append)
+        assert model.row_of(new) == 421  # the window selects the new tag next: its row is already known
+        project.store.conn.set_trace_callback(None)
+        assert statements == []
         assert [model.index(r).data(ANNOTATION_ID_ROLE) for r in (5, 420, 421, 422, 450)] == [
             ids[5], ids[420], new, ids[421], ids[449]]
         model.detach()

@@ -45,6 +45,9 @@ class AnnotationListModel(QAbstractListModel):
         self._pages: OrderedDict[int, list] = OrderedDict()  # page number -> SpanRows (or Annotations)
         self.page_fetches = 0  # pages read, for tests and the bench
         self._records: dict[int, Annotation] = {}  # whole records of the rows shown so far
+        # (id, row) of the span the last change placed: the tag just made is selected next, and
+        # its row is known without counting the spans before it again.
+        self._placed: tuple[int, int] | None = None
         self._labels: dict[int, tuple] = {}  # label id -> (label, its swatch), read once per codebook
         self._unsubscribe = project.subscribe(self._on_change)
 
@@ -55,6 +58,7 @@ class AnnotationListModel(QAbstractListModel):
         """Show a document's spans, read from the project as shown (or from `annotations`, when given)."""
         self.beginResetModel()
         self._doc_id = doc_id
+        self._placed = None
         self._records, self._labels, self._pages = {}, {}, OrderedDict()
         styles = self._coders.styles() if self._coders is not None else None
         self._owners = None if not styles else {c.id: c.name for c in self._project.coders.list(include_gold=True)}
@@ -106,6 +110,8 @@ class AnnotationListModel(QAbstractListModel):
         return -1
 
     def row_of(self, annotation_id: int) -> int:
+        if self._placed is not None and self._placed[0] == annotation_id:
+            return self._placed[1]
         row = self._kept_row(annotation_id)
         if row >= 0 or self._spans is None:
             return row
@@ -184,6 +190,7 @@ class AnnotationListModel(QAbstractListModel):
 
     def _follow(self, annotation_id: int, added: bool) -> None:
         """Bring one row in line with the store: insert, move, update or remove it."""
+        self._placed = None
         self._records.pop(annotation_id, None)
         stored = self._project.annotations.find(annotation_id)
         shown = self._spans.coder_ids if isinstance(self._spans, StoredSpans) else None
@@ -210,6 +217,7 @@ class AnnotationListModel(QAbstractListModel):
                 self.endRemoveRows()
             return
         row = self._spans.rank(stored)
+        self._placed = (annotation_id, row)
         if old < 0:
             self._insert_kept(row, stored)
             self.beginInsertRows(QModelIndex(), row, row)
