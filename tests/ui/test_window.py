@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -266,3 +268,23 @@ def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window
         rows = list(csv.DictReader(f))
     assert (rows[0]["name"], rows[0]["aliases"]) == ("Walmart", "월마트")
     assert "Exported 1 entity" in window.statusBar().currentMessage()
+
+
+def test_start_up_does_not_load_the_importer(tmp_path):
+    # Its charset tables and extractors cost start-up ~15 ms; they load with the first import (issue 17).
+    path = tmp_path / "study.annotator"
+    with Project(path) as project:
+        project.documents.add(title="Phones", text="Samsung sold more phones.")
+    code = (
+        "import sys\n"
+        "from annotator.ui.app import create_app, open_project\n"
+        "from annotator.ui.main_window import MainWindow\n"
+        "app = create_app(sys.argv[:1])\n"
+        f"window = MainWindow(open_project({str(path)!r}))\n"
+        "window.show(); app.processEvents()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('annotator.core.corpus.importing')))\n"
+        "window.close()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
