@@ -133,3 +133,28 @@ def test_a_sound_file_opened_with_the_check_left_for_later_is_edited_as_usual(tm
         project.documents.add(title="New", text="Sound files take edits.")
     with Project(path) as project:
         assert project.documents.count() == 41
+
+
+def test_closing_while_the_check_left_for_later_runs_stops_it_and_leaves_nothing_beside_the_file(
+        tmp_path: Path, monkeypatch) -> None:
+    from annotator.core.store import database
+
+    path = sound_project(tmp_path / "study.annotator")
+    started = threading.Event()
+
+    def endless_check(conn: sqlite3.Connection) -> None:  # a check of a huge file, still running at quit
+        started.set()
+        try:
+            conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+        except sqlite3.OperationalError:
+            return None  # interrupted
+
+    monkeypatch.setattr(database, "_damage", endless_check)
+    project = Project(path, check_later=True)
+    worker = threading.Thread(target=project.store.check_deferred, daemon=True)
+    worker.start()
+    assert started.wait(10)
+    project.close()  # quitting in the second after the window showed
+    worker.join(10)
+    assert not worker.is_alive()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["study.annotator"]  # no -wal, -shm or lock left

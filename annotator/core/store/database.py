@@ -99,6 +99,7 @@ class Store:
     # The damage check opening left for later (check_later), shared with worker connections; None once
     # opening checked the file itself or had nothing to check.
     _deferred: _DeferredCheck | None = None
+    _check_owner = False  # this store made it (a worker's close leaves it running)
 
     def __init__(self, path: Path, *, create: bool = True, read_only: bool = False, take_over: bool = False,
                  backup: Callable[[Store, str], object] | None = None, check_later: bool = False):
@@ -158,7 +159,7 @@ class Store:
                 return None
             later = self._check_later and found == schema.SCHEMA_VERSION  # an upgrade writes: checked first
             if later:
-                self._deferred = _DeferredCheck(self.path)
+                self._deferred, self._check_owner = _DeferredCheck(self.path), True
             # A -wal left by a crash is replayed by this connection, so only it can check the file as it is.
             checked = fresh and not self._check_later  # before connecting, above
             damage = _damage(conn) if found > 0 and not checked and not later else None
@@ -257,6 +258,8 @@ class Store:
         return self._db
 
     def close(self) -> None:
+        if self._deferred is not None and self._check_owner:
+            self._deferred.cancel()
         self.conn.close()
         if self._lock is not None:
             self._lock.release()  # after the connection: no write can follow it
@@ -453,14 +456,37 @@ class _DeferredCheck:
         self.done = False
         self.damage: str | None = None
         self._lock = threading.Lock()  # a second caller waits for the first one's answer
+        self._conn: sqlite3.Connection | None = None
+        self._cancelled = False
 
     def run(self) -> str | None:
         with self._lock:
+            if self._cancelled:
+                return None  # the project closed: nothing can be written to it any more
             if not self.done:
-                # Its own read-only connection, which sees the file with the writer's -wal.
-                self.damage = _damage(lock.read_only_uri(self.path))
-                self.done = True
+                try:
+                    # Its own read-only connection, which sees the file with the writer's -wal.
+                    conn = sqlite3.connect(lock.read_only_uri(self.path), uri=True, check_same_thread=False)
+                except sqlite3.Error:
+                    return None  # cannot even be opened: the writing connection says why
+                self._conn = conn
+                try:
+                    self.damage = _damage(conn)
+                finally:
+                    self._conn = None
+                    conn.close()
+                self.done = not self._cancelled
             return self.damage
+
+    def cancel(self) -> None:
+        """Stop a check under way and wait for it: the project is closing. Its connection must be
+        gone before the writer's closes, or the -wal the last writer removes would stay beside the file."""
+        self._cancelled = True
+        conn = self._conn
+        if conn is not None:
+            conn.interrupt()
+        with self._lock:
+            pass
 
 
 def _damage(conn_or_uri: sqlite3.Connection | str) -> str | None:
