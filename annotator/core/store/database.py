@@ -482,11 +482,12 @@ class _DeferredCheck:
         """Stop a check under way and wait for it: the project is closing. Its connection must be
         gone before the writer's closes, or the -wal the last writer removes would stay beside the file."""
         self._cancelled = True
-        conn = self._conn
-        if conn is not None:
-            conn.interrupt()
-        with self._lock:
-            pass
+        # Again and again: an interrupt that lands before the check's statement has started is lost.
+        while not self._lock.acquire(timeout=0.02):
+            conn = self._conn
+            if conn is not None:
+                conn.interrupt()
+        self._lock.release()
 
 
 def _damage(conn_or_uri: sqlite3.Connection | str) -> str | None:
