@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml tools/debian-packages.txt tools/debian-test-packages.tx
 run: $(STAMP)
 	$(BIN)/annotator
 
+# Worker processes (-n auto: one more than the cores, at most 4; tests/conftest.py), each test file
+# whole on one worker, so a module's fixtures are built once; tests/pg_support.py keeps the workers
+# apart on one PostgreSQL server. A single test or file: $(BIN)/python -m pytest tests/... runs in one process.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # make bench BENCH_ARGS="--only search export" (see python -m bench --help)
 bench: $(STAMP)

@@ -21,7 +21,7 @@ def location(request: pytest.FixtureRequest, folder: Path, name: str = "test.ann
         return folder / name
     server = request.getfixturevalue("pg_server")
     url = server.new_database()
-    request.addfinalizer(lambda: server.drop(url))
+    request.addfinalizer(lambda: server.drop_soon(url))
     return url
 
 

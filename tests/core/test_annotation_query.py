@@ -481,6 +481,8 @@ def test_the_last_page_of_a_label_is_read_from_its_far_end(project, corpus, labe
     assert not any(s.startswith("SELECT count(*)") for s in statements)  # counted once, when the filter was set
 
 
+@pytest.mark.own_pg_server("a commit in any database on the server moves the snapshot that tells a "
+                           "shared project's cached order it is stale; in a parallel run other workers commit")
 def test_an_order_that_needs_a_sort_sorts_once_for_all_its_pages(project, corpus):
     statements: list[str] = []
     project.store.conn.set_trace_callback(statements.append)

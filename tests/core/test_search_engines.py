@@ -240,9 +240,10 @@ def test_interrupt_cancels_a_search_waiting_on_the_server(shared):
         watcher = PgConnection(shared.store.url)
 
         def interrupt_once_waiting() -> None:
+            # This database's search only: in a parallel run another worker's may be waiting too.
             while not watcher.execute_native(
-                    "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
-                    ("%FROM search_words%",)).fetchone():
+                    "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s"
+                    " AND datname = current_database()", ("%FROM search_words%",)).fetchone():
                 threading.Event().wait(0.02)
             searcher.interrupt()
             if not finished.wait(10):  # the cancel did not reach the server: let the search end, and fail

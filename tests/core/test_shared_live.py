@@ -18,6 +18,12 @@ TEXT = "The minister said the plan would cut prices. 월마트가 새 매장을 
 WAIT = 20.0  # generous: a slow machine waits longer, a broken feature never arrives
 
 
+@pytest.fixture
+def pg_server(own_pg_server):
+    """One test here restarts the server: one no other test process is using at the time (conftest's own_pg_server)."""
+    return own_pg_server
+
+
 def _tagged(project: Project, doc: int, start: int = 4, end: int = 12):
     return project.annotations.add(doc, project.codebook.by_name("Person"), start, end)
 

@@ -15,6 +15,12 @@ from annotator.core.store.pg.shared import ServerGone
 TEXT = "The minister said the plan would cut prices."
 
 
+@pytest.fixture
+def pg_server(own_pg_server):
+    """These tests stop the server: one no other test process is using at the time (conftest's own_pg_server)."""
+    return own_pg_server
+
+
 def test_a_read_while_the_server_is_away_says_so_and_works_again_once_it_is_back(shared_url, pg_server):
     with Project(shared_url) as project:
         doc = project.documents.add(title="One", text=TEXT)

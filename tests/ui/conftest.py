@@ -13,6 +13,29 @@ from annotator.ui.main_window import MainWindow
 from tests.ui.driver import Driver
 
 
+@pytest.fixture(autouse=True)
+def no_mouse_button_held(qapp):
+    """Each test starts with no mouse button down.
+
+    QTest's double-click (mouseDClick) ends on a press with no release: Qt then believes the
+    button is held until some release arrives, and the next test's pointer moves reach its
+    widgets as a drag (the span-handle test saw no resize pointer after any test that
+    double-clicked). A real double-click ends with a release; this gives it one."""
+    yield
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    if QApplication.mouseButtons() != Qt.NoButton:
+        pad = QWidget()
+        pad.show()
+        for button in (Qt.LeftButton, Qt.RightButton, Qt.MiddleButton):
+            if QApplication.mouseButtons() & button:
+                QTest.mouseRelease(pad, button)
+        pad.close()
+        pad.deleteLater()
+
+
 @pytest.fixture
 def open_window(qtbot):
     """open_window(path) -> MainWindow on that project file, closed after the test."""

@@ -23,6 +23,12 @@ TEXT = "\n".join(LINES)
 WAIT_MS = 10_000  # the feature promises about a second; a loaded machine gets leeway, a broken one never arrives
 
 
+@pytest.fixture
+def pg_server(own_pg_server):
+    """Two tests here restart the server: one no other test process is using at the time (conftest's own_pg_server)."""
+    return own_pg_server
+
+
 def _offset(line: int) -> int:
     return sum(len(x) + 1 for x in LINES[:line])
 

@@ -19,6 +19,12 @@ WAIT_MS = 10_000
 
 
 @pytest.fixture
+def pg_server(own_pg_server):
+    """These tests stop the server: one no other test process is using at the time (conftest's own_pg_server)."""
+    return own_pg_server
+
+
+@pytest.fixture
 def dialogs(monkeypatch):
     """Every message box the window would show, modal or not."""
     shown: list[str] = []
