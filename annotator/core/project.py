@@ -25,12 +25,13 @@ from annotator.core.store.pg.locations import is_url
 
 class Project:
     def __init__(self, path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
-                 take_over: bool = False):
+                 take_over: bool = False, check_later: bool = False):
         """Open (or create) a project for editing; raises lock.ProjectLocked when another Annotator has it.
 
         read_only opens it for reading only, beside that other Annotator; a file without
         write permission opens read-only by itself (store.read_only_reason says why).
         take_over clears an old lock from another computer; only when the analyst asked to.
+        check_later: see Store (the window's opening, which checks the file once it is shown).
         """
         if is_url(path):
             from annotator.core.store.pg.shared import SharedStore  # psycopg loads only for a shared project
@@ -38,7 +39,7 @@ class Project:
             self.store = SharedStore(path, read_only=read_only)
         else:
             self.store = Store(Path(path), create=create, read_only=read_only, take_over=take_over,
-                               backup=make_backup)
+                               backup=make_backup, check_later=check_later)
         try:
             self._attach()
             # On a shared project only an owner may write the codebook (store/pg/roles.py).

@@ -36,7 +36,8 @@ def app_icon() -> QIcon:
 
 
 def open_project(path: Path | str | None) -> Project:
-    return open_default_project() if path is None else Project(path)
+    # The damage check waits until the window shows (safety/damage_check.py): up to a second of start-up.
+    return open_default_project(check_later=True) if path is None else Project(path, check_later=True)
 
 
 def run_gui(project_path: Path | str | None = None) -> int:

@@ -53,6 +53,7 @@ from annotator.ui.reader.find_bar import FindBar
 from annotator.ui.reader.reader import ReaderView
 from annotator.ui.reader.reader_room import ReaderRoom
 from annotator.ui.safety import backup_dialog
+from annotator.ui.safety.damage_check import check_on_open
 from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
 from annotator.ui.shared.live import LiveUpdates, location, window_title
 from annotator.ui.shared.offline import keep_document, server_away
@@ -280,6 +281,7 @@ class MainWindow(QMainWindow):
         self.coders_control.set_view(self.coder_view)
         self._coders_shown()
         show_mode(self)  # read-only (open elsewhere, or a read-only file) or editable
+        self.damage_check = check_on_open(self, project)  # if opening left it for later
 
     def _side_tab_changed(self, _index: int) -> None:
         if self.side_tabs.currentWidget() is self._search_page:
@@ -598,7 +600,7 @@ class MainWindow(QMainWindow):
 
     def _switch_to(self, path: Path | str, create: bool) -> None:
         try:
-            project = Project(path, create=create)
+            project = Project(path, create=create, check_later=True)  # checked once shown
         except ProjectLocked as exc:  # open in another Annotator: read-only or cancel
             project = open_despite_lock(self, exc)
             if project is None:

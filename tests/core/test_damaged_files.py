@@ -7,6 +7,7 @@ one b-tree page zeroed, or bits flipped in a page's header.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -96,3 +97,64 @@ def test_a_sound_file_opens_for_writing(tmp_path: Path) -> None:
     path = sound_project(tmp_path / "study.annotator")
     with Project(path) as project:
         assert not project.read_only
+
+
+def test_opened_with_the_check_left_for_later_an_edit_checks_first_and_is_refused(damaged: Path) -> None:
+    # What the window opens (issue 17): the check waits until it is shown, but no edit can get ahead of it.
+    before = damaged.read_bytes()
+    with Project(damaged, check_later=True) as project:
+        assert project.store.check_pending and not project.read_only  # opening did not check
+        with pytest.raises(ProjectError, match="damaged"):
+            project.documents.add(title="New", text="Written into a damaged file.")
+        assert not project.store.check_pending
+        reason = project.store.read_only_reason
+        assert project.read_only and "damaged" in reason and "annotator check" in reason
+    assert damaged.read_bytes() == before
+
+
+def test_the_check_left_for_later_runs_on_another_thread_and_turns_the_project_read_only(damaged: Path) -> None:
+    with Project(damaged, check_later=True) as project:
+        found: list[str | None] = []
+        worker = threading.Thread(target=lambda: found.append(project.store.check_deferred()))
+        worker.start()
+        worker.join(30)
+        assert found and "damaged" in found[0]
+        assert project.read_only and project.store.read_only_reason == found[0]
+        with pytest.raises(ProjectError, match="damaged"):
+            project.documents.add(title="New", text="Written into a damaged file.")
+
+
+def test_a_sound_file_opened_with_the_check_left_for_later_is_edited_as_usual(tmp_path: Path) -> None:
+    path = sound_project(tmp_path / "study.annotator")
+    with Project(path, check_later=True) as project:
+        assert project.store.check_pending
+        assert project.store.check_deferred() is None
+        assert not project.read_only
+        project.documents.add(title="New", text="Sound files take edits.")
+    with Project(path) as project:
+        assert project.documents.count() == 41
+
+
+def test_closing_while_the_check_left_for_later_runs_stops_it_and_leaves_nothing_beside_the_file(
+        tmp_path: Path, monkeypatch) -> None:
+    from annotator.core.store import database
+
+    path = sound_project(tmp_path / "study.annotator")
+    started = threading.Event()
+
+    def endless_check(conn: sqlite3.Connection) -> None:  # a check of a huge file, still running at quit
+        started.set()
+        try:
+            conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+        except sqlite3.OperationalError:
+            return None  # interrupted
+
+    monkeypatch.setattr(database, "_damage", endless_check)
+    project = Project(path, check_later=True)
+    worker = threading.Thread(target=project.store.check_deferred, daemon=True)
+    worker.start()
+    assert started.wait(10)
+    project.close()  # quitting in the second after the window showed
+    worker.join(10)
+    assert not worker.is_alive()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["study.annotator"]  # no -wal, -shm or lock left

@@ -456,3 +456,12 @@ def test_one_process_cannot_write_one_file_through_two_names(tmp_path: Path) -> 
             assert not again.read_only
     with Project(hard) as project:
         assert not project.read_only
+
+
+def test_the_lock_names_the_installed_version_of_annotator(tmp_path: Path) -> None:
+    # Read from the installed package's folder name, not importlib.metadata (issue 17, start-up).
+    import annotator
+
+    with Project(tmp_path / "study.annotator"):
+        held = json.loads(lock_path(tmp_path / "study.annotator").read_text(encoding="utf-8"))
+    assert held["version"] == annotator.__version__

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -215,6 +219,23 @@ def test_recent_projects_remember_what_was_opened(open_window, seeded_path, tmp_
     assert [a.text() for a in window.recent_menu.actions()][:2] == [str(other.resolve()), str(seeded_path.resolve())]
 
 
+def test_reopening_the_last_project_leaves_the_settings_file_unwritten(open_window, seeded_path, tmp_path):
+    # Every start-up reopens the last project: its place in the recent list is already first (issue 17).
+    from annotator.ui.common import settings
+
+    settings.remember_project(seeded_path)
+    stored = settings.settings().fileName()
+    before = os.stat(stored)
+    window = open_window(seeded_path)
+    after = os.stat(stored)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert settings.recent_projects()[0] == seeded_path.resolve()
+    other = tmp_path / "other.annotator"
+    Project(other).close()
+    window.open_project(other)  # a change of the list is still written
+    assert settings.recent_projects()[:2] == [other.resolve(), seeded_path.resolve()]
+
+
 def test_closing_twice_and_a_late_focus_out_save_what_was_typed_and_do_not_crash(open_window, seeded_path, qtbot):
     window = open_window(seeded_path)
     ui = Driver(window)
@@ -247,3 +268,23 @@ def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window
         rows = list(csv.DictReader(f))
     assert (rows[0]["name"], rows[0]["aliases"]) == ("Walmart", "월마트")
     assert "Exported 1 entity" in window.statusBar().currentMessage()
+
+
+def test_start_up_does_not_load_the_importer(tmp_path):
+    # Its charset tables and extractors cost start-up ~15 ms; they load with the first import (issue 17).
+    path = tmp_path / "study.annotator"
+    with Project(path) as project:
+        project.documents.add(title="Phones", text="Samsung sold more phones.")
+    code = (
+        "import sys\n"
+        "from annotator.ui.app import create_app, open_project\n"
+        "from annotator.ui.main_window import MainWindow\n"
+        "app = create_app(sys.argv[:1])\n"
+        f"window = MainWindow(open_project({str(path)!r}))\n"
+        "window.show(); app.processEvents()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('annotator.core.corpus.importing')))\n"
+        "window.close()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

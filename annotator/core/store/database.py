@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -95,12 +96,22 @@ class Store:
     # The undo log's keeper: SQLite's temp triggers here, the server's in a shared project.
     history = history
 
+    # The damage check opening left for later (check_later), shared with worker connections; None once
+    # opening checked the file itself or had nothing to check.
+    _deferred: _DeferredCheck | None = None
+    _check_owner = False  # this store made it (a worker's close leaves it running)
+
     def __init__(self, path: Path, *, create: bool = True, read_only: bool = False, take_over: bool = False,
-                 backup: Callable[[Store, str], object] | None = None):
+                 backup: Callable[[Store, str], object] | None = None, check_later: bool = False):
         """backup(store, reason) copies the file aside before a schema upgrade (safety.backup.make_backup,
-        handed in by the project: the store sits below the backups); without it an old file is not upgraded."""
+        handed in by the project: the store sits below the backups); without it an old file is not upgraded.
+
+        check_later leaves the damage check of an up-to-date file to check_deferred() (up to a second on
+        a big project; the window runs it on a thread once it is shown). Until it has run, the first
+        edit runs it and waits for it, so nothing is ever written to a damaged file either way."""
         self.path = Path(path)
         self._backup = backup
+        self._check_later = check_later
         if (not create or read_only) and not self.path.exists():
             raise ProjectError(f"No project file at {self.path}.")
         if self.path.exists() and self.path.is_dir():
@@ -126,7 +137,7 @@ class Store:
                                        isolation_level=None, check_same_thread=False)
             else:
                 fresh = not Path(f"{self.path}-wal").exists()
-                if fresh and self.path.exists() and self.path.stat().st_size > 0:
+                if fresh and not self._check_later and self.path.exists() and self.path.stat().st_size > 0:
                     # Checked before a writing connection creates its -wal beside it (on a damaged
                     # file it cannot remove it again), through one that reads the file as it lies.
                     damage = _damage(lock.read_only_uri(self.path, unwritten=True))
@@ -146,8 +157,12 @@ class Store:
                 lock.refuse_upgrade_read_only(found, schema.SCHEMA_VERSION, self.read_only_reason)
                 history.install(conn)  # temp tables only: the file stays as it is
                 return None
+            later = self._check_later and found == schema.SCHEMA_VERSION  # an upgrade writes: checked first
+            if later:
+                self._deferred, self._check_owner = _DeferredCheck(self.path), True
             # A -wal left by a crash is replayed by this connection, so only it can check the file as it is.
-            damage = _damage(conn) if found > 0 and not fresh else None
+            checked = fresh and not self._check_later  # before connecting, above
+            damage = _damage(conn) if found > 0 and not checked and not later else None
             if damage is not None:
                 conn.close()
                 self._lock.release()
@@ -193,6 +208,24 @@ class Store:
     def read_only(self) -> bool:
         return self.read_only_reason is not None
 
+    @property
+    def check_pending(self) -> bool:
+        """Opened with check_later, and the damage check has not run yet."""
+        return self._deferred is not None and not self._deferred.done
+
+    def check_deferred(self) -> str | None:
+        """Run the damage check opening left for later, once; return the damage found, or None.
+
+        Any thread may call it: it reads through a connection of its own. A damaged file
+        turns read-only, with the damage as the reason, before any edit can reach it.
+        """
+        if self._deferred is None:
+            return None
+        damage = self._deferred.run()
+        if damage is not None and self.read_only_reason is None:
+            self.read_only_reason = damage
+        return damage
+
     def _back_up_before_migration(self, found: int) -> None:
         # The file as the older Annotator left it, so a failed or regretted upgrade can be
         # undone by restoring this copy; no copy, no upgrade.
@@ -225,6 +258,8 @@ class Store:
         return self._db
 
     def close(self) -> None:
+        if self._deferred is not None and self._check_owner:
+            self._deferred.cancel()
         self.conn.close()
         if self._lock is not None:
             self._lock.release()  # after the connection: no write can follow it
@@ -240,6 +275,7 @@ class Store:
         worker = Store.__new__(Store)
         worker.path, worker._lock, worker.read_only_reason, worker._db = self.path, None, self.read_only_reason, None
         worker._backup = None  # a second connection never upgrades the file
+        worker._deferred = self._deferred  # a job's edits wait for the same check as the window's
         if self.read_only:
             worker.conn = sqlite3.connect(lock.read_only_uri(self.path), uri=True, isolation_level=None,
                                           check_same_thread=False, timeout=WORKER_BUSY_SECONDS)
@@ -285,6 +321,8 @@ class Store:
         Nested calls become savepoints, so a composite edit commits or rolls back whole.
         After an undoable edit, `last_changeset` holds what undo() needs to reverse it.
         """
+        if self._deferred is not None and not self._deferred.done:
+            self.check_deferred()  # not one write before the file is known to be sound
         if self.read_only_reason is not None:
             raise ProjectError(f"This project is open read-only, so nothing was changed: {self.read_only_reason}")
         outer = self._pending is None
@@ -408,6 +446,48 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+class _DeferredCheck:
+    """One damage check of a project, run once by whichever thread needs it first."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.done = False
+        self.damage: str | None = None
+        self._lock = threading.Lock()  # a second caller waits for the first one's answer
+        self._conn: sqlite3.Connection | None = None
+        self._cancelled = False
+
+    def run(self) -> str | None:
+        with self._lock:
+            if self._cancelled:
+                return None  # the project closed: nothing can be written to it any more
+            if not self.done:
+                try:
+                    # Its own read-only connection, which sees the file with the writer's -wal.
+                    conn = sqlite3.connect(lock.read_only_uri(self.path), uri=True, check_same_thread=False)
+                except sqlite3.Error:
+                    return None  # cannot even be opened: the writing connection says why
+                self._conn = conn
+                try:
+                    self.damage = _damage(conn)
+                finally:
+                    self._conn = None
+                    conn.close()
+                self.done = not self._cancelled
+            return self.damage
+
+    def cancel(self) -> None:
+        """Stop a check under way and wait for it: the project is closing. Its connection must be
+        gone before the writer's closes, or the -wal the last writer removes would stay beside the file."""
+        self._cancelled = True
+        # Again and again: an interrupt that lands before the check's statement has started is lost.
+        while not self._lock.acquire(timeout=0.02):
+            conn = self._conn
+            if conn is not None:
+                conn.interrupt()
+        self._lock.release()
 
 
 def _damage(conn_or_uri: sqlite3.Connection | str) -> str | None:

@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 
-from annotator.core.coding.doc_spans import ListedSpans, StoredSpans
+from annotator.core.coding.doc_spans import ListedSpans, SpanRow, StoredSpans
 from annotator.core.common.model import LAYER_NAMES, Annotation
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
@@ -45,6 +45,9 @@ class AnnotationListModel(QAbstractListModel):
         self._pages: OrderedDict[int, list] = OrderedDict()  # page number -> SpanRows (or Annotations)
         self.page_fetches = 0  # pages read, for tests and the bench
         self._records: dict[int, Annotation] = {}  # whole records of the rows shown so far
+        # (id, row) of the span the last change placed: the tag just made is selected next, and
+        # its row is known without counting the spans before it again.
+        self._placed: tuple[int, int] | None = None
         self._labels: dict[int, tuple] = {}  # label id -> (label, its swatch), read once per codebook
         self._unsubscribe = project.subscribe(self._on_change)
 
@@ -55,6 +58,7 @@ class AnnotationListModel(QAbstractListModel):
         """Show a document's spans, read from the project as shown (or from `annotations`, when given)."""
         self.beginResetModel()
         self._doc_id = doc_id
+        self._placed = None
         self._records, self._labels, self._pages = {}, {}, OrderedDict()
         styles = self._coders.styles() if self._coders is not None else None
         self._owners = None if not styles else {c.id: c.name for c in self._project.coders.list(include_gold=True)}
@@ -106,6 +110,8 @@ class AnnotationListModel(QAbstractListModel):
         return -1
 
     def row_of(self, annotation_id: int) -> int:
+        if self._placed is not None and self._placed[0] == annotation_id:
+            return self._placed[1]
         row = self._kept_row(annotation_id)
         if row >= 0 or self._spans is None:
             return row
@@ -160,8 +166,31 @@ class AnnotationListModel(QAbstractListModel):
         else:
             self._follow(change.annotation_id, change.kind == ChangeKind.ANNOTATION_ADDED)
 
+    def _drop_pages_from(self, row: int) -> None:
+        """Forget the kept pages from the one holding `row` on: the rows before it did not move."""
+        first = max(row, 0) // self.PAGE_SIZE
+        for number in [n for n in self._pages if n >= first]:
+            del self._pages[number]
+
+    def _insert_kept(self, row: int, stored: Annotation) -> None:
+        """A new span at `row`: its page takes it in place and the later pages go, so the tag just made
+        is listed and selected without reading its page again (~2 ms of a 10 ms tag on a 10,000-span
+        document, where OFFSET walks the index up to the page)."""
+        number, offset = divmod(row, self.PAGE_SIZE)
+        page = self._pages.get(number)
+        self._drop_pages_from(row + self.PAGE_SIZE if page is not None else row)
+        if page is None:
+            return
+        if not isinstance(self._spans, StoredSpans) or offset > len(page):
+            del self._pages[number]
+            return
+        light = SpanRow(stored.id, stored.label_id, stored.start, stored.end, stored.cue_start, stored.cue_end,
+                        stored.coder_id)
+        self._pages[number] = (page[:offset] + [light] + page[offset:])[:self.PAGE_SIZE]
+
     def _follow(self, annotation_id: int, added: bool) -> None:
         """Bring one row in line with the store: insert, move, update or remove it."""
+        self._placed = None
         self._records.pop(annotation_id, None)
         stored = self._project.annotations.find(annotation_id)
         shown = self._spans.coder_ids if isinstance(self._spans, StoredSpans) else None
@@ -180,19 +209,22 @@ class AnnotationListModel(QAbstractListModel):
             return
         if gone and old >= 0:
             self.rowLeaving.emit(old)  # while its page is kept: the panel finds the row it shows
-        self._pages.clear()  # rows after the change shift by one; pages are read again as shown
         if gone:
+            self._drop_pages_from(old)  # rows after it shift by one; pages are read again as shown
             if old >= 0:
                 self.beginRemoveRows(QModelIndex(), old, old)
                 self._count -= 1
                 self.endRemoveRows()
             return
         row = self._spans.rank(stored)
+        self._placed = (annotation_id, row)
         if old < 0:
+            self._insert_kept(row, stored)
             self.beginInsertRows(QModelIndex(), row, row)
             self._count += 1
             self.endInsertRows()
             return
+        self._drop_pages_from(min(old, row))
         if row != old:  # a span moved past its neighbours: the row moves, the selection follows it
             self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), row + 1 if row > old else row)
             self.endMoveRows()

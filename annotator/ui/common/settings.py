@@ -37,5 +37,9 @@ def remember_project(location: Path | str) -> None:
     entry = without_password(location) if is_url(location) else Path(location).resolve()
     kept = [p for p in recent_projects() if (p if is_url(p) else p.resolve()) != entry]
     s = settings()
-    s.setValue("recent_projects", [str(p) for p in [entry, *kept][:MAX_RECENT]])
+    values = [str(p) for p in [entry, *kept][:MAX_RECENT]]
+    stored = s.value("recent_projects", []) or []
+    if (stored if isinstance(stored, list) else [stored]) == values:
+        return  # reopening the last project (every start-up): no write and sync of the file
+    s.setValue("recent_projects", values)
     s.sync()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMessageBox
 
-from annotator.core.corpus.importing import ImportReport
 from annotator.ui.common.plain_text import as_text
 from annotator.ui.common.workbench import Workbench
+
+if TYPE_CHECKING:  # the importer (charset tables, extractors) loads with the first import, not at start-up
+    from annotator.core.corpus.importing import ImportReport
 
 
 def show_import_report(window: Workbench, report: ImportReport) -> None:

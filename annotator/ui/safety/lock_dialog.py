@@ -60,7 +60,7 @@ def open_despite_lock(parent: QWidget | None, locked: ProjectLocked) -> Project 
     try:
         if choice == OPEN_READ_ONLY:
             return Project(locked.path, create=False, read_only=True)
-        return Project(locked.path, create=False, take_over=True)
+        return Project(locked.path, create=False, take_over=True, check_later=True)  # checked once shown
     except ProjectError as exc:
         QMessageBox.warning(parent, "Cannot open project", as_text(str(exc)))
         return None
