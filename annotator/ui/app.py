@@ -15,7 +15,7 @@ from annotator.core.store.lock import ProjectLocked
 from annotator.core.store.paths import APP_NAME
 from annotator.core.store.pg.locations import is_url, needs_password
 from annotator.core.workspace import open_default_project
-from annotator.ui.common.errors import install_error_handler, log
+from annotator.ui.common.errors import held_errors, install_error_handler
 from annotator.ui.common.plain_text import as_text
 
 
@@ -63,18 +63,27 @@ def run_gui(project_path: Path | str | None = None) -> int:
             return 0
     from annotator.ui.main_window import MainWindow
 
-    try:
-        window = MainWindow(project)
-    except Exception as exc:
-        if storage_problem(exc) != DAMAGED:
-            raise
+    with held_errors() as held:
+        try:
+            window = MainWindow(project)
+        except Exception as exc:
+            if storage_problem(exc) != DAMAGED:
+                raise
+            held.append(exc)
+    damage = next((exc for exc in held if storage_problem(exc) == DAMAGED), None)
+    if damage is not None:
         # The first screen read a damaged page (the damage check itself runs once the window shows).
-        log.error("Cannot show %s: damaged", project.path, exc_info=exc)
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.project is project:
+                widget.deleteLater()  # built half-way, or whole; never shown
         project.close()
         from annotator.ui.safety.damaged_on_open import offer_restore
 
-        if not offer_restore(Path(project.path), exc):
+        if not offer_restore(Path(project.path), damage):
             return 2
         window = MainWindow(open_project(project.path))
+    else:
+        for exc in held:  # not damage: the usual dialog
+            sys.excepthook(type(exc), exc, exc.__traceback__)
     window.show()
     return app.exec()

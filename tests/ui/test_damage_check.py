@@ -76,6 +76,10 @@ def test_a_sound_project_stays_editable_once_the_check_has_run(qtbot, tmp_path: 
         window.close()
 
 
+def visible_boxes() -> list[str]:
+    return [w.windowTitle() for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
 @pytest.fixture
 def gui_start(monkeypatch, annotator_home):
     """run_gui with the event loop replaced by a look at what is on screen; the dialogs' choices given."""
@@ -121,6 +125,7 @@ def test_a_damaged_page_the_window_reads_offers_the_newest_backup_and_opens_it(q
     assert "newest backup" in advice and "40 documents and 40 annotations" in advice and "by hand" in advice
     assert buttons == [RESTORE, "Close"] or buttons == ["Close", RESTORE]
     assert gui_start["window annotations"] == 40  # the backup's, shown in the window
+    assert visible_boxes() == []  # one dialog said it all: the slots that failed on the damage show none
     kept = [info for info in list_backups(path) if info.reason == "before-restore"]
     assert len(kept) == 1 and kept[0].path.read_bytes()[100:] == damaged[100:]  # the damaged file, kept
 
@@ -136,5 +141,5 @@ def test_a_damaged_page_without_backups_says_what_to_do_and_changes_nothing(qtbo
     assert name == DIALOG_NAME and "damaged" in text
     assert "no backup" in advice and f'annotator check --project "{path}"' in advice
     assert buttons == ["Close"]
-    assert "window annotations" not in gui_start
+    assert "window annotations" not in gui_start and visible_boxes() == []
     assert path.read_bytes() == damaged and list_backups(path) == []

@@ -13,7 +13,8 @@ import logging.handlers
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -37,6 +38,9 @@ calm_handlers: list[Callable[[BaseException], bool]] = []
 # The dialog on screen, kept referenced (open() does not block) and so that an
 # error repeating in a paint event logs each time but stacks no second dialog.
 _dialog: QMessageBox | None = None
+
+# While not None, unexpected errors are kept here for whoever is building something (see held_errors).
+_held: list[BaseException] | None = None
 
 
 def log_dir() -> Path:
@@ -74,6 +78,9 @@ def install_error_handler() -> Callable[[], None]:
             return
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("Unexpected error\n%s", details)
+        if _held is not None:
+            _held.append(exc)
+            return
         handler.flush()
         sys.__excepthook__(exc_type, exc, tb)  # a console, when there is one, shows it too
         try:
@@ -90,6 +97,21 @@ def install_error_handler() -> Callable[[], None]:
         handler.close()
 
     return uninstall
+
+
+@contextmanager
+def held_errors() -> Iterator[list[BaseException]]:
+    """Keep the unexpected errors raised in slots meanwhile (logged) for the caller to answer, no dialog each.
+
+    Building the window on a damaged file fails in several slots at once; the start-up
+    answers all of them with one offer of a backup (safety/damaged_on_open.py).
+    """
+    global _held
+    outer, _held = _held, []
+    try:
+        yield _held
+    finally:
+        _held = outer
 
 
 def show_error_dialog(exc: BaseException, details: str, path: Path) -> QMessageBox | None:
