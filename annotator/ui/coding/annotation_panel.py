@@ -34,6 +34,7 @@ from annotator.ui.coding.annotation_list import AnnotationListModel
 from annotator.ui.coding.attribute_form import AttributeForm
 from annotator.ui.coding.label_combo import LabelCombo
 from annotator.ui.coding.target_popup import TargetPopup, resolve_role
+from annotator.ui.common.caption import Caption
 from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.errors import said_calmly, server_away
@@ -63,7 +64,7 @@ class AnnotationPanel(QWidget):
         self._selection = selection or (lambda: None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel("Annotations")
+        self.heading = Caption("Annotations", self)
         layout.addWidget(self.heading)
         self.model = AnnotationListModel(project, self, coders=coders)
         self.view = _list_view(self)
