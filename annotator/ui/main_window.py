@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.common.errors import AnnotationError, ProjectError
-from annotator.core.common.model import LAYER_NAMES, Label
+from annotator.core.common.model import LAYER_NAMES, Annotation, Label
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.lock import ProjectLocked
@@ -41,6 +41,7 @@ from annotator.ui.coding.document_panel import DocumentPanel
 from annotator.ui.coding.label_bar import LabelBar
 from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
 from annotator.ui.common import settings, window_state
+from annotator.ui.common.after_paint import AfterPaint
 from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, clip, escape, rich_tip
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
+        self.after_tag = AfterPaint(self)  # the side panels follow a tag once its highlight is painted
         self.project: Project | None = None
         self.current_doc_id: int | None = None
         self._unsubscribe = None
@@ -223,6 +225,7 @@ class MainWindow(QMainWindow):
         self.codesheet_panel = CodesheetPanel(project, self.ops, self, coders=self.coder_view)
         for feature in self.features:
             feature.attach(self)
+        self.annotation_panel.settle = self.after_tag.settle
         self.annotation_panel.annotationActivated.connect(self.reader.show_annotation)
         self.annotation_panel.annotationActivated.connect(self.reader.set_selected_annotation)
         self.annotation_panel.annotationActivated.connect(self.entities_panel.annotation_selected)
@@ -328,6 +331,7 @@ class MainWindow(QMainWindow):
     def _teardown(self) -> None:
         if self.project is None:
             return
+        self.after_tag.cancel()
         if self._unsubscribe:
             self._unsubscribe()
         self.doc_model.detach()
@@ -351,6 +355,7 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int | None) -> None:
         if doc_id == self.current_doc_id and doc_id is not None:
             return
+        self.after_tag.settle()  # a tag's offer and form belong to the document it was made in
         try:  # read before anything changes: a shared project's server away leaves the window as it was
             labels, doc = self.project.codebook.labels(), doc_id and self.project.documents.get(doc_id)
         except server_away():
@@ -440,6 +445,7 @@ class MainWindow(QMainWindow):
 
     def _commit_tag(self, doc_id: int, label: Label, start: int, end: int, exact: bool,
                     roles: dict | None = None) -> None:
+        self.after_tag.settle()  # the tag before this one is followed up first, in order
         try:
             # roles: a stance's target and holder, each an entity link or free text
             annotation = self.ops.tag(doc_id, label, start, end, exact=exact, **(roles or {}))
@@ -448,7 +454,19 @@ class MainWindow(QMainWindow):
             return
         if doc_id == self.current_doc_id:
             self.reader.select_span(annotation.end, annotation.end)
-            self.annotation_panel.select(annotation.id)
+            if not annotation.is_document_level:  # the selection gives way to the highlight, flashed and marked
+                self.reader.show_annotation(annotation)
+                self.reader.set_selected_annotation(annotation)
+        self.after_tag.later(lambda: self._follow_tag(doc_id, label, annotation))
+
+    def _follow_tag(self, doc_id: int, label: Label, annotation: Annotation) -> None:
+        """The list row and form, the status line and the entity offer for a tag just painted."""
+        annotation = self.project.annotations.find(annotation.id)
+        if annotation is None:
+            return  # undone before its follow-up ran: the undo said so
+        if doc_id == self.current_doc_id:
+            self.annotation_panel.select(annotation.id, activate=False)  # the reader showed it already
+            self.entities_panel.annotation_selected(annotation)
         snippet = " ".join(annotation.text.split())[:60]
         self.statusBar().showMessage(f"Tagged {label.name}: {snippet}", 5000)
         self.entities_panel.offer_entity(annotation)
@@ -462,6 +480,7 @@ class MainWindow(QMainWindow):
         self.tag(label, span[0], span[1], exact)
 
     def delete_annotation(self) -> None:
+        self.after_tag.settle()  # Delete right after a tag deletes that tag
         current = self.annotation_panel.current()
         if current is None:
             self.statusBar().showMessage("Select an annotation to delete (click its highlight or list entry).", 5000)

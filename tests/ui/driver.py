@@ -8,6 +8,8 @@ Offsets are code points, as everywhere outside the Qt boundary.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent, QTextDocument
 from PySide6.QtTest import QTest
@@ -59,8 +61,22 @@ class Driver:
         reader.setFocus()
 
     def press(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.NoModifier) -> None:
-        """A key pressed while reading: a label key tags, Delete deletes, Ctrl+Z undoes, ..."""
+        """A key pressed while reading: a label key tags, Delete deletes, Ctrl+Z undoes, ...
+
+        Then the analyst looks: a tag's list row, form, status line and entity offer follow its
+        highlight one repaint later (MainWindow.after_tag), so the event loop runs until they have."""
         QTest.keyClick(self._reader, key, modifiers)
+        self.settle()
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Let the event loop run until the window's follow-up of the last edit has run."""
+        if not self.window.after_tag.pending:
+            return  # nothing follows (a popup asks first, say): the loop is left alone, as a user leaves it
+        deadline = time.monotonic() + timeout
+        while self.window.after_tag.pending:
+            assert time.monotonic() < deadline, "the follow-up of the last tag never ran"
+            QApplication.processEvents()
+        QApplication.processEvents()  # and what it changed is painted
 
     # -- seeing ----------------------------------------------------------------------------
 

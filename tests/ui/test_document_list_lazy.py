@@ -166,6 +166,21 @@ def test_tagging_updates_the_count_of_its_document_only(open_window, archive_pat
     assert set(rows) == {(7, 7)} and model.page_fetches == fetched
 
 
+def test_a_tag_or_its_undo_repaints_the_tags_cell_alone(open_window, archive_path, qtbot):
+    window = open_window(archive_path)
+    ui = Driver(window)
+    model = window.doc_model
+    window.doc_view.selectRow(7)
+    cells: list[tuple[int, int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: cells.append((top.row(), top.column(), bottom.column())))
+    ui.select_phrase("harbour")
+    ui.press(Qt.Key_O)
+    assert cells == [(7, model.COUNT, model.COUNT)]  # the title and status cells are not redrawn for it
+    assert [model.index(7, column).data() for column in range(3)] == [title(7), 1, "To do"]
+    ui.press(Qt.Key_Z, Qt.ControlModifier)
+    assert cells[1:] == [(7, model.COUNT, model.COUNT)] and model.index(7, model.COUNT).data() == 0
+
+
 def test_a_slow_filter_waits_for_a_pause_in_typing(open_window, archive_path, qtbot, monkeypatch):
     monkeypatch.setattr(document_filter, "SLOW_FILTER_MS", -1)  # as a title filter over 100,000 documents is
     window = open_window(archive_path)

@@ -34,6 +34,7 @@ from annotator.ui.coding.annotation_list import AnnotationListModel
 from annotator.ui.coding.attribute_form import AttributeForm
 from annotator.ui.coding.label_combo import LabelCombo
 from annotator.ui.coding.target_popup import TargetPopup, resolve_role
+from annotator.ui.common.caption import Caption
 from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.completion import complete_targets
 from annotator.ui.common.errors import said_calmly, server_away
@@ -63,7 +64,7 @@ class AnnotationPanel(QWidget):
         self._selection = selection or (lambda: None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel("Annotations")
+        self.heading = Caption("Annotations", self)
         layout.addWidget(self.heading)
         self.model = AnnotationListModel(project, self, coders=coders)
         self.view = _list_view(self)
@@ -146,6 +147,10 @@ class AnnotationPanel(QWidget):
         scroll.setWidget(details)
         layout.addWidget(scroll, 3)
         self._current: Annotation | None = None
+        self._quiet = False  # select(activate=False) is choosing the row: the reader shows it already
+        # Runs the window's follow-up of a tag still waiting for its repaint (MainWindow.after_tag),
+        # which selects the tag here: whoever asks what is selected gets the answer the analyst will see.
+        self.settle: Callable[[], None] = lambda: None
         self._shown_id: int | None = None
         self._note_base: str | None = None  # the saved note the field showed when typing began
         self._doc_text: tuple[int, str] | None = None
@@ -188,14 +193,21 @@ class AnnotationPanel(QWidget):
         self.model.set_document(doc_id, annotations)
 
     def current(self) -> Annotation | None:
+        self.settle()
         return self._current
 
-    def select(self, annotation_id: int) -> None:
+    def select(self, annotation_id: int, *, activate: bool = True) -> None:
+        """Make the annotation the list's current row and show it in the form, and tell the reader
+        (annotationActivated) unless `activate` is False: the reader shows it already."""
         reveal(self)  # a click on a highlight must show the annotation, whichever side tab is open
         row = self.model.row_of(annotation_id)
         if row >= 0:
             index = self.model.index(row)
-            self.view.setCurrentIndex(index)
+            self._quiet = not activate
+            try:
+                self.view.setCurrentIndex(index)
+            finally:
+                self._quiet = False
             self.view.scrollTo(index)
 
     def delete_current(self) -> None:
@@ -265,7 +277,7 @@ class AnnotationPanel(QWidget):
             if not said_calmly(exc):
                 raise
             return
-        if self._current is not None:
+        if self._current is not None and not self._quiet:
             self.annotationActivated.emit(self._current)
 
     def _clicked(self, index: QModelIndex) -> None:

@@ -6,7 +6,7 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 
@@ -165,16 +165,38 @@ class DocumentListModel(RecordTableModel):
                 self._relist()  # three index look-ups: no need to wait for the end of the burst
             else:
                 self._relist_timer.start()
-        elif change.kind in (ChangeKind.DOCUMENT_CHANGED, ChangeKind.ANNOTATION_ADDED, ChangeKind.ANNOTATION_REMOVED) and change.document_id:
+        elif change.kind == ChangeKind.DOCUMENT_CHANGED and change.document_id:
             self._refresh_row(change.document_id)
+        elif change.kind in (ChangeKind.ANNOTATION_ADDED, ChangeKind.ANNOTATION_REMOVED) and change.document_id:
+            self._refresh_count(change.document_id)
+
+    def _kept_row(self, doc_id: int) -> tuple[int, list | None]:
+        row = self.row_of(doc_id)
+        return row, self._pages.get(row // self.PAGE_SIZE) if row >= 0 else None
 
     def _refresh_row(self, doc_id: int) -> None:
-        row = self.row_of(doc_id)
-        page = self._pages.get(row // self.PAGE_SIZE) if row >= 0 else None
+        row, page = self._kept_row(doc_id)
         if page is None:
             return  # not read yet: it is read fresh when shown
         page[row % self.PAGE_SIZE] = self._read([doc_id])[0]
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def _refresh_count(self, doc_id: int) -> None:
+        """A tag added or removed: only the Tags cell changes, so only it is read and repainted
+        (the whole row's repaint was ~0.7 ms of each tag, issue 17)."""
+        row, page = self._kept_row(doc_id)
+        listed = page[row % self.PAGE_SIZE] if page is not None else None
+        if listed is None:
+            return  # not read yet, or gone: read fresh when shown
+        [summary] = self._project.documents.page([doc_id], self.coders) or [None]
+        if summary is None:
+            self._refresh_row(doc_id)
+            return
+        page[row % self.PAGE_SIZE] = replace(listed, summary=summary)
+        if (summary.title, summary.status) != (listed.summary.title, listed.summary.status):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))  # changed meanwhile
+        elif summary.annotation_count != listed.summary.annotation_count:
+            self.dataChanged.emit(self.index(row, self.COUNT), self.index(row, self.COUNT))
 
 
 @dataclass(frozen=True)
