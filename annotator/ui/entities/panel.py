@@ -87,6 +87,11 @@ class EntitiesPanel(QDockWidget, Feature):
         self._ensure_built()  # shown along with its window
         super().showEvent(event)
 
+    def name_filter(self) -> QLineEdit:
+        """The filter field over the registry (built with the dock if it was not yet)."""
+        self._ensure_built()
+        return self.filter_edit
+
     def _ensure_built(self) -> None:
         if self._built:
             return
