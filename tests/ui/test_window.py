@@ -29,6 +29,7 @@ def test_document_status_and_stance_toward_targets(open_window, seeded_path, qtb
     window = open_window(seeded_path)
     ui = Driver(window)
     doc_id = ui.open("'월마트 VS 아마존'")
+    ui.show_side_tab("Document")
     panel = window.document_panel
     panel.status.setCurrentIndex(2)
     panel.status.activated.emit(2)
