@@ -33,7 +33,7 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.lock import ProjectLocked
 from annotator.core.store.pg.locations import needs_password
-from annotator.ui import file_menu, preferences, tool_openers
+from annotator.ui import preferences, tool_openers
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.annotation_panel import AnnotationPanel
 from annotator.ui.coding.coder_control import CodersControl
@@ -611,8 +611,12 @@ class MainWindow(QMainWindow):
             self.reader.zoom(steps)
 
     # -- files -------------------------------------------------------------------
+    # file_menu (file dialogs, the import's progress and report) loads when first used: at start-up it
+    # cost every launch ~5 ms of imports, QFileDialog's and QProgressDialog's enums among them (issue 17).
 
     def new_project(self) -> None:
+        from annotator.ui import file_menu
+
         path = file_menu.ask_new_project_path(self)
         if path is not None:
             if path.exists():
@@ -621,6 +625,8 @@ class MainWindow(QMainWindow):
             self._switch_to(path, create=True)
 
     def open_project(self, path: Path | None = None) -> None:
+        from annotator.ui import file_menu
+
         path = path or file_menu.ask_open_project_path(self)
         if path is not None:
             self._switch_to(path, create=False)
@@ -657,6 +663,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def import_files(self, folder: bool = False, paths: list[Path] | None = None) -> None:
+        from annotator.ui import file_menu
+
         paths = paths if paths is not None else file_menu.ask_import_paths(self, folder)
         if paths:
             report = file_menu.run_import(self, self.project, paths, corpus_done=self._corpus_imported)
@@ -668,6 +676,8 @@ class MainWindow(QMainWindow):
             self.open_document(report.imported[0].document_id)  # an empty window shows what arrived
 
     def export(self) -> None:
+        from annotator.ui import file_menu
+
         file_menu.run_export(self, self.project)
 
     def dragEnterEvent(self, event) -> None:
