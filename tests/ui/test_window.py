@@ -317,3 +317,26 @@ def test_start_up_creates_only_the_qt_classes_it_uses(tmp_path):
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True []"
+
+
+def test_start_up_loads_no_sockets_and_no_log_rotation(tmp_path):
+    # socket (for the host name), secrets and logging.handlers (with pickle) cost every start-up
+    # ~5 ms; the log file rotates from its first line, and is there from the start (issue 17).
+    path = tmp_path / "study.annotator"
+    with Project(path) as project:
+        project.documents.add(title="Phones", text="Samsung sold more phones.")
+    code = (
+        "import sys\n"
+        "from annotator.ui.app import create_app, open_project\n"
+        "from annotator.ui.common.errors import install_error_handler, log_path\n"
+        "from annotator.ui.main_window import MainWindow\n"
+        "app = create_app(sys.argv[:1])\n"
+        "install_error_handler()\n"
+        f"window = MainWindow(open_project({str(path)!r}))\n"
+        "window.show(); app.processEvents()\n"
+        "print(log_path().exists(), [m for m in ('socket', 'secrets', 'logging.handlers') if m in sys.modules])\n"
+        "window.close()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True []"
