@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
         print("preparing the archive ...", file=sys.stderr, flush=True)
         ctx.archive_source()  # built once and cached; not part of any row's time
     for number, row in enumerate(selected, start=1):
-        lines = [RowResult(x.label, x.title, x.unit, x.target, x.reference) for x in row.lines(ctx)]
+        lines = [RowResult(x.label, x.title, x.unit, x.target, x.reference, x.target_ratio) for x in row.lines(ctx)]
         print(f"[{number}/{len(selected)}] {row.key} ...", file=sys.stderr, flush=True)
         row_started = time.perf_counter()
         try:

@@ -19,6 +19,7 @@ class RowResult:
     unit: str  # "ms", "s" or "MB"
     target: float | None  # in `unit`; informational, never a pass/fail criterion
     reference_title: str
+    target_ratio: float | None = None  # at most this many times the same-run reference (issue 17)
     samples: list[float] = field(default_factory=list)
     reference: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -34,8 +35,23 @@ class RowResult:
         return statistics.median(self.samples)
 
     @property
+    def ratio(self) -> float | None:
+        base = statistics.median(self.reference) if self.reference else 0
+        return self.median / base if self.ok and base > 0 else None
+
+    @property
     def over_target(self) -> bool:
-        return self.ok and self.target is not None and self.median > self.target
+        if not self.ok:
+            return False
+        over_ratio = self.target_ratio is not None and self.ratio is not None and self.ratio > self.target_ratio
+        return over_ratio or (self.target is not None and self.median > self.target)
+
+    @property
+    def target_text(self) -> str:
+        """The target column: a figure in `unit`, a ratio to the reference, or both."""
+        parts = ([fmt(self.target)] if self.target is not None else []) + \
+            ([f"{self.target_ratio:g}x"] if self.target_ratio is not None else [])
+        return " and ".join(parts) if parts else "-"
 
 
 def environment_line() -> str:
@@ -67,7 +83,7 @@ def fmt(value: float) -> str:
 
 
 def _line(r: RowResult) -> list[str]:
-    target = fmt(r.target) if r.target is not None else "-"
+    target = r.target_text
     if not r.ok:
         return [r.label, r.title, r.unit, "0", "FAILED", "-", "-", target, "-", "-"]
     base = statistics.median(r.reference)
@@ -105,6 +121,7 @@ def table(results: list[RowResult]) -> str:
 
 
 def over_target_line(results: list[RowResult]) -> str:
-    over = [f"{r.label} {r.title.split(':')[0]} ({fmt(r.median)} {r.unit} > {fmt(r.target)})"
+    over = [f"{r.label} {r.title.split(':')[0]} ({fmt(r.median)} {r.unit}"
+            + (f", {r.ratio:.2f}x" if r.target_ratio is not None else "") + f"; target {r.target_text})"
             for r in results if r.over_target]
     return "rows over target (informational): " + ("; ".join(over) if over else "none")

@@ -114,7 +114,9 @@ def row_import(ctx: Context, results: list[RowResult]) -> None:
     folder = archive.article_files(ctx.spec, folder=None if ctx.cache else ctx.workdir / "built")
     files = sorted(Path(root, name) for root, _dirs, names in os.walk(folder) for name in names)
     check(len(files) == ctx.spec.documents, f"{len(files)} article files, expected {ctx.spec.documents}")
-    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    # Read once before any run, so the import and its reference both find the files in the page
+    # cache: otherwise the first run alone reads them from disk (44 s against 35 s warm).
+    megabytes = sum(len(f.read_bytes()) for f in files) / 1e6
     home = ctx.home / "import"
     home.mkdir(parents=True, exist_ok=True)
     timeout = 120 if ctx.quick else 3 * 3600
@@ -143,7 +145,8 @@ def row_import(ctx: Context, results: list[RowResult]) -> None:
             shutil.rmtree(work, ignore_errors=True)
     timing.checked = memory.checked = True
     timing.notes.append(f"{len(files):,} files, {megabytes:,.0f} MB, titled on their first line; "
-                        f"{ctx.import_repeat} run(s), no warm-up (--import-repeat, default 1: it is long); "
+                        f"{ctx.import_repeat} run(s), no warm-up (--import-repeat, default 1: it is long), the files read "
+                        "once beforehand so every run finds them in the page cache; "
                         "checked: document count, exact text and a full-text match for 40 sampled files")
     memory.notes.append(f"RSS of the importing process, MB: first {float(seen['first_mb']):,.0f}, "
                         f"last {float(seen['last_mb']):,.0f}, peak {float(seen['peak_mb']):,.0f} (VmHWM); "

@@ -40,14 +40,30 @@ def test_quick_bench_measures_and_checks_every_row(tmp_path: Path) -> None:
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{output}\nstderr:\n{proc.stderr[-3000:]}"
     assert "FAILED" not in output
     for label, word in ROWS:
-        # label, title, unit, n >= 1, then median/min/max, target (a number or -), reference and ratio.
+        # label, title, unit, n >= 1, then median/min/max, target (a number, a ratio, both or -), reference, ratio.
+        target = rf"(?:{NUMBER} and {NUMBER}x|{NUMBER}x|{NUMBER}|-)"
         line = re.search(rf"^{label}\s+.*{word}.*\s(?:ms|s|MB)\s+([1-9]\d*)\s+({NUMBER})\s+({NUMBER})\s+"
-                         rf"({NUMBER})\s+(?:{NUMBER}|-)\s+({NUMBER})\s+({NUMBER})x$", output, re.MULTILINE)
+                         rf"({NUMBER})\s+{target}\s+({NUMBER})\s+({NUMBER})x$", output, re.MULTILINE)
         assert line is not None, f"row {label} ({word}) has no measured line in:\n{output}"
     assert "SQLite" in output and "PySide6" in output  # the environment line
     assert "rows over target (informational):" in output
     # The bench keeps to its own temporary data folder, not even the one it was given.
     assert list(home.iterdir()) == []
+    assert re.search(rf"^1\s+startup.*\s500\.0 and 2\.5x\s+{NUMBER}\s+{NUMBER}x$", output, re.MULTILINE)
+
+
+def test_a_row_is_over_target_by_its_figure_or_by_its_ratio_to_the_reference() -> None:
+    from bench.report import RowResult, over_target_line
+
+    def row(median: float, reference: float) -> RowResult:
+        return RowResult("1", "startup: window", "ms", 500, "bare window", target_ratio=2.5,
+                         samples=[median], reference=[reference], checked=True)
+
+    assert not row(300, 150).over_target  # 2.0x, under 500 ms
+    assert row(400, 150).over_target  # under 500 ms but 2.67x
+    assert row(600, 300).over_target  # 2.0x but over 500 ms
+    assert over_target_line([row(400, 150)]) == \
+        "rows over target (informational): 1 startup (400.0 ms, 2.67x; target 500.0 and 2.5x)"
 
 
 @pytest.mark.timeout(300)

@@ -9,13 +9,13 @@ from pathlib import Path
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.common.errors import ProjectError
+from annotator.core.common.errors import DAMAGED, ProjectError, storage_problem
 from annotator.core.project import Project
 from annotator.core.store.lock import ProjectLocked
 from annotator.core.store.paths import APP_NAME
 from annotator.core.store.pg.locations import is_url, needs_password
 from annotator.core.workspace import open_default_project
-from annotator.ui.common.errors import install_error_handler
+from annotator.ui.common.errors import install_error_handler, log
 from annotator.ui.common.plain_text import as_text
 
 
@@ -63,6 +63,18 @@ def run_gui(project_path: Path | str | None = None) -> int:
             return 0
     from annotator.ui.main_window import MainWindow
 
-    window = MainWindow(project)
+    try:
+        window = MainWindow(project)
+    except Exception as exc:
+        if storage_problem(exc) != DAMAGED:
+            raise
+        # The first screen read a damaged page (the damage check itself runs once the window shows).
+        log.error("Cannot show %s: damaged", project.path, exc_info=exc)
+        project.close()
+        from annotator.ui.safety.damaged_on_open import offer_restore
+
+        if not offer_restore(Path(project.path), exc):
+            return 2
+        window = MainWindow(open_project(project.path))
     window.show()
     return app.exec()

@@ -301,6 +301,25 @@ def test_restore_over_a_damaged_project_keeps_its_bytes(coded):
         assert project.annotations.count() == 2
 
 
+@pytest.mark.parametrize("damage", ["zeroed page", "flipped bits"])
+def test_restore_over_a_project_with_a_damaged_page_keeps_its_bytes(coded, damage):
+    # The file still opens, but SQLite's copy of it stops at the damaged page (or the copy fails
+    # its check): the restore was refused, telling the analyst to restore a backup.
+    from tests.core.test_damaged_files import DAMAGES
+
+    saved = make_backup(coded, "manual", now=T0)
+    DAMAGES[damage](coded)
+    damaged = coded.read_bytes()
+    kept = restore_backup(coded, saved)
+    assert kept is not None
+    # Byte for byte after the 100-byte file header, where taking the file out of WAL for the
+    # swap changed the journal mode and the change counter.
+    assert kept.read_bytes()[100:] == damaged[100:] and len(kept.read_bytes()) == len(damaged)
+    assert _integrity(coded) == "ok"
+    with Project(coded) as project:
+        assert project.annotations.count() == 2
+
+
 def test_restore_recreates_a_deleted_project(coded):
     saved = make_backup(coded, "manual", now=T0)
     coded.unlink()

@@ -198,6 +198,22 @@ def test_collect_files_keeps_order_and_drops_repeats(tmp_path: Path) -> None:
     assert collect_files([a, missing, tmp_path, a]) == [a, missing]
 
 
+def test_a_folder_is_imported_in_the_order_of_its_sorted_paths_subfolders_in_their_place(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    for name in ("b.txt", "a.txt", "a/z.txt", "a/b/c.txt", "a-b.txt", "a.b/x.txt", "B.txt", "ab/y.txt"):
+        write(folder / name, name.encode())
+    outside = write(tmp_path / "elsewhere" / "linked.txt", b"reached through a link")
+    (folder / "link").symlink_to(outside.parent, target_is_directory=True)
+    (folder / "file-link.txt").symlink_to(outside)
+
+    found = collect_files([folder])
+
+    # What sorting the Path objects gives; a link to a folder is not followed, a link to a file is a file.
+    assert found == sorted(found)
+    assert [p.relative_to(folder).as_posix() for p in found] == [
+        "B.txt", "a/b/c.txt", "a/z.txt", "a-b.txt", "a.b/x.txt", "a.txt", "ab/y.txt", "b.txt", "file-link.txt"]
+
+
 def test_exact_duplicate_is_skipped_and_reported(tmp_path: Path, proj: Project) -> None:
     text = "Same story\n\nSame body.\n"
     first = write(tmp_path / "one.txt", text.encode("utf-8"))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from operator import itemgetter
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar
@@ -227,20 +228,37 @@ def _document_files(folder: Path) -> list[Path]:
 
 
 def _walk(folder: Path) -> list[tuple[str, Path]]:
-    """(path relative to the folder, path) of the articles under a folder, in the order Path sorts them."""
-    top = str(folder)
-    entries: list[tuple[tuple[str, ...], str, str]] = []
-    for root, dirs, names in os.walk(top):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        relative = os.path.relpath(root, top)
-        parts = () if relative == os.curdir else tuple(os.path.normcase(relative).split(os.sep))
-        base = "" if relative == os.curdir else relative + os.sep
-        entries.extend(
-            ((*parts, os.path.normcase(name)), base + name, os.path.join(root, name)) for name in names
-            if not name.startswith(".") and name.lower().endswith(IMPORTABLE_SUFFIXES)
-        )
-    entries.sort()  # by path parts, as sorting Path objects does, at a fraction of the cost
-    return [(relative, Path(full)) for _parts, relative, full in entries]
+    """(path relative to the folder, path) of the articles under a folder, in the order Path sorts them.
+
+    Each folder's entries are sorted by name, files and subfolders together, and a
+    subfolder is walked in its place: the order of sorting whole paths by their parts,
+    without building and sorting a tuple per file (a second of 100,000 files' import
+    before any file is read). Hidden entries and links to folders are left out, as
+    os.walk leaves them.
+    """
+    found: list[tuple[str, Path]] = []
+
+    def visit(directory: Path, base: str) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(((os.path.normcase(e.name), e) for e in listing if not e.name.startswith(".")),
+                                 key=itemgetter(0))
+        except OSError:  # unreadable: skipped, as os.walk skips it
+            return
+        for _key, entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            # A child of its folder's Path costs half of a Path parsed from the whole string.
+            if is_dir:
+                if not entry.is_symlink():
+                    visit(directory / entry.name, base + entry.name + os.sep)
+            elif entry.name.lower().endswith(IMPORTABLE_SUFFIXES):
+                found.append((base + entry.name, directory / entry.name))
+
+    visit(Path(folder), "")
+    return found
 
 
 def import_file(project: ProjectLike, path: str | os.PathLike, *, max_bytes: int | None = None) -> FileOutcome:

@@ -459,10 +459,16 @@ def _remove_stale_companions(path: Path, journal: bool = True) -> None:
 def _save_current(path: Path, conn: sqlite3.Connection | None) -> Path | None:
     """Back up the file about to be replaced, so a restore can itself be undone."""
     if conn is not None:
-        return _backup_from(conn, path, "before-restore", None)
+        try:
+            return _backup_from(conn, path, "before-restore", None)
+        except ProjectError:
+            # A damaged page stops SQLite's copy, or fails the copy's check, and a damaged file is
+            # what restoring is for: refusing here left no way back. Its bytes are kept instead
+            # (a full disk or an unwritable folder fails that copy too, and the restore stops).
+            pass
     if not path.exists():
         return None
-    # Unreadable as a database: keep its bytes (and its -wal) as they are, for recovery tools.
+    # Unreadable as a database, or damaged: keep its bytes (and its -wal) as they are, for recovery tools.
     folder = backup_dir(path)
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, datetime.now(timezone.utc).strftime(STAMP_FORMAT), "before-restore")
