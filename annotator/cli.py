@@ -9,7 +9,6 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 
 from annotator.core.common.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
@@ -56,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Annotate claims, entities and stance in news articles. "
         "Without a command, opens the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     # A separate dest from the subcommands' --project: argparse lets a subparser's
     # default overwrite the parent's value, which would drop `annotator --project X stats`.
     parser.add_argument("--project", dest="top_project", type=project_location, metavar="PATH_OR_URL",
@@ -510,7 +509,22 @@ def _describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:
     return f"The project could not be read or written ({exc})."
 
 
+class _VersionAction(argparse.Action):
+    """--version, reading the version only when asked: every launch of the app builds this parser."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):  # noqa: A002 - argparse's own keyword
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser._print_message(f"{parser.prog} {_version()}\n", sys.stdout)
+        parser.exit()
+
+
 def _version() -> str:
+    # Imported here: importlib.metadata (email, csv, zipfile) cost every launch of the app ~15 ms (issue 17).
+    from importlib import metadata
+
     try:
         return metadata.version("annotator")
     except metadata.PackageNotFoundError:  # running from a source tree that was never installed

@@ -7,6 +7,7 @@ reveal, show_status and tool_window, and it attaches and detaches them as projec
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -32,12 +33,11 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
 from annotator.core.store.lock import ProjectLocked
 from annotator.core.store.pg.locations import needs_password
-from annotator.ui import file_menu, preferences, tool_openers
+from annotator.ui import preferences, tool_openers
 from annotator.ui.actions.operations import Operations
 from annotator.ui.coding.annotation_panel import AnnotationPanel
 from annotator.ui.coding.coder_control import CodersControl
 from annotator.ui.coding.codesheet_panel import CodesheetPanel
-from annotator.ui.coding.document_panel import DocumentPanel
 from annotator.ui.coding.label_bar import LabelBar
 from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
 from annotator.ui.common import settings, window_state
@@ -47,7 +47,6 @@ from annotator.ui.common.colors import label_icon
 from annotator.ui.common.plain_text import as_text, clip, escape, rich_tip
 from annotator.ui.common.workbench import Feature, ToolWindows
 from annotator.ui.corpus.document_filter import DocumentFilter
-from annotator.ui.corpus.document_info import DocumentInfoPanel
 from annotator.ui.corpus.document_list import DocumentListModel
 from annotator.ui.entities.panel import EntitiesPanel
 from annotator.ui.reader.find_bar import FindBar
@@ -58,6 +57,10 @@ from annotator.ui.safety.damage_check import check_on_open
 from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
 from annotator.ui.shared.live import LiveUpdates, location, window_title
 from annotator.ui.shared.offline import keep_document, server_away
+
+if TYPE_CHECKING:
+    from annotator.ui.coding.document_panel import DocumentPanel
+    from annotator.ui.corpus.document_info import DocumentInfoPanel
 
 
 class MainWindow(QMainWindow):
@@ -218,8 +221,10 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.reader, 1)
         centre_layout.addWidget(self.find_bar)
         self.reader.coder_name = self.coder_view.owner
-        self.document_panel = DocumentPanel(project, self.ops, self, workbench=self, coders=self.coder_view)
-        self.document_info = DocumentInfoPanel(project, self.ops, self)
+        # The Document tab's panels are built when the tab is first shown (or asked for): start-up
+        # shows the Annotations tab, and building them cost every launch ~10 ms (issue 17).
+        self._document_panel: DocumentPanel | None = None
+        self._document_info: DocumentInfoPanel | None = None
         self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection,
                                                 coders=self.coder_view)
         self.codesheet_panel = CodesheetPanel(project, self.ops, self, coders=self.coder_view)
@@ -234,13 +239,10 @@ class MainWindow(QMainWindow):
         document_tab = QScrollArea(self)
         document_tab.setWidgetResizable(True)
         document_tab.setFrameShape(QScrollArea.NoFrame)
-        document_page = QWidget(document_tab)
-        page_layout = QVBoxLayout(document_page)
-        page_layout.setContentsMargins(4, 4, 4, 4)
-        page_layout.addWidget(self.document_panel)
-        page_layout.addWidget(self.document_info)
-        page_layout.addStretch(1)
-        document_tab.setWidget(document_page)
+        self._document_page = QWidget(document_tab)
+        QVBoxLayout(self._document_page).setContentsMargins(4, 4, 4, 4)
+        document_tab.setWidget(self._document_page)
+        self._document_tab = document_tab
         right = self.side_tabs = QTabWidget(self)
         right.setObjectName("sideTabs")
         right.addTab(self.annotation_panel, "Annotations")
@@ -289,6 +291,36 @@ class MainWindow(QMainWindow):
     def _side_tab_changed(self, _index: int) -> None:
         if self.side_tabs.currentWidget() is self._search_page:
             self.search_panel  # noqa: B018 - builds the panel as its tab is first shown
+        elif self.side_tabs.currentWidget() is self._document_tab:
+            self._build_document_tab()
+
+    @property
+    def document_panel(self) -> DocumentPanel:
+        """The Document tab's status, stance, memo and duplicate flags, built on first use."""
+        self._build_document_tab()
+        return self._document_panel
+
+    @property
+    def document_info(self) -> DocumentInfoPanel:
+        """The Document tab's metadata, source and import details, built on first use."""
+        self._build_document_tab()
+        return self._document_info
+
+    def _build_document_tab(self) -> None:
+        if self._document_panel is not None:
+            return
+        from annotator.ui.coding.document_panel import DocumentPanel
+        from annotator.ui.corpus.document_info import DocumentInfoPanel
+
+        self._document_panel = DocumentPanel(self.project, self.ops, self, workbench=self, coders=self.coder_view)
+        self._document_info = DocumentInfoPanel(self.project, self.ops, self)
+        layout = self._document_page.layout()
+        layout.addWidget(self._document_panel)
+        layout.addWidget(self._document_info)
+        layout.addStretch(1)
+        for panel in (self._document_panel, self._document_info):
+            panel.set_document(self.current_doc_id)
+            panel.show()  # a child added to a page already on screen starts hidden
 
     @property
     def search_panel(self):
@@ -339,8 +371,9 @@ class MainWindow(QMainWindow):
         self.annotation_panel.detach()
         for feature in self.features:
             feature.detach()
-        self.document_panel.detach()
-        self.document_info.detach()
+        if self._document_panel is not None:
+            self._document_panel.detach()
+            self._document_info.detach()
         self.codesheet_panel.detach()
         self.coder_view.detach()
         if self._search_panel is not None:
@@ -367,9 +400,10 @@ class MainWindow(QMainWindow):
         if doc is None:
             self.reader.setPlaceholderText("No documents yet: File › Import documents, or drop text files here.")
         self.annotation_panel.set_document(doc_id)
-        self.document_panel.set_document(doc_id)
+        if self._document_panel is not None:
+            self._document_panel.set_document(doc_id)
+            self._document_info.set_document(doc_id)
         self.codesheet_panel.set_document(doc_id)
-        self.document_info.set_document(doc_id)
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
             self.doc_view.selectRow(row)
@@ -406,7 +440,8 @@ class MainWindow(QMainWindow):
         """Ctrl+Enter: this document is coded; open the next one still to do."""
         if self.current_doc_id is None:
             return
-        self.document_panel.commit_memo()
+        if self._document_panel is not None:  # not built: no memo was typed
+            self._document_panel.commit_memo()
         self.ops.set_status(self.current_doc_id, "done")
         following = self.project.documents.next_not_done(self.current_doc_id)
         if following is None:
@@ -595,8 +630,12 @@ class MainWindow(QMainWindow):
             self.reader.zoom(steps)
 
     # -- files -------------------------------------------------------------------
+    # file_menu (file dialogs, the import's progress and report) loads when first used: at start-up it
+    # cost every launch ~5 ms of imports, QFileDialog's and QProgressDialog's enums among them (issue 17).
 
     def new_project(self) -> None:
+        from annotator.ui import file_menu
+
         path = file_menu.ask_new_project_path(self)
         if path is not None:
             if path.exists():
@@ -605,6 +644,8 @@ class MainWindow(QMainWindow):
             self._switch_to(path, create=True)
 
     def open_project(self, path: Path | None = None) -> None:
+        from annotator.ui import file_menu
+
         path = path or file_menu.ask_open_project_path(self)
         if path is not None:
             self._switch_to(path, create=False)
@@ -641,6 +682,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def import_files(self, folder: bool = False, paths: list[Path] | None = None) -> None:
+        from annotator.ui import file_menu
+
         paths = paths if paths is not None else file_menu.ask_import_paths(self, folder)
         if paths:
             report = file_menu.run_import(self, self.project, paths, corpus_done=self._corpus_imported)
@@ -652,6 +695,8 @@ class MainWindow(QMainWindow):
             self.open_document(report.imported[0].document_id)  # an empty window shows what arrived
 
     def export(self) -> None:
+        from annotator.ui import file_menu
+
         file_menu.run_export(self, self.project)
 
     def dragEnterEvent(self, event) -> None:

@@ -322,6 +322,15 @@ def test_version(capsys):
     assert capsys.readouterr().out.startswith("annotator ")
 
 
+def test_launching_reads_no_package_metadata():
+    # Every launch of the app builds the command line's parser; reading the version for --version
+    # there loaded importlib.metadata (email, csv) each time, ~15 ms (issue 17).
+    code = "import sys\nfrom annotator.cli import _parser\n_parser()\nprint('importlib.metadata' in sys.modules)\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
 def test_usage_error_returns_2(capsys):
     assert main(["export"]) == 2  # --out is required
     assert "--out" in capsys.readouterr().err

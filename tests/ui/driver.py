@@ -160,6 +160,11 @@ class Driver:
                 return fmt.format.underlineStyle()
         return QTextCharFormat.NoUnderline
 
+    def show_side_tab(self, title: str) -> None:
+        """Bring a tab of the right panel to the front, as clicking it does (a tab is built when first shown)."""
+        tabs = self.window.side_tabs
+        tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == title))
+
     def side_tab_titles(self) -> list[str]:
         """The right panel's tabs that are shown."""
         tabs = self.window.side_tabs

@@ -92,6 +92,7 @@ def test_add_rename_and_remove_fields_each_undo_in_one_step(open_window, corpus_
     monkeypatch.setattr("annotator.ui.corpus.document_info.QMessageBox.warning", lambda *args: warnings.append(args[2]))
     window = open_window(corpus_path)
     doc_id = open_titled(window, "Tariff talks stall")
+    Driver(window).show_side_tab("Document")  # where the analyst edits them
     info = window.document_info
     original = window.project.metadata.get(doc_id)
 

@@ -287,3 +287,17 @@ def test_split_a_mention_off_into_its_own_entity(open_window, seeded_path, qtbot
     assert [m.annotation_id for m in window.project.entities.mentions(new.id)] == [split_off]
     assert len(window.project.entities.mentions(amazon.id)) == 1
     qtbot.waitUntil(lambda: panel.proxy.rowCount() == 2)
+
+
+def test_the_hidden_dock_is_built_when_first_shown_and_lists_the_registry(open_window, seeded_path, qtbot):
+    # The dock starts hidden; building its table and form at start-up cost every launch ~10 ms (issue 17).
+    window = open_window(seeded_path)
+    tag_and_create_entity(window, qtbot, "Walmart")  # while the dock is hidden
+    panel = window.entities_panel
+    assert not panel.isVisible() and panel.widget() is None
+    panel = show_panel(window, qtbot)
+    assert panel.widget() is not None and panel.widget().isVisible()
+    assert table_row(panel, "Walmart")[0] == "Walmart"
+    assert panel.type_combo.count() > 0  # the types were filled in as it was built
+    click_entity(panel, qtbot, "Walmart")
+    assert panel.name_edit.text() == "Walmart" and panel.name_edit.isVisible()

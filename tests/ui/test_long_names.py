@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from annotator.core.project import Project
+from tests.ui.driver import Driver
 
 LONG = ("Against the proposal as the ministry framed it in its second consultation paper "
         "and again in the minister's statement to parliament")
@@ -32,6 +33,7 @@ def _combos(root: QWidget) -> list[QComboBox]:
 
 def test_a_long_stance_label_does_not_widen_the_panel_and_shows_whole_in_its_tooltip(open_window, tmp_path):
     window = open_window(_long_named_project(tmp_path / "long.annotator"))
+    Driver(window).show_side_tab("Document")
     panel = window.findChild(QWidget, "documentPanel")
     box = next(c for c in panel.findChildren(QComboBox) if c.findText(LONG) >= 0)
     # Wide enough to tell the labels apart, never the label's whole length (about 1,000 px here).

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.project import Project
 from annotator.ui.common import plain_text
 from tests.support import shown_text
+from tests.ui.driver import Driver
 
 BOLD = "<b>bold</b>"
 TABLES = "<table><tr><td>" * 22
@@ -134,6 +135,7 @@ def test_every_text_from_data_shows_as_text(open_window, hostile_path: Path, qtb
     project = window.project
     nest = next(d.id for d in project.documents.summaries() if d.title.startswith("Nest"))
     window.open_document(nest)
+    Driver(window).show_side_tab("Document")  # its metadata table (the tab is built when first shown)
     search = window.search_panel  # the hits' article text, and the titles they are in
     search.query.setText("ACME")
     search.run_search()

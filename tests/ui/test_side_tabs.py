@@ -37,3 +37,26 @@ def test_tagging_with_the_document_tab_open_highlights_annotations_and_document_
     qtbot.waitUntil(window.document_info.isVisible)
     assert not window.annotation_panel.isVisible()
     assert tabs.tabBar().currentIndex() == tab_named(tabs, "Document")
+
+
+def test_the_document_tab_is_built_when_first_shown_with_the_open_document(open_window, seeded_path, qtbot):
+    # Start-up shows the Annotations tab; building the Document tab too cost every launch ~10 ms (issue 17).
+    from annotator.ui.coding.document_panel import DocumentPanel
+    from annotator.ui.corpus.document_info import DocumentInfoPanel
+
+    window = open_window(seeded_path)
+    assert not window.findChildren(DocumentPanel) and not window.findChildren(DocumentInfoPanel)
+    first = window.current_doc_id
+    window.doc_view.selectRow(1)  # another document while the tab is not built yet
+    assert window.current_doc_id not in (None, first)
+    window.project.documents.set_memo(window.current_doc_id, "Check the figures.")
+    window.ops.set_status(window.current_doc_id, "in_progress")
+    tabs = window.side_tabs
+    click_tab(qtbot, tabs, "Document")
+    [panel] = window.findChildren(DocumentPanel)
+    qtbot.waitUntil(panel.isVisible)
+    assert panel.memo.isVisible() and panel.memo.toPlainText() == "Check the figures."
+    assert panel.status.currentData() == "in_progress"
+    assert window.findChild(DocumentInfoPanel).isVisible()
+    window.open_document(first)  # the built tab follows the document shown
+    assert panel.memo.toPlainText() == window.project.documents.memo(first) != "Check the figures."

@@ -280,6 +280,7 @@ def test_stance_toward_a_registry_entity_reads_as_its_name_everywhere(open_windo
     tip = window.reader._tooltip(window.reader.annotations_at(stance.start + 1))
     assert "→ Amazon" in tip
 
+    ui.show_side_tab("Document")  # a stance on the whole document is added there
     panel = window.document_panel
     qtbot.keyClicks(panel.target, "AMZN")
     qtbot.mouseClick(panel.add_button, Qt.LeftButton)

@@ -29,6 +29,7 @@ def test_document_status_and_stance_toward_targets(open_window, seeded_path, qtb
     window = open_window(seeded_path)
     ui = Driver(window)
     doc_id = ui.open("'월마트 VS 아마존'")
+    ui.show_side_tab("Document")
     panel = window.document_panel
     panel.status.setCurrentIndex(2)
     panel.status.activated.emit(2)
@@ -288,3 +289,54 @@ def test_start_up_does_not_load_the_importer(tmp_path):
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_start_up_creates_only_the_qt_classes_it_uses(tmp_path):
+    # PySide creates a widget class when it is first named. Wrapping a plain QWidget made in C++
+    # (a scroll area's viewport) once made it create all of them, ~15 ms of the first paint; the file
+    # dialogs, the import's progress and the style (for the list's duplicate mark, on no row here) were
+    # named by modules loaded at start-up (issue 17).
+    path = tmp_path / "study.annotator"
+    with Project(path) as project:
+        doc = project.documents.add(title="Phones", text="Samsung sold more phones.\n" * 2500)  # long: highlighted as shown
+        project.annotations.add(doc, project.codebook.by_name("Organization"), 0, 7)  # a highlight to paint
+    code = (
+        "import sys\n"
+        "from annotator.ui.app import create_app, open_project\n"
+        "from annotator.ui.main_window import MainWindow\n"
+        "import PySide6.QtWidgets as widgets\n"
+        "app = create_app(sys.argv[:1])\n"
+        f"window = MainWindow(open_project({str(path)!r}))\n"
+        "window.show(); app.processEvents(); window.repaint()\n"
+        "print(window.reader.document().characterCount() > 1, "
+        "[name for name in ('QMdiArea', 'QWizard', 'QCalendarWidget', 'QLCDNumber', 'QFileDialog', 'QProgressDialog', "
+        "'QStyle') "
+        "if name in vars(widgets)])\n"
+        "window.close()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True []"
+
+
+def test_start_up_loads_no_sockets_and_no_log_rotation(tmp_path):
+    # socket (for the host name), secrets and logging.handlers (with pickle) cost every start-up
+    # ~5 ms; the log file rotates from its first line, and is there from the start (issue 17).
+    path = tmp_path / "study.annotator"
+    with Project(path) as project:
+        project.documents.add(title="Phones", text="Samsung sold more phones.")
+    code = (
+        "import sys\n"
+        "from annotator.ui.app import create_app, open_project\n"
+        "from annotator.ui.common.errors import install_error_handler, log_path\n"
+        "from annotator.ui.main_window import MainWindow\n"
+        "app = create_app(sys.argv[:1])\n"
+        "install_error_handler()\n"
+        f"window = MainWindow(open_project({str(path)!r}))\n"
+        "window.show(); app.processEvents()\n"
+        "print(log_path().exists(), [m for m in ('socket', 'secrets', 'logging.handlers') if m in sys.modules])\n"
+        "window.close()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True []"

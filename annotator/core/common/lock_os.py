@@ -127,6 +127,15 @@ def boot_id() -> str:
         return ""
 
 
+def host_name() -> str:
+    """This computer's name, as socket.gethostname() gives it."""
+    if hasattr(os, "uname"):  # the same name, without loading socket (~3 ms of every start-up; issue 17)
+        return os.uname().nodename
+    import socket  # Windows
+
+    return socket.gethostname()
+
+
 def user_name() -> str:
     try:
         return getpass.getuser()

@@ -20,8 +20,6 @@ import errno
 import hashlib
 import os
 import re
-import secrets
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,14 +41,14 @@ _machine_cache: list[str] = []
 
 def _machine() -> str:
     if not _machine_cache:
-        seed = f"{socket.gethostname()}\0{lock_os.boot_id()}".encode("utf-8", "replace")
+        seed = f"{lock_os.host_name()}\0{lock_os.boot_id()}".encode("utf-8", "replace")
         _machine_cache.append(hashlib.sha256(seed).hexdigest()[:8])
     return _machine_cache[0]
 
 
 def partial_path(target: Path) -> Path:
     """Where to write target until it is whole (hidden, beside it, so the final rename stays on one disk)."""
-    return target.with_name(f".{target.name}.{_machine()}-{os.getpid()}-{secrets.token_hex(4)}{MARK}")
+    return target.with_name(f".{target.name}.{_machine()}-{os.getpid()}-{os.urandom(4).hex()}{MARK}")
 
 
 def is_stale(path: Path, *, now: float | None = None) -> bool:

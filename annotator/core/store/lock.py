@@ -31,8 +31,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import secrets
-import socket
 import time
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta, timezone
@@ -385,7 +383,7 @@ def _create(path: Path) -> _Held | None:
 
 def _me(os_lock: bool) -> LockHolder:
     return LockHolder(
-        host=socket.gethostname(), pid=os.getpid(), user=lock_os.user_name(),
+        host=lock_os.host_name(), pid=os.getpid(), user=lock_os.user_name(),
         started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), version=_version(),
         boot_id=lock_os.boot_id(), process_start=lock_os.process_start(os.getpid()) or "", os_lock=os_lock,
     )
@@ -438,7 +436,7 @@ def _verdict(path: Path, holder: LockHolder | None, seen: os.stat_result, *, os_
         if time.time() - seen.st_mtime < guard:
             return ProjectLocked(path_of(path), None)  # just created, not yet written
         return None  # garbage nobody holds: a crash while it was being written
-    if holder.host != socket.gethostname():
+    if holder.host != lock_os.host_name():
         started = holder.started()
         old = started is not None and datetime.now(timezone.utc) - started > TAKE_OVER_AFTER
         if old and take_over:
@@ -457,7 +455,7 @@ def _verdict(path: Path, holder: LockHolder | None, seen: os.stat_result, *, os_
 
 
 def _clear(path: Path, seen: os.stat_result) -> None:
-    aside = path.with_name(f"{path.name}.stale-{os.getpid()}-{secrets.token_hex(4)}")
+    aside = path.with_name(f"{path.name}.stale-{os.getpid()}-{os.urandom(4).hex()}")
     try:
         os.rename(path, aside)
     except FileNotFoundError:

@@ -9,7 +9,6 @@ the traceback goes to the log and behind "Show details" only.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import traceback
@@ -59,11 +58,39 @@ def log_path() -> Path:
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
+class _LogFile(logging.Handler):
+    """The rotating log file, its rotation set up at the first record: most sessions write none, and
+    logging.handlers (with pickle and socket) cost every start-up ~5 ms (issue 17)."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+        path.touch()  # there from the start, where the error dialog says it is
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            import logging.handlers
+
+            self._file = logging.handlers.RotatingFileHandler(self.path, maxBytes=LOG_BYTES,
+                                                              backupCount=LOG_BACKUPS, encoding="utf-8")
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 def install_error_handler() -> Callable[[], None]:
     """Log to a rotating file and answer unexpected exceptions with a dialog; returns what undoes that."""
     path = log_path()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
-                                                   encoding="utf-8")
+    handler = _LogFile(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -17,7 +17,7 @@ from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.common.models import DOCUMENT_ID_ROLE, RecordTableModel, kept_page
 from annotator.ui.common.plain_text import clip, plain_tip
-from annotator.ui.corpus.duplicate_flags import flag_icon, flag_tooltip
+from annotator.ui.corpus.duplicate_marks import flag_icon, flag_tooltip
 
 
 class DocumentListModel(RecordTableModel):

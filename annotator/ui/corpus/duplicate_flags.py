@@ -1,4 +1,4 @@
-"""Duplicate flags in the Whole document panel, and their mark in the document list.
+"""Duplicate flags in the Whole document panel (their mark in the document list: duplicate_marks.py).
 
 Import flags near-duplicate documents and passages repeated inside one; the analyst
 looks (Show opens the other document or selects the repeat in the reader) and
@@ -8,9 +8,8 @@ decides (Dismiss, undoable with Ctrl+Z). Dismissed flags stay findable under
 
 from __future__ import annotations
 
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -30,22 +28,7 @@ from annotator.core.store.database import Change, ChangeKind
 from annotator.ui.actions.operations import Operations
 from annotator.ui.common.plain_text import as_text, plain_tip
 from annotator.ui.common.workbench import Workbench
-
-MARKS = {"near_duplicate": "⚠", "repeated_passage": "⟳"}
-
-
-def flag_icon(kinds: list[str] | None) -> QIcon | None:
-    """The document list's mark: a warning for a near-duplicate, a loop for a repeated passage."""
-    if not kinds:
-        return None
-    pixmap = QStyle.SP_MessageBoxWarning if "near_duplicate" in kinds else QStyle.SP_BrowserReload
-    return QApplication.style().standardIcon(pixmap)
-
-
-def flag_tooltip(project: Project, doc_id: int) -> str:
-    """What the document list's mark means, one line per flag not dismissed."""
-    flags = project.duplicates.flags(doc_id, include_dismissed=False)
-    return "\n".join(f"{MARKS[f.kind]} {project.duplicates.describe(f)}" for f in flags)
+from annotator.ui.corpus.duplicate_marks import MARKS
 
 
 class DuplicateFlags(QWidget):

@@ -390,7 +390,10 @@ class ReaderView(SpanEditing, QPlainTextEdit):
         if not self._highlighter.pending:
             return
         # Only the paragraphs in view (and the spans over them, with a margin) are worked on before a paint.
-        block, offset, bottom = self.firstVisibleBlock(), self.contentOffset(), self.viewport().height()
+        # The frame's inner height, not viewport(): at least the viewport's (its margins are only at the
+        # sides), and asking PySide for the viewport, a plain QWidget made in C++, makes it create every
+        # widget class it has (~15 ms of the first paint at start-up; issue 17).
+        block, offset, bottom = self.firstVisibleBlock(), self.contentOffset(), self.contentsRect().height()
         while block.isValid():
             # Highlighted before it is measured: measuring lays the paragraph out, highlighting again would redo that.
             self._highlighter.highlight_blocks(block.blockNumber(), block.blockNumber())

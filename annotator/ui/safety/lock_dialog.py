@@ -142,7 +142,7 @@ def show_mode(window: "MainWindow") -> None:
         signal.connect(refuse)
     window.doc_view.setEditTriggers(QAbstractItemView.NoEditTriggers)  # titles
     guard = _EditGuard(window, [window.side_tabs, window.entities_panel], message,
-                       allowed=[window.entities_panel.filter_edit])
+                       allowed=[window.entities_panel.name_filter()])
     QApplication.instance().installEventFilter(guard)
 
 
