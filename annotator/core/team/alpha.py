@@ -131,6 +131,9 @@ def _metric(level: str, ordered: list, n: dict) -> Callable[[object, object], fl
 
 def _expected_sum(level: str, n: dict, delta) -> float:
     """sum over value pairs c, k of n_c n_k delta^2(c, k)."""
+    if len(n) < 2:
+        # One value: no pair differs. (Centring three 0.09s on their float mean left 6e-34, and alpha 1.)
+        return 0.0
     total = math.fsum(n.values())
     if level == "nominal":
         return total * total - math.fsum(x * x for x in n.values())
