@@ -45,5 +45,8 @@ class Caption(QWidget):
     def paintEvent(self, _event) -> None:  # noqa: N802
         painter = QPainter(self)
         shown = self.fontMetrics().elidedText(self._text, Qt.ElideRight, self.width())
-        self.style().drawItemText(painter, self.rect(), int(Qt.AlignLeft | Qt.AlignVCenter), self.palette(),
-                                  self.isEnabled(), shown, QPalette.WindowText)
+        # Drawn by the painter, not style().drawItemText: naming the window's QStyle makes PySide
+        # build that class and its eleven enums, a cost the start-up otherwise never pays.
+        group = QPalette.Active if self.isEnabled() else QPalette.Disabled
+        painter.setPen(self.palette().color(group, QPalette.WindowText))
+        painter.drawText(self.rect(), Qt.AlignLeft | Qt.AlignVCenter, shown)
