@@ -271,52 +271,48 @@ def test_export_dialog_offers_every_export_and_writes_the_chosen_one(open_window
     assert "Exported 1 entity" in window.statusBar().currentMessage()
 
 
+def _started_and_shown(tmp_path, path, shown: str, *, imports: str = "", setup: str = "",
+                       paint: str = "app.processEvents()") -> str:
+    """Start the window on `path` in a fresh interpreter, as the app does, and print `shown` once it is up."""
+    code = (
+        "import sys\n"
+        "from annotator.ui.app import create_app, open_project\n"
+        "from annotator.ui.main_window import MainWindow\n"
+        f"{imports}"
+        "app = create_app(sys.argv[:1])\n"
+        f"{setup}"
+        f"window = MainWindow(open_project({str(path)!r}))\n"
+        f"window.show(); {paint}\n"
+        f"print({shown})\n"
+        "window.close()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
 def test_start_up_does_not_load_the_importer(tmp_path):
     # Its charset tables and extractors cost start-up ~15 ms; they load with the first import (issue 17).
     path = tmp_path / "study.annotator"
     with Project(path) as project:
         project.documents.add(title="Phones", text="Samsung sold more phones.")
-    code = (
-        "import sys\n"
-        "from annotator.ui.app import create_app, open_project\n"
-        "from annotator.ui.main_window import MainWindow\n"
-        "app = create_app(sys.argv[:1])\n"
-        f"window = MainWindow(open_project({str(path)!r}))\n"
-        "window.show(); app.processEvents()\n"
-        "print(sorted(m for m in sys.modules if m.startswith('annotator.core.corpus.importing')))\n"
-        "window.close()\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    shown = "sorted(m for m in sys.modules if m.startswith('annotator.core.corpus.importing'))"
+    assert _started_and_shown(tmp_path, path, shown) == "[]"
 
 
 def test_start_up_creates_only_the_qt_classes_it_uses(tmp_path):
     # PySide creates a widget class when it is first named. Wrapping a plain QWidget made in C++
     # (a scroll area's viewport) once made it create all of them, ~15 ms of the first paint; the file
-    # dialogs, the import's progress and the style (for the list's duplicate mark, on no row here) were
-    # named by modules loaded at start-up (issue 17).
+    # dialogs, the import's progress and the style (for the list's duplicate mark, on no row here; the
+    # annotation count's caption) were named by modules loaded at start-up (issue 17).
     path = tmp_path / "study.annotator"
     with Project(path) as project:
         doc = project.documents.add(title="Phones", text="Samsung sold more phones.\n" * 2500)  # long: highlighted as shown
         project.annotations.add(doc, project.codebook.by_name("Organization"), 0, 7)  # a highlight to paint
-    code = (
-        "import sys\n"
-        "from annotator.ui.app import create_app, open_project\n"
-        "from annotator.ui.main_window import MainWindow\n"
-        "import PySide6.QtWidgets as widgets\n"
-        "app = create_app(sys.argv[:1])\n"
-        f"window = MainWindow(open_project({str(path)!r}))\n"
-        "window.show(); app.processEvents(); window.repaint()\n"
-        "print(window.reader.document().characterCount() > 1, "
-        "[name for name in ('QMdiArea', 'QWizard', 'QCalendarWidget', 'QLCDNumber', 'QFileDialog', 'QProgressDialog', "
-        "'QStyle') "
-        "if name in vars(widgets)])\n"
-        "window.close()\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "True []"
+    unused = ("QMdiArea", "QWizard", "QCalendarWidget", "QLCDNumber", "QFileDialog", "QProgressDialog", "QStyle")
+    shown = f"window.reader.document().characterCount() > 1, [name for name in {unused!r} if name in vars(widgets)]"
+    assert _started_and_shown(tmp_path, path, shown, imports="import PySide6.QtWidgets as widgets\n",
+                              paint="app.processEvents(); window.repaint()") == "True []"
 
 
 def test_start_up_loads_no_sockets_and_no_log_rotation(tmp_path):
@@ -325,18 +321,7 @@ def test_start_up_loads_no_sockets_and_no_log_rotation(tmp_path):
     path = tmp_path / "study.annotator"
     with Project(path) as project:
         project.documents.add(title="Phones", text="Samsung sold more phones.")
-    code = (
-        "import sys\n"
-        "from annotator.ui.app import create_app, open_project\n"
-        "from annotator.ui.common.errors import install_error_handler, log_path\n"
-        "from annotator.ui.main_window import MainWindow\n"
-        "app = create_app(sys.argv[:1])\n"
-        "install_error_handler()\n"
-        f"window = MainWindow(open_project({str(path)!r}))\n"
-        "window.show(); app.processEvents()\n"
-        "print(log_path().exists(), [m for m in ('socket', 'secrets', 'logging.handlers') if m in sys.modules])\n"
-        "window.close()\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "True []"
+    shown = "log_path().exists(), [m for m in ('socket', 'secrets', 'logging.handlers') if m in sys.modules]"
+    assert _started_and_shown(tmp_path, path, shown,
+                              imports="from annotator.ui.common.errors import install_error_handler, log_path\n",
+                              setup="install_error_handler()\n") == "True []"
