@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -35,9 +34,11 @@ from annotator.core.store.lock import ProjectLocked
 from annotator.core.store.pg.locations import needs_password
 from annotator.ui import preferences, tool_openers
 from annotator.ui.actions.operations import Operations
+from annotator.ui.actions.shortcuts import shortcuts_text
 from annotator.ui.coding.annotation_panel import AnnotationPanel
 from annotator.ui.coding.coder_control import CodersControl
 from annotator.ui.coding.codesheet_panel import CodesheetPanel
+from annotator.ui.coding.document_tab import DocumentTab
 from annotator.ui.coding.label_bar import LabelBar
 from annotator.ui.coding.target_popup import TargetPopup, words_on_screen
 from annotator.ui.common import settings, window_state
@@ -221,10 +222,6 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.reader, 1)
         centre_layout.addWidget(self.find_bar)
         self.reader.coder_name = self.coder_view.owner
-        # The Document tab's panels are built when the tab is first shown (or asked for): start-up
-        # shows the Annotations tab, and building them cost every launch ~10 ms (issue 17).
-        self._document_panel: DocumentPanel | None = None
-        self._document_info: DocumentInfoPanel | None = None
         self.annotation_panel = AnnotationPanel(project, self.ops, self, selection=self.reader.selection,
                                                 coders=self.coder_view)
         self.codesheet_panel = CodesheetPanel(project, self.ops, self, coders=self.coder_view)
@@ -236,13 +233,7 @@ class MainWindow(QMainWindow):
         self.annotation_panel.annotationActivated.connect(self.entities_panel.annotation_selected)
         # Two tabs: the spans being coded, and the document as a whole (status, stance,
         # memo, duplicates, metadata). Stacked in one column they squeezed the list.
-        document_tab = QScrollArea(self)
-        document_tab.setWidgetResizable(True)
-        document_tab.setFrameShape(QScrollArea.NoFrame)
-        self._document_page = QWidget(document_tab)
-        QVBoxLayout(self._document_page).setContentsMargins(4, 4, 4, 4)
-        document_tab.setWidget(self._document_page)
-        self._document_tab = document_tab
+        document_tab = self.document_tab = DocumentTab(project, self.ops, self, self.coder_view)
         right = self.side_tabs = QTabWidget(self)
         right.setObjectName("sideTabs")
         right.addTab(self.annotation_panel, "Annotations")
@@ -291,36 +282,16 @@ class MainWindow(QMainWindow):
     def _side_tab_changed(self, _index: int) -> None:
         if self.side_tabs.currentWidget() is self._search_page:
             self.search_panel  # noqa: B018 - builds the panel as its tab is first shown
-        elif self.side_tabs.currentWidget() is self._document_tab:
-            self._build_document_tab()
+        elif self.side_tabs.currentWidget() is self.document_tab:
+            self.document_tab.build()
 
     @property
     def document_panel(self) -> DocumentPanel:
-        """The Document tab's status, stance, memo and duplicate flags, built on first use."""
-        self._build_document_tab()
-        return self._document_panel
+        return self.document_tab.panel
 
     @property
     def document_info(self) -> DocumentInfoPanel:
-        """The Document tab's metadata, source and import details, built on first use."""
-        self._build_document_tab()
-        return self._document_info
-
-    def _build_document_tab(self) -> None:
-        if self._document_panel is not None:
-            return
-        from annotator.ui.coding.document_panel import DocumentPanel
-        from annotator.ui.corpus.document_info import DocumentInfoPanel
-
-        self._document_panel = DocumentPanel(self.project, self.ops, self, workbench=self, coders=self.coder_view)
-        self._document_info = DocumentInfoPanel(self.project, self.ops, self)
-        layout = self._document_page.layout()
-        layout.addWidget(self._document_panel)
-        layout.addWidget(self._document_info)
-        layout.addStretch(1)
-        for panel in (self._document_panel, self._document_info):
-            panel.set_document(self.current_doc_id)
-            panel.show()  # a child added to a page already on screen starts hidden
+        return self.document_tab.info
 
     @property
     def search_panel(self):
@@ -371,9 +342,7 @@ class MainWindow(QMainWindow):
         self.annotation_panel.detach()
         for feature in self.features:
             feature.detach()
-        if self._document_panel is not None:
-            self._document_panel.detach()
-            self._document_info.detach()
+        self.document_tab.detach()
         self.codesheet_panel.detach()
         self.coder_view.detach()
         if self._search_panel is not None:
@@ -400,9 +369,7 @@ class MainWindow(QMainWindow):
         if doc is None:
             self.reader.setPlaceholderText("No documents yet: File › Import documents, or drop text files here.")
         self.annotation_panel.set_document(doc_id)
-        if self._document_panel is not None:
-            self._document_panel.set_document(doc_id)
-            self._document_info.set_document(doc_id)
+        self.document_tab.set_document(doc_id)
         self.codesheet_panel.set_document(doc_id)
         row = self.doc_filter.proxy.row_of(doc_id) if doc_id is not None else -1
         if row >= 0 and self.doc_view.currentIndex().row() != row:
@@ -440,8 +407,7 @@ class MainWindow(QMainWindow):
         """Ctrl+Enter: this document is coded; open the next one still to do."""
         if self.current_doc_id is None:
             return
-        if self._document_panel is not None:  # not built: no memo was typed
-            self._document_panel.commit_memo()
+        self.document_tab.commit_memo()
         self.ops.set_status(self.current_doc_id, "done")
         following = self.project.documents.next_not_done(self.current_doc_id)
         if following is None:
@@ -712,23 +678,8 @@ class MainWindow(QMainWindow):
     # -- help ----------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
-        keys = ", ".join(f"{label.key} {label.name}" for label in self.project.codebook.codable_labels() if label.key)
-        QMessageBox.information(
-            self, "Keyboard shortcuts",
-            as_text("Select text, then press a label key to tag it:\n" + keys + "\n\n"
-            "Alt+key: tag the exact selection (no snapping to whole words)\n"
-            "Delete: delete the selected annotation\nCtrl+Z / Ctrl+Shift+Z: undo / redo\n"
-            "Ctrl+F: find; Enter next match; Esc closes and keeps the match selected\n"
-            "Alt+Down / Alt+Up: next / previous document\nCtrl+plus / Ctrl+minus / Ctrl+0: zoom\n"
-            "F2: edit the document title\n"
-            "Tab / Shift+Tab: next / previous annotation; Ctrl+Enter: mark done, open the next to do\n"
-            "Selected annotation, nothing selected: Shift+Left / Shift+Right extend its start / end, "
-            "Alt+Right / Alt+Left shrink its start / end (add Ctrl for whole words)\n\n"
-            "Analyze › Charts (Ctrl+Shift+H): click a bar, cell or node to list the documents behind it\n"
-            "Analyze › Adjudicate (Ctrl+Shift+J), on the selected row: 1–9 take that coder's version into gold; "
-            "Enter takes the selected cell's coder's; A or Ctrl+Shift+A takes everything all coders agree on; "
-            "Ctrl+Delete clears gold for the document; Ctrl+Z / Ctrl+Shift+Z undo / redo the window's steps"),
-        )
+        keys = [(label.key, label.name) for label in self.project.codebook.codable_labels() if label.key]
+        QMessageBox.information(self, "Keyboard shortcuts", as_text(shortcuts_text(keys)))
 
     def show_about(self) -> None:
         from annotator import __version__
