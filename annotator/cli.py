@@ -522,13 +522,9 @@ class _VersionAction(argparse.Action):
 
 
 def _version() -> str:
-    # Imported here: importlib.metadata (email, csv, zipfile) cost every launch of the app ~15 ms (issue 17).
-    from importlib import metadata
+    from annotator import __version__  # read when asked: a launch builds the parser, never needs it
 
-    try:
-        return metadata.version("annotator")
-    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-        return "unknown"
+    return __version__
 
 
 def _tolerant_output() -> None:

@@ -489,36 +489,8 @@ def _parse(data: bytes) -> LockHolder | None:
         return None
 
 
-_version_cache: list[str] = []
-
-
 def _version() -> str:
-    if not _version_cache:
-        _version_cache.append(_installed_version() or _metadata_version())
-    return _version_cache[0]
-
-
-def _installed_version() -> str | None:
-    """The version in the name of the installed package's folder (annotator-0.1.0.dist-info), or None.
-
-    What importlib.metadata finds the same way, without the ~20 ms of imports (email, csv) it
-    would add to every opening of a project, start-up included.
-    """
-    import sys
-
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith("annotator-") and name.endswith(".dist-info"):
-                return name.removeprefix("annotator-").removesuffix(".dist-info")
-    return None
-
-
-def _metadata_version() -> str:
-    from annotator import __version__
+    from annotator import __version__  # read once, without importlib.metadata (see annotator/__init__.py)
 
     return __version__
 
