@@ -13,13 +13,19 @@ from annotator.ui.coding.annotation_list import AnnotationListModel
 from annotator.ui.common.models import ANNOTATION_ID_ROLE
 
 
+def _listed(project: Project):
+    """A document of 450 claims (three pages of the list) and the list model showing it."""
+    doc = project.documents.add(title="Long", text="word " * 1000)
+    claim = project.codebook.by_name("Claim")
+    ids = [project.annotations.add(doc, claim, i * 10, i * 10 + 4).id for i in range(450)]
+    model = AnnotationListModel(project)
+    model.set_document(doc)
+    return doc, claim, ids, model
+
+
 def test_a_new_tag_takes_its_place_in_the_kept_page_and_later_rows_shift(qtbot, tmp_path: Path) -> None:
     with Project(tmp_path / "study.annotator") as project:
-        doc = project.documents.add(title="Long", text="word " * 1000)
-        claim = project.codebook.by_name("Claim")
-        ids = [project.annotations.add(doc, claim, i * 10, i * 10 + 4).id for i in range(450)]
-        model = AnnotationListModel(project)
-        model.set_document(doc)
+        doc, claim, ids, model = _listed(project)
         listed = lambda row: model.index(row).data(ANNOTATION_ID_ROLE)  # noqa: E731
         assert (listed(5), listed(250)) == (ids[5], ids[250])  # pages 0 and 1 read
         read = model.page_fetches
@@ -37,11 +43,7 @@ def test_a_new_tag_takes_its_place_in_the_kept_page_and_later_rows_shift(qtbot, 
 
 def test_a_tag_on_a_page_not_kept_is_selected_without_counting_again_and_read_when_shown(qtbot, tmp_path: Path) -> None:
     with Project(tmp_path / "study.annotator") as project:
-        doc = project.documents.add(title="Long", text="word " * 1000)
-        claim = project.codebook.by_name("Claim")
-        ids = [project.annotations.add(doc, claim, i * 10, i * 10 + 4).id for i in range(450)]
-        model = AnnotationListModel(project)
-        model.set_document(doc)
+        doc, claim, ids, model = _listed(project)
         assert model.index(5).data(ANNOTATION_ID_ROLE) == ids[5]
         new = project.annotations.add(doc, claim, 4201, 4203).id  # row 421, on page 2, never read
         statements: list[str] = []
