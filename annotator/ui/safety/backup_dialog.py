@@ -7,11 +7,10 @@ confirmation, and closing and reopening the project around a restore.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +38,7 @@ from annotator.core.safety.backup import (
     shared_store,
 )
 from annotator.ui.common.plain_text import as_text, plain_label, plain_tip
+from annotator.ui.safety.on_open import OnOpenTask
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -58,50 +58,31 @@ def backup_on_open(window: MainWindow, project: Project) -> OnOpenBackup | None:
     return OnOpenBackup(window, project)
 
 
-class OnOpenBackup(QObject):
+class OnOpenBackup(OnOpenTask):
     """One on-open backup: waits for the window to settle, copies on a thread, reports quietly.
 
-    The thread never touches Qt (the window may be gone by the time a 1 GB copy ends);
-    a timer here looks for its result. A failure goes to the log and the status bar:
-    it must not stop the analyst's work.
+    A failure goes to the log and the status bar: it must not stop the analyst's work.
     """
 
     finished = Signal(object)  # the copy's path, or None when a recent backup made it unnecessary
     failed = Signal(str)
 
     def __init__(self, window: MainWindow, project: Project):
-        super().__init__(window)
-        self.setObjectName("onOpenBackup")
-        self._window, self._project = window, project
         self._path = Path(project.path)
-        self._result: tuple[Path | None, str | None] | None = None
-        self.thread: threading.Thread | None = None
-        self.done = False  # finished or failed, and reported
-        self._poll = QTimer(self, interval=100)
-        self._poll.timeout.connect(self._check)
-        QTimer.singleShot(ON_OPEN_DELAY_MS, self, self._start)
+        # Not a daemon: quitting waits for the copy to finish rather than cut it off.
+        super().__init__(window, project, name="onOpenBackup", delay_ms=ON_OPEN_DELAY_MS, poll_ms=100,
+                         daemon=False)
 
-    def _start(self) -> None:
-        if self._window.project is not self._project:
-            return  # another project was opened meanwhile; it has a backup of its own
-        self.thread = threading.Thread(target=self._run, name="annotator-backup-on-open", daemon=False)
-        self.thread.start()
-        self._poll.start()
-
-    def _run(self) -> None:  # on the worker thread: plain Python only
+    def work(self) -> tuple[Path | None, str | None]:
         try:
-            self._result = (backup_on_open_at(self._path), None)
+            return backup_on_open_at(self._path), None
         except ProjectError as exc:
-            self._result = (None, str(exc))
+            return None, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported, never raised into a thread nobody joins
-            self._result = (None, f"{exc.__class__.__name__}: {exc}")
+            return None, f"{exc.__class__.__name__}: {exc}"
 
-    def _check(self) -> None:
-        if self._result is None:
-            return
-        self._poll.stop()
-        self.done = True
-        made, problem = self._result
+    def report(self, answer: tuple[Path | None, str | None]) -> None:
+        made, problem = answer
         if problem is not None:
             _log.warning("Could not back up %s on open: %s", self._path, problem)
             self._window.show_status(f"Could not back up this project: {problem}", 20000)

@@ -12,15 +12,15 @@ damaged one turns read-only and the analyst is told what was found and the way o
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.project import Project
 from annotator.ui.common.plain_text import as_text
 from annotator.ui.safety.lock_dialog import show_mode
+from annotator.ui.safety.on_open import OnOpenTask
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -36,43 +36,23 @@ def check_on_open(window: MainWindow, project: Project) -> OnOpenCheck | None:
     return OnOpenCheck(window, project)
 
 
-class OnOpenCheck(QObject):
-    """One check: a thread that never touches Qt, and a timer here that looks for its answer."""
+class OnOpenCheck(OnOpenTask):
+    """One check, reported as a read-only window and a note when it finds damage."""
 
     finished = Signal(object)  # the damage found, or None
 
     def __init__(self, window: MainWindow, project: Project):
-        super().__init__(window)
-        self.setObjectName("onOpenCheck")
-        self._window, self._project = window, project
-        self._result: tuple[str | None] | None = None
-        self.thread: threading.Thread | None = None
-        self.done = False
-        self._poll = QTimer(self, interval=POLL_MS)
-        self._poll.timeout.connect(self._look)
-        QTimer.singleShot(0, self, self._start)  # once the event loop runs: after the window is shown
+        # A daemon thread: quitting within the second the check takes must not wait for it.
+        super().__init__(window, project, name="onOpenCheck", delay_ms=0, poll_ms=POLL_MS, daemon=True)
 
-    def _start(self) -> None:
-        if self._window.project is not self._project:
-            return  # another project was opened meanwhile; an edit of this one would have checked it
-        # A daemon: quitting within the second the check takes must not wait for it.
-        self.thread = threading.Thread(target=self._run, name="annotator-check-on-open", daemon=True)
-        self.thread.start()
-        self._poll.start()
-
-    def _run(self) -> None:  # on the worker thread: plain Python only
+    def work(self) -> str | None:
         try:
-            self._result = (self._project.store.check_deferred(),)
+            return self._project.store.check_deferred()
         except Exception as exc:  # noqa: BLE001 - logged, never raised into a thread nobody joins
             _log.warning("Could not check %s for damage: %s", self._project.path, exc)
-            self._result = (None,)
+            return None
 
-    def _look(self) -> None:
-        if self._result is None:
-            return
-        self._poll.stop()
-        self.done = True
-        [damage] = self._result
+    def report(self, damage: str | None) -> None:
         if damage is not None and self._window.project is self._project:
             show_mode(self._window)  # the badge, the title, and every editing control refusing
             box = QMessageBox(QMessageBox.Information, "Project opened read-only",
