@@ -23,9 +23,9 @@ PROG = "annotator"
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_output()
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = parser.parse_args(argv)
+        args = _parse_app_launch(argv) or _parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors; keep main() returning an int
         return exc.code if isinstance(exc.code, int) else 2
     if args.selftest:
@@ -49,13 +49,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Annotate claims, entities and stance in news articles. "
-        "Without a command, opens the desktop app.",
-    )
-    parser.add_argument("--version", action=_VersionAction)
+class _NotAnAppLaunch(Exception):
+    pass
+
+
+class _AppLaunchParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise _NotAnAppLaunch(message)
+
+
+def _parse_app_launch(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments of a plain launch of the app (`annotator`, `annotator --project P`), or None.
+
+    Every launch of the app parses its arguments; the full parser, with its subcommands and the
+    export formats they name, costs start-up ~15 ms (issue 17). Anything else, help and every usage
+    error included, is left to the full parser, so its messages and usage line stay as they are.
+    """
+    if any(arg in ("-h", "--help") or arg.startswith("--v") for arg in argv):
+        return None
+    try:
+        return _top_level(_AppLaunchParser(prog=PROG, add_help=False)).parse_args(argv)
+    except _NotAnAppLaunch:
+        return None
+
+
+def _top_level(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     # A separate dest from the subcommands' --project: argparse lets a subparser's
     # default overwrite the parent's value, which would drop `annotator --project X stats`.
     parser.add_argument("--project", dest="top_project", type=project_location, metavar="PATH_OR_URL",
@@ -66,6 +84,17 @@ def _parser() -> argparse.ArgumentParser:
                         "export, a web page, a chart) in a temporary folder; prints one line, exits 0 when ok, "
                         "1 when not")
     parser.set_defaults(command=None)
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Annotate claims, entities and stance in news articles. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    _top_level(parser)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     default_note = f"default: your default project, {default_project_path()}"
 

@@ -331,6 +331,33 @@ def test_launching_reads_no_package_metadata():
     assert result.stdout.strip() == "False"
 
 
+def test_launching_the_app_builds_no_subcommands(tmp_path):
+    # The subcommands' parsers, and the export formats they name, cost every launch ~15 ms (issue 17).
+    code = ("import sys\nfrom annotator.cli import _parse_app_launch\n"
+            f"args = _parse_app_launch(['--project', {str(tmp_path / 'study.annotator')!r}])\n"
+            "print(args.top_project.name, args.command, args.selftest, "
+            "[m for m in ('annotator.cli_search', 'annotator.core.interchange.formats') if m in sys.modules])\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "study.annotator None False []"
+
+
+@pytest.mark.parametrize("argv", [["stats"], ["--project"], ["--version"], ["--help"], ["-h"], ["--proj", "x", "export"],
+                                  ["--selftest", "extra"], ["--unknown"]])
+def test_anything_but_a_launch_goes_to_the_full_parser(argv, capsys):
+    # Commands, help, and every usage error keep the full parser's messages and usage line.
+    from annotator.cli import _parse_app_launch
+
+    assert _parse_app_launch(argv) is None
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_launch_with_a_bad_option_says_so_as_before(capsys):
+    assert main(["--project"]) == 2
+    err = capsys.readouterr().err
+    assert "usage: annotator [-h] [--version]" in err and "--project: expected one argument" in err
+
+
 def test_usage_error_returns_2(capsys):
     assert main(["export"]) == 2  # --out is required
     assert "--out" in capsys.readouterr().err
