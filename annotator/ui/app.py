@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from importlib import resources
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -86,4 +88,16 @@ def run_gui(project_path: Path | str | None = None) -> int:
         for exc in held:  # not damage: the usual dialog
             sys.excepthook(type(exc), exc, exc.__traceback__)
     window.show()
+    QTimer.singleShot(0, collect_from_now_on)
     return app.exec()
+
+
+def collect_from_now_on() -> None:
+    """Once the window is up: the objects start-up made are set aside for good, and collection resumes.
+
+    They live as long as the app (modules, classes, the window), so the collector would only walk
+    them again and again: a full collection over them takes ~20 ms, a pause in the middle of
+    tagging; frozen, it takes well under 1 ms.
+    """
+    gc.freeze()
+    gc.enable()
