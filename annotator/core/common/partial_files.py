@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
 import time
@@ -42,6 +41,8 @@ _machine_cache: list[str] = []
 def _machine() -> str:
     if not _machine_cache:
         seed = f"{lock_os.host_name()}\0{lock_os.boot_id()}".encode("utf-8", "replace")
+        import hashlib  # lazy: OpenSSL takes ~3.5 ms to load, and a start-up hashes nothing (issue 17)
+
         _machine_cache.append(hashlib.sha256(seed).hexdigest()[:8])
     return _machine_cache[0]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import weakref
@@ -19,6 +18,8 @@ from annotator.core.store.database import Change, ChangeKind, Store, now
 
 def text_sha256(text: str) -> str:
     # A megabyte at a time: encoding a 48 MB text whole would copy it just to hash it.
+    import hashlib  # lazy: OpenSSL takes ~3.5 ms to load, and a start-up hashes nothing (issue 17)
+
     digest = hashlib.sha256()
     for start in range(0, len(text), _HASH_CHARS):
         digest.update(text[start:start + _HASH_CHARS].encode("utf-8"))

@@ -11,7 +11,6 @@ the project path always holds the old or the restored file, never a half-written
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -83,6 +82,8 @@ def _beside(project_path: Path) -> Path:
 
 def _fallback(project_path: Path) -> Path:
     from annotator.core.store.paths import data_dir
+
+    import hashlib  # lazy: OpenSSL takes ~3.5 ms to load, and a start-up hashes nothing (issue 17)
 
     digest = hashlib.sha256(str(project_path.resolve()).encode("utf-8")).hexdigest()[:10]
     return data_dir() / "backups" / f"{project_path.name.removesuffix(SUFFIX)}-{digest}"
