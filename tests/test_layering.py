@@ -122,7 +122,8 @@ PACKAGE_ORDER = [
     "annotator.ui.common", "annotator.ui.actions", "annotator.ui.reader", "annotator.ui.corpus",
     "annotator.ui.coding", "annotator.ui.entities", "annotator.ui.search", "annotator.ui.interchange",
     "annotator.ui.team", "annotator.ui.charts", "annotator.ui.safety", "annotator.ui.shared", "annotator.ui.preferences",
-    "annotator.ui.file_menu", "annotator.ui.tool_openers", "annotator.ui.main_window", "annotator.ui.app",
+    "annotator.ui.preferences_dialog", "annotator.ui.file_menu", "annotator.ui.tool_openers", "annotator.ui.main_window",
+    "annotator.ui.app",
 ]
 ROOT = PACKAGE.parent
 

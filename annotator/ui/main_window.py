@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._add(edit, "Find in &project…", lambda: self.search_panel.open_search(), "Ctrl+Shift+F")
         self._add(edit, "Search &memos…", lambda: tool_openers.open_memo_search(self), "Ctrl+Shift+M")
-        self._add(edit, "&Preferences…", lambda: preferences.open_preferences(self), "Ctrl+,")
+        self._add(edit, "&Preferences…", lambda: tool_openers.open_preferences(self), "Ctrl+,")
         self._add(edit, "&Codebook…", self.open_codebook, "Ctrl+K")
         view = self.view_menu = bar.addMenu("&View")
         self._add(view, "Zoom &in", lambda: self.zoom(1), [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")])

@@ -1,4 +1,5 @@
-"""The windows a menu opens (annotation table, memo search, adjudication, agreement, charts, team files).
+"""The windows a menu opens (annotation table, memo search, adjudication, agreement, charts, team files,
+preferences).
 
 Each is imported when first asked for, never at start-up: the window starts without their
 modules, and the dashboard without matplotlib. They reach the main window through the
@@ -18,6 +19,12 @@ def open_annotation_table(window: MainWindow) -> None:
     from annotator.ui.coding.annotation_table import open_annotation_table as open_table
 
     open_table(window)
+
+
+def open_preferences(window: MainWindow) -> None:
+    from annotator.ui.preferences_dialog import open_preferences as open_dialog
+
+    open_dialog(window)
 
 
 def open_memo_search(window: MainWindow) -> None:

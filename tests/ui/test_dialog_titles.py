@@ -101,7 +101,7 @@ def test_the_stance_popup_and_the_entity_dialogs_show_their_whole_titles(open_wi
 
 
 def test_the_menu_dialogs_show_their_whole_titles(open_window, seeded_path, qtbot, monkeypatch):
-    from annotator.ui import preferences
+    from annotator.ui import preferences_dialog
     from annotator.ui.interchange import export_dialog
     from annotator.ui.safety import backup_dialog
     from annotator.ui.search import memo_search
@@ -110,7 +110,7 @@ def test_the_menu_dialogs_show_their_whole_titles(open_window, seeded_path, qtbo
     shown = []
     monkeypatch.setattr(QDialog, "exec", lambda self: shown.append(self) or QDialog.Rejected)
     export_dialog.run_export(window, window.project)
-    shown.append(preferences.open_preferences(window))
+    shown.append(preferences_dialog.open_preferences(window))
     shown.append(backup_dialog.open_backup_dialog(window))
     shown.append(memo_search.open_memo_search(window))
     for dialog in shown:
