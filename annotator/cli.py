@@ -56,31 +56,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-class _NotAnAppLaunch(Exception):
-    pass
-
-
-class _AppLaunchParser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise _NotAnAppLaunch(message)
-
-
 def _parse_app_launch(argv: list[str]) -> argparse.Namespace | None:
     """The arguments of a plain launch of the app (`annotator`, `annotator --project P`), or None.
 
-    Every launch of the app parses its arguments; the full parser, with its subcommands and the
-    export formats they name, costs start-up ~15 ms (issue 17). Anything else, help and every usage
-    error included, is left to the full parser, so its messages and usage line stay as they are.
+    Every launch of the app parses its arguments. The full parser, with its subcommands and the
+    export formats they name, cost start-up ~15 ms, and any argparse parser ~4 ms more for its
+    first message lookup, which loads the locale tables (issue 17). A launch is read here instead,
+    as the full parser would read it (`--project P`, `--project=P`, `--selftest`, the last
+    --project winning); anything else, help and every usage error included, is left to the full
+    parser, so its messages and usage line stay as they are.
     """
-    if any(arg in ("-h", "--help") or arg.startswith("--v") for arg in argv):
-        return None
-    try:
-        return _top_level(_AppLaunchParser(prog=PROG, add_help=False)).parse_args(argv)
-    except _NotAnAppLaunch:
-        return None
+    project, selftest = None, False
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--selftest":
+            selftest = True
+        elif arg == "--project" and rest and not rest[0].startswith("-"):
+            project = rest.pop(0)
+        elif arg.startswith("--project="):
+            project = arg.removeprefix("--project=")
+        else:
+            return None
+    return argparse.Namespace(top_project=None if project is None else project_location(project),
+                              selftest=selftest, command=None)
 
 
-def _top_level(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Annotate claims, entities and stance in news articles. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
     # A separate dest from the subcommands' --project: argparse lets a subparser's
     # default overwrite the parent's value, which would drop `annotator --project X stats`.
     parser.add_argument("--project", dest="top_project", type=project_location, metavar="PATH_OR_URL",
@@ -91,17 +99,6 @@ def _top_level(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         "export, a web page, a chart) in a temporary folder; prints one line, exits 0 when ok, "
                         "1 when not")
     parser.set_defaults(command=None)
-    return parser
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Annotate claims, entities and stance in news articles. "
-        "Without a command, opens the desktop app.",
-    )
-    parser.add_argument("--version", action=_VersionAction)
-    _top_level(parser)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     default_note = f"default: your default project, {default_project_path()}"
 

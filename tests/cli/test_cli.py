@@ -331,21 +331,34 @@ def test_launching_reads_no_package_metadata():
     assert result.stdout.strip() == "False"
 
 
-def test_launching_the_app_builds_no_subcommands(tmp_path):
-    # The subcommands' parsers, and the export formats they name, cost every launch ~15 ms (issue 17).
+def test_launching_the_app_builds_no_parser(tmp_path):
+    # The subcommands' parsers and the export formats they name cost every launch ~15 ms, and
+    # argparse's first message lookup loads the locale tables, ~4 ms more (issue 17).
     code = ("import sys\nfrom annotator.cli import _parse_app_launch\n"
             f"args = _parse_app_launch(['--project', {str(tmp_path / 'study.annotator')!r}])\n"
             "print(args.top_project.name, args.command, args.selftest, "
-            "[m for m in ('annotator.cli_search', 'annotator.core.interchange.formats') if m in sys.modules])\n")
+            "[m for m in ('annotator.cli_search', 'annotator.core.interchange.formats', 'locale') if m in sys.modules])\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "study.annotator None False []"
 
 
-@pytest.mark.parametrize("argv", [["stats"], ["--project"], ["--version"], ["--help"], ["-h"], ["--proj", "x", "export"],
-                                  ["--selftest", "extra"], ["--unknown"]])
+@pytest.mark.parametrize("argv", [[], ["--project", "study.annotator"], ["--project=study.annotator"], ["--selftest"],
+                                  ["--project", "a.annotator", "--selftest", "--project", "b.annotator"],
+                                  ["--project", "postgresql://kim@db.example.org/newsroom"], ["--project", ""]])
+def test_a_launch_is_read_as_the_full_parser_reads_it(argv):
+    from annotator.cli import _parse_app_launch, _parser
+
+    full = _parser().parse_args(argv)
+    assert vars(_parse_app_launch(argv)) == {"top_project": full.top_project, "selftest": full.selftest,
+                                             "command": full.command}
+
+
+@pytest.mark.parametrize("argv", [["stats"], ["--project"], ["--version"], ["--help"], ["-h"], ["--proj", "x"],
+                                  ["--project", "x", "export"], ["--selftest", "extra"], ["--unknown"],
+                                  ["--project", "-"], ["--project", "--selftest"]])
 def test_anything_but_a_launch_goes_to_the_full_parser(argv, capsys):
-    # Commands, help, and every usage error keep the full parser's messages and usage line.
+    # Commands, help, abbreviations and every usage error keep the full parser's reading and messages.
     from annotator.cli import _parse_app_launch
 
     assert _parse_app_launch(argv) is None
