@@ -53,7 +53,7 @@ from annotator.ui.entities.panel import EntitiesPanel
 from annotator.ui.reader.find_bar import FindBar
 from annotator.ui.reader.reader import ReaderView
 from annotator.ui.reader.reader_room import ReaderRoom
-from annotator.ui.safety import backup_dialog
+from annotator.ui.safety.backup_on_open import backup_on_open
 from annotator.ui.safety.damage_check import check_on_open
 from annotator.ui.safety.lock_dialog import open_despite_lock, show_mode
 from annotator.ui.shared.live import LiveUpdates, location, window_title
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&Export…", self.export, "Ctrl+E")
         self._add(file_menu, "Export for a &coder…", lambda: tool_openers.hand_out(self))
         self._add(file_menu, "&Merge coder's project…", lambda: tool_openers.merge_coders(self))
-        self._add(file_menu, "&Restore backup…", lambda: backup_dialog.open_backup_dialog(self))
+        self._add(file_menu, "&Restore backup…", lambda: tool_openers.open_backups(self))
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.Quit if QKeySequence(QKeySequence.Quit).count() else "Ctrl+Q")
         edit = bar.addMenu("&Edit")
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         self._build_label_bar(project.codebook.codable_labels())
         self.setWindowTitle(window_title(project))
         settings.remember_project(location(project))
-        backup_dialog.backup_on_open(self, project)  # at most once an hour
+        backup_on_open(self, project)  # at most once an hour
         self.current_doc_id = None
         if self.doc_filter.proxy.rowCount():
             self.doc_view.selectRow(0)

@@ -27,6 +27,12 @@ def open_preferences(window: MainWindow) -> None:
     open_dialog(window)
 
 
+def open_backups(window: MainWindow) -> None:
+    from annotator.ui.safety.backup_dialog import open_backup_dialog
+
+    open_backup_dialog(window)
+
+
 def open_memo_search(window: MainWindow) -> None:
     from annotator.ui.search.memo_search import open_memo_search as open_search
 

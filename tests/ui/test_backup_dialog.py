@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from annotator.core.project import Project
 from annotator.core.safety.backup import backups_to_keep, list_backups
-from annotator.ui.safety.backup_dialog import BackupDialog, OnOpenBackup, when
+from annotator.ui.safety.backup_dialog import BackupDialog, when
+from annotator.ui.safety.backup_on_open import OnOpenBackup
 
 from .conftest import select_phrase
 from .driver import Driver

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from annotator.core.project import Project
 from annotator.core.safety import backup
 from annotator.core.safety.backup import list_backups
-from annotator.ui.safety.backup_dialog import OnOpenBackup
+from annotator.ui.safety.backup_on_open import OnOpenBackup
 
 from .driver import Driver
 

@@ -11,8 +11,7 @@ form of their own nested in it had its own caption column, so their fields sat
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRegularExpression, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from annotator.core.common.model import Attribute
@@ -20,7 +19,9 @@ from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import plain_label, plain_tip
 
 # Digits with an optional sign and decimal point; the core reads and normalises the number.
-_NUMBER = QRegularExpression(r"^\s*[-+]?\d*([.]\d*)?\s*$")
+# Kept as a pattern, made into a validator with the first number field: PySide creates a class and
+# its enums when a module first names it, and no start-up form has a number field (issue 17).
+_NUMBER = r"^\s*[-+]?\d*([.]\d*)?\s*$"
 
 
 class AttributeForm(QObject):
@@ -113,7 +114,10 @@ class AttributeForm(QObject):
             return box
         edit = QLineEdit(parent)
         if attribute.kind == "number":
-            edit.setValidator(QRegularExpressionValidator(_NUMBER, edit))
+            from PySide6.QtCore import QRegularExpression
+            from PySide6.QtGui import QRegularExpressionValidator
+
+            edit.setValidator(QRegularExpressionValidator(QRegularExpression(_NUMBER), edit))
             edit.setPlaceholderText("a number, e.g. 12 or 3.5")
 
             def finished(a: Attribute = attribute, e: QLineEdit = edit) -> None:

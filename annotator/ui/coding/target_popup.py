@@ -12,7 +12,6 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -73,9 +72,12 @@ class TargetPopup(QDialog):
         fields.addRow("Holder:", self.holder)
         layout.addLayout(fields)
         self._match = match
+        from PySide6.QtWidgets import QDialogButtonBox  # with the first popup: no start-up names it (issue 17)
+
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self._ok = self.buttons.button(QDialogButtonBox.Ok)
         layout.addWidget(self.buttons)
         self.edit.textChanged.connect(self._update_ok)
         self._update_ok()
@@ -105,7 +107,7 @@ class TargetPopup(QDialog):
         self.move(x, y)
 
     def _update_ok(self) -> None:
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.edit.text().strip()))
+        self._ok.setEnabled(bool(self.edit.text().strip()))
 
     def accept(self) -> None:
         target = " ".join(self.edit.text().split())

@@ -7,6 +7,7 @@ project is open. Every edit goes through Operations, so each is one undo step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -17,10 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHeaderView,
-    QInputDialog,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -41,10 +39,15 @@ from annotator.ui.common.combos import data_combo
 from annotator.ui.common.plain_text import as_text, plain_tip
 from annotator.ui.common.titles import fit_title
 from annotator.ui.common.workbench import Feature, Workbench
-from annotator.ui.entities.dialogs import DeleteEntityDialog, MergeDialog
 from annotator.ui.entities.offer import EntityOffer
 from annotator.ui.entities.table import ENTITY_ID_ROLE, EntityTableModel, NameFilter
-from annotator.ui.entities.tag_mentions import TagMentionsDialog
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QListWidgetItem
+
+# The registry's lists, the split dialog and the entity dialogs are imported where the dock is
+# built or the dialog opens: every launch starts with the dock hidden, and PySide creates a
+# class and its enums when a module first names it (issue 17).
 
 
 class EntitiesPanel(QDockWidget, Feature):
@@ -101,6 +104,8 @@ class EntitiesPanel(QDockWidget, Feature):
             self._fill_types()
 
     def _build(self) -> None:
+        from PySide6.QtWidgets import QListWidget
+
         body = QSplitter(Qt.Vertical, self)
         top = QWidget(body)
         top_layout = QVBoxLayout(top)
@@ -316,6 +321,8 @@ class EntitiesPanel(QDockWidget, Feature):
             self.external_edit.setText(entity.external_id)
         if typing is not self.memo_edit and self.memo_edit.toPlainText() != entity.memo:
             self.memo_edit.setPlainText(entity.memo)
+        from PySide6.QtWidgets import QListWidgetItem
+
         for mention in self._project.entities.mentions(entity.id):
             # Title on its own line, then the context: a long title no longer hides the mention.
             item = QListWidgetItem(f"{mention.document_title}\n    {mention.context}")
@@ -383,6 +390,8 @@ class EntitiesPanel(QDockWidget, Feature):
 
     def tag_other_mentions(self) -> None:
         if self._entity is not None:
+            from annotator.ui.entities.tag_mentions import TagMentionsDialog
+
             self.tag_dialog = TagMentionsDialog(self._project, self._ops, self._entity.id, self._current_document(),
                                                 self.window())
             self.tag_dialog.finished.connect(self.tag_dialog.deleteLater)
@@ -391,6 +400,8 @@ class EntitiesPanel(QDockWidget, Feature):
     def merge(self) -> None:
         if self._entity is None:
             return
+        from annotator.ui.entities.dialogs import MergeDialog
+
         keep = self._entity
         self.merge_dialog = MergeDialog(self._project, keep, self.window())
         self.merge_dialog.accepted.connect(lambda: self._merge_into(keep, self.merge_dialog.chosen_id()))
@@ -406,6 +417,8 @@ class EntitiesPanel(QDockWidget, Feature):
         if self._entity is None or item is None:
             QMessageBox.information(self, "Split mention", "Select one of the entity's mentions first.")
             return
+        from PySide6.QtWidgets import QInputDialog
+
         document_id, annotation_id, text = item.data(Qt.UserRole)
         self.split_dialog = QInputDialog(self.window())
         self.split_dialog.setWindowTitle("Split mention")
@@ -425,6 +438,8 @@ class EntitiesPanel(QDockWidget, Feature):
         if not usage.mentions and not usage.in_roles:
             self._edit(f"Delete entity {entity.name}", self._project.entities.delete, entity.id)
             return
+        from annotator.ui.entities.dialogs import DeleteEntityDialog
+
         self.delete_dialog = DeleteEntityDialog(self._project, entity, self.window())
         self.delete_dialog.accepted.connect(lambda: self._edit(
             f"Delete entity {entity.name}", self._project.entities.delete, entity.id,

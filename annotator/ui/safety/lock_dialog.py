@@ -13,22 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QTabBar,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMessageBox, QWidget
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
@@ -42,8 +28,6 @@ OPEN_READ_ONLY = "Open read-only"
 TAKE_OVER = "Take over…"
 BADGE = "readOnlyBadge"
 GUARD = "readOnlyGuard"
-# Controls in the side panels that only show things, so they keep working read-only.
-VIEWING_CONTROLS = frozenset({"showFlag"})
 # Menu entries that change the project (as main_window spells them); undo and redo stay
 # disabled by themselves, since a read-only project never puts anything on the undo stack.
 EDITING_MENU_ITEMS = frozenset({
@@ -124,7 +108,7 @@ def show_mode(window: "MainWindow") -> None:
     badge = _badge(window)
     badge.setVisible(read_only)
     guard = window.findChild(QObject, GUARD)
-    if isinstance(guard, _EditGuard):
+    if guard is not None:
         guard.release()
     if not read_only:
         return
@@ -141,8 +125,11 @@ def show_mode(window: "MainWindow") -> None:
         signal.disconnect(slot)
         signal.connect(refuse)
     window.doc_view.setEditTriggers(QAbstractItemView.NoEditTriggers)  # titles
-    guard = _EditGuard(window, [window.side_tabs, window.entities_panel], message,
-                       allowed=[window.entities_panel.name_filter()])
+    # Its widget classes load only for a read-only project (issue 17).
+    from annotator.ui.safety.read_only_guard import EditGuard
+
+    guard = EditGuard(window, [window.side_tabs, window.entities_panel], message,
+                      allowed=[window.entities_panel.name_filter()], name=GUARD)
     QApplication.instance().installEventFilter(guard)
 
 
@@ -163,67 +150,3 @@ def _badge(window: "MainWindow") -> QLabel:
         badge.setStyleSheet("font-weight: bold; padding: 0 6px;")
         window.statusBar().addPermanentWidget(badge)
     return badge
-
-
-class _EditGuard(QObject):
-    """Keeps the side panels' editing controls from acting, including ones built later (forms per annotation).
-
-    Text fields become read-only (still selectable); buttons and lists that change
-    things answer a click or key with the reason instead.
-    """
-
-    _BLOCKED = (QEvent.MouseButtonPress, QEvent.MouseButtonDblClick, QEvent.KeyPress)
-    _NAVIGATION_KEYS = (Qt.Key_Tab, Qt.Key_Backtab)
-
-    def __init__(self, window: QWidget, containers: list[QWidget], message: str, allowed: list[QWidget]):
-        super().__init__(window)
-        self.setObjectName(GUARD)
-        self._window = window
-        self._containers = containers
-        self._message = message
-        self._allowed = allowed
-        # What this guard changed, to give back when an editable project replaces this one
-        # (the entities panel outlives the project).
-        self._changed: list[tuple[QWidget, object]] = []
-        for container in containers:
-            for widget in container.findChildren(QWidget):
-                self._lock_text(widget)
-
-    def release(self) -> None:
-        QApplication.instance().removeEventFilter(self)
-        for widget, before in self._changed:
-            if shiboken6.isValid(widget):
-                if isinstance(widget, QAbstractItemView):
-                    widget.setEditTriggers(before)
-                else:
-                    widget.setReadOnly(before)
-        self._changed.clear()
-        self.setParent(None)
-        self.deleteLater()
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Show:
-            self._lock_text(obj)
-        elif kind in self._BLOCKED and isinstance(obj, (QAbstractButton, QComboBox, QAbstractSpinBox)) \
-                and self._guarded(obj) and not isinstance(obj.parent(), QTabBar):
-            if kind == QEvent.KeyPress and event.key() in self._NAVIGATION_KEYS:
-                return False
-            self._window.statusBar().showMessage(self._message, 8000)
-            return True
-        return False
-
-    def _lock_text(self, widget) -> None:
-        if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)) and self._guarded(widget):
-            if not widget.isReadOnly():
-                self._changed.append((widget, False))
-                widget.setReadOnly(True)
-        elif isinstance(widget, QAbstractItemView) and self._guarded(widget):
-            if widget.editTriggers() != QAbstractItemView.NoEditTriggers:
-                self._changed.append((widget, widget.editTriggers()))
-                widget.setEditTriggers(QAbstractItemView.NoEditTriggers)
-
-    def _guarded(self, widget) -> bool:
-        if not isinstance(widget, QWidget) or widget in self._allowed or widget.objectName() in VIEWING_CONTROLS:
-            return False
-        return any(container is widget or container.isAncestorOf(widget) for container in self._containers)
