@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from annotator.core.coding.stats import project_stats
 from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
 from annotator.core.store import schema
@@ -76,6 +77,7 @@ EXPECTED_INDEXES = {
     ("annotations", ("entity_id", "document_id", "span_start", "label_id", "coder_id"), False),  # schema 9
     ("annotations", ("text", "document_id", "span_start", "label_id", "coder_id", "entity_id"), False),
     ("coded_documents", ("coder_id",), False),
+    ("documents", ("status",), False),  # schema 10
 }
 
 
@@ -490,3 +492,25 @@ def test_schema_8_project_keeps_its_coders_and_answers_and_its_entity_charts_rea
                            (f"SELECT a.text, count(*) {unlinked} GROUP BY a.text", "idx_annotations_text")):
             plan = " ".join(row[-1] for row in p.store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
             assert f"COVERING INDEX {index}" in plan, plan
+
+
+# -- schema 10: the documents' smallest index -------------------------------------------------
+
+
+def test_schema_9_project_keeps_its_documents_and_counts_them_along_the_status_index(tmp_path):
+    path = tmp_path / "v9.annotator"
+    shutil.copy(FIXTURES / "schema_v9.annotator", path)
+    before = _raw(path)
+    rows = {table: before.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("documents", "annotations", "coded_documents")}
+    before.close()
+    with Project(path, create=False) as p:
+        assert schema.user_version(p.store.conn) == schema.SCHEMA_VERSION
+        for table, kept in rows.items():
+            assert p.store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == kept, table
+        assert p.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # Opening counts the documents: along the 1-column index, not (sha256, twin).
+        assert p.documents.count() == 8 and list(p.documents.listing()) == list(range(1, 9))
+        plan = " ".join(row[-1] for row in p.store.conn.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM documents"))
+        assert "COVERING INDEX idx_documents_status" in plan, plan
+        assert project_stats(p).by_status["done"] == 1

@@ -6,6 +6,7 @@ import pytest
 
 from annotator.core.common.errors import ProjectError
 from annotator.core.project import Project
+from annotator.core.store import schema
 from annotator.core.store.pg import server_schema
 
 
@@ -19,6 +20,7 @@ def _a_broken_step(conn) -> None:
 
 
 NOW = str(server_schema.SERVER_SCHEMA_VERSION)
+CARRIED = str(schema.SCHEMA_VERSION)
 NEXT = str(server_schema.SERVER_SCHEMA_VERSION + 1)
 
 
@@ -89,10 +91,26 @@ def test_a_shared_project_of_server_schema_1_gains_the_entity_charts_index(share
         conn.execute_native("UPDATE project_info SET value = '1' WHERE key = 'server_schema'")
         conn.execute_native("UPDATE project_info SET value = '8' WHERE key = 'project_schema'")
     with Project(shared_url) as project:
-        assert (project.store.info("server_schema"), project.store.info("project_schema")) == ("2", "9")
+        assert (project.store.info("server_schema"), project.store.info("project_schema")) == (NOW, CARRIED)
         assert project.store.conn.execute_native(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_annotations_entity_documents'").fetchone()[0] \
             .endswith("(entity_id, document_id, span_start, label_id, coder_id)")
         # The text index stays SQLite's: PostgreSQL's B-tree refuses a long text.
         assert project.store.conn.execute_native(
             "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_annotations_text'").fetchone()[0] == 0
+
+
+def test_a_shared_project_of_server_schema_2_gains_the_document_status_index(shared_url):
+    """Server schema 3 carries project schema 10: the documents' index by status."""
+    with Project(shared_url) as project:
+        project.documents.add(title="One", text="Walmart opened a store.")
+        conn = project.store.conn
+        conn.execute_native("DROP INDEX idx_documents_status")
+        conn.execute_native("UPDATE project_info SET value = '2' WHERE key = 'server_schema'")
+        conn.execute_native("UPDATE project_info SET value = '9' WHERE key = 'project_schema'")
+    with Project(shared_url) as project:
+        assert (project.store.info("server_schema"), project.store.info("project_schema")) == ("3", "10")
+        assert project.store.conn.execute_native(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_documents_status'").fetchone()[0] \
+            .endswith("(status)")
+        assert [d.title for d in project.documents.summaries()] == ["One"]

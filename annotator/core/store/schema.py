@@ -351,12 +351,23 @@ def _v9_mention_indexes(db: sqlite_utils.Database) -> None:
                  "ON annotations(text, document_id, span_start, label_id, coder_id, entity_id)")
 
 
+def _v10_document_status_index(db: sqlite_utils.Database) -> None:
+    """The smallest index of the documents, by status (issue 17).
+
+    Every opening counts the documents (the list checks that their ids have no gaps), and SQLite
+    counts them along the table's smallest index: before this one, (sha256, twin), 7.5 MB on
+    100,000 documents, ~6 ms warm and 30 to 44 ms from disk at each start-up; this one is 1.2 MB.
+    `annotator stats` counts the documents by status along it too.
+    """
+    db.conn.execute("CREATE INDEX idx_documents_status ON documents(status)")
+
+
 # Index i holds the step that produces version i + 1. Never edit a shipped step:
 # add a new one, and keep a fixture of the old file in tests/fixtures/.
 MIGRATIONS: list[Callable[["sqlite_utils.Database"], None]] = [
     _v1_initial, _v2_coding_in_depth, _v3_document_metadata, _v4_full_text_search,
     _v5_document_fingerprints, _v6_label_reading_order, _v7_refi_sources, _v8_coders_and_codesheet,
-    _v9_mention_indexes,
+    _v9_mention_indexes, _v10_document_status_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

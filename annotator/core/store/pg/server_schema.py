@@ -38,7 +38,13 @@ def _s2_mention_index(conn: Any) -> None:
                         "ON annotations(entity_id, document_id, span_start, label_id, coder_id)")
 
 
-SERVER_MIGRATIONS: list[Callable[[Any], None]] = [_s2_mention_index]
+def _s3_document_status_index(conn: Any) -> None:
+    """Project schema 10's index of documents by status, as a new shared project has it (it takes every SQLite index
+    but _SQLITE_ONLY)."""
+    conn.execute_native("CREATE INDEX IF NOT EXISTS idx_documents_status ON documents(status)")
+
+
+SERVER_MIGRATIONS: list[Callable[[Any], None]] = [_s2_mention_index, _s3_document_status_index]
 SERVER_SCHEMA_VERSION = 1 + len(SERVER_MIGRATIONS)
 CHANNEL = "annotator_changes"
 
