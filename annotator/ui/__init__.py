@@ -22,7 +22,7 @@ def _names_pyside_from_its_file() -> None:
         return  # a PySide without this check, or already replaced
 
     def names_pyside(module) -> bool:
-        path = getattr(module, "__file__", None)
+        path = getattr(getattr(module, "__spec__", None), "origin", None)
         if isinstance(path, str) and path.endswith(".py"):
             try:
                 with open(path, "rb") as source:
