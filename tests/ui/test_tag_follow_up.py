@@ -88,3 +88,50 @@ def test_a_tag_undone_before_its_follow_up_offers_nothing(open_window, path, qtb
     assert not window.entities_panel.offer_button.isVisible()
     assert window.annotation_panel.current() is None
     assert window.statusBar().currentMessage().startswith("Undid")
+
+
+def listed(window) -> list[str]:
+    model = window.annotation_panel.model
+    return [model.index(row).data() for row in range(model.rowCount())]
+
+
+def test_the_lists_take_the_tag_in_the_frame_after_its_highlight(open_window, path, qtbot):
+    # The frame that shows the highlight repaints the reader alone (~1.5 ms of a tag on a long article).
+    window = open_window(path)
+    ui = Driver(window)
+    ui.select_phrase("Walmart")
+    assert window.selection_label.text().startswith("7 characters selected")
+    QTest.keyClick(window.reader, Qt.Key_O)
+
+    assert formats_at(window, TEXT.index("Walmart") + 2) == 1
+    assert listed(window) == [] and ui.document_row(1)[1] == 0
+    ui.settle()
+    assert listed(window) == ["Organization: Walmart"]
+    assert ui.document_row(1)[1] == 1
+    assert window.selection_label.text() == ""
+
+
+def test_a_list_read_again_before_the_follow_up_lists_the_tag_once(open_window, path, qtbot):
+    window = open_window(path)
+    ui = Driver(window)
+    ui.select_phrase("Walmart")
+    QTest.keyClick(window.reader, Qt.Key_O)
+    window.annotation_panel.set_document(1)  # as a change of the coders shown does, before the loop ran
+
+    ui.settle()
+    assert listed(window) == ["Organization: Walmart"]
+    assert window.annotation_panel.heading.text() == "Annotations (1)"
+
+
+def test_an_undo_before_the_follow_up_leaves_the_lists_as_the_file_is(open_window, path, qtbot):
+    window = open_window(path)
+    ui = Driver(window)
+    ui.select_phrase("Walmart")
+    ui.press(Qt.Key_O)
+    ui.select_phrase("Seattle")
+    QTest.keyClick(window.reader, Qt.Key_L)
+    window.undo_stack.undo()  # in code, before the loop ran: no input event settles it first
+
+    ui.settle()
+    assert listed(window) == ["Organization: Walmart"]
+    assert ui.document_row(1)[1] == 1

@@ -273,6 +273,7 @@ def test_stance_toward_a_registry_entity_reads_as_its_name_everywhere(open_windo
     ui.press(Qt.Key_A)
     qtbot.keyClicks(window.target_popup.edit, "amzn")
     qtbot.keyClick(window.target_popup.edit, Qt.Key_Return)
+    ui.settle()  # the list's row follows the highlight by one frame
 
     stance = next(a for a in project.annotations.for_document(doc_id) if a.text == "Amazon responded curtly")
     assert (stance.target_entity_id, stance.target) == (amazon.id, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 
@@ -10,6 +11,7 @@ from annotator.core.coding.doc_spans import ListedSpans, SpanRow, StoredSpans
 from annotator.core.common.model import LAYER_NAMES, Annotation
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
+from annotator.ui.common.after_paint import at_once
 from annotator.ui.common.coder_view import CoderView
 from annotator.ui.common.colors import label_icon
 from annotator.ui.common.models import ANNOTATION_ID_ROLE, kept_page
@@ -48,7 +50,10 @@ class AnnotationListModel(QAbstractListModel):
         # (id, row) of the span the last change placed: the tag just made is selected next, and
         # its row is known without counting the spans before it again.
         self._placed: tuple[int, int] | None = None
+        self._resets = 0  # times the rows were read afresh: a change held from before one is in them already
         self._labels: dict[int, tuple] = {}  # label id -> (label, its swatch), read once per codebook
+        # The window holds the row of a tag until the tag's highlight is painted (MainWindow.after_tag).
+        self.defer: Callable[[Callable[[], None]], None] = at_once
         self._unsubscribe = project.subscribe(self._on_change)
 
     def detach(self) -> None:
@@ -57,6 +62,7 @@ class AnnotationListModel(QAbstractListModel):
     def set_document(self, doc_id: int | None, annotations: list | None = None) -> None:
         """Show a document's spans, read from the project as shown (or from `annotations`, when given)."""
         self.beginResetModel()
+        self._resets += 1
         self._doc_id = doc_id
         self._placed = None
         self._records, self._labels, self._pages = {}, {}, OrderedDict()
@@ -159,8 +165,13 @@ class AnnotationListModel(QAbstractListModel):
     def _on_change(self, change: Change) -> None:
         if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._labels = {}  # renamed or recoloured: read again when shown
-        if change.document_id is None or change.document_id != self._doc_id or not change.kind.touches_annotations:
-            return
+        if change.document_id is not None and change.kind.touches_annotations:
+            resets = self._resets
+            self.defer(lambda: self._apply(change, resets))
+
+    def _apply(self, change: Change, resets: int) -> None:
+        if change.document_id != self._doc_id or resets != self._resets:
+            return  # another document now, or read again since the change was made: the change is in the rows
         if change.annotation_id is None:
             self.set_document(self._doc_id)
         else:

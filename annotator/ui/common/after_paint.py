@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -13,12 +14,12 @@ _INPUT = frozenset({QEvent.KeyPress, QEvent.ShortcutOverride, QEvent.MouseButton
 
 
 class AfterPaint(QObject):
-    """Holds one piece of follow-up work (the side panels catching up with a tag) and runs it
+    """Holds the follow-up work of an edit (the side panels catching up with a tag) and runs it
     once the window has repainted what the edit changed.
 
     An edit's repaint is posted to the event loop and done in its next round; the work runs
     in the round after that, and what it changes is laid out and painted before that round
-    ends. So the highlight the analyst waits for reaches the screen first and the list, form,
+    ends. So the highlight the analyst waits for reaches the screen first and the lists, form,
     status line and entity offer follow a few milliseconds later (issue 17: they took ~5 of
     the ~11 ms a tag took to show; a zero timer alone fires in the very round that paints,
     so the frame with the highlight waited for them). `settle()` runs the work at once: the
@@ -30,23 +31,46 @@ class AfterPaint(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._work: Callable[[], None] | None = None
+        self._work: list[Callable[[], None]] = []  # in the order it came
+        self._holding = False
         self._rounds = 0  # event-loop rounds gone since the work was queued
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._round)
 
     @property
     def pending(self) -> bool:
-        return self._work is not None
+        return bool(self._work)
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """While the edit runs, `defer` keeps what the lists and labels would do for after its paint."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
+    def defer(self, work: Callable[[], None]) -> None:
+        """Held for after the paint inside `holding()`; otherwise run now, after any work still waiting
+        (a list never applies a change before the earlier one it was holding)."""
+        if self._holding:
+            self._queue(work)
+            return
+        self.settle()
+        work()
 
     def later(self, work: Callable[[], None]) -> None:
-        """Run `work` after the next repaint; earlier work still waiting runs first, now."""
-        self.settle()
-        self._work, self._rounds = work, 0
+        """Run `work` after the next repaint, after the work already waiting."""
+        self._queue(work)
+
+    def _queue(self, work: Callable[[], None]) -> None:
+        if not self._work:
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
+        self._work.append(work)
+        self._rounds = 0
         self._timer.start()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
 
     def _round(self) -> None:
         self._rounds += 1
@@ -62,22 +86,27 @@ class AfterPaint(QObject):
             QCoreApplication.sendPostedEvents(window, QEvent.UpdateRequest)
 
     def settle(self) -> None:
-        """Run the waiting work now (nothing when there is none)."""
-        work = self._work
+        """Run the waiting work now, in order (nothing when there is none)."""
+        work = self._work[:]
         self.cancel()
-        if work is not None:
-            work()
+        for step in work:
+            step()
 
     def cancel(self) -> None:
         """Drop the waiting work (the project it was for is closing)."""
-        if self._work is not None:
-            self._work = None
+        if self._work:
+            self._work = []
             self._timer.stop()
             app = QCoreApplication.instance()
             if app is not None:
                 app.removeEventFilter(self)
 
     def eventFilter(self, _watched, event) -> bool:  # noqa: N802
-        if self._work is not None and event.type() in _INPUT:
+        if self._work and event.type() in _INPUT:
             self.settle()
         return False
+
+
+def at_once(work: Callable[[], None]) -> None:
+    """A model's `defer` when no window holds its changes: apply each as it comes."""
+    work()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -15,6 +15,7 @@ from annotator.core.corpus.documents import DocumentQuery
 from annotator.core.corpus.duplicates import flagged_among
 from annotator.core.project import Project
 from annotator.core.store.database import Change, ChangeKind
+from annotator.ui.common.after_paint import at_once
 from annotator.ui.common.models import DOCUMENT_ID_ROLE, RecordTableModel, kept_page
 from annotator.ui.common.plain_text import clip, plain_tip
 from annotator.ui.corpus.duplicate_marks import flag_icon, flag_tooltip
@@ -47,6 +48,8 @@ class DocumentListModel(RecordTableModel):
         # With a filter on, a burst of new documents (an import) is matched once, after the burst.
         self._relist_timer = QTimer(self, singleShot=True, interval=0)
         self._relist_timer.timeout.connect(self._relist)
+        # The window holds a tag's new count until the tag's highlight is painted (MainWindow.after_tag).
+        self.defer: Callable[[Callable[[], None]], None] = at_once
         self._unsubscribe = project.subscribe(self._on_change)
 
     def detach(self) -> None:
@@ -168,7 +171,7 @@ class DocumentListModel(RecordTableModel):
         elif change.kind == ChangeKind.DOCUMENT_CHANGED and change.document_id:
             self._refresh_row(change.document_id)
         elif change.kind in (ChangeKind.ANNOTATION_ADDED, ChangeKind.ANNOTATION_REMOVED) and change.document_id:
-            self._refresh_count(change.document_id)
+            self.defer(lambda: self._refresh_count(change.document_id))
 
     def _kept_row(self, doc_id: int) -> tuple[int, list | None]:
         row = self.row_of(doc_id)
