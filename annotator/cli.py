@@ -14,7 +14,6 @@ from pathlib import Path
 
 from annotator.core.common.errors import DISK_FULL_MESSAGE, ProjectError, is_disk_full
 from annotator.core.common.names import shown, shown_text
-from annotator.core.corpus import import_formats as formats
 from annotator.core.project import Project
 from annotator.core.store.paths import default_project_path
 from annotator.core.store.pg.locations import is_url, project_location
@@ -83,6 +82,8 @@ def _parse_app_launch(argv: list[str]) -> argparse.Namespace | None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from annotator.core.corpus import import_formats as formats  # for the import command's help
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Annotate claims, entities and stance in news articles. "
@@ -232,7 +233,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     # A bad --max-mb is refused before anything is opened or imported.
     limit = None if args.max_mb is None else megabytes_to_bytes(args.max_mb)
+    from annotator.core.corpus.import_formats import suffixes
     from annotator.core.interchange.jsonl_import import is_annotator_jsonl
+
+    refi_suffixes = suffixes("refi")
 
     exported = [path for path in args.paths if path.suffix.lower() == ".jsonl" and path.is_file()
                 and is_annotator_jsonl(path)]
@@ -242,9 +246,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     project = _open_for_import(args)
     with project:
         _backup_on_open(project)
-        refi_code = _import_refi(project, [path for path in args.paths if path.suffix.lower() in REFI_SUFFIXES])
+        refi_code = _import_refi(project, [path for path in args.paths if path.suffix.lower() in refi_suffixes])
         refi_code = max(refi_code, _import_exported_jsonl(project, exported, args.coder))
-        args.paths = [path for path in args.paths if path.suffix.lower() not in REFI_SUFFIXES and path not in exported]
+        args.paths = [path for path in args.paths if path.suffix.lower() not in refi_suffixes and path not in exported]
         if not args.paths:
             return refi_code
         corpora = [path for path in args.paths if path.is_file() and is_corpus_file(path)]
@@ -257,8 +261,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
             code = max(code, 0 if report.ok else 1)
     return max(code, refi_code)
 
-
-REFI_SUFFIXES = formats.suffixes("refi")
 
 
 def _import_refi(project: Project, paths: list[Path]) -> int:

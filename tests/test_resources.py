@@ -107,3 +107,14 @@ def test_the_app_window_icon_is_the_bundled_one(qapp):
     blank = QImage(shown.size(), QImage.Format_ARGB32)
     blank.fill(0)
     assert max_channel_difference(shown, blank) > 100  # a wrong or missing icon would not pass
+
+
+def test_the_icon_is_found_when_the_package_is_not_a_folder_on_disk(qapp, monkeypatch):
+    # Installed inside a zip, the package data has no folder: the icon is read through importlib.resources.
+    import importlib.util
+
+    from annotator.ui import app
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    icon = app.app_icon()
+    assert not icon.isNull() and icon.pixmap(64, 64).width() == 64

@@ -337,7 +337,8 @@ def test_launching_the_app_builds_no_parser(tmp_path):
     code = ("import sys\nfrom annotator.cli import _parse_app_launch\n"
             f"args = _parse_app_launch(['--project', {str(tmp_path / 'study.annotator')!r}])\n"
             "print(args.top_project.name, args.command, args.selftest, "
-            "[m for m in ('annotator.cli_search', 'annotator.core.interchange.formats', 'locale') if m in sys.modules])\n")
+            "[m for m in ('annotator.cli_search', 'annotator.core.interchange.formats', 'locale', "
+            "'annotator.core.corpus.import_formats') if m in sys.modules])\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "study.annotator None False []"

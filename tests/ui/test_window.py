@@ -325,12 +325,12 @@ def test_start_up_creates_only_the_qt_classes_it_uses(tmp_path):
 def test_start_up_loads_no_sockets_no_log_rotation_and_no_hashing(tmp_path):
     # socket (for the host name), secrets and logging.handlers (with pickle) cost every start-up
     # ~5 ms; the log file rotates from its first line, and is there from the start. hashlib loads
-    # OpenSSL (~3.5 ms), html its entity tables (~2 ms) and decimal its C module (~1.5 ms); start-up
-    # uses none of them (issue 17).
+    # OpenSSL (~3.5 ms), html its entity tables (~2 ms), decimal its C module (~1.5 ms) and
+    # importlib.resources its readers (~3 ms); start-up uses none of them (issue 17).
     path = tmp_path / "study.annotator"
     with Project(path) as project:
         project.documents.add(title="Phones", text="Samsung sold more phones.")
-    unused = ("socket", "secrets", "logging.handlers", "hashlib", "html", "decimal")
+    unused = ("socket", "secrets", "logging.handlers", "hashlib", "html", "decimal", "importlib.resources")
     shown = f"log_path().exists(), [m for m in {unused!r} if m in sys.modules]"
     assert _started_and_shown(tmp_path, path, shown,
                               imports="from annotator.ui.common.errors import install_error_handler, log_path\n",
