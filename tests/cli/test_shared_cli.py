@@ -223,7 +223,7 @@ def test_a_url_reaches_the_command_whole(argv, tmp_path, capsys, monkeypatch):
         opened.append(location)
         raise SystemExit(0)
 
-    monkeypatch.setattr("annotator.cli.Project", fake_project)
+    monkeypatch.setattr("annotator.core.project.Project", fake_project)
     monkeypatch.chdir(tmp_path)
     url = "postgresql://ann@db.example.org:5432/desk?sslmode=require"
     with pytest.raises(SystemExit):
