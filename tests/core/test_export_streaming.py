@@ -3,7 +3,6 @@ and memory that stays flat however many annotations a project holds (issue 12, i
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
