@@ -142,3 +142,36 @@ def test_results_come_back_in_order_even_when_a_worker_dies() -> None:
     with InOrder(doubled_unless_five, list(range(40)), chunk=3, workers=2, ahead=4) as pool:
         assert list(pool) == [n * 2 for n in range(40)]
     assert multiprocessing.active_children() == []
+
+
+def test_a_pool_found_broken_when_work_is_handed_to_it_is_shut_down_before_the_rest_is_worked_here(monkeypatch):
+    # A worker can die before its own chunk is collected: the pool then refuses the next chunk. Dropping
+    # it there left its manager thread still ending the workers after the import had returned.
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from annotator.core.common import pool as pool_module
+
+    events: list[str] = []
+
+    class BreaksAtTheThirdChunk:
+        def __init__(self, *_args, **_kwargs):
+            self.submitted = 0
+
+        def submit(self, work, chunk):
+            self.submitted += 1
+            if self.submitted == 3:
+                events.append("refused")
+                raise BrokenProcessPool("a worker died")
+            future: Future = Future()
+            future.set_result(work(chunk))
+            return future
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            events.append(f"shutdown wait={wait}")
+
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", BreaksAtTheThirdChunk)
+    with InOrder(lambda chunk: [n * 2 for n in chunk], list(range(12)), chunk=2, workers=2, ahead=2) as pool:
+        assert list(pool) == [n * 2 for n in range(12)]
+        assert events == ["refused", "shutdown wait=True"]
+    assert pool.chunks_in_workers == 2

@@ -84,7 +84,9 @@ class InOrder(Generic[Item, Result]):
         try:
             return self._pool.submit(self._work, chunk)
         except (BrokenProcessPool, RuntimeError, OSError):
-            self._pool = None
+            # Shut down, not just dropped: its manager thread may still be ending the workers, and
+            # the caller is promised that none is left running once it is done.
+            self.close()
             return None
 
     def _take(self, waiting: tuple[list[Item], Future | None]) -> list[Result]:
