@@ -240,7 +240,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.core.interchange.jsonl_import import is_annotator_jsonl
 
     refi_suffixes = suffixes("refi")
-
     exported = [path for path in args.paths if path.suffix.lower() == ".jsonl" and path.is_file()
                 and is_annotator_jsonl(path)]
     if args.coder is not None and not exported:
@@ -263,7 +262,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 print(line)
             code = max(code, 0 if report.ok else 1)
     return max(code, refi_code)
-
 
 
 def _import_refi(project: Project, paths: list[Path]) -> int:

@@ -165,13 +165,14 @@ class AnnotationListModel(QAbstractListModel):
     def _on_change(self, change: Change) -> None:
         if change.kind == ChangeKind.CODEBOOK_CHANGED:
             self._labels = {}  # renamed or recoloured: read again when shown
-        if change.document_id is not None and change.kind.touches_annotations:
-            resets = self._resets
-            self.defer(lambda: self._apply(change, resets))
+        if change.document_id is None or change.document_id != self._doc_id or not change.kind.touches_annotations:
+            return
+        resets = self._resets
+        self.defer(lambda: self._apply(change, resets))
 
     def _apply(self, change: Change, resets: int) -> None:
-        if change.document_id != self._doc_id or resets != self._resets:
-            return  # another document now, or read again since the change was made: the change is in the rows
+        if resets != self._resets:
+            return  # read again (or another document shown) since the change was made: the rows hold it
         if change.annotation_id is None:
             self.set_document(self._doc_id)
         else:

@@ -54,16 +54,13 @@ class AfterPaint(QObject):
         """Held for after the paint inside `holding()`; otherwise run now, after any work still waiting
         (a list never applies a change before the earlier one it was holding)."""
         if self._holding:
-            self._queue(work)
+            self.later(work)
             return
         self.settle()
         work()
 
     def later(self, work: Callable[[], None]) -> None:
         """Run `work` after the next repaint, after the work already waiting."""
-        self._queue(work)
-
-    def _queue(self, work: Callable[[], None]) -> None:
         if not self._work:
             app = QCoreApplication.instance()
             if app is not None:
